@@ -1,0 +1,63 @@
+"""Who is asking: the actor behind a Telegram account and what they may do.
+
+Every officer and admin action asks this module on the server side; nothing
+the client sends (callback data included) is trusted to say who someone is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from storage import roles
+from storage.db import Database
+
+OFFICER_ROLES = frozenset({"secretary", "deputy", "committee_member"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    telegram_user_id: int
+    person_id: int | None = None
+    full_name: str | None = None
+    is_admin: bool = False
+    branch_roles: dict[int, str] = field(default_factory=dict)  # unit id -> role
+    committee_roles: dict[int, str] = field(default_factory=dict)  # unit id -> role
+    followed_branches: tuple[int, ...] = ()
+
+    @property
+    def registered(self) -> bool:
+        return self.person_id is not None
+
+    @property
+    def officer_branches(self) -> list[int]:
+        return [unit for unit, role in self.branch_roles.items() if role in OFFICER_ROLES]
+
+    @property
+    def is_branch_officer(self) -> bool:
+        return bool(self.officer_branches)
+
+    @property
+    def is_committee_officer(self) -> bool:
+        return bool(self.committee_roles)
+
+    def is_officer_of(self, branch_id: int) -> bool:
+        return self.branch_roles.get(branch_id) in OFFICER_ROLES
+
+
+async def resolve_actor(db: Database, telegram_user_id: int, admins: list[int]) -> Actor:
+    is_admin = telegram_user_id in admins
+    person = await roles.person_by_telegram(db, telegram_user_id)
+    if person is None:
+        return Actor(telegram_user_id=telegram_user_id, is_admin=is_admin)
+    memberships = await roles.active_memberships(db, person.id)
+    committee = await roles.committee_roles(db, person.id)
+    follows = await roles.followed_units(db, person.id)
+    return Actor(
+        telegram_user_id=telegram_user_id,
+        person_id=person.id,
+        full_name=person.full_name,
+        is_admin=is_admin,
+        branch_roles={m.unit_id: m.role for m in memberships},
+        committee_roles={c.unit_id: c.role for c in committee},
+        followed_branches=tuple(follows),
+    )

@@ -1,0 +1,131 @@
+"""The composition root: one place builds the Application and wires every part.
+
+Services start in ``post_init`` and stop in ``post_shutdown``; handlers are
+registered in ``handlers.register``; the scheduler only wakes ``Runtime.tick``,
+and the database says what is due.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram import BotCommand, Update
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import HTTPXRequest
+
+import handlers
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.logs import REDACTOR
+from bot.services import Services
+from bot.texts import LANGUAGES, t
+from bot.updates import PerUserUpdateProcessor
+from handlers.context import ChiboApp, ChiboContext
+from storage.db import open_database
+
+log = logging.getLogger("chibo")
+
+# Commands shown in Telegram's menu, per language.
+MENU_COMMANDS = ("start", "help", "me", "meetings", "duties", "report", "lang")
+TICK_SECONDS = 20.0
+POOL_SIZE = 64
+
+
+def build_application(
+    config: Config, token: str, *, clock: Clock | None = None, tick_seconds: float = TICK_SECONDS
+) -> ChiboApp:
+    """A ready-to-start Application for ``config``; nothing is opened until it starts."""
+    REDACTOR.add_secret(token)
+    clock = clock or SystemClock()
+    request = HTTPXRequest(
+        connection_pool_size=POOL_SIZE, pool_timeout=1.0, read_timeout=10.0, write_timeout=20.0
+    )
+    updates_request = HTTPXRequest(connection_pool_size=2, read_timeout=40.0)
+    app: ChiboApp = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(config.telegram.base_url)
+        .base_file_url(config.telegram.base_file_url)
+        .request(request)
+        .get_updates_request(updates_request)
+        .defaults(Defaults(tzinfo=config.bot.tz))
+        .context_types(ContextTypes(context=ChiboContext))
+        .concurrent_updates(PerUserUpdateProcessor(64))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    app.bot_data["config"] = config
+    app.bot_data["clock"] = clock
+    app.bot_data["tick_seconds"] = tick_seconds
+    handlers.register(app)
+    return app
+
+
+async def _post_init(app: ChiboApp) -> None:
+    config: Config = app.bot_data["config"]
+    db = await open_database(config.database.path)
+    services = Services(config=config, db=db, clock=app.bot_data["clock"],
+                        bot_username=app.bot.username)
+    app.bot_data["services"] = services
+    await _set_menus(app)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            _tick, interval=app.bot_data["tick_seconds"], first=0.5,
+            job_kwargs={"misfire_grace_time": 60, "coalesce": True, "max_instances": 1},
+        )
+    log.info("chibo started as @%s", app.bot.username)
+
+
+async def _post_shutdown(app: ChiboApp) -> None:
+    services: Services | None = app.bot_data.get("services")
+    if services is not None:
+        await services.db.close()
+    log.info("chibo stopped")
+
+
+async def _tick(context: ChiboContext) -> None:
+    """Wake-up from the scheduler: scan the database for due work."""
+    await tick(context.services)
+
+
+async def tick(services: Services) -> None:
+    """Everything the clock may have made due; safe to call at any time, any number of times."""
+    return None
+
+
+async def _set_menus(app: ChiboApp) -> None:
+    for lang in LANGUAGES:
+        commands = [BotCommand(c, t(lang, f"cmd_{c}")) for c in MENU_COMMANDS]
+        language_code = None if lang == app.bot_data["config"].bot.language else lang
+        await app.bot.set_my_commands(commands, language_code=language_code)
+
+
+@asynccontextmanager
+async def running(app: ChiboApp, *, poll_timeout: int = 10) -> AsyncIterator[ChiboApp]:
+    """Start ``app`` in long-polling mode for the duration of the block (tests, demo)."""
+    await app.initialize()
+    try:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=poll_timeout, drop_pending_updates=False,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        try:
+            yield app
+        finally:
+            if app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+    finally:
+        await app.shutdown()
+
+
+def run_polling(app: ChiboApp) -> None:
+    """Serve until SIGINT/SIGTERM; pending updates are kept (members' answers)."""
+    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+

@@ -1,0 +1,102 @@
+"""Configuration: every bad key is reported in one line naming it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, load_config, parse_offset
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_example_config_loads_with_documented_defaults() -> None:
+    config = load_config(Path(__file__).parents[2] / "config.example.toml")
+    assert config.bot.timezone == "Asia/Ho_Chi_Minh"
+    assert config.bot.language == "vi"
+    assert config.delivery.messages_per_second == 25
+    assert config.meetings.reminder_offsets == ["3d", "2h"]
+    assert config.duties.schedule == "0 8 1 * *"
+    assert config.token() is None
+
+
+def test_empty_file_gives_defaults_and_relative_db_path(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, ""))
+    assert config.database.path == tmp_path.resolve() / "chibo.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[bot]\ntimezone = "Mars/Olympus"',
+            "config error: bot.timezone: unknown time zone 'Mars/Olympus'",
+        ),
+        ('[bot]\nlanguage = "fr"', "config error: bot.language:"),
+        ('[bot]\nadmins = ["abc"]', "config error: bot.admins.0:"),
+        ('[bot]\ntimezon = "Asia/Ho_Chi_Minh"', "config error: bot.timezon: unknown key"),
+        ("[delivery]\nmessages_per_second = 0", "config error: delivery.messages_per_second:"),
+        (
+            '[meetings]\nreminder_offsets = ["3x"]',
+            "config error: meetings.reminder_offsets.0: '3x' is not a duration",
+        ),
+        (
+            '[duties]\nschedule = "every day"',
+            "config error: duties.schedule: 'every day' is not a cron expression",
+        ),
+        ('[telegram]\nbase_url = "ftp://x"', "config error: telegram.base_url:"),
+        ("[nonsense]\nx = 1", "config error: nonsense: unknown key"),
+        ("[bot\n", "not valid TOML"),
+    ],
+)
+def test_bad_key_is_named(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    assert expected in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_token_from_environment_wins_and_is_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "111:ENVTOKEN")
+    config = load_config(write(tmp_path, '[telegram]\ntoken = "222:FILETOKEN"'))
+    assert config.token() == "111:ENVTOKEN"
+    assert "ENVTOKEN" not in repr(config) and "ENVTOKEN" not in str(config.telegram)
+
+
+def test_offsets() -> None:
+    assert parse_offset("3d").total_seconds() == 3 * 86400
+    assert parse_offset("2h").total_seconds() == 7200
+    assert parse_offset("45m").total_seconds() == 2700
+    with pytest.raises(ValueError):
+        parse_offset("0h")
+
+
+def test_cli_bad_timezone_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, '[bot]\ntimezone = "Mars/Olympus"')
+    assert main(["run", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "config error: bot.timezone: unknown time zone 'Mars/Olympus'"
+
+
+def test_cli_without_token_explains_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    assert main(["run", "--config", str(write(tmp_path, ""))]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "TELEGRAM_BOT_TOKEN" in err and "chibo demo" in err and "\n" not in err
+
+
+def test_cli_missing_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", "--config", str(tmp_path / "nope.toml")]) == 2
+    assert capsys.readouterr().err.startswith("config error: cannot read")
