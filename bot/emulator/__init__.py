@@ -1,0 +1,38 @@
+"""Telegram Bot API emulator (aiohttp) with an API to play users.
+
+Usage::
+
+    async with BotApiEmulator(token="123456:TEST-TOKEN") as emu:
+        alice = emu.user(1001, "Alice")
+        await alice.send("/start")
+        reply = await alice.next_message()
+"""
+
+from .errors import ApiError
+from .faults import Faults
+from .limits import EDIT_METHODS, SEND_METHODS, Limits, RateLimiter, Stats, Window
+from .people import Conversation, FakeGroup, FakeUser
+from .server import BotApiEmulator
+from .state import ApiCall, CallbackRecord, FileRecord
+from .views import BotMessageView, Button, DocumentView
+
+__all__ = [
+    "EDIT_METHODS",
+    "SEND_METHODS",
+    "ApiCall",
+    "ApiError",
+    "BotApiEmulator",
+    "BotMessageView",
+    "Button",
+    "CallbackRecord",
+    "Conversation",
+    "DocumentView",
+    "FakeGroup",
+    "FakeUser",
+    "Faults",
+    "FileRecord",
+    "Limits",
+    "RateLimiter",
+    "Stats",
+    "Window",
+]
