@@ -8,22 +8,33 @@ and the database says what is due.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from telegram import BotCommand, Update
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
 import handlers
+from bot.alerts import officers_told_unreachable
 from bot.clock import Clock, SystemClock
 from bot.config import Config
+from bot.delivery import Sender
+from bot.delivery.limits import Throttle
+from bot.delivery.reply_limiter import ReplyLimiter
+from bot.delivery.telegram_transport import TelegramTransport
 from bot.logs import REDACTOR
 from bot.services import Services
 from bot.texts import LANGUAGES, t
 from bot.updates import PerUserUpdateProcessor
 from handlers.context import ChiboApp, ChiboContext
 from storage.db import open_database
+
+# Opt in to PTB 22's timedelta-valued retry_after (its announced default), which also
+# silences the deprecation warning raised on every 429.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 log = logging.getLogger("chibo")
 
@@ -39,6 +50,9 @@ def build_application(
     """A ready-to-start Application for ``config``; nothing is opened until it starts."""
     REDACTOR.add_secret(token)
     clock = clock or SystemClock()
+    delivery = config.delivery
+    throttle = Throttle(delivery.messages_per_second, delivery.private_chat_interval_seconds,
+                        delivery.group_messages_per_minute)
     request = HTTPXRequest(
         connection_pool_size=POOL_SIZE, pool_timeout=1.0, read_timeout=10.0, write_timeout=20.0
     )
@@ -53,6 +67,7 @@ def build_application(
         .defaults(Defaults(tzinfo=config.bot.tz))
         .context_types(ContextTypes(context=ChiboContext))
         .concurrent_updates(PerUserUpdateProcessor(64))
+        .rate_limiter(ReplyLimiter(throttle))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -60,6 +75,7 @@ def build_application(
     app.bot_data["config"] = config
     app.bot_data["clock"] = clock
     app.bot_data["tick_seconds"] = tick_seconds
+    app.bot_data["throttle"] = throttle
     handlers.register(app)
     return app
 
@@ -70,6 +86,15 @@ async def _post_init(app: ChiboApp) -> None:
     services = Services(config=config, db=db, clock=app.bot_data["clock"],
                         bot_username=app.bot.username)
     app.bot_data["services"] = services
+
+    async def on_unreachable(person_id: int, reason: str, since: datetime) -> None:
+        await officers_told_unreachable(services, person_id, reason, since)
+
+    sender = Sender(db, services.clock, TelegramTransport(app.bot), config.delivery,
+                    app.bot_data["throttle"], on_unreachable=on_unreachable)
+    services.sender = sender
+    app.bot_data["sender"] = sender
+    await sender.start()
     await _set_menus(app)
     if app.job_queue is not None:
         app.job_queue.run_repeating(
@@ -80,6 +105,9 @@ async def _post_init(app: ChiboApp) -> None:
 
 
 async def _post_shutdown(app: ChiboApp) -> None:
+    sender: Sender | None = app.bot_data.get("sender")
+    if sender is not None:
+        await sender.stop()
     services: Services | None = app.bot_data.get("services")
     if services is not None:
         await services.db.close()
@@ -92,8 +120,11 @@ async def _tick(context: ChiboContext) -> None:
 
 
 async def tick(services: Services) -> None:
-    """Everything the clock may have made due; safe to call at any time, any number of times."""
-    return None
+    """Everything the clock may have made due; safe to call at any time, any number of times.
+
+    Each feature adds its scan here; the outbox then carries what it enqueued.
+    """
+    services.sender.wake()
 
 
 async def _set_menus(app: ChiboApp) -> None:
@@ -108,6 +139,9 @@ async def running(app: ChiboApp, *, poll_timeout: int = 10) -> AsyncIterator[Chi
     """Start ``app`` in long-polling mode for the duration of the block (tests, demo)."""
     await app.initialize()
     try:
+        # run_polling calls these hooks itself; a hand-driven start must too.
+        if app.post_init is not None:
+            await app.post_init(app)
         await app.start()
         assert app.updater is not None
         await app.updater.start_polling(
@@ -123,6 +157,8 @@ async def running(app: ChiboApp, *, poll_timeout: int = 10) -> AsyncIterator[Chi
                 await app.stop()
     finally:
         await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
 
 
 def run_polling(app: ChiboApp) -> None:

@@ -60,6 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("path", type=Path, help="where to write the copy")
     _config_arg(backup)
     backup.set_defaults(func=cmd_backup)
+
+    status = sub.add_parser(
+        "status", help="delivery queue, last 24 hours, unreachable members",
+        description="Print the outbox queue depth by state, what was sent and failed in the "
+        "last 24 hours, and the members who cannot be reached.",
+    )
+    _config_arg(status)
+    status.set_defaults(func=cmd_status)
     return parser
 
 
@@ -125,6 +133,26 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return 0
 
     return _run_async(backup)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from bot.status import delivery_status, render_status
+    from bot.texts import Texts
+    from storage.db import open_database
+
+    config = _load(args.config)
+
+    async def status() -> int:
+        db = await open_database(config.database.path)
+        try:
+            stats = await delivery_status(db, SystemClock())
+        finally:
+            await db.close()
+        print(render_status(stats, Texts(config.bot.language), config.bot.tz))
+        return 0
+
+    return _run_async(status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

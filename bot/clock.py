@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from storage.timefmt import from_db, to_db
+
+__all__ = ["Clock", "FakeClock", "SystemClock", "from_db", "to_db"]
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -37,14 +41,3 @@ class FakeClock:
         self._now += delta
         return self._now
 
-
-def to_db(instant: datetime) -> str:
-    """An aware instant as the UTC text stored in the database."""
-    if instant.tzinfo is None:
-        raise ValueError("refusing to store a naive datetime")
-    return instant.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def from_db(text: str) -> datetime:
-    value = datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,16 +1,30 @@
-"""The services one running bot shares: configuration, database, clock and the domain."""
+"""The services one running bot shares: configuration, database, clock, delivery."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.access import Actor, resolve_actor
 from bot.clock import Clock
 from bot.config import Config
 from bot.texts import Language, Texts, as_language
-from storage import prefs
+from storage import outbox, prefs
 from storage.db import Database
+from storage.outbox import Envelope
+
+
+class Waker(Protocol):
+    def wake(self) -> None: ...
+
+
+class _NoSender:
+    """On the command line nothing sends; the running bot picks the rows up."""
+
+    def wake(self) -> None:
+        return None
 
 
 @dataclass
@@ -19,6 +33,8 @@ class Services:
     db: Database
     clock: Clock
     bot_username: str = "chibo_bot"
+    # The running sender, told to look when rows are enqueued (absent on the command line).
+    sender: Waker = field(default_factory=_NoSender)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -36,3 +52,12 @@ class Services:
 
     async def set_language(self, telegram_user_id: int, lang: Language) -> None:
         await prefs.set_language(self.db, telegram_user_id, lang)
+
+    async def post(self, envelopes: Sequence[Envelope]) -> int:
+        """Enqueue messages in a transaction of their own; returns how many were new."""
+        if not envelopes:
+            return 0
+        async with self.db.transaction() as conn:
+            added = await outbox.enqueue(conn, envelopes, self.clock.now())
+        self.sender.wake()
+        return added

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from handlers import common
+from handlers import admin, common
 from handlers.context import ChiboApp
 from handlers.errors import on_error
 
@@ -21,6 +21,7 @@ def register(app: ChiboApp) -> None:
             CommandHandler("start", common.start, filters=private),
             CommandHandler("help", common.show_help, filters=private),
             CommandHandler("lang", common.set_language, filters=private),
+            CommandHandler("status", admin.status, filters=private),
             # Fallbacks: keep last.
             MessageHandler(private & filters.COMMAND, common.unknown_command),
             MessageHandler(

@@ -9,12 +9,14 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.services import Services
 
 
-class ChiboContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+class ChiboContext(
+    CallbackContext[ExtBot[dict[str, Any]], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+):
     @property
     def services(self) -> Services:
         return cast(Services, self.application.bot_data["services"])
 
 
 ChiboApp = Application[
-    ExtBot[None], ChiboContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
+    ExtBot[dict[str, Any]], ChiboContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
 ]

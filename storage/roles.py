@@ -58,3 +58,49 @@ async def followed_units(db: Database, person_id: int) -> list[int]:
         (person_id,),
     )
     return [int(r["unit_id"]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    person_id: int
+    full_name: str
+    telegram_user_id: int
+    unit_id: int
+
+
+async def branch_officers(db: Database, unit_id: int) -> list[Recipient]:
+    """Bound officers (secretary, deputy, committee member) of a branch."""
+    rows = await db.fetch_all(
+        "SELECT p.id, p.full_name, p.telegram_user_id, m.unit_id FROM memberships m "
+        "JOIN people p ON p.id = m.person_id "
+        "WHERE m.unit_id = ? AND m.state = 'active' AND m.role != 'member' "
+        "AND p.telegram_user_id IS NOT NULL AND p.erased_at IS NULL ORDER BY p.id",
+        (unit_id,),
+    )
+    return [Recipient(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+async def branches_of(db: Database, person_id: int) -> list[tuple[int, str]]:
+    """(unit id, unit name) of the branches where the person is active."""
+    rows = await db.fetch_all(
+        "SELECT u.id, u.name FROM memberships m JOIN units u ON u.id = m.unit_id "
+        "WHERE m.person_id = ? AND m.state = 'active' ORDER BY u.id",
+        (person_id,),
+    )
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
+async def person_name(db: Database, person_id: int) -> str | None:
+    value = await db.fetch_value("SELECT full_name FROM people WHERE id = ?", (person_id,))
+    return None if value is None else str(value)
+
+
+async def languages(db: Database, telegram_user_ids: list[int]) -> dict[int, str]:
+    if not telegram_user_ids:
+        return {}
+    marks = ",".join("?" * len(telegram_user_ids))
+    rows = await db.fetch_all(
+        f"SELECT telegram_user_id, language FROM user_prefs WHERE telegram_user_id IN ({marks})",
+        telegram_user_ids,
+    )
+    return {int(r[0]): str(r[1]) for r in rows}

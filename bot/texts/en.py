@@ -73,4 +73,17 @@ MESSAGES: dict[str, str] = {
     "cmd_duties": "Households I follow",
     "cmd_lang": "Change language (vi/en)",
     "cmd_report": "Reports (officers)",
+    # --- delivery ----------------------------------------------------------
+    "alert_unreachable": "⚠️ Messages to {name} (branch {branch}) cannot be delivered since {since}: {why}. Please contact them directly.",
+    "unreachable_blocked": "they blocked the bot; ask them to open the chat with the bot again",
+    "unreachable_deactivated": "their Telegram account was deleted",
+    "unreachable_not_started": "they never started a chat with the bot; ask them to open their invite link",
+    "unreachable_chat_not_found": "their Telegram account cannot be found",
+    # --- status ------------------------------------------------------------
+    "status_header": "Delivery status",
+    "status_queue": "Queue: pending {pending}, sending {sending}, sent {sent}, failed {failed}, skipped (stale) {skipped}",
+    "status_24h": "Last 24 hours: sent {sent}, failed {failed}; possible duplicates (timed out) {duplicates}",
+    "status_all_reachable": "Every member can be reached.",
+    "status_unreachable": "Cannot be reached: {count}",
+    "admins_only": "This command is for administrators only.",
 }

@@ -71,4 +71,17 @@ MESSAGES: dict[str, str] = {
     "cmd_duties": "Hộ gia đình tôi theo dõi",
     "cmd_lang": "Đổi ngôn ngữ (vi/en)",
     "cmd_report": "Báo cáo (cấp ủy)",
+    # --- delivery ----------------------------------------------------------
+    "alert_unreachable": "⚠️ Không gửi được tin nhắn cho đồng chí {name} (chi bộ {branch}) từ {since}: {why}. Xin liên hệ trực tiếp với đồng chí ấy.",
+    "unreachable_blocked": "đồng chí ấy đã chặn bot; xin nhắc mở lại cuộc trò chuyện với bot",
+    "unreachable_deactivated": "tài khoản Telegram đã bị xóa",
+    "unreachable_not_started": "đồng chí ấy chưa bắt đầu trò chuyện với bot; xin nhắc mở link mời",
+    "unreachable_chat_not_found": "không tìm thấy tài khoản Telegram",
+    # --- status ------------------------------------------------------------
+    "status_header": "Tình trạng gửi tin",
+    "status_queue": "Hàng đợi: chờ gửi {pending}, đang gửi {sending}, đã gửi {sent}, thất bại {failed}, bỏ qua (quá hạn) {skipped}",
+    "status_24h": "24 giờ qua: đã gửi {sent}, thất bại {failed}; có thể trùng (hết thời gian chờ) {duplicates}",
+    "status_all_reachable": "Mọi đảng viên đều liên lạc được.",
+    "status_unreachable": "Không liên lạc được: {count} người",
+    "admins_only": "Lệnh này chỉ dành cho quản trị viên.",
 }

@@ -1,0 +1,129 @@
+"""Pacing shared by everything the bot sends: a global rate and a bucket per chat.
+
+Plain asyncio rather than aiolimiter: aiolimiter's leaky bucket admits a burst
+of ``max_rate`` at once, while Telegram counts per second and punishes bursts;
+we also need per-chat buckets that a 429's ``retry_after`` can push back. The
+same ``Throttle`` paces the outbox sender and the direct replies to people, so
+one chat never gets more than its share whichever path a message takes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+
+class Pacer:
+    """Hands out send slots ``1/rate`` seconds apart; never lets slots bunch up."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self._next = 0.0
+        self._paused_until = 0.0
+
+    def reserve(self) -> float:
+        """Reserve the next slot; returns the seconds to wait for it."""
+        now = time.monotonic()
+        slot = max(now, self._next, self._paused_until)
+        self._next = slot + self.interval
+        return slot - now
+
+    async def acquire(self) -> None:
+        wait = self.reserve()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    def pause(self, seconds: float) -> None:
+        """Stop handing out slots for ``seconds`` (Telegram said the whole bot is too fast)."""
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    stamp: float
+
+
+class ChatGates:
+    """A token bucket per chat: private chats get a burst of 2 and then one message per
+    ``private_interval``; groups get one message per ``60 / group_per_minute`` seconds."""
+
+    PRIVATE_BURST = 2.0
+    GROUP_BURST = 1.0
+
+    def __init__(self, private_interval: float, group_per_minute: int) -> None:
+        self.private_interval = private_interval
+        self.group_interval = 60.0 / group_per_minute
+        self._buckets: dict[int, _Bucket] = {}
+
+    def _shape(self, chat_id: int) -> tuple[float, float]:
+        """(capacity, seconds per token) for a chat."""
+        if chat_id > 0:
+            return self.PRIVATE_BURST, self.private_interval
+        return self.GROUP_BURST, self.group_interval
+
+    def _bucket(self, chat_id: int, now: float) -> _Bucket:
+        capacity, per_token = self._shape(chat_id)
+        bucket = self._buckets.get(chat_id)
+        if bucket is None:
+            bucket = self._buckets[chat_id] = _Bucket(capacity, now)
+        elif now > bucket.stamp:
+            refill = (now - bucket.stamp) / per_token if per_token > 0 else capacity
+            bucket.tokens = min(capacity, bucket.tokens + refill)
+            bucket.stamp = now
+        return bucket
+
+    def opens_at(self, chat_id: int, now: float) -> float:
+        """The earliest instant the chat may take another message."""
+        bucket = self._bucket(chat_id, now)
+        if bucket.stamp > now:  # held by a retry_after
+            return bucket.stamp + max(0.0, 1.0 - bucket.tokens) * self._shape(chat_id)[1]
+        if bucket.tokens >= 1.0:
+            return now
+        return now + (1.0 - bucket.tokens) * self._shape(chat_id)[1]
+
+    def is_open(self, chat_id: int, now: float) -> bool:
+        return self.opens_at(chat_id, now) <= now
+
+    def passed(self, chat_id: int, now: float) -> None:
+        """A message to ``chat_id`` is leaving now."""
+        bucket = self._bucket(chat_id, now)
+        bucket.tokens -= 1.0
+
+    async def wait_turn(self, chat_id: int) -> None:
+        """Wait until the chat may take a message, and take the turn."""
+        while True:
+            now = time.monotonic()
+            opens = self.opens_at(chat_id, now)
+            if opens <= now:
+                self.passed(chat_id, now)
+                return
+            await asyncio.sleep(opens - now)
+
+    def hold(self, chat_id: int, until: float) -> None:
+        """Telegram asked us to leave this chat alone until ``until``."""
+        bucket = self._bucket(chat_id, time.monotonic())
+        bucket.tokens = min(bucket.tokens, 1.0)
+        bucket.stamp = max(bucket.stamp, until)
+
+    def earliest_closed(self, now: float) -> float | None:
+        closed = [self.opens_at(c, now) for c in list(self._buckets)]
+        waiting = [t for t in closed if t > now]
+        return min(waiting) if waiting else None
+
+    def forget_old(self, now: float) -> None:
+        """Drop refilled buckets so the map does not grow with every chat ever seen."""
+        if len(self._buckets) > 5_000:
+            self._buckets = {
+                chat: b for chat, b in self._buckets.items()
+                if now - b.stamp < self._shape(chat)[0] * self._shape(chat)[1]
+            }
+
+
+class Throttle:
+    """The pacer and chat gates one bot shares between its outbox and its replies."""
+
+    def __init__(self, rate: float, private_interval: float, group_per_minute: int) -> None:
+        self.pacer = Pacer(rate)
+        self.gates = ChatGates(private_interval, group_per_minute)

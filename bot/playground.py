@@ -1,0 +1,80 @@
+"""The real bot against the built-in Bot API emulator, on a database of its own.
+
+One harness serves ``chibo demo``, the end-to-end tests and the benchmarks:
+the emulator speaks HTTP, the bot is the production ``Application`` in
+long-polling mode, and time comes from the clock handed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.app import build_application, running, tick
+from bot.clock import Clock, SystemClock
+from bot.config import Config, config_from_dict
+from bot.delivery import Sender
+from bot.emulator import BotApiEmulator, Limits
+from bot.services import Services
+from handlers.context import ChiboApp
+
+TOKEN = "123456:PLAYGROUND-TOKEN"  # noqa: S105 - the emulator's token, not a real secret
+BOT_USERNAME = "chibo_bot"
+
+
+@dataclass
+class Playground:
+    emu: BotApiEmulator
+    app: ChiboApp
+    clock: Clock
+    config: Config
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.app.bot_data["services"]
+        return services
+
+    @property
+    def sender(self) -> Sender:
+        sender: Sender = self.app.bot_data["sender"]
+        return sender
+
+    async def tick(self) -> None:
+        """What the scheduler does on each wake-up, now."""
+        await tick(self.services)
+
+    async def settle(self, timeout: float = 30.0) -> None:
+        """Run the due scans and wait until the outbox has sent everything due."""
+        await self.tick()
+        await self.sender.drain(timeout)
+
+
+@asynccontextmanager
+async def playground(
+    database: Path,
+    *,
+    clock: Clock | None = None,
+    limits: Limits | None = None,
+    settings: dict[str, Any] | None = None,
+    tick_seconds: float = 3600.0,
+) -> AsyncIterator[Playground]:
+    """Start the emulator and the bot; ``settings`` are config sections to override."""
+    emu = BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME, limits=limits or Limits())
+    await emu.start()
+    try:
+        data: dict[str, Any] = {section: dict(values) for section, values in
+                                (settings or {}).items()}
+        data.setdefault("telegram", {}).update(
+            base_url=emu.base_url, base_file_url=emu.base_file_url
+        )
+        data.setdefault("database", {})["path"] = str(database)
+        config = config_from_dict(data)
+        clock = clock or SystemClock()
+        app = build_application(config, TOKEN, clock=clock, tick_seconds=tick_seconds)
+        async with running(app, poll_timeout=1):
+            yield Playground(emu=emu, app=app, clock=clock, config=config)
+    finally:
+        await emu.stop()

@@ -1,0 +1,251 @@
+"""The outbox: every message the bot sends on its own initiative is a row first.
+
+A row's ``business_key`` is unique, so enqueuing the same fact twice stores it
+once. Rows move ``pending -> sending -> sent | failed``; ``skipped`` marks what
+went stale before it could be sent. Instants are UTC ISO text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.db import Database
+from storage.timefmt import from_db, to_db
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    text: str
+    data: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    """What to send: plain text and optional inline buttons (no Telegram types here)."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+    def to_json(self) -> str:
+        rows = [[{k: v for k, v in (("text", b.text), ("data", b.data), ("url", b.url)) if v}
+                 for b in row] for row in self.buttons]
+        return json.dumps({"text": self.text, "buttons": rows}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, raw: str) -> OutgoingMessage:
+        data: dict[str, Any] = json.loads(raw)
+        rows = tuple(
+            tuple(Button(b["text"], b.get("data"), b.get("url")) for b in row)
+            for row in data.get("buttons", [])
+        )
+        return cls(text=data["text"], buttons=rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """One message to enqueue."""
+
+    key: str
+    chat_id: int
+    kind: str
+    message: OutgoingMessage
+    person_id: int | None = None
+    unit_id: int | None = None
+    not_before: datetime | None = None
+    stale_after: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    id: int
+    key: str
+    chat_id: int
+    kind: str
+    message: OutgoingMessage
+    person_id: int | None
+    unit_id: int | None
+    attempts: int
+    possible_duplicate: bool
+
+
+@dataclass
+class OutboxStats:
+    by_state: dict[str, int] = field(default_factory=dict)
+    sent_24h: int = 0
+    failed_24h: int = 0
+    possible_duplicates: int = 0
+    unreachable: list[tuple[int, str, str, str]] = field(default_factory=list)
+    # (person id, name, since, reason)
+
+
+async def enqueue(conn: aiosqlite.Connection, envelopes: Sequence[Envelope], now: datetime) -> int:
+    """Insert inside the caller's transaction; returns how many were new."""
+    before = conn.total_changes
+    await conn.executemany(
+        "INSERT INTO outbox (business_key, chat_id, person_id, unit_id, kind, payload, "
+        "next_attempt_at, stale_after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (business_key) DO NOTHING",
+        [
+            (
+                e.key, e.chat_id, e.person_id, e.unit_id, e.kind, e.message.to_json(),
+                to_db(e.not_before or now), to_db(e.stale_after) if e.stale_after else None,
+                to_db(now),
+            )
+            for e in envelopes
+        ],
+    )
+    return conn.total_changes - before
+
+
+async def recover_in_flight(db: Database) -> int:
+    """Rows a crash left in ``sending`` may or may not have gone out: send again, flagged."""
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE outbox SET state = 'pending', possible_duplicate = 1 WHERE state = 'sending'"
+        )
+        return cur.rowcount
+
+
+async def skip_stale(db: Database, now: datetime) -> int:
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE outbox SET state = 'skipped', last_error = 'stale' "
+            "WHERE state = 'pending' AND stale_after IS NOT NULL AND stale_after <= ?",
+            (to_db(now),),
+        )
+        return cur.rowcount
+
+
+async def due(db: Database, now: datetime, limit: int) -> list[OutboxRow]:
+    """Due rows, the oldest first, at most one per chat (a chat's next waits its turn)."""
+    rows = await db.fetch_all(
+        "SELECT id, business_key, chat_id, kind, payload, person_id, unit_id, attempts, "
+        "possible_duplicate FROM outbox WHERE id IN ("
+        "  SELECT min(id) FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? "
+        "  GROUP BY chat_id) "
+        "ORDER BY next_attempt_at, id LIMIT ?",
+        (to_db(now), limit),
+    )
+    return [
+        OutboxRow(
+            id=r["id"], key=r["business_key"], chat_id=r["chat_id"], kind=r["kind"],
+            message=OutgoingMessage.from_json(r["payload"]), person_id=r["person_id"],
+            unit_id=r["unit_id"], attempts=r["attempts"],
+            possible_duplicate=bool(r["possible_duplicate"]),
+        )
+        for r in rows
+    ]
+
+
+async def claim(db: Database, row_id: int) -> bool:
+    """Mark one row as leaving now; False if someone else took it."""
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
+            "WHERE id = ? AND state = 'pending'",
+            (row_id,),
+        )
+        return cur.rowcount == 1
+
+
+async def next_due_at(db: Database) -> datetime | None:
+    value = await db.fetch_value(
+        "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"
+    )
+    return None if value is None else from_db(value)
+
+
+async def count_due(db: Database, now: datetime) -> int:
+    return int(await db.fetch_value(
+        "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending') "
+        "AND next_attempt_at <= ?",
+        (to_db(now),),
+    ))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one claimed row, written back in a batch."""
+
+    row_id: int
+    state: str  # sent | pending | failed
+    at: datetime
+    message_id: int | None = None
+    next_attempt_at: datetime | None = None
+    error: str | None = None
+    possible_duplicate: bool = False
+
+
+async def record(db: Database, outcomes: Sequence[Outcome]) -> None:
+    if not outcomes:
+        return
+    async with db.transaction() as conn:
+        await conn.executemany(
+            "UPDATE outbox SET state = ?, message_id = coalesce(?, message_id), "
+            "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, "
+            "next_attempt_at = coalesce(?, next_attempt_at), last_error = ?, "
+            "possible_duplicate = max(possible_duplicate, ?) WHERE id = ?",
+            [
+                (
+                    o.state, o.message_id, o.state, to_db(o.at),
+                    to_db(o.next_attempt_at) if o.next_attempt_at else None, o.error,
+                    int(o.possible_duplicate), o.row_id,
+                )
+                for o in outcomes
+            ],
+        )
+
+
+async def message_id_for(db: Database, key: str) -> tuple[int, int] | None:
+    """(chat id, message id) of a sent row, for later edits."""
+    row = await db.fetch_one(
+        "SELECT chat_id, message_id FROM outbox WHERE business_key = ? AND message_id IS NOT NULL",
+        (key,),
+    )
+    return None if row is None else (int(row["chat_id"]), int(row["message_id"]))
+
+
+async def stats(db: Database, now: datetime, since: datetime) -> OutboxStats:
+    result = OutboxStats()
+    for r in await db.fetch_all("SELECT state, count(*) AS n FROM outbox GROUP BY state"):
+        result.by_state[r["state"]] = r["n"]
+    result.sent_24h = int(await db.fetch_value(
+        "SELECT count(*) FROM outbox WHERE state = 'sent' AND sent_at >= ?", (to_db(since),)))
+    result.failed_24h = int(await db.fetch_value(
+        "SELECT count(*) FROM outbox WHERE state = 'failed' AND created_at >= ?",
+        (to_db(since),)))
+    result.possible_duplicates = int(await db.fetch_value(
+        "SELECT count(*) FROM outbox WHERE possible_duplicate = 1 AND state = 'sent'"))
+    result.unreachable = [
+        (r["id"], r["full_name"], r["unreachable_since"], r["unreachable_reason"] or "")
+        for r in await db.fetch_all(
+            "SELECT id, full_name, unreachable_since, unreachable_reason FROM people "
+            "WHERE unreachable_since IS NOT NULL ORDER BY unreachable_since")
+    ]
+    return result
+
+
+async def mark_unreachable(db: Database, person_id: int, since: datetime, reason: str) -> bool:
+    """True when the person was reachable until now (so officers are told only once)."""
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE people SET unreachable_since = ?, unreachable_reason = ? "
+            "WHERE id = ? AND unreachable_since IS NULL",
+            (to_db(since), reason, person_id),
+        )
+        return cur.rowcount == 1
+
+
+async def clear_unreachable(db: Database, telegram_user_id: int) -> None:
+    await db.execute(
+        "UPDATE people SET unreachable_since = NULL, unreachable_reason = NULL "
+        "WHERE telegram_user_id = ? AND unreachable_since IS NOT NULL",
+        (telegram_user_id,),
+    )
