@@ -54,7 +54,8 @@ def build_application(
     throttle = Throttle(delivery.messages_per_second, delivery.private_chat_interval_seconds,
                         delivery.group_messages_per_minute)
     request = HTTPXRequest(
-        connection_pool_size=POOL_SIZE, pool_timeout=1.0, read_timeout=10.0, write_timeout=20.0
+        connection_pool_size=POOL_SIZE, pool_timeout=1.0,
+        read_timeout=delivery.read_timeout_seconds, write_timeout=20.0,
     )
     updates_request = HTTPXRequest(connection_pool_size=2, read_timeout=40.0)
     app: ChiboApp = (

@@ -108,6 +108,7 @@ class DeliverySettings(_Section):
     group_messages_per_minute: int = Field(default=20, ge=1)
     concurrency: int = Field(default=16, ge=1, le=256)
     max_attempts: int = Field(default=8, ge=1)
+    read_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
 
 
 class MeetingSettings(_Section):

@@ -39,6 +39,6 @@ def clock() -> FakeClock:
 async def pg(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Playground]:
     async with playground(
         tmp_path / "bot.sqlite3", clock=clock, limits=TEST_LIMITS,
-        settings={"bot": {"admins": [ADMIN_ID]}},
+        settings={"bot": {"admins": [ADMIN_ID]}, "delivery": {"read_timeout_seconds": 1.0}},
     ) as ground:
         yield ground

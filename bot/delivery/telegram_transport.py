@@ -44,12 +44,15 @@ def _unreachable_reason(description: str) -> str | None:
 class TelegramTransport:
     def __init__(self, bot: ExtBot[Any]) -> None:
         self._bot = bot
+        # The sender paces its own sends: tell the replies' rate limiter to stand aside.
+        self._bypass: dict[str, Any] = (
+            {"rate_limit_args": {"outbox": True}} if bot.rate_limiter is not None else {}
+        )
 
     async def send(self, chat_id: int, message: OutgoingMessage) -> int:
         try:
             sent = await self._bot.send_message(
-                chat_id, message.text, reply_markup=keyboard(message),
-                rate_limit_args={"outbox": True},
+                chat_id, message.text, reply_markup=keyboard(message), **self._bypass
             )
         except RetryAfter as err:
             raise RateLimited(seconds(err.retry_after), err.message) from None

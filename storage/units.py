@@ -1,0 +1,64 @@
+"""Committees and branches."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.db import Database
+from storage.timefmt import to_db
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    id: int
+    kind: str  # committee | branch
+    name: str
+    parent_id: int | None
+    group_chat_id: int | None
+    schedule_rule: str | None
+    default_place: str | None
+
+
+_COLUMNS = "id, kind, name, parent_id, group_chat_id, schedule_rule, default_place"
+
+
+def _row(r: sqlite3.Row) -> UnitRow:
+    return UnitRow(r["id"], r["kind"], r["name"], r["parent_id"], r["group_chat_id"],
+                   r["schedule_rule"], r["default_place"])
+
+
+async def create_unit(
+    conn: aiosqlite.Connection, *, kind: str, name: str, parent_id: int | None, now: datetime
+) -> int:
+    cur = await conn.execute(
+        "INSERT INTO units (kind, name, parent_id, created_at) VALUES (?, ?, ?, ?)",
+        (kind, name, parent_id, to_db(now)),
+    )
+    return int(cur.lastrowid or 0)
+
+
+async def get_unit(db: Database, unit_id: int) -> UnitRow | None:
+    row = await db.fetch_one(f"SELECT {_COLUMNS} FROM units WHERE id = ?", (unit_id,))
+    return None if row is None else _row(row)
+
+
+async def all_units(db: Database) -> list[UnitRow]:
+    rows = await db.fetch_all(f"SELECT {_COLUMNS} FROM units ORDER BY coalesce(parent_id, id), id")
+    return [_row(r) for r in rows]
+
+
+async def branches_of_committee(db: Database, committee_id: int) -> list[UnitRow]:
+    rows = await db.fetch_all(
+        f"SELECT {_COLUMNS} FROM units WHERE parent_id = ? AND kind = 'branch' ORDER BY name, id",
+        (committee_id,),
+    )
+    return [_row(r) for r in rows]
+
+
+async def find_unit_by_name(db: Database, name: str) -> UnitRow | None:
+    row = await db.fetch_one(f"SELECT {_COLUMNS} FROM units WHERE name = ? ORDER BY id", (name,))
+    return None if row is None else _row(row)
