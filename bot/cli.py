@@ -7,10 +7,11 @@ import asyncio
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot import __version__
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config
+from bot.operator import OperatorError
 
 EXIT_USAGE = 2
 
@@ -68,6 +69,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _config_arg(status)
     status.set_defaults(func=cmd_status)
+
+    unit = sub.add_parser("unit", help="committees and branches",
+                          description="Create and list units (committees and branches).")
+    unit_sub = unit.add_subparsers(dest="unit_command", required=True, metavar="ACTION")
+    unit_add = unit_sub.add_parser(
+        "add", help="create a committee, or a branch with --parent",
+        description="Create a committee, or with --parent a branch under that committee. "
+        "Prints the new unit's id on its own line.",
+    )
+    unit_add.add_argument("--name", required=True, help="the unit's name")
+    unit_add.add_argument("--parent", type=int, help="committee id (makes a branch)")
+    _config_arg(unit_add)
+    unit_add.set_defaults(func=cmd_unit_add)
+    unit_list = unit_sub.add_parser("list", help="list units", description="List all units.")
+    _config_arg(unit_list)
+    unit_list.set_defaults(func=cmd_unit_list)
+
+    invite = sub.add_parser(
+        "invite", help="print a personal invite link",
+        description="Create a personal one-time invite link and print it (how a branch gets "
+        "its first secretary).",
+    )
+    invite.add_argument("--unit", type=int, required=True, help="unit id")
+    invite.add_argument("--role", choices=("secretary", "deputy", "member"), default="member")
+    invite.add_argument("--name", required=True, help="full name of the person")
+    _config_arg(invite)
+    invite.set_defaults(func=cmd_invite)
+
+    imp = sub.add_parser(
+        "import", help="import a member list (.xlsx/.csv) into a branch",
+        description="Validate a member list and import it; prints each new member's invite "
+        "link. With errors nothing is imported unless --force (valid rows only).",
+    )
+    imp.add_argument("file", type=Path, help=".xlsx or .csv file")
+    imp.add_argument("--unit", type=int, required=True, help="branch id")
+    imp.add_argument("--force", action="store_true", help="import the valid rows despite errors")
+    _config_arg(imp)
+    imp.set_defaults(func=cmd_import)
     return parser
 
 
@@ -75,7 +114,10 @@ def _load(path: Path) -> Config:
     return load_config(path)
 
 
-def _run_async(coro_factory: Callable[[], Coroutine[Any, Any, int]]) -> int:
+T = TypeVar("T")
+
+
+def _run_async(coro_factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
     return asyncio.run(coro_factory())
 
 
@@ -155,6 +197,53 @@ def cmd_status(args: argparse.Namespace) -> int:
     return _run_async(status)
 
 
+def cmd_unit_add(args: argparse.Namespace) -> int:
+    from bot import operator
+
+    config = _load(args.config)
+    unit = _run_async(lambda: operator.add_unit(config, args.name, args.parent))
+    print(unit.id)
+    return 0
+
+
+def cmd_unit_list(args: argparse.Namespace) -> int:
+    from bot import operator
+
+    config = _load(args.config)
+    for unit in _run_async(lambda: operator.list_units(config)):
+        parent = f"  (in {unit.parent_id})" if unit.parent_id else ""
+        print(f"{unit.id}\t{unit.kind}\t{unit.name}{parent}")
+    return 0
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    from bot import operator
+
+    config = _load(args.config)
+    issued = _run_async(lambda: operator.invite(config, args.unit, args.role, args.name))
+    print(issued.link)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from bot import operator
+
+    config = _load(args.config)
+    data = operator.read_file(args.file)
+    issued, problems = _run_async(
+        lambda: operator.import_members(config, args.unit, args.file, data, force=args.force))
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems and not issued and not args.force:
+        print(f"{len(problems)} problem(s): nothing imported (fix the file, or --force to "
+              "import the valid rows)", file=sys.stderr)
+        return 1
+    for invite in issued:
+        print(f"{invite.full_name}\t{invite.link}")
+    print(f"imported {len(issued)}, skipped {len(problems)}", file=sys.stderr)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -163,6 +252,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
+    except OperatorError as exc:
+        print(f"{args.command}: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 0
     return result

@@ -68,6 +68,9 @@ class TelegramSettings(_Section):
     token: SecretStr | None = None
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
+    # The bot's @username, for invite links printed by the command line; when empty
+    # the command line asks Telegram (getMe) with the token.
+    bot_username: str = ""
 
     @field_validator("base_url", "base_file_url")
     @classmethod

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from telegram.ext import CommandHandler, MessageHandler, filters
+from collections.abc import Callable, Coroutine
+from typing import Any
 
-from handlers import admin, common
-from handlers.context import ChiboApp
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.callbacks import pattern
+from handlers import admin, common, imports, inputs, members, registration, units
+from handlers.context import ChiboApp, ChiboContext
 from handlers.errors import on_error
+
+Callback = Callable[[Update, ChiboContext], Coroutine[Any, Any, None]]
 
 
 def register(app: ChiboApp) -> None:
@@ -16,17 +23,36 @@ def register(app: ChiboApp) -> None:
     so the fallbacks at the end answer only what nothing else took.
     """
     private = filters.ChatType.PRIVATE
+
+    def command(name: str, callback: Callback) -> CommandHandler[ChiboContext, None]:
+        return CommandHandler(name, callback, filters=private)
+
     app.add_handlers(
         [
-            CommandHandler("start", common.start, filters=private),
-            CommandHandler("help", common.show_help, filters=private),
-            CommandHandler("lang", common.set_language, filters=private),
-            CommandHandler("status", admin.status, filters=private),
+            command("start", registration.start),
+            command("help", common.show_help),
+            command("lang", common.set_language),
+            command("cancel", inputs.cancel),
+            command("me", members.me),
+            command("invite", members.invite),
+            command("members", members.list_members),
+            command("units", units.list_units),
+            command("newunit", units.new_unit),
+            command("appoint", units.appoint_cmd),
+            command("status", admin.status),
+            MessageHandler(private & filters.Document.ALL, imports.on_document),
+            CallbackQueryHandler(registration.confirm, pattern=pattern(registration.JOIN)),
+            CallbackQueryHandler(units.new_unit_button, pattern=pattern(units.NEW)),
+            CallbackQueryHandler(units.appoint_button, pattern=pattern(units.APPOINT)),
+            CallbackQueryHandler(members.on_button, pattern=pattern(members.MEM)),
+            CallbackQueryHandler(imports.on_button, pattern=pattern(imports.IMP)),
             # Fallbacks: keep last.
             MessageHandler(private & filters.COMMAND, common.unknown_command),
-            MessageHandler(
-                private & ~filters.COMMAND & filters.UpdateType.MESSAGE, common.not_understood
-            ),
+            MessageHandler(private & filters.TEXT & ~filters.COMMAND
+                           & filters.UpdateType.MESSAGE, inputs.on_text),
+            MessageHandler(private & ~filters.COMMAND & filters.UpdateType.MESSAGE,
+                           common.not_understood),
+            CallbackQueryHandler(common.stale_button),
         ]
     )
     app.add_error_handler(on_error)

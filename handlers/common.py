@@ -73,3 +73,12 @@ async def not_understood(update: Update, context: ChiboContext) -> None:
         return
     texts = await context.services.texts(user.id)
     await message.reply_text(texts("not_understood"))
+
+
+async def stale_button(update: Update, context: ChiboContext) -> None:
+    """A button nobody handles (an old message, forged data): say so, change nothing."""
+    query = update.callback_query
+    if query is None or query.from_user is None:
+        return
+    texts = await context.services.texts(query.from_user.id)
+    await query.answer(texts("button_expired"))

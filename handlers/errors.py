@@ -1,26 +1,48 @@
-"""The one error handler: log the traceback, tell the person in their language."""
+"""The one error handler: expected refusals get their text, bugs get an apology.
+
+A domain ``AppError`` carries the catalog key of the answer (a refusal, a
+malformed date); anything else is a bug: logged with its traceback, and the
+person is told, in their language, that nothing was changed.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Update
+from telegram.error import BadRequest
 
+from bot.errors import AppError
 from handlers.context import ChiboContext
 
 log = logging.getLogger("chibo.errors")
 
 
 async def on_error(update: object, context: ChiboContext) -> None:
-    log.error("unhandled error while handling an update", exc_info=context.error)
+    error = context.error
+    if isinstance(error, BadRequest) and "message is not modified" in error.message.lower():
+        if isinstance(update, Update) and update.callback_query is not None:
+            await _quietly(update.callback_query.answer())
+        return
+    if not isinstance(error, AppError):
+        log.error("unhandled error while handling an update", exc_info=error)
     if not isinstance(update, Update) or update.effective_user is None:
         return
-    chat = update.effective_chat
     try:
         texts = await context.services.texts(update.effective_user.id)
+        text = texts(error.key, **error.params) if isinstance(error, AppError) else texts(
+            "error_internal")
+        chat = update.effective_chat
         if update.callback_query is not None:
-            await update.callback_query.answer(texts("error_internal"), show_alert=True)
+            await update.callback_query.answer(text[:200], show_alert=True)
         elif chat is not None and chat.type == "private":
-            await context.bot.send_message(chat.id, texts("error_internal"))
+            await context.bot.send_message(chat.id, text)
     except Exception:  # the error handler must never raise
         log.exception("could not tell the user about the error")
+
+
+async def _quietly(awaitable: object) -> None:
+    try:
+        await awaitable  # type: ignore[misc]
+    except Exception:
+        log.debug("ignored error while answering a callback", exc_info=True)

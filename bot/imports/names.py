@@ -1,0 +1,62 @@
+"""Name and key normalisation shared by the import parser (and reusable elsewhere)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Invisible characters that spreadsheets and chat clients leave in names: removed, not rejected.
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
+_ZERO_WIDTH_TABLE = {ord(ch): None for ch in ZERO_WIDTH}
+# Whitespace control characters are folded into a plain space (Alt+Enter in an Excel cell).
+_SPACE_CONTROLS = frozenset("\t\n\r\x0b\x0c")
+_D_TABLE = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
+
+
+def strip_zero_width(text: str) -> str:
+    return text.translate(_ZERO_WIDTH_TABLE)
+
+
+def has_control_chars(text: str) -> bool:
+    """True when ``text`` holds a control/format/unassigned character other than
+    whitespace and the zero-width characters that :func:`normalize_name` removes."""
+    for ch in strip_zero_width(text):
+        if ch in _SPACE_CONTROLS:
+            continue
+        if unicodedata.category(ch).startswith("C"):
+            return True
+    return False
+
+
+def normalize_name(text: str) -> str:
+    """NFC, zero-width characters removed, trimmed, inner whitespace collapsed to one space."""
+    return " ".join(unicodedata.normalize("NFC", strip_zero_width(text)).split())
+
+
+def name_key(text: str) -> str:
+    """Case-insensitive but accent-aware comparison key: ``NGUYỄN`` == ``nguyễn`` != ``Nguyen``."""
+    return unicodedata.normalize("NFC", normalize_name(text).casefold())
+
+
+def fold_accents(text: str) -> str:
+    """Accent- and case-insensitive key: ``Bí Thư`` -> ``bi thu``, ``Đảng`` -> ``dang``."""
+    decomposed = unicodedata.normalize("NFD", strip_zero_width(text).translate(_D_TABLE))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+_PARENS = re.compile(r"\([^)]*\)")
+_PUNCT = re.compile(r"[:*.#]+")
+_SEPARATORS = re.compile(r"[_\-]+")
+_SLASH = re.compile(r"\s*/\s*")
+
+
+def header_key(text: str) -> str:
+    """Key for matching column headers and role names: accents, case, underscores,
+    a trailing ``(...)`` note, ``:``/``*`` markers and spacing do not matter."""
+    key = fold_accents(text)
+    key = _PARENS.sub(" ", key)
+    key = _PUNCT.sub(" ", key)
+    key = _SEPARATORS.sub(" ", key)
+    key = " ".join(key.split())
+    return _SLASH.sub("/", key)

@@ -1,0 +1,82 @@
+"""What every handler needs: who is asking, in which language, and how to answer."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.access import Actor
+from bot.services import Services
+from bot.texts import Texts
+from handlers.context import ChiboContext
+
+ButtonRow = Sequence[tuple[str, str]]
+
+
+def markup(rows: Sequence[ButtonRow]) -> InlineKeyboardMarkup | None:
+    """Inline keyboard from rows of (label, callback data)."""
+    cleaned = [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+               for row in rows if row]
+    return InlineKeyboardMarkup(cleaned) if cleaned else None
+
+
+@dataclass
+class Asker:
+    """The person behind an update, with their texts and roles."""
+
+    update: Update
+    services: Services
+    texts: Texts
+    actor: Actor
+    message: Message | None
+    query: CallbackQuery | None
+    answered: bool = False
+
+    @property
+    def user_id(self) -> int:
+        return self.actor.telegram_user_id
+
+    async def say(self, text: str, rows: Sequence[ButtonRow] = ()) -> Message | None:
+        """Reply in the chat the update came from."""
+        chat = self.update.effective_chat
+        if chat is None:
+            return None
+        return await self.update.get_bot().send_message(chat.id, text, reply_markup=markup(rows))
+
+    async def show(self, text: str, rows: Sequence[ButtonRow] = (),
+                   toast: str | None = None) -> None:
+        """Edit the message a button sits on (or reply, for a typed command); then answer
+        the tap, so whoever waits for the answer sees the edit done."""
+        if self.query is not None and self.query.message is not None:
+            await self.query.edit_message_text(text, reply_markup=markup(rows))
+            await self.toast(toast)
+        else:
+            await self.say(text, rows)
+
+    async def toast(self, text: str | None = None) -> None:
+        """Answer the tap (once; Telegram refuses a second answer)."""
+        if self.query is not None and not self.answered:
+            self.answered = True
+            await self.query.answer(text[:200] if text else None)
+
+
+async def asker(update: Update, context: ChiboContext) -> Asker:
+    user = update.effective_user
+    if user is None:
+        raise ApplicationHandlerStop
+    services = context.services
+    return Asker(
+        update=update,
+        services=services,
+        texts=await services.texts(user.id),
+        actor=await services.actor(user.id),
+        message=update.effective_message if update.callback_query is None else None,
+        query=update.callback_query,
+    )
+
+
+Handler = Callable[[Update, ChiboContext], Awaitable[Any]]

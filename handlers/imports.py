@@ -1,0 +1,96 @@
+"""Files sent with the caption /import: validate, report by line, confirm, import."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import callbacks
+from bot import formatting as fmt
+from bot.errors import Invalid
+from bot.imports import ImportKind, parse_upload
+from bot.member_import import (
+    MemberImportPlan,
+    apply_member_import,
+    links_workbook,
+    plan_member_import,
+    recall_plan,
+    remember_plan,
+)
+from bot.registration import officer_branch, today_in, unit_or_fail
+from handlers.base import Asker, asker
+from handlers.context import ChiboContext
+from storage import pending
+
+IMP = "imp"
+MAX_BYTES = 5_000_000
+MAX_ERRORS_SHOWN = 30
+
+
+async def on_document(update: Update, context: ChiboContext) -> None:
+    who = await asker(update, context)
+    message = update.effective_message
+    document = message.document if message else None
+    if document is None:
+        await who.say(who.texts("import_need_file"))
+        return
+    unit_id = officer_branch(who.actor)
+    if (document.file_size or 0) > MAX_BYTES:
+        raise Invalid("import_too_large", limit=MAX_BYTES // 1_000_000)
+    progress = await who.say(who.texts("import_progress", name=document.file_name or "…"))
+    data = bytes(await (await document.get_file()).download_as_bytearray())
+    parsed = parse_upload(document.file_name or "upload", data, today=today_in(who.services),
+                          max_bytes=MAX_BYTES)
+    if parsed.kind is not None and parsed.kind is not ImportKind.MEMBERS:
+        raise Invalid("import_kind_unsupported", kind=str(parsed.kind))
+    plan = await plan_member_import(who.services, who.actor, unit_id, parsed, who.texts.lang)
+    if progress is not None:
+        await progress.delete()
+    if plan.clean:
+        await who.say(who.texts("import_summary_clean", count=len(plan.valid)))
+        await _import(who, plan)
+        return
+    await remember_plan(who.services, who.user_id, plan)
+    lines = [who.texts("import_summary_errors", errors=len(plan.problems),
+                       valid=len(plan.valid))]
+    lines += plan.problems[:MAX_ERRORS_SHOWN]
+    if len(plan.problems) > MAX_ERRORS_SHOWN:
+        lines.append(who.texts("import_errors_more",
+                               count=len(plan.problems) - MAX_ERRORS_SHOWN))
+    if not plan.valid:
+        lines.append(who.texts("import_confirm_none"))
+        await who.say("\n".join(lines)[:4000])
+        return
+    await who.say("\n".join(lines)[:4000], [
+        [(who.texts("import_confirm_valid", count=len(plan.valid)),
+          callbacks.build(IMP, "ok", plan.nonce))],
+        [(who.texts("btn_cancel"), callbacks.build(IMP, "no", plan.nonce))],
+    ])
+
+
+async def on_button(update: Update, context: ChiboContext) -> None:
+    who = await asker(update, context)
+    parts = callbacks.split(update.callback_query.data if update.callback_query else None, IMP)
+    if not parts or len(parts) != 2 or parts[0] not in ("ok", "no"):
+        await who.toast(who.texts("button_expired"))
+        return
+    plan = await recall_plan(who.services, who.user_id, parts[1])
+    await pending.clear(who.services.db, who.user_id)
+    if parts[0] == "no":
+        await who.show(who.texts("import_cancelled"))
+        return
+    await who.show(who.texts("import_working", count=len(plan.valid)))
+    await _import(who, plan)
+
+
+async def _import(who: Asker, plan: MemberImportPlan) -> None:
+    issued = await apply_member_import(who.services, who.actor, plan)
+    unit = await unit_or_fail(who.services, plan.unit_id)
+    chat = who.update.effective_chat
+    assert chat is not None
+    lang = who.texts.lang
+    await who.update.get_bot().send_document(
+        chat.id, links_workbook(issued, lang, who.services),
+        filename=who.texts("links_filename", unit=unit.id),
+        caption=who.texts("import_done", imported=fmt.number(len(issued), lang),
+                          skipped=fmt.number(plan.skipped, lang)),
+    )

@@ -1,0 +1,52 @@
+"""Free text routed to whatever the person was asked for (a name, a date, a reason)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from handlers.base import Asker, asker
+from handlers.common import not_understood
+from handlers.context import ChiboContext
+from storage import pending
+from storage.pending import PendingInput
+
+InputHandler = Callable[[Asker, PendingInput, str], Awaitable[None]]
+
+# kind of pending input -> the function that takes the typed text
+ROUTES: dict[str, InputHandler] = {}
+MAX_TEXT = 1000
+
+
+def route(kind: str) -> Callable[[InputHandler], InputHandler]:
+    def register(handler: InputHandler) -> InputHandler:
+        ROUTES[kind] = handler
+        return handler
+    return register
+
+
+async def on_text(update: Update, context: ChiboContext) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    waiting = await pending.get(context.services.db, user.id)
+    handler = ROUTES.get(waiting.kind) if waiting else None
+    if waiting is None or handler is None:
+        await not_understood(update, context)
+        return
+    who = await asker(update, context)
+    await handler(who, waiting, message.text.strip()[:MAX_TEXT])
+
+
+async def cancel(update: Update, context: ChiboContext) -> None:
+    who = await asker(update, context)
+    await pending.clear(who.services.db, who.user_id)
+    await who.say(who.texts("input_cancelled"))
+
+
+async def ask_for(who: Asker, kind: str, data: dict[str, object], prompt: str) -> None:
+    """Remember what the next text is for, then ask for it."""
+    await pending.put(who.services.db, who.user_id, kind, dict(data), who.services.clock.now())
+    await who.say(prompt)

@@ -1,0 +1,93 @@
+"""Personal one-time invite links; only a SHA-256 of the token is stored."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.db import Database
+from storage.timefmt import from_db, to_db
+
+
+@dataclass(frozen=True, slots=True)
+class InviteRow:
+    id: int
+    person_id: int
+    unit_id: int
+    role: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+    used_by: int | None
+    revoked_at: datetime | None
+
+
+def _row(r: sqlite3.Row) -> InviteRow:
+    return InviteRow(
+        id=r["id"], person_id=r["person_id"], unit_id=r["unit_id"], role=r["role"],
+        created_at=from_db(r["created_at"]), expires_at=from_db(r["expires_at"]),
+        used_at=from_db(r["used_at"]) if r["used_at"] else None, used_by=r["used_by"],
+        revoked_at=from_db(r["revoked_at"]) if r["revoked_at"] else None,
+    )
+
+
+_COLUMNS = "id, person_id, unit_id, role, created_at, expires_at, used_at, used_by, revoked_at"
+
+
+async def create(
+    conn: aiosqlite.Connection,
+    *,
+    token_hash: str,
+    person_id: int,
+    unit_id: int,
+    role: str,
+    created_by: int | None,
+    now: datetime,
+    expires_at: datetime,
+) -> int:
+    cur = await conn.execute(
+        "INSERT INTO invites (token_hash, person_id, unit_id, role, created_by, created_at, "
+        "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (token_hash, person_id, unit_id, role, created_by, to_db(now), to_db(expires_at)),
+    )
+    return int(cur.lastrowid or 0)
+
+
+async def by_hash(db: Database, token_hash: str) -> InviteRow | None:
+    row = await db.fetch_one(f"SELECT {_COLUMNS} FROM invites WHERE token_hash = ?",
+                             (token_hash,))
+    return None if row is None else _row(row)
+
+
+async def revoke_pending(conn: aiosqlite.Connection, person_id: int, now: datetime) -> int:
+    """Revoke every unused, unrevoked invite of a person; returns how many."""
+    cur = await conn.execute(
+        "UPDATE invites SET revoked_at = ? WHERE person_id = ? AND used_at IS NULL "
+        "AND revoked_at IS NULL",
+        (to_db(now), person_id),
+    )
+    return cur.rowcount
+
+
+async def mark_used(
+    conn: aiosqlite.Connection, invite_id: int, telegram_user_id: int, now: datetime
+) -> bool:
+    """Atomically take the invite; False when someone else used it first."""
+    cur = await conn.execute(
+        "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL "
+        "AND revoked_at IS NULL",
+        (to_db(now), telegram_user_id, invite_id),
+    )
+    return cur.rowcount == 1
+
+
+async def pending_for(db: Database, person_id: int, now: datetime) -> InviteRow | None:
+    row = await db.fetch_one(
+        f"SELECT {_COLUMNS} FROM invites WHERE person_id = ? AND used_at IS NULL "
+        "AND revoked_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1",
+        (person_id, to_db(now)),
+    )
+    return None if row is None else _row(row)
