@@ -18,7 +18,9 @@ from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
 import handlers
+from bot import meeting_jobs
 from bot.alerts import officers_told_unreachable
+from bot.announcements import report_broadcasts
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.delivery import Sender
@@ -45,9 +47,13 @@ POOL_SIZE = 64
 
 
 def build_application(
-    config: Config, token: str, *, clock: Clock | None = None, tick_seconds: float = TICK_SECONDS
+    config: Config, token: str, *, clock: Clock | None = None,
+    tick_seconds: float | None = TICK_SECONDS,
 ) -> ChiboApp:
-    """A ready-to-start Application for ``config``; nothing is opened until it starts."""
+    """A ready-to-start Application for ``config``; nothing is opened until it starts.
+
+    ``tick_seconds`` None: no scheduler wake-ups (tests and the demo tick by hand).
+    """
     REDACTOR.add_secret(token)
     clock = clock or SystemClock()
     delivery = config.delivery
@@ -97,7 +103,7 @@ async def _post_init(app: ChiboApp) -> None:
     app.bot_data["sender"] = sender
     await sender.start()
     await _set_menus(app)
-    if app.job_queue is not None:
+    if app.job_queue is not None and app.bot_data["tick_seconds"] is not None:
         app.job_queue.run_repeating(
             _tick, interval=app.bot_data["tick_seconds"], first=0.5,
             job_kwargs={"misfire_grace_time": 60, "coalesce": True, "max_instances": 1},
@@ -125,6 +131,8 @@ async def tick(services: Services) -> None:
 
     Each feature adds its scan here; the outbox then carries what it enqueued.
     """
+    await meeting_jobs.due_work(services)
+    await report_broadcasts(services)
     services.sender.wake()
 
 
@@ -135,31 +143,40 @@ async def _set_menus(app: ChiboApp) -> None:
         await app.bot.set_my_commands(commands, language_code=language_code)
 
 
-@asynccontextmanager
-async def running(app: ChiboApp, *, poll_timeout: int = 10) -> AsyncIterator[ChiboApp]:
-    """Start ``app`` in long-polling mode for the duration of the block (tests, demo)."""
+async def start_app(app: ChiboApp, *, poll_timeout: int = 10) -> None:
+    """Initialise, run the post_init hook, start, and poll (what run_polling does, by hand)."""
     await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(
+        poll_interval=0.0, timeout=poll_timeout, drop_pending_updates=False,
+        allowed_updates=Update.ALL_TYPES,
+    )
+
+
+async def stop_app(app: ChiboApp) -> None:
+    """The reverse of ``start_app``; safe on a half-started application."""
     try:
-        # run_polling calls these hooks itself; a hand-driven start must too.
-        if app.post_init is not None:
-            await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(
-            poll_interval=0.0, timeout=poll_timeout, drop_pending_updates=False,
-            allowed_updates=Update.ALL_TYPES,
-        )
-        try:
-            yield app
-        finally:
-            if app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                await app.stop()
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
     finally:
         await app.shutdown()
         if app.post_shutdown is not None:
             await app.post_shutdown(app)
+
+
+@asynccontextmanager
+async def running(app: ChiboApp, *, poll_timeout: int = 10) -> AsyncIterator[ChiboApp]:
+    """Start ``app`` in long-polling mode for the duration of the block (tests, demo)."""
+    try:
+        await start_app(app, poll_timeout=poll_timeout)
+        yield app
+    finally:
+        await stop_app(app)
 
 
 def run_polling(app: ChiboApp) -> None:

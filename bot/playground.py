@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.app import build_application, running, tick
+from bot.app import build_application, start_app, stop_app, tick
 from bot.clock import Clock, SystemClock
 from bot.config import Config, config_from_dict
 from bot.delivery import Sender
@@ -46,6 +46,20 @@ class Playground:
         """What the scheduler does on each wake-up, now."""
         await tick(self.services)
 
+    async def restart(self) -> None:
+        """Stop the bot (as a deploy or a crash would) and start a new one on the same
+        database; what it owed is found in the database, not in memory."""
+        await self.stop()
+        await self.start()
+
+    async def stop(self) -> None:
+        await stop_app(self.app)
+
+    async def start(self) -> None:
+        self.app = build_application(self.config, TOKEN, clock=self.clock,
+                                     tick_seconds=self.app.bot_data["tick_seconds"])
+        await start_app(self.app, poll_timeout=1)
+
     async def settle(self, timeout: float = 30.0) -> None:
         """Run the due scans and wait until the outbox has sent everything due."""
         await self.tick()
@@ -59,7 +73,7 @@ async def playground(
     clock: Clock | None = None,
     limits: Limits | None = None,
     settings: dict[str, Any] | None = None,
-    tick_seconds: float = 3600.0,
+    tick_seconds: float | None = None,
 ) -> AsyncIterator[Playground]:
     """Start the emulator and the bot; ``settings`` are config sections to override."""
     emu = BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME, limits=limits or Limits())
@@ -74,7 +88,12 @@ async def playground(
         config = config_from_dict(data)
         clock = clock or SystemClock()
         app = build_application(config, TOKEN, clock=clock, tick_seconds=tick_seconds)
-        async with running(app, poll_timeout=1):
-            yield Playground(emu=emu, app=app, clock=clock, config=config)
+        await start_app(app, poll_timeout=1)
+        ground = Playground(emu=emu, app=app, clock=clock, config=config)
+        try:
+            yield ground
+        finally:
+            if ground.app.running:
+                await stop_app(ground.app)
     finally:
         await emu.stop()

@@ -9,7 +9,20 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.callbacks import pattern
-from handlers import admin, common, imports, inputs, members, registration, units
+from bot.meeting_jobs import MEETING
+from handlers import (
+    admin,
+    announcements,
+    attendance,
+    common,
+    imports,
+    inputs,
+    meetings,
+    members,
+    registration,
+    rsvp,
+    units,
+)
 from handlers.context import ChiboApp, ChiboContext
 from handlers.errors import on_error
 
@@ -40,12 +53,23 @@ def register(app: ChiboApp) -> None:
             command("newunit", units.new_unit),
             command("appoint", units.appoint_cmd),
             command("status", admin.status),
+            command("meeting", meetings.new_meeting),
+            command("thematic", meetings.new_thematic),
+            command("meetings", meetings.list_meetings),
+            command("schedule", meetings.schedule),
+            command("skip", meetings.skip),
+            command("attendance", attendance.attendance),
+            command("broadcast", announcements.broadcast_cmd),
+            CommandHandler("linkgroup", announcements.linkgroup),
             MessageHandler(private & filters.Document.ALL, imports.on_document),
             CallbackQueryHandler(registration.confirm, pattern=pattern(registration.JOIN)),
             CallbackQueryHandler(units.new_unit_button, pattern=pattern(units.NEW)),
             CallbackQueryHandler(units.appoint_button, pattern=pattern(units.APPOINT)),
             CallbackQueryHandler(members.on_button, pattern=pattern(members.MEM)),
             CallbackQueryHandler(imports.on_button, pattern=pattern(imports.IMP)),
+            CallbackQueryHandler(rsvp.on_rsvp, pattern=pattern(rsvp.RSVP)),
+            CallbackQueryHandler(meetings.on_button, pattern=pattern(MEETING)),
+            CallbackQueryHandler(attendance.on_button, pattern=pattern(attendance.ROLL)),
             # Fallbacks: keep last.
             MessageHandler(private & filters.COMMAND, common.unknown_command),
             MessageHandler(private & filters.TEXT & ~filters.COMMAND

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from bot.access import Actor
@@ -52,10 +53,20 @@ class Asker:
         """Edit the message a button sits on (or reply, for a typed command); then answer
         the tap, so whoever waits for the answer sees the edit done."""
         if self.query is not None and self.query.message is not None:
-            await self.query.edit_message_text(text, reply_markup=markup(rows))
+            await self.edit(self.query.message.chat.id, self.query.message.message_id, text, rows)
             await self.toast(toast)
         else:
             await self.say(text, rows)
+
+    async def edit(self, chat_id: int, message_id: int, text: str,
+                   rows: Sequence[ButtonRow] = ()) -> None:
+        """Edit a bot message; the same content again (a replayed tap) is not an error."""
+        try:
+            await self.update.get_bot().edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, reply_markup=markup(rows))
+        except BadRequest as err:
+            if "not modified" not in err.message.lower():
+                raise
 
     async def toast(self, text: str | None = None) -> None:
         """Answer the tap (once; Telegram refuses a second answer)."""

@@ -18,11 +18,13 @@ async def write(
     action: str,
     unit_id: int | None = None,
     detail: str | None = None,
-) -> None:
-    await conn.execute(
+) -> int:
+    """Append an entry inside the caller's transaction; returns its id."""
+    cur = await conn.execute(
         "INSERT INTO audit_log (at, actor_id, unit_id, action, detail) VALUES (?, ?, ?, ?, ?)",
         (to_db(at), actor_id, unit_id, action, detail),
     )
+    return int(cur.lastrowid or 0)
 
 
 async def log(db: Database, *, at: datetime, actor_id: int | None, action: str,

@@ -14,7 +14,25 @@ from bot.texts import en, vi
 Language = Literal["vi", "en"]
 LANGUAGES: tuple[Language, ...] = ("vi", "en")
 
-CATALOGS: dict[Language, dict[str, str]] = {"vi": vi.MESSAGES, "en": en.MESSAGES}
+# Per-feature catalogs: modules defining VI and EN dicts, merged over the core ones.
+FEATURES: tuple[str, ...] = ()
+
+
+def _merge() -> dict[Language, dict[str, str]]:
+    import importlib
+
+    merged: dict[Language, dict[str, str]] = {"vi": dict(vi.MESSAGES), "en": dict(en.MESSAGES)}
+    for name in FEATURES:
+        module = importlib.import_module(f"bot.texts.{name}")
+        for lang, entries in (("vi", module.VI), ("en", module.EN)):
+            clash = set(merged[lang]) & set(entries)  # type: ignore[index]
+            if clash:
+                raise RuntimeError(f"text keys defined twice ({name}): {sorted(clash)}")
+            merged[lang].update(entries)  # type: ignore[index]
+    return merged
+
+
+CATALOGS: dict[Language, dict[str, str]] = _merge()
 
 
 def as_language(value: str | None, default: Language = "vi") -> Language:

@@ -1,0 +1,247 @@
+"""Meetings, invitations (answers) and attendance."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.db import Database
+from storage.timefmt import from_db, to_db
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRow:
+    id: int
+    unit_id: int
+    kind: str  # regular | thematic | combined | extraordinary
+    starts_at: datetime
+    duration_min: int
+    place: str | None
+    agenda: str | None
+    state: str  # scheduled | cancelled | closed
+    auto_month: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationRow:
+    meeting_id: int
+    person_id: int
+    full_name: str
+    telegram_user_id: int | None
+    capacity: str  # member | follower
+    standing: str | None  # away | exempt | 213
+    answer: str | None  # attend | absent
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceRow:
+    person_id: int
+    full_name: str
+    capacity: str
+    standing: str | None
+    status: str  # present | excused | unexcused
+    reason: str | None
+
+
+_M_COLS = ("id, unit_id, kind, starts_at, duration_min, place, agenda, state, auto_month, "
+           "updated_at")
+
+
+def _meeting(r: sqlite3.Row) -> MeetingRow:
+    return MeetingRow(r["id"], r["unit_id"], r["kind"], from_db(r["starts_at"]),
+                      r["duration_min"], r["place"], r["agenda"], r["state"], r["auto_month"],
+                      from_db(r["updated_at"]))
+
+
+async def create(
+    conn: aiosqlite.Connection, *, unit_id: int, kind: str, starts_at: datetime,
+    duration_min: int, place: str | None, agenda: str | None, created_by: int | None,
+    now: datetime, auto_month: str | None = None,
+) -> int | None:
+    """The new meeting's id; None when the month's scheduled meeting already exists."""
+    cur = await conn.execute(
+        "INSERT INTO meetings (unit_id, kind, starts_at, duration_min, place, agenda, "
+        "auto_month, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (unit_id, auto_month) DO NOTHING",
+        (unit_id, kind, to_db(starts_at), duration_min, place, agenda, auto_month, created_by,
+         to_db(now), to_db(now)),
+    )
+    return int(cur.lastrowid) if cur.rowcount == 1 and cur.lastrowid else None
+
+
+async def get(db: Database, meeting_id: int) -> MeetingRow | None:
+    row = await db.fetch_one(f"SELECT {_M_COLS} FROM meetings WHERE id = ?", (meeting_id,))
+    return None if row is None else _meeting(row)
+
+
+async def of_unit(db: Database, unit_id: int, *, since: datetime | None = None,
+                  until: datetime | None = None, states: Sequence[str] = ("scheduled",),
+                  newest_first: bool = False, limit: int = 50) -> list[MeetingRow]:
+    marks = ",".join("?" * len(states))
+    sql = f"SELECT {_M_COLS} FROM meetings WHERE unit_id = ? AND state IN ({marks})"
+    params: list[object] = [unit_id, *states]
+    if since is not None:
+        sql += " AND starts_at >= ?"
+        params.append(to_db(since))
+    if until is not None:
+        sql += " AND starts_at < ?"
+        params.append(to_db(until))
+    sql += f" ORDER BY starts_at {'DESC' if newest_first else 'ASC'}, id LIMIT ?"
+    params.append(limit)
+    return [_meeting(r) for r in await db.fetch_all(sql, params)]
+
+
+async def scheduled_between(db: Database, since: datetime, until: datetime) -> list[MeetingRow]:
+    rows = await db.fetch_all(
+        f"SELECT {_M_COLS} FROM meetings WHERE state = 'scheduled' AND starts_at >= ? "
+        "AND starts_at < ? ORDER BY starts_at", (to_db(since), to_db(until)))
+    return [_meeting(r) for r in rows]
+
+
+async def has_meeting_in(db: Database, unit_id: int, kinds: tuple[str, ...], since: datetime,
+                         until: datetime) -> bool:
+    """Whether a (not cancelled) meeting of these kinds starts in [since, until)."""
+    marks = ",".join("?" * len(kinds))
+    value = await db.fetch_value(
+        f"SELECT 1 FROM meetings WHERE unit_id = ? AND kind IN ({marks}) AND state != "
+        "'cancelled' AND starts_at >= ? AND starts_at < ? LIMIT 1",
+        (unit_id, *kinds, to_db(since), to_db(until)))
+    return value is not None
+
+
+async def auto_exists(db: Database, unit_id: int, month: str) -> bool:
+    value = await db.fetch_value(
+        "SELECT 1 FROM meetings WHERE unit_id = ? AND auto_month = ?", (unit_id, month))
+    return value is not None
+
+
+async def set_time(conn: aiosqlite.Connection, meeting_id: int, starts_at: datetime,
+                   now: datetime) -> None:
+    await conn.execute("UPDATE meetings SET starts_at = ?, updated_at = ? WHERE id = ?",
+                       (to_db(starts_at), to_db(now), meeting_id))
+
+
+async def set_state(conn: aiosqlite.Connection, meeting_id: int, state: str,
+                    now: datetime) -> None:
+    closed = to_db(now) if state == "closed" else None
+    await conn.execute(
+        "UPDATE meetings SET state = ?, updated_at = ?, closed_at = coalesce(?, closed_at) "
+        "WHERE id = ?", (state, to_db(now), closed, meeting_id))
+
+
+async def combine(conn: aiosqlite.Connection, meeting_id: int, topic: str, duration_min: int,
+                  now: datetime) -> None:
+    """A thematic topic joined to a regular meeting held in the same session."""
+    await conn.execute(
+        "UPDATE meetings SET kind = 'combined', duration_min = max(duration_min, ?), "
+        "agenda = coalesce(agenda || ' — ', '') || ?, updated_at = ? WHERE id = ?",
+        (duration_min, topic, to_db(now), meeting_id))
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+async def invite(conn: aiosqlite.Connection, meeting_id: int,
+                 invitees: Sequence[tuple[int, str, str | None]]) -> None:
+    """(person id, capacity, standing) each; inviting twice keeps the first row."""
+    await conn.executemany(
+        "INSERT INTO invitations (meeting_id, person_id, capacity, standing) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (meeting_id, person_id) DO NOTHING",
+        [(meeting_id, p, c, s) for p, c, s in invitees],
+    )
+
+
+_I_SELECT = (
+    "SELECT i.meeting_id, i.person_id, p.full_name, p.telegram_user_id, i.capacity, "
+    "i.standing, i.answer, i.reason FROM invitations i JOIN people p ON p.id = i.person_id "
+)
+
+
+def _invitation(r: sqlite3.Row) -> InvitationRow:
+    return InvitationRow(r["meeting_id"], r["person_id"], r["full_name"], r["telegram_user_id"],
+                         r["capacity"], r["standing"], r["answer"], r["reason"])
+
+
+async def invitations(db: Database, meeting_id: int) -> list[InvitationRow]:
+    rows = await db.fetch_all(_I_SELECT + "WHERE i.meeting_id = ? ORDER BY i.capacity DESC, "
+                              "p.name_key, p.id", (meeting_id,))
+    return [_invitation(r) for r in rows]
+
+
+async def invitation(db: Database, meeting_id: int, person_id: int) -> InvitationRow | None:
+    row = await db.fetch_one(_I_SELECT + "WHERE i.meeting_id = ? AND i.person_id = ?",
+                             (meeting_id, person_id))
+    return None if row is None else _invitation(row)
+
+
+async def set_answer(conn: aiosqlite.Connection, meeting_id: int, person_id: int,
+                     answer: str | None, reason: str | None, now: datetime) -> bool:
+    """True when the stored answer changed."""
+    cur = await conn.execute(
+        "UPDATE invitations SET answer = ?, reason = ?, answered_at = ? WHERE meeting_id = ? "
+        "AND person_id = ? AND (answer IS NOT ? OR reason IS NOT ?)",
+        (answer, reason, to_db(now), meeting_id, person_id, answer, reason))
+    return cur.rowcount == 1
+
+
+async def clear_answers(conn: aiosqlite.Connection, meeting_id: int) -> None:
+    await conn.execute("UPDATE invitations SET answer = NULL, reason = NULL, answered_at = NULL "
+                       "WHERE meeting_id = ?", (meeting_id,))
+
+
+async def upcoming_for_person(db: Database, person_id: int, now: datetime,
+                              limit: int = 10) -> list[tuple[MeetingRow, InvitationRow]]:
+    rows = await db.fetch_all(
+        "SELECT m.id AS mid FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
+        "WHERE i.person_id = ? AND m.state = 'scheduled' AND m.starts_at > ? "
+        "ORDER BY m.starts_at LIMIT ?", (person_id, to_db(now), limit))
+    result: list[tuple[MeetingRow, InvitationRow]] = []
+    for r in rows:
+        meeting = await get(db, int(r["mid"]))
+        inv = await invitation(db, int(r["mid"]), person_id)
+        if meeting is not None and inv is not None:
+            result.append((meeting, inv))
+    return result
+
+
+# --- attendance -------------------------------------------------------------------------------
+
+
+async def attendance(db: Database, meeting_id: int) -> list[AttendanceRow]:
+    rows = await db.fetch_all(
+        "SELECT a.person_id, p.full_name, i.capacity, i.standing, a.status, a.reason "
+        "FROM attendance a JOIN people p ON p.id = a.person_id "
+        "JOIN invitations i ON i.meeting_id = a.meeting_id AND i.person_id = a.person_id "
+        "WHERE a.meeting_id = ? ORDER BY i.capacity DESC, p.name_key, p.id", (meeting_id,))
+    return [AttendanceRow(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+
+async def put_attendance(conn: aiosqlite.Connection, meeting_id: int,
+                         rows: Sequence[tuple[int, str, str | None]], recorded_by: int | None,
+                         now: datetime, *, overwrite: bool) -> None:
+    conflict = ("DO UPDATE SET status = excluded.status, reason = excluded.reason, "
+                "recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at"
+                if overwrite else "DO NOTHING")
+    await conn.executemany(
+        "INSERT INTO attendance (meeting_id, person_id, status, reason, recorded_by, "
+        f"recorded_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (meeting_id, person_id) {conflict}",
+        [(meeting_id, p, s, r, recorded_by, to_db(now)) for p, s, r in rows],
+    )
+
+
+# --- outbox housekeeping -----------------------------------------------------------------
+
+
+async def skip_pending(conn: aiosqlite.Connection, key_prefix: str) -> int:
+    """Skip unsent outbox rows whose key starts with ``key_prefix`` (a cancelled meeting)."""
+    upper = key_prefix[:-1] + chr(ord(key_prefix[-1]) + 1)
+    cur = await conn.execute(
+        "UPDATE outbox SET state = 'skipped', last_error = 'cancelled' WHERE state = 'pending' "
+        "AND business_key >= ? AND business_key < ?", (key_prefix, upper))
+    return cur.rowcount
