@@ -15,6 +15,7 @@ from handlers import (
     announcements,
     attendance,
     common,
+    followers,
     imports,
     inputs,
     meetings,
@@ -59,6 +60,7 @@ def register(app: ChiboApp) -> None:
             command("schedule", meetings.schedule),
             command("skip", meetings.skip),
             command("attendance", attendance.attendance),
+            command("follow", followers.follow),
             command("broadcast", announcements.broadcast_cmd),
             CommandHandler("linkgroup", announcements.linkgroup),
             MessageHandler(private & filters.Document.ALL, imports.on_document),
@@ -70,6 +72,7 @@ def register(app: ChiboApp) -> None:
             CallbackQueryHandler(rsvp.on_rsvp, pattern=pattern(rsvp.RSVP)),
             CallbackQueryHandler(meetings.on_button, pattern=pattern(MEETING)),
             CallbackQueryHandler(attendance.on_button, pattern=pattern(attendance.ROLL)),
+            CallbackQueryHandler(followers.on_button, pattern=pattern(followers.FOLLOW)),
             # Fallbacks: keep last.
             MessageHandler(private & filters.COMMAND, common.unknown_command),
             MessageHandler(private & filters.TEXT & ~filters.COMMAND

@@ -309,4 +309,12 @@ MESSAGES: dict[str, str] = {
     "broadcast_report": "Announcement sent to {sent}/{total}.",
     "broadcast_unreachable": "{count} cannot be reached yet: {names}.",
     "skip_hint": "/skip",
+    # --- followers -------------------------------------------------------------
+    "committee_only": "This command is for members of the base committee.",
+    "follow_no_branches": "The committee has no branches yet.",
+    "follow_choose_branch": "Assign followers to which branch?",
+    "follow_choose_people": "Tap a name to assign or unassign (✓ follows the branch):",
+    "follow_no_candidates": "No committee member has joined the bot yet. Invite them with /appoint.",
+    "follow_started": "{name} now follows {unit} and will be invited to its meetings.",
+    "follow_stopped": "{name} no longer follows {unit}.",
 }

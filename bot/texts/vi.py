@@ -307,4 +307,12 @@ MESSAGES: dict[str, str] = {
     "broadcast_report": "Đã gửi thông báo {sent}/{total}.",
     "broadcast_unreachable": "{count} người chưa liên lạc được: {names}.",
     "skip_hint": "/skip",
+    # --- followers -------------------------------------------------------------
+    "committee_only": "Lệnh này dành cho cấp ủy viên đảng ủy cơ sở.",
+    "follow_no_branches": "Đảng ủy chưa có chi bộ nào.",
+    "follow_choose_branch": "Phân công cấp ủy viên phụ trách chi bộ nào?",
+    "follow_choose_people": "Bấm tên để phân công hoặc thôi phân công (✓ là đang phụ trách):",
+    "follow_no_candidates": "Đảng ủy chưa có cấp ủy viên nào tham gia bot. Mời họ bằng /appoint.",
+    "follow_started": "{name} phụ trách {unit}: sẽ được mời dự họp chi bộ.",
+    "follow_stopped": "{name} thôi phụ trách {unit}.",
 }
