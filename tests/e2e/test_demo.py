@@ -1,0 +1,26 @@
+"""`chibo demo` (the README's first command) plays its whole script without a token."""
+
+from __future__ import annotations
+
+import io
+
+from bot.demo import run_demo
+
+
+async def test_demo_plays_the_whole_script() -> None:
+    out = io.StringIO()
+    assert await run_demo(out=out) == 0
+    text = out.getvalue()
+    for expected in (
+        "Xin chào Khách",
+        "Switched to English.",
+        "Chào mừng đồng chí Trần Thị Hoa",
+        "Dòng 4: ngày sinh '31/02/1979' không có thật",
+        "Đã nhập 5 đảng viên; bỏ qua 1 dòng",
+        "GIẤY MỜI HỌP CHI BỘ",
+        "Đã ghi: đồng chí vắng mặt, lý do: Đi công tác Hà Nội.",
+        "NHẮC LỊCH HỌP",
+        "Có mặt 4/6 đồng chí; vắng 2 đồng chí.",
+        "0 rate-limited",
+    ):
+        assert expected in text, expected
