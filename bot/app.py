@@ -95,7 +95,13 @@ async def _post_init(app: ChiboApp) -> None:
     app.bot_data["services"] = services
 
     async def on_unreachable(person_id: int, reason: str, since: datetime) -> None:
+        account = await services.db.fetch_value(
+            "SELECT telegram_user_id FROM people WHERE id = ?", (person_id,))
+        if account is not None:
+            services.unreachable_accounts.add(int(account))
         await officers_told_unreachable(services, person_id, reason, since)
+
+    await services.load_unreachable()
 
     sender = Sender(db, services.clock, TelegramTransport(app.bot), config.delivery,
                     app.bot_data["throttle"], on_unreachable=on_unreachable)

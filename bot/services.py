@@ -35,6 +35,9 @@ class Services:
     bot_username: str = "chibo_bot"
     # The running sender, told to look when rows are enqueued (absent on the command line).
     sender: Waker = field(default_factory=_NoSender)
+    # Telegram accounts marked unreachable, kept in memory so that every update does not
+    # cost a write: when one of them writes to the bot again, the mark is cleared.
+    unreachable_accounts: set[int] = field(default_factory=set)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -52,6 +55,18 @@ class Services:
 
     async def set_language(self, telegram_user_id: int, lang: Language) -> None:
         await prefs.set_language(self.db, telegram_user_id, lang)
+
+    async def load_unreachable(self) -> None:
+        rows = await self.db.fetch_all(
+            "SELECT telegram_user_id FROM people WHERE unreachable_since IS NOT NULL "
+            "AND telegram_user_id IS NOT NULL")
+        self.unreachable_accounts = {int(r[0]) for r in rows}
+
+    async def seen(self, telegram_user_id: int) -> None:
+        """The person wrote to the bot: whatever blocked delivery is over."""
+        if telegram_user_id in self.unreachable_accounts:
+            self.unreachable_accounts.discard(telegram_user_id)
+            await outbox.clear_unreachable(self.db, telegram_user_id)
 
     async def post(self, envelopes: Sequence[Envelope]) -> int:
         """Enqueue messages in a transaction of their own; returns how many were new."""

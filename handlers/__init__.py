@@ -6,7 +6,13 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot.callbacks import pattern
 from bot.meeting_jobs import MEETING
@@ -20,6 +26,7 @@ from handlers import (
     inputs,
     meetings,
     members,
+    presence,
     registration,
     rsvp,
     units,
@@ -37,6 +44,8 @@ def register(app: ChiboApp) -> None:
     so the fallbacks at the end answer only what nothing else took.
     """
     private = filters.ChatType.PRIVATE
+    # Group -1 runs before the features, for every update, and never answers.
+    app.add_handler(TypeHandler(Update, presence.touch), group=-1)
 
     def command(name: str, callback: Callback) -> CommandHandler[ChiboContext, None]:
         return CommandHandler(name, callback, filters=private)

@@ -220,3 +220,19 @@ async def test_transport_classifies_each_telegram_error(pg: Playground) -> None:
         await transport.send(7001, OutgoingMessage("x"))
     assert blocked.value.reason == "blocked"
     assert MaybeSent.__mro__[1].__name__ == "DeliveryError"
+
+
+async def test_a_member_who_writes_again_is_reachable_again(pg: Playground) -> None:
+    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=1)
+    person_id, tg_id = seeded.members[0]
+    member = pg.emu.user(tg_id, "An")
+    pg.emu.faults.block(tg_id)
+    await pg.services.post([envelope("k1", tg_id, person_id)])
+    await pg.settle()
+    query = "SELECT unreachable_since FROM people WHERE id = ?"
+    assert await pg.services.db.fetch_value(query, (person_id,)) is not None
+    await member.ask("/help")  # writing to the bot lifts the block (Telegram's "Restart")
+    assert await pg.services.db.fetch_value(query, (person_id,)) is None
+    await pg.services.post([envelope("k2", tg_id, person_id)])
+    await pg.settle()
+    assert (await row_state(pg, "k2"))["state"] == "sent"
