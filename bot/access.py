@@ -23,6 +23,7 @@ class Actor:
     branch_roles: dict[int, str] = field(default_factory=dict)  # unit id -> role
     committee_roles: dict[int, str] = field(default_factory=dict)  # unit id -> role
     followed_branches: tuple[int, ...] = ()
+    language: str | None = None  # stored preference, if any
 
     @property
     def registered(self) -> bool:
@@ -45,19 +46,18 @@ class Actor:
 
 
 async def resolve_actor(db: Database, telegram_user_id: int, admins: list[int]) -> Actor:
+    facts = await roles.account_facts(db, telegram_user_id)
     is_admin = telegram_user_id in admins
-    person = await roles.person_by_telegram(db, telegram_user_id)
-    if person is None:
-        return Actor(telegram_user_id=telegram_user_id, is_admin=is_admin)
-    memberships = await roles.active_memberships(db, person.id)
-    committee = await roles.committee_roles(db, person.id)
-    follows = await roles.followed_units(db, person.id)
+    if facts.person is None:
+        return Actor(telegram_user_id=telegram_user_id, is_admin=is_admin,
+                     language=facts.language)
     return Actor(
         telegram_user_id=telegram_user_id,
-        person_id=person.id,
-        full_name=person.full_name,
+        person_id=facts.person.id,
+        full_name=facts.person.full_name,
         is_admin=is_admin,
-        branch_roles={m.unit_id: m.role for m in memberships},
-        committee_roles={c.unit_id: c.role for c in committee},
-        followed_branches=tuple(follows),
+        branch_roles={m.unit_id: m.role for m in facts.memberships or []},
+        committee_roles={c.unit_id: c.role for c in facts.committee or []},
+        followed_branches=tuple(facts.follows or []),
+        language=facts.language,
     )

@@ -8,7 +8,7 @@ anything twice, and a moved meeting asks everyone again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import aiosqlite
@@ -233,26 +233,32 @@ async def cancel_meeting(services: Services, actor: Actor, meeting_id: int) -> M
 # --- answering ------------------------------------------------------------------------------
 
 
-async def answerable(services: Services, actor: Actor,
-                     meeting_id: int) -> tuple[MeetingRow, InvitationRow]:
+@dataclass(frozen=True)
+class Answer:
+    meeting: MeetingRow
+    invitation: InvitationRow
+    unit_name: str
+
+
+async def answerable(services: Services, actor: Actor, meeting_id: int) -> Answer:
     """The meeting and the caller's invitation, if the caller may still answer it."""
     if actor.person_id is None:
         raise Invalid("not_registered")
-    meeting = await store.get(services.db, meeting_id)
-    inv = await store.invitation(services.db, meeting_id, actor.person_id) if meeting else None
-    if meeting is None or inv is None:
+    found = await store.answer_context(services.db, meeting_id, actor.person_id)
+    if found is None:
         raise NotFound("meeting_not_found")
+    meeting, inv, unit = found
     if meeting.state == "cancelled":
         raise Invalid("meeting_cancelled")
     if meeting.state == "closed" or meeting.starts_at <= services.clock.now():
         raise Invalid("meeting_started")
-    return meeting, inv
+    return Answer(meeting, inv, unit)
 
 
 async def answer(services: Services, actor: Actor, meeting_id: int, choice: str,
-                 reason: str | None = None) -> tuple[MeetingRow, InvitationRow]:
+                 reason: str | None = None) -> Answer:
     """Record "attend" or "absent" (a reason is required) for the caller only."""
-    meeting, inv = await answerable(services, actor, meeting_id)
+    found = await answerable(services, actor, meeting_id)
     if choice == "attend":
         reason = None
     elif choice == "absent":
@@ -261,12 +267,9 @@ async def answer(services: Services, actor: Actor, meeting_id: int, choice: str,
             raise Invalid("absence_reason_needed")
     else:
         raise Invalid("denied")
-    async with services.db.transaction() as conn:
-        await store.set_answer(conn, meeting_id, inv.person_id, choice, reason,
-                               services.clock.now())
-    updated = await store.invitation(services.db, meeting_id, inv.person_id)
-    assert updated is not None
-    return meeting, updated
+    await store.record_answer(services.db, meeting_id, found.invitation.person_id, choice,
+                              reason, services.clock.now())
+    return replace(found, invitation=replace(found.invitation, answer=choice, reason=reason))
 
 
 async def nudge_unanswered(services: Services, actor: Actor, meeting_id: int) -> int:

@@ -12,7 +12,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.access import Actor
 from bot.services import Services
-from bot.texts import Texts
+from bot.texts import Texts, as_language
 from handlers.context import ChiboContext
 
 ButtonRow = Sequence[tuple[str, str]]
@@ -80,11 +80,12 @@ async def asker(update: Update, context: ChiboContext) -> Asker:
     if user is None:
         raise ApplicationHandlerStop
     services = context.services
+    actor = await services.actor(user.id)
     return Asker(
         update=update,
         services=services,
-        texts=await services.texts(user.id),
-        actor=await services.actor(user.id),
+        texts=Texts(as_language(actor.language, services.config.bot.language)),
+        actor=actor,
         message=update.effective_message if update.callback_query is None else None,
         query=update.callback_query,
     )

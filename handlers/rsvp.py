@@ -6,21 +6,19 @@ from telegram import Update
 
 from bot import callbacks
 from bot import meeting_texts as mt
-from bot.meetings import answer, answerable, unit_name
+from bot.meetings import Answer, answer, answerable
 from handlers.base import Asker, asker
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 from storage import pending
-from storage.meetings import InvitationRow, MeetingRow
 from storage.pending import PendingInput
 
 RSVP = mt.RSVP
 
 
-async def _edit(who: Asker, chat_id: int, message_id: int, meeting: MeetingRow,
-                inv: InvitationRow) -> None:
-    message = mt.answered(meeting, await unit_name(who.services, meeting.unit_id), inv,
-                          who.services.tz, who.texts.lang)
+async def _edit(who: Asker, chat_id: int, message_id: int, done: Answer) -> None:
+    message = mt.answered(done.meeting, done.unit_name, done.invitation, who.services.tz,
+                          who.texts.lang)
     rows = [[(b.text, b.data or "") for b in row] for row in message.buttons]
     await who.edit(chat_id, message_id, message.text, rows)
 
@@ -36,9 +34,9 @@ async def on_rsvp(update: Update, context: ChiboContext) -> None:
     chat_id = query.message.chat.id if query.message else who.user_id
     message_id = query.message.message_id if query.message else 0
     if parts[1] == "y":
-        meeting, inv = await answer(who.services, who.actor, meeting_id, "attend")
+        done = await answer(who.services, who.actor, meeting_id, "attend")
         if message_id:
-            await _edit(who, chat_id, message_id, meeting, inv)
+            await _edit(who, chat_id, message_id, done)
         await who.toast(who.texts("rsvp_saved_attend"))
         return
     await answerable(who.services, who.actor, meeting_id)
@@ -50,9 +48,8 @@ async def on_rsvp(update: Update, context: ChiboContext) -> None:
 
 @route("absence_reason")
 async def _reason(who: Asker, waiting: PendingInput, text: str) -> None:
-    meeting, inv = await answer(who.services, who.actor, int(waiting.data["meeting"]),
-                                "absent", text)
+    done = await answer(who.services, who.actor, int(waiting.data["meeting"]), "absent", text)
     await pending.clear(who.services.db, who.user_id)
     if waiting.data.get("message"):
-        await _edit(who, int(waiting.data["chat"]), int(waiting.data["message"]), meeting, inv)
-    await who.say(who.texts("rsvp_saved_absent", reason=inv.reason))
+        await _edit(who, int(waiting.data["chat"]), int(waiting.data["message"]), done)
+    await who.say(who.texts("rsvp_saved_absent", reason=done.invitation.reason))

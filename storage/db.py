@@ -65,10 +65,16 @@ class Database:
         return None if row is None else row[0]
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one write statement in its own transaction; returns lastrowid."""
-        async with self.transaction() as conn:
-            cur = await conn.execute(sql, params)
+        """Run one write statement (atomic on its own, in autocommit); returns lastrowid."""
+        async with self._lock:
+            cur = await self._conn.execute(sql, params)
             return cur.lastrowid or 0
+
+    async def execute_count(self, sql: str, params: Params = ()) -> int:
+        """Run one write statement; returns the number of rows it changed."""
+        async with self._lock:
+            cur = await self._conn.execute(sql, params)
+            return cur.rowcount
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
         async with self.transaction() as conn:

@@ -180,6 +180,33 @@ async def invitation(db: Database, meeting_id: int, person_id: int) -> Invitatio
     return None if row is None else _invitation(row)
 
 
+async def answer_context(db: Database, meeting_id: int, person_id: int
+                         ) -> tuple[MeetingRow, InvitationRow, str] | None:
+    """The meeting, one person's invitation and the branch name, in one query (the hot
+    path of every answer tap)."""
+    r = await db.fetch_one(
+        "SELECT m.id, m.unit_id, m.kind, m.starts_at, m.duration_min, m.place, m.agenda, "
+        "m.state, m.auto_month, m.updated_at, u.name AS unit_name, i.person_id, p.full_name, "
+        "p.telegram_user_id, i.capacity, i.standing, i.answer, i.reason "
+        "FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
+        "JOIN units u ON u.id = m.unit_id JOIN people p ON p.id = i.person_id "
+        "WHERE i.meeting_id = ? AND i.person_id = ?", (meeting_id, person_id))
+    if r is None:
+        return None
+    return _meeting(r), InvitationRow(meeting_id, r["person_id"], r["full_name"],
+                                      r["telegram_user_id"], r["capacity"], r["standing"],
+                                      r["answer"], r["reason"]), str(r["unit_name"])
+
+
+async def record_answer(db: Database, meeting_id: int, person_id: int, answer: str | None,
+                        reason: str | None, now: datetime) -> bool:
+    """``set_answer`` as one autocommit statement; True when the answer changed."""
+    return await db.execute_count(
+        "UPDATE invitations SET answer = ?, reason = ?, answered_at = ? WHERE meeting_id = ? "
+        "AND person_id = ? AND (answer IS NOT ? OR reason IS NOT ?)",
+        (answer, reason, to_db(now), meeting_id, person_id, answer, reason)) == 1
+
+
 async def set_answer(conn: aiosqlite.Connection, meeting_id: int, person_id: int,
                      answer: str | None, reason: str | None, now: datetime) -> bool:
     """True when the stored answer changed."""

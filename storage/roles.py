@@ -26,6 +26,47 @@ class CommitteeRole:
     role: str  # standing | member
 
 
+@dataclass
+class AccountFacts:
+    """Everything the bot needs to know about a Telegram account, read in one query."""
+
+    person: PersonRow | None = None
+    memberships: list[MembershipRole] | None = None
+    committee: list[CommitteeRole] | None = None
+    follows: list[int] | None = None
+    language: str | None = None
+
+
+_ACCOUNT_SQL = """
+WITH me AS (SELECT id, full_name FROM people WHERE telegram_user_id = :tg AND erased_at IS NULL)
+SELECT 'p' AS k, id AS unit, full_name AS v FROM me
+UNION ALL SELECT 'm', m.unit_id, m.role FROM memberships m JOIN me ON me.id = m.person_id
+    WHERE m.state = 'active'
+UNION ALL SELECT 'c', c.unit_id, c.role FROM committee_officers c JOIN me ON me.id = c.person_id
+UNION ALL SELECT 'f', f.unit_id, NULL FROM followers f JOIN me ON me.id = f.person_id
+    WHERE f.until IS NULL
+UNION ALL SELECT 'l', NULL, language FROM user_prefs WHERE telegram_user_id = :tg
+"""
+
+
+async def account_facts(db: Database, telegram_user_id: int) -> AccountFacts:
+    facts = AccountFacts(memberships=[], committee=[], follows=[])
+    assert facts.memberships is not None and facts.committee is not None
+    assert facts.follows is not None
+    for kind, unit, value in await db.fetch_all(_ACCOUNT_SQL, {"tg": telegram_user_id}):
+        if kind == "p":
+            facts.person = PersonRow(int(unit), str(value), telegram_user_id)
+        elif kind == "m":
+            facts.memberships.append(MembershipRole(int(unit), str(value)))
+        elif kind == "c":
+            facts.committee.append(CommitteeRole(int(unit), str(value)))
+        elif kind == "f":
+            facts.follows.append(int(unit))
+        else:
+            facts.language = str(value)
+    return facts
+
+
 async def person_by_telegram(db: Database, telegram_user_id: int) -> PersonRow | None:
     row = await db.fetch_one(
         "SELECT id, full_name, telegram_user_id FROM people "
