@@ -8,37 +8,26 @@ file is clean or the officer confirms importing the valid rows.
 from __future__ import annotations
 
 import io
-import secrets
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from openpyxl import Workbook
 
 from bot import formatting as fmt
 from bot.access import Actor
 from bot.errors import Invalid
+from bot.import_plan import ImportPlan, new_nonce, recall, remember
 from bot.imports import ImportKind, MemberRow, ParsedImport, describe, parse_upload
 from bot.imports.names import name_key
 from bot.registration import IssuedInvite, issue_invite, require_branch_officer
 from bot.services import Services
 from bot.texts import Language, t
-from storage import pending, people
+from storage import people
 
 PENDING_KIND = "import_members"
 
 
-@dataclass
-class MemberImportPlan:
-    unit_id: int
-    valid: list[tuple[int, MemberRow]] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # one localised line each
-    nonce: str = ""
-    skipped: int = 0  # rows left out (errors, duplicates)
-
-    @property
-    def clean(self) -> bool:
-        return not self.problems
+class MemberImportPlan(ImportPlan[MemberRow]):
+    """Valid member rows and the problems found, by line."""
 
 
 def parse_members(filename: str, data: bytes, today: date) -> ParsedImport:
@@ -51,7 +40,7 @@ async def plan_member_import(
     require_branch_officer(actor, unit_id)
     if parsed.file_error is not None:
         raise Invalid("import_file_error", reason=describe(parsed.file_error, lang))
-    plan = MemberImportPlan(unit_id=unit_id, nonce=secrets.token_hex(4))
+    plan = MemberImportPlan(unit_id=unit_id, nonce=new_nonce())
     plan.problems = [describe(error, lang) for error in parsed.errors]
     existing = await people.members_of(services.db, unit_id)
     known = {(name_key(m.full_name), m.birth_date) for m in existing}
@@ -62,14 +51,8 @@ async def plan_member_import(
                                    name=row.full_name))
             continue
         plan.valid.append((line, row))
-    plan.problems.sort(key=_line_of)
-    plan.skipped = len(plan.problems)
+    plan.close()
     return plan
-
-
-def _line_of(text: str) -> int:
-    digits = "".join(ch for ch in text.split(":", 1)[0] if ch.isdigit())
-    return int(digits) if digits else 0
 
 
 async def remember_plan(services: Services, telegram_user_id: int,
@@ -82,20 +65,13 @@ async def remember_plan(services: Services, telegram_user_id: int,
          "role": str(r.role), "phone": r.phone}
         for line, r in plan.valid
     ]
-    await pending.put(services.db, telegram_user_id, PENDING_KIND,
-                      {"unit_id": plan.unit_id, "nonce": plan.nonce, "rows": rows,
-                       "skipped": plan.skipped},
-                      services.clock.now())
+    await remember(services, telegram_user_id, PENDING_KIND, plan, rows)
 
 
 async def recall_plan(services: Services, telegram_user_id: int, nonce: str) -> MemberImportPlan:
-    stored = await pending.get(services.db, telegram_user_id)
-    if stored is None or stored.kind != PENDING_KIND or stored.data.get("nonce") != nonce:
-        raise Invalid("import_expired")
-    data: dict[str, Any] = stored.data
-    plan = MemberImportPlan(unit_id=int(data["unit_id"]), nonce=nonce,
-                            skipped=int(data.get("skipped", 0)))
-    for r in data["rows"]:
+    stored = await recall(services, telegram_user_id, PENDING_KIND, nonce)
+    plan = MemberImportPlan(unit_id=stored.unit_id, nonce=nonce, skipped=stored.skipped)
+    for r in stored.rows:
         plan.valid.append((int(r["line"]), MemberRow(
             full_name=r["full_name"],
             birth_date=date.fromisoformat(r["birth_date"]) if r["birth_date"] else None,

@@ -19,9 +19,12 @@ from bot.meeting_jobs import MEETING
 from handlers import (
     admin,
     announcements,
+    assign,
     attendance,
     common,
+    duties,
     followers,
+    households,
     imports,
     inputs,
     meetings,
@@ -82,6 +85,12 @@ def register(app: ChiboApp) -> None:
             CallbackQueryHandler(meetings.on_button, pattern=pattern(MEETING)),
             CallbackQueryHandler(attendance.on_button, pattern=pattern(attendance.ROLL)),
             CallbackQueryHandler(followers.on_button, pattern=pattern(followers.FOLLOW)),
+            command("households", households.households_cmd),
+            command("assign", assign.assign_cmd),
+            command("duties", duties.my_duties),
+            CallbackQueryHandler(duties.on_button, pattern=pattern(duties.DUTY)),
+            CallbackQueryHandler(households.on_button, pattern=pattern(households.HH)),
+            CallbackQueryHandler(assign.on_button, pattern=pattern(assign.ASG)),
             # Fallbacks: keep last.
             MessageHandler(private & filters.COMMAND, common.unknown_command),
             MessageHandler(private & filters.TEXT & ~filters.COMMAND

@@ -6,7 +6,10 @@ from telegram import Update
 
 from bot import callbacks
 from bot import formatting as fmt
+from bot import household_import as households
 from bot.errors import Invalid
+from bot.household_import import HouseholdImportPlan
+from bot.import_plan import waiting_kind
 from bot.imports import ImportKind, parse_upload
 from bot.member_import import (
     MemberImportPlan,
@@ -40,16 +43,24 @@ async def on_document(update: Update, context: ChiboContext) -> None:
     data = bytes(await (await document.get_file()).download_as_bytearray())
     parsed = parse_upload(document.file_name or "upload", data, today=today_in(who.services),
                           max_bytes=MAX_BYTES)
-    if parsed.kind is not None and parsed.kind is not ImportKind.MEMBERS:
+    if parsed.kind not in (None, ImportKind.MEMBERS, ImportKind.HOUSEHOLDS):
         raise Invalid("import_kind_unsupported", kind=str(parsed.kind))
-    plan = await plan_member_import(who.services, who.actor, unit_id, parsed, who.texts.lang)
+    plan: MemberImportPlan | HouseholdImportPlan
+    if parsed.kind is ImportKind.HOUSEHOLDS:
+        plan = await households.plan_household_import(who.services, who.actor, unit_id, parsed,
+                                                      who.texts.lang)
+    else:
+        plan = await plan_member_import(who.services, who.actor, unit_id, parsed, who.texts.lang)
     if progress is not None:
         await progress.delete()
     if plan.clean:
         await who.say(who.texts("import_summary_clean", count=len(plan.valid)))
         await _import(who, plan)
         return
-    await remember_plan(who.services, who.user_id, plan)
+    if isinstance(plan, HouseholdImportPlan):
+        await households.remember_plan(who.services, who.user_id, plan)
+    else:
+        await remember_plan(who.services, who.user_id, plan)
     lines = [who.texts("import_summary_errors", errors=len(plan.problems),
                        valid=len(plan.valid))]
     lines += plan.problems[:MAX_ERRORS_SHOWN]
@@ -73,16 +84,27 @@ async def on_button(update: Update, context: ChiboContext) -> None:
     if not parts or len(parts) != 2 or parts[0] not in ("ok", "no"):
         await who.toast(who.texts("button_expired"))
         return
-    plan = await recall_plan(who.services, who.user_id, parts[1])
+    plan: MemberImportPlan | HouseholdImportPlan
+    if await waiting_kind(who.services, who.user_id, parts[1]) == households.PENDING_KIND:
+        plan = await households.recall_plan(who.services, who.user_id, parts[1])
+    else:
+        plan = await recall_plan(who.services, who.user_id, parts[1])
     await pending.clear(who.services.db, who.user_id)
     if parts[0] == "no":
         await who.show(who.texts("import_cancelled"))
         return
-    await who.show(who.texts("import_working", count=len(plan.valid)))
+    working = "himp_working" if isinstance(plan, HouseholdImportPlan) else "import_working"
+    await who.show(who.texts(working, count=len(plan.valid)))
     await _import(who, plan)
 
 
-async def _import(who: Asker, plan: MemberImportPlan) -> None:
+async def _import(who: Asker, plan: MemberImportPlan | HouseholdImportPlan) -> None:
+    if isinstance(plan, HouseholdImportPlan):
+        done = await households.apply_household_import(who.services, who.actor, plan)
+        await who.say(who.texts("himp_done", imported=fmt.number(done.imported, who.texts.lang),
+                                assigned=fmt.number(done.assigned, who.texts.lang),
+                                skipped=fmt.number(done.skipped, who.texts.lang)))
+        return
     issued = await apply_member_import(who.services, who.actor, plan)
     unit = await unit_or_fail(who.services, plan.unit_id)
     chat = who.update.effective_chat

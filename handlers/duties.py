@@ -1,0 +1,102 @@
+"""/duties, the report buttons of the monthly reminder, and a problem's note."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest
+
+from bot import callbacks, duty_card
+from bot import duty_reports as svc
+from bot.duty_card import DutyView, card, household_label
+from handlers.base import Asker, asker, markup
+from handlers.context import ChiboContext
+from handlers.inputs import ask_for, route
+from storage import pending
+from storage.pending import PendingInput
+
+log = logging.getLogger("chibo.duties")
+
+# The buttons are built in bot.duty_card: the outbox sends them on the reminder too.
+DUTY = duty_card.DUTY
+NOTE = "duty_note"
+Ref = tuple[int, int]  # (chat id, message id)
+
+
+async def my_duties(update: Update, context: ChiboContext) -> None:
+    who = await asker(update, context)
+    view = await svc.my_duties(who.services, who.actor)
+    if not view.lines:
+        await who.say(who.texts("duty_none"))
+        return
+    text, rows = card(view, who.texts.lang)
+    await who.say(text, rows)
+
+
+def _tapped(who: Asker) -> Ref | None:
+    message = who.query.message if who.query is not None else None
+    return (message.chat.id, message.message_id) if message is not None else None
+
+
+async def on_button(update: Update, context: ChiboContext) -> None:
+    who = await asker(update, context)
+    parts = callbacks.split(update.callback_query.data if update.callback_query else None, DUTY)
+    if not parts or len(parts) != 3:
+        await who.toast(who.texts("button_expired"))
+        return
+    household_id = callbacks.as_int(parts[0])
+    period = svc.parse_button_period(parts[1])
+    status = svc.parse_action(parts[2])
+    if household_id is None or period is None or status is None:
+        await who.toast(who.texts("button_expired"))
+        return
+    if status == "problem":
+        household = await svc.reportable(who.services, who.actor, household_id, period)
+        await who.toast()
+        tapped = _tapped(who)
+        await ask_for(who, NOTE, {"household": household.id, "period": period,
+                                  "message": list(tapped) if tapped else None},
+                      who.texts("duty_ask_note", household=household_label(
+                          household, who.texts.lang), limit=svc.MAX_NOTE))
+        return
+    view, household = await svc.report(who.services, who.actor, household_id, period, "normal")
+    waiting = await pending.get(who.services.db, who.user_id)
+    if waiting and waiting.kind == NOTE and waiting.data.get("household") == household.id:
+        await pending.clear(who.services.db, who.user_id, NOTE)  # changed their mind
+    await _refresh(who, view, _tapped(who),
+                   toast=who.texts("duty_saved_normal", n=view.line_of(household.id)))
+
+
+@route(NOTE)
+async def _note(who: Asker, waiting: PendingInput, text: str) -> None:
+    view, household = await svc.report(who.services, who.actor, int(waiting.data["household"]),
+                                       str(waiting.data["period"]), "problem", text)
+    await pending.clear(who.services.db, who.user_id, NOTE)
+    await who.say(who.texts("duty_note_saved",
+                            household=household_label(household, who.texts.lang)))
+    ref = waiting.data.get("message")
+    await _refresh(who, view, (int(ref[0]), int(ref[1])) if ref else None)
+
+
+async def _refresh(who: Asker, view: DutyView, tapped: Ref | None,
+                   toast: str | None = None) -> None:
+    """Show the new state on the tapped message and on the month's reminder and nudge.
+
+    A /duties message keeps its buttons (to change an answer); the reminder and the
+    nudge lose them once everything is reported and just say thank you."""
+    reminders = await svc.card_messages(who.services, view.person_id, view.period)
+    lang = who.texts.lang
+    by_tap = tapped if who.query is not None else None  # edited as the answer to the tap
+    if by_tap is not None:
+        text, rows = card(view, lang, keep_buttons=by_tap not in reminders)
+        await who.show(text, rows, toast=toast)
+    targets = [*reminders, *([tapped] if tapped is not None and tapped not in reminders else [])]
+    for chat_id, message_id in (r for r in targets if r != by_tap):
+        text, rows = card(view, lang, keep_buttons=(chat_id, message_id) not in reminders)
+        try:
+            await who.update.get_bot().edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, reply_markup=markup(rows))
+        except BadRequest as err:  # not modified, deleted by the member, too old
+            log.debug("duty card %s/%s not edited: %s", chat_id, message_id, err.message)
+    await who.toast(toast)

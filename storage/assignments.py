@@ -1,0 +1,78 @@
+"""Which member follows which household, with history (from/to dates).
+
+A household has at most one open assignment (``to_date IS NULL``), which the
+schema enforces with a partial unique index; changing the member closes the
+open row and opens a new one, so the history stays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import aiosqlite
+
+from storage.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    household_id: int
+    person_id: int
+    full_name: str
+    from_date: date
+    to_date: date | None
+
+
+async def _current(conn: aiosqlite.Connection, household_id: int) -> int | None:
+    async with conn.execute(
+        "SELECT person_id FROM assignments WHERE household_id = ? AND to_date IS NULL",
+        (household_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return None if row is None else int(row[0])
+
+
+async def assign(conn: aiosqlite.Connection, household_id: int, person_id: int,
+                 on: date) -> bool:
+    """Give the household to ``person_id`` from ``on``; False when it already was theirs."""
+    current = await _current(conn, household_id)
+    if current == person_id:
+        return False
+    if current is not None:
+        await unassign(conn, household_id, on)
+    await conn.execute(
+        "INSERT INTO assignments (household_id, person_id, from_date) VALUES (?, ?, ?)",
+        (household_id, person_id, on.isoformat()),
+    )
+    return True
+
+
+async def unassign(conn: aiosqlite.Connection, household_id: int, on: date) -> bool:
+    cur = await conn.execute(
+        "UPDATE assignments SET to_date = ? WHERE household_id = ? AND to_date IS NULL",
+        (on.isoformat(), household_id),
+    )
+    return cur.rowcount > 0
+
+
+async def history(db: Database, household_id: int) -> list[Assignment]:
+    rows = await db.fetch_all(
+        "SELECT a.household_id, a.person_id, p.full_name, a.from_date, a.to_date "
+        "FROM assignments a JOIN people p ON p.id = a.person_id WHERE a.household_id = ? "
+        "ORDER BY a.id", (household_id,))
+    return [
+        Assignment(r[0], r[1], r[2], date.fromisoformat(r[3]),
+                   date.fromisoformat(r[4]) if r[4] else None)
+        for r in rows
+    ]
+
+
+async def counts(db: Database, unit_id: int) -> dict[int, int]:
+    """person id -> households of the branch they follow now."""
+    rows = await db.fetch_all(
+        "SELECT a.person_id, count(*) FROM assignments a "
+        "JOIN households h ON h.id = a.household_id "
+        "WHERE h.unit_id = ? AND h.removed_at IS NULL AND a.to_date IS NULL GROUP BY a.person_id",
+        (unit_id,))
+    return {int(r[0]): int(r[1]) for r in rows}
