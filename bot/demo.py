@@ -16,64 +16,14 @@ from typing import TextIO
 from openpyxl import Workbook, load_workbook
 
 from bot.clock import FakeClock
-from bot.emulator import BotMessageView, FakeUser
+from bot.demo_duties import play_duties
+from bot.emulator import FakeUser
 from bot.playground import Playground, playground
+from bot.transcript import Transcript
 
 # The demo starts on Tuesday 01/12/2026 08:00 in Hanoi.
 DEMO_START = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 ADMIN_ID = 100
-
-
-class Transcript:
-    """Prints who said what, which buttons were shown and which were pressed."""
-
-    def __init__(self, pg: Playground, out: TextIO) -> None:
-        self.pg = pg
-        self.out = out
-
-    def section(self, title: str) -> None:
-        print(f"\n━━━ {title} ━━━", file=self.out)
-
-    def note(self, text: str) -> None:
-        print(f"  ({text})", file=self.out)
-
-    def show(self, to: FakeUser, message: BotMessageView) -> None:
-        label = "✏️ " if message.edited else ""
-        print(f"🤖 → {to.first_name}: {label}{_indent(message.text)}", file=self.out)
-        for row in message.buttons:
-            print("      " + "  ".join(f"[{b.text}]" for b in row), file=self.out)
-        if message.document is not None:
-            doc = message.document
-            print(f"      📎 {doc.name} ({len(doc.data)} bytes)", file=self.out)
-
-    async def say(self, who: FakeUser, text: str, replies: int = 1) -> list[BotMessageView]:
-        print(f"👤 {who.first_name}: {text}", file=self.out)
-        await who.send(text)
-        return [await self._next(who) for _ in range(replies)]
-
-    async def press(self, who: FakeUser, label: str, replies: int = 1) -> list[BotMessageView]:
-        """Press a button; wait for the tap's answer and ``replies`` new messages."""
-        print(f"👆 {who.first_name} bấm/presses [{label}]", file=self.out)
-        answer = await who.callback_answer(await who.press(label))
-        if answer:
-            print(f"      💬 {answer}", file=self.out)
-        return [await self._next(who) for _ in range(replies)]
-
-    async def inbox(self, who: FakeUser) -> list[BotMessageView]:
-        """Print what arrived for ``who`` since we last looked (outbox deliveries)."""
-        fresh = who.drain()
-        for message in fresh:
-            self.show(who, message)
-        return fresh
-
-    async def _next(self, who: FakeUser) -> BotMessageView:
-        message = await who.next_message(timeout=10.0)
-        self.show(who, message)
-        return message
-
-
-def _indent(text: str) -> str:
-    return text.replace("\n", "\n      ")
 
 
 def _member_sheet() -> bytes:
@@ -179,6 +129,9 @@ async def play(pg: Playground, out: TextIO) -> None:
     await tr.say(hoa, "/attendance")
     await tr.press(hoa, "📝 Chốt điểm danh", replies=0)
     tr.show(hoa, hoa.chat[-1])
+
+    tr.section("Theo dõi hộ gia đình / Household duties")
+    await play_duties(tr, pg, hoa, [an, binh, *others])
 
 
 async def join(tr: Transcript, user: FakeUser, link: str, *, quiet: bool = False) -> None:

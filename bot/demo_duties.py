@@ -15,11 +15,11 @@ from apscheduler.triggers.cron import CronTrigger
 from openpyxl import Workbook
 
 from bot.clock import FakeClock
-from bot.demo import Transcript
 from bot.duty_card import DUTY
 from bot.emulator import BotMessageView, FakeUser
 from bot.playground import Playground
 from bot.texts import Texts
+from bot.transcript import Transcript
 from storage import roles
 
 HEADS = ["Nguyễn Văn Tư", "Lê Thị Năm", "Trần Văn Sáu", "Phạm Thị Bảy", "Hoàng Văn Tám",

@@ -21,6 +21,9 @@ async def test_demo_plays_the_whole_script() -> None:
         "Đã ghi: đồng chí vắng mặt, lý do: Đi công tác Hà Nội.",
         "NHẮC LỊCH HỌP",
         "Có mặt 4/6 đồng chí; vắng 2 đồng chí.",
+        "Theo dõi hộ gia đình — tháng 01/2027",
+        "Cảm ơn đồng chí đã báo cáo đủ 3 hộ",
+        "Ghi chú: Mái nhà bị dột sau bão",
         "0 rate-limited",
     ):
         assert expected in text, expected
