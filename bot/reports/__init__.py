@@ -1,0 +1,1 @@
+"""Reports: scope (who sees which branches), figures (defined once), and their texts."""

@@ -1,0 +1,160 @@
+"""/report export: an .xlsx workbook and a PNG chart of attendance by month.
+
+Workbook: sheets for members, meetings, attendance, household duties and dues,
+Vietnamese headers (English for English readers), a frozen header row, widths that
+fit, and dates as real Excel dates in the configured time zone (see ``xlsx``).
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.access import Actor
+from bot.reports.periods import year_window
+from bot.reports.scope import Scope, resolve
+from bot.reports.xlsx import Cell, Workbook
+from bot.services import Services
+from bot.texts import Texts
+from storage import audit, exports
+
+HEADERS = {
+    "members": ("xl_name", "xl_branch", "xl_role", "xl_birth", "xl_admitted", "xl_official",
+                "xl_standing", "xl_phone", "xl_telegram"),
+    "meetings": ("xl_branch", "xl_kind", "xl_start", "xl_minutes", "xl_place", "xl_agenda",
+                 "xl_state", "xl_invited", "xl_present"),
+    "attendance": ("xl_start", "xl_branch", "xl_name", "xl_capacity", "xl_standing",
+                   "xl_status", "xl_reason"),
+    "duties": ("xl_month", "xl_branch", "xl_name", "xl_household", "xl_duty_status",
+               "xl_note"),
+    "dues": ("xl_month", "xl_branch", "xl_name", "xl_amount", "xl_paid_at"),
+}
+WIDTHS = {"xl_name": 28, "xl_branch": 22, "xl_place": 24, "xl_agenda": 36, "xl_reason": 30,
+          "xl_note": 30, "xl_household": 24, "xl_start": 17, "xl_paid_at": 17}
+
+
+@dataclass
+class Export:
+    scope: Scope
+    year: int
+    workbook: bytes
+    chart: bytes
+    rows: dict[str, int]  # sheet -> data rows
+
+
+def _local(text: str | None, tz: ZoneInfo) -> datetime | None:
+    if not text:
+        return None
+    value = datetime.fromisoformat(text)
+    return value.astimezone(tz).replace(tzinfo=None)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _sheet(book: Workbook, title: str, headers: Sequence[str], texts: Texts,
+           rows: Iterable[Sequence[Cell]]) -> int:
+    return book.add_sheet(title, [texts(h) for h in headers],
+                          [WIDTHS.get(h, 14) for h in headers], rows)
+
+
+def _standing(texts: Texts, away: int, exempt: int, is_213: int) -> str:
+    return ", ".join(texts(f"standing_{k}") for k, on in
+                     (("away", away), ("exempt", exempt), ("213", is_213)) if on)
+
+
+async def build_workbook(services: Services, scope: Scope, year: int,
+                         texts: Texts) -> tuple[bytes, dict[str, int]]:
+    tz = services.tz
+    since, until = year_window(year, tz)
+    first, last = f"{year}-01", f"{year}-12"
+    db, ids = services.db, scope.ids
+    book = Workbook()
+    counts: dict[str, int] = {}
+    counts["members"] = _sheet(book, texts("xl_sheet_members"), HEADERS["members"], texts, (
+        (r[0], r[1], texts(f"role_{r[2]}"), _day(r[3]), _day(r[4]), _day(r[5]),
+         _standing(texts, r[6], r[7], r[8]), r[9], texts("xl_yes") if r[10] else texts("xl_no"))
+        for r in await exports.members(db, ids)))
+    counts["meetings"] = _sheet(book, texts("xl_sheet_meetings"), HEADERS["meetings"], texts, (
+        (r[0], texts(f"report_kind_{r[1]}"), _local(r[2], tz), r[3], r[4], r[5],
+         texts(f"xl_state_{r[6]}"), r[7], r[8])
+        for r in await exports.meetings(db, ids, since, until)))
+    counts["attendance"] = _sheet(book, texts("xl_sheet_attendance"), HEADERS["attendance"],
+                                  texts, (
+        (_local(r[0], tz), r[1], r[2], texts(f"xl_capacity_{r[3]}"),
+         texts(f"standing_{r[4]}") if r[4] else "", texts(f"report_status_{r[5]}"), r[6])
+        for r in await exports.attendance(db, ids, since, until)))
+    counts["duties"] = _sheet(book, texts("xl_sheet_duties"), HEADERS["duties"], texts, (
+        (r[0], r[1], r[2], r[3], texts(f"report_duty_{r[4]}"), r[5])
+        for r in await exports.duties(db, ids, first, last)))
+    counts["dues"] = _sheet(book, texts("xl_sheet_dues"), HEADERS["dues"], texts, (
+        (r[0], r[1], r[2], r[3], _local(r[4], tz))
+        for r in await exports.dues(db, ids, first, last)))
+    return book.to_bytes(), counts
+
+
+async def monthly_series(services: Services, scope: Scope, year: int
+                         ) -> dict[str, list[float | None]]:
+    """Attendance rate by month (12 values, None without data), per branch for a
+    committee, or one series for a branch."""
+    since, until = year_window(year, services.tz)
+    rows = await exports.monthly_rates(services.db, scope.ids, since, until)
+    names = {b.id: b.name for b in scope.branches}
+    present: dict[tuple[str, int], int] = defaultdict(int)
+    counted: dict[tuple[str, int], int] = defaultdict(int)
+    for unit_id, starts, p, c in rows:
+        month = datetime.fromisoformat(starts).astimezone(services.tz).month
+        present[(names[unit_id], month)] += p
+        counted[(names[unit_id], month)] += c
+    series: dict[str, list[float | None]] = {}
+    for branch in scope.branches:
+        values = [present[(branch.name, m)] / counted[(branch.name, m)] * 100
+                  if counted[(branch.name, m)] else None for m in range(1, 13)]
+        if any(v is not None for v in values) or len(scope.branches) == 1:
+            series[branch.name] = values
+    return series
+
+
+def render_chart(series: dict[str, list[float | None]], title: str, texts: Texts) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(10, 5.5), dpi=100)
+    months = list(range(1, 13))
+    for name, values in list(series.items())[:20]:
+        axes.plot(months, [v if v is not None else float("nan") for v in values],
+                  marker="o", label=name)
+    axes.set_title(title)
+    axes.set_xlabel(texts("report_chart_month"))
+    axes.set_ylabel(texts("report_chart_rate"))
+    axes.set_xticks(months)
+    axes.set_ylim(0, 105)
+    axes.grid(alpha=0.3)
+    if 1 < len(series) <= 20:
+        axes.legend(fontsize=8, loc="lower left", ncol=2)
+    out = io.BytesIO()
+    figure.tight_layout()
+    figure.savefig(out, format="png")
+    plt.close(figure)
+    return out.getvalue()
+
+
+async def export(services: Services, actor: Actor, scope_key: str | None, year: int | None,
+                 texts: Texts) -> Export:
+    scope = await resolve(services, actor, scope_key)
+    chosen = year or services.clock.now().astimezone(services.tz).year
+    workbook, counts = await build_workbook(services, scope, chosen, texts)
+    series = await monthly_series(services, scope, chosen)
+    chart = render_chart(series, texts("report_chart_title", scope=scope.label, year=chosen),
+                         texts)
+    await audit.log(services.db, at=services.clock.now(), actor_id=actor.telegram_user_id,
+                    action="report.export", unit_id=(scope.committee or scope.branches[0]).id,
+                    detail=scope.key)
+    return Export(scope, chosen, workbook, chart, counts)

@@ -1,0 +1,192 @@
+"""/report: a menu of reports, each also an argument; pages or a file when long."""
+
+from __future__ import annotations
+
+import io
+
+from telegram import Message, Update
+
+from bot import callbacks
+from bot import formatting as fmt
+from bot.errors import Invalid
+from bot.imports.names import fold_accents
+from bot.parsing import parse_day
+from bot.reports import render, service
+from bot.reports.export import export
+from bot.reports.scope import Scope, resolve, scopes_for
+from handlers.base import Asker, ButtonRow, asker
+from handlers.context import ChiboContext
+
+REP = "rp"  # a report from the menu: a new message
+PAGE = "rq"  # a page turn: the same message, edited
+MAX_PAGES = 5
+CODES = {"meeting": "m", "year": "y", "duties": "d", "probation": "p", "branches": "b",
+         "export": "x", "member": "u"}
+ALIASES = {"cuoc hop": "meeting", "hop": "meeting", "nam": "year", "ho": "duties",
+           "ho gia dinh": "duties", "du bi": "probation", "chi bo": "branches",
+           "xuat": "export", "excel": "export", "dang vien": "member"}
+
+
+async def report(update: Update, context: ChiboContext) -> None:
+    who = await asker(update, context)
+    args = context.args or []
+    if not args:
+        await _menu(who, None)
+        return
+    word = fold_accents(args[0])
+    kind = word if word in CODES else ALIASES.get(word)
+    rest = " ".join(args[1:]).strip()
+    if kind is None:
+        raise Invalid("report_usage")
+    if kind == "member":
+        if not rest:
+            raise Invalid("report_member_usage")
+        await _show(who, "u", None, 0, rest)
+    elif kind in ("year", "branches", "export") and rest:
+        if not (rest.isdigit() and len(rest) == 4):
+            raise Invalid("report_year_invalid")
+        await _show(who, CODES[kind], None, 0, rest)
+    elif kind == "duties" and rest:
+        await _show(who, "d", None, 0, _period(rest, who))
+    else:
+        await _show(who, CODES[kind], None, 0, "")
+
+
+def _period(text: str, who: Asker) -> str:
+    """``mm/yyyy`` (or ``m/yyyy``, ``yyyy-mm``) -> ``yyyymm``."""
+    day = parse_day("01/" + text if "/" in text else text + "-01", service.today(who.services))
+    return day.strftime("%Y%m")
+
+
+async def _menu(who: Asker, scope_key: str | None) -> None:
+    scopes = await scopes_for(who.services, who.actor)
+    scope = await resolve(who.services, who.actor, scope_key)
+    texts, today = who.texts, service.today(who.services)
+    key = scope.key
+    rows: list[ButtonRow] = [
+        [(texts("report_btn_meeting"), callbacks.build(REP, "m", key, 0))],
+        [(texts("report_btn_year", year=today.year), callbacks.build(REP, "y", key, 0)),
+         (texts("report_btn_duties", month=today.strftime("%m/%Y")),
+          callbacks.build(REP, "d", key, 0))],
+        [(texts("report_btn_probation"), callbacks.build(REP, "p", key, 0))],
+    ]
+    if scope.committee is not None:
+        rows.append([(texts("report_btn_branches"), callbacks.build(REP, "b", key, 0))])
+    rows.append([(texts("report_btn_export"), callbacks.build(REP, "x", key, 0))])
+    committee_scopes = [s for s in scopes if s.committee is not None]
+    for s in committee_scopes:
+        choices = [(texts("report_btn_all"), s.key)] + [(b.name, f"b{b.id}")
+                                                        for b in s.branches]
+        for start in range(0, len(choices), 3):
+            rows.append([(("• " if k == key else "") + label[:30],
+                          callbacks.build(REP, "s", k, 0)) for label, k in
+                         choices[start:start + 3]])
+    await who.show(texts("report_menu", scope=scope.label), rows)
+
+
+async def on_button(update: Update, context: ChiboContext) -> None:
+    who = await asker(update, context)
+    data = update.callback_query.data if update.callback_query else None
+    turning = bool(data and data.startswith(PAGE + ":"))
+    parts = callbacks.split(data, PAGE if turning else REP)
+    if not parts or len(parts) < 3 or callbacks.as_int(parts[2]) is None:
+        await who.toast(who.texts("button_expired"))
+        return
+    code, scope_key, page = parts[0], parts[1], int(parts[2])
+    arg = parts[3] if len(parts) > 3 else ""
+    if code == "s":
+        await _menu(who, scope_key)
+    elif code in CODES.values():
+        await _show(who, code, scope_key, page, arg, turning)
+    else:
+        await who.toast(who.texts("button_expired"))
+
+
+async def _progress(who: Asker, scope: Scope, code: str) -> Message | None:
+    if code == "x" or len(scope.branches) > 1:
+        return await who.say(who.texts("report_progress"))
+    return None
+
+
+async def _show(who: Asker, code: str, scope_key: str | None, page: int, arg: str,
+                turning: bool = False) -> None:
+    """Send report ``code`` (a new message), or, ``turning``, edit the page in place."""
+    services, texts = who.services, who.texts
+    scope = await resolve(services, who.actor, scope_key)
+    progress = await _progress(who, scope, code)
+    try:
+        if code == "x":
+            await _export(who, scope, int(arg) if arg.isdigit() else None)
+            await who.toast()
+            return
+        text, arg = await _text(who, code, scope, arg)
+    finally:
+        if progress is not None:
+            await progress.delete()
+    pages = render.paginate(text)
+    if len(pages) > MAX_PAGES:
+        chat = who.update.effective_chat
+        assert chat is not None
+        await who.update.get_bot().send_document(
+            chat.id, io.BytesIO(text.encode()), filename=f"bao-cao-{code}.txt",
+            caption=texts("report_as_file", pages=len(pages)))
+        await who.toast()
+        return
+    page = min(max(page, 0), len(pages) - 1)
+    body = pages[page]
+    rows: list[ButtonRow] = []
+    if len(pages) > 1:
+        body += "\n\n" + texts("report_page", page=page + 1, pages=len(pages))
+        nav = []
+        if page > 0:
+            nav.append((texts("btn_prev"), callbacks.build(PAGE, code, scope.key, page - 1,
+                                                          *([arg] if arg else []))))
+        if page + 1 < len(pages):
+            nav.append((texts("btn_next"), callbacks.build(PAGE, code, scope.key, page + 1,
+                                                          *([arg] if arg else []))))
+        rows.append(nav)
+    if turning:
+        await who.show(body, rows)
+    else:
+        await who.toast()
+        await who.say(body, rows)
+
+
+async def _text(who: Asker, code: str, scope: Scope, arg: str) -> tuple[str, str]:
+    services, texts, actor, tz = who.services, who.texts, who.actor, who.services.tz
+    year = int(arg) if arg.isdigit() and len(arg) == 4 else None
+    if code == "y":
+        return render.year_text(await service.year_report(services, actor, scope.key, year),
+                                texts), arg
+    if code == "b":
+        s, chosen, rows = await service.branches_report(services, actor, scope.key, year)
+        return render.branches_text(s.label, chosen, rows, texts), arg
+    if code == "d":
+        period = f"{arg[:4]}-{arg[4:]}" if arg.isdigit() and len(arg) == 6 else None
+        s, month, duty_rows = await service.duties_report(services, actor, scope.key, period)
+        return render.duties_text(s.label, month, duty_rows, texts), arg
+    if code == "p":
+        s, probation = await service.probation_report(services, actor, scope.key)
+        return render.probation_text(s.label, probation, texts), arg
+    if code == "m":
+        meeting = await service.meeting_report(services, actor, scope.key,
+                                               int(arg) if arg.isdigit() else None)
+        return render.meeting_text(meeting, texts, tz), str(meeting.meeting.id)
+    member = await service.member_report(services, actor, scope.key, arg,
+                                         None, person_id=int(arg) if arg.isdigit() else None)
+    return render.member_text(member, texts, tz), str(member.member.person_id)
+
+
+async def _export(who: Asker, scope: Scope, year: int | None) -> None:
+    result = await export(who.services, who.actor, scope.key, year, who.texts)
+    chat = who.update.effective_chat
+    assert chat is not None
+    bot = who.update.get_bot()
+    caption = who.texts("report_export_done", scope=result.scope.label, year=result.year)
+    await bot.send_document(chat.id, io.BytesIO(result.workbook),
+                            filename=who.texts("report_export_filename", year=result.year),
+                            caption=caption)
+    await bot.send_photo(chat.id, io.BytesIO(result.chart),
+                         caption=who.texts("report_chart_title", scope=result.scope.label,
+                                           year=fmt.number(result.year, "en")
+                                           .replace(",", "")))
