@@ -18,7 +18,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
 import handlers
-from bot import duties, meeting_jobs
+from bot import duties, meeting_jobs, report_jobs
 from bot.alerts import officers_told_unreachable
 from bot.announcements import report_broadcasts
 from bot.clock import Clock, SystemClock
@@ -140,6 +140,7 @@ async def tick(services: Services) -> None:
     await meeting_jobs.due_work(services)
     await report_broadcasts(services)
     await duties.due_work(services)
+    await report_jobs.due_work(services)
     services.sender.wake()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks
+from bot import callbacks, dues
 from bot import formatting as fmt
 from bot import household_import as households
 from bot.errors import Invalid
@@ -25,6 +25,7 @@ from handlers.context import ChiboContext
 from storage import pending
 
 IMP = "imp"
+AnyPlan = MemberImportPlan | HouseholdImportPlan | dues.DuesImportPlan
 MAX_BYTES = 5_000_000
 MAX_ERRORS_SHOWN = 30
 
@@ -43,10 +44,11 @@ async def on_document(update: Update, context: ChiboContext) -> None:
     data = bytes(await (await document.get_file()).download_as_bytearray())
     parsed = parse_upload(document.file_name or "upload", data, today=today_in(who.services),
                           max_bytes=MAX_BYTES)
-    if parsed.kind not in (None, ImportKind.MEMBERS, ImportKind.HOUSEHOLDS):
-        raise Invalid("import_kind_unsupported", kind=str(parsed.kind))
-    plan: MemberImportPlan | HouseholdImportPlan
-    if parsed.kind is ImportKind.HOUSEHOLDS:
+    plan: AnyPlan
+    if parsed.kind is ImportKind.DUES:
+        plan = await dues.plan_dues_import(who.services, who.actor, unit_id, parsed,
+                                           who.texts.lang)
+    elif parsed.kind is ImportKind.HOUSEHOLDS:
         plan = await households.plan_household_import(who.services, who.actor, unit_id, parsed,
                                                       who.texts.lang)
     else:
@@ -59,6 +61,8 @@ async def on_document(update: Update, context: ChiboContext) -> None:
         return
     if isinstance(plan, HouseholdImportPlan):
         await households.remember_plan(who.services, who.user_id, plan)
+    elif isinstance(plan, dues.DuesImportPlan):
+        await dues.remember_plan(who.services, who.user_id, plan)
     else:
         await remember_plan(who.services, who.user_id, plan)
     lines = [who.texts("import_summary_errors", errors=len(plan.problems),
@@ -84,21 +88,30 @@ async def on_button(update: Update, context: ChiboContext) -> None:
     if not parts or len(parts) != 2 or parts[0] not in ("ok", "no"):
         await who.toast(who.texts("button_expired"))
         return
-    plan: MemberImportPlan | HouseholdImportPlan
-    if await waiting_kind(who.services, who.user_id, parts[1]) == households.PENDING_KIND:
+    plan: AnyPlan
+    kind = await waiting_kind(who.services, who.user_id, parts[1])
+    if kind == households.PENDING_KIND:
         plan = await households.recall_plan(who.services, who.user_id, parts[1])
+    elif kind == dues.PENDING_KIND:
+        plan = await dues.recall_plan(who.services, who.user_id, parts[1])
     else:
         plan = await recall_plan(who.services, who.user_id, parts[1])
     await pending.clear(who.services.db, who.user_id)
     if parts[0] == "no":
         await who.show(who.texts("import_cancelled"))
         return
-    working = "himp_working" if isinstance(plan, HouseholdImportPlan) else "import_working"
+    working = ("himp_working" if isinstance(plan, HouseholdImportPlan) else "dimp_working"
+               if isinstance(plan, dues.DuesImportPlan) else "import_working")
     await who.show(who.texts(working, count=len(plan.valid)))
     await _import(who, plan)
 
 
-async def _import(who: Asker, plan: MemberImportPlan | HouseholdImportPlan) -> None:
+async def _import(who: Asker, plan: AnyPlan) -> None:
+    if isinstance(plan, dues.DuesImportPlan):
+        count = await dues.apply_dues_import(who.services, who.actor, plan)
+        await who.say(who.texts("dimp_done", count=fmt.number(count, who.texts.lang),
+                                skipped=fmt.number(plan.skipped, who.texts.lang)))
+        return
     if isinstance(plan, HouseholdImportPlan):
         done = await households.apply_household_import(who.services, who.actor, plan)
         await who.say(who.texts("himp_done", imported=fmt.number(done.imported, who.texts.lang),

@@ -9,6 +9,7 @@ from telegram import Update
 from bot import callbacks
 from bot import formatting as fmt
 from bot import members as svc
+from bot.dues import my_dues
 from bot.parsing import parse_past_day
 from bot.registration import (
     IssuedInvite,
@@ -127,6 +128,7 @@ def _card(row: MemberRow, unit_name: str, who: Asker) -> tuple[str, list[ButtonR
     ])
     rows.append([(texts("btn_role"), callbacks.build(MEM, "r", mid)),
                  (texts("btn_move"), callbacks.build(MEM, "mv", mid))])
+    rows.append([(texts("btn_dues"), callbacks.build("due", "o", mid))])
     rows.append([(texts("btn_new_link"), callbacks.build(MEM, "inv", mid)),
                  (texts("btn_revoke"), callbacks.build(MEM, "rv", mid))])
     rows.append([(texts("btn_remove"), callbacks.build(MEM, "rm", mid)),
@@ -252,4 +254,10 @@ async def me(update: Update, context: ChiboContext) -> None:
         lines.append(texts("me_follows", units=", ".join(u.name for u in record.follows)))
     if record.phone:
         lines.append(texts("me_phone", phone=record.phone))
+    if record.memberships:
+        year, months, paid = await my_dues(who.services, who.actor)
+        unpaid = [fmt.month(m) for m in months if m not in paid]
+        lines.append(texts("me_dues", year=year, paid=fmt.ratio(len(paid), len(months),
+                                                                 texts.lang),
+                           unpaid=", ".join(unpaid) or "—"))
     await who.say("\n".join(lines))

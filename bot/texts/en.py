@@ -427,4 +427,16 @@ MESSAGES: dict[str, str] = {
     "xl_state_cancelled": "cancelled",
     "xl_capacity_member": "member",
     "xl_capacity_follower": "committee follower",
+    # --- dues ------------------------------------------------------------------
+    "dues_card": "💰 Party dues {year} — {name}\nPaid {paid} months. Not paid: {unpaid}\nTap a month to mark it paid / not paid.",
+    "dues_month_invalid": "That month is not valid.",
+    "btn_dues": "💰 Party dues",
+    "btn_back_card": "« Member card",
+    "me_dues": "• Party dues {year}: paid {paid} months; not recorded: {unpaid}",
+    "dimp_working": "Recording {count} dues rows…",
+    "dimp_done": "Dues recorded: {count} rows; lines left out: {skipped}.",
+    # --- warnings --------------------------------------------------------------
+    "warn_probation": "🌱 {name} ({unit}) ends probation on {ends} ({days} days left). The branch should consider recognising them as an official member on time.",
+    "warn_rule24_warn": "⚠️ {name} ({unit}) has {count} months in {year} with an unexcused absence or unpaid dues ({months}). Please remind them.",
+    "warn_rule24_flag": "🚩 {name} ({unit}) has {count} months in {year} with an unexcused absence or unpaid dues ({months}). Under Regulation 24-QĐ/TW (8.1), the branch must consider proposing their removal.",
 }

@@ -425,4 +425,16 @@ MESSAGES: dict[str, str] = {
     "xl_state_cancelled": "đã hủy",
     "xl_capacity_member": "đảng viên",
     "xl_capacity_follower": "cấp ủy viên phụ trách",
+    # --- dues ------------------------------------------------------------------
+    "dues_card": "💰 Đảng phí năm {year} — {name}\nĐã đóng {paid} tháng. Chưa đóng: {unpaid}\nBấm một tháng để đánh dấu đã đóng / chưa đóng.",
+    "dues_month_invalid": "Tháng này không hợp lệ.",
+    "btn_dues": "💰 Đảng phí",
+    "btn_back_card": "« Thẻ đảng viên",
+    "me_dues": "• Đảng phí năm {year}: đã đóng {paid} tháng; chưa ghi nhận: {unpaid}",
+    "dimp_working": "Đang ghi nhận {count} dòng đảng phí…",
+    "dimp_done": "Đã ghi nhận đảng phí: {count} dòng; bỏ qua {skipped} dòng.",
+    # --- warnings --------------------------------------------------------------
+    "warn_probation": "🌱 Đồng chí {name} ({unit}) hết thời gian dự bị ngày {ends} (còn {days} ngày). Chi bộ cần xem xét công nhận đảng viên chính thức đúng hạn.",
+    "warn_rule24_warn": "⚠️ Đồng chí {name} ({unit}) đã có {count} tháng trong năm {year} vắng sinh hoạt không lý do hoặc chưa đóng đảng phí ({months}). Xin nhắc nhở đồng chí ấy.",
+    "warn_rule24_flag": "🚩 Đồng chí {name} ({unit}) đã có {count} tháng trong năm {year} vắng sinh hoạt không lý do hoặc không đóng đảng phí ({months}). Theo Quy định 24-QĐ/TW (điểm 8.1), chi bộ cần xem xét đề nghị xóa tên.",
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -218,3 +218,34 @@ async def test_members_and_other_branches_are_refused(pg: Playground, history: H
     cq = await officer_b.press_data(f"rp:x:c{history.committee_id}:0", message_id=menu.message_id)
     assert "Không có quyền" in await officer_b.callback_answer(cq)
     assert "Chi bộ Thôn 01" not in (await read_report(officer_b, "/report year"))
+
+
+async def test_daily_warnings_reach_the_officers_once(pg: Playground, history: History) -> None:
+    pg.emu.strict_private_chats = False
+    branch = history.branch_ids[0]
+    secretary = pg.emu.user(history.secretary_tg[branch], "Bí thư")
+    # Make sure someone crosses the line: three months of unexcused absence.
+    person = history.members[branch][3]
+    await pg.services.db.execute(
+        "UPDATE attendance SET status = 'unexcused' WHERE person_id = ? AND meeting_id IN "
+        "(SELECT id FROM meetings WHERE unit_id = ? AND kind = 'regular' AND starts_at < "
+        "'2026-09-01')", (person, branch))
+    expected = await raw_member_year(pg, branch, 2026)
+    flagged = sorted(n for n, f in expected.items() if f["months"] >= 3)  # type: ignore[operator]
+    warned = sorted(n for n, f in expected.items() if f["months"] == 2)
+    soon = [name for name, admitted in await pg.services.db.fetch_all(
+        "SELECT p.full_name, m.admitted_on FROM memberships m JOIN people p ON p.id = "
+        "m.person_id WHERE m.unit_id = ? AND m.official_on IS NULL", (branch,))
+        if 0 <= (probation_ends(date.fromisoformat(admitted)) - TODAY).days <= 30]
+    assert "Đảng viên 01-004" in flagged
+    await pg.settle()
+    await pg.settle()
+    got = [m.text for m in secretary.drain()]
+    assert sorted(t.split("Đồng chí ")[1].split(" (")[0] for t in got
+                  if t.startswith("🚩")) == flagged
+    assert sorted(t.split("Đồng chí ")[1].split(" (")[0] for t in got
+                  if t.startswith("⚠️ Đồng chí")) == warned
+    assert len([t for t in got if t.startswith("🌱")]) == len(soon)
+    pg.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
+    await pg.settle()
+    assert [m.text for m in secretary.drain() if m.text[:1] in "🚩⚠🌱"] == []

@@ -1,0 +1,71 @@
+"""Party dues: marked by tap on the member card, imported from a file, seen in /me, and
+counted by the 3-month rule."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+
+from bot.emulator import FakeUser
+from bot.playground import Playground
+from tests.factories import seed_branch
+
+
+async def tap(user: FakeUser, label: str) -> str:
+    return await user.callback_answer(await user.press(label))
+
+
+def dues_sheet(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Họ và tên", "Tháng", "Số tiền"])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def test_dues_by_tap_by_import_and_in_me(pg: Playground) -> None:
+    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=2)
+    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    await secretary.ask("/members")
+    await tap(secretary, "Đảng viên Số 001")
+    await tap(secretary, "💰 Đảng phí")
+    card = secretary.chat[-1]
+    assert "Đã đóng 0/12 tháng" in card.text
+    await tap(secretary, "▫️ 11/2026")
+    assert "Đã đóng 1/12 tháng" in secretary.chat[-1].text
+    person = seeded.members[0][0]
+    assert await pg.services.db.fetch_value(
+        "SELECT count(*) FROM dues WHERE person_id = ? AND period = '2026-11'", (person,)) == 1
+    await tap(secretary, "✅ 11/2026")  # a mistake: tap again to undo
+    assert await pg.services.db.fetch_value(
+        "SELECT count(*) FROM dues WHERE person_id = ?", (person,)) == 0
+
+    upload = dues_sheet([["Đảng viên Số 001", "10/2026", "20.000"],
+                         ["ĐẢNG VIÊN SỐ 002", "2026-10", 20000],
+                         ["Người Lạ", "10/2026", 20000],
+                         ["Đảng viên Số 001", "13/2026", 20000]])
+    secretary.drain()
+    await secretary.upload("dang-phi.xlsx", upload, caption="/import")
+    report = await secretary.next_message(timeout=10)
+    while report.text.startswith("Đang kiểm tra"):
+        report = await secretary.next_message(timeout=10)
+    assert "2 dòng lỗi, 2 dòng hợp lệ" in report.text
+    assert "Dòng 4: không có đảng viên tên 'Người Lạ'" in report.text
+    assert "Dòng 5:" in report.text
+    await tap(secretary, "Nhập 2 dòng hợp lệ")
+    done = await secretary.next_message(timeout=10)
+    while "Đã ghi nhận đảng phí" not in done.text:
+        done = await secretary.next_message(timeout=10)
+    assert "2 dòng; bỏ qua 2 dòng" in done.text
+    amounts = await pg.services.db.fetch_all(
+        "SELECT person_id, period, amount FROM dues ORDER BY person_id")
+    assert [tuple(r) for r in amounts] == [(seeded.members[0][0], "2026-10", 20000),
+                                           (seeded.members[1][0], "2026-10", 20000)]
+    me = await pg.emu.user(seeded.members[0][1], "An").ask("/me")
+    assert "Đảng phí năm 2026: đã đóng 1/12 tháng" in me.text
+    assert "11/2026" in me.text and "10/2026" not in me.text.split("chưa ghi nhận:")[1]
