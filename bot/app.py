@@ -27,7 +27,8 @@ from bot.delivery import Sender
 from bot.delivery.limits import Throttle
 from bot.delivery.reply_limiter import ReplyLimiter
 from bot.delivery.telegram_transport import TelegramTransport
-from bot.logs import REDACTOR
+from bot.flood import FloodGate
+from bot.logs import REDACTOR, install_redaction
 from bot.services import Services
 from bot.texts import LANGUAGES, t
 from bot.updates import PerUserUpdateProcessor
@@ -55,6 +56,7 @@ def build_application(
     ``tick_seconds`` None: no scheduler wake-ups (tests and the demo tick by hand).
     """
     REDACTOR.add_secret(token)
+    install_redaction()
     clock = clock or SystemClock()
     delivery = config.delivery
     throttle = Throttle(delivery.messages_per_second, delivery.private_chat_interval_seconds,
@@ -83,6 +85,7 @@ def build_application(
     app.bot_data["clock"] = clock
     app.bot_data["tick_seconds"] = tick_seconds
     app.bot_data["throttle"] = throttle
+    app.bot_data["flood"] = FloodGate(config.bot.user_commands_per_minute)
     handlers.register(app)
     return app
 

@@ -107,6 +107,25 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--force", action="store_true", help="import the valid rows despite errors")
     _config_arg(imp)
     imp.set_defaults(func=cmd_import)
+
+    member = sub.add_parser("member", help="a member's request about their personal data",
+                            description="Export or erase one person's personal data.")
+    member_sub = member.add_subparsers(dest="member_command", required=True, metavar="ACTION")
+    export = member_sub.add_parser(
+        "export", help="print everything kept about a person as JSON",
+        description="Print (or write to --output) everything the bot keeps about one person.")
+    export.add_argument("--person", type=int, required=True, help="person id")
+    export.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    _config_arg(export)
+    export.set_defaults(func=cmd_member_export)
+    erase = member_sub.add_parser(
+        "erase", help="erase a person's personal data (history kept)",
+        description="Blank birth date, phone, absence reasons and household notes, unbind the "
+        "Telegram account and end the memberships; the name stays in past minutes.")
+    erase.add_argument("--person", type=int, required=True, help="person id")
+    erase.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    _config_arg(erase)
+    erase.set_defaults(func=cmd_member_erase)
     return parser
 
 
@@ -241,6 +260,35 @@ def cmd_import(args: argparse.Namespace) -> int:
     for invite in issued:
         print(f"{invite.full_name}\t{invite.link}")
     print(f"imported {len(issued)}, skipped {len(problems)}", file=sys.stderr)
+    return 0
+
+
+def cmd_member_export(args: argparse.Namespace) -> int:
+    import json
+
+    from bot import operator
+
+    config = _load(args.config)
+    data = _run_async(lambda: operator.person_data(config, args.person))
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+        args.output.chmod(0o600)
+        print(f"written to {args.output}", file=sys.stderr)
+    else:
+        print(text)
+    return 0
+
+
+def cmd_member_erase(args: argparse.Namespace) -> int:
+    from bot import operator
+
+    if not args.yes:
+        print("member erase: this cannot be undone; add --yes to confirm", file=sys.stderr)
+        return EXIT_USAGE
+    config = _load(args.config)
+    name = _run_async(lambda: operator.erase_person(config, args.person))
+    print(f"erased the personal data of person {args.person} ({name})")
     return 0
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import quote
 
-_BOT_URL_TOKEN = re.compile(r"/bot\d+:[A-Za-z0-9_-]+")
-_START_PAYLOAD = re.compile(r"(start=|/start )[A-Za-z0-9_-]{8,64}")
+_BOT_URL_TOKEN = re.compile(r"/bot\d+(?::|%3A|%3a)[A-Za-z0-9_-]+")
+_START_PAYLOAD = re.compile(r"(start=|/start |join:)[A-Za-z0-9_-]{8,64}")
 
 
 class RedactingFilter(logging.Filter):
@@ -20,8 +21,14 @@ class RedactingFilter(logging.Filter):
         self.secrets: set[str] = set()
 
     def add_secret(self, secret: str | None) -> None:
-        if secret:
-            self.secrets.add(secret)
+        """Mask ``secret`` (and its URL-encoded form, and a token's secret half)."""
+        if not secret:
+            return
+        self.secrets.add(secret)
+        self.secrets.add(quote(secret, safe=""))
+        _, _, half = secret.partition(":")
+        if len(half) >= 8:
+            self.secrets.add(half)
 
     def redact(self, text: str) -> str:
         for secret in self.secrets:
@@ -42,6 +49,27 @@ class RedactingFilter(logging.Filter):
 
 
 REDACTOR = RedactingFilter()
+_factory_installed = False
+
+
+def install_redaction() -> None:
+    """Redact every log record when it is created, whatever handler later writes it
+    (ours, pytest's, an operator's), so no secret depends on handler set-up."""
+    global _factory_installed
+    if _factory_installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            REDACTOR.filter(record)
+        except Exception:  # a malformed log call must not break the caller
+            record.msg, record.args = "[unloggable record]", None
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _factory_installed = True
 
 
 def setup_logging(level: int = logging.INFO) -> None:

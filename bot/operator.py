@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from telegram import Bot
 
+from bot import privacy
 from bot.access import Actor
 from bot.clock import SystemClock
 from bot.config import Config, ConfigError
@@ -87,6 +89,22 @@ async def invite(config: Config, unit_id: int, role: str, name: str) -> IssuedIn
             return await issue_invite(services, unit_id=unit_id, full_name=name, role=role)
         except AppError as err:
             raise _explain(err, texts) from None
+
+
+async def person_data(config: Config, person_id: int) -> dict[str, Any]:
+    async with operator_services(config) as services:
+        try:
+            return await privacy.person_data(services, person_id)
+        except AppError as err:
+            raise _explain(err, Texts(config.bot.language)) from None
+
+
+async def erase_person(config: Config, person_id: int) -> str:
+    async with operator_services(config) as services:
+        try:
+            return await privacy.erase(services, person_id, None)
+        except AppError as err:
+            raise _explain(err, Texts(config.bot.language)) from None
 
 
 def read_file(path: Path) -> bytes:

@@ -24,6 +24,7 @@ from handlers import (
     common,
     dues,
     duties,
+    flood,
     followers,
     households,
     imports,
@@ -31,6 +32,7 @@ from handlers import (
     meetings,
     members,
     presence,
+    privacy,
     registration,
     reports,
     rsvp,
@@ -49,6 +51,8 @@ def register(app: ChiboApp) -> None:
     so the fallbacks at the end answer only what nothing else took.
     """
     private = filters.ChatType.PRIVATE
+    # Group -2: flood control, first of all; it stops the update when someone is too fast.
+    app.add_handler(TypeHandler(Update, flood.gate), group=-2)
     # Group -1 runs before the features, for every update, and never answers.
     app.add_handler(TypeHandler(Update, presence.touch), group=-1)
 
@@ -76,6 +80,7 @@ def register(app: ChiboApp) -> None:
             command("attendance", attendance.attendance),
             command("follow", followers.follow),
             command("report", reports.report),
+            command("audit", privacy.audit),
             command("broadcast", announcements.broadcast_cmd),
             CommandHandler("linkgroup", announcements.linkgroup),
             MessageHandler(private & filters.Document.ALL, imports.on_document),
@@ -90,6 +95,7 @@ def register(app: ChiboApp) -> None:
             CallbackQueryHandler(followers.on_button, pattern=pattern(followers.FOLLOW)),
             CallbackQueryHandler(reports.on_button, pattern=pattern(reports.REP)),
             CallbackQueryHandler(dues.on_button, pattern=pattern(dues.DUES)),
+            CallbackQueryHandler(privacy.on_button, pattern=pattern(privacy.PRIVACY)),
             CallbackQueryHandler(reports.on_button, pattern=pattern(reports.PAGE)),
             command("households", households.households_cmd),
             command("assign", assign.assign_cmd),

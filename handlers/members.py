@@ -131,6 +131,7 @@ def _card(row: MemberRow, unit_name: str, who: Asker) -> tuple[str, list[ButtonR
     rows.append([(texts("btn_dues"), callbacks.build("due", "o", mid))])
     rows.append([(texts("btn_new_link"), callbacks.build(MEM, "inv", mid)),
                  (texts("btn_revoke"), callbacks.build(MEM, "rv", mid))])
+    rows.append([(texts("btn_export_data"), callbacks.build("prv", "x", mid))])
     rows.append([(texts("btn_remove"), callbacks.build(MEM, "rm", mid)),
                  (texts("btn_erase"), callbacks.build(MEM, "er", mid))])
     rows.append([(texts("btn_back_list"), callbacks.build(MEM, "p", row.unit_id, 0))])

@@ -113,7 +113,7 @@ async def _show(who: Asker, code: str, scope_key: str | None, page: int, arg: st
     """Send report ``code`` (a new message), or, ``turning``, edit the page in place."""
     services, texts = who.services, who.texts
     scope = await resolve(services, who.actor, scope_key)
-    progress = await _progress(who, scope, code)
+    progress = None if turning else await _progress(who, scope, code)
     try:
         if code == "x":
             await _export(who, scope, int(arg) if arg.isdigit() else None)

@@ -32,3 +32,15 @@ async def log(db: Database, *, at: datetime, actor_id: int | None, action: str,
     async with db.transaction() as conn:
         await write(conn, at=at, actor_id=actor_id, action=action, unit_id=unit_id,
                     detail=detail)
+
+
+async def entries(db: Database, unit_ids: list[int], limit: int = 40
+                  ) -> list[tuple[str, int | None, str | None, str, str | None]]:
+    """(at, actor Telegram id, actor name, action, unit name), newest first."""
+    marks = ",".join("?" * len(unit_ids)) or "NULL"
+    rows = await db.fetch_all(
+        "SELECT a.at, a.actor_id, p.full_name, a.action, u.name FROM audit_log a "
+        "LEFT JOIN people p ON p.telegram_user_id = a.actor_id "
+        "LEFT JOIN units u ON u.id = a.unit_id "
+        f"WHERE a.unit_id IN ({marks}) ORDER BY a.id DESC LIMIT ?", [*unit_ids, limit])
+    return [(str(r[0]), r[1], r[2], str(r[3]), r[4]) for r in rows]

@@ -7,6 +7,7 @@ fit, and dates as real Excel dates in the configured time zone (see ``xlsx``).
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -70,31 +71,44 @@ def _standing(texts: Texts, away: int, exempt: int, is_213: int) -> str:
 
 async def build_workbook(services: Services, scope: Scope, year: int,
                          texts: Texts) -> tuple[bytes, dict[str, int]]:
+    """Fetch the rows on the event loop, then write the workbook in a worker thread: a
+    committee's year is about a million cells, which must not stall other people's taps."""
     tz = services.tz
     since, until = year_window(year, tz)
     first, last = f"{year}-01", f"{year}-12"
     db, ids = services.db, scope.ids
+    fetched = {
+        "members": await exports.members(db, ids),
+        "meetings": await exports.meetings(db, ids, since, until),
+        "attendance": await exports.attendance(db, ids, since, until),
+        "duties": await exports.duties(db, ids, first, last),
+        "dues": await exports.dues(db, ids, first, last),
+    }
+    return await asyncio.to_thread(_write_workbook, fetched, texts, tz)
+
+
+def _write_workbook(fetched: dict[str, list[exports.Row]], texts: Texts,
+                    tz: ZoneInfo) -> tuple[bytes, dict[str, int]]:
     book = Workbook()
     counts: dict[str, int] = {}
     counts["members"] = _sheet(book, texts("xl_sheet_members"), HEADERS["members"], texts, (
         (r[0], r[1], texts(f"role_{r[2]}"), _day(r[3]), _day(r[4]), _day(r[5]),
          _standing(texts, r[6], r[7], r[8]), r[9], texts("xl_yes") if r[10] else texts("xl_no"))
-        for r in await exports.members(db, ids)))
+        for r in fetched["members"]))
     counts["meetings"] = _sheet(book, texts("xl_sheet_meetings"), HEADERS["meetings"], texts, (
         (r[0], texts(f"report_kind_{r[1]}"), _local(r[2], tz), r[3], r[4], r[5],
          texts(f"xl_state_{r[6]}"), r[7], r[8])
-        for r in await exports.meetings(db, ids, since, until)))
+        for r in fetched["meetings"]))
     counts["attendance"] = _sheet(book, texts("xl_sheet_attendance"), HEADERS["attendance"],
                                   texts, (
         (_local(r[0], tz), r[1], r[2], texts(f"xl_capacity_{r[3]}"),
          texts(f"standing_{r[4]}") if r[4] else "", texts(f"report_status_{r[5]}"), r[6])
-        for r in await exports.attendance(db, ids, since, until)))
+        for r in fetched["attendance"]))
     counts["duties"] = _sheet(book, texts("xl_sheet_duties"), HEADERS["duties"], texts, (
         (r[0], r[1], r[2], r[3], texts(f"report_duty_{r[4]}"), r[5])
-        for r in await exports.duties(db, ids, first, last)))
+        for r in fetched["duties"]))
     counts["dues"] = _sheet(book, texts("xl_sheet_dues"), HEADERS["dues"], texts, (
-        (r[0], r[1], r[2], r[3], _local(r[4], tz))
-        for r in await exports.dues(db, ids, first, last)))
+        (r[0], r[1], r[2], r[3], _local(r[4], tz)) for r in fetched["dues"]))
     return book.to_bytes(), counts
 
 
@@ -121,12 +135,14 @@ async def monthly_series(services: Services, scope: Scope, year: int
 
 
 def render_chart(series: dict[str, list[float | None]], title: str, texts: Texts) -> bytes:
-    import matplotlib
+    """PNG line chart. Uses matplotlib's object API (no pyplot global state), so it is
+    safe in a worker thread while another export draws in another."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(10, 5.5), dpi=100)
+    figure = Figure(figsize=(10, 5.5), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
     months = list(range(1, 13))
     for name, values in list(series.items())[:20]:
         axes.plot(months, [v if v is not None else float("nan") for v in values],
@@ -139,10 +155,9 @@ def render_chart(series: dict[str, list[float | None]], title: str, texts: Texts
     axes.grid(alpha=0.3)
     if 1 < len(series) <= 20:
         axes.legend(fontsize=8, loc="lower left", ncol=2)
-    out = io.BytesIO()
     figure.tight_layout()
+    out = io.BytesIO()
     figure.savefig(out, format="png")
-    plt.close(figure)
     return out.getvalue()
 
 
@@ -152,8 +167,8 @@ async def export(services: Services, actor: Actor, scope_key: str | None, year: 
     chosen = year or services.clock.now().astimezone(services.tz).year
     workbook, counts = await build_workbook(services, scope, chosen, texts)
     series = await monthly_series(services, scope, chosen)
-    chart = render_chart(series, texts("report_chart_title", scope=scope.label, year=chosen),
-                         texts)
+    chart = await asyncio.to_thread(
+        render_chart, series, texts("report_chart_title", scope=scope.label, year=chosen), texts)
     await audit.log(services.db, at=services.clock.now(), actor_id=actor.telegram_user_id,
                     action="report.export", unit_id=(scope.committee or scope.branches[0]).id,
                     detail=scope.key)

@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 Cell = str | int | float | date | datetime | None
@@ -53,7 +54,9 @@ def column_letter(index: int) -> str:
     return letters
 
 
+@lru_cache(maxsize=65_536)
 def _text(value: str) -> str:
+    """XML-safe text; cached, since exports repeat branch names, statuses and names."""
     return escape(_ILLEGAL.sub("", value))
 
 

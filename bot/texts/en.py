@@ -39,7 +39,8 @@ MESSAGES: dict[str, str] = {
     "help_committee": (
         "For the committee:\n"
         "/report branches — report across branches\n"
-        "/follow — assign committee members to follow branches"
+        "/follow — assign committee members to follow branches\n"
+        "/audit — audit log (who read, exported, changed what)"
     ),
     "help_admin": (
         "For administrators:\n"
@@ -439,4 +440,9 @@ MESSAGES: dict[str, str] = {
     "warn_probation": "🌱 {name} ({unit}) ends probation on {ends} ({days} days left). The branch should consider recognising them as an official member on time.",
     "warn_rule24_warn": "⚠️ {name} ({unit}) has {count} months in {year} with an unexcused absence or unpaid dues ({months}). Please remind them.",
     "warn_rule24_flag": "🚩 {name} ({unit}) has {count} months in {year} with an unexcused absence or unpaid dues ({months}). Under Regulation 24-QĐ/TW (8.1), the branch must consider proposing their removal.",
+    # --- privacy ---------------------------------------------------------------
+    "audit_header": "🔍 Audit log ({count} latest entries): who read reports, exported data, changed what.",
+    "audit_line": "{when} — {who} — {action} — {unit}",
+    "btn_export_data": "📤 Export personal data",
+    "privacy_export_done": "{name}'s personal data (at their request). Keep it private and give it only to them.",
 }

@@ -38,7 +38,8 @@ MESSAGES: dict[str, str] = {
     "help_committee": (
         "Dành cho đảng ủy:\n"
         "/report branches — báo cáo các chi bộ\n"
-        "/follow — phân công cấp ủy viên phụ trách chi bộ"
+        "/follow — phân công cấp ủy viên phụ trách chi bộ\n"
+        "/audit — nhật ký truy cập (ai đã xem, xuất, thay đổi gì)"
     ),
     "help_admin": (
         "Dành cho quản trị:\n"
@@ -437,4 +438,9 @@ MESSAGES: dict[str, str] = {
     "warn_probation": "🌱 Đồng chí {name} ({unit}) hết thời gian dự bị ngày {ends} (còn {days} ngày). Chi bộ cần xem xét công nhận đảng viên chính thức đúng hạn.",
     "warn_rule24_warn": "⚠️ Đồng chí {name} ({unit}) đã có {count} tháng trong năm {year} vắng sinh hoạt không lý do hoặc chưa đóng đảng phí ({months}). Xin nhắc nhở đồng chí ấy.",
     "warn_rule24_flag": "🚩 Đồng chí {name} ({unit}) đã có {count} tháng trong năm {year} vắng sinh hoạt không lý do hoặc không đóng đảng phí ({months}). Theo Quy định 24-QĐ/TW (điểm 8.1), chi bộ cần xem xét đề nghị xóa tên.",
+    # --- privacy ---------------------------------------------------------------
+    "audit_header": "🔍 Nhật ký truy cập ({count} mục gần nhất): ai đã xem báo cáo, xuất dữ liệu, thay đổi gì.",
+    "audit_line": "{when} — {who} — {action} — {unit}",
+    "btn_export_data": "📤 Xuất dữ liệu cá nhân",
+    "privacy_export_done": "Dữ liệu cá nhân của {name} (theo yêu cầu của đồng chí ấy). Xin giữ kín và chỉ gửi cho chính người đó.",
 }
