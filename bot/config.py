@@ -109,7 +109,7 @@ class DeliverySettings(_Section):
     messages_per_second: float = Field(default=25.0, gt=0, le=1000)
     private_chat_interval_seconds: float = Field(default=1.0, ge=0)
     group_messages_per_minute: int = Field(default=20, ge=1)
-    concurrency: int = Field(default=16, ge=1, le=256)
+    concurrency: int = Field(default=32, ge=1, le=256)
     max_attempts: int = Field(default=8, ge=1)
     read_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
 

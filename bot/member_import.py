@@ -10,8 +10,6 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from openpyxl import Workbook
-
 from bot import formatting as fmt
 from bot.access import Actor
 from bot.errors import Invalid
@@ -107,6 +105,9 @@ async def apply_member_import(
 
 def links_workbook(issued: list[IssuedInvite], lang: Language, services: Services) -> bytes:
     """An .xlsx with each new member's personal link, for the secretary to hand out."""
+    from openpyxl import Workbook  # imported here: openpyxl pulls in numpy and Pillow,
+    # 30 MB the running bot should not carry until someone imports a list.
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -124,13 +124,16 @@ async def skip_stale(db: Database, now: datetime) -> int:
 
 
 async def due(db: Database, now: datetime, limit: int) -> list[OutboxRow]:
-    """Due rows, the oldest first, at most one per chat (a chat's next waits its turn)."""
+    """Due rows in enqueue order, at most one per chat (a chat's next waits its turn).
+
+    Ordered by id, not by next attempt: a retried row keeps its place in line once due,
+    instead of waiting behind a whole fan-out enqueued after it."""
     rows = await db.fetch_all(
         "SELECT id, business_key, chat_id, kind, payload, person_id, unit_id, attempts, "
         "possible_duplicate FROM outbox WHERE id IN ("
         "  SELECT min(id) FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? "
         "  GROUP BY chat_id) "
-        "ORDER BY next_attempt_at, id LIMIT ?",
+        "ORDER BY id LIMIT ?",
         (to_db(now), limit),
     )
     return [

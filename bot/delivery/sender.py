@@ -44,6 +44,7 @@ BACKOFF_BASE = 2.0
 BACKOFF_CAP = 600.0
 GLOBAL_429_WINDOW = 1.0
 GLOBAL_429_COUNT = 3
+RECORD_TRIES = 3
 
 UnreachableHook = Callable[[int, str, datetime], Awaitable[None]]
 
@@ -179,8 +180,16 @@ class Sender:
     async def _deliver(self, row: OutboxRow) -> None:
         try:
             outcome = await self._attempt(row)
-            await outbox.record(self._db, [outcome])
+            for attempt in range(RECORD_TRIES):
+                try:
+                    await outbox.record(self._db, [outcome])
+                    break
+                except Exception:
+                    if attempt + 1 == RECORD_TRIES:
+                        raise
+                    await asyncio.sleep(0.2 * (attempt + 1))
         except Exception:
+            # Left in 'sending': sent again (flagged as a possible duplicate) on restart.
             log.exception("delivery of outbox row %d could not be recorded", row.id)
         finally:
             self._slots.release()
