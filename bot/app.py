@@ -12,6 +12,7 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
@@ -22,7 +23,7 @@ from bot import duties, meeting_jobs, report_jobs
 from bot.alerts import officers_told_unreachable
 from bot.announcements import report_broadcasts
 from bot.clock import Clock, SystemClock
-from bot.config import Config
+from bot.config import Config, WebhookSettings
 from bot.delivery import Sender
 from bot.delivery.limits import Throttle
 from bot.delivery.reply_limiter import ReplyLimiter
@@ -154,13 +155,19 @@ async def _set_menus(app: ChiboApp) -> None:
         await app.bot.set_my_commands(commands, language_code=language_code)
 
 
-async def start_app(app: ChiboApp, *, poll_timeout: int = 10) -> None:
-    """Initialise, run the post_init hook, start, and poll (what run_polling does, by hand)."""
+async def start_app(
+    app: ChiboApp, *, poll_timeout: int = 10, webhook: WebhookSettings | None = None,
+) -> None:
+    """Initialise, run the post_init hook, start, and poll or serve ``webhook`` (what
+    run_polling and run_webhook do, by hand)."""
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)
     await app.start()
     assert app.updater is not None
+    if webhook is not None:
+        await app.updater.start_webhook(**_webhook_arguments(webhook))
+        return
     await app.updater.start_polling(
         poll_interval=0.0, timeout=poll_timeout, drop_pending_updates=False,
         allowed_updates=Update.ALL_TYPES,
@@ -193,4 +200,22 @@ async def running(app: ChiboApp, *, poll_timeout: int = 10) -> AsyncIterator[Chi
 def run_polling(app: ChiboApp) -> None:
     """Serve until SIGINT/SIGTERM; pending updates are kept (members' answers)."""
     app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+
+
+def run_webhook(app: ChiboApp, webhook: WebhookSettings) -> None:
+    """Like ``run_polling``, but Telegram POSTs updates to PTB's webhook server."""
+    app.run_webhook(**_webhook_arguments(webhook))
+
+
+def _webhook_arguments(webhook: WebhookSettings) -> dict[str, Any]:
+    """setWebhook with the public URL and the secret; the local server answers on the
+    URL's path (never the bot token) and refuses requests without the secret header."""
+    secret = webhook.secret_token.get_secret_value()
+    REDACTOR.add_secret(secret)
+    log.info("webhook: listening on %s:%d for %s", webhook.listen, webhook.port, webhook.url)
+    return {
+        "listen": webhook.listen, "port": webhook.port, "url_path": webhook.url_path,
+        "webhook_url": webhook.url, "secret_token": secret,
+        "allowed_updates": Update.ALL_TYPES, "drop_pending_updates": False,
+    }
 

@@ -36,8 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"chibo {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the bot (long polling)",
-                         description="Run the bot against Telegram with long polling.")
+    run = sub.add_parser(
+        "run", help="run the bot (long polling, or a webhook with [webhook])",
+        description="Run the bot against Telegram: long polling, or with a [webhook] "
+        "section a webhook server that Telegram posts updates to.",
+    )
     _config_arg(run)
     run.set_defaults(func=cmd_run)
 
@@ -141,7 +144,7 @@ def _run_async(coro_factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.app import build_application, run_polling
+    from bot.app import build_application, run_polling, run_webhook
     from bot.logs import setup_logging
 
     config = _load(args.config)
@@ -150,7 +153,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_USAGE
     setup_logging()
-    run_polling(build_application(config, token))
+    app = build_application(config, token)
+    if config.webhook is None:
+        run_polling(app)
+    else:
+        run_webhook(app, config.webhook)
     return 0
 
 

@@ -13,6 +13,7 @@ import tomllib
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -135,6 +136,53 @@ class InviteSettings(_Section):
     expire_days: int = Field(default=14, ge=1, le=365)
 
 
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_URL_PATH = re.compile(r"^[A-Za-z0-9._~/-]*$")
+
+
+class WebhookSettings(_Section):
+    """Optional: with it ``chibo run`` serves a webhook instead of long polling.
+
+    Telegram POSTs to ``url`` (public, HTTPS, usually a reverse proxy) and the
+    bot listens on ``listen``:``port`` at the same path; a request without the
+    ``X-Telegram-Bot-Api-Secret-Token`` header equal to ``secret_token`` is refused.
+    """
+
+    url: str
+    listen: str = Field(min_length=1)
+    port: int = Field(ge=1, le=65535)
+    secret_token: SecretStr
+
+    @field_validator("url")
+    @classmethod
+    def _https_url(cls, value: str) -> str:
+        # The URL is not repeated in the messages: a mistaken one might hold the token.
+        parts = urlsplit(value)
+        if parts.scheme != "https" or not parts.hostname:
+            raise ValueError("must be a public https:// URL")
+        if parts.query or parts.fragment:
+            raise ValueError("must not have a query or a fragment")
+        if not _URL_PATH.match(parts.path):
+            raise ValueError("use only letters, digits and . _ ~ - / in the path")
+        return value
+
+    @field_validator("secret_token", mode="before")
+    @classmethod
+    def _telegram_secret(cls, value: object) -> object:
+        # The value is never repeated in the message: it is a secret.
+        if not isinstance(value, str | SecretStr):
+            raise ValueError("must be a string")
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not _SECRET_TOKEN.match(text):
+            raise ValueError("must be 1 to 256 characters, each A-Z, a-z, 0-9, _ or -")
+        return value
+
+    @property
+    def url_path(self) -> str:
+        """The path the local server answers on: the URL's, as a reverse proxy passes it."""
+        return urlsplit(self.url).path.strip("/")
+
+
 class Config(_Section):
     telegram: TelegramSettings = TelegramSettings()
     bot: BotSettings = BotSettings()
@@ -143,6 +191,7 @@ class Config(_Section):
     meetings: MeetingSettings = MeetingSettings()
     duties: DutySettings = DutySettings()
     invites: InviteSettings = InviteSettings()
+    webhook: WebhookSettings | None = None
 
     def token(self) -> str | None:
         secret = self.telegram.token
@@ -170,6 +219,10 @@ def config_from_dict(data: dict[str, Any], *, base_dir: Path | None = None) -> C
         config = Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"config error: {_first_error(exc)}") from None
+    token = config.token()
+    secret = (token.partition(":")[2] or token) if token else None
+    if config.webhook is not None and secret and secret in config.webhook.url:
+        raise ConfigError("config error: webhook.url: must not contain the bot token")
     if base_dir is not None and not config.database.path.is_absolute():
         database = config.database.model_copy(update={"path": base_dir / config.database.path})
         config = config.model_copy(update={"database": database})

@@ -283,6 +283,12 @@ class BotApiEmulator:
     def pending_updates(self) -> int:
         return len(self._state.updates)
 
+    def take_updates(self) -> list[JsonDict]:
+        """Remove and return the pending updates: what Telegram would POST to a webhook."""
+        updates = list(self._state.updates)
+        self._state.updates.clear()
+        return updates
+
     def all_messages(self) -> list[BotMessageView]:
         """Every bot message in every chat, in send order."""
         stored = [chat.messages[i] for chat in self._state.chats.values() for i in chat.bot_order]

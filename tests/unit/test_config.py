@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.config import ConfigError, load_config, parse_offset
+
+WEBHOOK = '[webhook]\nurl = "https://x.org/hook"\nlisten = "127.0.0.1"\nport = 8443'
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -52,6 +55,26 @@ def test_empty_file_gives_defaults_and_relative_db_path(tmp_path: Path) -> None:
         ),
         ('[telegram]\nbase_url = "ftp://x"', "config error: telegram.base_url:"),
         ("[nonsense]\nx = 1", "config error: nonsense: unknown key"),
+        (
+            f'{WEBHOOK}\nsecret_token = "a"\nproxy = true',
+            "config error: webhook.proxy: unknown key",
+        ),
+        (WEBHOOK, "config error: webhook.secret_token: Field required"),
+        ('[webhook]\nurl = "https://x.org/hook"', "config error: webhook.listen: Field required"),
+        (
+            f'{WEBHOOK}\nsecret_token = "not secret!"',
+            "config error: webhook.secret_token: must be 1 to 256 characters, each A-Z,",
+        ),
+        (f'{WEBHOOK}\nsecret_token = "{"a" * 257}"', "config error: webhook.secret_token:"),
+        (f'{WEBHOOK}\nsecret_token = ""', "config error: webhook.secret_token:"),
+        (
+            WEBHOOK.replace("https://x.org", "http://x.org") + '\nsecret_token = "a"',
+            "config error: webhook.url: must be a public https:// URL",
+        ),
+        (
+            WEBHOOK.replace("8443", "70000") + '\nsecret_token = "a"',
+            "config error: webhook.port: Input should be less than or equal to 65535",
+        ),
         ("[bot\n", "not valid TOML"),
     ],
 )
@@ -100,3 +123,31 @@ def test_cli_without_token_explains_and_exits_2(
 def test_cli_missing_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate", "--config", str(tmp_path / "nope.toml")]) == 2
     assert capsys.readouterr().err.startswith("config error: cannot read")
+
+
+def test_webhook_section_is_optional_and_documented_in_the_example(tmp_path: Path) -> None:
+    example = Path(__file__).parents[2] / "config.example.toml"
+    assert load_config(example).webhook is None
+    # Uncommented, the example section is a valid webhook configuration.
+    lines = example.read_text(encoding="utf-8").splitlines()
+    keys = re.compile(r"^# (\[webhook\]|(url|listen|port|secret_token) = .*)$")
+    enabled = [line[2:] if keys.match(line) else line for line in lines]
+    webhook = load_config(write(tmp_path, "\n".join(enabled))).webhook
+    assert webhook is not None
+    assert webhook.url == "https://chibo.example.org/telegram/webhook"
+    assert webhook.url_path == "telegram/webhook"
+    assert (webhook.listen, webhook.port) == ("127.0.0.1", 8443)
+    assert "replace-with" not in repr(webhook)  # the secret is not printed
+
+
+def test_webhook_secret_is_never_echoed_and_token_not_in_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, f'{WEBHOOK}\nsecret_token = "almost right!"'))
+    assert "almost" not in str(info.value)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "111:ENVTOKEN")
+    text = WEBHOOK.replace("/hook", "/ENVTOKEN") + '\nsecret_token = "a"'
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    assert str(info.value) == "config error: webhook.url: must not contain the bot token"
