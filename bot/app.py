@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults, ExtBot
 from telegram.request import HTTPXRequest
 
 import handlers
@@ -45,7 +45,11 @@ log = logging.getLogger("chibo")
 # Commands shown in Telegram's menu, per language.
 MENU_COMMANDS = ("start", "help", "me", "meetings", "duties", "report", "lang")
 TICK_SECONDS = 20.0
-POOL_SIZE = 64
+# Connections for replies to people. Small on purpose: httpcore scans its whole pool on
+# every request, and a 64-connection pool cost a third of the CPU of handling a tap.
+# The outbox sender has a pool of its own (one connection per message in flight), so
+# slow answers to a fan-out never leave people's replies waiting for a connection.
+REPLY_POOL_SIZE = 16
 
 
 def build_application(
@@ -63,7 +67,7 @@ def build_application(
     throttle = Throttle(delivery.messages_per_second, delivery.private_chat_interval_seconds,
                         delivery.group_messages_per_minute)
     request = HTTPXRequest(
-        connection_pool_size=POOL_SIZE, pool_timeout=1.0,
+        connection_pool_size=REPLY_POOL_SIZE, pool_timeout=1.0,
         read_timeout=delivery.read_timeout_seconds, write_timeout=20.0,
     )
     updates_request = HTTPXRequest(connection_pool_size=2, read_timeout=40.0)
@@ -107,7 +111,15 @@ async def _post_init(app: ChiboApp) -> None:
 
     await services.load_unreachable()
 
-    sender = Sender(db, services.clock, TelegramTransport(app.bot), config.delivery,
+    outbox_bot: ExtBot[None] = ExtBot(
+        app.bot.token, base_url=config.telegram.base_url,
+        base_file_url=config.telegram.base_file_url,
+        request=HTTPXRequest(connection_pool_size=config.delivery.concurrency,
+                             pool_timeout=1.0, write_timeout=20.0,
+                             read_timeout=config.delivery.read_timeout_seconds))
+    await outbox_bot.initialize()
+    app.bot_data["outbox_bot"] = outbox_bot
+    sender = Sender(db, services.clock, TelegramTransport(outbox_bot), config.delivery,
                     app.bot_data["throttle"], on_unreachable=on_unreachable)
     services.sender = sender
     app.bot_data["sender"] = sender
@@ -125,6 +137,9 @@ async def _post_shutdown(app: ChiboApp) -> None:
     sender: Sender | None = app.bot_data.get("sender")
     if sender is not None:
         await sender.stop()
+    outbox_bot: ExtBot[None] | None = app.bot_data.get("outbox_bot")
+    if outbox_bot is not None:
+        await outbox_bot.shutdown()
     services: Services | None = app.bot_data.get("services")
     if services is not None:
         await services.db.close()
