@@ -108,6 +108,8 @@ async def skip(update: Update, context: ChiboContext) -> None:
 async def list_meetings(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
     texts = who.texts
+    if who.actor.person_id is None:
+        raise Invalid("not_registered")
     lines: list[str] = []
     rows: list[ButtonRow] = []
     if who.actor.person_id is not None:
