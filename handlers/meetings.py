@@ -112,15 +112,14 @@ async def list_meetings(update: Update, context: ChiboContext) -> None:
         raise Invalid("not_registered")
     lines: list[str] = []
     rows: list[ButtonRow] = []
-    if who.actor.person_id is not None:
-        mine = await svc.my_meetings(who.services, who.actor)
-        if mine:
-            lines.append(texts("meetings_mine_header"))
-            for meeting, inv in mine:
-                unit = await svc.unit_name(who.services, meeting.unit_id)
-                lines += ["", _summary(who, meeting, unit), mt.answer_line(inv, texts.lang)]
-                rows += [[(b.text, b.data or "") for b in row]
-                         for row in mt.rsvp_buttons(meeting.id, texts.lang, inv.answer)]
+    mine = await svc.my_meetings(who.services, who.actor)
+    if mine:
+        lines.append(texts("meetings_mine_header"))
+        for meeting, inv in mine:
+            unit = await svc.unit_name(who.services, meeting.unit_id)
+            lines += ["", _summary(who, meeting, unit), mt.answer_line(inv, texts.lang)]
+            rows += [[(b.text, b.data or "") for b in row]
+                     for row in mt.rsvp_buttons(meeting.id, texts.lang, inv.answer)]
     for unit_id in who.actor.officer_branches:
         lines += await _branch_lines(who.services, texts, unit_id, rows, who)
     await who.say("\n".join(lines).strip()[:4000] or texts("meetings_none"), rows)

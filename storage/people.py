@@ -236,6 +236,9 @@ async def erase_personal_data(conn: aiosqlite.Connection, person_id: int, now: d
     await conn.execute("UPDATE invitations SET reason = NULL WHERE person_id = ?", (person_id,))
     await conn.execute("UPDATE attendance SET reason = NULL WHERE person_id = ?", (person_id,))
     await conn.execute("UPDATE duty_reports SET note = NULL WHERE person_id = ?", (person_id,))
+    # Texts already sent to them (their answers, their reminders) are not kept either.
+    await conn.execute("""UPDATE outbox SET payload = '{"text": ""}' WHERE person_id = ? """
+                       "AND state IN ('sent', 'failed', 'skipped')", (person_id,))
 
 
 async def add_committee_officer(

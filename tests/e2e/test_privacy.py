@@ -127,5 +127,8 @@ async def test_member_data_export_and_erase(pg: Playground, tmp_path: Path) -> N
     assert row is not None and tuple(row)[:3] == (None, None, None) and row[3] is not None
     assert await pg.services.db.fetch_value(
         "SELECT reason FROM invitations WHERE person_id = ?", (person_id,)) is None
+    kept = await pg.services.db.fetch_all(
+        "SELECT payload FROM outbox WHERE person_id = ? AND state = 'sent'", (person_id,))
+    assert kept and all(REASON not in r[0] and "Đảng viên Số 001" not in r[0] for r in kept)
     member.drain()
     assert "chưa tham gia chi bộ nào" in (await member.ask("/me")).text
