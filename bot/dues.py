@@ -51,7 +51,8 @@ async def toggle(services: Services, actor: Actor, membership_id: int,
                  period: str) -> DuesCard:
     member = await open_member(services, actor, membership_id)
     year = int(period[:4])
-    if period not in _months(year, services):
+    # Only the months the card shows (this year's, so far): not 1900 by forged data.
+    if year != today_in(services).year or period not in _months(year, services):
         raise Invalid("dues_month_invalid")
     paid = await store.paid_months(services.db, member.person_id, member.unit_id, year)
     now = services.clock.now()

@@ -56,8 +56,11 @@ def register(app: ChiboApp) -> None:
     # Group -1 runs before the features, for every update, and never answers.
     app.add_handler(TypeHandler(Update, presence.touch), group=-1)
 
+    # Commands act on new messages only: an edited "/broadcast …" must not send it again.
+    fresh = private & filters.UpdateType.MESSAGE
+
     def command(name: str, callback: Callback) -> CommandHandler[ChiboContext, None]:
-        return CommandHandler(name, callback, filters=private)
+        return CommandHandler(name, callback, filters=fresh)
 
     app.add_handlers(
         [
@@ -104,6 +107,7 @@ def register(app: ChiboApp) -> None:
             CallbackQueryHandler(households.on_button, pattern=pattern(households.HH)),
             CallbackQueryHandler(assign.on_button, pattern=pattern(assign.ASG)),
             # Fallbacks: keep last.
+            MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, common.edited),
             MessageHandler(private & filters.COMMAND, common.unknown_command),
             MessageHandler(private & filters.TEXT & ~filters.COMMAND
                            & filters.UpdateType.MESSAGE, inputs.on_text),

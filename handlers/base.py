@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,10 +12,12 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from bot.access import Actor
+from bot.errors import Invalid
 from bot.services import Services
 from bot.texts import Texts, as_language
 from handlers.context import ChiboContext
 
+log = logging.getLogger("chibo.handlers")
 ButtonRow = Sequence[tuple[str, str]]
 
 
@@ -53,32 +56,72 @@ class Asker:
         """Edit the message a button sits on (or reply, for a typed command); then answer
         the tap, so whoever waits for the answer sees the edit done."""
         if self.query is not None and self.query.message is not None:
-            await self.edit(self.query.message.chat.id, self.query.message.message_id, text, rows)
-            await self.toast(toast)
+            message = self.query.message
+            if not await self.edit(message.chat.id, message.message_id, text, rows):
+                await self.say(text, rows)  # the message is gone: answer with a new one
         else:
             await self.say(text, rows)
+        await self.toast(toast)  # a tap without a message to edit is answered all the same
 
     async def edit(self, chat_id: int, message_id: int, text: str,
-                   rows: Sequence[ButtonRow] = ()) -> None:
-        """Edit a bot message; the same content again (a replayed tap) is not an error."""
+                   rows: Sequence[ButtonRow] = ()) -> bool:
+        """Edit a bot message; the same content again (a replayed tap) is not an error.
+        False when the message cannot be edited any more (deleted, or too old)."""
         try:
             await self.update.get_bot().edit_message_text(
                 text, chat_id=chat_id, message_id=message_id, reply_markup=markup(rows))
         except BadRequest as err:
-            if "not modified" not in err.message.lower():
-                raise
+            reason = err.message.lower()
+            if "not modified" in reason:
+                return True
+            if "message to edit not found" in reason or "message can't be edited" in reason:
+                log.info("message %s/%s can no longer be edited: %s", chat_id, message_id,
+                         err.message)
+                return False
+            raise
+        return True
 
     async def toast(self, text: str | None = None) -> None:
         """Answer the tap (once; Telegram refuses a second answer)."""
         if self.query is not None and not self.answered:
             self.answered = True
-            await self.query.answer(text[:200] if text else None)
+            await answer_query(self.query, text)
+
+
+def query_expired(err: BadRequest) -> bool:
+    """Telegram no longer takes an answer to this tap: it is older than the answer window
+    (taps queued while the bot was down) or it was answered already (a replayed update)."""
+    message = err.message.lower()
+    return "query is too old" in message or "query id is invalid" in message
+
+
+async def answer_query(query: CallbackQuery, text: str | None = None, *,
+                       show_alert: bool = False) -> bool:
+    """Answer a tap; False when Telegram says it is too late, which is not an error: the
+    work the tap asked for still gets done (and shown by editing the message)."""
+    try:
+        await query.answer(text[:200] if text else None, show_alert=show_alert)
+    except BadRequest as err:
+        if not query_expired(err):
+            raise
+        log.info("callback query %s expired before it was answered", query.id)
+        return False
+    return True
 
 
 async def asker(update: Update, context: ChiboContext) -> Asker:
     user = update.effective_user
     if user is None:
         raise ApplicationHandlerStop
+    if update.edited_message is not None:
+        # An edit is not a new request: running "/broadcast …" or "/invite …" again
+        # because a typo was fixed would act twice.
+        raise Invalid("edited_ignored")
+    chat = update.effective_chat
+    if update.callback_query is not None and chat is not None and chat.type != "private":
+        # The bot never puts buttons in a group: a tap there is forged, and answering it
+        # would show a member's card or report to the whole group.
+        raise Invalid("button_expired")
     services = context.services
     actor = await services.actor(user.id)
     return Asker(

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.access import Actor
 from bot.texts import LANGUAGES, Texts, as_language
+from handlers.base import answer_query
 from handlers.context import ChiboContext
 
 
@@ -81,4 +82,13 @@ async def stale_button(update: Update, context: ChiboContext) -> None:
     if query is None or query.from_user is None:
         return
     texts = await context.services.texts(query.from_user.id)
-    await query.answer(texts("button_expired"))
+    await answer_query(query, texts("button_expired"))
+
+
+async def edited(update: Update, context: ChiboContext) -> None:
+    """An edited message is not acted on again; say so rather than stay silent."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    texts = await context.services.texts(user.id)
+    await context.bot.send_message(message.chat.id, texts("edited_ignored"))

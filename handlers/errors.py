@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.errors import AppError
+from handlers.base import answer_query
 from handlers.context import ChiboContext
 
 log = logging.getLogger("chibo.errors")
@@ -33,9 +34,11 @@ async def on_error(update: object, context: ChiboContext) -> None:
         text = texts(error.key, **error.params) if isinstance(error, AppError) else texts(
             "error_internal")
         chat = update.effective_chat
-        if update.callback_query is not None:
-            await update.callback_query.answer(text[:200], show_alert=True)
-        elif chat is not None and chat.type == "private":
+        query = update.callback_query
+        if query is not None and await answer_query(query, text, show_alert=True):
+            return
+        # A typed message, or a tap Telegram no longer takes an answer to: say it.
+        if chat is not None and chat.type == "private":
             await context.bot.send_message(chat.id, text)
     except Exception:  # the error handler must never raise
         log.exception("could not tell the user about the error")

@@ -7,6 +7,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.flood import FloodGate, Verdict
+from handlers.base import answer_query
 from handlers.context import ChiboContext
 
 
@@ -21,7 +22,7 @@ async def gate(update: Update, context: ChiboContext) -> None:
     if verdict is Verdict.WARN:
         texts = await context.services.texts(user.id)
         if update.callback_query is not None:
-            await update.callback_query.answer(texts("slow_down"), show_alert=True)
+            await answer_query(update.callback_query, texts("slow_down"), show_alert=True)
         elif update.effective_chat is not None and update.effective_chat.type == "private":
             await context.bot.send_message(update.effective_chat.id, texts("slow_down"))
     raise ApplicationHandlerStop

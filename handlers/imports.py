@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 
 from bot import callbacks, dues
@@ -42,8 +44,10 @@ async def on_document(update: Update, context: ChiboContext) -> None:
         raise Invalid("import_too_large", limit=MAX_BYTES // 1_000_000)
     progress = await who.say(who.texts("import_progress", name=document.file_name or "…"))
     data = bytes(await (await document.get_file()).download_as_bytearray())
-    parsed = parse_upload(document.file_name or "upload", data, today=today_in(who.services),
-                          max_bytes=MAX_BYTES)
+    # Reading a workbook is CPU work (seconds for a hostile one): off the event loop, so
+    # everyone else keeps getting answers meanwhile.
+    parsed = await asyncio.to_thread(parse_upload, document.file_name or "upload", data,
+                                     today=today_in(who.services), max_bytes=MAX_BYTES)
     plan: AnyPlan
     if parsed.kind is ImportKind.DUES:
         plan = await dues.plan_dues_import(who.services, who.actor, unit_id, parsed,

@@ -63,6 +63,7 @@ MESSAGES: dict[str, str] = {
     ),
     "unknown_command": "I don't know that command. Type /help to see the commands.",
     "not_understood": "I didn't understand that message. Type /help to see the commands.",
+    "edited_ignored": "I don't act on edited messages. Please send it again as a new message.",
     "slow_down": "You are sending a little fast. Please wait a moment before the next one.",
     "private_only": "This command works only in a private chat with the bot.",
     "button_expired": "This button is no longer valid.",

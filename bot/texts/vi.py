@@ -61,6 +61,7 @@ MESSAGES: dict[str, str] = {
     ),
     "unknown_command": "Tôi không hiểu lệnh này. Gõ /help để xem các lệnh.",
     "not_understood": "Tôi chưa hiểu tin nhắn này. Gõ /help để xem các lệnh.",
+    "edited_ignored": "Tôi không làm theo tin nhắn đã sửa. Xin đồng chí gửi lại thành tin nhắn mới.",
     "slow_down": "Đồng chí gửi hơi nhanh. Xin chờ một chút rồi gửi tiếp.",
     "private_only": "Lệnh này chỉ dùng trong tin nhắn riêng với bot.",
     "button_expired": "Nút này không còn hiệu lực.",

@@ -1,0 +1,1 @@
+"""Helpers of the hostile-input property test (``tests/e2e/test_hostile.py``)."""
