@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.access import Actor
 from bot.texts import LANGUAGES, Texts, as_language
-from handlers.base import answer_query
+from handlers.base import answer_query, asker
 from handlers.context import ChiboContext
 
 
@@ -24,56 +24,41 @@ def help_text(actor: Actor, texts: Texts) -> str:
 
 
 async def start(update: Update, context: ChiboContext) -> None:
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
-        return
-    services = context.services
-    texts = await services.texts(user.id)
-    actor = await services.actor(user.id)
-    if actor.registered:
-        await message.reply_text(texts("welcome_back", name=actor.full_name))
+    who = await asker(update, context)
+    if who.actor.registered:
+        await who.say(who.texts("welcome_back", name=who.actor.full_name))
     else:
-        await message.reply_text(texts("welcome", name=user.full_name))
+        user = update.effective_user
+        await who.say(who.texts("welcome", name=user.full_name if user else ""))
 
 
 async def show_help(update: Update, context: ChiboContext) -> None:
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
-        return
-    services = context.services
-    texts = await services.texts(user.id)
-    await message.reply_text(help_text(await services.actor(user.id), texts))
+    who = await asker(update, context)
+    await who.say(help_text(who.actor, who.texts))
 
 
 async def set_language(update: Update, context: ChiboContext) -> None:
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
-        return
-    services = context.services
+    who = await asker(update, context)
     choice = (context.args or [""])[0].strip().lower()
     if choice not in LANGUAGES:
-        texts = await services.texts(user.id)
-        await message.reply_text(texts("lang_usage"))
+        await who.say(who.texts("lang_usage"))
         return
     lang = as_language(choice)
-    await services.set_language(user.id, lang)
-    await message.reply_text(Texts(lang)("lang_set"))
+    await who.services.set_language(who.user_id, lang)
+    await who.say(Texts(lang)("lang_set"))
+
+
+async def _answer(update: Update, context: ChiboContext, key: str) -> None:
+    who = await asker(update, context)
+    await who.say(who.texts(key))
 
 
 async def unknown_command(update: Update, context: ChiboContext) -> None:
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
-        return
-    texts = await context.services.texts(user.id)
-    await message.reply_text(texts("unknown_command"))
+    await _answer(update, context, "unknown_command")
 
 
 async def not_understood(update: Update, context: ChiboContext) -> None:
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
-        return
-    texts = await context.services.texts(user.id)
-    await message.reply_text(texts("not_understood"))
+    await _answer(update, context, "not_understood")
 
 
 async def stale_button(update: Update, context: ChiboContext) -> None:
@@ -87,8 +72,4 @@ async def stale_button(update: Update, context: ChiboContext) -> None:
 
 async def edited(update: Update, context: ChiboContext) -> None:
     """An edited message is not acted on again; say so rather than stay silent."""
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None:
-        return
-    texts = await context.services.texts(user.id)
-    await context.bot.send_message(message.chat.id, texts("edited_ignored"))
+    await _answer(update, context, "edited_ignored")
