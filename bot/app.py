@@ -16,7 +16,6 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults, ExtBot
-from telegram.request import HTTPXRequest
 
 import handlers
 from bot import duties, meeting_jobs, report_jobs
@@ -25,6 +24,7 @@ from bot.announcements import report_broadcasts
 from bot.clock import Clock, SystemClock
 from bot.config import Config, WebhookSettings
 from bot.delivery import Sender
+from bot.delivery.aiohttp_request import AiohttpRequest
 from bot.delivery.limits import Throttle
 from bot.delivery.reply_limiter import ReplyLimiter
 from bot.delivery.telegram_transport import TelegramTransport
@@ -66,11 +66,11 @@ def build_application(
     delivery = config.delivery
     throttle = Throttle(delivery.messages_per_second, delivery.private_chat_interval_seconds,
                         delivery.group_messages_per_minute)
-    request = HTTPXRequest(
+    request = AiohttpRequest(
         connection_pool_size=REPLY_POOL_SIZE, pool_timeout=1.0,
         read_timeout=delivery.read_timeout_seconds, write_timeout=20.0,
     )
-    updates_request = HTTPXRequest(connection_pool_size=2, read_timeout=40.0)
+    updates_request = AiohttpRequest(connection_pool_size=2, read_timeout=40.0)
     app: ChiboApp = (
         ApplicationBuilder()
         .token(token)
@@ -114,7 +114,7 @@ async def _post_init(app: ChiboApp) -> None:
     outbox_bot: ExtBot[None] = ExtBot(
         app.bot.token, base_url=config.telegram.base_url,
         base_file_url=config.telegram.base_file_url,
-        request=HTTPXRequest(connection_pool_size=config.delivery.concurrency,
+        request=AiohttpRequest(connection_pool_size=config.delivery.concurrency,
                              pool_timeout=1.0, write_timeout=20.0,
                              read_timeout=config.delivery.read_timeout_seconds))
     await outbox_bot.initialize()
