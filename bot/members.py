@@ -17,10 +17,11 @@ from bot.registration import (
     IssuedInvite,
     issue_invite,
     require_branch_officer,
+    today_in,
     unit_or_fail,
 )
 from bot.services import Services
-from storage import audit, invites, people, roles, units
+from storage import assignments, audit, invites, people, roles, units
 from storage.people import MemberRow
 from storage.units import UnitRow
 
@@ -123,6 +124,7 @@ async def move_member(services: Services, actor: Actor, membership_id: int,
     old = await unit_or_fail(services, row.unit_id)
     async with services.db.transaction() as conn:
         await people.move_membership(conn, membership_id, to_unit, services.clock.now())
+        await assignments.end_for_member(conn, row.person_id, row.unit_id, today_in(services))
     await _audit(services, actor, row.unit_id, f"member.move.{to_unit}", row)
     return row, old, targets[to_unit]
 
@@ -134,6 +136,7 @@ async def remove_member(services: Services, actor: Actor, membership_id: int) ->
     async with services.db.transaction() as conn:
         await people.end_membership(conn, membership_id, "left", services.clock.now())
         await invites.revoke_pending(conn, row.person_id, services.clock.now())
+        await assignments.end_for_member(conn, row.person_id, row.unit_id, today_in(services))
     await _audit(services, actor, row.unit_id, "member.remove", row)
     return row
 
@@ -147,6 +150,7 @@ async def erase_member(services: Services, actor: Actor, membership_id: int) -> 
         await invites.revoke_pending(conn, row.person_id, now)
         await people.erase_personal_data(conn, row.person_id, now)
         await people.end_membership(conn, membership_id, "left", now)
+        await assignments.end_for_member(conn, row.person_id, row.unit_id, today_in(services))
     await _audit(services, actor, row.unit_id, "member.erase", row)
     return row
 

@@ -13,7 +13,7 @@ from bot.access import Actor
 from bot.errors import Denied, NotFound
 from bot.members import open_member
 from bot.services import Services
-from storage import audit, invites, people, units
+from storage import assignments, audit, invites, people, units
 from storage.timefmt import to_db
 
 
@@ -101,6 +101,7 @@ async def erase(services: Services, person_id: int, actor_id: int | None) -> str
     now = services.clock.now()
     async with services.db.transaction() as conn:
         await invites.revoke_pending(conn, person_id, now)
+        await assignments.end_all_for_person(conn, person_id, now.astimezone(services.tz).date())
         await people.erase_personal_data(conn, person_id, now)
         await conn.execute(
             "UPDATE memberships SET state = 'left', ended_at = ? "

@@ -76,3 +76,20 @@ async def counts(db: Database, unit_id: int) -> dict[int, int]:
         "WHERE h.unit_id = ? AND h.removed_at IS NULL AND a.to_date IS NULL GROUP BY a.person_id",
         (unit_id,))
     return {int(r[0]): int(r[1]) for r in rows}
+
+
+async def end_for_member(conn: aiosqlite.Connection, person_id: int, unit_id: int,
+                         on: date) -> int:
+    """Close a person's current assignments in one branch (they left or moved)."""
+    cur = await conn.execute(
+        "UPDATE assignments SET to_date = ? WHERE person_id = ? AND to_date IS NULL "
+        "AND household_id IN (SELECT id FROM households WHERE unit_id = ?)",
+        (on.isoformat(), person_id, unit_id))
+    return cur.rowcount
+
+
+async def end_all_for_person(conn: aiosqlite.Connection, person_id: int, on: date) -> int:
+    cur = await conn.execute(
+        "UPDATE assignments SET to_date = ? WHERE person_id = ? AND to_date IS NULL",
+        (on.isoformat(), person_id))
+    return cur.rowcount
