@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from bot.config import DeliverySettings
 from bot.emulator import BotApiEmulator, Limits
 from bot.playground import BOT_USERNAME, TOKEN
 from storage import outbox
@@ -45,8 +46,8 @@ else:  # a script in this folder imported it as common
 
 HERE = Path(__file__).resolve().parent
 FIRST_UID = 700_000_001
-CONFIGURED_RATE = 25.0  # [delivery] messages_per_second default
-CONCURRENCY = 16  # [delivery] concurrency default
+CONFIGURED_RATE = DeliverySettings().messages_per_second  # the bot's default, read from it
+CONCURRENCY = DeliverySettings().concurrency  # the bot's default (32), read from it
 PROGRESS_EVERY = 15.0
 POLL_EVERY = 0.5
 
