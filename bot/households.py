@@ -7,7 +7,6 @@ officer of *its* branch, whatever the button said.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -16,6 +15,7 @@ from bot.access import Actor
 from bot.duty_reports import current_period
 from bot.errors import Invalid, NotFound
 from bot.imports.names import has_control_chars, name_key, normalize_name
+from bot.paging import clamp_page
 from bot.registration import clean_name, require_branch_officer, today_in, unit_or_fail
 from bot.services import Services
 from storage import assignments, audit, duties, households
@@ -37,8 +37,7 @@ T = TypeVar("T")
 
 def paginate(items: Sequence[T], page: int, size: int) -> tuple[list[T], int, int]:
     """(the page's items, the page actually shown, how many pages)."""
-    pages = max(1, math.ceil(len(items) / size))
-    page = min(max(page, 0), pages - 1)
+    page, pages = clamp_page(len(items), page, size)
     return list(items[page * size:(page + 1) * size]), page, pages
 
 
@@ -97,8 +96,7 @@ async def households_page(services: Services, actor: Actor, unit_id: int,
     require_branch_officer(actor, unit_id)
     unit = await unit_or_fail(services, unit_id)
     total = await households.count(services.db, unit_id)
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
+    page, pages = clamp_page(total, page, PAGE_SIZE)
     rows = await households.page(services.db, unit_id, page * PAGE_SIZE, PAGE_SIZE)
     return HouseholdsPage(unit, rows, page, pages, total)
 

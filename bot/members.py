@@ -6,12 +6,12 @@ officer of *that* branch, whatever the button said.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 
 from bot.access import Actor
 from bot.errors import Invalid, NotFound
+from bot.paging import clamp_page
 from bot.registration import (
     BRANCH_ROLES,
     IssuedInvite,
@@ -43,8 +43,7 @@ async def members_page(services: Services, actor: Actor, unit_id: int, page: int
     require_branch_officer(actor, unit_id)
     unit = await unit_or_fail(services, unit_id)
     total = await people.count_members(services.db, unit_id)
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
+    page, pages = clamp_page(total, page, PAGE_SIZE)
     rows = await people.members_page(services.db, unit_id, page * PAGE_SIZE, PAGE_SIZE)
     return MembersPage(unit, rows, page, pages, total)
 
