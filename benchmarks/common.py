@@ -1,6 +1,6 @@
 """What the delivery benchmarks share: the emulator, the bot process, the yardstick, figures.
 
-The emulator (``bot.emulator``) runs inside the benchmark process; the bot runs as its
+The emulator (``emulator``) runs inside the benchmark process; the bot runs as its
 own process (``chibo run``) on a database the benchmark fills beforehand, so its memory
 can be read from ``/proc`` and it can be killed with SIGKILL. The yardstick, a plain
 python-telegram-bot ``ExtBot`` with PTB's ``AIORateLimiter`` and ``asyncio.gather``
@@ -32,9 +32,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from bot.config import DeliverySettings
-from bot.emulator import BotApiEmulator, Limits
-from bot.playground import BOT_USERNAME, TOKEN
+from bot.core.config import DeliverySettings
+from bot.demo.playground import BOT_USERNAME, TOKEN
+from emulator import BotApiEmulator, Limits
 from storage import outbox
 from storage.db import open_database
 from storage.outbox import Button, Envelope, OutgoingMessage

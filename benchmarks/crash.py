@@ -55,7 +55,7 @@ from common import (
     yardstick_ready,
 )
 
-from bot.emulator import BotApiEmulator
+from emulator import BotApiEmulator
 
 KILL_AT = 0.5
 LATENCY = 0.2

@@ -53,8 +53,8 @@ from common import (
     yardstick_ready,
 )
 
-from bot.config import DeliverySettings
-from bot.emulator import BotApiEmulator
+from bot.core.config import DeliverySettings
+from emulator import BotApiEmulator
 
 FAIL_RATE = 0.05
 SLOW_RATE = 0.05

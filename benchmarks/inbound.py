@@ -25,8 +25,8 @@ from telegram import Bot
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import Report, parser, ratio, start_bot, workdir, write_config
-from bot.emulator import BotApiEmulator, FakeUser, Limits
-from bot.playground import BOT_USERNAME, TOKEN
+from bot.demo.playground import BOT_USERNAME, TOKEN
+from emulator import BotApiEmulator, FakeUser, Limits
 from storage import meetings, people, units
 from storage.db import open_database
 

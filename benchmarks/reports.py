@@ -39,17 +39,17 @@ from openpyxl import load_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.access import resolve_actor
-from bot.clock import FakeClock
-from bot.delivery.limits import ChatGates
-from bot.emulator import FakeUser
-from bot.emulator.views import BotMessageView
-from bot.playground import Playground, playground
+from bot.core.access import resolve_actor
+from bot.core.clock import FakeClock
+from bot.demo.playground import Playground, playground
 from bot.reports import render, service
 from bot.reports.export import build_workbook, monthly_series, render_chart
 from bot.reports.periods import year_window
 from bot.reports.scope import Scope, resolve
+from bot.runtime.delivery.limits import ChatGates
 from bot.texts import Texts
+from emulator import FakeUser
+from emulator.views import BotMessageView
 from storage import exports, people
 from storage import reports as aggregates
 from storage.db import Database, open_database

@@ -14,8 +14,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.callbacks import pattern
-from bot.meeting_jobs import MEETING
+from bot.core.callbacks import pattern
+from bot.meetings.jobs import MEETING
 from handlers import (
     admin,
     announcements,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.errors import Denied
-from bot.status import delivery_status, render_status
+from bot.core.errors import Denied
+from bot.runtime.status import delivery_status, render_status
 from handlers.base import asker
 from handlers.context import ChiboContext
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import assignments as svc
-from bot import callbacks
-from bot.assignments import Page
-from bot.households import open_household
-from bot.registration import officer_branch
+from bot.core import callbacks
+from bot.duties import assignments as svc
+from bot.duties.assignments import Page
+from bot.duties.households import open_household
+from bot.members.registration import officer_branch
 from bot.texts import Texts
 from handlers.base import Asker, ButtonRow, asker
 from handlers.context import ChiboContext

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks
-from bot import meeting_texts as mt
-from bot import rollcall as svc
-from bot.registration import officer_branch, unit_or_fail
+from bot.core import callbacks
+from bot.meetings import rollcall as svc
+from bot.meetings import texts as mt
+from bot.members.registration import officer_branch, unit_or_fail
 from handlers.base import Asker, ButtonRow, asker
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route

@@ -11,9 +11,9 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
-from bot.access import Actor
-from bot.errors import Invalid
-from bot.services import Services
+from bot.core.access import Actor
+from bot.core.errors import Invalid
+from bot.core.services import Services
 from bot.texts import Texts, as_language
 from handlers.context import ChiboContext
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.access import Actor
+from bot.core.access import Actor
 from bot.texts import LANGUAGES, Texts, as_language
 from handlers.base import answer_query, asker
 from handlers.context import ChiboContext

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.services import Services
+from bot.core.services import Services
 
 
 class ChiboContext(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks
-from bot import dues as svc
-from bot import formatting as fmt
+from bot.core import callbacks
+from bot.core import formatting as fmt
+from bot.members import dues as svc
 from handlers.base import Asker, ButtonRow, asker
 from handlers.context import ChiboContext
 

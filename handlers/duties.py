@@ -7,9 +7,10 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot import callbacks, duty_card
-from bot import duty_reports as svc
-from bot.duty_card import DutyView, card, household_label
+from bot.core import callbacks
+from bot.duties import card as duty_card
+from bot.duties import reports as svc
+from bot.duties.card import DutyView, card, household_label
 from handlers.base import Asker, asker, markup
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
@@ -18,7 +19,7 @@ from storage.pending import PendingInput
 
 log = logging.getLogger("chibo.duties")
 
-# The buttons are built in bot.duty_card: the outbox sends them on the reminder too.
+# The buttons are built in bot.duties.card: the outbox sends them on the reminder too.
 DUTY = duty_card.DUTY
 NOTE = "duty_note"
 Ref = tuple[int, int]  # (chat id, message id)

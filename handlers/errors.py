@@ -12,7 +12,7 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot.errors import AppError
+from bot.core.errors import AppError
 from handlers.base import answer_query
 from handlers.context import ChiboContext
 

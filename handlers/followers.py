@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks
-from bot import followers as svc
+from bot.core import callbacks
+from bot.members import followers as svc
 from handlers.base import Asker, ButtonRow, asker
 from handlers.context import ChiboContext
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import assignments, callbacks
-from bot import formatting as fmt
-from bot import households as svc
-from bot.duty_card import household_label, state_text
-from bot.households import HouseholdDetail, MonthStatus
-from bot.registration import officer_branch
+from bot.core import callbacks
+from bot.core import formatting as fmt
+from bot.duties import assignments
+from bot.duties import households as svc
+from bot.duties.card import household_label, state_text
+from bot.duties.households import HouseholdDetail, MonthStatus
+from bot.members.registration import officer_branch
 from bot.texts import Texts
 from handlers.assign import ASG
 from handlers.base import Asker, ButtonRow, asker

@@ -6,14 +6,15 @@ import asyncio
 
 from telegram import Update
 
-from bot import callbacks, dues
-from bot import formatting as fmt
-from bot import household_import as households
-from bot.errors import Invalid
-from bot.household_import import HouseholdImportPlan
-from bot.import_plan import waiting_kind
+from bot.core import callbacks
+from bot.core import formatting as fmt
+from bot.core.errors import Invalid
+from bot.duties import household_import as households
+from bot.duties.household_import import HouseholdImportPlan
 from bot.imports import ImportKind, parse_upload
-from bot.member_import import (
+from bot.imports.plan import waiting_kind
+from bot.members import dues
+from bot.members.member_import import (
     MemberImportPlan,
     apply_member_import,
     links_workbook,
@@ -21,7 +22,7 @@ from bot.member_import import (
     recall_plan,
     remember_plan,
 )
-from bot.registration import officer_branch, today_in, unit_or_fail
+from bot.members.registration import officer_branch, today_in, unit_or_fail
 from handlers.base import Asker, asker
 from handlers.context import ChiboContext
 from storage import pending

@@ -6,16 +6,16 @@ from datetime import datetime
 
 from telegram import Update
 
-from bot import callbacks
-from bot import formatting as fmt
-from bot import meeting_texts as mt
-from bot import meetings as svc
-from bot.errors import Invalid
-from bot.meeting_admin import set_schedule
-from bot.meeting_jobs import MEETING
-from bot.registration import officer_branch, unit_or_fail
-from bot.schedule import ScheduleRule, parse_rule
-from bot.services import Services
+from bot.core import callbacks
+from bot.core import formatting as fmt
+from bot.core.errors import Invalid
+from bot.core.services import Services
+from bot.meetings import service as svc
+from bot.meetings import texts as mt
+from bot.meetings.admin import set_schedule
+from bot.meetings.jobs import MEETING
+from bot.meetings.schedule import ScheduleRule, parse_rule
+from bot.members.registration import officer_branch, unit_or_fail
 from bot.texts import Texts
 from handlers.base import Asker, ButtonRow, asker
 from handlers.context import ChiboContext

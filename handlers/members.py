@@ -6,12 +6,12 @@ from datetime import date
 
 from telegram import Update
 
-from bot import callbacks
-from bot import formatting as fmt
-from bot import members as svc
-from bot.dues import my_dues
-from bot.parsing import parse_past_day
-from bot.registration import (
+from bot.core import callbacks
+from bot.core import formatting as fmt
+from bot.core.parsing import parse_past_day
+from bot.members import service as svc
+from bot.members.dues import my_dues
+from bot.members.registration import (
     IssuedInvite,
     officer_branch,
     officer_invite,

@@ -7,10 +7,10 @@ import json
 
 from telegram import Update
 
-from bot import callbacks
-from bot import formatting as fmt
-from bot import privacy as svc
-from bot.clock import from_db
+from bot.core import callbacks
+from bot.core import formatting as fmt
+from bot.core.clock import from_db
+from bot.members import privacy as svc
 from handlers.base import asker
 from handlers.context import ChiboContext
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks
-from bot.registration import InviteState, check_account, preview, redeem
+from bot.core import callbacks
+from bot.members.registration import InviteState, check_account, preview, redeem
 from handlers.base import asker
 from handlers.common import start as welcome
 from handlers.context import ChiboContext

@@ -6,11 +6,11 @@ import io
 
 from telegram import Message, Update
 
-from bot import callbacks
-from bot import formatting as fmt
-from bot.errors import Invalid
+from bot.core import callbacks
+from bot.core import formatting as fmt
+from bot.core.errors import Invalid
+from bot.core.parsing import parse_day
 from bot.imports.names import fold_accents
-from bot.parsing import parse_day
 from bot.reports import render, service
 from bot.reports.export import export
 from bot.reports.scope import Scope, resolve, scopes_for

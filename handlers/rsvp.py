@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks
-from bot import meeting_texts as mt
-from bot.meetings import Answer, answer, answerable
+from bot.core import callbacks
+from bot.meetings import texts as mt
+from bot.meetings.service import Answer, answer, answerable
 from handlers.base import Asker, asker
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route

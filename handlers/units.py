@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import callbacks
-from bot.errors import Denied
+from bot.core import callbacks
+from bot.core.errors import Denied
 from bot.imports.names import fold_accents
-from bot.registration import appoint, create_unit, unit_or_fail
+from bot.members.registration import appoint, create_unit, unit_or_fail
 from handlers.base import Asker, asker
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.emulator import Limits
-from bot.playground import Playground, playground
+from bot.core.clock import FakeClock
+from bot.demo.playground import Playground, playground
+from emulator import Limits
 from storage.db import Database, open_database
 
 # 2026-12-01 08:00 in Hanoi.

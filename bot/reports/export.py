@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.access import Actor
+from bot.core.access import Actor
+from bot.core.services import Services
 from bot.reports.periods import year_window
 from bot.reports.scope import Scope, resolve
 from bot.reports.xlsx import Cell, Workbook
-from bot.services import Services
 from bot.texts import Texts
 from storage import audit, exports
 

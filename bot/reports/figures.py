@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.members import probation_ends
+from bot.members.service import probation_ends
 from bot.reports.periods import month_of, months_passed, months_until, quarter_of, quarters_passed
 from storage.people import MemberRow
 from storage.reports import (

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot import formatting as fmt
-from bot import meeting_texts as mt
+from bot.core import formatting as fmt
+from bot.meetings import texts as mt
+from bot.meetings.rollcall import minutes_block
 from bot.reports import figures
 from bot.reports.service import MeetingReport, MemberReport, YearReport
-from bot.rollcall import minutes_block
 from bot.texts import Texts
 from storage.reports import DutyCount
 

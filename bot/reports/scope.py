@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.access import Actor
-from bot.errors import Denied, NotFound
-from bot.services import Services
+from bot.core.access import Actor
+from bot.core.errors import Denied, NotFound
+from bot.core.services import Services
 from storage import units
 from storage.units import UnitRow
 

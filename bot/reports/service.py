@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.access import Actor
-from bot.errors import Invalid, NotFound
+from bot.core.access import Actor
+from bot.core.errors import Invalid, NotFound
+from bot.core.services import Services
 from bot.imports.names import name_key
 from bot.reports import figures
 from bot.reports.periods import year_window
 from bot.reports.scope import Scope, resolve
-from bot.services import Services
 from storage import audit, people
 from storage import meetings as meeting_store
 from storage import reports as rows

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.emulator import FakeUser, Limits
-from bot.playground import Playground, playground
+from bot.core.clock import FakeClock
+from bot.demo.playground import Playground, playground
 from bot.texts import CATALOGS
+from emulator import FakeUser, Limits
 from storage import assignments, households, meetings, people, units
 from tests.conftest import ADMIN_ID
 

@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from telegram.ext import ExtBot
 
-from bot.delivery import MaybeSent, NotSent, RateLimited, Transient, Unreachable
-from bot.delivery.aiohttp_request import AiohttpRequest
-from bot.delivery.telegram_transport import TelegramTransport
-from bot.emulator import Limits, Window
-from bot.playground import TOKEN, Playground
+from bot.demo.playground import TOKEN, Playground
+from bot.runtime.delivery import MaybeSent, NotSent, RateLimited, Transient, Unreachable
+from bot.runtime.delivery.aiohttp_request import AiohttpRequest
+from bot.runtime.delivery.telegram_transport import TelegramTransport
+from emulator import Limits, Window
 from storage import outbox
 from storage.outbox import Envelope, OutgoingMessage
 from tests.factories import seed_branch

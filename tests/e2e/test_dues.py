@@ -7,8 +7,8 @@ import io
 
 from openpyxl import Workbook
 
-from bot.emulator import FakeUser
-from bot.playground import Playground
+from bot.demo.playground import Playground
+from emulator import FakeUser
 from tests.factories import seed_branch
 
 

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook, load_workbook
 
-from bot.clock import FakeClock
-from bot.emulator import BotMessageView, FakeUser
-from bot.playground import Playground
+from bot.core.clock import FakeClock
+from bot.demo.playground import Playground
+from emulator import BotMessageView, FakeUser
 from storage import households
 from tests.factories import seed_branch
 
@@ -257,8 +257,8 @@ async def test_households_monthly_reminder_reports_problems_and_nudge(pg: Playgr
 
 
 async def test_demo_scene(pg: Playground) -> None:
-    from bot.demo import Transcript
-    from bot.demo_duties import NOTE, play_duties
+    from bot.demo.duties import NOTE, play_duties
+    from bot.demo.script import Transcript
 
     seeded = await seed_branch(pg.services.db, pg.clock.now(), members=3)
     await pg.settle()  # December's reminder scan, before anyone follows a household

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.playground import Playground, playground
+from bot.core.clock import FakeClock
+from bot.demo.playground import Playground, playground
 from tests.conftest import TEST_LIMITS
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.emulator import FakeUser
-from bot.playground import Playground
+from bot.demo.playground import Playground
+from emulator import FakeUser
 from tests.conftest import ADMIN_ID
 from tests.factories import seed_branch
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.playground import Playground
+from bot.demo.playground import Playground
 from tests.conftest import ADMIN_ID
 
 

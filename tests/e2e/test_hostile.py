@@ -3,8 +3,8 @@ application; no unhandled exception, every person answered, the database intact.
 
 How it works
 ------------
-* **The application** is the production one (``bot.app.build_application`` via
-  ``bot.playground``) against the in-repo Bot API emulator, with flood limits off, on a
+* **The application** is the production one (``bot.runtime.app.build_application`` via
+  ``bot.demo.playground``) against the in-repo Bot API emulator, with flood limits off, on a
   seeded committee (``tests.history.seed_history``: two branches, their secretaries, a
   deputy, members, a committee officer, six months of meetings, households and dues),
   plus upcoming meetings, an invite, a linked group, strangers and an admin. The
@@ -73,10 +73,10 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from bot.clock import FakeClock
-from bot.config import BotSettings
-from bot.emulator import Limits
-from bot.playground import Playground, playground
+from bot.core.clock import FakeClock
+from bot.core.config import BotSettings
+from bot.demo.playground import Playground, playground
+from emulator import Limits
 from tests.conftest import ADMIN_ID, START
 from tests.factories import seed_branch
 from tests.history import seed_history

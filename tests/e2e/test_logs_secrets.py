@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from bot.demo import run_demo
-from bot.playground import TOKEN
+from bot.demo.playground import TOKEN
+from bot.demo.script import run_demo
 
 
 async def test_a_full_run_logs_no_token_and_no_invite_token(

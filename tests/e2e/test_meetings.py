@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.emulator import BotMessageView, FakeUser
-from bot.playground import Playground
+from bot.demo.playground import Playground
+from emulator import BotMessageView, FakeUser
 from storage import meetings as store
 from tests.factories import SeededBranch, seed_branch
 

@@ -8,8 +8,8 @@ import json
 import sys
 from pathlib import Path
 
-from bot.emulator import FakeUser
-from bot.playground import Playground
+from bot.demo.playground import Playground
+from emulator import FakeUser
 from storage import people
 from tests.factories import seed_branch
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from bot.emulator import FakeUser
-from bot.playground import Playground
+from bot.demo.playground import Playground
+from emulator import FakeUser
 from storage import people
 from tests.conftest import ADMIN_ID
 

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from bot import formatting as fmt
-from bot.emulator import FakeUser
-from bot.members import probation_ends
-from bot.playground import Playground
+from bot.core import formatting as fmt
+from bot.demo.playground import Playground
+from bot.members.service import probation_ends
+from emulator import FakeUser
 from tests.history import History, seed_history
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

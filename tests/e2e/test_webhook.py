@@ -17,11 +17,11 @@ from typing import Any
 import httpx
 import pytest
 
-from bot import cli
-from bot.app import build_application, start_app, stop_app
-from bot.config import WebhookSettings, config_from_dict
-from bot.emulator import BotApiEmulator
-from bot.playground import BOT_USERNAME, TOKEN
+from bot.core.config import WebhookSettings, config_from_dict
+from bot.demo.playground import BOT_USERNAME, TOKEN
+from bot.runtime import cli
+from bot.runtime.app import build_application, start_app, stop_app
+from emulator import BotApiEmulator
 from handlers.context import ChiboApp
 from tests.conftest import TEST_LIMITS
 
@@ -113,9 +113,9 @@ def test_chibo_run_serves_the_webhook_when_configured(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     served: list[WebhookSettings] = []
-    monkeypatch.setattr("bot.app.run_polling", lambda app: pytest.fail("polled"))
-    monkeypatch.setattr("bot.app.run_webhook", lambda app, webhook: served.append(webhook))
-    monkeypatch.setattr("bot.logs.setup_logging", lambda: None)
+    monkeypatch.setattr("bot.runtime.app.run_polling", lambda app: pytest.fail("polled"))
+    monkeypatch.setattr("bot.runtime.app.run_webhook", lambda app, webhook: served.append(webhook))
+    monkeypatch.setattr("bot.core.logs.setup_logging", lambda: None)
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     config = tmp_path / "config.toml"
     config.write_text(

@@ -10,7 +10,7 @@ import pytest_asyncio
 from telegram import Bot
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.emulator import BotApiEmulator, Limits
+from emulator import BotApiEmulator, Limits
 
 TOKEN = "123456:TEST-TOKEN"
 

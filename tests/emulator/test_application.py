@@ -13,7 +13,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.emulator import BotApiEmulator
+from emulator import BotApiEmulator
 
 from .conftest import AppFactory
 

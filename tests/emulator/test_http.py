@@ -8,8 +8,8 @@ import json
 import httpx
 import pytest
 
-from bot.emulator import BotApiEmulator
-from bot.emulator.formatting import command_entities, parse_html
+from emulator import BotApiEmulator
+from emulator.formatting import command_entities, parse_html
 
 from .conftest import TOKEN
 

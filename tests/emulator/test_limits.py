@@ -8,7 +8,7 @@ import pytest
 from telegram import Bot
 from telegram.error import RetryAfter
 
-from bot.emulator import ApiError, BotApiEmulator, Limits, RateLimiter, Window
+from emulator import ApiError, BotApiEmulator, Limits, RateLimiter, Window
 
 
 def retry_seconds(error: RetryAfter) -> float:

@@ -23,10 +23,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.emulator import BotApiEmulator, FakeGroup, FakeUser
-from bot.errors import AppError
-from bot.playground import Playground
+from bot.core.errors import AppError
+from bot.demo.playground import Playground
 from bot.texts import CATALOGS
+from emulator import BotApiEmulator, FakeGroup, FakeUser
 from handlers.context import ChiboApp, ChiboContext
 from tests.hostile import files
 from tests.hostile.strategies import ROLES, Action

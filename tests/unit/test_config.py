@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.config import ConfigError, load_config, parse_offset
+from bot.core.config import ConfigError, load_config, parse_offset
+from bot.runtime.cli import main
 
 WEBHOOK = '[webhook]\nurl = "https://x.org/hook"\nlisten = "127.0.0.1"\nport = 8443'
 

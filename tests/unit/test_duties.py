@@ -11,21 +11,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import assignments, duties
-from bot import households as hh
-from bot.clock import FakeClock
-from bot.config import Config
-from bot.duty_card import DutyLine, DutyView, card
-from bot.duty_reports import MAX_NOTE, report, view_of
-from bot.errors import Denied, Invalid, NotFound
-from bot.household_import import (
+from bot.core.clock import FakeClock
+from bot.core.config import Config
+from bot.core.errors import Denied, Invalid, NotFound
+from bot.core.services import Services
+from bot.duties import assignments
+from bot.duties import households as hh
+from bot.duties import reminders as duties
+from bot.duties.card import DutyLine, DutyView, card
+from bot.duties.household_import import (
     apply_household_import,
     plan_household_import,
     recall_plan,
     remember_plan,
 )
+from bot.duties.reports import MAX_NOTE, report, view_of
 from bot.imports import parse_upload
-from bot.services import Services
 from storage import assignments as assignment_store
 from storage import households, people
 from storage.db import Database

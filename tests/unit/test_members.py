@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from bot.access import Actor
-from bot.clock import FakeClock
-from bot.config import Config
-from bot.members import move_member, remove_member
-from bot.services import Services
+from bot.core.access import Actor
+from bot.core.clock import FakeClock
+from bot.core.config import Config
+from bot.core.services import Services
+from bot.members.service import move_member, remove_member
 from storage import assignments, households, people, units
 from storage.db import Database
 from tests.factories import seed_branch

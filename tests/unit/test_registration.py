@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import pytest
 
-from bot.access import Actor
-from bot.clock import FakeClock
-from bot.config import Config
-from bot.errors import Denied, Invalid
-from bot.logs import REDACTOR
-from bot.registration import (
+from bot.core.access import Actor
+from bot.core.clock import FakeClock
+from bot.core.config import Config
+from bot.core.errors import Denied, Invalid
+from bot.core.logs import REDACTOR
+from bot.core.services import Services
+from bot.members.registration import (
     InviteState,
     create_unit,
     hash_token,
@@ -23,7 +24,6 @@ from bot.registration import (
     preview,
     redeem,
 )
-from bot.services import Services
 from storage import people
 from storage.db import Database
 

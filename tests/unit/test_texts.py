@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import formatting as fmt
+from bot.core import formatting as fmt
 from bot.texts import CATALOGS, t
 
 

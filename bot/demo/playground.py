@@ -1,0 +1,99 @@
+"""The real bot against the built-in Bot API emulator, on a database of its own.
+
+One harness serves ``chibo demo``, the end-to-end tests and the benchmarks:
+the emulator speaks HTTP, the bot is the production ``Application`` in
+long-polling mode, and time comes from the clock handed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.core.clock import Clock, SystemClock
+from bot.core.config import Config, config_from_dict
+from bot.core.services import Services
+from bot.runtime.app import build_application, start_app, stop_app, tick
+from bot.runtime.delivery import Sender
+from emulator import BotApiEmulator, Limits
+from handlers.context import ChiboApp
+
+TOKEN = "123456:PLAYGROUND-TOKEN"  # noqa: S105 - the emulator's token, not a real secret
+BOT_USERNAME = "chibo_bot"
+
+
+@dataclass
+class Playground:
+    emu: BotApiEmulator
+    app: ChiboApp
+    clock: Clock
+    config: Config
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.app.bot_data["services"]
+        return services
+
+    @property
+    def sender(self) -> Sender:
+        sender: Sender = self.app.bot_data["sender"]
+        return sender
+
+    async def tick(self) -> None:
+        """What the scheduler does on each wake-up, now."""
+        await tick(self.services)
+
+    async def restart(self) -> None:
+        """Stop the bot (as a deploy or a crash would) and start a new one on the same
+        database; what it owed is found in the database, not in memory."""
+        await self.stop()
+        await self.start()
+
+    async def stop(self) -> None:
+        await stop_app(self.app)
+
+    async def start(self) -> None:
+        self.app = build_application(self.config, TOKEN, clock=self.clock,
+                                     tick_seconds=self.app.bot_data["tick_seconds"])
+        await start_app(self.app, poll_timeout=1)
+
+    async def settle(self, timeout: float = 30.0) -> None:
+        """Run the due scans and wait until the outbox has sent everything due."""
+        await self.tick()
+        await self.sender.drain(timeout)
+
+
+@asynccontextmanager
+async def playground(
+    database: Path,
+    *,
+    clock: Clock | None = None,
+    limits: Limits | None = None,
+    settings: dict[str, Any] | None = None,
+    tick_seconds: float | None = None,
+) -> AsyncIterator[Playground]:
+    """Start the emulator and the bot; ``settings`` are config sections to override."""
+    emu = BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME, limits=limits or Limits())
+    await emu.start()
+    try:
+        data: dict[str, Any] = {section: dict(values) for section, values in
+                                (settings or {}).items()}
+        data.setdefault("telegram", {}).update(
+            base_url=emu.base_url, base_file_url=emu.base_file_url
+        )
+        data.setdefault("database", {})["path"] = str(database)
+        config = config_from_dict(data)
+        clock = clock or SystemClock()
+        app = build_application(config, TOKEN, clock=clock, tick_seconds=tick_seconds)
+        await start_app(app, poll_timeout=1)
+        ground = Playground(emu=emu, app=app, clock=clock, config=config)
+        try:
+            yield ground
+        finally:
+            if ground.app.running:
+                await stop_app(ground.app)
+    finally:
+        await emu.stop()

@@ -1,0 +1,165 @@
+"""``chibo demo``: the real bot against the built-in emulator, printed as a transcript.
+
+No token and no network: the emulator plays Telegram, scripted people play a
+branch, and every message, button and tap is printed as it happens.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from openpyxl import Workbook, load_workbook
+
+from bot.core.clock import FakeClock
+from bot.demo.duties import play_duties
+from bot.demo.playground import Playground, playground
+from bot.demo.transcript import Transcript
+from emulator import FakeUser
+
+# The demo starts on Tuesday 01/12/2026 08:00 in Hanoi.
+DEMO_START = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+ADMIN_ID = 100
+
+
+def _member_sheet() -> bytes:
+    """The list a secretary would type in Excel: 6 members, one row with a bad date."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Họ và tên", "Ngày sinh", "Ngày vào Đảng", "Ngày chính thức", "Chức vụ",
+                  "Điện thoại"])
+    sheet.append(["Nguyễn Văn An", "12/03/1980", "19/05/2008", "19/05/2009", "Đảng viên",
+                  "0912 345 678"])
+    sheet.append(["Lê Thị Bình", "02/09/1985", "03/02/2015", "03/02/2016", "Đảng viên", ""])
+    sheet.append(["Phạm Văn Cường", "31/02/1979", "19/05/2005", "", "Đảng viên", ""])
+    sheet.append(["Hoàng Thị Dung", "20/10/1990", "07/11/2025", "", "Đảng viên", ""])
+    sheet.append(["Vũ Văn Em", "01/01/1975", "01/01/2000", "01/01/2001", "Phó Bí thư", ""])
+    sheet.append(["Đỗ Thị Gấm", "15/06/1988", "22/12/2012", "22/12/2013", "Đảng viên", ""])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def play(pg: Playground, out: TextIO) -> None:
+    tr = Transcript(pg, out)
+    visitor = pg.emu.user(2999, "Khách")
+    tr.section("Chào hỏi / Welcome")
+    await tr.say(visitor, "/start")
+    await tr.say(visitor, "/lang en")
+    await tr.say(visitor, "/help")
+    await tr.say(visitor, "/lang vi")
+
+    tr.section("Quản trị tạo đơn vị / The admin creates the units")
+    admin = pg.emu.user(ADMIN_ID, "Quản trị")
+    [committee] = await tr.say(admin, "/newunit đảng ủy | Đảng ủy xã Tân Lập")
+    committee_id = committee.text.split("(mã ")[1].split(")")[0]
+    [branch] = await tr.say(admin, f"/newunit chi bộ | Chi bộ Thôn 3 | {committee_id}")
+    branch_id = branch.text.split("(mã ")[1].split(")")[0]
+    [link] = await tr.say(admin, f"/appoint {branch_id} | Trần Thị Hoa")
+
+    tr.section("Bí thư tham gia bằng link cá nhân / The secretary joins with her link")
+    hoa = pg.emu.user(3001, "Hoa")
+    await join(tr, hoa, link.text.split("\n")[1])
+
+    tr.section("Nhập danh sách đảng viên / Importing the member list")
+    print(f"📎 {hoa.first_name} gửi tệp danh-sach.xlsx kèm chú thích /import", file=tr.out)
+    await hoa.upload("danh-sach.xlsx", _member_sheet(), caption="/import")
+    report = await hoa.next_message(timeout=10)
+    while report.text.startswith("Đang kiểm tra"):
+        report = await hoa.next_message(timeout=10)
+    tr.show(hoa, report)
+    [links_message] = await tr.press(hoa, "Nhập 5 dòng hợp lệ")
+    assert links_message.document is not None
+    sheet = load_workbook(io.BytesIO(links_message.document.data)).active
+    assert sheet is not None
+    links = {str(r[0]): str(r[1]) for r in sheet.iter_rows(min_row=2, values_only=True)}
+
+    tr.section("Đảng viên tham gia / Members join")
+    an = pg.emu.user(4001, "An")
+    binh = pg.emu.user(4002, "Bình")
+    await join(tr, an, links["Nguyễn Văn An"])
+    await join(tr, binh, links["Lê Thị Bình"], quiet=True)
+    others = [pg.emu.user(4003 + i, name.split()[-1]) for i, name in enumerate(
+        ["Hoàng Thị Dung", "Vũ Văn Em", "Đỗ Thị Gấm"])]
+    for user, name in zip(others, ["Hoàng Thị Dung", "Vũ Văn Em", "Đỗ Thị Gấm"], strict=True):
+        await join(tr, user, links[name], quiet=True)
+    tr.note("Bình, Dung, Em, Gấm cũng tham gia bằng link của mình / also joined")
+    await tr.say(an, "/members")
+    await tr.say(an, "/me")
+
+    tr.section("Lịch họp và giấy mời / Schedule and invitations")
+    await tr.say(hoa, "/schedule ngày 10 19:30 | Nhà văn hóa thôn 3")
+    await pg.settle()
+    tr.note("01/12 08:00 — bot tạo cuộc họp tháng 12 và gửi giấy mời / the bot creates "
+            "December's meeting and invites everyone")
+    for user in (an, binh):
+        await tr.inbox(user)
+    for user in (hoa, *others):
+        user.drain()
+    await tr.press(an, "✅ Tham dự", replies=0)
+    tr.show(an, an.chat[-1])
+    await tr.press(binh, "❌ Vắng (có lý do)")
+    await tr.say(binh, "Đi công tác Hà Nội")
+    for user in (hoa, *others[:2]):
+        await user.callback_answer(await user.press("✅ Tham dự"))
+    tr.note("Hoa, Dung, Em tham dự; Gấm chưa trả lời / Hoa, Dung and Em attend; Gấm has "
+            "not answered")
+
+    tr.section("Nhắc lịch / Reminders (07/12 19:30, three days before)")
+    pg.clock.set(datetime(2026, 12, 7, 12, 31, tzinfo=UTC))  # type: ignore[attr-defined]
+    await pg.settle()
+    await tr.inbox(an)
+    await tr.inbox(others[2])
+    tr.note("Bình (vắng có lý do) không nhận nhắc / Bình, excused, gets none")
+    binh.drain()
+    pg.clock.set(datetime(2026, 12, 9, 12, 31, tzinfo=UTC))  # type: ignore[attr-defined]
+    await pg.settle()
+    await tr.inbox(hoa)
+
+    tr.section("Điểm danh và biên bản / Roll call and minutes (10/12 21:00)")
+    pg.clock.set(datetime(2026, 12, 10, 14, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    await pg.settle()
+    for user in (hoa, an, binh, *others):
+        user.drain()
+    await tr.say(hoa, "/attendance")
+    await tr.press(hoa, "📝 Chốt điểm danh", replies=0)
+    tr.show(hoa, hoa.chat[-1])
+
+    tr.section("Theo dõi hộ gia đình / Household duties")
+    await play_duties(tr, pg, hoa, [an, binh, *others])
+
+
+async def join(tr: Transcript, user: FakeUser, link: str, *, quiet: bool = False) -> None:
+    token = link.rsplit("=", 1)[1]
+    if quiet:
+        await user.send(f"/start {token}")
+        await user.next_message(timeout=10)
+        await user.callback_answer(await user.press("✅ Xác nhận"))
+        return
+    print(f"🔗 {user.first_name} mở link / opens {link[:40]}…", file=tr.out)
+    await tr.say(user, f"/start {token}", replies=1)
+    await user.callback_answer(await user.press("✅ Xác nhận"))
+    print(f"👆 {user.first_name} bấm/presses [✅ Xác nhận]", file=tr.out)
+    tr.show(user, user.chat[-1])
+
+
+async def run_demo(lang: str = "vi", out: TextIO | None = None) -> int:
+    stream = out or sys.stdout
+    with tempfile.TemporaryDirectory(prefix="chibo-demo-") as tmp:
+        clock = FakeClock(DEMO_START)
+        async with playground(
+            Path(tmp) / "demo.sqlite3", clock=clock,
+            settings={"bot": {"admins": [ADMIN_ID], "language": lang}},
+        ) as pg:
+            print(f"chibo demo: bot @{pg.services.bot_username} ↔ Bot API emulator at "
+                  f"{pg.emu.base_url.rsplit('/', 1)[0]} (no token, no network)", file=stream)
+            await play(pg, stream)
+            stats = pg.emu.stats
+            print(f"\n✔ demo finished: {stats.sends} messages sent, {stats.edits} edits, "
+                  f"{stats.rate_limited} rate-limited", file=stream)
+    return 0

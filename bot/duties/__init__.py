@@ -1,0 +1,1 @@
+"""Household duties: households, assignments, the monthly reminder and its one-tap reports."""

@@ -1,0 +1,135 @@
+"""Importing a branch's households (with who follows each) from a spreadsheet.
+
+The same flow as the member import: every row validated, each problem
+reported by line, nothing written until the file is clean or the officer
+confirms importing the valid rows. The assigned member is found by name among
+the branch's active members (NFC, case-insensitive, accent-aware); a name that
+matches nobody, or several people, is a problem of its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core.access import Actor
+from bot.core.errors import Invalid
+from bot.core.services import Services
+from bot.imports import HouseholdRow, ParsedImport, describe
+from bot.imports.names import name_key
+from bot.imports.plan import ImportPlan, new_nonce, recall, remember
+from bot.members.registration import require_branch_officer, today_in
+from bot.texts import Language, t
+from storage import assignments, audit, households, people
+from storage.people import MemberRow
+
+PENDING_KIND = "import_households"
+BATCH = 200  # rows per write transaction
+
+
+@dataclass
+class HouseholdImportPlan(ImportPlan[HouseholdRow]):
+    assignees: dict[int, int] = field(default_factory=dict)  # line -> person id
+
+
+@dataclass(frozen=True)
+class HouseholdImportDone:
+    imported: int
+    assigned: int
+    skipped: int
+
+
+def household_key(head: str, address: str | None) -> tuple[str, str]:
+    """Two rows are the same household when head and address match (as the parser says)."""
+    return name_key(head), name_key(address or "")
+
+
+def _by_name(members: list[MemberRow]) -> dict[str, list[MemberRow]]:
+    found: dict[str, list[MemberRow]] = {}
+    for member in members:
+        found.setdefault(name_key(member.full_name), []).append(member)
+    return found
+
+
+async def plan_household_import(
+    services: Services, actor: Actor, unit_id: int, parsed: ParsedImport, lang: Language
+) -> HouseholdImportPlan:
+    require_branch_officer(actor, unit_id)
+    if parsed.file_error is not None:
+        raise Invalid("import_file_error", reason=describe(parsed.file_error, lang))
+    plan = HouseholdImportPlan(unit_id=unit_id, nonce=new_nonce())
+    plan.problems = [describe(error, lang) for error in parsed.errors]
+    known = {household_key(h.head_name, h.address)
+             for h in await households.of_unit(services.db, unit_id)}
+    members = _by_name(await people.members_of(services.db, unit_id))
+    for line, row in parsed.households():
+        if household_key(row.head_name, row.address) in known:
+            plan.problems.append(t(lang, "himp_duplicate_in_branch", line=line,
+                                   head=row.head_name))
+            continue
+        if row.member_name:
+            matches = members.get(name_key(row.member_name), [])
+            if len(matches) != 1:
+                key = "himp_member_unknown" if not matches else "himp_member_ambiguous"
+                plan.problems.append(t(lang, key, line=line, name=row.member_name,
+                                       count=len(matches)))
+                continue
+            plan.assignees[line] = matches[0].person_id
+        plan.valid.append((line, row))
+    plan.close()
+    return plan
+
+
+async def remember_plan(services: Services, telegram_user_id: int,
+                        plan: HouseholdImportPlan) -> None:
+    rows = [
+        {"line": line, "head": r.head_name, "address": r.address, "hamlet": r.hamlet,
+         "house_number": r.house_number, "member_name": r.member_name, "notes": r.notes,
+         "assignee": plan.assignees.get(line)}
+        for line, r in plan.valid
+    ]
+    await remember(services, telegram_user_id, PENDING_KIND, plan, rows)
+
+
+async def recall_plan(services: Services, telegram_user_id: int,
+                      nonce: str) -> HouseholdImportPlan:
+    stored = await recall(services, telegram_user_id, PENDING_KIND, nonce)
+    plan = HouseholdImportPlan(unit_id=stored.unit_id, nonce=nonce, skipped=stored.skipped)
+    for r in stored.rows:
+        line = int(r["line"])
+        plan.valid.append((line, HouseholdRow(r["head"], r["address"], r["hamlet"],
+                                              r["house_number"], r["member_name"], r["notes"])))
+        if r.get("assignee") is not None:
+            plan.assignees[line] = int(r["assignee"])
+    return plan
+
+
+async def apply_household_import(services: Services, actor: Actor,
+                                 plan: HouseholdImportPlan) -> HouseholdImportDone:
+    """Create the households and their assignments (from today)."""
+    require_branch_officer(actor, plan.unit_id)
+    now = services.clock.now()
+    today = today_in(services)
+    # What may have changed since the plan: a household added, a member gone.
+    known = {household_key(h.head_name, h.address)
+             for h in await households.of_unit(services.db, plan.unit_id)}
+    active = {m.person_id for m in await people.members_of(services.db, plan.unit_id)}
+    imported = assigned = 0
+    for start in range(0, len(plan.valid), BATCH):
+        async with services.db.transaction() as conn:
+            for line, row in plan.valid[start:start + BATCH]:
+                key = household_key(row.head_name, row.address)
+                if key in known:
+                    continue
+                known.add(key)
+                household_id = await households.add(
+                    conn, unit_id=plan.unit_id, head_name=row.head_name,
+                    name_key=name_key(row.head_name), now=now, hamlet=row.hamlet,
+                    house_number=row.house_number, address=row.address, notes=row.notes)
+                imported += 1
+                person_id = plan.assignees.get(line)
+                if person_id in active and person_id is not None:
+                    await assignments.assign(conn, household_id, person_id, today)
+                    assigned += 1
+    await audit.log(services.db, at=now, actor_id=actor.telegram_user_id, unit_id=plan.unit_id,
+                    action="household.import", detail=f"{imported} households, {assigned} assigned")
+    return HouseholdImportDone(imported, assigned, plan.skipped + len(plan.valid) - imported)

@@ -1,0 +1,310 @@
+"""Meetings: creating, moving, cancelling, inviting and answering.
+
+Each change and the messages it causes are written in one transaction: the
+invitations (and notices) are outbox rows keyed by meeting, person and start
+time, so a restart, a double tap or a second delivery of one update never sends
+anything twice, and a moved meeting asks everyone again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot.core.access import Actor
+from bot.core.errors import Invalid, NotFound
+from bot.core.parsing import parse_clock, parse_day
+from bot.core.services import Services
+from bot.meetings import texts as mt
+from bot.members.registration import require_branch_officer, unit_or_fail
+from bot.texts import Language, as_language, t
+from storage import meetings as store
+from storage import outbox, people, roles
+from storage.meetings import InvitationRow, MeetingRow
+from storage.outbox import Envelope, OutgoingMessage
+from storage.units import UnitRow
+
+MAX_TEXT = 500
+
+
+def epoch(instant: datetime) -> int:
+    return int(instant.timestamp())
+
+
+@dataclass(frozen=True)
+class Counts:
+    attend: int
+    absent: int
+    unanswered: int
+    total: int
+
+
+# --- reading typed input -----------------------------------------------------------------
+
+
+def parse_meeting_line(text: str, services: Services) -> tuple[datetime, str | None, str | None]:
+    """``dd/mm/yyyy HH:MM | place | agenda`` (also ``5/12 19h30``, ISO dates)."""
+    when_part, _, rest = text.partition("|")
+    place, _, agenda = rest.partition("|")
+    return (parse_when(when_part, services), _clean(place) or None, _clean(agenda) or None)
+
+
+def parse_when(text: str, services: Services) -> datetime:
+    words = text.split()
+    if len(words) != 2:
+        raise Invalid("meeting_when_invalid", value=text.strip()[:60])
+    now_local = services.clock.now().astimezone(services.tz)
+    day = parse_day(words[0], now_local.date(), allow_short=True)
+    return datetime.combine(day, parse_clock(words[1]), tzinfo=services.tz)
+
+
+def _clean(text: str) -> str:
+    cleaned = " ".join(text.split())
+    if len(cleaned) > MAX_TEXT:
+        raise Invalid("text_too_long", limit=MAX_TEXT)
+    return cleaned
+
+
+# --- who is invited, in which language -----------------------------------------------------
+
+
+async def invitees(services: Services, unit_id: int) -> list[tuple[int, str, str | None]]:
+    """(person id, capacity, standing): the branch's active members and its followers."""
+    result: dict[int, tuple[int, str, str | None]] = {}
+    for m in await people.members_of(services.db, unit_id):
+        result[m.person_id] = (m.person_id, "member", m.standing)
+    rows = await services.db.fetch_all(
+        "SELECT person_id FROM followers WHERE unit_id = ? AND until IS NULL", (unit_id,))
+    for r in rows:
+        result.setdefault(int(r[0]), (int(r[0]), "follower", None))
+    return list(result.values())
+
+
+async def recipients(services: Services, meeting_id: int
+                     ) -> list[tuple[InvitationRow, Language]]:
+    """Invited people who can be written to, each with their language."""
+    rows = [i for i in await store.invitations(services.db, meeting_id)
+            if i.telegram_user_id is not None]
+    langs = await roles.languages(services.db, [i.telegram_user_id for i in rows
+                                                if i.telegram_user_id is not None])
+    default = services.config.bot.language
+    return [(i, as_language(langs.get(i.telegram_user_id or 0), default)) for i in rows]
+
+
+def envelope(key: str, inv: InvitationRow, message: OutgoingMessage, meeting: MeetingRow,
+             kind: str, *, stale: bool = True) -> Envelope:
+    assert inv.telegram_user_id is not None
+    return Envelope(key=key, chat_id=inv.telegram_user_id, kind=kind, message=message,
+                    person_id=inv.person_id, unit_id=meeting.unit_id,
+                    stale_after=meeting.starts_at if stale else None)
+
+
+async def _announce_to_group(conn: aiosqlite.Connection, services: Services, unit: UnitRow,
+                             meeting: MeetingRow, key: str, header: str) -> None:
+    """Announcements (never answers or reasons) also go to the branch's linked group."""
+    if unit.group_chat_id is None:
+        return
+    lang = services.config.bot.language
+    text = "\n".join([t(lang, header), mt.summary(meeting, unit.name, services.tz, lang)])
+    await outbox.enqueue(conn, [Envelope(key=key, chat_id=unit.group_chat_id, kind="group",
+                                         message=OutgoingMessage(text), unit_id=unit.id,
+                                         stale_after=meeting.starts_at)], services.clock.now())
+
+
+async def send_invitations(conn: aiosqlite.Connection, services: Services, meeting: MeetingRow,
+                           unit: UnitRow, *, header: str = "invitation_header",
+                           key: str = "invite") -> None:
+    """Invitation rows for everyone invited to ``meeting`` (inside the caller's transaction)."""
+    envelopes = []
+    for inv, lang in await recipients(services, meeting.id):
+        message = mt.invitation(meeting, unit.name, inv, services.tz, lang, header=header)
+        envelopes.append(envelope(f"{key}:{meeting.id}:{epoch(meeting.starts_at)}:"
+                                  f"{inv.person_id}", inv, message, meeting, key))
+    await outbox.enqueue(conn, envelopes, services.clock.now())
+    await _announce_to_group(conn, services, unit, meeting,
+                             f"group:{key}:{meeting.id}:{epoch(meeting.starts_at)}", header)
+
+
+# --- creating, moving, cancelling ------------------------------------------------------------
+
+
+async def create_meeting(
+    services: Services, actor: Actor | None, *, unit_id: int, kind: str, starts_at: datetime,
+    place: str | None, agenda: str | None, auto_month: str | None = None,
+) -> MeetingRow | None:
+    """Create and invite. ``actor`` None is the schedule rule (returns None if the month's
+    meeting exists already). A thematic meeting at the time of a regular one joins it."""
+    if actor is not None:
+        require_branch_officer(actor, unit_id)
+    unit = await unit_or_fail(services, unit_id)
+    now = services.clock.now()
+    if starts_at <= now:
+        raise Invalid("meeting_in_past")
+    if kind == "thematic" and not agenda:
+        raise Invalid("thematic_topic_needed")
+    settings = services.config.meetings
+    place = place or unit.default_place
+    same_time = [m for m in await store.of_unit(services.db, unit_id, since=starts_at,
+                                                until=starts_at + timedelta(minutes=1))
+                 if m.kind == "regular"]
+    async with services.db.transaction() as conn:
+        if kind == "thematic" and same_time and agenda:
+            meeting_id: int | None = same_time[0].id
+            await store.combine(conn, same_time[0].id, agenda,
+                                settings.combined_duration_minutes, now)
+            header = "combined_header"
+        else:
+            meeting_id = await store.create(
+                conn, unit_id=unit_id, kind=kind, starts_at=starts_at,
+                duration_min=settings.default_duration_minutes, place=place, agenda=agenda,
+                created_by=actor.person_id if actor else None, now=now, auto_month=auto_month,
+            )
+            if meeting_id is None:
+                return None
+            await store.invite(conn, meeting_id, await invitees(services, unit_id))
+            header = "invitation_header"
+    assert meeting_id is not None
+    meeting = await store.get(services.db, meeting_id)
+    assert meeting is not None
+    async with services.db.transaction() as conn:
+        await send_invitations(conn, services, meeting, unit, header=header,
+                               key="invite" if header == "invitation_header" else "combined")
+    services.sender.wake()
+    return meeting
+
+
+async def officer_meeting(services: Services, actor: Actor, meeting_id: int) -> MeetingRow:
+    meeting = await store.get(services.db, meeting_id)
+    if meeting is None:
+        raise NotFound("meeting_not_found")
+    require_branch_officer(actor, meeting.unit_id)
+    return meeting
+
+
+async def move_meeting(services: Services, actor: Actor, meeting_id: int,
+                       starts_at: datetime) -> MeetingRow:
+    meeting = await officer_meeting(services, actor, meeting_id)
+    now = services.clock.now()
+    if meeting.state != "scheduled" or meeting.starts_at <= now:
+        raise Invalid("meeting_not_changeable")
+    if starts_at <= now:
+        raise Invalid("meeting_in_past")
+    unit = await unit_or_fail(services, meeting.unit_id)
+    async with services.db.transaction() as conn:
+        await store.skip_pending(conn, f"invite:{meeting.id}:")
+        await store.skip_pending(conn, f"remind:{meeting.id}:")
+        await store.set_time(conn, meeting.id, starts_at, now)
+        await store.clear_answers(conn, meeting.id)
+    moved = await store.get(services.db, meeting.id)
+    assert moved is not None
+    async with services.db.transaction() as conn:
+        await send_invitations(conn, services, moved, unit, header="moved_header", key="moved")
+    services.sender.wake()
+    return moved
+
+
+async def cancel_meeting(services: Services, actor: Actor, meeting_id: int) -> MeetingRow:
+    meeting = await officer_meeting(services, actor, meeting_id)
+    now = services.clock.now()
+    if meeting.state != "scheduled" or meeting.starts_at <= now:
+        raise Invalid("meeting_not_changeable")
+    unit = await unit_or_fail(services, meeting.unit_id)
+    async with services.db.transaction() as conn:
+        await store.set_state(conn, meeting.id, "cancelled", now)
+        for prefix in ("invite", "moved", "combined", "remind", "nudge", "digest"):
+            await store.skip_pending(conn, f"{prefix}:{meeting.id}:")
+        envelopes = []
+        for inv, lang in await recipients(services, meeting.id):
+            text = "\n".join([t(lang, "cancelled_header"),
+                              mt.summary(meeting, unit.name, services.tz, lang)])
+            envelopes.append(envelope(f"cancel:{meeting.id}:{inv.person_id}", inv,
+                                      OutgoingMessage(text), meeting, "cancel"))
+        await outbox.enqueue(conn, envelopes, now)
+        await _announce_to_group(conn, services, unit, meeting, f"group:cancel:{meeting.id}",
+                                 "cancelled_header")
+    services.sender.wake()
+    cancelled = await store.get(services.db, meeting.id)
+    assert cancelled is not None
+    return cancelled
+
+
+# --- answering ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    meeting: MeetingRow
+    invitation: InvitationRow
+    unit_name: str
+
+
+async def answerable(services: Services, actor: Actor, meeting_id: int) -> Answer:
+    """The meeting and the caller's invitation, if the caller may still answer it."""
+    if actor.person_id is None:
+        raise Invalid("not_registered")
+    found = await store.answer_context(services.db, meeting_id, actor.person_id)
+    if found is None:
+        raise NotFound("meeting_not_found")
+    meeting, inv, unit = found
+    if meeting.state == "cancelled":
+        raise Invalid("meeting_cancelled")
+    if meeting.state == "closed" or meeting.starts_at <= services.clock.now():
+        raise Invalid("meeting_started")
+    return Answer(meeting, inv, unit)
+
+
+async def answer(services: Services, actor: Actor, meeting_id: int, choice: str,
+                 reason: str | None = None) -> Answer:
+    """Record "attend" or "absent" (a reason is required) for the caller only."""
+    found = await answerable(services, actor, meeting_id)
+    if choice == "attend":
+        reason = None
+    elif choice == "absent":
+        reason = _clean(reason or "")
+        if not reason:
+            raise Invalid("absence_reason_needed")
+    else:
+        raise Invalid("denied")
+    await store.record_answer(services.db, meeting_id, found.invitation.person_id, choice,
+                              reason, services.clock.now())
+    return replace(found, invitation=replace(found.invitation, answer=choice, reason=reason))
+
+
+async def nudge_unanswered(services: Services, actor: Actor, meeting_id: int) -> int:
+    """Remind exactly those who have not answered (once per meeting time)."""
+    meeting = await officer_meeting(services, actor, meeting_id)
+    if meeting.state != "scheduled" or meeting.starts_at <= services.clock.now():
+        raise Invalid("meeting_not_changeable")
+    unit = await unit_or_fail(services, meeting.unit_id)
+    envelopes = []
+    for inv, lang in await recipients(services, meeting.id):
+        message = mt.reminder(meeting, unit.name, inv, services.tz, lang)
+        if inv.answer is None and message is not None:
+            envelopes.append(envelope(f"nudge:{meeting.id}:{epoch(meeting.starts_at)}:"
+                                      f"{inv.person_id}", inv, message, meeting, "nudge"))
+    await services.post(envelopes)
+    return len(envelopes)
+
+
+async def counts(services: Services, meeting_id: int) -> Counts:
+    rows = await store.invitations(services.db, meeting_id)
+    attend = sum(1 for r in rows if r.answer == "attend")
+    absent = sum(1 for r in rows if r.answer == "absent")
+    return Counts(attend, absent, len(rows) - attend - absent, len(rows))
+
+
+async def my_meetings(services: Services, actor: Actor) -> list[tuple[MeetingRow, InvitationRow]]:
+    if actor.person_id is None:
+        raise Invalid("not_registered")
+    return await store.upcoming_for_person(services.db, actor.person_id, services.clock.now())
+
+
+async def branch_upcoming(services: Services, actor: Actor, unit_id: int) -> list[MeetingRow]:
+    require_branch_officer(actor, unit_id)
+    return await store.of_unit(services.db, unit_id, since=services.clock.now(), limit=10)
+
+
+async def unit_name(services: Services, unit_id: int) -> str:
+    return (await unit_or_fail(services, unit_id)).name

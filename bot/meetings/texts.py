@@ -1,0 +1,89 @@
+"""How meetings read: invitations, answers, reminders, notices (for outbox and replies)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.core import callbacks
+from bot.core import formatting as fmt
+from bot.texts import Language, t
+from storage.meetings import InvitationRow, MeetingRow
+from storage.outbox import Button, OutgoingMessage
+
+RSVP = "rsvp"
+
+
+def when(meeting: MeetingRow, tz: ZoneInfo, lang: Language) -> str:
+    return fmt.weekday_time(meeting.starts_at, tz, lang)
+
+
+def summary(meeting: MeetingRow, unit_name: str, tz: ZoneInfo, lang: Language) -> str:
+    """Kind, branch, time, place and agenda: the body every meeting message shares."""
+    lines = [t(lang, f"meeting_kind_{meeting.kind}", unit=unit_name),
+             t(lang, "meeting_when", when=when(meeting, tz, lang))]
+    if meeting.place:
+        lines.append(t(lang, "meeting_place", place=meeting.place))
+    if meeting.agenda:
+        key = "meeting_topic" if meeting.kind in ("thematic", "combined") else "meeting_agenda"
+        lines.append(t(lang, key, agenda=meeting.agenda))
+    return "\n".join(lines)
+
+
+def rsvp_buttons(meeting_id: int, lang: Language,
+                 current: str | None = None) -> tuple[tuple[Button, ...], ...]:
+    attend = Button(t(lang, "rsvp_attend"), callbacks.build(RSVP, meeting_id, "y"))
+    absent = Button(t(lang, "rsvp_absent"), callbacks.build(RSVP, meeting_id, "n"))
+    if current == "attend":
+        return ((absent,),)
+    if current == "absent":
+        return ((attend,),)
+    return ((attend, absent),)
+
+
+def standing_note(inv: InvitationRow, lang: Language) -> str:
+    if inv.standing is None:
+        return ""
+    return "\n" + t(lang, "meeting_standing_note", standing=t(lang, f"standing_{inv.standing}"))
+
+
+def answer_line(inv: InvitationRow, lang: Language) -> str:
+    if inv.answer == "attend":
+        return t(lang, "rsvp_current_attend")
+    if inv.answer == "absent":
+        return t(lang, "rsvp_current_absent", reason=inv.reason or "")
+    return t(lang, "rsvp_current_none")
+
+
+def invitation(meeting: MeetingRow, unit_name: str, inv: InvitationRow, tz: ZoneInfo,
+               lang: Language, *, header: str = "invitation_header") -> OutgoingMessage:
+    text = "\n".join([t(lang, header), summary(meeting, unit_name, tz, lang)])
+    text += standing_note(inv, lang) + "\n\n" + t(lang, "rsvp_ask")
+    return OutgoingMessage(text, rsvp_buttons(meeting.id, lang))
+
+
+def answered(meeting: MeetingRow, unit_name: str, inv: InvitationRow, tz: ZoneInfo,
+             lang: Language) -> OutgoingMessage:
+    """The invitation as it reads once answered: the answer, and a button to change it."""
+    text = "\n".join([t(lang, "invitation_header"), summary(meeting, unit_name, tz, lang)])
+    text += standing_note(inv, lang) + "\n\n" + answer_line(inv, lang)
+    return OutgoingMessage(text, rsvp_buttons(meeting.id, lang, inv.answer))
+
+
+def closed_for_answers(meeting: MeetingRow, unit_name: str, inv: InvitationRow, tz: ZoneInfo,
+                       lang: Language) -> OutgoingMessage:
+    text = "\n".join([t(lang, "invitation_header"), summary(meeting, unit_name, tz, lang)])
+    return OutgoingMessage(text + "\n\n" + answer_line(inv, lang))
+
+
+def reminder(meeting: MeetingRow, unit_name: str, inv: InvitationRow, tz: ZoneInfo,
+             lang: Language) -> OutgoingMessage | None:
+    """Who has not answered gets the buttons again; who will attend a plain reminder;
+    who is excused nothing."""
+    body = summary(meeting, unit_name, tz, lang)
+    if inv.answer is None:
+        return OutgoingMessage(
+            "\n".join([t(lang, "reminder_header_unanswered"), body, "", t(lang, "rsvp_ask")]),
+            rsvp_buttons(meeting.id, lang))
+    if inv.answer == "attend":
+        return OutgoingMessage("\n".join([t(lang, "reminder_header_attending"), body]))
+    return None

@@ -1,0 +1,1 @@
+"""Members and registration: invite links, member records and import, followers, dues, privacy."""

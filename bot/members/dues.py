@@ -1,0 +1,136 @@
+"""Party dues: officers mark months paid (by tap or by import); members see their own.
+
+Unpaid months count toward the 3-month rule (see bot/reports/figures.py) only in
+months the branch records dues at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.access import Actor
+from bot.core.errors import Invalid, NotFound
+from bot.core.services import Services
+from bot.imports import DuesRow, ParsedImport, describe
+from bot.imports.names import name_key
+from bot.imports.plan import ImportPlan, new_nonce, recall, remember
+from bot.members.registration import require_branch_officer, today_in
+from bot.members.service import open_member
+from bot.texts import Language, t
+from storage import audit, people
+from storage import dues as store
+from storage.people import MemberRow
+
+PENDING_KIND = "import_dues"
+
+
+@dataclass(frozen=True)
+class DuesCard:
+    member: MemberRow
+    year: int
+    months: list[str]  # the year's months up to now
+    paid: dict[str, int | None]
+
+
+def _months(year: int, services: Services) -> list[str]:
+    today = today_in(services)
+    last = 12 if year < today.year else today.month
+    return [f"{year}-{m:02d}" for m in range(1, last + 1)]
+
+
+async def card(services: Services, actor: Actor, membership_id: int,
+               year: int | None = None) -> DuesCard:
+    member = await open_member(services, actor, membership_id)
+    chosen = year or today_in(services).year
+    return DuesCard(member, chosen, _months(chosen, services),
+                    await store.paid_months(services.db, member.person_id, member.unit_id,
+                                            chosen))
+
+
+async def toggle(services: Services, actor: Actor, membership_id: int,
+                 period: str) -> DuesCard:
+    member = await open_member(services, actor, membership_id)
+    year = int(period[:4])
+    # Only the months the card shows (this year's, so far): not 1900 by forged data.
+    if year != today_in(services).year or period not in _months(year, services):
+        raise Invalid("dues_month_invalid")
+    paid = await store.paid_months(services.db, member.person_id, member.unit_id, year)
+    now = services.clock.now()
+    async with services.db.transaction() as conn:
+        if period in paid:
+            await store.unrecord(conn, member.person_id, member.unit_id, period)
+        else:
+            await store.record(conn, [(member.person_id, member.unit_id, period, None)], now,
+                               actor.person_id)
+        await audit.write(conn, at=now, actor_id=actor.telegram_user_id, unit_id=member.unit_id,
+                          action="dues.unpaid" if period in paid else "dues.paid",
+                          detail=f"person {member.person_id} {period}")
+    return await card(services, actor, membership_id, year)
+
+
+async def my_dues(services: Services, actor: Actor) -> tuple[int, list[str], list[str]]:
+    """(year, months due so far, months paid) of the caller, this year."""
+    if actor.person_id is None:
+        raise NotFound("me_unregistered")
+    year = today_in(services).year
+    paid = await store.paid_months(services.db, actor.person_id, None, year)
+    return year, _months(year, services), sorted(paid)
+
+
+# --- import: Họ và tên, Tháng, Số tiền ---------------------------------------------------
+
+
+class DuesImportPlan(ImportPlan[DuesRow]):
+    pass
+
+
+async def plan_dues_import(services: Services, actor: Actor, unit_id: int,
+                           parsed: ParsedImport, lang: Language) -> DuesImportPlan:
+    require_branch_officer(actor, unit_id)
+    if parsed.file_error is not None:
+        raise Invalid("import_file_error", reason=describe(parsed.file_error, lang))
+    plan = DuesImportPlan(unit_id=unit_id, nonce=new_nonce())
+    plan.problems = [describe(error, lang) for error in parsed.errors]
+    members: dict[str, list[int]] = {}
+    for m in await people.members_of(services.db, unit_id):
+        members.setdefault(name_key(m.full_name), []).append(m.person_id)
+    for line, row in parsed.dues():
+        matches = members.get(name_key(row.full_name), [])
+        if len(matches) != 1:
+            key = "himp_member_unknown" if not matches else "himp_member_ambiguous"
+            plan.problems.append(t(lang, key, line=line, name=row.full_name,
+                                   count=len(matches)))
+            continue
+        plan.valid.append((line, row))
+    plan.close()
+    return plan
+
+
+async def remember_plan(services: Services, telegram_user_id: int,
+                        plan: DuesImportPlan) -> None:
+    rows = [{"line": line, "name": r.full_name, "period": r.period, "amount": r.amount}
+            for line, r in plan.valid]
+    await remember(services, telegram_user_id, PENDING_KIND, plan, rows)
+
+
+async def recall_plan(services: Services, telegram_user_id: int, nonce: str) -> DuesImportPlan:
+    stored = await recall(services, telegram_user_id, PENDING_KIND, nonce)
+    plan = DuesImportPlan(unit_id=stored.unit_id, nonce=nonce, skipped=stored.skipped)
+    plan.valid = [(int(r["line"]), DuesRow(r["name"], r["period"], int(r["amount"])))
+                  for r in stored.rows]
+    return plan
+
+
+async def apply_dues_import(services: Services, actor: Actor, plan: DuesImportPlan) -> int:
+    require_branch_officer(actor, plan.unit_id)
+    members: dict[str, int] = {}
+    for m in await people.members_of(services.db, plan.unit_id):
+        members.setdefault(name_key(m.full_name), m.person_id)
+    rows = [(members[name_key(r.full_name)], plan.unit_id, r.period, r.amount)
+            for _, r in plan.valid if name_key(r.full_name) in members]
+    now = services.clock.now()
+    async with services.db.transaction() as conn:
+        await store.record(conn, rows, now, actor.person_id)
+        await audit.write(conn, at=now, actor_id=actor.telegram_user_id, unit_id=plan.unit_id,
+                          action="dues.import", detail=f"{len(rows)} rows")
+    return len(rows)

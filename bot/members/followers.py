@@ -1,0 +1,78 @@
+"""Committee members assigned to follow a branch (cấp ủy viên phụ trách chi bộ).
+
+Only an officer of the committee above a branch may assign its followers, and
+only from that committee's own officers. Followers are invited to the branch's
+meetings and their presence is counted in the committee's reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.access import Actor
+from bot.core.errors import Denied, NotFound
+from bot.core.services import Services
+from storage import audit, units
+from storage.timefmt import to_db
+from storage.units import UnitRow
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person_id: int
+    full_name: str
+    following: bool
+
+
+def _require_committee_officer(actor: Actor, committee_id: int | None) -> int:
+    if committee_id is None or committee_id not in actor.committee_roles:
+        raise Denied("committee_only")
+    return committee_id
+
+
+async def followable_branches(services: Services, actor: Actor) -> list[UnitRow]:
+    if not actor.committee_roles:
+        raise Denied("committee_only")
+    result: list[UnitRow] = []
+    for committee_id in actor.committee_roles:
+        result += await units.branches_of_committee(services.db, committee_id)
+    return result
+
+
+async def _branch(services: Services, actor: Actor, branch_id: int) -> UnitRow:
+    branch = await units.get_unit(services.db, branch_id)
+    if branch is None or branch.kind != "branch":
+        raise NotFound("unit_not_found")
+    _require_committee_officer(actor, branch.parent_id)
+    return branch
+
+
+async def candidates(services: Services, actor: Actor, branch_id: int) -> list[Candidate]:
+    branch = await _branch(services, actor, branch_id)
+    rows = await services.db.fetch_all(
+        "SELECT p.id, p.full_name, EXISTS (SELECT 1 FROM followers f WHERE f.person_id = p.id "
+        "AND f.unit_id = ? AND f.until IS NULL) FROM committee_officers c "
+        "JOIN people p ON p.id = c.person_id WHERE c.unit_id = ? ORDER BY p.name_key",
+        (branch.id, branch.parent_id))
+    return [Candidate(int(r[0]), str(r[1]), bool(r[2])) for r in rows]
+
+
+async def toggle_follow(services: Services, actor: Actor, branch_id: int,
+                        person_id: int) -> tuple[UnitRow, Candidate]:
+    branch = await _branch(services, actor, branch_id)
+    current = {c.person_id: c for c in await candidates(services, actor, branch_id)}
+    who = current.get(person_id)
+    if who is None:
+        raise NotFound()
+    now = to_db(services.clock.now())
+    async with services.db.transaction() as conn:
+        if who.following:
+            await conn.execute("UPDATE followers SET until = ? WHERE person_id = ? AND "
+                               "unit_id = ? AND until IS NULL", (now, person_id, branch.id))
+        else:
+            await conn.execute("INSERT INTO followers (person_id, unit_id, since) "
+                               "VALUES (?, ?, ?)", (person_id, branch.id, now))
+        await audit.write(conn, at=services.clock.now(), actor_id=actor.telegram_user_id,
+                          action="follow.stop" if who.following else "follow.start",
+                          unit_id=branch.id, detail=f"person {person_id}")
+    return branch, Candidate(who.person_id, who.full_name, not who.following)

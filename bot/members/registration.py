@@ -1,0 +1,280 @@
+"""Units, personal invite links and joining: the rules, without Telegram.
+
+Invite tokens carry 144 random bits (``secrets.token_urlsafe(18)``, 24 chars of
+``A-Za-z0-9_-``); only their SHA-256 is stored, so a database copy cannot be
+used to join. A token is shown once, to whoever created it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+
+from bot.core.access import Actor
+from bot.core.errors import Denied, Invalid, NotFound
+from bot.core.services import Services
+from bot.imports.names import has_control_chars, name_key, normalize_name
+from storage import invites, people, units
+from storage.invites import InviteRow
+from storage.units import UnitRow
+
+TOKEN_BYTES = 18  # 144 bits
+MAX_NAME = 100
+BRANCH_ROLES = ("secretary", "deputy", "committee_member", "member")
+COMMITTEE_ROLES = ("standing", "member")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+def invite_link(bot_username: str, token: str) -> str:
+    return f"https://t.me/{bot_username}?start={token}"
+
+
+def clean_name(text: str) -> str:
+    """A person's or unit's name as stored: NFC, single spaces; refuses junk."""
+    name = normalize_name(text)
+    if not name or not any(ch.isalpha() for ch in name):
+        raise Invalid("name_invalid")
+    if len(name) > MAX_NAME:
+        raise Invalid("name_too_long", limit=MAX_NAME)
+    if has_control_chars(name):
+        raise Invalid("name_invalid")
+    return name
+
+
+@dataclass(frozen=True)
+class IssuedInvite:
+    invite_id: int
+    person_id: int
+    unit_id: int
+    unit_name: str
+    full_name: str
+    role: str
+    token: str
+    link: str
+    expires_at: datetime
+
+
+class InviteState(Enum):
+    VALID = "valid"
+    USED = "used"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class InvitePreview:
+    state: InviteState
+    invite: InviteRow | None = None
+    full_name: str = ""
+    unit_name: str = ""
+    unit_kind: str = ""
+
+
+@dataclass(frozen=True)
+class Joined:
+    full_name: str
+    unit_name: str
+    role: str
+
+
+# --- units ---------------------------------------------------------------------------
+
+
+async def create_unit(
+    services: Services, actor: Actor, *, kind: str, name: str, parent_id: int | None
+) -> UnitRow:
+    """Admins create committees (top level) and branches (under a committee)."""
+    if not actor.is_admin:
+        raise Denied("admins_only")
+    clean = clean_name(name)
+    if kind == "committee":
+        parent_id = None
+    elif kind == "branch":
+        parent = await units.get_unit(services.db, parent_id) if parent_id else None
+        if parent is None or parent.kind != "committee":
+            raise Invalid("unit_parent_needed")
+    else:
+        raise Invalid("unit_kind_invalid")
+    async with services.db.transaction() as conn:
+        unit_id = await units.create_unit(conn, kind=kind, name=clean, parent_id=parent_id,
+                                          now=services.clock.now())
+    unit = await units.get_unit(services.db, unit_id)
+    assert unit is not None
+    return unit
+
+
+async def unit_or_fail(services: Services, unit_id: int) -> UnitRow:
+    unit = await units.get_unit(services.db, unit_id)
+    if unit is None:
+        raise NotFound("unit_not_found")
+    return unit
+
+
+# --- invites ---------------------------------------------------------------------------
+
+
+async def issue_invite(
+    services: Services,
+    *,
+    unit_id: int,
+    full_name: str,
+    role: str = "member",
+    created_by: int | None = None,
+    person_id: int | None = None,
+) -> IssuedInvite:
+    """A fresh personal link for ``full_name`` in a unit (no permission check: callers do).
+
+    In a branch, an unbound member with that name gets a new link (older ones are
+    revoked); otherwise the member is created. In a committee, the link appoints a
+    committee officer.
+    """
+    unit = await unit_or_fail(services, unit_id)
+    if unit.kind == "branch" and role not in BRANCH_ROLES:
+        raise Invalid("role_invalid")
+    if unit.kind == "committee" and role not in COMMITTEE_ROLES:
+        role = "standing" if role == "secretary" else "member"
+    now = services.clock.now()
+    clean = clean_name(full_name)
+    token = new_token()
+    expires = now + timedelta(days=services.config.invites.expire_days)
+    async with services.db.transaction() as conn:
+        if person_id is None and unit.kind == "branch":
+            for existing in await people.find_in_unit(services.db, unit_id, name_key(clean)):
+                if existing.telegram_user_id is None:
+                    person_id = existing.person_id
+                    break
+        if person_id is None:
+            person_id = await people.add_person(conn, full_name=clean, name_key=name_key(clean),
+                                                now=now)
+            if unit.kind == "branch":
+                await people.add_membership(conn, person_id=person_id, unit_id=unit_id,
+                                            now=now, role=role)
+        else:
+            await invites.revoke_pending(conn, person_id, now)
+            if unit.kind == "branch" and role != "member":
+                row = await people.member(services.db, unit_id, person_id)
+                if row is not None:
+                    await people.set_role(conn, row.membership_id, role)
+        invite_id = await invites.create(
+            conn, token_hash=hash_token(token), person_id=person_id, unit_id=unit_id,
+            role=role, created_by=created_by, now=now, expires_at=expires,
+        )
+    record = await people.person(services.db, person_id)
+    assert record is not None
+    return IssuedInvite(
+        invite_id=invite_id, person_id=person_id, unit_id=unit_id, unit_name=unit.name,
+        full_name=record.full_name, role=role, token=token,
+        link=invite_link(services.bot_username, token), expires_at=expires,
+    )
+
+
+async def officer_invite(services: Services, actor: Actor, unit_id: int,
+                         full_name: str) -> IssuedInvite:
+    require_branch_officer(actor, unit_id)
+    matches = await people.find_in_unit(services.db, unit_id, name_key(clean_name(full_name)))
+    if matches and all(m.telegram_user_id is not None for m in matches):
+        raise Invalid("invite_already_joined", name=matches[0].full_name)
+    return await issue_invite(services, unit_id=unit_id, full_name=full_name,
+                              created_by=actor.person_id)
+
+
+async def appoint(services: Services, actor: Actor, unit_id: int, full_name: str) -> IssuedInvite:
+    """Admins invite a unit's first secretary (branch) or standing officer (committee)."""
+    if not actor.is_admin:
+        raise Denied("admins_only")
+    unit = await unit_or_fail(services, unit_id)
+    role = "secretary" if unit.kind == "branch" else "standing"
+    return await issue_invite(services, unit_id=unit_id, full_name=full_name, role=role,
+                              created_by=actor.person_id)
+
+
+async def preview(services: Services, token: str) -> InvitePreview:
+    invite = await invites.by_hash(services.db, hash_token(token))
+    if invite is None:
+        return InvitePreview(InviteState.UNKNOWN)
+    state = InviteState.VALID
+    if invite.revoked_at is not None:
+        state = InviteState.REVOKED
+    elif invite.used_at is not None:
+        state = InviteState.USED
+    elif invite.expires_at <= services.clock.now():
+        state = InviteState.EXPIRED
+    record = await people.person(services.db, invite.person_id)
+    unit = await units.get_unit(services.db, invite.unit_id)
+    return InvitePreview(state, invite, record.full_name if record else "",
+                         unit.name if unit else "", unit.kind if unit else "")
+
+
+async def check_account(services: Services, seen: InvitePreview, telegram_user_id: int) -> None:
+    """Refuse early when this Telegram account already belongs to someone else."""
+    if seen.invite is None or seen.unit_kind == "committee":
+        return
+    bound = await people.by_telegram(services.db, telegram_user_id)
+    if bound is not None and bound.id != seen.invite.person_id:
+        raise Invalid("account_bound_other", name=bound.full_name)
+
+
+async def redeem(services: Services, token: str, telegram_user_id: int) -> Joined:
+    """Bind the Telegram account to the invited person; the link is then spent."""
+    seen = await preview(services, token)
+    if seen.state is not InviteState.VALID or seen.invite is None:
+        raise Invalid(f"invite_{seen.state.value}")
+    invite = seen.invite
+    now = services.clock.now()
+    bound = await people.by_telegram(services.db, telegram_user_id)
+    committee = seen.unit_kind == "committee"
+    if bound is not None and bound.id != invite.person_id and not committee:
+        raise Invalid("account_bound_other", name=bound.full_name)
+    async with services.db.transaction() as conn:
+        if not await invites.mark_used(conn, invite.id, telegram_user_id, now):
+            raise Invalid("invite_used")
+        person_id = invite.person_id
+        if committee and bound is not None and bound.id != invite.person_id:
+            # An officer already known to the bot takes a committee role: no second person.
+            await conn.execute("UPDATE invites SET person_id = ? WHERE id = ?",
+                               (bound.id, invite.id))
+            await conn.execute("DELETE FROM people WHERE id = ? AND telegram_user_id IS NULL "
+                               "AND NOT EXISTS (SELECT 1 FROM memberships WHERE person_id = ?)",
+                               (invite.person_id, invite.person_id))
+            person_id = bound.id
+        else:
+            await conn.execute("UPDATE people SET telegram_user_id = NULL WHERE telegram_user_id "
+                               "= ? AND id != ?", (telegram_user_id, person_id))
+            await people.bind_telegram(conn, person_id, telegram_user_id)
+        if committee:
+            await people.add_committee_officer(conn, person_id, invite.unit_id, invite.role, now)
+    return Joined(seen.full_name, seen.unit_name, invite.role)
+
+
+# --- permissions -------------------------------------------------------------------------
+
+
+def require_branch_officer(actor: Actor, unit_id: int) -> None:
+    if not actor.is_officer_of(unit_id):
+        raise Denied("officers_only")
+
+
+def officer_branch(actor: Actor, unit_id: int | None = None) -> int:
+    """The branch an officer acts on: the one named, or their only one."""
+    branches = actor.officer_branches
+    if unit_id is not None:
+        require_branch_officer(actor, unit_id)
+        return unit_id
+    if not branches:
+        raise Denied("officers_only")
+    return branches[0]
+
+
+def today_in(services: Services) -> date:
+    return services.clock.now().astimezone(services.tz).date()

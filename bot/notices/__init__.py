@@ -1,0 +1,1 @@
+"""Announcements to members and groups, and alerts to officers."""

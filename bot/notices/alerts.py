@@ -1,0 +1,36 @@
+"""Alerts to officers about delivery problems (someone cannot be reached)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core import formatting as fmt
+from bot.core.services import Services
+from bot.texts import as_language, t
+from storage import roles
+from storage.outbox import Envelope, OutgoingMessage
+
+
+async def officers_told_unreachable(
+    services: Services, person_id: int, reason: str, since: datetime
+) -> int:
+    """Tell each branch's officers, once, that a member cannot be reached."""
+    name = await roles.person_name(services.db, person_id) or "?"
+    envelopes: list[Envelope] = []
+    for unit_id, unit_name in await roles.branches_of(services.db, person_id):
+        officers = [o for o in await roles.branch_officers(services.db, unit_id)
+                    if o.person_id != person_id]
+        langs = await roles.languages(services.db, [o.telegram_user_id for o in officers])
+        for officer in officers:
+            lang = as_language(langs.get(officer.telegram_user_id), services.config.bot.language)
+            text = t(
+                lang, "alert_unreachable", name=name, branch=unit_name,
+                since=fmt.local_time(since, services.tz), why=t(lang, f"unreachable_{reason}"),
+            )
+            envelopes.append(Envelope(
+                key=f"unreachable:{person_id}:{since.isoformat()}:{officer.person_id}",
+                chat_id=officer.telegram_user_id, kind="alert", message=OutgoingMessage(text),
+                person_id=officer.person_id, unit_id=unit_id,
+            ))
+    return await services.post(envelopes)
+

@@ -1,0 +1,116 @@
+"""Linking a branch's Telegram group, and announcements to the whole branch.
+
+Announcements never carry personal data. A broadcast goes to every active,
+bound member and to the linked group through the outbox; once every row has
+settled, the officer who sent it gets the delivery count.
+"""
+
+from __future__ import annotations
+
+import json
+
+from bot.core.access import Actor
+from bot.core.errors import Invalid
+from bot.core.services import Services
+from bot.members.registration import officer_branch, require_branch_officer, unit_or_fail
+from bot.texts import as_language, t
+from storage import audit, marks, outbox, people, roles
+from storage.outbox import Envelope, OutgoingMessage
+
+MAX_BROADCAST = 3500
+
+
+async def link_group(services: Services, actor: Actor, group_chat_id: int) -> str:
+    """Link the group the command was sent in to the officer's branch; returns its name."""
+    unit_id = officer_branch(actor)
+    unit = await unit_or_fail(services, unit_id)
+    async with services.db.transaction() as conn:
+        await conn.execute("UPDATE units SET group_chat_id = ? WHERE id = ?",
+                           (group_chat_id, unit_id))
+        await audit.write(conn, at=services.clock.now(), actor_id=actor.telegram_user_id,
+                          action="group.link", unit_id=unit_id)
+    return unit.name
+
+
+async def broadcast(services: Services, actor: Actor, text: str) -> int:
+    """Queue an announcement to the branch; returns how many people it goes to."""
+    unit_id = officer_branch(actor)
+    require_branch_officer(actor, unit_id)
+    body = text.strip()
+    if not body:
+        raise Invalid("broadcast_usage")
+    if len(body) > MAX_BROADCAST:
+        raise Invalid("text_too_long", limit=MAX_BROADCAST)
+    unit = await unit_or_fail(services, unit_id)
+    now = services.clock.now()
+    members = [m for m in await people.members_of(services.db, unit_id)
+               if m.telegram_user_id is not None]
+    langs = await roles.languages(services.db, [m.telegram_user_id for m in members
+                                                if m.telegram_user_id is not None])
+    async with services.db.transaction() as conn:
+        broadcast_id = await audit.write(
+            conn, at=now, actor_id=actor.telegram_user_id, unit_id=unit_id, action="broadcast",
+            detail=json.dumps({"recipients": len(members)}))
+        envelopes = []
+        for m in members:
+            assert m.telegram_user_id is not None
+            lang = as_language(langs.get(m.telegram_user_id), services.config.bot.language)
+            message = OutgoingMessage(t(lang, "broadcast_header", unit=unit.name) + "\n\n" + body)
+            envelopes.append(Envelope(key=f"broadcast:{broadcast_id}:{m.person_id}",
+                                      chat_id=m.telegram_user_id, kind="broadcast",
+                                      message=message, person_id=m.person_id, unit_id=unit_id))
+        if unit.group_chat_id is not None:
+            lang = services.config.bot.language
+            envelopes.append(Envelope(
+                key=f"broadcast:{broadcast_id}:group", chat_id=unit.group_chat_id,
+                kind="group", unit_id=unit_id,
+                message=OutgoingMessage(t(lang, "broadcast_header", unit=unit.name) + "\n\n"
+                                        + body)))
+        await outbox.enqueue(conn, envelopes, now)
+    services.sender.wake()
+    return len(members)
+
+
+async def report_broadcasts(services: Services) -> None:
+    """Tell each broadcast's author how it went, once all its messages have settled."""
+    rows = await services.db.fetch_all(
+        "SELECT a.id, a.actor_id, a.unit_id FROM audit_log a WHERE a.action = 'broadcast' "
+        "AND NOT EXISTS (SELECT 1 FROM marks WHERE key = 'broadcast-report:' || a.id) "
+        "ORDER BY a.id DESC LIMIT 20")
+    for row in rows:
+        broadcast_id, author, unit_id = int(row[0]), row[1], row[2]
+        prefix = f"broadcast:{broadcast_id}:"
+        states = await services.db.fetch_all(
+            "SELECT o.state, o.person_id, p.full_name FROM outbox o LEFT JOIN people p "
+            "ON p.id = o.person_id WHERE o.business_key >= ? AND o.business_key < ? "
+            "AND o.business_key != ?",
+            (prefix, prefix[:-1] + ";", prefix + "group"))
+        if any(s[0] in ("pending", "sending") for s in states) or author is None:
+            continue
+        sent = sum(1 for s in states if s[0] == "sent")
+        failed = [str(s[2]) for s in states if s[0] != "sent" and s[2]]
+        total = len(states) + await _unbound(services, unit_id)
+        lang = await services.language(int(author))
+        text = t(lang, "broadcast_report", sent=sent, total=total)
+        unreachable = failed + await _unbound_names(services, unit_id)
+        if unreachable:
+            text += " " + t(lang, "broadcast_unreachable", count=len(unreachable),
+                            names=", ".join(unreachable))
+        now = services.clock.now()
+        async with services.db.transaction() as conn:
+            if not await marks.mark_once(conn, f"broadcast-report:{broadcast_id}", now):
+                continue
+            person = await people.by_telegram(services.db, int(author))
+            await outbox.enqueue(conn, [Envelope(
+                key=f"broadcast-report:{broadcast_id}", chat_id=int(author), kind="report",
+                message=OutgoingMessage(text), person_id=person.id if person else None,
+                unit_id=unit_id)], now)
+
+
+async def _unbound_names(services: Services, unit_id: int) -> list[str]:
+    return [m.full_name for m in await people.members_of(services.db, unit_id)
+            if m.telegram_user_id is None]
+
+
+async def _unbound(services: Services, unit_id: int) -> int:
+    return len(await _unbound_names(services, unit_id))

@@ -1,0 +1,238 @@
+"""The composition root: one place builds the Application and wires every part.
+
+Services start in ``post_init`` and stop in ``post_shutdown``; handlers are
+registered in ``handlers.register``; the scheduler only wakes ``Runtime.tick``,
+and the database says what is due.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults, ExtBot
+
+import handlers
+from bot.core.clock import Clock, SystemClock
+from bot.core.config import Config, WebhookSettings
+from bot.core.logs import REDACTOR, install_redaction
+from bot.core.services import Services
+from bot.duties import reminders as duties
+from bot.meetings import jobs as meeting_jobs
+from bot.notices.alerts import officers_told_unreachable
+from bot.notices.announcements import report_broadcasts
+from bot.reports import jobs as report_jobs
+from bot.runtime.delivery import Sender
+from bot.runtime.delivery.aiohttp_request import AiohttpRequest
+from bot.runtime.delivery.limits import Throttle
+from bot.runtime.delivery.reply_limiter import ReplyLimiter
+from bot.runtime.delivery.telegram_transport import TelegramTransport
+from bot.runtime.flood import FloodGate
+from bot.runtime.updates import PerUserUpdateProcessor
+from bot.texts import LANGUAGES, t
+from handlers.context import ChiboApp, ChiboContext
+from storage.db import open_database
+
+# Opt in to PTB 22's timedelta-valued retry_after (its announced default), which also
+# silences the deprecation warning raised on every 429.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+log = logging.getLogger("chibo")
+
+# Commands shown in Telegram's menu, per language.
+MENU_COMMANDS = ("start", "help", "me", "meetings", "duties", "report", "lang")
+TICK_SECONDS = 20.0
+# Connections for replies to people. Small on purpose: httpcore scans its whole pool on
+# every request, and a 64-connection pool cost a third of the CPU of handling a tap.
+# The outbox sender has a pool of its own (one connection per message in flight), so
+# slow answers to a fan-out never leave people's replies waiting for a connection.
+REPLY_POOL_SIZE = 16
+
+
+def build_application(
+    config: Config, token: str, *, clock: Clock | None = None,
+    tick_seconds: float | None = TICK_SECONDS,
+) -> ChiboApp:
+    """A ready-to-start Application for ``config``; nothing is opened until it starts.
+
+    ``tick_seconds`` None: no scheduler wake-ups (tests and the demo tick by hand).
+    """
+    REDACTOR.add_secret(token)
+    install_redaction()
+    clock = clock or SystemClock()
+    delivery = config.delivery
+    throttle = Throttle(delivery.messages_per_second, delivery.private_chat_interval_seconds,
+                        delivery.group_messages_per_minute)
+    request = AiohttpRequest(
+        connection_pool_size=REPLY_POOL_SIZE, pool_timeout=1.0,
+        read_timeout=delivery.read_timeout_seconds, write_timeout=20.0,
+    )
+    updates_request = AiohttpRequest(connection_pool_size=2, read_timeout=40.0)
+    app: ChiboApp = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(config.telegram.base_url)
+        .base_file_url(config.telegram.base_file_url)
+        .request(request)
+        .get_updates_request(updates_request)
+        .defaults(Defaults(tzinfo=config.bot.tz))
+        .context_types(ContextTypes(context=ChiboContext))
+        .concurrent_updates(PerUserUpdateProcessor(64))
+        .rate_limiter(ReplyLimiter(throttle))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    app.bot_data["config"] = config
+    app.bot_data["clock"] = clock
+    app.bot_data["tick_seconds"] = tick_seconds
+    app.bot_data["throttle"] = throttle
+    app.bot_data["flood"] = FloodGate(config.bot.user_commands_per_minute)
+    handlers.register(app)
+    return app
+
+
+async def _post_init(app: ChiboApp) -> None:
+    config: Config = app.bot_data["config"]
+    db = await open_database(config.database.path)
+    services = Services(config=config, db=db, clock=app.bot_data["clock"],
+                        bot_username=app.bot.username)
+    app.bot_data["services"] = services
+
+    async def on_unreachable(person_id: int, reason: str, since: datetime) -> None:
+        account = await services.db.fetch_value(
+            "SELECT telegram_user_id FROM people WHERE id = ?", (person_id,))
+        if account is not None:
+            services.unreachable_accounts.add(int(account))
+        await officers_told_unreachable(services, person_id, reason, since)
+
+    await services.load_unreachable()
+
+    outbox_bot: ExtBot[None] = ExtBot(
+        app.bot.token, base_url=config.telegram.base_url,
+        base_file_url=config.telegram.base_file_url,
+        request=AiohttpRequest(connection_pool_size=config.delivery.concurrency,
+                             pool_timeout=1.0, write_timeout=20.0,
+                             read_timeout=config.delivery.read_timeout_seconds))
+    await outbox_bot.initialize()
+    app.bot_data["outbox_bot"] = outbox_bot
+    sender = Sender(db, services.clock, TelegramTransport(outbox_bot), config.delivery,
+                    app.bot_data["throttle"], on_unreachable=on_unreachable)
+    services.sender = sender
+    app.bot_data["sender"] = sender
+    await sender.start()
+    await _set_menus(app)
+    if app.job_queue is not None and app.bot_data["tick_seconds"] is not None:
+        app.job_queue.run_repeating(
+            _tick, interval=app.bot_data["tick_seconds"], first=0.5,
+            job_kwargs={"misfire_grace_time": 60, "coalesce": True, "max_instances": 1},
+        )
+    log.info("chibo started as @%s", app.bot.username)
+
+
+async def _post_shutdown(app: ChiboApp) -> None:
+    sender: Sender | None = app.bot_data.get("sender")
+    if sender is not None:
+        await sender.stop()
+    outbox_bot: ExtBot[None] | None = app.bot_data.get("outbox_bot")
+    if outbox_bot is not None:
+        await outbox_bot.shutdown()
+    services: Services | None = app.bot_data.get("services")
+    if services is not None:
+        await services.db.close()
+    log.info("chibo stopped")
+
+
+async def _tick(context: ChiboContext) -> None:
+    """Wake-up from the scheduler: scan the database for due work."""
+    await tick(context.services)
+
+
+async def tick(services: Services) -> None:
+    """Everything the clock may have made due; safe to call at any time, any number of times.
+
+    Each feature adds its scan here; the outbox then carries what it enqueued.
+    """
+    await meeting_jobs.due_work(services)
+    await report_broadcasts(services)
+    await duties.due_work(services)
+    await report_jobs.due_work(services)
+    services.sender.wake()
+
+
+async def _set_menus(app: ChiboApp) -> None:
+    for lang in LANGUAGES:
+        commands = [BotCommand(c, t(lang, f"cmd_{c}")) for c in MENU_COMMANDS]
+        language_code = None if lang == app.bot_data["config"].bot.language else lang
+        await app.bot.set_my_commands(commands, language_code=language_code)
+
+
+async def start_app(
+    app: ChiboApp, *, poll_timeout: int = 10, webhook: WebhookSettings | None = None,
+) -> None:
+    """Initialise, run the post_init hook, start, and poll or serve ``webhook`` (what
+    run_polling and run_webhook do, by hand)."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+    assert app.updater is not None
+    if webhook is not None:
+        await app.updater.start_webhook(**_webhook_arguments(webhook))
+        return
+    await app.updater.start_polling(
+        poll_interval=0.0, timeout=poll_timeout, drop_pending_updates=False,
+        allowed_updates=Update.ALL_TYPES,
+    )
+
+
+async def stop_app(app: ChiboApp) -> None:
+    """The reverse of ``start_app``; safe on a half-started application."""
+    try:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+
+
+@asynccontextmanager
+async def running(app: ChiboApp, *, poll_timeout: int = 10) -> AsyncIterator[ChiboApp]:
+    """Start ``app`` in long-polling mode for the duration of the block (tests, demo)."""
+    try:
+        await start_app(app, poll_timeout=poll_timeout)
+        yield app
+    finally:
+        await stop_app(app)
+
+
+def run_polling(app: ChiboApp) -> None:
+    """Serve until SIGINT/SIGTERM; pending updates are kept (members' answers)."""
+    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+
+
+def run_webhook(app: ChiboApp, webhook: WebhookSettings) -> None:
+    """Like ``run_polling``, but Telegram POSTs updates to PTB's webhook server."""
+    app.run_webhook(**_webhook_arguments(webhook))
+
+
+def _webhook_arguments(webhook: WebhookSettings) -> dict[str, Any]:
+    """setWebhook with the public URL and the secret; the local server answers on the
+    URL's path (never the bot token) and refuses requests without the secret header."""
+    secret = webhook.secret_token.get_secret_value()
+    REDACTOR.add_secret(secret)
+    log.info("webhook: listening on %s:%d for %s", webhook.listen, webhook.port, webhook.url)
+    return {
+        "listen": webhook.listen, "port": webhook.port, "url_path": webhook.url_path,
+        "webhook_url": webhook.url, "secret_token": secret,
+        "allowed_updates": Update.ALL_TYPES, "drop_pending_updates": False,
+    }
+

@@ -1,0 +1,87 @@
+"""Pacing for direct replies, plugged into python-telegram-bot as its rate limiter.
+
+Every Bot API call made through the application's bot passes here. Replies
+and edits take a turn at their chat's gate and a global slot from the same
+``Throttle`` the outbox sender uses; a 429 holds the chat and the call is
+tried again after ``retry_after`` (a few times, for short waits), so a person
+typing fast gets every answer instead of an error. The outbox sender marks its
+own calls with ``rate_limit_args={"outbox": True}``: it has already paced them
+and handles 429 itself, per message, without blocking.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+from bot.runtime.delivery.limits import Throttle
+
+log = logging.getLogger("chibo.delivery")
+
+PACED = frozenset({
+    "sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup",
+    "editMessageCaption", "copyMessage", "forwardMessage",
+})
+MAX_RETRIES = 3
+MAX_WAIT = 30.0
+
+JSON = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+class ReplyLimiter(BaseRateLimiter[dict[str, Any]]):
+    def __init__(self, throttle: Throttle) -> None:
+        self._throttle = throttle
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JSON]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: dict[str, Any] | None,
+    ) -> JSON:
+        if (rate_limit_args or {}).get("outbox") or endpoint not in PACED:
+            return await callback(*args, **kwargs)
+        chat_id = _chat_id(data)
+        for attempt in range(MAX_RETRIES + 1):
+            if chat_id is not None:
+                await self._throttle.gates.wait_turn(chat_id)
+            if endpoint.startswith("send"):
+                await self._throttle.pacer.acquire()
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as err:
+                wait = seconds(err.retry_after)
+                if attempt == MAX_RETRIES or wait > MAX_WAIT:
+                    raise
+                if chat_id is not None:
+                    self._throttle.gates.hold(chat_id, time.monotonic() + wait)
+                log.info("reply %s rate-limited; again in %.0fs", endpoint, wait)
+                await asyncio.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _chat_id(data: dict[str, Any]) -> int | None:
+    value = data.get("chat_id")
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None  # "@channelname"
+
+
+def seconds(value: int | float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

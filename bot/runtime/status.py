@@ -1,0 +1,38 @@
+"""Delivery status for operators: queue depth, last 24 hours, unreachable members."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core import formatting as fmt
+from bot.core.clock import Clock, from_db
+from bot.texts import Texts
+from storage import outbox
+from storage.db import Database
+from storage.outbox import OutboxStats
+
+STATES = ("pending", "sending", "sent", "failed", "skipped")
+
+
+async def delivery_status(db: Database, clock: Clock) -> OutboxStats:
+    now = clock.now()
+    return await outbox.stats(db, now, now - timedelta(hours=24))
+
+
+def render_status(stats: OutboxStats, texts: Texts, tz: ZoneInfo) -> str:
+    lang = texts.lang
+    lines = [texts("status_header")]
+    lines.append(texts("status_queue", **{s: fmt.number(stats.by_state.get(s, 0), lang)
+                                          for s in STATES}))
+    lines.append(texts("status_24h", sent=fmt.number(stats.sent_24h, lang),
+                       failed=fmt.number(stats.failed_24h, lang),
+                       duplicates=fmt.number(stats.possible_duplicates, lang)))
+    if not stats.unreachable:
+        lines.append(texts("status_all_reachable"))
+    else:
+        lines.append(texts("status_unreachable", count=fmt.number(len(stats.unreachable), lang)))
+        for _, name, since, reason in stats.unreachable[:50]:
+            when = fmt.local_time(from_db(since), tz)
+            lines.append(f"• {name} — {when} — {texts(f'unreachable_{reason}')}")
+    return "\n".join(lines)
