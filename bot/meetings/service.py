@@ -20,8 +20,8 @@ from bot.core.services import Services
 from bot.meetings import texts as mt
 from bot.members.registration import require_branch_officer, unit_or_fail
 from bot.texts import Language, as_language, t
+from storage import followers, outbox, people, roles
 from storage import meetings as store
-from storage import outbox, people, roles
 from storage.meetings import InvitationRow, MeetingRow
 from storage.outbox import Envelope, OutgoingMessage
 from storage.units import UnitRow
@@ -75,10 +75,8 @@ async def invitees(services: Services, unit_id: int) -> list[tuple[int, str, str
     result: dict[int, tuple[int, str, str | None]] = {}
     for m in await people.members_of(services.db, unit_id):
         result[m.person_id] = (m.person_id, "member", m.standing)
-    rows = await services.db.fetch_all(
-        "SELECT person_id FROM followers WHERE unit_id = ? AND until IS NULL", (unit_id,))
-    for r in rows:
-        result.setdefault(int(r[0]), (int(r[0]), "follower", None))
+    for person_id in await followers.current(services.db, unit_id=unit_id):
+        result.setdefault(person_id, (person_id, "follower", None))
     return list(result.values())
 
 
