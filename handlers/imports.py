@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import Update
 
-from bot.core import callbacks
+from bot.core import callbacks, inputs
 from bot.core import formatting as fmt
 from bot.core.errors import Invalid
 from bot.duties import household_import as households
@@ -25,7 +25,6 @@ from bot.members.member_import import (
 from bot.members.registration import officer_branch, today_in, unit_or_fail
 from handlers.base import Asker, asker
 from handlers.context import ChiboContext
-from storage import pending
 
 IMP = "imp"
 AnyPlan = MemberImportPlan | HouseholdImportPlan | dues.DuesImportPlan
@@ -101,7 +100,7 @@ async def on_button(update: Update, context: ChiboContext) -> None:
         plan = await dues.recall_plan(who.services, who.user_id, parts[1])
     else:
         plan = await recall_plan(who.services, who.user_id, parts[1])
-    await pending.clear(who.services.db, who.user_id)
+    await inputs.forget(who.services, who.user_id)
     if parts[0] == "no":
         await who.show(who.texts("import_cancelled"))
         return

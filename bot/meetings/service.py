@@ -22,7 +22,8 @@ from bot.members.registration import require_branch_officer, unit_or_fail
 from bot.texts import Language, as_language, t
 from storage import followers, outbox, people, roles
 from storage import meetings as store
-from storage.meetings import InvitationRow, MeetingRow
+from storage.meetings import InvitationRow as InvitationRow  # re-exported for handlers
+from storage.meetings import MeetingRow as MeetingRow
 from storage.outbox import Envelope, OutgoingMessage
 from storage.units import UnitRow
 
@@ -58,6 +59,19 @@ def parse_when(text: str, services: Services) -> datetime:
     now_local = services.clock.now().astimezone(services.tz)
     day = parse_day(words[0], now_local.date(), allow_short=True)
     return datetime.combine(day, parse_clock(words[1]), tzinfo=services.tz)
+
+
+def require_future(starts_at: datetime, services: Services) -> None:
+    """A meeting is only ever set (created or moved) to a time still ahead."""
+    if starts_at <= services.clock.now():
+        raise Invalid("meeting_in_past")
+
+
+def parse_new_time(text: str, services: Services) -> datetime:
+    """The time of a meeting being set, refused early when it is not in the future."""
+    starts_at = parse_when(text, services)
+    require_future(starts_at, services)
+    return starts_at
 
 
 def _clean(text: str) -> str:
@@ -138,8 +152,7 @@ async def create_meeting(
         require_branch_officer(actor, unit_id)
     unit = await unit_or_fail(services, unit_id)
     now = services.clock.now()
-    if starts_at <= now:
-        raise Invalid("meeting_in_past")
+    require_future(starts_at, services)
     if kind == "thematic" and not agenda:
         raise Invalid("thematic_topic_needed")
     settings = services.config.meetings
@@ -187,8 +200,7 @@ async def move_meeting(services: Services, actor: Actor, meeting_id: int,
     now = services.clock.now()
     if meeting.state != "scheduled" or meeting.starts_at <= now:
         raise Invalid("meeting_not_changeable")
-    if starts_at <= now:
-        raise Invalid("meeting_in_past")
+    require_future(starts_at, services)
     unit = await unit_or_fail(services, meeting.unit_id)
     async with services.db.transaction() as conn:
         await store.skip_pending(conn, f"invite:{meeting.id}:")

@@ -114,6 +114,21 @@ async def create_unit(
     return unit
 
 
+@dataclass(frozen=True)
+class UnitSummary:
+    unit: UnitRow
+    members: int  # active members (a committee has none of its own)
+
+
+async def units_overview(services: Services, actor: Actor) -> list[UnitSummary]:
+    """Admins: every unit, each committee followed by its branches, with their members."""
+    if not actor.is_admin:
+        raise Denied("admins_only")
+    rows = await units.all_units(services.db)
+    counts = await units.active_member_counts(services.db)
+    return [UnitSummary(u, counts.get(u.id, 0)) for u in rows]
+
+
 async def unit_or_fail(services: Services, unit_id: int) -> UnitRow:
     unit = await units.get_unit(services.db, unit_id)
     if unit is None:
