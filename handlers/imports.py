@@ -8,7 +8,9 @@ from telegram import Update
 
 from bot.core import callbacks
 from bot.core import formatting as fmt
+from bot.core.clock import today_in
 from bot.core.errors import Invalid
+from bot.core.permissions import Permission, acting_branch, unit_or_fail
 from bot.duties import household_import as households
 from bot.duties.household_import import HouseholdImportPlan
 from bot.imports import ImportKind, parse_upload
@@ -22,7 +24,6 @@ from bot.members.member_import import (
     recall_plan,
     remember_plan,
 )
-from bot.members.registration import officer_branch, today_in, unit_or_fail
 from handlers.base import Asker, asker
 from handlers.context import ChiboContext
 from storage import pending
@@ -40,7 +41,9 @@ async def on_document(update: Update, context: ChiboContext) -> None:
     if document is None:
         await who.say(who.texts("import_need_file"))
         return
-    unit_id = officer_branch(who.actor)
+    # Any import starts as member management; the planner of the file's kind then
+    # checks the permission it needs (members, households or dues).
+    unit_id = acting_branch(who.actor, Permission.MANAGE_MEMBERS)
     if (document.file_size or 0) > MAX_BYTES:
         raise Invalid("import_too_large", limit=MAX_BYTES // 1_000_000)
     progress = await who.say(who.texts("import_progress", name=document.file_name or "…"))
