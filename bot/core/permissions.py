@@ -9,6 +9,7 @@ it and which refusal they see otherwise. A permission is held
 
 :func:`require` checks an :class:`~bot.core.access.Actor` against a permission for a unit
 (a branch, its committee, or both) and raises :class:`~bot.core.errors.Denied`;
+:func:`require_own` is the one check of a member acting on what is theirs;
 :func:`authorize` also loads the unit, :class:`~bot.core.errors.NotFound` if it does not
 exist. The actor comes from the database, never from what the client sends: callback
 data only names *what*, this module decides *who*.
@@ -132,6 +133,14 @@ def acting_branch(actor: Actor, permission: Permission, branch: int | None = Non
     if not mine:
         raise denied(permission)
     return mine[0]
+
+
+def require_own(actor: Actor, owner_person_id: int | None, branch: int, refusal: str) -> None:
+    """A member acting on something of their own (a household they follow) in a branch
+    they belong to: anyone else gets ``refusal``."""
+    if (actor.person_id is None or owner_person_id != actor.person_id
+            or branch not in actor.branch_roles):
+        raise Denied(refusal)
 
 
 async def unit_or_fail(services: Services, unit_id: int) -> UnitRow:

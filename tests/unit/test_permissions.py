@@ -26,6 +26,7 @@ from bot.core.permissions import (
     committees_where,
     may,
     require,
+    require_own,
     require_somewhere,
 )
 from bot.core.services import Services
@@ -118,6 +119,15 @@ def test_admin_permissions_are_for_admins_only(permission: Permission) -> None:
         assert refused.value.key == "admins_only"
 
 
+def test_a_member_acts_only_on_what_is_theirs_in_their_own_branch() -> None:
+    require_own(MEMBER, 2, 10, "duty_not_yours")
+    for actor, owner, branch in ((MEMBER, 3, 10), (MEMBER, 2, 11), (officer(10), 2, 10),
+                                 (ADMIN, None, 10), (Actor(telegram_user_id=9), None, 10)):
+        with pytest.raises(Denied) as refused:
+            require_own(actor, owner, branch, "duty_not_yours")
+        assert refused.value.key == "duty_not_yours"
+
+
 async def test_authorize_reads_the_unit_and_its_committee(db: Database,
                                                           clock: FakeClock) -> None:
     services = Services(config=Config(), db=db, clock=clock)
@@ -153,8 +163,6 @@ ROLE_FACTS = {"is_admin", "is_officer_of", "officer_branches", "committee_roles"
 ALLOWED = {
     "bot/core/access.py": "builds the actor",
     "bot/core/permissions.py": "the one place that decides",
-    "handlers/common.py": "/help shows the sections of the commands one may use",
-    "bot/duties/reports.py": "a member reports on a household they follow themselves",
 }
 OFFICER_REFUSALS = {"admins_only", "officers_only", "committee_only",
                     "reports_officers_only"}
