@@ -1,5 +1,8 @@
 """Telegram Bot API emulator (aiohttp) with an API to play users.
 
+A package of its own, used by ``chibo demo`` and the tests: it imports nothing of
+``bot``, ``handlers`` or ``storage``, so it emulates Telegram, not chibo.
+
 Usage::
 
     async with BotApiEmulator(token="123456:TEST-TOKEN") as emu:

@@ -1,4 +1,11 @@
-"""Telegram adapters: parse the update, call the domain, reply with a catalog text."""
+"""Telegram adapters: parse the update, call the domain, reply with a catalog text.
+
+One module per feature; :func:`register` below wires them all. A handler checks nothing
+itself: the domain function it calls (or ``bot.core.permissions`` for a prompt) refuses.
+May import ``telegram`` and the domain packages; never ``storage`` (go through the
+domain), ``bot.runtime``, ``bot.demo`` or ``emulator``. Only the runtime and the demo
+import handlers.
+"""
 
 from __future__ import annotations
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.core import callbacks
+from bot.core.permissions import Permission, acting_branch
 from bot.duties import assignments as svc
 from bot.duties.assignments import Page
 from bot.duties.households import open_household
-from bot.members.registration import officer_branch
 from bot.texts import Texts
 from handlers.base import Asker, ButtonRow, asker
 from handlers.context import ChiboContext
@@ -25,11 +25,11 @@ ASG = "asg"
 
 async def assign_cmd(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
-    await _menu(who, officer_branch(who.actor))
+    await _menu(who, acting_branch(who.actor, Permission.MANAGE_HOUSEHOLDS))
 
 
 async def _menu(who: Asker, unit_id: int) -> None:
-    officer_branch(who.actor, unit_id)
+    acting_branch(who.actor, Permission.MANAGE_HOUSEHOLDS, unit_id)
     await who.show(who.texts("asg_choose"), [
         [(who.texts("asg_btn_by_member"), callbacks.build(ASG, "m", unit_id, 0)),
          (who.texts("asg_btn_by_household"), callbacks.build(ASG, "h", unit_id, 0))],

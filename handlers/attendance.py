@@ -6,9 +6,9 @@ from telegram import Update
 
 from bot.core import callbacks, inputs
 from bot.core.inputs import Waiting
+from bot.core.permissions import Permission, acting_branch, unit_or_fail
 from bot.meetings import rollcall as svc
 from bot.meetings import texts as mt
-from bot.members.registration import officer_branch, unit_or_fail
 from handlers.base import Asker, ButtonRow, asker
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
@@ -18,7 +18,7 @@ ROLL = "rc"
 
 async def attendance(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
-    unit_id = officer_branch(who.actor)
+    unit_id = acting_branch(who.actor, Permission.RECORD_ATTENDANCE)
     started = await svc.started_meetings(who.services, who.actor, unit_id)
     if not started:
         await who.say(who.texts("rollcall_none"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.core.access import Actor
+from bot.core.permissions import Permission, branches_where, committees_where, may
 from bot.texts import LANGUAGES, Texts, as_language
 from handlers.base import answer_query, asker
 from handlers.context import ChiboContext
@@ -12,13 +13,14 @@ from handlers.context import ChiboContext
 
 def help_text(actor: Actor, texts: Texts) -> str:
     parts = [texts("help_header"), texts("help_everyone")]
-    if not actor.registered and not actor.is_admin:
+    if not actor.registered and not may(actor, Permission.ADMIN_UNITS):
         parts.append(texts("help_unregistered"))
-    if actor.is_branch_officer:
+    # The sections of the commands this person may use, as bot.core.permissions says.
+    if branches_where(actor, Permission.MANAGE_MEMBERS):
         parts.append(texts("help_officer"))
-    if actor.is_committee_officer:
+    if committees_where(actor, Permission.ASSIGN_FOLLOWERS):
         parts.append(texts("help_committee"))
-    if actor.is_admin:
+    if may(actor, Permission.ADMIN_UNITS):
         parts.append(texts("help_admin"))
     return "\n\n".join(parts)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.runtime.flood import FloodGate, Verdict
+from bot.core.flood import FloodGate, Verdict
 from handlers.base import answer_query
 from handlers.context import ChiboContext
 

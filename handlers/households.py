@@ -8,11 +8,11 @@ from telegram import Update
 from bot.core import callbacks, inputs
 from bot.core import formatting as fmt
 from bot.core.inputs import Waiting
+from bot.core.permissions import Permission, acting_branch
 from bot.duties import assignments
 from bot.duties import households as svc
 from bot.duties.card import household_label, state_text
 from bot.duties.households import HouseholdDetail, MonthStatus
-from bot.members.registration import officer_branch
 from bot.texts import Texts
 from handlers.assign import ASG
 from handlers.base import Asker, ButtonRow, asker
@@ -38,7 +38,7 @@ def fit(lines: list[str], more: str) -> str:
 
 async def households_cmd(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
-    await _show_status(who, officer_branch(who.actor))
+    await _show_status(who, acting_branch(who.actor, Permission.MANAGE_HOUSEHOLDS))
 
 
 def status_text(status: MonthStatus, texts: Texts) -> str:
@@ -150,13 +150,13 @@ async def on_button(update: Update, context: ChiboContext) -> None:
     services, actor, texts = who.services, who.actor, who.texts
     page = callbacks.as_int(parts[2]) if len(parts) == 3 else None
     if action == "s":
-        await _show_status(who, officer_branch(actor, first))
+        await _show_status(who, acting_branch(actor, Permission.MANAGE_HOUSEHOLDS, first))
     elif action == "p" and page is not None:
         await _show_page(who, first, page)
     elif action == "o":
         await show_card(who, first)
     elif action == "add":
-        officer_branch(actor, first)
+        acting_branch(actor, Permission.MANAGE_HOUSEHOLDS, first)
         await who.toast()
         await ask_for(who, "hh_add", {"unit": first}, texts("hh_ask_new"))
     elif action == "e" and len(parts) == 3 and parts[2] in svc.FIELDS:

@@ -7,7 +7,8 @@ from telegram import Update
 from bot.core import callbacks
 from bot.core import formatting as fmt
 from bot.core.errors import Invalid
-from bot.imports.upload import (
+from bot.core.permissions import Permission, acting_branch
+from bot.members.uploads import (
     AnyPlan,
     apply_upload,
     plan_upload,
@@ -15,7 +16,6 @@ from bot.imports.upload import (
     take_upload,
     working_key,
 )
-from bot.members.registration import officer_branch
 from handlers.base import Asker, asker
 from handlers.context import ChiboContext
 
@@ -31,7 +31,9 @@ async def on_document(update: Update, context: ChiboContext) -> None:
     if document is None:
         await who.say(who.texts("import_need_file"))
         return
-    unit_id = officer_branch(who.actor)
+    # Any import starts as member management; the planner of the file's kind then
+    # checks the permission it needs (members, households or dues).
+    unit_id = acting_branch(who.actor, Permission.MANAGE_MEMBERS)
     if (document.file_size or 0) > MAX_BYTES:
         raise Invalid("import_too_large", limit=MAX_BYTES // 1_000_000)
     progress = await who.say(who.texts("import_progress", name=document.file_name or "…"))

@@ -10,6 +10,7 @@ from bot.core import callbacks, inputs
 from bot.core import formatting as fmt
 from bot.core.errors import Invalid
 from bot.core.inputs import Waiting
+from bot.core.permissions import Permission, acting_branch, branches_where, unit_or_fail
 from bot.core.services import Services
 from bot.meetings import service as svc
 from bot.meetings import texts as mt
@@ -17,7 +18,6 @@ from bot.meetings.admin import set_schedule
 from bot.meetings.jobs import MEETING
 from bot.meetings.schedule import ScheduleRule, parse_rule
 from bot.meetings.service import MeetingRow
-from bot.members.registration import officer_branch, unit_or_fail
 from bot.texts import Texts
 from handlers.base import Asker, ButtonRow, asker
 from handlers.context import ChiboContext
@@ -43,7 +43,7 @@ async def new_thematic(update: Update, context: ChiboContext) -> None:
 
 async def _start_creation(update: Update, context: ChiboContext, kind: str) -> None:
     who = await asker(update, context)
-    unit_id = officer_branch(who.actor)
+    unit_id = acting_branch(who.actor, Permission.MANAGE_MEETINGS)
     line = " ".join(context.args or []).strip()
     if not line:
         await ask_for(who, NEW_MEETING, {"kind": kind, "unit": unit_id, "step": "when"},
@@ -117,7 +117,7 @@ async def list_meetings(update: Update, context: ChiboContext) -> None:
             lines += ["", _summary(who, meeting, unit), mt.answer_line(inv, texts.lang)]
             rows += [[(b.text, b.data or "") for b in row]
                      for row in mt.rsvp_buttons(meeting.id, texts.lang, inv.answer)]
-    for unit_id in who.actor.officer_branches:
+    for unit_id in branches_where(who.actor, Permission.MANAGE_MEETINGS):
         lines += await _branch_lines(who.services, texts, unit_id, rows, who)
     await who.say("\n".join(lines).strip()[:4000] or texts("meetings_none"), rows)
 
@@ -201,7 +201,7 @@ def describe_rule(rule: ScheduleRule, texts: Texts) -> str:
 
 async def schedule(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
-    unit_id = officer_branch(who.actor)
+    unit_id = acting_branch(who.actor, Permission.MANAGE_MEETINGS)
     line = " ".join(context.args or []).strip()
     if not line:
         unit = await unit_or_fail(who.services, unit_id)

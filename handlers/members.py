@@ -8,17 +8,13 @@ from telegram import Update
 
 from bot.core import callbacks, inputs
 from bot.core import formatting as fmt
+from bot.core.clock import today_in
 from bot.core.inputs import Waiting
 from bot.core.parsing import parse_past_day
+from bot.core.permissions import Permission, acting_branch, unit_or_fail
 from bot.members import service as svc
 from bot.members.dues import my_dues
-from bot.members.registration import (
-    IssuedInvite,
-    officer_branch,
-    officer_invite,
-    today_in,
-    unit_or_fail,
-)
+from bot.members.registration import IssuedInvite, officer_invite
 from bot.members.service import MemberRow
 from bot.texts import Texts
 from handlers.base import Asker, ButtonRow, asker
@@ -50,7 +46,7 @@ def link_text(issued: IssuedInvite, who: Asker) -> str:
 
 async def invite(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
-    unit_id = officer_branch(who.actor)
+    unit_id = acting_branch(who.actor, Permission.MANAGE_MEMBERS)
     name = " ".join(context.args or []).strip()
     if not name:
         await ask_for(who, "invite_name", {"unit": unit_id}, who.texts("invite_ask_name"))
@@ -70,7 +66,7 @@ async def _invite_name(who: Asker, waiting: Waiting, text: str) -> None:
 
 async def list_members(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
-    await _show_page(who, officer_branch(who.actor), 0)
+    await _show_page(who, acting_branch(who.actor, Permission.MANAGE_MEMBERS), 0)
 
 
 async def _show_page(who: Asker, unit_id: int, page: int) -> None:

@@ -5,10 +5,16 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.core import callbacks, inputs
-from bot.core.errors import Denied
 from bot.core.inputs import Waiting
+from bot.core.permissions import Permission, require
 from bot.imports.names import fold_accents
-from bot.members.registration import appoint, create_unit, unit_or_fail, units_overview
+from bot.members.registration import (
+    admin_units,
+    appoint,
+    appoint_target,
+    create_unit,
+    units_overview,
+)
 from handlers.base import Asker, asker
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
@@ -19,14 +25,8 @@ _KINDS = {"committee": "committee", "dang uy": "committee", "branch": "branch",
           "chi bo": "branch"}
 
 
-def _require_admin(who: Asker) -> None:
-    if not who.actor.is_admin:
-        raise Denied("admins_only")
-
-
 async def list_units(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
-    _require_admin(who)
     rows = await units_overview(who.services, who.actor)
     if not rows:
         await who.say(who.texts("units_empty"))
@@ -34,7 +34,7 @@ async def list_units(update: Update, context: ChiboContext) -> None:
     lines = [who.texts("units_header")]
     for row in rows:
         unit = row.unit
-        if unit.kind == "committee":
+        if row.members is None:
             lines.append(who.texts("units_line_committee", name=unit.name, id=unit.id))
         else:
             lines.append(who.texts("units_line_branch", name=unit.name, id=unit.id,
@@ -44,7 +44,7 @@ async def list_units(update: Update, context: ChiboContext) -> None:
 
 async def new_unit(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
-    _require_admin(who)
+    require(who.actor, Permission.ADMIN_UNITS)
     text = " ".join(context.args or [])
     if not text:
         await who.say(who.texts("newunit_ask_kind"), [[
@@ -69,15 +69,14 @@ async def _create(who: Asker, kind: str, name: str, parent: int | None) -> None:
 
 async def new_unit_button(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
-    _require_admin(who)
+    require(who.actor, Permission.ADMIN_UNITS)
     parts = callbacks.split(update.callback_query.data if update.callback_query else None, NEW)
     if not parts or parts[0] not in ("committee", "branch"):
         await who.toast(who.texts("button_expired"))
         return
     kind = parts[0]
     if kind == "branch" and len(parts) == 1:
-        committees = [row.unit for row in await units_overview(who.services, who.actor)
-                      if row.unit.kind == "committee"]
+        committees = await admin_units(who.services, who.actor, "committee")
         if not committees:
             await who.show(who.texts("newunit_no_committee"))
             return
@@ -92,7 +91,6 @@ async def new_unit_button(update: Update, context: ChiboContext) -> None:
 
 @route("newunit")
 async def _newunit_name(who: Asker, waiting: Waiting, text: str) -> None:
-    _require_admin(who)
     await _create(who, str(waiting.data["kind"]), text, waiting.data.get("parent"))
     await _forget(who)
 
@@ -103,15 +101,15 @@ async def _forget(who: Asker) -> None:
 
 async def appoint_cmd(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
-    _require_admin(who)
+    require(who.actor, Permission.ADMIN_UNITS)
     text = " ".join(context.args or [])
     if not text:
-        rows = await units_overview(who.services, who.actor)
+        rows = await admin_units(who.services, who.actor)
         if not rows:
             await who.say(who.texts("units_empty"))
             return
         await who.say(who.texts("appoint_ask_unit"),
-                      [[(r.unit.name, callbacks.build(APPOINT, r.unit.id))] for r in rows])
+                      [[(r.name, callbacks.build(APPOINT, r.id))] for r in rows])
         return
     unit_part, _, name = (p.strip() for p in text.partition("|"))
     if not unit_part.isdigit() or not name:
@@ -130,14 +128,14 @@ async def _appoint(who: Asker, unit_id: int, name: str) -> None:
 
 async def appoint_button(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
-    _require_admin(who)
+    require(who.actor, Permission.ADMIN_UNITS)
     parts = callbacks.split(update.callback_query.data if update.callback_query else None,
                             APPOINT)
     unit_id = callbacks.as_int(parts[0]) if parts else None
     if unit_id is None:
         await who.toast(who.texts("button_expired"))
         return
-    unit = await unit_or_fail(who.services, unit_id)
+    unit = await appoint_target(who.services, who.actor, unit_id)
     await who.toast()
     await ask_for(who, "appoint", {"unit": unit.id},
                   who.texts("appoint_ask_name", unit=unit.name))
@@ -145,6 +143,5 @@ async def appoint_button(update: Update, context: ChiboContext) -> None:
 
 @route("appoint")
 async def _appoint_name(who: Asker, waiting: Waiting, text: str) -> None:
-    _require_admin(who)
     await _appoint(who, int(waiting.data["unit"]), text)
     await _forget(who)

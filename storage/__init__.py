@@ -1,6 +1,8 @@
 """Persistence: SQLite connection, migrations, transactions and repositories.
 
-Knows nothing of Telegram. Instants are stored as UTC ISO-8601 text.
+Every SQL statement of the bot belongs here; repositories return typed rows. The bottom layer:
+imports nothing of ``bot``, ``handlers``, ``telegram``, ``aiohttp`` or ``emulator``.
+Instants are stored as UTC ISO-8601 text.
 """
 
 from storage.db import Database, open_database

@@ -1,7 +1,8 @@
-"""Who is asking: the actor behind a Telegram account and what they may do.
+"""Who is asking: the actor behind a Telegram account and the roles they hold.
 
-Every officer and admin action asks this module on the server side; nothing
-the client sends (callback data included) is trusted to say who someone is.
+The actor is read from the database on the server side; nothing the client sends
+(callback data included) is trusted to say who someone is. What the roles allow is
+decided in :mod:`bot.core.permissions`, not here and not by callers.
 """
 
 from __future__ import annotations

@@ -1,13 +1,19 @@
-"""Time as a dependency: production reads the system clock, tests move a fake one."""
+"""Time as a dependency: production reads the system clock, tests move a fake one.
+
+``today_in(services)`` is the calendar day in the bot's time zone: dates (assignments,
+dues months, "no birth date in the future") are local, instants are UTC."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
 
 from storage.timefmt import from_db, to_db
 
-__all__ = ["Clock", "FakeClock", "SystemClock", "from_db", "to_db"]
+if TYPE_CHECKING:
+    from bot.core.services import Services
+
+__all__ = ["Clock", "FakeClock", "SystemClock", "from_db", "to_db", "today_in"]
 
 
 class Clock(Protocol):
@@ -41,3 +47,7 @@ class FakeClock:
         self._now += delta
         return self._now
 
+
+def today_in(services: Services) -> date:
+    """Today in the bot's time zone."""
+    return services.clock.now().astimezone(services.tz).date()

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.access import Actor
+from bot.core.clock import today_in
 from bot.core.errors import Invalid
+from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.duties.households import open_household, paginate
-from bot.members.registration import require_branch_officer, today_in
 from storage import assignments, audit, households, people
 from storage.households import Household
 from storage.people import MemberRow
@@ -44,14 +45,14 @@ class Board:
 async def branch_members(services: Services, actor: Actor,
                          unit_id: int) -> list[tuple[MemberRow, int]]:
     """The branch's active members, each with how many households they follow."""
-    require_branch_officer(actor, unit_id)
+    require(actor, Permission.MANAGE_HOUSEHOLDS, branch=unit_id)
     counts = await assignments.counts(services.db, unit_id)
     return [(m, counts.get(m.person_id, 0)) for m in await people.members_of(services.db, unit_id)]
 
 
 async def branch_member(services: Services, actor: Actor, unit_id: int,
                         person_id: int) -> MemberRow:
-    require_branch_officer(actor, unit_id)
+    require(actor, Permission.MANAGE_HOUSEHOLDS, branch=unit_id)
     row = await people.member(services.db, unit_id, person_id)
     if row is None or row.state != "active":
         raise Invalid("asg_not_member")
@@ -101,7 +102,7 @@ async def members_page(services: Services, actor: Actor, unit_id: int,
 
 async def households_page(services: Services, actor: Actor, unit_id: int,
                           page: int) -> tuple[list[Household], Page]:
-    require_branch_officer(actor, unit_id)
+    require(actor, Permission.MANAGE_HOUSEHOLDS, branch=unit_id)
     listed = await households.of_unit(services.db, unit_id)
     shown, page, pages = paginate(listed, page, PAGE_SIZE)
     return shown, Page(page, pages, page * PAGE_SIZE + 1)

@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.core.access import Actor
+from bot.core.clock import today_in
 from bot.core.errors import Invalid
+from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.imports import HouseholdRow, ParsedImport, describe
 from bot.imports.names import name_key
 from bot.imports.plan import ImportPlan, new_nonce, recall, remember
-from bot.members.registration import require_branch_officer, today_in
 from bot.texts import Language, t
 from storage import assignments, audit, households, people
 from storage.people import MemberRow
@@ -53,7 +54,7 @@ def _by_name(members: list[MemberRow]) -> dict[str, list[MemberRow]]:
 async def plan_household_import(
     services: Services, actor: Actor, unit_id: int, parsed: ParsedImport, lang: Language
 ) -> HouseholdImportPlan:
-    require_branch_officer(actor, unit_id)
+    require(actor, Permission.MANAGE_HOUSEHOLDS, branch=unit_id)
     if parsed.file_error is not None:
         raise Invalid("import_file_error", reason=describe(parsed.file_error, lang))
     plan = HouseholdImportPlan(unit_id=unit_id, nonce=new_nonce())
@@ -106,7 +107,7 @@ async def recall_plan(services: Services, telegram_user_id: int,
 async def apply_household_import(services: Services, actor: Actor,
                                  plan: HouseholdImportPlan) -> HouseholdImportDone:
     """Create the households and their assignments (from today)."""
-    require_branch_officer(actor, plan.unit_id)
+    require(actor, Permission.MANAGE_HOUSEHOLDS, branch=plan.unit_id)
     now = services.clock.now()
     today = today_in(services)
     # What may have changed since the plan: a household added, a member gone.

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.core.access import Actor
+from bot.core.clock import today_in
 from bot.core.errors import Invalid, NotFound
 from bot.core.paging import clamp_page
+from bot.core.permissions import Permission, authorize, require
 from bot.core.services import Services
 from bot.duties.reports import current_period
 from bot.imports.names import has_control_chars, name_key, normalize_name
-from bot.members.registration import clean_name, require_branch_officer, today_in, unit_or_fail
+from bot.members.registration import clean_name
 from storage import assignments, audit, duties, households
 from storage.assignments import Assignment
 from storage.duties import DutyReport, MemberStatus
@@ -80,8 +82,7 @@ class HouseholdDetail:
 
 
 async def month_status(services: Services, actor: Actor, unit_id: int) -> MonthStatus:
-    require_branch_officer(actor, unit_id)
-    unit = await unit_or_fail(services, unit_id)
+    unit = await authorize(services, actor, Permission.MANAGE_HOUSEHOLDS, unit_id)
     period = current_period(services)
     listed = await households.of_unit(services.db, unit_id)
     return MonthStatus(
@@ -93,8 +94,7 @@ async def month_status(services: Services, actor: Actor, unit_id: int) -> MonthS
 
 async def households_page(services: Services, actor: Actor, unit_id: int,
                           page: int) -> HouseholdsPage:
-    require_branch_officer(actor, unit_id)
-    unit = await unit_or_fail(services, unit_id)
+    unit = await authorize(services, actor, Permission.MANAGE_HOUSEHOLDS, unit_id)
     total = await households.count(services.db, unit_id)
     page, pages = clamp_page(total, page, PAGE_SIZE)
     rows = await households.page(services.db, unit_id, page * PAGE_SIZE, PAGE_SIZE)
@@ -105,7 +105,7 @@ async def open_household(services: Services, actor: Actor, household_id: int) ->
     household = await households.get(services.db, household_id)
     if household is None or household.removed:
         raise NotFound()
-    require_branch_officer(actor, household.unit_id)
+    require(actor, Permission.MANAGE_HOUSEHOLDS, branch=household.unit_id)
     return household
 
 
@@ -146,7 +146,7 @@ def parse_new(text: str) -> dict[str, str | None]:
 
 async def add_household(services: Services, actor: Actor, unit_id: int,
                         text: str) -> Household:
-    require_branch_officer(actor, unit_id)
+    require(actor, Permission.MANAGE_HOUSEHOLDS, branch=unit_id)
     values = parse_new(text)
     head = values["head"]
     assert head is not None

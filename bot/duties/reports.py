@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.core import formatting as fmt
 from bot.core.access import Actor
 from bot.core.errors import Denied, Invalid, NotFound
+from bot.core.permissions import require_own
 from bot.core.services import Services
 from bot.duties.card import ACTIONS, DutyLine, DutyView, household_label
 from bot.imports.names import has_control_chars, strip_zero_width
@@ -80,8 +81,7 @@ async def reportable(services: Services, actor: Actor, household_id: int,
     household = await households.get(services.db, household_id)
     if household is None or household.removed:
         raise NotFound()
-    if household.member_id != actor.person_id or household.unit_id not in actor.branch_roles:
-        raise Denied("duty_not_yours")
+    require_own(actor, household.member_id, household.unit_id, "duty_not_yours")
     return household
 
 

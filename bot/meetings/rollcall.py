@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
+from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.meetings.service import officer_meeting
-from bot.members.registration import require_branch_officer
 from bot.texts import Language, t
 from storage import audit
 from storage import meetings as store
@@ -30,13 +30,14 @@ class RollCall:
 
 
 async def started_meetings(services: Services, actor: Actor, unit_id: int) -> list[MeetingRow]:
-    require_branch_officer(actor, unit_id)
+    require(actor, Permission.RECORD_ATTENDANCE, branch=unit_id)
     return await store.of_unit(services.db, unit_id, until=services.clock.now(),
                                states=("scheduled", "closed"), newest_first=True, limit=6)
 
 
 async def open_rollcall(services: Services, actor: Actor, meeting_id: int) -> RollCall:
-    meeting = await officer_meeting(services, actor, meeting_id)
+    meeting = await officer_meeting(services, actor, meeting_id,
+                                   Permission.RECORD_ATTENDANCE)
     if meeting.state == "cancelled":
         raise Invalid("meeting_cancelled")
     if meeting.starts_at > services.clock.now():
@@ -58,7 +59,8 @@ async def open_rollcall(services: Services, actor: Actor, meeting_id: int) -> Ro
 
 
 async def _editable(services: Services, actor: Actor, meeting_id: int) -> MeetingRow:
-    meeting = await officer_meeting(services, actor, meeting_id)
+    meeting = await officer_meeting(services, actor, meeting_id,
+                                   Permission.RECORD_ATTENDANCE)
     if meeting.state != "scheduled" or meeting.starts_at > services.clock.now():
         raise Invalid("rollcall_closed")
     return meeting

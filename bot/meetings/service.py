@@ -16,9 +16,9 @@ import aiosqlite
 from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
 from bot.core.parsing import parse_clock, parse_day
+from bot.core.permissions import Permission, require, unit_or_fail
 from bot.core.services import Services
 from bot.meetings import texts as mt
-from bot.members.registration import require_branch_officer, unit_or_fail
 from bot.texts import Language, as_language, t
 from storage import followers, outbox, people, roles
 from storage import meetings as store
@@ -149,7 +149,7 @@ async def create_meeting(
     """Create and invite. ``actor`` None is the schedule rule (returns None if the month's
     meeting exists already). A thematic meeting at the time of a regular one joins it."""
     if actor is not None:
-        require_branch_officer(actor, unit_id)
+        require(actor, Permission.MANAGE_MEETINGS, branch=unit_id)
     unit = await unit_or_fail(services, unit_id)
     now = services.clock.now()
     require_future(starts_at, services)
@@ -186,11 +186,13 @@ async def create_meeting(
     return meeting
 
 
-async def officer_meeting(services: Services, actor: Actor, meeting_id: int) -> MeetingRow:
+async def officer_meeting(services: Services, actor: Actor, meeting_id: int,
+                          permission: Permission = Permission.MANAGE_MEETINGS) -> MeetingRow:
+    """The meeting, for an officer who holds ``permission`` in its branch."""
     meeting = await store.get(services.db, meeting_id)
     if meeting is None:
         raise NotFound("meeting_not_found")
-    require_branch_officer(actor, meeting.unit_id)
+    require(actor, permission, branch=meeting.unit_id)
     return meeting
 
 
@@ -312,7 +314,7 @@ async def my_meetings(services: Services, actor: Actor) -> list[tuple[MeetingRow
 
 
 async def branch_upcoming(services: Services, actor: Actor, unit_id: int) -> list[MeetingRow]:
-    require_branch_officer(actor, unit_id)
+    require(actor, Permission.MANAGE_MEETINGS, branch=unit_id)
     return await store.of_unit(services.db, unit_id, since=services.clock.now(), limit=10)
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.access import Actor
+from bot.core.clock import today_in
 from bot.core.errors import Invalid, NotFound
+from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.imports import DuesRow, ParsedImport, describe
 from bot.imports.names import name_key
 from bot.imports.plan import ImportPlan, new_nonce, recall, remember
-from bot.members.registration import require_branch_officer, today_in
 from bot.members.service import open_member
 from bot.texts import Language, t
 from storage import audit, people
@@ -40,7 +41,7 @@ def _months(year: int, services: Services) -> list[str]:
 
 async def card(services: Services, actor: Actor, membership_id: int,
                year: int | None = None) -> DuesCard:
-    member = await open_member(services, actor, membership_id)
+    member = await open_member(services, actor, membership_id, Permission.RECORD_DUES)
     chosen = year or today_in(services).year
     return DuesCard(member, chosen, _months(chosen, services),
                     await store.paid_months(services.db, member.person_id, member.unit_id,
@@ -49,7 +50,7 @@ async def card(services: Services, actor: Actor, membership_id: int,
 
 async def toggle(services: Services, actor: Actor, membership_id: int,
                  period: str) -> DuesCard:
-    member = await open_member(services, actor, membership_id)
+    member = await open_member(services, actor, membership_id, Permission.RECORD_DUES)
     year = int(period[:4])
     # Only the months the card shows (this year's, so far): not 1900 by forged data.
     if year != today_in(services).year or period not in _months(year, services):
@@ -86,7 +87,7 @@ class DuesImportPlan(ImportPlan[DuesRow]):
 
 async def plan_dues_import(services: Services, actor: Actor, unit_id: int,
                            parsed: ParsedImport, lang: Language) -> DuesImportPlan:
-    require_branch_officer(actor, unit_id)
+    require(actor, Permission.RECORD_DUES, branch=unit_id)
     if parsed.file_error is not None:
         raise Invalid("import_file_error", reason=describe(parsed.file_error, lang))
     plan = DuesImportPlan(unit_id=unit_id, nonce=new_nonce())
@@ -122,7 +123,7 @@ async def recall_plan(services: Services, telegram_user_id: int, nonce: str) -> 
 
 
 async def apply_dues_import(services: Services, actor: Actor, plan: DuesImportPlan) -> int:
-    require_branch_officer(actor, plan.unit_id)
+    require(actor, Permission.RECORD_DUES, branch=plan.unit_id)
     members: dict[str, int] = {}
     for m in await people.members_of(services.db, plan.unit_id):
         members.setdefault(name_key(m.full_name), m.person_id)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.access import Actor
-from bot.core.errors import Denied, NotFound
+from bot.core.errors import NotFound
+from bot.core.permissions import Permission, committees_where, require, require_somewhere
 from bot.core.services import Services
 from storage import audit, followers, units
 from storage.units import UnitRow
@@ -23,17 +24,10 @@ class Candidate:
     following: bool
 
 
-def _require_committee_officer(actor: Actor, committee_id: int | None) -> int:
-    if committee_id is None or committee_id not in actor.committee_roles:
-        raise Denied("committee_only")
-    return committee_id
-
-
 async def followable_branches(services: Services, actor: Actor) -> list[UnitRow]:
-    if not actor.committee_roles:
-        raise Denied("committee_only")
+    require_somewhere(actor, Permission.ASSIGN_FOLLOWERS)
     result: list[UnitRow] = []
-    for committee_id in actor.committee_roles:
+    for committee_id in committees_where(actor, Permission.ASSIGN_FOLLOWERS):
         result += await units.branches_of_committee(services.db, committee_id)
     return result
 
@@ -42,7 +36,7 @@ async def _branch(services: Services, actor: Actor, branch_id: int) -> UnitRow:
     branch = await units.get_unit(services.db, branch_id)
     if branch is None or branch.kind != "branch":
         raise NotFound("unit_not_found")
-    _require_committee_officer(actor, branch.parent_id)
+    require(actor, Permission.ASSIGN_FOLLOWERS, committee=branch.parent_id)
     return branch
 
 

@@ -13,11 +13,12 @@ from datetime import date
 from bot.core import formatting as fmt
 from bot.core.access import Actor
 from bot.core.errors import Invalid
+from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.imports import ImportKind, MemberRow, ParsedImport, describe, parse_upload
 from bot.imports.names import name_key
 from bot.imports.plan import ImportPlan, new_nonce, recall, remember
-from bot.members.registration import IssuedInvite, issue_invite, require_branch_officer
+from bot.members.registration import IssuedInvite, issue_invite
 from bot.texts import Language, t
 from storage import people
 
@@ -35,7 +36,7 @@ def parse_members(filename: str, data: bytes, today: date) -> ParsedImport:
 async def plan_member_import(
     services: Services, actor: Actor, unit_id: int, parsed: ParsedImport, lang: Language
 ) -> MemberImportPlan:
-    require_branch_officer(actor, unit_id)
+    require(actor, Permission.MANAGE_MEMBERS, branch=unit_id)
     if parsed.file_error is not None:
         raise Invalid("import_file_error", reason=describe(parsed.file_error, lang))
     plan = MemberImportPlan(unit_id=unit_id, nonce=new_nonce())
@@ -84,7 +85,7 @@ async def apply_member_import(
     services: Services, actor: Actor, plan: MemberImportPlan
 ) -> list[IssuedInvite]:
     """Create each member with their facts and a personal invite link."""
-    require_branch_officer(actor, plan.unit_id)
+    require(actor, Permission.MANAGE_MEMBERS, branch=plan.unit_id)
     issued: list[IssuedInvite] = []
     now = services.clock.now()
     for _, row in plan.valid:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.access import Actor
-from bot.core.errors import Denied, NotFound
+from bot.core.errors import NotFound
+from bot.core.permissions import Permission, committees_where, require_somewhere
 from bot.core.services import Services
 from bot.members.service import open_member
 from storage import assignments, audit, invites, people, privacy, units
@@ -56,7 +57,8 @@ async def officer_export(
     services: Services, actor: Actor, membership_id: int
 ) -> tuple[str, dict[str, Any]]:
     """For an officer of the member's branch: (name, data)."""
-    member = await open_member(services, actor, membership_id)
+    member = await open_member(services, actor, membership_id,
+                               Permission.HANDLE_PERSONAL_DATA)
     data = await person_data(services, member.person_id)
     await audit.log(
         services.db,
@@ -73,10 +75,10 @@ async def audit_log(
     services: Services, actor: Actor, limit: int = 40
 ) -> list[tuple[str, int | None, str | None, str, str | None]]:
     """The audit log of the committees the actor is an officer of, and their branches."""
-    if not actor.committee_roles:
-        raise Denied("committee_only")
+    require_somewhere(actor, Permission.VIEW_AUDIT)
+    committees = committees_where(actor, Permission.VIEW_AUDIT)
     unit_ids: list[int] = []
-    for committee_id in actor.committee_roles:
+    for committee_id in committees:
         unit_ids.append(committee_id)
         unit_ids += [b.id for b in await units.branches_of_committee(services.db, committee_id)]
     rows = await audit.entries(services.db, unit_ids, limit)
@@ -85,6 +87,6 @@ async def audit_log(
         at=services.clock.now(),
         actor_id=actor.telegram_user_id,
         action="audit.view",
-        unit_id=next(iter(actor.committee_roles)),
+        unit_id=committees[0],
     )
     return rows

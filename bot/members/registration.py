@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 
 from bot.core.access import Actor
-from bot.core.errors import Denied, Invalid, NotFound
+from bot.core.errors import Invalid
+from bot.core.permissions import Permission, authorize, require, unit_or_fail
 from bot.core.services import Services
 from bot.imports.names import has_control_chars, name_key, normalize_name
 from storage import invites, people, units
@@ -95,8 +96,7 @@ async def create_unit(
     services: Services, actor: Actor, *, kind: str, name: str, parent_id: int | None
 ) -> UnitRow:
     """Admins create committees (top level) and branches (under a committee)."""
-    if not actor.is_admin:
-        raise Denied("admins_only")
+    require(actor, Permission.ADMIN_UNITS)
     clean = clean_name(name)
     if kind == "committee":
         parent_id = None
@@ -117,23 +117,28 @@ async def create_unit(
 @dataclass(frozen=True)
 class UnitSummary:
     unit: UnitRow
-    members: int  # active members (a committee has none of its own)
+    members: int | None  # active members of a branch; None for a committee
 
 
 async def units_overview(services: Services, actor: Actor) -> list[UnitSummary]:
-    """Admins: every unit, each committee followed by its branches, with their members."""
-    if not actor.is_admin:
-        raise Denied("admins_only")
+    """For admins: every unit, each branch with its active members (one query for all)."""
+    require(actor, Permission.ADMIN_UNITS)
     rows = await units.all_units(services.db)
     counts = await units.active_member_counts(services.db)
-    return [UnitSummary(u, counts.get(u.id, 0)) for u in rows]
+    return [UnitSummary(u, None if u.kind == "committee" else counts.get(u.id, 0))
+            for u in rows]
 
 
-async def unit_or_fail(services: Services, unit_id: int) -> UnitRow:
-    unit = await units.get_unit(services.db, unit_id)
-    if unit is None:
-        raise NotFound("unit_not_found")
-    return unit
+async def admin_units(services: Services, actor: Actor, kind: str | None = None
+                      ) -> list[UnitRow]:
+    """For admins: every unit (or every unit of one ``kind``), to pick one from."""
+    require(actor, Permission.ADMIN_UNITS)
+    return [u for u in await units.all_units(services.db) if kind is None or u.kind == kind]
+
+
+async def appoint_target(services: Services, actor: Actor, unit_id: int) -> UnitRow:
+    """For admins: the unit they are about to appoint a first officer to."""
+    return await authorize(services, actor, Permission.ADMIN_UNITS, unit_id)
 
 
 # --- invites ---------------------------------------------------------------------------
@@ -196,7 +201,7 @@ async def issue_invite(
 
 async def officer_invite(services: Services, actor: Actor, unit_id: int,
                          full_name: str) -> IssuedInvite:
-    require_branch_officer(actor, unit_id)
+    require(actor, Permission.MANAGE_MEMBERS, branch=unit_id)
     matches = await people.find_in_unit(services.db, unit_id, name_key(clean_name(full_name)))
     if matches and all(m.telegram_user_id is not None for m in matches):
         raise Invalid("invite_already_joined", name=matches[0].full_name)
@@ -206,9 +211,7 @@ async def officer_invite(services: Services, actor: Actor, unit_id: int,
 
 async def appoint(services: Services, actor: Actor, unit_id: int, full_name: str) -> IssuedInvite:
     """Admins invite a unit's first secretary (branch) or standing officer (committee)."""
-    if not actor.is_admin:
-        raise Denied("admins_only")
-    unit = await unit_or_fail(services, unit_id)
+    unit = await authorize(services, actor, Permission.ADMIN_UNITS, unit_id)
     role = "secretary" if unit.kind == "branch" else "standing"
     return await issue_invite(services, unit_id=unit_id, full_name=full_name, role=role,
                               created_by=actor.person_id)
@@ -267,26 +270,3 @@ async def redeem(services: Services, token: str, telegram_user_id: int) -> Joine
         if committee:
             await people.add_committee_officer(conn, person_id, invite.unit_id, invite.role, now)
     return Joined(seen.full_name, seen.unit_name, invite.role)
-
-
-# --- permissions -------------------------------------------------------------------------
-
-
-def require_branch_officer(actor: Actor, unit_id: int) -> None:
-    if not actor.is_officer_of(unit_id):
-        raise Denied("officers_only")
-
-
-def officer_branch(actor: Actor, unit_id: int | None = None) -> int:
-    """The branch an officer acts on: the one named, or their only one."""
-    branches = actor.officer_branches
-    if unit_id is not None:
-        require_branch_officer(actor, unit_id)
-        return unit_id
-    if not branches:
-        raise Denied("officers_only")
-    return branches[0]
-
-
-def today_in(services: Services) -> date:
-    return services.clock.now().astimezone(services.tz).date()

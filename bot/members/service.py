@@ -10,16 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.core.access import Actor
+from bot.core.clock import today_in
 from bot.core.errors import Invalid, NotFound
 from bot.core.paging import clamp_page
+from bot.core.permissions import Permission, authorize, require, unit_or_fail
 from bot.core.services import Services
 from bot.members.registration import (
     BRANCH_ROLES,
     IssuedInvite,
     issue_invite,
-    require_branch_officer,
-    today_in,
-    unit_or_fail,
 )
 from storage import assignments, audit, invites, people, roles, units
 from storage.people import MemberRow as MemberRow  # re-exported for handlers
@@ -40,24 +39,26 @@ class MembersPage:
 
 
 async def members_page(services: Services, actor: Actor, unit_id: int, page: int) -> MembersPage:
-    require_branch_officer(actor, unit_id)
-    unit = await unit_or_fail(services, unit_id)
+    unit = await authorize(services, actor, Permission.MANAGE_MEMBERS, unit_id)
     total = await people.count_members(services.db, unit_id)
     page, pages = clamp_page(total, page, PAGE_SIZE)
     rows = await people.members_page(services.db, unit_id, page * PAGE_SIZE, PAGE_SIZE)
     return MembersPage(unit, rows, page, pages, total)
 
 
-async def _managed(services: Services, actor: Actor, membership_id: int) -> MemberRow:
+async def _managed(services: Services, actor: Actor, membership_id: int,
+                   permission: Permission = Permission.MANAGE_MEMBERS) -> MemberRow:
     row = await people.membership(services.db, membership_id)
     if row is None or row.state != "active":
         raise NotFound()
-    require_branch_officer(actor, row.unit_id)
+    require(actor, permission, branch=row.unit_id)
     return row
 
 
-async def open_member(services: Services, actor: Actor, membership_id: int) -> MemberRow:
-    return await _managed(services, actor, membership_id)
+async def open_member(services: Services, actor: Actor, membership_id: int,
+                      permission: Permission = Permission.MANAGE_MEMBERS) -> MemberRow:
+    """An active member, for an officer who holds ``permission`` in their branch."""
+    return await _managed(services, actor, membership_id, permission)
 
 
 async def _audit(services: Services, actor: Actor, unit_id: int, action: str,
@@ -141,7 +142,7 @@ async def remove_member(services: Services, actor: Actor, membership_id: int) ->
 
 
 async def erase_member(services: Services, actor: Actor, membership_id: int) -> MemberRow:
-    row = await _managed(services, actor, membership_id)
+    row = await _managed(services, actor, membership_id, Permission.HANDLE_PERSONAL_DATA)
     if row.role == "secretary":
         raise Invalid("last_secretary")
     now = services.clock.now()

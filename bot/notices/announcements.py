@@ -11,8 +11,8 @@ import json
 
 from bot.core.access import Actor
 from bot.core.errors import Invalid
+from bot.core.permissions import Permission, acting_branch, require, unit_or_fail
 from bot.core.services import Services
-from bot.members.registration import officer_branch, require_branch_officer, unit_or_fail
 from bot.texts import as_language, t
 from storage import audit, marks, outbox, people, roles, units
 from storage.outbox import Envelope, OutgoingMessage
@@ -22,7 +22,7 @@ MAX_BROADCAST = 3500
 
 async def link_group(services: Services, actor: Actor, group_chat_id: int) -> str:
     """Link the group the command was sent in to the officer's branch; returns its name."""
-    unit_id = officer_branch(actor)
+    unit_id = acting_branch(actor, Permission.BROADCAST)
     unit = await unit_or_fail(services, unit_id)
     async with services.db.transaction() as conn:
         await units.link_group(conn, unit_id=unit_id, group_chat_id=group_chat_id)
@@ -33,8 +33,8 @@ async def link_group(services: Services, actor: Actor, group_chat_id: int) -> st
 
 async def broadcast(services: Services, actor: Actor, text: str) -> int:
     """Queue an announcement to the branch; returns how many people it goes to."""
-    unit_id = officer_branch(actor)
-    require_branch_officer(actor, unit_id)
+    unit_id = acting_branch(actor, Permission.BROADCAST)
+    require(actor, Permission.BROADCAST, branch=unit_id)
     body = text.strip()
     if not body:
         raise Invalid("broadcast_usage")

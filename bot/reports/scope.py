@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.access import Actor
-from bot.core.errors import Denied, NotFound
+from bot.core.errors import NotFound
+from bot.core.permissions import Permission, branches_where, committees_where, denied
 from bot.core.services import Services
 from storage import units
 from storage.units import UnitRow
@@ -33,21 +34,21 @@ class Scope:
 async def scopes_for(services: Services, actor: Actor) -> list[Scope]:
     """Every scope the actor may read, the widest first."""
     result: list[Scope] = []
-    for committee_id in actor.committee_roles:
+    for committee_id in committees_where(actor, Permission.VIEW_REPORTS):
         committee = await units.get_unit(services.db, committee_id)
         if committee is None:
             continue
         branches = await units.branches_of_committee(services.db, committee_id)
         result.append(Scope(branches, committee, committee.name))
     seen = {b.id for s in result for b in s.branches}
-    for unit_id in actor.officer_branches:
+    for unit_id in branches_where(actor, Permission.VIEW_REPORTS):
         if unit_id in seen:
             continue
         unit = await units.get_unit(services.db, unit_id)
         if unit is not None:
             result.append(Scope([unit], None, unit.name))
     if not result:
-        raise Denied("reports_officers_only")
+        raise denied(Permission.VIEW_REPORTS)
     return result
 
 

@@ -20,6 +20,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes, Defaults, ExtBot
 import handlers
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Config, WebhookSettings
+from bot.core.flood import FloodGate
 from bot.core.logs import REDACTOR, install_redaction
 from bot.core.services import Services
 from bot.duties import reminders as duties
@@ -32,7 +33,6 @@ from bot.runtime.delivery.aiohttp_request import AiohttpRequest
 from bot.runtime.delivery.limits import Throttle
 from bot.runtime.delivery.reply_limiter import ReplyLimiter
 from bot.runtime.delivery.telegram_transport import TelegramTransport
-from bot.runtime.flood import FloodGate
 from bot.runtime.updates import PerUserUpdateProcessor
 from bot.texts import LANGUAGES, t
 from handlers.context import ChiboApp, ChiboContext

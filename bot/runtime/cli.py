@@ -205,7 +205,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from bot.core.clock import SystemClock
-    from bot.runtime.status import delivery_status, render_status
+    from bot.notices.status import delivery_status, render_status
     from bot.texts import Texts
     from storage.db import open_database
 

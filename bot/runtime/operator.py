@@ -14,20 +14,15 @@ from typing import Any
 from telegram import Bot
 
 from bot.core.access import Actor
-from bot.core.clock import SystemClock
+from bot.core.clock import SystemClock, today_in
 from bot.core.config import Config, ConfigError
 from bot.core.errors import AppError
+from bot.core.permissions import unit_or_fail
 from bot.core.services import Services
 from bot.imports import describe
 from bot.members import privacy
 from bot.members.member_import import apply_member_import, parse_members, plan_member_import
-from bot.members.registration import (
-    IssuedInvite,
-    create_unit,
-    issue_invite,
-    today_in,
-    unit_or_fail,
-)
+from bot.members.registration import IssuedInvite, create_unit, issue_invite
 from bot.texts import Texts
 from storage import units
 from storage.db import open_database

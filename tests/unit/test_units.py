@@ -39,7 +39,7 @@ async def test_every_unit_with_its_active_members(services: Services) -> None:
                                first_telegram_id=6000, secretary_telegram_id=4001,
                                branch_name="Chi bộ Thôn 4", committee_id=first.committee_id)
     listed = [(s.unit.id, s.unit.kind, s.members) for s in await units_overview(services, ADMIN)]
-    assert listed == [(first.committee_id, "committee", 0),
+    assert listed == [(first.committee_id, "committee", None),
                       (first.branch_id, "branch", 4),  # the secretary and 3 members
                       (second.branch_id, "branch", 1)]
 

@@ -10,7 +10,9 @@ from bot.core.config import Config
 from bot.core.errors import Invalid
 from bot.core.services import Services
 from bot.duties.household_import import HouseholdImportPlan
-from bot.imports.upload import (
+from bot.members.dues import DuesImportPlan
+from bot.members.member_import import MemberImportPlan
+from bot.members.uploads import (
     Imported,
     apply_upload,
     plan_upload,
@@ -18,8 +20,6 @@ from bot.imports.upload import (
     take_upload,
     working_key,
 )
-from bot.members.dues import DuesImportPlan
-from bot.members.member_import import MemberImportPlan
 from storage import people
 from storage.db import Database
 from tests.factories import SeededBranch, seed_branch

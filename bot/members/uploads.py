@@ -12,6 +12,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from bot.core.access import Actor
+from bot.core.clock import today_in
 from bot.core.inputs import forget
 from bot.core.services import Services
 from bot.duties import household_import as households
@@ -22,7 +23,6 @@ from bot.imports.plan import waiting_kind
 from bot.members import dues, member_import
 from bot.members.dues import DuesImportPlan
 from bot.members.member_import import MemberImportPlan
-from bot.members.registration import today_in
 from bot.texts import Language
 
 AnyPlan = MemberImportPlan | HouseholdImportPlan | DuesImportPlan

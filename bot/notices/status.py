@@ -1,4 +1,7 @@
-"""Delivery status for operators: queue depth, last 24 hours, unreachable members."""
+"""Delivery status for operators: queue depth, last 24 hours, unreachable members.
+
+``chibo status`` (the operator, trusted) reads :func:`delivery_status`; admins in
+Telegram (``/status``) go through :func:`admin_status`, which checks who asks."""
 
 from __future__ import annotations
 
@@ -6,7 +9,10 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core import formatting as fmt
+from bot.core.access import Actor
 from bot.core.clock import Clock, from_db
+from bot.core.permissions import Permission, require
+from bot.core.services import Services
 from bot.texts import Texts
 from storage import outbox
 from storage.db import Database
@@ -18,6 +24,12 @@ STATES = ("pending", "sending", "sent", "failed", "skipped")
 async def delivery_status(db: Database, clock: Clock) -> OutboxStats:
     now = clock.now()
     return await outbox.stats(db, now, now - timedelta(hours=24))
+
+
+async def admin_status(services: Services, actor: Actor) -> OutboxStats:
+    """The delivery status, for admins."""
+    require(actor, Permission.VIEW_DELIVERY)
+    return await delivery_status(services.db, services.clock)
 
 
 def render_status(stats: OutboxStats, texts: Texts, tz: ZoneInfo) -> str:
