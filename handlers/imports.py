@@ -6,12 +6,12 @@ import asyncio
 
 from telegram import Update
 
-from bot.core import callbacks
 from bot.core import formatting as fmt
 from bot.core.errors import Invalid
 from bot.duties import household_import as households
 from bot.duties.household_import import HouseholdImportPlan
 from bot.imports import ImportKind, parse_upload
+from bot.imports.buttons import ImportButton
 from bot.imports.plan import waiting_kind
 from bot.members import dues
 from bot.members.member_import import (
@@ -23,11 +23,10 @@ from bot.members.member_import import (
     remember_plan,
 )
 from bot.members.registration import officer_branch, today_in, unit_or_fail
-from handlers.base import Asker, asker
+from handlers.base import Asker, asker, tap
 from handlers.context import ChiboContext
 from storage import pending
 
-IMP = "imp"
 AnyPlan = MemberImportPlan | HouseholdImportPlan | dues.DuesImportPlan
 MAX_BYTES = 5_000_000
 MAX_ERRORS_SHOWN = 30
@@ -82,27 +81,23 @@ async def on_document(update: Update, context: ChiboContext) -> None:
         return
     await who.say("\n".join(lines)[:4000], [
         [(who.texts("import_confirm_valid", count=len(plan.valid)),
-          callbacks.build(IMP, "ok", plan.nonce))],
-        [(who.texts("btn_cancel"), callbacks.build(IMP, "no", plan.nonce))],
+          ImportButton("ok", plan.nonce).encode())],
+        [(who.texts("btn_cancel"), ImportButton("no", plan.nonce).encode())],
     ])
 
 
-async def on_button(update: Update, context: ChiboContext) -> None:
-    who = await asker(update, context)
-    parts = callbacks.split(update.callback_query.data if update.callback_query else None, IMP)
-    if not parts or len(parts) != 2 or parts[0] not in ("ok", "no"):
-        await who.toast(who.texts("button_expired"))
-        return
+@tap(ImportButton)
+async def on_button(who: Asker, button: ImportButton) -> None:
     plan: AnyPlan
-    kind = await waiting_kind(who.services, who.user_id, parts[1])
+    kind = await waiting_kind(who.services, who.user_id, button.nonce)
     if kind == households.PENDING_KIND:
-        plan = await households.recall_plan(who.services, who.user_id, parts[1])
+        plan = await households.recall_plan(who.services, who.user_id, button.nonce)
     elif kind == dues.PENDING_KIND:
-        plan = await dues.recall_plan(who.services, who.user_id, parts[1])
+        plan = await dues.recall_plan(who.services, who.user_id, button.nonce)
     else:
-        plan = await recall_plan(who.services, who.user_id, parts[1])
+        plan = await recall_plan(who.services, who.user_id, button.nonce)
     await pending.clear(who.services.db, who.user_id)
-    if parts[0] == "no":
+    if button.answer == "no":
         await who.show(who.texts("import_cancelled"))
         return
     working = ("himp_working" if isinstance(plan, HouseholdImportPlan) else "dimp_working"
