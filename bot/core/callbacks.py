@@ -21,7 +21,7 @@ Fields, in the order they appear in the data, may be:
 * ``tuple[int, ...]`` (the last field only): any number of ints.
 
 A codec may add a ``check`` for rules across fields (which action carries what); it
-raises ``ValueError``. Building a button that breaks a rule raises ``ValueError``
+raises ``ValueError`` (``check``, not ``__post_init__``, which validates every field). Building a button that breaks a rule raises ``ValueError``
 (a bug: the bot never shows a button it would refuse), and ``encode`` refuses data over
 64 bytes; ``decode`` raises ``BadButton`` for anything else than what ``encode`` makes
 (whatever it accepts encodes back to the same data): a wrong prefix, a missing or extra
