@@ -21,8 +21,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core.callbacks import pattern
-from bot.meetings.jobs import MEETING
 from handlers import (
     admin,
     announcements,
@@ -45,10 +43,16 @@ from handlers import (
     rsvp,
     units,
 )
+from handlers.base import Tap
 from handlers.context import ChiboApp, ChiboContext
 from handlers.errors import on_error
 
 Callback = Callable[[Update, ChiboContext], Coroutine[Any, Any, None]]
+
+
+def button(handler: Tap[Any]) -> CallbackQueryHandler[ChiboContext, None]:
+    """A button family's handler, listening to the family's prefix."""
+    return CallbackQueryHandler(handler, pattern=handler.codec.pattern())
 
 
 def register(app: ChiboApp) -> None:
@@ -94,25 +98,25 @@ def register(app: ChiboApp) -> None:
             command("broadcast", announcements.broadcast_cmd),
             CommandHandler("linkgroup", announcements.linkgroup),
             MessageHandler(private & filters.Document.ALL, imports.on_document),
-            CallbackQueryHandler(registration.confirm, pattern=pattern(registration.JOIN)),
-            CallbackQueryHandler(units.new_unit_button, pattern=pattern(units.NEW)),
-            CallbackQueryHandler(units.appoint_button, pattern=pattern(units.APPOINT)),
-            CallbackQueryHandler(members.on_button, pattern=pattern(members.MEM)),
-            CallbackQueryHandler(imports.on_button, pattern=pattern(imports.IMP)),
-            CallbackQueryHandler(rsvp.on_rsvp, pattern=pattern(rsvp.RSVP)),
-            CallbackQueryHandler(meetings.on_button, pattern=pattern(MEETING)),
-            CallbackQueryHandler(attendance.on_button, pattern=pattern(attendance.ROLL)),
-            CallbackQueryHandler(followers.on_button, pattern=pattern(followers.FOLLOW)),
-            CallbackQueryHandler(reports.on_button, pattern=pattern(reports.REP)),
-            CallbackQueryHandler(dues.on_button, pattern=pattern(dues.DUES)),
-            CallbackQueryHandler(privacy.on_button, pattern=pattern(privacy.PRIVACY)),
-            CallbackQueryHandler(reports.on_button, pattern=pattern(reports.PAGE)),
+            button(registration.confirm),
+            button(units.new_unit_button),
+            button(units.appoint_button),
+            button(members.on_button),
+            button(imports.on_button),
+            button(rsvp.on_rsvp),
+            button(meetings.on_button),
+            button(attendance.on_button),
+            button(followers.on_button),
+            button(reports.on_button),
+            button(dues.on_button),
+            button(privacy.on_button),
+            button(reports.on_page),
             command("households", households.households_cmd),
             command("assign", assign.assign_cmd),
             command("duties", duties.my_duties),
-            CallbackQueryHandler(duties.on_button, pattern=pattern(duties.DUTY)),
-            CallbackQueryHandler(households.on_button, pattern=pattern(households.HH)),
-            CallbackQueryHandler(assign.on_button, pattern=pattern(assign.ASG)),
+            button(duties.on_button),
+            button(households.on_button),
+            button(assign.on_button),
             # Fallbacks: keep last.
             MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, common.edited),
             MessageHandler(private & filters.COMMAND, common.unknown_command),

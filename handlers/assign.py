@@ -3,24 +3,24 @@ household and pick its member."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 
-from bot.core import callbacks
 from bot.core.permissions import Permission, acting_branch
 from bot.duties import assignments as svc
 from bot.duties.assignments import Page
+from bot.duties.buttons import AssignAction, AssignButton
 from bot.duties.households import open_household
 from bot.texts import Texts
-from handlers.base import Asker, ButtonRow, asker
+from handlers.base import Asker, ButtonRow, asker, tap
 from handlers.context import ChiboContext
 
-ASG = "asg"
-# asg:menu:<unit>                   choose how
-# asg:m:<unit>:<page>               members             -> asg:t:<unit>:<person>:<page>
-# asg:t:<unit>:<person>:<page>      a member's tick list -> asg:x:<unit>:<person>:<hh>:<page>
-# asg:ok:<unit>:<person>            done ticking
-# asg:h:<unit>:<page>               households           -> asg:hm:<hh>:<page>
-# asg:hm:<hh>:<page>                members for one household -> asg:a:<hh>:<person>
+G = AssignAction  # the ids each action carries are listed in bot.duties.buttons
+
+
+def _data(action: AssignAction, *ids: int) -> str:
+    return AssignButton(action, ids).encode()
 
 
 async def assign_cmd(update: Update, context: ChiboContext) -> None:
@@ -31,17 +31,17 @@ async def assign_cmd(update: Update, context: ChiboContext) -> None:
 async def _menu(who: Asker, unit_id: int) -> None:
     acting_branch(who.actor, Permission.MANAGE_HOUSEHOLDS, unit_id)
     await who.show(who.texts("asg_choose"), [
-        [(who.texts("asg_btn_by_member"), callbacks.build(ASG, "m", unit_id, 0)),
-         (who.texts("asg_btn_by_household"), callbacks.build(ASG, "h", unit_id, 0))],
+        [(who.texts("asg_btn_by_member"), _data(G.MEMBERS, unit_id, 0)),
+         (who.texts("asg_btn_by_household"), _data(G.HOUSEHOLDS, unit_id, 0))],
     ])
 
 
-def _nav(texts: Texts, at: Page, *head: str | int) -> list[tuple[str, str]]:
+def _nav(texts: Texts, at: Page, action: AssignAction, *head: int) -> list[tuple[str, str]]:
     nav: list[tuple[str, str]] = []
     if at.page > 0:
-        nav.append((texts("btn_prev"), callbacks.build(ASG, *head, at.page - 1)))
+        nav.append((texts("btn_prev"), _data(action, *head, at.page - 1)))
     if at.page + 1 < at.pages:
-        nav.append((texts("btn_next"), callbacks.build(ASG, *head, at.page + 1)))
+        nav.append((texts("btn_next"), _data(action, *head, at.page + 1)))
     return nav
 
 
@@ -59,17 +59,17 @@ async def _members(who: Asker, unit_id: int, page: int, household_id: int | None
     rows: list[ButtonRow] = []
     for member, count in shown:
         label = texts("asg_member_button", name=member.full_name, count=count)[:60]
-        data = (callbacks.build(ASG, "a", household_id, member.person_id)
+        data = (_data(G.ASSIGN, household_id, member.person_id)
                 if household_id is not None
-                else callbacks.build(ASG, "t", unit_id, member.person_id, 0))
+                else _data(G.TICKS, unit_id, member.person_id, 0))
         rows.append([(label, data)])
     if household is not None:
-        rows.append(_nav(texts, at, "hm", household.id))
-        rows.append([(texts("btn_cancel"), callbacks.build(ASG, "h", unit_id, 0))])
+        rows.append(_nav(texts, at, G.HOUSEHOLD_MEMBERS, household.id))
+        rows.append([(texts("btn_cancel"), _data(G.HOUSEHOLDS, unit_id, 0))])
         text = texts("asg_pick_member_for", household=household.head_name,
                      page=at.page + 1, pages=at.pages)
     else:
-        rows.append(_nav(texts, at, "m", unit_id))
+        rows.append(_nav(texts, at, G.MEMBERS, unit_id))
         text = texts("asg_pick_member", page=at.page + 1, pages=at.pages)
     await who.show(text, rows)
 
@@ -90,10 +90,10 @@ async def _board(who: Asker, unit_id: int, person_id: int, page: int,
         else:
             label = texts("asg_tick_other", n=n, head=household.head_name,
                           member=household.member_name or "?")
-        rows.append([(label[:60], callbacks.build(ASG, "x", unit_id, person_id, household.id,
-                                                  board.at.page))])
-    rows.append(_nav(texts, board.at, "t", unit_id, person_id))
-    rows.append([(texts("asg_btn_done"), callbacks.build(ASG, "ok", unit_id, person_id))])
+        rows.append([(label[:60],
+                      _data(G.TICK, unit_id, person_id, household.id, board.at.page))])
+    rows.append(_nav(texts, board.at, G.TICKS, unit_id, person_id))
+    rows.append([(texts("asg_btn_done"), _data(G.DONE, unit_id, person_id))])
     await who.show(texts("asg_tick_header", name=board.member.full_name, count=board.following,
                          page=board.at.page + 1, pages=board.at.pages), rows, toast=toast)
 
@@ -107,46 +107,46 @@ async def _households(who: Asker, unit_id: int, page: int) -> None:
     rows: list[ButtonRow] = [
         [(texts("asg_household_button", n=n, head=h.head_name,
                 member=h.member_name or texts("hh_unassigned"))[:60],
-          callbacks.build(ASG, "hm", h.id, 0))]
+          _data(G.HOUSEHOLD_MEMBERS, h.id, 0))]
         for n, h in enumerate(shown, start=at.first)
     ]
-    rows.append(_nav(texts, at, "h", unit_id))
+    rows.append(_nav(texts, at, G.HOUSEHOLDS, unit_id))
     await who.show(texts("asg_pick_household", page=at.page + 1, pages=at.pages), rows)
 
 
-async def on_button(update: Update, context: ChiboContext) -> None:
-    who = await asker(update, context)
-    parts = callbacks.split(update.callback_query.data if update.callback_query else None, ASG)
-    ids = [callbacks.as_int(p) for p in parts[1:]] if parts else []
-    if not parts or not ids or any(i is None for i in ids):
-        await who.toast(who.texts("button_expired"))
-        return
-    action, n = parts[0], [i for i in ids if i is not None]
-    texts = who.texts
-    if action == "menu" and len(n) == 1:
-        await _menu(who, n[0])
-    elif action == "m" and len(n) == 2:
-        await _members(who, n[0], n[1])
-    elif action == "t" and len(n) == 3:
-        await _board(who, n[0], n[1], n[2])
-    elif action == "x" and len(n) == 4:
-        household, member = await svc.toggle(who.services, who.actor, n[2], n[1])
-        key = "asg_toast_on" if household.member_id == member.person_id else "asg_toast_off"
-        await _board(who, n[0], n[1], n[3], toast=texts(key, head=household.head_name,
-                                                        name=member.full_name))
-    elif action == "ok" and len(n) == 2:
-        board = await svc.board(who.services, who.actor, n[0], n[1], 0)
-        await who.show(texts("asg_done", name=board.member.full_name, count=board.following),
-                       [[(texts("asg_btn_by_member"), callbacks.build(ASG, "m", n[0], 0))]])
-    elif action == "h" and len(n) == 2:
-        await _households(who, n[0], n[1])
-    elif action == "hm" and len(n) == 2:
-        await _members(who, 0, n[1], household_id=n[0])
-    elif action == "a" and len(n) == 2:
-        household, member = await svc.assign(who.services, who.actor, n[0], n[1])
-        await who.show(texts("asg_assigned", household=household.head_name,
+async def _household_members(who: Asker, household_id: int, page: int) -> None:
+    await _members(who, 0, page, household_id=household_id)
+
+
+async def _tick(who: Asker, unit_id: int, person_id: int, household_id: int,
+                page: int) -> None:
+    household, member = await svc.toggle(who.services, who.actor, household_id, person_id)
+    key = "asg_toast_on" if household.member_id == member.person_id else "asg_toast_off"
+    await _board(who, unit_id, person_id, page, toast=who.texts(
+        key, head=household.head_name, name=member.full_name))
+
+
+async def _done(who: Asker, unit_id: int, person_id: int) -> None:
+    board = await svc.board(who.services, who.actor, unit_id, person_id, 0)
+    await who.show(who.texts("asg_done", name=board.member.full_name, count=board.following),
+                   [[(who.texts("asg_btn_by_member"), _data(G.MEMBERS, unit_id, 0))]])
+
+
+async def _assign(who: Asker, household_id: int, person_id: int) -> None:
+    household, member = await svc.assign(who.services, who.actor, household_id, person_id)
+    await who.show(who.texts("asg_assigned", household=household.head_name,
                              name=member.full_name),
-                       [[(texts("asg_btn_by_household"),
-                          callbacks.build(ASG, "h", household.unit_id, 0))]])
-    else:
-        await who.toast(texts("button_expired"))
+                   [[(who.texts("asg_btn_by_household"),
+                      _data(G.HOUSEHOLDS, household.unit_id, 0))]])
+
+
+# Each takes the button's ids, as many as AssignButton checked the action carries.
+ACTIONS: dict[AssignAction, Callable[..., Awaitable[None]]] = {
+    G.MENU: _menu, G.MEMBERS: _members, G.TICKS: _board, G.TICK: _tick, G.DONE: _done,
+    G.HOUSEHOLDS: _households, G.HOUSEHOLD_MEMBERS: _household_members, G.ASSIGN: _assign,
+}
+
+
+@tap(AssignButton)
+async def on_button(who: Asker, button: AssignButton) -> None:
+    await ACTIONS[button.action](who, *button.ids)

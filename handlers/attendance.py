@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.core import callbacks, inputs
+from bot.core import inputs
 from bot.core.inputs import Waiting
 from bot.core.permissions import Permission, acting_branch, unit_or_fail
 from bot.meetings import rollcall as svc
 from bot.meetings import texts as mt
-from handlers.base import Asker, ButtonRow, asker
+from bot.meetings.buttons import RollcallButton
+from handlers.base import Asker, ButtonRow, asker, tap
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
-
-ROLL = "rc"
 
 
 async def attendance(update: Update, context: ChiboContext) -> None:
@@ -29,7 +28,7 @@ async def attendance(update: Update, context: ChiboContext) -> None:
         return
     await who.say(who.texts("rollcall_choose"), [
         [(mt.when(m, who.services.tz, who.texts.lang) + (" ✔" if m.state == "closed" else ""),
-          callbacks.build(ROLL, "o", m.id))] for m in started
+          RollcallButton("o", m.id).encode())] for m in started
     ])
 
 
@@ -46,34 +45,26 @@ async def _show(who: Asker, meeting_id: int, toast: str | None = None) -> None:
         label = f"{who.texts('rollcall_' + r.status)} {r.full_name}"
         if r.status == "excused" and r.reason:
             label += f" ({r.reason})"
-        rows.append([(label[:64], callbacks.build(ROLL, "t", meeting_id, r.person_id))])
-    rows.append([(who.texts("rollcall_close"), callbacks.build(ROLL, "c", meeting_id))])
+        rows.append([(label[:64], RollcallButton("t", meeting_id, r.person_id).encode())])
+    rows.append([(who.texts("rollcall_close"), RollcallButton("c", meeting_id).encode())])
     await who.show(who.texts("rollcall_header", summary=summary), rows, toast=toast)
 
 
-async def on_button(update: Update, context: ChiboContext) -> None:
-    who = await asker(update, context)
-    parts = callbacks.split(update.callback_query.data if update.callback_query else None, ROLL)
-    ids = [callbacks.as_int(p) for p in parts[1:]] if parts else []
-    if not parts or not ids or any(i is None for i in ids):
-        await who.toast(who.texts("button_expired"))
-        return
-    meeting_id = ids[0]
-    assert meeting_id is not None
-    if parts[0] == "o" and len(ids) == 1:
-        await _show(who, meeting_id)
-    elif parts[0] == "t" and len(ids) == 2 and ids[1] is not None:
-        row = await svc.toggle(who.services, who.actor, meeting_id, ids[1])
+@tap(RollcallButton)
+async def on_button(who: Asker, button: RollcallButton) -> None:
+    meeting_id, person = button.meeting, button.person
+    if person is not None:  # rc:t
+        row = await svc.toggle(who.services, who.actor, meeting_id, person)
         if row.status == "excused" and not row.reason and row.standing is None:
-            await ask_for(who, "rollcall_reason", {"meeting": meeting_id, "person": ids[1]},
+            await ask_for(who, "rollcall_reason", {"meeting": meeting_id, "person": person},
                           who.texts("rollcall_ask_reason", name=row.full_name))
         await _show(who, meeting_id)
-    elif parts[0] == "c" and len(ids) == 1:
+    elif button.action == "o":
+        await _show(who, meeting_id)
+    else:  # rc:c
         roll = await svc.close_rollcall(who.services, who.actor, meeting_id)
         await who.show(who.texts("minutes_header") + "\n\n" +
                        svc.minutes_block(roll.rows, who.texts.lang))
-    else:
-        await who.toast(who.texts("button_expired"))
 
 
 @route("rollcall_reason")

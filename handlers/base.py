@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core.access import Actor
+from bot.core.callbacks import BadButton, Codec
 from bot.core.errors import Invalid
 from bot.core.services import Services
 from bot.texts import Texts, as_language
@@ -135,3 +137,35 @@ async def asker(update: Update, context: ChiboContext) -> Asker:
 
 
 Handler = Callable[[Update, ChiboContext], Awaitable[Any]]
+
+
+C = TypeVar("C", bound=Codec)
+Act = Callable[[Asker, C], Awaitable[None]]
+
+
+class Tap(Generic[C]):
+    """A button handler: the tap's data is decoded with the family's codec before ``act``
+    runs. Forged, garbled or stale data (anything the codec refuses) is answered here,
+    for every button family, with the catalog's refusal, and nothing else happens."""
+
+    def __init__(self, codec: type[C], act: Act[C]) -> None:
+        self.codec = codec
+        self.act = act
+        functools.update_wrapper(self, act)
+
+    async def __call__(self, update: Update, context: ChiboContext) -> None:
+        who = await asker(update, context)
+        try:
+            button = self.codec.decode(who.query.data if who.query is not None else None)
+        except BadButton:  # the data is not logged: a forged join:<token> may be a secret
+            log.debug("refused a %s button", self.codec.PREFIX)
+            await who.toast(who.texts("button_expired"))
+            return
+        await self.act(who, button)
+
+
+def tap(codec: type[C]) -> Callable[[Act[C]], Tap[C]]:
+    """``@tap(MemberButton)`` over ``async def on_button(who, button)``."""
+    def wrap(act: Act[C]) -> Tap[C]:
+        return Tap(codec, act)
+    return wrap

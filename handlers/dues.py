@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import Update
-
-from bot.core import callbacks
 from bot.core import formatting as fmt
 from bot.members import dues as svc
-from handlers.base import Asker, ButtonRow, asker
-from handlers.context import ChiboContext
-
-DUES = "due"
+from bot.members.buttons import DuesButton, MemberAction, MemberButton
+from handlers.base import Asker, ButtonRow, tap
 
 
 def _render(who: Asker, view: svc.DuesCard) -> tuple[str, list[ButtonRow]]:
@@ -22,26 +17,17 @@ def _render(who: Asker, view: svc.DuesCard) -> tuple[str, list[ButtonRow]]:
                  unpaid=", ".join(unpaid) or "—")
     mid = view.member.membership_id
     buttons = [(("✅ " if m in view.paid else "▫️ ") + m[5:] + "/" + m[:4],
-                callbacks.build(DUES, "t", mid, m.replace("-", ""))) for m in view.months]
+                DuesButton("t", mid, m.replace("-", "")).encode()) for m in view.months]
     rows: list[ButtonRow] = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([(texts("btn_back_card"), callbacks.build("mem", "o", mid))])
+    rows.append([(texts("btn_back_card"), MemberButton(MemberAction.OPEN, mid).encode())])
     return text, rows
 
 
-async def on_button(update: Update, context: ChiboContext) -> None:
-    who = await asker(update, context)
-    parts = callbacks.split(update.callback_query.data if update.callback_query else None, DUES)
-    membership = callbacks.as_int(parts[1]) if parts and len(parts) >= 2 else None
-    if parts is None or membership is None:
-        await who.toast(who.texts("button_expired"))
-        return
-    if parts[0] == "o" and len(parts) == 2:
-        view = await svc.card(who.services, who.actor, membership)
-    elif parts[0] == "t" and len(parts) == 3 and parts[2].isdigit() and len(parts[2]) == 6:
-        view = await svc.toggle(who.services, who.actor, membership,
-                                f"{parts[2][:4]}-{parts[2][4:]}")
+@tap(DuesButton)
+async def on_button(who: Asker, button: DuesButton) -> None:
+    if button.action == "o":
+        view = await svc.card(who.services, who.actor, button.membership)
     else:
-        await who.toast(who.texts("button_expired"))
-        return
+        view = await svc.toggle(who.services, who.actor, button.membership, button.period)
     text, rows = _render(who, view)
     await who.show(text, rows)

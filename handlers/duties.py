@@ -7,19 +7,18 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot.core import callbacks, inputs
+from bot.core import inputs
 from bot.core.inputs import Waiting
-from bot.duties import card as duty_card
 from bot.duties import reports as svc
+from bot.duties.buttons import DutyButton
 from bot.duties.card import DutyView, card, household_label
-from handlers.base import Asker, asker, markup
+from handlers.base import Asker, asker, markup, tap
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
 log = logging.getLogger("chibo.duties")
 
 # The buttons are built in bot.duties.card: the outbox sends them on the reminder too.
-DUTY = duty_card.DUTY
 NOTE = "duty_note"
 Ref = tuple[int, int]  # (chat id, message id)
 
@@ -39,19 +38,10 @@ def _tapped(who: Asker) -> Ref | None:
     return (message.chat.id, message.message_id) if message is not None else None
 
 
-async def on_button(update: Update, context: ChiboContext) -> None:
-    who = await asker(update, context)
-    parts = callbacks.split(update.callback_query.data if update.callback_query else None, DUTY)
-    if not parts or len(parts) != 3:
-        await who.toast(who.texts("button_expired"))
-        return
-    household_id = callbacks.as_int(parts[0])
-    period = svc.parse_button_period(parts[1])
-    status = svc.parse_action(parts[2])
-    if household_id is None or period is None or status is None:
-        await who.toast(who.texts("button_expired"))
-        return
-    if status == "problem":
+@tap(DutyButton)
+async def on_button(who: Asker, button: DutyButton) -> None:
+    household_id, period = button.household, button.period
+    if button.status == "problem":
         household = await svc.reportable(who.services, who.actor, household_id, period)
         await who.toast()
         tapped = _tapped(who)

@@ -3,24 +3,30 @@ card (edit, assign, remove) and adding one by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 
-from bot.core import callbacks, inputs
 from bot.core import formatting as fmt
+from bot.core import inputs
 from bot.core.inputs import Waiting
 from bot.core.permissions import Permission, acting_branch
 from bot.duties import assignments
 from bot.duties import households as svc
+from bot.duties.buttons import AssignAction, AssignButton, HouseholdAction, HouseholdButton
 from bot.duties.card import household_label, state_text
 from bot.duties.households import HouseholdDetail, MonthStatus
 from bot.texts import Texts
-from handlers.assign import ASG
-from handlers.base import Asker, ButtonRow, asker
+from handlers.base import Asker, ButtonRow, asker, tap
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
-HH = "hh"
+H = HouseholdAction
 MAX_TEXT = 3900
+
+
+def _data(action: HouseholdAction, target: int, arg: str | int | None = None) -> str:
+    return HouseholdButton(action, target, None if arg is None else str(arg)).encode()
 
 
 def fit(lines: list[str], more: str) -> str:
@@ -67,12 +73,12 @@ async def _show_status(who: Asker, unit_id: int) -> None:
     texts = who.texts
     if status.households == 0:
         await who.show(texts("hh_empty", unit=status.unit.name),
-                       [[(texts("hh_btn_add"), callbacks.build(HH, "add", unit_id))]])
+                       [[(texts("hh_btn_add"), _data(H.ADD, unit_id))]])
         return
     await who.show(status_text(status, texts), [
-        [(texts("hh_btn_list"), callbacks.build(HH, "p", unit_id, 0)),
-         (texts("hh_btn_add"), callbacks.build(HH, "add", unit_id))],
-        [(texts("hh_btn_assign"), callbacks.build(ASG, "menu", unit_id))],
+        [(texts("hh_btn_list"), _data(H.PAGE, unit_id, 0)),
+         (texts("hh_btn_add"), _data(H.ADD, unit_id))],
+        [(texts("hh_btn_assign"), AssignButton(AssignAction.MENU, (unit_id,)).encode())],
     ])
 
 
@@ -87,15 +93,15 @@ async def _show_page(who: Asker, unit_id: int, page: int) -> None:
                            household=household_label(household, texts.lang),
                            member=household.member_name or texts("hh_unassigned")))
         rows.append([(f"{n}. {household.head_name}"[:60],
-                      callbacks.build(HH, "o", household.id))])
+                      _data(H.OPEN, household.id))])
     nav: list[tuple[str, str]] = []
     if view.page > 0:
-        nav.append((texts("btn_prev"), callbacks.build(HH, "p", unit_id, view.page - 1)))
+        nav.append((texts("btn_prev"), _data(H.PAGE, unit_id, view.page - 1)))
     if view.page + 1 < view.pages:
-        nav.append((texts("btn_next"), callbacks.build(HH, "p", unit_id, view.page + 1)))
+        nav.append((texts("btn_next"), _data(H.PAGE, unit_id, view.page + 1)))
     rows.append(nav)
-    rows.append([(texts("hh_btn_status"), callbacks.build(HH, "s", unit_id)),
-                 (texts("hh_btn_add"), callbacks.build(HH, "add", unit_id))])
+    rows.append([(texts("hh_btn_status"), _data(H.STATUS, unit_id)),
+                 (texts("hh_btn_add"), _data(H.ADD, unit_id))])
     await who.show("\n".join(lines), rows)
 
 
@@ -118,13 +124,14 @@ def card_text(detail: HouseholdDetail, texts: Texts) -> str:
 def card_rows(detail: HouseholdDetail, texts: Texts) -> list[ButtonRow]:
     hid = detail.household.id
     edit = [(texts("hh_btn_edit", field=texts(f"hh_field_{code}")),
-             callbacks.build(HH, "e", hid, code)) for code in svc.FIELDS]
-    follow = [(texts("hh_btn_follow"), callbacks.build(ASG, "hm", hid, 0))]
+             _data(H.EDIT, hid, code)) for code in svc.FIELDS]
+    follow = [(texts("hh_btn_follow"),
+               AssignButton(AssignAction.HOUSEHOLD_MEMBERS, (hid, 0)).encode())]
     if detail.household.member_id is not None:
-        follow.append((texts("hh_btn_unassign"), callbacks.build(HH, "un", hid)))
+        follow.append((texts("hh_btn_unassign"), _data(H.UNASSIGN, hid)))
     return [edit[:3], edit[3:], follow,
-            [(texts("hh_btn_remove"), callbacks.build(HH, "rm", hid))],
-            [(texts("btn_back_list"), callbacks.build(HH, "p", detail.household.unit_id, 0))]]
+            [(texts("hh_btn_remove"), _data(H.REMOVE, hid))],
+            [(texts("btn_back_list"), _data(H.PAGE, detail.household.unit_id, 0))]]
 
 
 async def show_card(who: Asker, household_id: int, toast: str | None = None,
@@ -137,52 +144,67 @@ async def show_card(who: Asker, household_id: int, toast: str | None = None,
         await who.show(text, rows, toast=toast)
 
 
-async def on_button(update: Update, context: ChiboContext) -> None:
-    who = await asker(update, context)
-    parts = callbacks.split(update.callback_query.data if update.callback_query else None, HH)
-    if not parts or len(parts) < 2:
-        await who.toast(who.texts("button_expired"))
-        return
-    action, first = parts[0], callbacks.as_int(parts[1])
-    if first is None:
-        await who.toast(who.texts("button_expired"))
-        return
-    services, actor, texts = who.services, who.actor, who.texts
-    page = callbacks.as_int(parts[2]) if len(parts) == 3 else None
-    if action == "s":
-        await _show_status(who, acting_branch(actor, Permission.MANAGE_HOUSEHOLDS, first))
-    elif action == "p" and page is not None:
-        await _show_page(who, first, page)
-    elif action == "o":
-        await show_card(who, first)
-    elif action == "add":
-        acting_branch(actor, Permission.MANAGE_HOUSEHOLDS, first)
-        await who.toast()
-        await ask_for(who, "hh_add", {"unit": first}, texts("hh_ask_new"))
-    elif action == "e" and len(parts) == 3 and parts[2] in svc.FIELDS:
-        household = await svc.open_household(services, actor, first)
-        await who.toast()
-        await ask_for(who, "hh_edit", {"household": first, "field": parts[2]},
-                      texts("hh_ask_field", field=texts(f"hh_field_{parts[2]}").lower(),
+# --- the buttons: one function per action, chosen by a table -----------------------------
+
+
+async def _status(who: Asker, button: HouseholdButton) -> None:
+    await _show_status(who, acting_branch(who.actor, Permission.MANAGE_HOUSEHOLDS,
+                                           button.target))
+
+
+async def _page(who: Asker, button: HouseholdButton) -> None:
+    await _show_page(who, button.target, button.number)
+
+
+async def _open(who: Asker, button: HouseholdButton) -> None:
+    await show_card(who, button.target)
+
+
+async def _ask_new(who: Asker, button: HouseholdButton) -> None:
+    acting_branch(who.actor, Permission.MANAGE_HOUSEHOLDS, button.target)
+    await who.toast()
+    await ask_for(who, "hh_add", {"unit": button.target}, who.texts("hh_ask_new"))
+
+
+async def _ask_field(who: Asker, button: HouseholdButton) -> None:
+    household = await svc.open_household(who.services, who.actor, button.target)
+    await who.toast()
+    await ask_for(who, "hh_edit", {"household": button.target, "field": button.field},
+                  who.texts("hh_ask_field", field=who.texts(f"hh_field_{button.field}").lower(),
                             household=household.head_name))
-    elif action == "un":
-        household = await assignments.unassign(services, actor, first)
-        await show_card(who, first, texts("hh_unassigned_done",
-                                          household=household.head_name))
-    elif action == "rm":
-        household = await svc.open_household(services, actor, first)
-        await who.show(texts("hh_remove_confirm", household=household_label(household,
-                                                                             texts.lang)), [
-            [(texts("hh_btn_confirm_remove"), callbacks.build(HH, "rmy", first))],
-            [(texts("btn_cancel"), callbacks.build(HH, "o", first))],
-        ])
-    elif action == "rmy":
-        household = await svc.remove_household(services, actor, first)
-        await who.show(texts("hh_removed", household=household.head_name),
-                       [[(texts("btn_back_list"), callbacks.build(HH, "p", household.unit_id,
-                                                                  0))]])
-    else:
-        await who.toast(texts("button_expired"))
+
+
+async def _unassign(who: Asker, button: HouseholdButton) -> None:
+    household = await assignments.unassign(who.services, who.actor, button.target)
+    await show_card(who, button.target, who.texts("hh_unassigned_done",
+                                                  household=household.head_name))
+
+
+async def _confirm_remove(who: Asker, button: HouseholdButton) -> None:
+    texts = who.texts
+    household = await svc.open_household(who.services, who.actor, button.target)
+    await who.show(texts("hh_remove_confirm", household=household_label(household,
+                                                                         texts.lang)), [
+        [(texts("hh_btn_confirm_remove"), _data(H.REMOVE_YES, button.target))],
+        [(texts("btn_cancel"), _data(H.OPEN, button.target))],
+    ])
+
+
+async def _remove(who: Asker, button: HouseholdButton) -> None:
+    household = await svc.remove_household(who.services, who.actor, button.target)
+    await who.show(who.texts("hh_removed", household=household.head_name),
+                   [[(who.texts("btn_back_list"), _data(H.PAGE, household.unit_id, 0))]])
+
+
+ACTIONS: dict[HouseholdAction, Callable[[Asker, HouseholdButton], Awaitable[None]]] = {
+    H.STATUS: _status, H.PAGE: _page, H.OPEN: _open, H.ADD: _ask_new, H.EDIT: _ask_field,
+    H.UNASSIGN: _unassign, H.REMOVE: _confirm_remove, H.REMOVE_YES: _remove,
+}
+
+
+@tap(HouseholdButton)
+async def on_button(who: Asker, button: HouseholdButton) -> None:
+    await ACTIONS[button.action](who, button)
 
 
 @route("hh_add")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.core import callbacks
 from bot.core import formatting as fmt
 from bot.core.errors import Invalid
 from bot.core.permissions import Permission, acting_branch
+from bot.imports.buttons import ImportButton
 from bot.members.uploads import (
     AnyPlan,
     apply_upload,
@@ -16,10 +16,9 @@ from bot.members.uploads import (
     take_upload,
     working_key,
 )
-from handlers.base import Asker, asker
+from handlers.base import Asker, asker, tap
 from handlers.context import ChiboContext
 
-IMP = "imp"
 MAX_BYTES = 5_000_000
 MAX_ERRORS_SHOWN = 30
 
@@ -59,19 +58,15 @@ async def on_document(update: Update, context: ChiboContext) -> None:
         return
     await who.say("\n".join(lines)[:4000], [
         [(who.texts("import_confirm_valid", count=len(plan.valid)),
-          callbacks.build(IMP, "ok", plan.nonce))],
-        [(who.texts("btn_cancel"), callbacks.build(IMP, "no", plan.nonce))],
+          ImportButton("ok", plan.nonce).encode())],
+        [(who.texts("btn_cancel"), ImportButton("no", plan.nonce).encode())],
     ])
 
 
-async def on_button(update: Update, context: ChiboContext) -> None:
-    who = await asker(update, context)
-    parts = callbacks.split(update.callback_query.data if update.callback_query else None, IMP)
-    if not parts or len(parts) != 2 or parts[0] not in ("ok", "no"):
-        await who.toast(who.texts("button_expired"))
-        return
-    plan = await take_upload(who.services, who.user_id, parts[1])
-    if parts[0] == "no":
+@tap(ImportButton)
+async def on_button(who: Asker, button: ImportButton) -> None:
+    plan = await take_upload(who.services, who.user_id, button.nonce)
+    if button.answer == "no":
         await who.show(who.texts("import_cancelled"))
         return
     await who.show(who.texts(working_key(plan), count=len(plan.valid)))

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from telegram import Update
 
-from bot.core import callbacks, inputs
 from bot.core import formatting as fmt
+from bot.core import inputs
 from bot.core.errors import Invalid
 from bot.core.inputs import Waiting
 from bot.core.permissions import Permission, acting_branch, branches_where, unit_or_fail
@@ -15,11 +15,11 @@ from bot.core.services import Services
 from bot.meetings import service as svc
 from bot.meetings import texts as mt
 from bot.meetings.admin import set_schedule
-from bot.meetings.jobs import MEETING
+from bot.meetings.buttons import MeetingAction, MeetingButton
 from bot.meetings.schedule import ScheduleRule, parse_rule
 from bot.meetings.service import MeetingRow
 from bot.texts import Texts
-from handlers.base import Asker, ButtonRow, asker
+from handlers.base import Asker, ButtonRow, asker, tap
 from handlers.context import ChiboContext
 from handlers.inputs import ROUTES, ask_for, route
 
@@ -135,44 +135,39 @@ async def _branch_lines(services: Services, texts: Texts, unit_id: int, rows: li
                   texts(f"meeting_kind_{meeting.kind}", unit="").rstrip(" —"),
                   texts("meetings_counts", attend=c.attend, absent=c.absent,
                         silent=c.unanswered, total=c.total)]
-        rows.append([(texts("btn_move_meeting", n=n), callbacks.build(MEETING, "mv", meeting.id)),
+        rows.append([(texts("btn_move_meeting", n=n),
+                      MeetingButton(MeetingAction.MOVE, meeting.id).encode()),
                      (texts("btn_cancel_meeting", n=n),
-                      callbacks.build(MEETING, "cx", meeting.id))])
+                      MeetingButton(MeetingAction.CANCEL, meeting.id).encode())])
     return lines
 
 
 # --- officer buttons: move, cancel, nudge ---------------------------------------------------
 
 
-async def on_button(update: Update, context: ChiboContext) -> None:
-    who = await asker(update, context)
-    parts = callbacks.split(update.callback_query.data if update.callback_query else None,
-                            MEETING)
-    meeting_id = callbacks.as_int(parts[1]) if parts and len(parts) == 2 else None
-    if parts is None or meeting_id is None:
-        await who.toast(who.texts("button_expired"))
-        return
-    action, services, texts = parts[0], who.services, who.texts
-    if action == "nudge":
-        count = await svc.nudge_unanswered(services, who.actor, meeting_id)
-        await who.toast(texts("nudge_done", count=count))
-    elif action == "mv":
-        await svc.officer_meeting(services, who.actor, meeting_id)
-        await who.toast()
-        await ask_for(who, "meeting_move", {"meeting": meeting_id},
-                      texts("meeting_ask_new_time"))
-    elif action == "cx":
-        meeting = await svc.officer_meeting(services, who.actor, meeting_id)
-        unit = await unit_or_fail(services, meeting.unit_id)
-        await who.show(texts("meeting_cancel_confirm", summary=_summary(who, meeting, unit.name)),
-                       [[(texts("btn_confirm_cancel_meeting"),
-                          callbacks.build(MEETING, "cxy", meeting_id))]])
-    elif action == "cxy":
-        meeting = await svc.cancel_meeting(services, who.actor, meeting_id)
-        count = (await svc.counts(services, meeting.id)).total
-        await who.show(texts("meeting_cancel_done", count=count))
-    else:
-        await who.toast(texts("button_expired"))
+@tap(MeetingButton)
+async def on_button(who: Asker, button: MeetingButton) -> None:
+    services, texts, meeting_id = who.services, who.texts, button.meeting
+    match button.action:
+        case MeetingAction.NUDGE:
+            count = await svc.nudge_unanswered(services, who.actor, meeting_id)
+            await who.toast(texts("nudge_done", count=count))
+        case MeetingAction.MOVE:
+            await svc.officer_meeting(services, who.actor, meeting_id)
+            await who.toast()
+            await ask_for(who, "meeting_move", {"meeting": meeting_id},
+                          texts("meeting_ask_new_time"))
+        case MeetingAction.CANCEL:
+            meeting = await svc.officer_meeting(services, who.actor, meeting_id)
+            unit = await unit_or_fail(services, meeting.unit_id)
+            await who.show(texts("meeting_cancel_confirm",
+                                 summary=_summary(who, meeting, unit.name)),
+                           [[(texts("btn_confirm_cancel_meeting"),
+                              MeetingButton(MeetingAction.CANCEL_YES, meeting_id).encode())]])
+        case MeetingAction.CANCEL_YES:
+            meeting = await svc.cancel_meeting(services, who.actor, meeting_id)
+            count = (await svc.counts(services, meeting.id)).total
+            await who.show(texts("meeting_cancel_done", count=count))
 
 
 @route("meeting_move")

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from telegram import Update
 
-from bot.core import callbacks, inputs
 from bot.core import formatting as fmt
+from bot.core import inputs
 from bot.core.clock import today_in
 from bot.core.inputs import Waiting
 from bot.core.parsing import parse_past_day
 from bot.core.permissions import Permission, acting_branch, unit_or_fail
 from bot.members import service as svc
+from bot.members.buttons import DuesButton, MemberAction, MemberButton, PrivacyButton
 from bot.members.dues import my_dues
 from bot.members.registration import IssuedInvite, officer_invite
 from bot.members.service import MemberRow
 from bot.texts import Texts
-from handlers.base import Asker, ButtonRow, asker
+from handlers.base import Asker, ButtonRow, asker, tap
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
-MEM = "mem"
+A = MemberAction
+
+
+def _data(action: MemberAction, target: int, arg: str | int | None = None) -> str:
+    return MemberButton(action, target, None if arg is None else str(arg)).encode()
 
 
 def _day(value: date | None, texts: Texts) -> str:
@@ -90,12 +96,12 @@ async def _show_page(who: Asker, unit_id: int, page: int) -> None:
             flags += texts("members_flag_unreachable")
         lines.append(texts("members_line", n=n, name=row.full_name,
                            role=texts(f"role_{row.role}"), flags=flags))
-        rows.append([(f"{n}. {row.full_name}"[:60], callbacks.build(MEM, "o", row.membership_id))])
+        rows.append([(f"{n}. {row.full_name}"[:60], _data(A.OPEN, row.membership_id))])
     nav: list[tuple[str, str]] = []
     if view.page > 0:
-        nav.append((texts("btn_prev"), callbacks.build(MEM, "p", unit_id, view.page - 1)))
+        nav.append((texts("btn_prev"), _data(A.PAGE, unit_id, view.page - 1)))
     if view.page + 1 < view.pages:
-        nav.append((texts("btn_next"), callbacks.build(MEM, "p", unit_id, view.page + 1)))
+        nav.append((texts("btn_next"), _data(A.PAGE, unit_id, view.page + 1)))
     rows.append(nav)
     await who.show("\n".join(lines), rows)
 
@@ -116,20 +122,20 @@ def _card(row: MemberRow, unit_name: str, who: Asker) -> tuple[str, list[ButtonR
     flags = {"away": row.is_away, "exempt": row.is_exempt, "213": row.is_213}
     rows: list[ButtonRow] = []
     if row.official_on is None:
-        rows.append([(texts("btn_official"), callbacks.build(MEM, "off", mid))])
+        rows.append([(texts("btn_official"), _data(A.OFFICIAL, mid))])
     rows.append([
         (texts("btn_flag_on" if on else "btn_flag_off", flag=texts(f"standing_{flag}")),
-         callbacks.build(MEM, "f", mid, flag)) for flag, on in flags.items()
+         _data(A.FLAG, mid, flag)) for flag, on in flags.items()
     ])
-    rows.append([(texts("btn_role"), callbacks.build(MEM, "r", mid)),
-                 (texts("btn_move"), callbacks.build(MEM, "mv", mid))])
-    rows.append([(texts("btn_dues"), callbacks.build("due", "o", mid))])
-    rows.append([(texts("btn_new_link"), callbacks.build(MEM, "inv", mid)),
-                 (texts("btn_revoke"), callbacks.build(MEM, "rv", mid))])
-    rows.append([(texts("btn_export_data"), callbacks.build("prv", "x", mid))])
-    rows.append([(texts("btn_remove"), callbacks.build(MEM, "rm", mid)),
-                 (texts("btn_erase"), callbacks.build(MEM, "er", mid))])
-    rows.append([(texts("btn_back_list"), callbacks.build(MEM, "p", row.unit_id, 0))])
+    rows.append([(texts("btn_role"), _data(A.ROLE, mid)),
+                 (texts("btn_move"), _data(A.MOVE, mid))])
+    rows.append([(texts("btn_dues"), DuesButton("o", mid).encode())])
+    rows.append([(texts("btn_new_link"), _data(A.LINK, mid)),
+                 (texts("btn_revoke"), _data(A.REVOKE, mid))])
+    rows.append([(texts("btn_export_data"), PrivacyButton("x", mid).encode())])
+    rows.append([(texts("btn_remove"), _data(A.REMOVE, mid)),
+                 (texts("btn_erase"), _data(A.ERASE, mid))])
+    rows.append([(texts("btn_back_list"), _data(A.PAGE, row.unit_id, 0))])
     return text, rows
 
 
@@ -140,80 +146,113 @@ async def _show_card(who: Asker, membership_id: int, toast: str | None = None) -
     await who.show(text, rows, toast=toast)
 
 
-async def on_button(update: Update, context: ChiboContext) -> None:
-    who = await asker(update, context)
-    parts = callbacks.split(update.callback_query.data if update.callback_query else None, MEM)
-    if not parts or len(parts) < 2:
-        await who.toast(who.texts("button_expired"))
+# --- the card's buttons: one function per action, chosen by a table -----------------------
+
+
+async def _page(who: Asker, button: MemberButton) -> None:
+    await _show_page(who, button.target, button.number)
+
+
+async def _open(who: Asker, button: MemberButton) -> None:
+    await _show_card(who, button.target)
+
+
+async def _flag(who: Asker, button: MemberButton) -> None:
+    row = await svc.toggle_flag(who.services, who.actor, button.target, button.word)
+    await _show_card(who, button.target, who.texts(
+        "flag_done", name=row.full_name, standing=standing_text(row, who.texts)))
+
+
+async def _official(who: Asker, button: MemberButton) -> None:
+    row = await svc.open_member(who.services, who.actor, button.target)
+    await who.toast()
+    await ask_for(who, "official_date", {"membership": button.target},
+                  who.texts("official_ask_date", name=row.full_name))
+
+
+async def _role(who: Asker, button: MemberButton) -> None:
+    row = await svc.open_member(who.services, who.actor, button.target)
+    texts, mid = who.texts, button.target
+    await who.show(texts("role_choose", name=row.full_name), [
+        [(texts(f"role_{role}"), _data(A.SET_ROLE, mid, role))]
+        for role in ("secretary", "deputy", "committee_member", "member")
+    ] + [[(texts("btn_cancel"), _data(A.OPEN, mid))]])
+
+
+async def _set_role(who: Asker, button: MemberButton) -> None:
+    row = await svc.change_role(who.services, who.actor, button.target, button.word)
+    await _show_card(who, button.target, who.texts(
+        "role_done", name=row.full_name, role=who.texts(f"role_{row.role}")))
+
+
+async def _move(who: Asker, button: MemberButton) -> None:
+    mid = button.target
+    row = await svc.open_member(who.services, who.actor, mid)
+    targets = await svc.move_targets(who.services, who.actor, mid)
+    if not targets:
+        await who.toast(who.texts("move_none"))
         return
-    action, ids = parts[0], [callbacks.as_int(p) for p in parts[1:]]
-    first = ids[0]
-    if first is None:
-        await who.toast(who.texts("button_expired"))
-        return
-    services, actor, texts = who.services, who.actor, who.texts
-    if action == "p" and len(ids) == 2 and ids[1] is not None:
-        await _show_page(who, first, ids[1])
-    elif action == "o":
-        await _show_card(who, first)
-    elif action == "f" and len(parts) == 3:
-        row = await svc.toggle_flag(services, actor, first, parts[2])
-        await _show_card(who, first, texts("flag_done", name=row.full_name,
-                                           standing=standing_text(row, texts)))
-    elif action == "off":
-        row = await svc.open_member(services, actor, first)
-        await who.toast()
-        await ask_for(who, "official_date", {"membership": first},
-                      texts("official_ask_date", name=row.full_name))
-    elif action == "r":
-        row = await svc.open_member(services, actor, first)
-        await who.show(texts("role_choose", name=row.full_name), [
-            [(texts(f"role_{role}"), callbacks.build(MEM, "rs", first, role))]
-            for role in ("secretary", "deputy", "committee_member", "member")
-        ] + [[(texts("btn_cancel"), callbacks.build(MEM, "o", first))]])
-    elif action == "rs" and len(parts) == 3:
-        row = await svc.change_role(services, actor, first, parts[2])
-        await _show_card(who, first, texts("role_done", name=row.full_name,
-                                           role=texts(f"role_{row.role}")))
-    elif action == "mv":
-        row = await svc.open_member(services, actor, first)
-        targets = await svc.move_targets(services, actor, first)
-        if not targets:
-            await who.toast(texts("move_none"))
-            return
-        await who.show(texts("move_choose", name=row.full_name),
-                       [[(u.name, callbacks.build(MEM, "mt", first, u.id))] for u in targets]
-                       + [[(texts("btn_cancel"), callbacks.build(MEM, "o", first))]])
-    elif action == "mt" and len(ids) == 2 and ids[1] is not None:
-        moved, old, new = await svc.move_member(services, actor, first, ids[1])
-        await who.show(texts("move_done", name=moved.full_name, unit=new.name, old=old.name),
-                       [[(texts("btn_back_list"), callbacks.build(MEM, "p", old.id, 0))]])
-    elif action == "inv":
-        issued = await svc.new_link(services, actor, first)
-        await who.toast()
-        await who.say(link_text(issued, who))
-    elif action == "rv":
-        row, count = await svc.revoke_links(services, actor, first)
-        await who.toast(texts("revoke_done", name=row.full_name, count=count))
-    elif action in ("rm", "er"):
-        row = await svc.open_member(services, actor, first)
-        key = "remove_confirm" if action == "rm" else "erase_confirm"
-        button = "btn_confirm_remove" if action == "rm" else "btn_confirm_erase"
-        unit = await unit_or_fail(services, row.unit_id)
-        await who.show(texts(key, name=row.full_name, unit=unit.name), [
-            [(texts(button), callbacks.build(MEM, action + "y", first))],
-            [(texts("btn_cancel"), callbacks.build(MEM, "o", first))],
-        ])
-    elif action == "rmy":
-        row = await svc.remove_member(services, actor, first)
-        await who.show(texts("remove_done", name=row.full_name, unit=""),
-                       [[(texts("btn_back_list"), callbacks.build(MEM, "p", row.unit_id, 0))]])
-    elif action == "ery":
-        row = await svc.erase_member(services, actor, first)
-        await who.show(texts("erase_done", name=row.full_name),
-                       [[(texts("btn_back_list"), callbacks.build(MEM, "p", row.unit_id, 0))]])
-    else:
-        await who.toast(texts("button_expired"))
+    await who.show(who.texts("move_choose", name=row.full_name),
+                   [[(u.name, _data(A.MOVE_TO, mid, u.id))] for u in targets]
+                   + [[(who.texts("btn_cancel"), _data(A.OPEN, mid))]])
+
+
+async def _move_to(who: Asker, button: MemberButton) -> None:
+    moved, old, new = await svc.move_member(who.services, who.actor, button.target,
+                                            button.number)
+    await who.show(who.texts("move_done", name=moved.full_name, unit=new.name, old=old.name),
+                   [[(who.texts("btn_back_list"), _data(A.PAGE, old.id, 0))]])
+
+
+async def _link(who: Asker, button: MemberButton) -> None:
+    issued = await svc.new_link(who.services, who.actor, button.target)
+    await who.toast()
+    await who.say(link_text(issued, who))
+
+
+async def _revoke(who: Asker, button: MemberButton) -> None:
+    row, count = await svc.revoke_links(who.services, who.actor, button.target)
+    await who.toast(who.texts("revoke_done", name=row.full_name, count=count))
+
+
+_CONFIRM = {A.REMOVE: ("remove_confirm", "btn_confirm_remove", A.REMOVE_YES),
+            A.ERASE: ("erase_confirm", "btn_confirm_erase", A.ERASE_YES)}
+
+
+async def _confirm(who: Asker, button: MemberButton) -> None:
+    """Remove or erase: ask first."""
+    key, label, yes = _CONFIRM[button.action]
+    row = await svc.open_member(who.services, who.actor, button.target)
+    unit = await unit_or_fail(who.services, row.unit_id)
+    await who.show(who.texts(key, name=row.full_name, unit=unit.name), [
+        [(who.texts(label), _data(yes, button.target))],
+        [(who.texts("btn_cancel"), _data(A.OPEN, button.target))],
+    ])
+
+
+async def _remove(who: Asker, button: MemberButton) -> None:
+    row = await svc.remove_member(who.services, who.actor, button.target)
+    await who.show(who.texts("remove_done", name=row.full_name, unit=""),
+                   [[(who.texts("btn_back_list"), _data(A.PAGE, row.unit_id, 0))]])
+
+
+async def _erase(who: Asker, button: MemberButton) -> None:
+    row = await svc.erase_member(who.services, who.actor, button.target)
+    await who.show(who.texts("erase_done", name=row.full_name),
+                   [[(who.texts("btn_back_list"), _data(A.PAGE, row.unit_id, 0))]])
+
+
+CARD_ACTIONS: dict[MemberAction, Callable[[Asker, MemberButton], Awaitable[None]]] = {
+    A.PAGE: _page, A.OPEN: _open, A.FLAG: _flag, A.OFFICIAL: _official, A.ROLE: _role,
+    A.SET_ROLE: _set_role, A.MOVE: _move, A.MOVE_TO: _move_to, A.LINK: _link,
+    A.REVOKE: _revoke, A.REMOVE: _confirm, A.ERASE: _confirm, A.REMOVE_YES: _remove,
+    A.ERASE_YES: _erase,
+}
+
+
+@tap(MemberButton)
+async def on_button(who: Asker, button: MemberButton) -> None:
+    await CARD_ACTIONS[button.action](who, button)
 
 
 @route("official_date")

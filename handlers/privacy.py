@@ -7,14 +7,12 @@ import json
 
 from telegram import Update
 
-from bot.core import callbacks
 from bot.core import formatting as fmt
 from bot.core.clock import from_db
 from bot.members import privacy as svc
-from handlers.base import asker
+from bot.members.buttons import PrivacyButton
+from handlers.base import Asker, asker, tap
 from handlers.context import ChiboContext
-
-PRIVACY = "prv"
 
 
 async def audit(update: Update, context: ChiboContext) -> None:
@@ -28,18 +26,15 @@ async def audit(update: Update, context: ChiboContext) -> None:
     await who.say("\n".join(lines)[:4000])
 
 
-async def on_button(update: Update, context: ChiboContext) -> None:
-    who = await asker(update, context)
-    parts = callbacks.split(update.callback_query.data if update.callback_query else None,
-                            PRIVACY)
-    membership = callbacks.as_int(parts[1]) if parts and len(parts) == 2 else None
-    chat = update.effective_chat
-    if parts is None or parts[0] != "x" or membership is None or chat is None:
+@tap(PrivacyButton)
+async def on_button(who: Asker, button: PrivacyButton) -> None:
+    chat, membership = who.update.effective_chat, button.membership
+    if chat is None:
         await who.toast(who.texts("button_expired"))
         return
     name, data = await svc.officer_export(who.services, who.actor, membership)
     payload = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
     await who.toast()
-    await update.get_bot().send_document(
+    await who.update.get_bot().send_document(
         chat.id, io.BytesIO(payload), filename=f"du-lieu-ca-nhan-{membership}.json",
         caption=who.texts("privacy_export_done", name=name))

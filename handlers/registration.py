@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.core import callbacks
+from bot.members.buttons import JoinButton
 from bot.members.registration import InviteState, check_account, preview, redeem
-from handlers.base import asker
+from handlers.base import Asker, asker, tap
 from handlers.common import start as welcome
 from handlers.context import ChiboContext
-
-JOIN = "join"
 
 
 async def start(update: Update, context: ChiboContext) -> None:
@@ -27,19 +25,15 @@ async def start(update: Update, context: ChiboContext) -> None:
     await check_account(who.services, seen, who.user_id)
     text = who.texts("invite_preview", unit=seen.unit_name, name=seen.full_name,
                      role=who.texts(f"role_{seen.invite.role}"))
-    await who.say(text, [[(who.texts("invite_confirm"), callbacks.build(JOIN, token)),
-                          (who.texts("invite_not_me"), callbacks.build(JOIN, "no"))]])
+    await who.say(text, [[(who.texts("invite_confirm"), JoinButton(token).encode()),
+                          (who.texts("invite_not_me"), JoinButton(JoinButton.DECLINE).encode())]])
 
 
-async def confirm(update: Update, context: ChiboContext) -> None:
-    who = await asker(update, context)
-    parts = callbacks.split(update.callback_query.data if update.callback_query else None, JOIN)
-    if parts is None or len(parts) != 1:
-        await who.toast(who.texts("button_expired"))
-        return
-    if parts[0] == "no":
+@tap(JoinButton)
+async def confirm(who: Asker, button: JoinButton) -> None:
+    if button.declined:
         await who.show(who.texts("invite_not_me_done"))
         return
-    joined = await redeem(who.services, parts[0], who.user_id)
+    joined = await redeem(who.services, button.token, who.user_id)
     await who.show(who.texts("invite_joined", name=joined.full_name, unit=joined.unit_name,
                              role=who.texts(f"role_{joined.role}")))

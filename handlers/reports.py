@@ -6,22 +6,20 @@ import io
 
 from telegram import Message, Update
 
-from bot.core import callbacks
 from bot.core import formatting as fmt
 from bot.core.errors import Invalid
 from bot.core.parsing import parse_day
 from bot.imports.names import fold_accents
 from bot.reports import render, service
+from bot.reports.buttons import ReportButton, ReportCode, ReportPage
 from bot.reports.export import export
 from bot.reports.scope import Scope, resolve, scopes_for
-from handlers.base import Asker, ButtonRow, asker
+from handlers.base import Asker, ButtonRow, asker, tap
 from handlers.context import ChiboContext
 
-REP = "rp"  # a report from the menu: a new message
-PAGE = "rq"  # a page turn: the same message, edited
 MAX_PAGES = 5
-CODES = {"meeting": "m", "year": "y", "duties": "d", "probation": "p", "branches": "b",
-         "export": "x", "member": "u"}
+CODES: dict[str, ReportCode] = {"meeting": "m", "year": "y", "duties": "d", "probation": "p",
+                                "branches": "b", "export": "x", "member": "u"}
 ALIASES = {"cuoc hop": "meeting", "hop": "meeting", "nam": "year", "ho": "duties",
            "ho gia dinh": "duties", "du bi": "probation", "chi bo": "branches",
            "xuat": "export", "excel": "export", "dang vien": "member"}
@@ -64,42 +62,43 @@ async def _menu(who: Asker, scope_key: str | None) -> None:
     texts, today = who.texts, service.today(who.services)
     key = scope.key
     rows: list[ButtonRow] = [
-        [(texts("report_btn_meeting"), callbacks.build(REP, "m", key, 0))],
-        [(texts("report_btn_year", year=today.year), callbacks.build(REP, "y", key, 0)),
+        [(texts("report_btn_meeting"), ReportButton("m", key, 0).encode())],
+        [(texts("report_btn_year", year=today.year), ReportButton("y", key, 0).encode()),
          (texts("report_btn_duties", month=today.strftime("%m/%Y")),
-          callbacks.build(REP, "d", key, 0))],
-        [(texts("report_btn_probation"), callbacks.build(REP, "p", key, 0))],
+          ReportButton("d", key, 0).encode())],
+        [(texts("report_btn_probation"), ReportButton("p", key, 0).encode())],
     ]
     if scope.committee is not None:
-        rows.append([(texts("report_btn_branches"), callbacks.build(REP, "b", key, 0))])
-    rows.append([(texts("report_btn_export"), callbacks.build(REP, "x", key, 0))])
+        rows.append([(texts("report_btn_branches"), ReportButton("b", key, 0).encode())])
+    rows.append([(texts("report_btn_export"), ReportButton("x", key, 0).encode())])
     committee_scopes = [s for s in scopes if s.committee is not None]
     for s in committee_scopes:
         choices = [(texts("report_btn_all"), s.key)] + [(b.name, f"b{b.id}")
                                                         for b in s.branches]
         for start in range(0, len(choices), 3):
             rows.append([(("• " if k == key else "") + label[:30],
-                          callbacks.build(REP, "s", k, 0)) for label, k in
+                          ReportButton("s", k, 0).encode()) for label, k in
                          choices[start:start + 3]])
     await who.show(texts("report_menu", scope=scope.label), rows)
 
 
-async def on_button(update: Update, context: ChiboContext) -> None:
-    who = await asker(update, context)
-    data = update.callback_query.data if update.callback_query else None
-    turning = bool(data and data.startswith(PAGE + ":"))
-    parts = callbacks.split(data, PAGE if turning else REP)
-    if not parts or len(parts) < 3 or callbacks.as_int(parts[2]) is None:
-        await who.toast(who.texts("button_expired"))
-        return
-    code, scope_key, page = parts[0], parts[1], int(parts[2])
-    arg = parts[3] if len(parts) > 3 else ""
-    if code == "s":
-        await _menu(who, scope_key)
-    elif code in CODES.values():
-        await _show(who, code, scope_key, page, arg, turning)
+@tap(ReportButton)
+async def on_button(who: Asker, button: ReportButton) -> None:
+    """A report from the menu: a new message."""
+    await _tapped(who, button, turning=False)
+
+
+@tap(ReportPage)
+async def on_page(who: Asker, button: ReportPage) -> None:
+    """A page turn: the same message, edited."""
+    await _tapped(who, button, turning=True)
+
+
+async def _tapped(who: Asker, button: ReportButton, *, turning: bool) -> None:
+    if button.report == "s":
+        await _menu(who, button.scope)
     else:
-        await who.toast(who.texts("button_expired"))
+        await _show(who, button.report, button.scope, button.page, button.arg or "", turning)
 
 
 async def _progress(who: Asker, scope: Scope, code: str) -> Message | None:
@@ -108,7 +107,7 @@ async def _progress(who: Asker, scope: Scope, code: str) -> Message | None:
     return None
 
 
-async def _show(who: Asker, code: str, scope_key: str | None, page: int, arg: str,
+async def _show(who: Asker, code: ReportCode, scope_key: str | None, page: int, arg: str,
                 turning: bool = False) -> None:
     """Send report ``code`` (a new message), or, ``turning``, edit the page in place."""
     services, texts = who.services, who.texts
@@ -139,11 +138,11 @@ async def _show(who: Asker, code: str, scope_key: str | None, page: int, arg: st
         body += "\n\n" + texts("report_page", page=page + 1, pages=len(pages))
         nav = []
         if page > 0:
-            nav.append((texts("btn_prev"), callbacks.build(PAGE, code, scope.key, page - 1,
-                                                          *([arg] if arg else []))))
+            nav.append((texts("btn_prev"),
+                        ReportPage(code, scope.key, page - 1, arg or None).encode()))
         if page + 1 < len(pages):
-            nav.append((texts("btn_next"), callbacks.build(PAGE, code, scope.key, page + 1,
-                                                          *([arg] if arg else []))))
+            nav.append((texts("btn_next"),
+                        ReportPage(code, scope.key, page + 1, arg or None).encode()))
         rows.append(nav)
     if turning:
         await who.show(body, rows)

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import Update
-
-from bot.core import callbacks, inputs
+from bot.core import inputs
 from bot.core.inputs import Waiting
 from bot.meetings import texts as mt
+from bot.meetings.buttons import RsvpButton
 from bot.meetings.service import Answer, answer, answerable
-from handlers.base import Asker, asker
-from handlers.context import ChiboContext
+from handlers.base import Asker, tap
 from handlers.inputs import ask_for, route
-
-RSVP = mt.RSVP
 
 
 async def _edit(who: Asker, chat_id: int, message_id: int, done: Answer) -> None:
@@ -22,17 +18,13 @@ async def _edit(who: Asker, chat_id: int, message_id: int, done: Answer) -> None
     await who.edit(chat_id, message_id, message.text, rows)
 
 
-async def on_rsvp(update: Update, context: ChiboContext) -> None:
-    who = await asker(update, context)
-    query = update.callback_query
-    parts = callbacks.split(query.data if query else None, RSVP)
-    meeting_id = callbacks.as_int(parts[0]) if parts and len(parts) == 2 else None
-    if query is None or parts is None or meeting_id is None or parts[1] not in ("y", "n"):
-        await who.toast(who.texts("button_expired"))
-        return
-    chat_id = query.message.chat.id if query.message else who.user_id
-    message_id = query.message.message_id if query.message else 0
-    if parts[1] == "y":
+@tap(RsvpButton)
+async def on_rsvp(who: Asker, button: RsvpButton) -> None:
+    message = who.query.message if who.query is not None else None
+    chat_id = message.chat.id if message else who.user_id
+    message_id = message.message_id if message else 0
+    meeting_id = button.meeting
+    if button.answer == "y":
         done = await answer(who.services, who.actor, meeting_id, "attend")
         if message_id:
             await _edit(who, chat_id, message_id, done)

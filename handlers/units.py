@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.core import callbacks, inputs
+from bot.core import inputs
 from bot.core.inputs import Waiting
 from bot.core.permissions import Permission, require
 from bot.imports.names import fold_accents
+from bot.members.buttons import AppointButton, NewUnitButton
 from bot.members.registration import (
     admin_units,
     appoint,
@@ -15,12 +16,10 @@ from bot.members.registration import (
     create_unit,
     units_overview,
 )
-from handlers.base import Asker, asker
+from handlers.base import Asker, asker, tap
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
-NEW = "nu"
-APPOINT = "ap"
 _KINDS = {"committee": "committee", "dang uy": "committee", "branch": "branch",
           "chi bo": "branch"}
 
@@ -48,8 +47,8 @@ async def new_unit(update: Update, context: ChiboContext) -> None:
     text = " ".join(context.args or [])
     if not text:
         await who.say(who.texts("newunit_ask_kind"), [[
-            (who.texts("kind_committee"), callbacks.build(NEW, "committee")),
-            (who.texts("kind_branch"), callbacks.build(NEW, "branch")),
+            (who.texts("kind_committee"), NewUnitButton("committee").encode()),
+            (who.texts("kind_branch"), NewUnitButton("branch").encode()),
         ]])
         return
     parts = [p.strip() for p in text.split("|")]
@@ -67,23 +66,19 @@ async def _create(who: Asker, kind: str, name: str, parent: int | None) -> None:
                             name=unit.name, id=unit.id))
 
 
-async def new_unit_button(update: Update, context: ChiboContext) -> None:
-    who = await asker(update, context)
+@tap(NewUnitButton)
+async def new_unit_button(who: Asker, button: NewUnitButton) -> None:
     require(who.actor, Permission.ADMIN_UNITS)
-    parts = callbacks.split(update.callback_query.data if update.callback_query else None, NEW)
-    if not parts or parts[0] not in ("committee", "branch"):
-        await who.toast(who.texts("button_expired"))
-        return
-    kind = parts[0]
-    if kind == "branch" and len(parts) == 1:
+    kind, parent = button.kind, button.parent
+    if kind == "branch" and parent is None:
         committees = await admin_units(who.services, who.actor, "committee")
         if not committees:
             await who.show(who.texts("newunit_no_committee"))
             return
         await who.show(who.texts("newunit_ask_parent"),
-                       [[(u.name, callbacks.build(NEW, "branch", u.id))] for u in committees])
+                       [[(u.name, NewUnitButton("branch", u.id).encode())]
+                        for u in committees])
         return
-    parent = callbacks.as_int(parts[1]) if len(parts) > 1 else None
     await who.toast()
     await ask_for(who, "newunit", {"kind": kind, "parent": parent},
                   who.texts("newunit_ask_name", kind=who.texts(f"kind_{kind}").lower()))
@@ -109,7 +104,7 @@ async def appoint_cmd(update: Update, context: ChiboContext) -> None:
             await who.say(who.texts("units_empty"))
             return
         await who.say(who.texts("appoint_ask_unit"),
-                      [[(r.name, callbacks.build(APPOINT, r.id))] for r in rows])
+                      [[(u.name, AppointButton(u.id).encode())] for u in rows])
         return
     unit_part, _, name = (p.strip() for p in text.partition("|"))
     if not unit_part.isdigit() or not name:
@@ -126,16 +121,10 @@ async def _appoint(who: Asker, unit_id: int, name: str) -> None:
                             .strftime("%d/%m/%Y"), link=issued.link))
 
 
-async def appoint_button(update: Update, context: ChiboContext) -> None:
-    who = await asker(update, context)
+@tap(AppointButton)
+async def appoint_button(who: Asker, button: AppointButton) -> None:
     require(who.actor, Permission.ADMIN_UNITS)
-    parts = callbacks.split(update.callback_query.data if update.callback_query else None,
-                            APPOINT)
-    unit_id = callbacks.as_int(parts[0]) if parts else None
-    if unit_id is None:
-        await who.toast(who.texts("button_expired"))
-        return
-    unit = await appoint_target(who.services, who.actor, unit_id)
+    unit = await appoint_target(who.services, who.actor, button.unit)
     await who.toast()
     await ask_for(who, "appoint", {"unit": unit.id},
                   who.texts("appoint_ask_name", unit=unit.name))

@@ -11,15 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.core import callbacks
 from bot.core import formatting as fmt
+from bot.duties.buttons import DutyButton
 from bot.texts import Language, t
 from storage.duties import DutyReport
 from storage.households import Household
 from storage.outbox import Button, OutgoingMessage
 
-DUTY = "duty"  # callback prefix: duty:<household id>:<yyyymm>:<ok|pb>
-ACTIONS = {"ok": "normal", "pb": "problem"}
 Header = Literal["reminder", "nudge", "status"]
 Rows = list[list[tuple[str, str]]]
 MAX_TEXT = 4000  # Telegram refuses more than 4096 characters
@@ -81,8 +79,8 @@ def state_text(report: DutyReport | None, lang: Language) -> str:
     return t(lang, "duty_state_normal")
 
 
-def button_data(household_id: int, period: str, action: str) -> str:
-    return callbacks.build(DUTY, household_id, period.replace("-", ""), action)
+def button_data(household_id: int, period: str, answer: Literal["ok", "pb"]) -> str:
+    return DutyButton.of(household_id, period, answer).encode()
 
 
 def card(view: DutyView, lang: Language, header: Header = "status", *,

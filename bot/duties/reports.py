@@ -9,7 +9,6 @@ exactly once.
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -19,7 +18,7 @@ from bot.core.access import Actor
 from bot.core.errors import Denied, Invalid, NotFound
 from bot.core.permissions import require_own
 from bot.core.services import Services
-from bot.duties.card import ACTIONS, DutyLine, DutyView, household_label
+from bot.duties.card import DutyLine, DutyView, household_label
 from bot.imports.names import has_control_chars, strip_zero_width
 from bot.texts import as_language, t
 from storage import duties, households, outbox, roles, units
@@ -27,7 +26,6 @@ from storage.households import Household
 from storage.outbox import Envelope, OutgoingMessage
 
 MAX_NOTE = 500
-_BUTTON_PERIOD = re.compile(r"^(\d{4})(0[1-9]|1[0-2])$")
 
 
 def period_at(instant: datetime, tz: ZoneInfo) -> str:
@@ -36,16 +34,6 @@ def period_at(instant: datetime, tz: ZoneInfo) -> str:
 
 def current_period(services: Services) -> str:
     return period_at(services.clock.now(), services.tz)
-
-
-def parse_button_period(text: str) -> str | None:
-    """``202701`` (as buttons carry it) -> ``2027-01``."""
-    match = _BUTTON_PERIOD.match(text)
-    return f"{match.group(1)}-{match.group(2)}" if match else None
-
-
-def parse_action(text: str) -> str | None:
-    return ACTIONS.get(text)
 
 
 def clean_note(text: str) -> str:

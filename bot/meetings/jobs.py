@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.core import callbacks
 from bot.core import formatting as fmt
 from bot.core.config import parse_offset
 from bot.core.services import Services
 from bot.meetings import texts as mt
+from bot.meetings.buttons import MeetingAction, MeetingButton
 from bot.meetings.schedule import ScheduleRule
 from bot.meetings.service import create_meeting, envelope, epoch, recipients
 from bot.texts import as_language, t
@@ -24,8 +24,6 @@ from storage import marks, outbox, roles, units
 from storage import meetings as store
 from storage.meetings import MeetingRow
 from storage.outbox import Button, Envelope, OutgoingMessage
-
-MEETING = "mt"
 
 
 async def due_work(services: Services) -> None:
@@ -139,7 +137,7 @@ async def officers_digest(services: Services, meeting: MeetingRow, before: timed
             if silent:
                 lines.append(t(lang, "digest_silent", names=", ".join(silent)))
                 buttons = ((Button(t(lang, "digest_nudge", count=len(silent)),
-                                   callbacks.build(MEETING, "nudge", meeting.id)),),)
+                                   MeetingButton(MeetingAction.NUDGE, meeting.id).encode()),),)
             envelopes.append(Envelope(
                 key=f"digest:{meeting.id}:{start}:{officer.person_id}",
                 chat_id=officer.telegram_user_id, kind="digest", unit_id=unit.id,

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.core import callbacks
 from bot.core import formatting as fmt
+from bot.meetings.buttons import RsvpButton
 from bot.texts import Language, t
 from storage.meetings import InvitationRow, MeetingRow
 from storage.outbox import Button, OutgoingMessage
-
-RSVP = "rsvp"
 
 
 def when(meeting: MeetingRow, tz: ZoneInfo, lang: Language) -> str:
@@ -31,8 +29,8 @@ def summary(meeting: MeetingRow, unit_name: str, tz: ZoneInfo, lang: Language) -
 
 def rsvp_buttons(meeting_id: int, lang: Language,
                  current: str | None = None) -> tuple[tuple[Button, ...], ...]:
-    attend = Button(t(lang, "rsvp_attend"), callbacks.build(RSVP, meeting_id, "y"))
-    absent = Button(t(lang, "rsvp_absent"), callbacks.build(RSVP, meeting_id, "n"))
+    attend = Button(t(lang, "rsvp_attend"), RsvpButton(meeting_id, "y").encode())
+    absent = Button(t(lang, "rsvp_absent"), RsvpButton(meeting_id, "n").encode())
     if current == "attend":
         return ((absent,),)
     if current == "absent":

@@ -338,9 +338,14 @@ async def test_a_forged_tap_in_a_group_shows_nothing_there(pg: Playground) -> No
 
 
 async def test_an_edited_command_is_not_run_again(pg: Playground) -> None:
-    """Fixing a typo in "/broadcast …" must not send the announcement twice."""
+    """Fixing a typo in "/broadcast …" must not send the announcement twice.
+
+    The secretary is one of the people the announcement goes to: the outbox would put it
+    (and the delivery report) in their chat at its own pace, between the replies read
+    below. The sender is held while the replies are read and driven explicitly after."""
     seeded = await seed_branch(pg.services.db, pg.clock.now(), members=2)
     secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    await pg.sender.stop()
     sent = await secretary.send("/broadcast Họp lúc 8h")
     assert (await secretary.next_message()).text.startswith("Đang gửi thông báo đến 3")
     await secretary.edit(sent["message_id"], "/broadcast Họp lúc 9h")
@@ -349,6 +354,10 @@ async def test_an_edited_command_is_not_run_again(pg: Playground) -> None:
                            "Xin đồng chí gửi lại thành tin nhắn mới.")
     assert await pg.services.db.fetch_value(
         "SELECT count(*) FROM audit_log WHERE action = 'broadcast'") == 1
+    await pg.sender.start()
+    await pg.sender.drain()
+    announced = [m.text for m in secretary.drain() if m.text.startswith("📢")]
+    assert len(announced) == 1 and announced[0].endswith("Họp lúc 8h"), announced
 
 
 async def test_dues_of_a_year_the_card_does_not_show_cannot_be_forged(

@@ -1,0 +1,132 @@
+"""The buttons of the members feature: joining, units, the member list and card, dues,
+a member's data export and who follows which branch. Wire formats are in each codec."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from bot.core.callbacks import NUMBER, ArgKind, Codec, Shape, as_number, expect_arg
+from bot.members.registration import BRANCH_ROLES
+from bot.members.service import FLAGS
+
+
+@dataclass(frozen=True)
+class JoinButton(Codec, prefix="join"):
+    """``join:<invite token>`` confirms an invite; ``join:no`` declines it."""
+
+    token: str
+
+    DECLINE = "no"
+
+    @property
+    def declined(self) -> bool:
+        return self.token == self.DECLINE
+
+
+@dataclass(frozen=True)
+class NewUnitButton(Codec, prefix="nu"):
+    """``nu:committee``, ``nu:branch`` (then pick a committee), ``nu:branch:<committee>``."""
+
+    kind: Literal["committee", "branch"]
+    parent: int | None = None
+
+    def check(self) -> None:
+        if self.kind == "committee" and self.parent is not None:
+            raise ValueError("a committee has no parent")
+
+
+@dataclass(frozen=True)
+class AppointButton(Codec, prefix="ap"):
+    """``ap:<unit>``: appoint someone in that unit."""
+
+    unit: int
+
+
+class MemberAction(StrEnum):
+    PAGE = "p"  # target: the branch; arg: the page
+    OPEN = "o"
+    FLAG = "f"  # arg: the standing flag
+    OFFICIAL = "off"
+    ROLE = "r"
+    SET_ROLE = "rs"  # arg: the new role
+    MOVE = "mv"
+    MOVE_TO = "mt"  # arg: the branch to move to
+    LINK = "inv"
+    REVOKE = "rv"
+    REMOVE = "rm"
+    ERASE = "er"
+    REMOVE_YES = "rmy"
+    ERASE_YES = "ery"
+
+
+MEMBER_ARGS: dict[MemberAction, ArgKind] = {
+    MemberAction.PAGE: NUMBER, MemberAction.FLAG: FLAGS, MemberAction.SET_ROLE: BRANCH_ROLES,
+    MemberAction.MOVE_TO: NUMBER,
+}
+
+
+@dataclass(frozen=True)
+class MemberButton(Codec, prefix="mem"):
+    """``mem:<action>:<membership>[:<arg>]`` (``mem:p:<branch>:<page>`` for the list)."""
+
+    action: MemberAction
+    target: int
+    arg: str | None = None
+
+    def check(self) -> None:
+        expect_arg(self.action, self.arg, MEMBER_ARGS.get(self.action))
+
+    @property
+    def number(self) -> int:
+        """The page (PAGE) or the branch moved to (MOVE_TO)."""
+        return as_number(self.arg)
+
+    @property
+    def word(self) -> str:
+        """The flag (FLAG) or the role (SET_ROLE)."""
+        assert self.arg is not None
+        return self.arg
+
+
+@dataclass(frozen=True)
+class DuesButton(Codec, prefix="due"):
+    """``due:o:<membership>`` opens the year's dues; ``due:t:<membership>:<yyyymm>`` marks
+    a month paid or unpaid (the domain says whether the month is one the card shows)."""
+
+    action: Literal["o", "t"]
+    membership: int
+    month: Annotated[str, Shape(r"[0-9]{6}")] | None = None
+
+    def check(self) -> None:
+        if (self.action == "t") != (self.month is not None):
+            raise ValueError("a month goes with t, and only with t")
+
+    @property
+    def period(self) -> str:
+        """``yyyy-mm``"""
+        assert self.month is not None
+        return f"{self.month[:4]}-{self.month[4:]}"
+
+
+@dataclass(frozen=True)
+class PrivacyButton(Codec, prefix="prv"):
+    """``prv:x:<membership>``: an officer exports a member's data."""
+
+    action: Literal["x"]
+    membership: int
+
+
+@dataclass(frozen=True)
+class FollowButton(Codec, prefix="fl"):
+    """``fl:b:<branch>`` lists who may follow a branch; ``fl:p:<branch>:<person>`` toggles
+    one of them."""
+
+    action: Literal["b", "p"]
+    branch: int
+    person: int | None = None
+
+    def check(self) -> None:
+        if (self.action == "p") != (self.person is not None):
+            raise ValueError("a person goes with p, and only with p")

@@ -1,0 +1,29 @@
+"""The buttons of the reports feature. Wire formats are in each codec."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from bot.core.callbacks import Codec, Shape
+
+# m meeting, y year, d duties, p probation, b branches, x export, u member, s scope menu
+ReportCode = Literal["m", "y", "d", "p", "b", "x", "u", "s"]
+Scope = Annotated[str, Shape(r"[bc][0-9]{1,12}")]  # b<branch> or c<committee>
+Arg = Annotated[str, Shape(r"[0-9]{1,12}")]  # a year, yyyymm, a meeting or a person
+
+
+@dataclass(frozen=True)
+class ReportButton(Codec, prefix="rp"):
+    """``rp:<report>:<scope>:<page>[:<arg>]``: a report from the menu, sent as a new
+    message (``rp:s:<scope>:0`` shows the menu for another scope)."""
+
+    report: ReportCode
+    scope: Scope
+    page: int
+    arg: Arg | None = None
+
+
+@dataclass(frozen=True)
+class ReportPage(ReportButton, prefix="rq"):
+    """``rq:…``, as ``rp:…``: a page turn, editing the message in place."""

@@ -1,0 +1,250 @@
+"""Every button family's codec: round trips, the 64-byte limit at maximal field values,
+and forged data refused (with ``BadButton``, never another error)."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.callbacks import MAX_BYTES, NUMBER, ArgKind, BadButton, Codec
+from bot.duties.buttons import (
+    ASSIGN_ARITY,
+    AssignAction,
+    AssignButton,
+    DutyButton,
+    HouseholdAction,
+    HouseholdButton,
+)
+from bot.duties.households import FIELDS
+from bot.imports.buttons import ImportButton
+from bot.meetings.buttons import MeetingAction, MeetingButton, RollcallButton, RsvpButton
+from bot.members.buttons import (
+    MEMBER_ARGS,
+    AppointButton,
+    DuesButton,
+    FollowButton,
+    JoinButton,
+    MemberAction,
+    MemberButton,
+    NewUnitButton,
+    PrivacyButton,
+)
+from bot.reports.buttons import ReportButton, ReportPage
+
+BIG = 10**12 - 1  # the largest id a button carries (12 digits)
+TOKEN = "A" * 40  # the longest token
+
+ids = st.integers(0, BIG)
+tokens = st.text(string.ascii_letters + string.digits + "_-", min_size=1, max_size=40)
+months = st.builds(lambda y, m: f"{y:04d}{m:02d}", st.integers(0, 9999), st.integers(1, 12))
+digits6 = st.from_regex(r"[0-9]{6}", fullmatch=True)
+scopes = st.builds(lambda kind, n: f"{kind}{n}", st.sampled_from("bc"), ids)
+HOUSEHOLD_ARGS: dict[HouseholdAction, ArgKind] = {HouseholdAction.PAGE: NUMBER,
+                                                  HouseholdAction.EDIT: tuple(FIELDS)}
+
+
+def arg_for(kind: ArgKind) -> st.SearchStrategy[str | None]:
+    if kind is None:
+        return st.none()
+    if kind == NUMBER:
+        return ids.map(str)
+    return st.sampled_from(kind)
+
+
+def with_action(codec: type[Codec], actions: type, kinds: dict) -> st.SearchStrategy[Codec]:
+    return st.sampled_from(list(actions)).flatmap(
+        lambda a: st.builds(codec, st.just(a), ids, arg_for(kinds.get(a))))
+
+
+def report(codec: type[ReportButton]) -> st.SearchStrategy[Codec]:
+    return st.builds(codec, st.sampled_from(["m", "y", "d", "p", "b", "x", "u", "s"]), scopes,
+                     ids, st.none() | ids.map(str))
+
+
+STRATEGIES: dict[type[Codec], st.SearchStrategy[Codec]] = {
+    JoinButton: st.builds(JoinButton, tokens),
+    NewUnitButton: st.just(NewUnitButton("committee"))
+    | st.builds(NewUnitButton, st.just("branch"), st.none() | ids),
+    AppointButton: st.builds(AppointButton, ids),
+    MemberButton: with_action(MemberButton, MemberAction, MEMBER_ARGS),
+    DuesButton: st.builds(DuesButton, st.just("o"), ids)
+    | st.builds(DuesButton, st.just("t"), ids, digits6),
+    PrivacyButton: st.builds(PrivacyButton, st.just("x"), ids),
+    FollowButton: st.builds(FollowButton, st.just("b"), ids)
+    | st.builds(FollowButton, st.just("p"), ids, ids),
+    RsvpButton: st.builds(RsvpButton, ids, st.sampled_from(["y", "n"])),
+    MeetingButton: st.builds(MeetingButton, st.sampled_from(list(MeetingAction)), ids),
+    RollcallButton: st.builds(RollcallButton, st.sampled_from(["o", "c"]), ids)
+    | st.builds(RollcallButton, st.just("t"), ids, ids),
+    DutyButton: st.builds(DutyButton, ids, months, st.sampled_from(["ok", "pb"])),
+    HouseholdButton: with_action(HouseholdButton, HouseholdAction, HOUSEHOLD_ARGS),
+    AssignButton: st.sampled_from(list(AssignAction)).flatmap(lambda a: st.builds(
+        AssignButton, st.just(a), st.tuples(*[ids] * ASSIGN_ARITY[a]))),
+    ReportButton: report(ReportButton),
+    ReportPage: report(ReportPage),
+    ImportButton: st.builds(ImportButton, st.sampled_from(["ok", "no"]), tokens),
+}
+
+def widest_arg(kind: ArgKind) -> str | None:
+    if kind is None:
+        return None
+    return str(BIG) if kind == NUMBER else max(kind, key=len)
+
+
+# The widest button of each family: every field at its longest.
+WIDEST: list[Codec] = [
+    JoinButton(TOKEN), NewUnitButton("committee"), NewUnitButton("branch", BIG),
+    AppointButton(BIG),
+    *[MemberButton(a, BIG, widest_arg(MEMBER_ARGS.get(a))) for a in MemberAction],
+    DuesButton("t", BIG, "999912"), PrivacyButton("x", BIG), FollowButton("p", BIG, BIG),
+    RsvpButton(BIG, "y"), *[MeetingButton(a, BIG) for a in MeetingAction],
+    RollcallButton("t", BIG, BIG), DutyButton(BIG, "999912", "pb"),
+    HouseholdButton(HouseholdAction.REMOVE_YES, BIG), HouseholdButton(HouseholdAction.PAGE,
+                                                                     BIG, str(BIG)),
+    HouseholdButton(HouseholdAction.EDIT, BIG, max(FIELDS, key=len)),
+    *[AssignButton(a, (BIG,) * n) for a, n in ASSIGN_ARITY.items()],
+    ReportButton("m", f"c{BIG}", BIG, str(BIG)), ReportPage("m", f"c{BIG}", BIG, str(BIG)),
+    ImportButton("ok", TOKEN),
+]
+
+
+def families() -> set[type[Codec]]:
+    return {c for c in Codec.families.values() if c.__module__.startswith("bot.")}
+
+
+def test_every_family_is_covered_here() -> None:
+    assert families() == set(STRATEGIES)
+    assert families() == {type(b) for b in WIDEST}
+
+
+@settings(max_examples=400)
+@given(st.one_of(*STRATEGIES.values()))
+def test_every_button_survives_the_round_trip(button: Codec) -> None:
+    data = button.encode()
+    assert len(data.encode()) <= MAX_BYTES
+    assert data.startswith(button.PREFIX + ":")
+    decoded = type(button).decode(data)
+    assert decoded == button and type(decoded) is type(button)
+
+
+@pytest.mark.parametrize("button", WIDEST, ids=lambda b: b.encode()[:20])
+def test_the_widest_button_of_each_family_fits_in_64_bytes(button: Codec) -> None:
+    data = button.encode()
+    assert len(data.encode()) <= MAX_BYTES, data
+    assert type(button).decode(data) == button
+
+
+def test_the_wire_format_is_the_one_buttons_already_sent_carry() -> None:
+    """Reminders and invitations sent before this version keep working."""
+    assert RsvpButton(12, "n").encode() == "rsvp:12:n"
+    assert DutyButton.of(7, "2026-12", "ok").encode() == "duty:7:202612:ok"
+    assert MeetingButton(MeetingAction.NUDGE, 3).encode() == "mt:nudge:3"
+    assert MemberButton(MemberAction.FLAG, 5, "213").encode() == "mem:f:5:213"
+    assert MemberButton(MemberAction.PAGE, 2, "0").encode() == "mem:p:2:0"
+    assert AssignButton(AssignAction.TICK, (1, 2, 3, 0)).encode() == "asg:x:1:2:3:0"
+    assert HouseholdButton(HouseholdAction.EDIT, 4, "head").encode() == "hh:e:4:head"
+    assert ReportPage("d", "b1", 2, "202612").encode() == "rq:d:b1:2:202612"
+    assert ReportButton("y", "c3", 0).encode() == "rp:y:c3:0"
+    assert JoinButton(JoinButton.DECLINE).encode() == "join:no"
+    assert NewUnitButton("branch", 9).encode() == "nu:branch:9"
+    assert DuesButton("t", 8, "202611").encode() == "due:t:8:202611"
+    assert DuesButton.decode("due:t:8:202611").period == "2026-11"
+    assert DutyButton.decode("duty:7:202612:pb").status == "problem"
+
+
+OVERLONG = ["asg:x:" + ":".join(["1" * 12] * 5), "rsvp:1:y" + " " * 60, "mem:o:" + "1" * 70,
+            "join:" + "A" * 60]
+FORGED = [
+    # wrong prefix, or none
+    "", ":", "rsvp", "rsvp:", "RSVP:1:y", " rsvp:1:y", "rsvpx:1:y", "rsv:1:y", "mem:1:y",
+    # missing, extra or empty parts
+    "rsvp:1", "rsvp:1:y:", "rsvp:1:y:1", "rsvp::y", "rsvp:1::y", "mem:o", "mem:o:1:2",
+    "mem:p:1", "mem:f:1", "mem:rs:1", "mem:mt:1", "asg:x:1:2:3", "asg:x:1:2:3:4:5",
+    "asg:menu", "rc:t:1", "rc:o:1:2", "fl:p:1", "fl:b:1:2", "due:o:1:202611", "due:t:1",
+    "nu:committee:1", "nu:branch:", "duty:1:202612", "duty:1:202612:ok:1", "imp:ok",
+    "rp:y:b1", "rq:y:b1:0:2026:1", "join:", "join:a:b", "prv:x", "hh:e:1", "hh:o:1:2",
+    # not numbers, numbers as str(int) would not write them, over 12 digits
+    "rsvp:x:y", "rsvp:-1:y", "rsvp:+1:y", "rsvp:01:y", "rsvp:1.0:y", "rsvp:1e3:y",
+    "rsvp: 1:y", "rsvp:١:y", "rsvp:²:y", "rsvp:1234567890123:y", "mem:p:1:x", "mem:p:1:-1",
+    "asg:m:1:a", "rc:t:1:x", "hh:p:1:01",
+    # choices that do not exist
+    "rsvp:1:yes", "rsvp:1:Y", "mem:zz:1", "mem:f:1:awayy", "mem:f:1:AWAY", "mem:rs:1:admin",
+    "mt:nudgee:1", "mt:rm:1", "rc:x:1", "due:x:1", "prv:y:1", "imp:yes:abc", "hh:e:1:name",
+    "asg:zz:1", "nu:unit", "rp:z:b1:0", "rp:y:x1:0", "rp:y:b:0", "rp:y:b1:0:abc",
+    # months that are not months (the dues month is only 6 digits: the domain says more)
+    "duty:1:202613:ok", "duty:1:202600:ok", "duty:1:20261:ok", "duty:1:2026-12:ok",
+    "due:t:1:20261", "due:t:1:2026-1",
+    # tokens with what a token may not hold
+    "join:" + "A" * 41, "join:a b", "join:a/b", "imp:ok:ab.cd", "join:ä",
+    # over 64 bytes, however well formed the parts
+    *OVERLONG,
+]
+
+
+def test_the_overlong_examples_are_over_64_bytes() -> None:
+    assert all(len(data.encode()) > MAX_BYTES for data in OVERLONG)
+
+
+@pytest.mark.parametrize("data", FORGED)
+def test_forged_data_is_refused_by_every_family(data: str) -> None:
+    for codec in families():
+        with pytest.raises(BadButton):
+            codec.decode(data)
+
+
+@settings(max_examples=1500)
+@given(st.one_of(
+    st.text(max_size=80),
+    st.builds(lambda prefix, parts: ":".join([prefix, *parts]),
+              st.sampled_from(sorted(Codec.families)),
+              st.lists(st.one_of(st.sampled_from(["0", "1", "01", "-1", "y", "n", "ok", "o",
+                                                  "p", "t", "x", "away", "head", "b1",
+                                                  "202612", "202613", "", " "]),
+                                 st.text(max_size=4), ids.map(str)), max_size=6)),
+))
+def test_whatever_a_codec_accepts_encodes_back_to_the_same_data(data: str) -> None:
+    for codec in families():
+        try:
+            button = codec.decode(data)
+        except BadButton:
+            continue
+        assert button.encode() == data
+
+
+def test_a_button_the_bot_would_refuse_cannot_be_built() -> None:
+    with pytest.raises(ValueError):
+        RsvpButton(-1, "y")
+    with pytest.raises(ValueError):
+        RsvpButton(10**12, "y")
+    with pytest.raises(ValueError):
+        MemberButton(MemberAction.FLAG, 1, "nobody")
+    with pytest.raises(ValueError):
+        MemberButton(MemberAction.OPEN, 1, "1")
+    with pytest.raises(ValueError):
+        AssignButton(AssignAction.TICK, (1, 2))
+    with pytest.raises(ValueError):
+        JoinButton("not:a token")
+    with pytest.raises(ValueError):
+        DutyButton(1, "202613", "ok")
+
+
+def test_encode_refuses_more_than_64_bytes() -> None:
+    @dataclass(frozen=True)
+    class Wide(Codec, prefix="test-wide"):
+        first: str
+        second: str
+
+    assert Wide("a", "b").encode() == "test-wide:a:b"
+    with pytest.raises(ValueError, match="over 64 bytes"):
+        Wide("a" * 40, "b" * 40).encode()
+
+
+def test_a_prefix_belongs_to_one_family() -> None:
+    with pytest.raises(TypeError):
+        @dataclass(frozen=True)
+        class Impostor(Codec, prefix="rsvp"):
+            meeting: int
