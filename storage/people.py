@@ -97,12 +97,16 @@ async def add_membership(
     role: str = "member",
     admitted_on: date | None = None,
     official_on: date | None = None,
+    joined_at: datetime | None = None,
+    is_213: bool = False,
 ) -> int:
+    """``joined_at``: the start in this branch when known (else ``now``)."""
     cur = await conn.execute(
-        "INSERT INTO memberships (person_id, unit_id, role, admitted_on, official_on, joined_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO memberships (person_id, unit_id, role, admitted_on, official_on, joined_at, "
+        "is_213) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (person_id, unit_id, role, admitted_on.isoformat() if admitted_on else None,
-         official_on.isoformat() if official_on else None, to_db(now)),
+         official_on.isoformat() if official_on else None, to_db(joined_at or now),
+         int(is_213)),
     )
     return int(cur.lastrowid or 0)
 

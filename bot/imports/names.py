@@ -46,7 +46,7 @@ def fold_accents(text: str) -> str:
 
 
 _PARENS = re.compile(r"\([^)]*\)")
-_PUNCT = re.compile(r"[:*.#]+")
+_PUNCT = re.compile(r"[:*.#,;?!\"'“”‘’]+")
 _SEPARATORS = re.compile(r"[_\-]+")
 _SLASH = re.compile(r"\s*/\s*")
 
@@ -60,3 +60,12 @@ def header_key(text: str) -> str:
     key = _SEPARATORS.sub(" ", key)
     key = " ".join(key.split())
     return _SLASH.sub("/", key)
+
+
+def title_case_capitals(name: str) -> str:
+    """A name typed in capitals (``NGUYỄN VĂN AN``) in title case (``Nguyễn Văn An``);
+    any other name as typed."""
+    letters = [ch for ch in name if ch.isalpha()]
+    if len(letters) < 2 or not all(ch.isupper() for ch in letters):
+        return name
+    return " ".join(word[:1] + word[1:].lower() for word in name.split(" "))

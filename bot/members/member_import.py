@@ -17,6 +17,7 @@ from bot.core.services import Services
 from bot.imports import ImportKind, MemberRow, ParsedImport, describe, parse_upload
 from bot.imports.names import name_key
 from bot.imports.plan import ImportPlan, new_nonce, recall, remember
+from bot.members.records import day_start
 from bot.members.registration import IssuedInvite, issue_invite, require_branch_officer
 from bot.texts import Language, t
 from storage import people
@@ -60,7 +61,8 @@ async def remember_plan(services: Services, telegram_user_id: int,
          "birth_date": r.birth_date.isoformat() if r.birth_date else None,
          "admitted_on": r.admitted_on.isoformat(),
          "official_on": r.official_on.isoformat() if r.official_on else None,
-         "role": str(r.role), "phone": r.phone}
+         "role": str(r.role), "phone": r.phone,
+         "joined_on": r.joined_on.isoformat() if r.joined_on else None}
         for line, r in plan.valid
     ]
     await remember(services, telegram_user_id, PENDING_KIND, plan, rows)
@@ -76,6 +78,7 @@ async def recall_plan(services: Services, telegram_user_id: int, nonce: str) -> 
             admitted_on=date.fromisoformat(r["admitted_on"]),
             official_on=date.fromisoformat(r["official_on"]) if r["official_on"] else None,
             role=r["role"], phone=r["phone"],
+            joined_on=date.fromisoformat(r["joined_on"]) if r.get("joined_on") else None,
         )))
     return plan
 
@@ -96,6 +99,7 @@ async def apply_member_import(
             await people.add_membership(
                 conn, person_id=person_id, unit_id=plan.unit_id, now=now, role=str(row.role),
                 admitted_on=row.admitted_on, official_on=row.official_on,
+                joined_at=day_start(row.joined_on, services.tz) if row.joined_on else None,
             )
         issued.append(await issue_invite(services, unit_id=plan.unit_id,
                                          full_name=row.full_name, role=str(row.role),
