@@ -9,6 +9,7 @@ from telegram import Update
 from bot.core import callbacks
 from bot.core import formatting as fmt
 from bot.core.parsing import parse_past_day
+from bot.members import records
 from bot.members import service as svc
 from bot.members.dues import my_dues
 from bot.members.registration import (
@@ -27,6 +28,9 @@ from storage.pending import PendingInput
 from storage.people import MemberRow
 
 MEM = "mem"
+# Short codes of the record fields in callback data (mem:ef:<membership>:<code>).
+FIELD_CODES = {"n": "full_name", "b": "birth_date", "a": "admitted_on", "o": "official_on",
+               "p": "phone", "j": "joined_on"}
 
 
 def _day(value: date | None, texts: Texts) -> str:
@@ -117,9 +121,12 @@ def _card(row: MemberRow, unit_name: str, who: Asker) -> tuple[str, list[ButtonR
         phone=row.phone or texts("unknown_value"), standing=standing_text(row, texts),
         bound=bound,
     )
+    joined = records.joined_on(row, who.services.tz)
+    if joined is not None:
+        text += "\n" + texts("rec_card_joined", date=fmt.day(joined))
     mid = row.membership_id
     flags = {"away": row.is_away, "exempt": row.is_exempt, "213": row.is_213}
-    rows: list[ButtonRow] = []
+    rows: list[ButtonRow] = [[(texts("rec_btn_edit"), callbacks.build(MEM, "ed", mid))]]
     if row.official_on is None:
         rows.append([(texts("btn_official"), callbacks.build(MEM, "off", mid))])
     rows.append([
@@ -170,6 +177,21 @@ async def on_button(update: Update, context: ChiboContext) -> None:
         await who.toast()
         await ask_for(who, "official_date", {"membership": first},
                       texts("official_ask_date", name=row.full_name))
+    elif action == "ed":
+        row = await svc.open_member(services, actor, first)
+        codes = list(FIELD_CODES.items())
+        await who.show(texts("rec_choose", name=row.full_name), [
+            [(texts(f"rec_field_{field}"), callbacks.build(MEM, "ef", first, code))
+             for code, field in codes[i:i + 2]] for i in range(0, len(codes), 2)
+        ] + [[(texts("btn_cancel"), callbacks.build(MEM, "o", first))]])
+    elif action == "ef" and len(parts) == 3 and parts[2] in FIELD_CODES:
+        row = await svc.open_member(services, actor, first)
+        field = FIELD_CODES[parts[2]]
+        current = records.shown(records.current_value(row, field, services.tz))
+        await who.toast()
+        await ask_for(who, "member_edit", {"membership": first, "field": field},
+                      texts("rec_ask", field=texts(f"rec_field_{field}"), name=row.full_name,
+                            current=current))
     elif action == "r":
         row = await svc.open_member(services, actor, first)
         await who.show(texts("role_choose", name=row.full_name), [
@@ -228,6 +250,21 @@ async def _official_date(who: Asker, waiting: PendingInput, text: str) -> None:
                                        int(waiting.data["membership"]), on)
     await pending.clear(who.services.db, who.user_id)
     await who.say(who.texts("official_done", name=row.full_name, date=fmt.day(on)))
+
+
+@route("member_edit")
+async def _member_edit(who: Asker, waiting: PendingInput, text: str) -> None:
+    field = str(waiting.data["field"])
+    done = await records.correct_field(who.services, who.actor, int(waiting.data["membership"]),
+                                       field, text, who.texts.lang)
+    await pending.clear(who.services.db, who.user_id)
+    label = who.texts(f"rec_field_{field}")
+    if not done.changed:
+        await who.say(who.texts("rec_unchanged", field=label, name=done.row.full_name,
+                                value=records.shown(done.new)))
+        return
+    await who.say(who.texts("rec_done", field=label, name=done.row.full_name,
+                            old=records.shown(done.old), new=records.shown(done.new)))
 
 
 # --- /me ----------------------------------------------------------------------------------

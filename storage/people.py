@@ -9,7 +9,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from storage.db import Database
-from storage.timefmt import to_db
+from storage.timefmt import from_db, to_db
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class MemberRow:
     is_213: bool
     state: str
     unreachable_since: str | None
+    joined_at: datetime | None = None  # the start in this branch
 
     @property
     def probationary(self) -> bool:
@@ -51,7 +52,7 @@ class MemberRow:
 _MEMBER_SELECT = (
     "SELECT p.id AS person_id, m.id AS membership_id, m.unit_id, p.full_name, p.birth_date, "
     "p.phone, p.telegram_user_id, m.role, m.admitted_on, m.official_on, m.is_away, "
-    "m.is_exempt, m.is_213, m.state, p.unreachable_since "
+    "m.is_exempt, m.is_213, m.state, p.unreachable_since, m.joined_at "
     "FROM memberships m JOIN people p ON p.id = m.person_id "
 )
 
@@ -68,6 +69,7 @@ def _member(r: sqlite3.Row) -> MemberRow:
         admitted_on=_date(r["admitted_on"]), official_on=_date(r["official_on"]),
         is_away=bool(r["is_away"]), is_exempt=bool(r["is_exempt"]), is_213=bool(r["is_213"]),
         state=r["state"], unreachable_since=r["unreachable_since"],
+        joined_at=from_db(r["joined_at"]) if r["joined_at"] else None,
     )
 
 
@@ -252,3 +254,32 @@ async def add_committee_officer(
         "INSERT INTO committee_officers (person_id, unit_id, role, since) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (person_id, unit_id) DO UPDATE SET role = excluded.role",
         (person_id, unit_id, role, to_db(now)))
+
+
+_PERSON_FIELDS = {"full_name": "full_name", "birth_date": "birth_date", "phone": "phone"}
+_MEMBERSHIP_FIELDS = {"admitted_on": "admitted_on", "official_on": "official_on",
+                      "joined_at": "joined_at"}
+
+
+async def set_person_field(conn: aiosqlite.Connection, person_id: int, field: str,
+                           value: str | date | None, *, name_key: str | None = None) -> None:
+    """Correct one field of a person (a name also gets its new ``name_key``)."""
+    column = _PERSON_FIELDS[field]
+    text = value.isoformat() if isinstance(value, date) else value
+    if column == "full_name":
+        await conn.execute("UPDATE people SET full_name = ?, name_key = ? WHERE id = ?",
+                           (text, name_key, person_id))
+    else:
+        await conn.execute(f"UPDATE people SET {column} = ? WHERE id = ?", (text, person_id))
+
+
+async def set_membership_field(conn: aiosqlite.Connection, membership_id: int, field: str,
+                               value: date | datetime | None) -> None:
+    """Correct one date of a membership: admission, official, or the start here."""
+    column = _MEMBERSHIP_FIELDS[field]
+    if isinstance(value, datetime):
+        text: str | None = to_db(value)
+    else:
+        text = value.isoformat() if value is not None else None
+    await conn.execute(f"UPDATE memberships SET {column} = ? WHERE id = ?",
+                       (text, membership_id))

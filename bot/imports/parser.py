@@ -256,15 +256,57 @@ def _member(row: _RowContext) -> MemberRow | None:
     role = row.get("role", parse_role) or "member"
     phone = row.get("phone", parse_phone)
     joined = row.get("joined_on", lambda v: parse_past_date(v, today))
-    if admitted is not None and official is not None and official < admitted:
-        row.error(
-            "official_before_admission", official=fmt_date(official), admitted=fmt_date(admitted)
-        )
-    if admitted is not None and birth is not None and _age(birth, admitted) < 18:
-        row.error("too_young_at_admission", birth=fmt_date(birth), admitted=fmt_date(admitted))
+    for problem in check_member_dates(birth, admitted, official):
+        row.error(problem.code, **problem.params)
     if row.errors or name is None or admitted is None:
         return None
     return MemberRow(name, birth, admitted, official, role, phone, joined)
+
+
+# The fields of a member's record an officer may correct one at a time, and how each is read.
+MEMBER_FIELDS: Final = ("full_name", "birth_date", "admitted_on", "official_on", "phone",
+                        "joined_on")
+_REQUIRED_FIELDS: Final = frozenset({"full_name", "admitted_on", "joined_on"})
+
+
+class FieldInvalid(Exception):
+    """A corrected value refused; ``error`` is what an import row would report."""
+
+    def __init__(self, error: RowError) -> None:
+        super().__init__(error.code)
+        self.error = error
+
+
+def parse_member_field(name: str, value: str, today: date) -> str | date | None:
+    """One field of a member row read exactly as an import reads its cell; blank gives
+    None (refused for a required field). Raises :class:`FieldInvalid`."""
+    if name not in MEMBER_FIELDS:
+        raise ValueError(name)
+    parsers: dict[str, Callable[[Cell], str | date]] = {
+        "full_name": _person_name,
+        "phone": parse_phone,
+    }
+    parse: Callable[[Cell], str | date] = parsers.get(
+        name, lambda v: parse_past_date(v, today))
+    context = _RowContext(0, (value,), {name: 0}, today)
+    result = context.get(name, parse, required=name in _REQUIRED_FIELDS)
+    if context.errors:
+        error = context.errors[0]
+        raise FieldInvalid(RowError(None, error.code, error.params))
+    return result
+
+
+def check_member_dates(birth: date | None, admitted: date | None,
+                       official: date | None) -> list[RowError]:
+    """The checks an import row makes across its dates."""
+    problems: list[RowError] = []
+    if admitted is not None and official is not None and official < admitted:
+        problems.append(RowError(None, "official_before_admission",
+                                 {"official": fmt_date(official), "admitted": fmt_date(admitted)}))
+    if admitted is not None and birth is not None and _age(birth, admitted) < 18:
+        problems.append(RowError(None, "too_young_at_admission",
+                                 {"birth": fmt_date(birth), "admitted": fmt_date(admitted)}))
+    return problems
 
 
 def _household(row: _RowContext) -> HouseholdRow | None:

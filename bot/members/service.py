@@ -74,7 +74,10 @@ async def toggle_flag(services: Services, actor: Actor, membership_id: int,
     current = {"away": row.is_away, "exempt": row.is_exempt, "213": row.is_213}[flag]
     async with services.db.transaction() as conn:
         await people.set_flag(conn, membership_id, flag, not current)
-    await _audit(services, actor, row.unit_id, f"member.flag.{flag}", row)
+        await audit.write(conn, at=services.clock.now(), actor_id=actor.telegram_user_id,
+                          action=f"member.flag.{flag}", unit_id=row.unit_id,
+                          detail=f"person {row.person_id}: {flag} {int(current)} → "
+                                 f"{int(not current)}")
     return await _managed(services, actor, membership_id)
 
 

@@ -1,0 +1,108 @@
+"""Records that can be corrected (issue 14), end to end through the emulator with the
+injected clock: a corrected admission date moves the probation deadline; a re-import
+previews its updates and applies them on confirmation only; a 213 member joins a second
+branch with the same account; households imported after the month's reminder reach
+their members with this month's buttons the same day."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from openpyxl import Workbook
+
+from bot.demo.playground import Playground
+from emulator import BotMessageView, FakeUser
+from storage import audit, people
+from tests.factories import seed_branch
+
+
+def workbook(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def tap(user: FakeUser, label: str, message_id: int | None = None) -> str:
+    return await user.callback_answer(await user.press(label, message_id), timeout=15)
+
+
+async def next_real(user: FakeUser) -> BotMessageView:
+    """The next message that is not the (soon deleted) progress note of an import."""
+    message = await user.next_message(timeout=15)
+    while "Đang kiểm tra" in message.text:
+        message = await user.next_message(timeout=15)
+    return message
+
+
+async def read(user: FakeUser, command: str) -> str:
+    user.drain()
+    await user.send(command)
+    message = await user.next_message(timeout=20)
+    while message.text.startswith("⏳"):
+        message = await user.next_message(timeout=20)
+    return message.text
+
+
+async def test_corrected_admission_date_moves_the_probation_deadline(pg: Playground) -> None:
+    db = pg.services.db
+    seeded = await seed_branch(db, pg.clock.now(), members=1)
+    async with db.transaction() as conn:
+        pid = await people.add_person(conn, full_name="Phạm Văn Cường",
+                                      name_key="phạm văn cường", now=pg.clock.now(),
+                                      birth_date=date(1990, 4, 1))
+        await people.add_membership(conn, person_id=pid, unit_id=seeded.branch_id,
+                                    now=pg.clock.now(), admitted_on=date(2025, 3, 1))
+    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    before = await read(secretary, "/report probation")
+    assert "Phạm Văn Cường: vào Đảng 01/03/2025, hết dự bị 01/03/2026" in before
+    assert "quá hạn" in before
+
+    await secretary.ask("/members")
+    await tap(secretary, "Phạm Văn Cường")
+    assert "Ngày vào Đảng: 01/03/2025" in secretary.chat[-1].text
+    await tap(secretary, "✏️ Sửa hồ sơ")
+    await tap(secretary, "Ngày vào Đảng")
+    asked = await secretary.next_message(timeout=10)
+    assert "Ngày vào Đảng của đồng chí Phạm Văn Cường hiện là: 01/03/2025" in asked.text
+    # Validated like an import row: an impossible date is refused and changes nothing.
+    refused = await secretary.ask("31/02/2026", timeout=10)
+    assert "không có thật" in refused.text and "Không có gì thay đổi" in refused.text
+    done = await secretary.ask("01/09/2026", timeout=10)
+    assert done.text == ("Đã sửa Ngày vào Đảng của đồng chí Phạm Văn Cường: "
+                         "01/03/2025 → 01/09/2026.")
+
+    after = await read(secretary, "/report probation")
+    assert "Phạm Văn Cường: vào Đảng 01/09/2026, hết dự bị 01/09/2027 — còn 274 ngày" in after
+    row = await people.member(db, seeded.branch_id, pid)
+    assert row is not None and row.admitted_on == date(2026, 9, 1)
+    entries = await audit.entries(db, [seeded.branch_id])
+    assert any(e[3] == "member.edit.admitted_on" and e[1] == seeded.secretary[1]
+               for e in entries)
+    detail = await db.fetch_value(
+        "SELECT detail FROM audit_log WHERE action = 'member.edit.admitted_on'")
+    assert detail == f"person {pid}: 01/03/2025 → 01/09/2026"
+
+    # The start in this branch (memberships.joined_at), as a local day.
+    await secretary.ask("/members")
+    await tap(secretary, "Phạm Văn Cường")
+    await tap(secretary, "✏️ Sửa hồ sơ")
+    await tap(secretary, "Sinh hoạt tại chi bộ từ")
+    await secretary.next_message(timeout=10)
+    done = await secretary.ask("15/06/2026", timeout=10)
+    assert "Sinh hoạt tại chi bộ từ của đồng chí Phạm Văn Cường" in done.text
+    assert "→ 15/06/2026." in done.text
+    row = await people.member(db, seeded.branch_id, pid)
+    assert row is not None and row.joined_at is not None
+    assert row.joined_at.astimezone(pg.services.tz).date() == date(2026, 6, 15)
+
+    # A member cannot edit anyone's record, whatever the button says.
+    member = pg.emu.user(seeded.members[0][1], "An")
+    await member.ask("/help")
+    cq = await member.press_data(f"mem:ef:{row.membership_id}:a")
+    assert "dành cho cấp ủy" in await member.callback_answer(cq)
