@@ -12,7 +12,7 @@ from bot.core.errors import Invalid
 from bot.duties import household_import as households
 from bot.duties.household_import import HouseholdImportPlan
 from bot.imports import ImportKind, parse_upload
-from bot.imports.plan import waiting_kind
+from bot.imports.plan import describe_update, waiting_kind
 from bot.members import dues
 from bot.members.member_import import (
     MemberImportPlan,
@@ -60,6 +60,10 @@ async def on_document(update: Update, context: ChiboContext) -> None:
         plan = await plan_member_import(who.services, who.actor, unit_id, parsed, who.texts.lang)
     if progress is not None:
         await progress.delete()
+    if plan.clean and not plan.valid and plan.unchanged:
+        await who.say(who.texts("rimp_nothing", unchanged=fmt.number(plan.unchanged,
+                                                                      who.texts.lang)))
+        return
     if plan.clean:
         await who.say(who.texts("import_summary_clean", count=len(plan.valid)))
         await _import(who, plan)
@@ -70,21 +74,39 @@ async def on_document(update: Update, context: ChiboContext) -> None:
         await dues.remember_plan(who.services, who.user_id, plan)
     else:
         await remember_plan(who.services, who.user_id, plan)
-    lines = [who.texts("import_summary_errors", errors=len(plan.problems),
-                       valid=len(plan.valid))]
+    lines: list[str] = []
+    if plan.problems:
+        lines.append(who.texts("import_summary_errors", errors=len(plan.problems),
+                               valid=len(plan.valid) + len(plan.updates)))
+    if plan.updates:
+        lines.append(preview_line(who, plan))
+        lines += [describe_update(update, who.texts.lang)
+                  for update in plan.updates[:MAX_ERRORS_SHOWN]]
+        if len(plan.updates) > MAX_ERRORS_SHOWN:
+            lines.append(who.texts("import_errors_more",
+                                   count=len(plan.updates) - MAX_ERRORS_SHOWN))
     lines += plan.problems[:MAX_ERRORS_SHOWN]
     if len(plan.problems) > MAX_ERRORS_SHOWN:
         lines.append(who.texts("import_errors_more",
                                count=len(plan.problems) - MAX_ERRORS_SHOWN))
-    if not plan.valid:
+    if not plan.valid and not plan.updates:
         lines.append(who.texts("import_confirm_none"))
         await who.say("\n".join(lines)[:4000])
         return
+    label = (who.texts("rimp_confirm", new=len(plan.valid), updated=len(plan.updates))
+             if plan.updates else who.texts("import_confirm_valid", count=len(plan.valid)))
     await who.say("\n".join(lines)[:4000], [
-        [(who.texts("import_confirm_valid", count=len(plan.valid)),
-          callbacks.build(IMP, "ok", plan.nonce))],
+        [(label, callbacks.build(IMP, "ok", plan.nonce))],
         [(who.texts("btn_cancel"), callbacks.build(IMP, "no", plan.nonce))],
     ])
+
+
+def preview_line(who: Asker, plan: AnyPlan) -> str:
+    """``3 mới, 5 cập nhật, 12 không đổi``."""
+    lang = who.texts.lang
+    return who.texts("rimp_preview", new=fmt.number(len(plan.valid), lang),
+                     updated=fmt.number(len(plan.updates), lang),
+                     unchanged=fmt.number(plan.unchanged, lang))
 
 
 async def on_button(update: Update, context: ChiboContext) -> None:
@@ -119,11 +141,18 @@ async def _import(who: Asker, plan: AnyPlan) -> None:
         return
     if isinstance(plan, HouseholdImportPlan):
         done = await households.apply_household_import(who.services, who.actor, plan)
+        if plan.updates:
+            await who.say(who.texts("rimp_updated_households",
+                                    count=fmt.number(done.updated, who.texts.lang)))
         await who.say(who.texts("himp_done", imported=fmt.number(done.imported, who.texts.lang),
                                 assigned=fmt.number(done.assigned, who.texts.lang),
                                 skipped=fmt.number(done.skipped, who.texts.lang)))
         return
-    issued = await apply_member_import(who.services, who.actor, plan)
+    issued, updated = await apply_member_import(who.services, who.actor, plan)
+    if plan.updates:
+        await who.say(who.texts("rimp_updated", count=fmt.number(updated, who.texts.lang)))
+        if not issued:
+            return
     unit = await unit_or_fail(who.services, plan.unit_id)
     chat = who.update.effective_chat
     assert chat is not None

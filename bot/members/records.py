@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
+import aiosqlite
+
 from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
 from bot.core.services import Services
@@ -69,6 +71,27 @@ class Correction:
         return self.old != self.new
 
 
+async def write_field(conn: aiosqlite.Connection, row: MemberRow, field: str,
+                      new: str | date | None, *, actor_id: int | None, now: datetime,
+                      tz: tzinfo, action: str) -> None:
+    """Write one corrected field of ``row`` and its audit entry (who, when, old → new),
+    in the caller's transaction."""
+    old = current_value(row, field, tz)
+    if field in ("full_name", "birth_date", "phone"):
+        await people.set_person_field(
+            conn, row.person_id, field, new,
+            name_key=name_key(str(new)) if field == "full_name" else None)
+    elif field == "joined_on":
+        assert isinstance(new, date)
+        await people.set_membership_field(conn, row.membership_id, "joined_at",
+                                          day_start(new, tz))
+    else:
+        assert new is None or isinstance(new, date)
+        await people.set_membership_field(conn, row.membership_id, field, new)
+    await audit.write(conn, at=now, actor_id=actor_id, unit_id=row.unit_id, action=action,
+                      detail=f"person {row.person_id}: {shown(old)} → {shown(new)}")
+
+
 async def _managed(services: Services, actor: Actor, membership_id: int) -> MemberRow:
     row = await people.membership(services.db, membership_id)
     if row is None or row.state != "active":
@@ -107,21 +130,9 @@ async def correct_field(services: Services, actor: Actor, membership_id: int, fi
         for other in await people.find_in_unit(services.db, row.unit_id, name_key(name)):
             if other.person_id != row.person_id and other.birth_date == birth:
                 raise Invalid("rec_duplicate", name=name)
-    now = services.clock.now()
     async with services.db.transaction() as conn:
-        if field in ("full_name", "birth_date", "phone"):
-            await people.set_person_field(
-                conn, row.person_id, field, new,
-                name_key=name_key(str(new)) if field == "full_name" else None)
-        elif field == "joined_on":
-            assert isinstance(new, date)  # required: a blank start is refused below
-            await people.set_membership_field(conn, membership_id, "joined_at",
-                                              day_start(new, services.tz))
-        else:
-            assert new is None or isinstance(new, date)
-            await people.set_membership_field(conn, membership_id, field, new)
-        await audit.write(conn, at=now, actor_id=actor.telegram_user_id, unit_id=row.unit_id,
-                          action=f"member.edit.{field}",
-                          detail=f"person {row.person_id}: {shown(old)} → {shown(new)}")
+        await write_field(conn, row, field, new, actor_id=actor.telegram_user_id,
+                          now=services.clock.now(), tz=services.tz,
+                          action=f"member.edit.{field}")
     after = await _managed(services, actor, membership_id)
     return Correction(after, field, old, new)

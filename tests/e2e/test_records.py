@@ -106,3 +106,67 @@ async def test_corrected_admission_date_moves_the_probation_deadline(pg: Playgro
     await member.ask("/help")
     cq = await member.press_data(f"mem:ef:{row.membership_id}:a")
     assert "dành cho cấp ủy" in await member.callback_answer(cq)
+
+
+MEMBERS = [
+    ["Phạm Văn Cường", "12/04/1970", "01/03/2025", "", "Đảng viên", "0912345678"],
+    ["Nguyễn Thị Lan", "05/06/1980", "19/05/2005", "19/05/2006", "", "0987654321"],
+    ["Trần Văn Minh", "01/01/1975", "03/02/2000", "03/02/2001", "", ""],
+    ["Lê Văn Nam", "09/09/1985", "02/09/2010", "02/09/2011", "", ""],
+]
+HEADER = ["Họ và tên", "Ngày sinh", "Ngày vào Đảng", "Ngày chính thức", "Chức vụ",
+          "Điện thoại"]
+
+
+async def test_reimport_previews_updates_and_applies_them_on_confirmation(
+    pg: Playground,
+) -> None:
+    db = pg.services.db
+    seeded = await seed_branch(db, pg.clock.now(), members=0)
+    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    await secretary.upload("dv.xlsx", workbook([HEADER, *MEMBERS]), caption="/import")
+    assert "Tệp hợp lệ: 4 dòng." in (await next_real(secretary)).text
+    assert (await next_real(secretary)).document is not None
+
+    # The corrected list: Cường's admission date, Lan's phone, Minh and Nam unchanged
+    # (Nam typed in capitals), and one new member.
+    corrected = [row[:] for row in MEMBERS]
+    corrected[0][2] = "01/09/2025"
+    corrected[1][5] = "0911 222 333"
+    corrected[3][0] = "LÊ VĂN NAM"
+    corrected.append(["Hoàng Thị Oanh", "03/03/1990", "08/03/2026", "", "", ""])
+    secretary.drain()
+    await secretary.upload("dv-sua.xlsx", workbook([HEADER, *corrected]), caption="/import")
+    preview = await next_real(secretary)
+    assert "1 mới, 2 cập nhật, 2 không đổi" in preview.text
+    assert "Dòng 2: Phạm Văn Cường — ngày vào Đảng: 01/03/2025 → 01/09/2025" in preview.text
+    assert "Dòng 3: Nguyễn Thị Lan — điện thoại: 0987654321 → 0911222333" in preview.text
+    assert "đã có trong chi bộ" not in preview.text
+    # Nothing changes until the officer confirms.
+    cuong = (await people.find_in_unit(db, seeded.branch_id, "phạm văn cường"))[0]
+    assert cuong.admitted_on == date(2025, 3, 1)
+    assert await people.count_members(db, seeded.branch_id) == 5
+
+    await tap(secretary, "✅ Xác nhận: 1 mới, 2 cập nhật", preview.message_id)
+    assert "Đã cập nhật hồ sơ của 2 đảng viên." in (await next_real(secretary)).text
+    links = await next_real(secretary)
+    assert links.document is not None and "Đã nhập 1 đảng viên" in links.text
+    cuong = (await people.find_in_unit(db, seeded.branch_id, "phạm văn cường"))[0]
+    lan = (await people.find_in_unit(db, seeded.branch_id, "nguyễn thị lan"))[0]
+    assert cuong.admitted_on == date(2025, 9, 1) and lan.phone == "0911222333"
+    assert await people.count_members(db, seeded.branch_id) == 6
+    assert await db.fetch_value(
+        "SELECT count(*) FROM audit_log WHERE action LIKE 'member.import.%'") == 2
+
+    # The same file again: nothing new, nothing to update.
+    await secretary.upload("dv-sua.xlsx", workbook([HEADER, *corrected]), caption="/import")
+    assert "Không có gì thay đổi: 5 dòng khớp" in (await next_real(secretary)).text
+
+    # A cancelled preview changes nothing.
+    corrected[2][5] = "0903 000 111"
+    await secretary.upload("dv-3.xlsx", workbook([HEADER, *corrected]), caption="/import")
+    preview = await next_real(secretary)
+    assert "0 mới, 1 cập nhật, 4 không đổi" in preview.text
+    await tap(secretary, "Hủy", preview.message_id)
+    minh = (await people.find_in_unit(db, seeded.branch_id, "trần văn minh"))[0]
+    assert minh.phone is None
