@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.core.access import Actor
 from bot.core.errors import Invalid
 from bot.core.services import Services
+from bot.duties import notices
 from bot.duties.households import open_household, paginate
 from bot.members.registration import require_branch_officer, today_in
 from storage import assignments, audit, households, people
@@ -64,10 +65,16 @@ async def assign(services: Services, actor: Actor, household_id: int,
     member = await branch_member(services, actor, household.unit_id, person_id)
     now = services.clock.now()
     async with services.db.transaction() as conn:
-        if await assignments.assign(conn, household.id, person_id, today_in(services)):
+        opened = await assignments.assign(conn, household.id, person_id, today_in(services))
+        if opened:
             await audit.write(conn, at=now, actor_id=actor.telegram_user_id,
                               unit_id=household.unit_id, action="household.assign",
                               detail=f"household {household.id} person {person_id}")
+    if opened:
+        move = [(opened, household.id)]
+        before = household.member_id
+        await notices.tell(services, household.unit_id, {person_id: move},
+                           {before: move} if before is not None else {})
     return await open_household(services, actor, household.id), member
 
 

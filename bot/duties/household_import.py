@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from bot.core.access import Actor
 from bot.core.errors import Invalid
 from bot.core.services import Services
+from bot.duties import notices
 from bot.imports import HouseholdRow, ParsedImport, describe
 from bot.imports.names import name_key, title_case_capitals
 from bot.imports.plan import Change, ImportPlan, Update, new_nonce, recall, remember
@@ -141,7 +142,9 @@ async def apply_household_import(services: Services, actor: Actor,
              for h in await households.of_unit(services.db, plan.unit_id)}
     active = {m.person_id for m in await people.members_of(services.db, plan.unit_id)}
     imported = assigned = 0
-    updated = await _apply_updates(services, actor, plan, active)
+    gained: dict[int, list[tuple[int, int]]] = {}
+    lost: dict[int, list[tuple[int, int]]] = {}
+    updated = await _apply_updates(services, actor, plan, active, gained, lost)
     for start in range(0, len(plan.valid), BATCH):
         async with services.db.transaction() as conn:
             for line, row in plan.valid[start:start + BATCH]:
@@ -156,16 +159,19 @@ async def apply_household_import(services: Services, actor: Actor,
                 imported += 1
                 person_id = plan.assignees.get(line)
                 if person_id in active and person_id is not None:
-                    await assignments.assign(conn, household_id, person_id, today)
+                    opened = await assignments.assign(conn, household_id, person_id, today)
+                    gained.setdefault(person_id, []).append((opened, household_id))
                     assigned += 1
     await audit.log(services.db, at=now, actor_id=actor.telegram_user_id, unit_id=plan.unit_id,
                     action="household.import", detail=f"{imported} households, {assigned} assigned")
+    await notices.tell(services, plan.unit_id, gained, lost)
     return HouseholdImportDone(imported, assigned, plan.skipped + len(plan.valid) - imported,
                                updated)
 
 
 async def _apply_updates(services: Services, actor: Actor, plan: HouseholdImportPlan,
-                         active: set[int]) -> int:
+                         active: set[int], gained: dict[int, list[tuple[int, int]]],
+                         lost: dict[int, list[tuple[int, int]]]) -> int:
     """Write each confirmed update of a household (audited); one removed since the
     preview, or a member gone, is left alone."""
     now = services.clock.now()
@@ -181,7 +187,12 @@ async def _apply_updates(services: Services, actor: Actor, plan: HouseholdImport
                     person_id = int(change.value or 0)
                     if person_id not in active:
                         continue
-                    await assignments.assign(conn, household.id, person_id, today)
+                    opened = await assignments.assign(conn, household.id, person_id, today)
+                    if opened:
+                        gained.setdefault(person_id, []).append((opened, household.id))
+                        if household.member_id is not None:
+                            lost.setdefault(household.member_id, []).append(
+                                (opened, household.id))
                 else:
                     value = None if change.value is None else str(change.value)
                     await households.set_field(

@@ -38,6 +38,12 @@ VI: dict[str, str] = {
     "rimp_field_house_number": "số nhà",
     "rimp_field_notes": "ghi chú",
     "rimp_field_member": "đảng viên phụ trách",
+    # --- members told of their households ---------------------------------------------------
+    "hhn_gained": "🏠 Đồng chí được phân công theo dõi thêm {count} hộ gia đình.",
+    "hhn_gained_later": "{notice}\n{households}\nĐầu mỗi tháng tôi sẽ nhắc đồng chí báo cáo tình hình các hộ.",
+    "hhn_gained_now": "{notice} Hộ mới: {households}.\nLời nhắc tháng này đã gửi; xin báo cáo luôn bằng các nút bên dưới.\n\n{card}",
+    "hhn_line": "• {household}",
+    "hhn_lost": "🏠 {count} hộ đồng chí theo dõi đã được giao cho đồng chí khác từ hôm nay: {households}. Cảm ơn đồng chí.",
 }
 
 EN: dict[str, str] = {
@@ -77,4 +83,10 @@ EN: dict[str, str] = {
     "rimp_field_house_number": "house number",
     "rimp_field_notes": "notes",
     "rimp_field_member": "assigned member",
+    # --- members told of their households ---------------------------------------------------
+    "hhn_gained": "🏠 You have been asked to follow {count} more households.",
+    "hhn_gained_later": "{notice}\n{households}\nAt the start of each month I will remind you to report on them.",
+    "hhn_gained_now": "{notice} New: {households}.\nThis month's reminder has already gone out; please report with the buttons below.\n\n{card}",
+    "hhn_line": "• {household}",
+    "hhn_lost": "🏠 {count} of the households you followed now go to another member, from today: {households}. Thank you.",
 }

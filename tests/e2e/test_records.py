@@ -170,3 +170,56 @@ async def test_reimport_previews_updates_and_applies_them_on_confirmation(
     await tap(secretary, "Hủy", preview.message_id)
     minh = (await people.find_in_unit(db, seeded.branch_id, "trần văn minh"))[0]
     assert minh.phone is None
+
+
+async def test_households_imported_after_the_reminder_reach_members_with_buttons(
+    pg: Playground,
+) -> None:
+    db = pg.services.db
+    seeded = await seed_branch(db, pg.clock.now(), members=2)
+    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    an = pg.emu.user(seeded.members[0][1], "An")
+    binh = pg.emu.user(seeded.members[1][1], "Bình")
+    for user in (an, binh):
+        await user.ask("/start")
+    # 1 December 08:00: this month's reminder goes out (to nobody yet).
+    await pg.settle()
+    assert await db.fetch_value("SELECT 1 FROM marks WHERE key = 'duty:2026-12'") == 1
+
+    rows: list[list[object]] = [["Chủ hộ", "Địa chỉ", "Đảng viên phụ trách"]]
+    rows += [[f"Hộ Số {i}", f"Ngõ {i}", "Đảng viên Số 001"] for i in (1, 2, 3)]
+    rows += [["Hộ Số 4", "Ngõ 4", "ĐẢNG VIÊN SỐ 002"]]
+    await secretary.upload("ho.xlsx", workbook(rows), caption="/import")
+    assert "Tệp hợp lệ: 4 dòng." in (await next_real(secretary)).text
+    assert "Đã nhập 4 hộ gia đình, phân công 4 hộ" in (await next_real(secretary)).text
+
+    # The same day, each member gets one message with this month's report buttons.
+    told = await an.next_message(timeout=10)
+    assert "được phân công theo dõi thêm 3 hộ gia đình" in told.text
+    assert "Hộ mới: Hộ Số 1, Hộ Số 2, Hộ Số 3" in told.text
+    assert "tháng 12/2026" in told.text
+    assert told.button_labels[:2] == ["1. Bình thường", "1. Có vấn đề"]
+    assert "bình thường" in await tap(an, "2. Bình thường", told.message_id)
+    report = await db.fetch_one("SELECT period, status FROM duty_reports")
+    assert report is not None and tuple(report) == ("2026-12", "normal")
+    told_binh = await binh.next_message(timeout=10)
+    assert "thêm 1 hộ gia đình" in told_binh.text and len(told_binh.button_labels) == 2
+
+    # Re-importing the same file tells nobody again.
+    await secretary.upload("ho.xlsx", workbook(rows), caption="/import")
+    assert "Không có gì thay đổi: 4 dòng khớp" in (await next_real(secretary)).text
+    # Hộ Số 3 moves to Bình by a re-import: both are told, once.
+    rows[3][2] = "Đảng viên Số 002"
+    await secretary.upload("ho.xlsx", workbook(rows), caption="/import")
+    preview = await next_real(secretary)
+    assert "0 mới, 1 cập nhật, 3 không đổi" in preview.text
+    assert ("Dòng 4: Hộ Số 3 — đảng viên phụ trách: Đảng viên Số 001 → Đảng viên Số 002"
+            in preview.text)
+    await tap(secretary, "✅ Xác nhận: 0 mới, 1 cập nhật", preview.message_id)
+    await pg.sender.drain()
+    moved = await binh.next_message(timeout=10)
+    assert "thêm 1 hộ gia đình" in moved.text and "Hộ mới: Hộ Số 3" in moved.text
+    gone = await an.next_message(timeout=10)
+    assert "đã được giao cho đồng chí khác từ hôm nay: Hộ Số 3" in gone.text
+    assert await db.fetch_value(
+        "SELECT count(*) FROM outbox WHERE kind = 'hhnotice'") == 4
