@@ -15,6 +15,7 @@ from bot.core.errors import Invalid
 from bot.core.services import Services
 from bot.duties import notices
 from bot.duties.households import open_household, paginate
+from bot.imports.names import vi_sort_key
 from bot.members.registration import require_branch_officer, today_in
 from storage import assignments, audit, households, people
 from storage.households import Household
@@ -47,7 +48,9 @@ async def branch_members(services: Services, actor: Actor,
     """The branch's active members, each with how many households they follow."""
     require_branch_officer(actor, unit_id)
     counts = await assignments.counts(services.db, unit_id)
-    return [(m, counts.get(m.person_id, 0)) for m in await people.members_of(services.db, unit_id)]
+    listed = sorted(await people.members_of(services.db, unit_id),
+                    key=lambda m: vi_sort_key(m.full_name))  # Vietnamese order
+    return [(m, counts.get(m.person_id, 0)) for m in listed]
 
 
 async def branch_member(services: Services, actor: Actor, unit_id: int,
@@ -109,7 +112,8 @@ async def members_page(services: Services, actor: Actor, unit_id: int,
 async def households_page(services: Services, actor: Actor, unit_id: int,
                           page: int) -> tuple[list[Household], Page]:
     require_branch_officer(actor, unit_id)
-    listed = await households.of_unit(services.db, unit_id)
+    listed = sorted(await households.of_unit(services.db, unit_id),
+                    key=lambda h: vi_sort_key(h.head_name))
     shown, page, pages = paginate(listed, page, PAGE_SIZE)
     return shown, Page(page, pages, page * PAGE_SIZE + 1)
 
@@ -117,7 +121,8 @@ async def households_page(services: Services, actor: Actor, unit_id: int,
 async def board(services: Services, actor: Actor, unit_id: int, person_id: int,
                 page: int) -> Board:
     member = await branch_member(services, actor, unit_id, person_id)
-    listed = await households.of_unit(services.db, unit_id)
+    listed = sorted(await households.of_unit(services.db, unit_id),
+                    key=lambda h: vi_sort_key(h.head_name))
     shown, page, pages = paginate(listed, page, PAGE_SIZE)
     following = sum(1 for h in listed if h.member_id == person_id)
     return Board(member, shown, Page(page, pages, page * PAGE_SIZE + 1), following)

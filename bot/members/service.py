@@ -13,6 +13,7 @@ from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
 from bot.core.paging import clamp_page
 from bot.core.services import Services
+from bot.imports.names import vi_sort_key
 from bot.members.registration import (
     BRANCH_ROLES,
     IssuedInvite,
@@ -42,9 +43,11 @@ class MembersPage:
 async def members_page(services: Services, actor: Actor, unit_id: int, page: int) -> MembersPage:
     require_branch_officer(actor, unit_id)
     unit = await unit_or_fail(services, unit_id)
-    total = await people.count_members(services.db, unit_id)
+    listed = sorted(await people.members_of(services.db, unit_id),
+                    key=lambda m: vi_sort_key(m.full_name))  # Vietnamese order
+    total = len(listed)
     page, pages = clamp_page(total, page, PAGE_SIZE)
-    rows = await people.members_page(services.db, unit_id, page * PAGE_SIZE, PAGE_SIZE)
+    rows = listed[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     return MembersPage(unit, rows, page, pages, total)
 
 

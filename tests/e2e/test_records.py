@@ -158,6 +158,12 @@ async def test_reimport_previews_updates_and_applies_them_on_confirmation(
     assert await db.fetch_value(
         "SELECT count(*) FROM audit_log WHERE action LIKE 'member.import.%'") == 2
 
+    # Lists are in Vietnamese order: by given name.
+    listing = await secretary.ask("/members")
+    order = [line.split(". ", 1)[1].split(" — ")[0].split(" (")[0]
+             for line in listing.text.splitlines()[1:]]
+    assert [name.split()[-1] for name in order] == ["Cường", "Lan", "Minh", "Nam", "Oanh", "Thư"]
+
     # The same file again: nothing new, nothing to update.
     await secretary.upload("dv-sua.xlsx", workbook([HEADER, *corrected]), caption="/import")
     assert "Không có gì thay đổi: 5 dòng khớp" in (await next_real(secretary)).text
