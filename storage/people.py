@@ -283,3 +283,46 @@ async def set_membership_field(conn: aiosqlite.Connection, membership_id: int, f
         text = value.isoformat() if value is not None else None
     await conn.execute(f"UPDATE memberships SET {column} = ? WHERE id = ?",
                        (text, membership_id))
+
+
+# Every column that points at a person, as (table, column); rows that would clash with the
+# kept person's own (same meeting, same period) are dropped with the duplicate person.
+_PERSON_REFERENCES = (
+    ("memberships", "person_id"), ("committee_officers", "person_id"),
+    ("followers", "person_id"), ("invites", "person_id"), ("invites", "created_by"),
+    ("meetings", "created_by"), ("invitations", "person_id"), ("attendance", "person_id"),
+    ("attendance", "recorded_by"), ("assignments", "person_id"),
+    ("duty_reports", "person_id"), ("dues", "person_id"), ("dues", "recorded_by"),
+    ("outbox", "person_id"),
+)
+
+
+async def merge_person(conn: aiosqlite.Connection, duplicate_id: int, kept_id: int) -> None:
+    """Make ``duplicate_id`` (a record created by a second branch for someone the bot
+    already knows) part of ``kept_id``: every row pointing at it points at the kept
+    person; facts the kept person lacks are taken over; the duplicate goes."""
+    for table, column in _PERSON_REFERENCES:
+        await conn.execute(f"UPDATE OR IGNORE {table} SET {column} = ? WHERE {column} = ?",
+                           (kept_id, duplicate_id))
+    await conn.execute(
+        "UPDATE people SET birth_date = coalesce(birth_date, "
+        "(SELECT birth_date FROM people WHERE id = ?)), phone = coalesce(phone, "
+        "(SELECT phone FROM people WHERE id = ?)) WHERE id = ?",
+        (duplicate_id, duplicate_id, kept_id))
+    try:
+        await conn.execute("DELETE FROM people WHERE id = ?", (duplicate_id,))
+    except sqlite3.IntegrityError:
+        # Still referenced from a table this list does not know: keep an empty record.
+        await conn.execute("UPDATE people SET telegram_user_id = NULL WHERE id = ?",
+                           (duplicate_id,))
+
+
+async def start_second_membership(conn: aiosqlite.Connection, person_id: int, unit_id: int, *,
+                                  admitted_on: date | None, official_on: date | None) -> None:
+    """Mark a person's membership in ``unit_id`` as their "213" one, filling the party dates
+    it lacks from their other membership."""
+    await conn.execute(
+        "UPDATE memberships SET is_213 = 1, admitted_on = coalesce(admitted_on, ?), "
+        "official_on = coalesce(official_on, ?) WHERE person_id = ? AND unit_id = ?",
+        (admitted_on.isoformat() if admitted_on else None,
+         official_on.isoformat() if official_on else None, person_id, unit_id))

@@ -44,6 +44,9 @@ VI: dict[str, str] = {
     "hhn_gained_now": "{notice} Hộ mới: {households}.\nLời nhắc tháng này đã gửi; xin báo cáo luôn bằng các nút bên dưới.\n\n{card}",
     "hhn_line": "• {household}",
     "hhn_lost": "🏠 {count} hộ đồng chí theo dõi đã được giao cho đồng chí khác từ hôm nay: {households}. Cảm ơn đồng chí.",
+    # --- one person, two branches ("213") ---------------------------------------------------
+    "two_join_preview": "Đồng chí {name} đã sinh hoạt tại {home}. Tham gia thêm {unit} với tư cách đảng viên 213?\n\nCùng tài khoản Telegram này; mỗi chi bộ chỉ tính phần sinh hoạt của đồng chí tại chi bộ đó.",
+    "two_join_done": "🎉 Đồng chí {name} đã tham gia thêm {unit} với tư cách đảng viên 213. Giấy mời họp của từng chi bộ sẽ ghi rõ tên chi bộ; gõ /me để xem cả hai.",
 }
 
 EN: dict[str, str] = {
@@ -89,4 +92,7 @@ EN: dict[str, str] = {
     "hhn_gained_now": "{notice} New: {households}.\nThis month's reminder has already gone out; please report with the buttons below.\n\n{card}",
     "hhn_line": "• {household}",
     "hhn_lost": "🏠 {count} of the households you followed now go to another member, from today: {households}. Thank you.",
+    # --- one person, two branches ("213") ---------------------------------------------------
+    "two_join_preview": "{name}, you already belong to {home}. Also join {unit} as a \"213\" member?\n\nWith this same Telegram account; each branch counts only your membership there.",
+    "two_join_done": "🎉 {name}, you have also joined {unit} as a \"213\" member. Each branch's meeting invitations name the branch; type /me to see both.",
 }

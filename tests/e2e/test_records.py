@@ -229,3 +229,53 @@ async def test_households_imported_after_the_reminder_reach_members_with_buttons
     assert "đã được giao cho đồng chí khác từ hôm nay: Hộ Số 3" in gone.text
     assert await db.fetch_value(
         "SELECT count(*) FROM outbox WHERE kind = 'hhnotice'") == 4
+
+
+async def test_a_213_member_joins_a_second_branch_with_the_same_account(pg: Playground) -> None:
+    db = pg.services.db
+    home = await seed_branch(db, pg.clock.now(), members=1)
+    work = await seed_branch(db, pg.clock.now(), members=0, committee_id=home.committee_id,
+                             branch_name="Chi bộ Trường Tiểu học", secretary_telegram_id=4100,
+                             first_telegram_id=5100)
+    hoa = pg.emu.user(home.members[0][1], "Hoa")
+    await hoa.ask("/start")
+    home_secretary = pg.emu.user(home.secretary[1], "Bí thư thôn")
+    work_secretary = pg.emu.user(work.secretary[1], "Bí thư trường")
+
+    # The workplace branch invites her by name; her second link offers to join as 213.
+    issued = await work_secretary.ask("/invite Đảng viên Số 001")
+    token = issued.text.split("start=")[1].split()[0]
+    offer = await hoa.ask(f"/start {token}")
+    assert offer.text.startswith("Đồng chí Đảng viên Số 001 đã sinh hoạt tại Chi bộ Thôn 3. "
+                                 "Tham gia thêm Chi bộ Trường Tiểu học với tư cách đảng viên "
+                                 "213?")
+    assert "đã gắn với đồng chí" not in offer.text
+    await tap(hoa, "✅ Xác nhận", offer.message_id)
+    assert "đã tham gia thêm Chi bộ Trường Tiểu học với tư cách đảng viên 213" in \
+        hoa.chat[-1].text
+
+    # One person, one account, a membership in each branch with its standing.
+    person_id = home.members[0][0]
+    rows = {r[0]: (r[1], r[2]) for r in await db.fetch_all(
+        "SELECT unit_id, is_213, state FROM memberships WHERE person_id = ?", (person_id,))}
+    assert rows == {home.branch_id: (0, "active"), work.branch_id: (1, "active")}
+    assert await db.fetch_value(
+        "SELECT count(*) FROM people WHERE full_name = 'Đảng viên Số 001'") == 1
+    me = await hoa.ask("/me")
+    assert "Chi bộ Thôn 3" in me.text and "Chi bộ Trường Tiểu học" in me.text
+
+    # Both branches' officers see her; each counts only its own membership.
+    assert "Đảng viên Số 001" in (await home_secretary.ask("/members")).text
+    listing = await work_secretary.ask("/members")
+    assert "Chi bộ Trường Tiểu học: 2 đảng viên" in listing.text
+    assert "Đảng viên Số 001" in listing.text and "213" in listing.text
+
+    # Invitations come from both, each marked with its branch.
+    await home_secretary.ask("/meeting 20/12/2026 19:30 | Nhà văn hóa | Tháng 12")
+    await work_secretary.ask("/meeting 18/12/2026 16:00 | Phòng họp | Tháng 12")
+    await pg.settle()
+    await pg.sender.drain()
+    invitations = [m.text for m in hoa.drain() if "GIẤY MỜI HỌP" in m.text]
+    assert len(invitations) == 2
+    assert any("Chi bộ Thôn 3" in text for text in invitations)
+    assert any("Chi bộ Trường Tiểu học" in text for text in invitations)
