@@ -279,3 +279,46 @@ async def test_a_213_member_joins_a_second_branch_with_the_same_account(pg: Play
     assert len(invitations) == 2
     assert any("Chi bộ Thôn 3" in text for text in invitations)
     assert any("Chi bộ Trường Tiểu học" in text for text in invitations)
+
+
+async def test_the_corpus_of_real_layouts_imports_every_field(pg: Playground) -> None:
+    """The standard list (two-row header, titles, signatures, capitals, numeric phones)
+    and the cp1258 CSV, through the emulator: every field of every member as the file
+    says, official dates kept, nobody turned probationary."""
+    from tests.unit.test_import_corpus import EXPECTED, SIGNATURES, TITLE
+    from tests.unit.test_import_corpus import xlsx as build_xlsx
+    from tests.unit.test_imports import naive
+
+    rows: list[list[object]] = [*TITLE, [
+        "STT", "Họ và tên", "Ngày, tháng, năm sinh", "Ngày vào Đảng", None, "Chức vụ",
+        "Số điện thoại (di động)"],
+        [None, None, None, "Dự bị", "Chính thức", None, None],
+        ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)"]]
+    for i, m in enumerate(EXPECTED, start=1):
+        rows.append([i, m.full_name.upper(), naive(m.birth_date.year, m.birth_date.month,
+                                                   m.birth_date.day) if m.birth_date else None,
+                     naive(m.admitted_on.year, m.admitted_on.month, m.admitted_on.day),
+                     naive(m.official_on.year, m.official_on.month, m.official_on.day)
+                     if m.official_on else None,
+                     {"secretary": "Bí thư", "deputy": "Phó Bí thư",
+                      "committee_member": "Chi ủy viên"}.get(m.role, "Đảng viên"),
+                     int(m.phone) if m.phone else None])
+    rows += SIGNATURES
+    data = build_xlsx(rows, merge=["A4:G4", "A6:A7", "B6:B7", "C6:C7", "D6:E6", "F6:F7",
+                                   "G6:G7"])
+    db = pg.services.db
+    committee = await seed_branch(db, pg.clock.now(), members=0, branch_name="Chi bộ Cũ")
+    empty = await seed_branch(db, pg.clock.now(), members=0, committee_id=committee.committee_id,
+                              secretary_telegram_id=4200)
+    secretary = pg.emu.user(empty.secretary[1], "Bí thư")
+    await secretary.upload("DANH SACH DANG VIEN.xlsx", data, caption="/import")
+    assert "Tệp hợp lệ: 5 dòng." in (await next_real(secretary)).text
+    assert (await next_real(secretary)).document is not None
+    stored = {m.full_name: m for m in await people.members_of(db, empty.branch_id)}
+    for expected in EXPECTED:
+        row = stored[expected.full_name]
+        assert (row.birth_date, row.admitted_on, row.official_on, row.phone) == (
+            expected.birth_date, expected.admitted_on, expected.official_on, expected.phone)
+        assert row.role == expected.role
+    probation = await read(secretary, "/report probation")
+    assert "Lê Thị Đào" in probation and "Nguyễn Văn An" not in probation
