@@ -11,7 +11,8 @@ from bot.core import formatting as fmt
 from bot.core.errors import Invalid
 from bot.duties import household_import as households
 from bot.duties.household_import import HouseholdImportPlan
-from bot.imports import ImportKind, parse_upload
+from bot.imports import ImportKind, ParsedImport, parse_upload
+from bot.imports.names import header_key
 from bot.imports.plan import describe_update, waiting_kind
 from bot.members import dues
 from bot.members.member_import import (
@@ -23,6 +24,7 @@ from bot.members.member_import import (
     remember_plan,
 )
 from bot.members.registration import officer_branch, today_in, unit_or_fail
+from bot.texts import Language, t
 from handlers.base import Asker, asker
 from handlers.context import ChiboContext
 from storage import pending
@@ -31,6 +33,7 @@ IMP = "imp"
 AnyPlan = MemberImportPlan | HouseholdImportPlan | dues.DuesImportPlan
 MAX_BYTES = 5_000_000
 MAX_ERRORS_SHOWN = 30
+INDEX_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "no"})  # running numbers
 
 
 async def on_document(update: Update, context: ChiboContext) -> None:
@@ -64,8 +67,10 @@ async def on_document(update: Update, context: ChiboContext) -> None:
         await who.say(who.texts("rimp_nothing", unchanged=fmt.number(plan.unchanged,
                                                                       who.texts.lang)))
         return
+    unused = ignored_columns(parsed, who.texts.lang)
     if plan.clean:
-        await who.say(who.texts("import_summary_clean", count=len(plan.valid)))
+        await who.say("\n".join([who.texts("import_summary_clean", count=len(plan.valid)),
+                                 *unused]))
         await _import(who, plan)
         return
     if isinstance(plan, HouseholdImportPlan):
@@ -85,6 +90,7 @@ async def on_document(update: Update, context: ChiboContext) -> None:
         if len(plan.updates) > MAX_ERRORS_SHOWN:
             lines.append(who.texts("import_errors_more",
                                    count=len(plan.updates) - MAX_ERRORS_SHOWN))
+    lines += unused
     lines += plan.problems[:MAX_ERRORS_SHOWN]
     if len(plan.problems) > MAX_ERRORS_SHOWN:
         lines.append(who.texts("import_errors_more",
@@ -99,6 +105,14 @@ async def on_document(update: Update, context: ChiboContext) -> None:
         [(label, callbacks.build(IMP, "ok", plan.nonce))],
         [(who.texts("btn_cancel"), callbacks.build(IMP, "no", plan.nonce))],
     ])
+
+
+def ignored_columns(parsed: ParsedImport, lang: Language) -> list[str]:
+    """A line naming the columns the file has and the bot does not read (so a header
+    worded otherwise is never dropped without a word); an STT column goes unsaid."""
+    names = [str(w.params["column"]) for w in parsed.warnings if w.code == "ignored_column"
+             and header_key(str(w.params["column"])) not in INDEX_HEADERS]
+    return [t(lang, "rimp_ignored_columns", columns=", ".join(names))] if names else []
 
 
 def preview_line(who: Asker, plan: AnyPlan) -> str:

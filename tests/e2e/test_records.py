@@ -322,3 +322,15 @@ async def test_the_corpus_of_real_layouts_imports_every_field(pg: Playground) ->
         assert row.role == expected.role
     probation = await read(secretary, "/report probation")
     assert "Lê Thị Đào" in probation and "Nguyễn Văn An" not in probation
+    # A column the bot does not read is named, never dropped without a word (STT aside).
+    from tests.unit.test_imports import csv_bytes
+
+    extra = csv_bytes([["STT", "Họ và tên", "Ngày vào Đảng", "Quê quán"],
+                       ["1", "Ngô Văn Mới", "01/02/2003", "Nam Định"]], delimiter=";",
+                      encoding="cp1258")
+    await secretary.upload("them.csv", extra, caption="/import")
+    summary = await next_real(secretary)
+    assert summary.text == "Tệp hợp lệ: 1 dòng.\nCác cột không dùng đến (bỏ qua): Quê quán."
+    assert (await next_real(secretary)).document is not None
+    assert [m for m in await people.members_of(db, empty.branch_id)
+            if m.full_name == "Ngô Văn Mới"]
