@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.core import callbacks
+from bot.core import callbacks, inputs
+from bot.core.inputs import Waiting
 from bot.meetings import rollcall as svc
 from bot.meetings import texts as mt
 from bot.members.registration import officer_branch, unit_or_fail
 from handlers.base import Asker, ButtonRow, asker
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
-from storage import pending
-from storage.pending import PendingInput
 
 ROLL = "rc"
 
@@ -78,8 +77,8 @@ async def on_button(update: Update, context: ChiboContext) -> None:
 
 
 @route("rollcall_reason")
-async def _reason(who: Asker, waiting: PendingInput, text: str) -> None:
+async def _reason(who: Asker, waiting: Waiting, text: str) -> None:
     row = await svc.set_reason(who.services, who.actor, int(waiting.data["meeting"]),
                                int(waiting.data["person"]), text)
-    await pending.clear(who.services.db, who.user_id)
+    await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("rollcall_reason_saved", name=row.full_name))

@@ -7,15 +7,14 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot.core import callbacks
+from bot.core import callbacks, inputs
+from bot.core.inputs import Waiting
 from bot.duties import card as duty_card
 from bot.duties import reports as svc
 from bot.duties.card import DutyView, card, household_label
 from handlers.base import Asker, asker, markup
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
-from storage import pending
-from storage.pending import PendingInput
 
 log = logging.getLogger("chibo.duties")
 
@@ -62,18 +61,18 @@ async def on_button(update: Update, context: ChiboContext) -> None:
                           household, who.texts.lang), limit=svc.MAX_NOTE))
         return
     view, household = await svc.report(who.services, who.actor, household_id, period, "normal")
-    waiting = await pending.get(who.services.db, who.user_id)
+    waiting = await inputs.waiting(who.services, who.user_id)
     if waiting and waiting.kind == NOTE and waiting.data.get("household") == household.id:
-        await pending.clear(who.services.db, who.user_id, NOTE)  # changed their mind
+        await inputs.forget(who.services, who.user_id, NOTE)  # changed their mind
     await _refresh(who, view, _tapped(who),
                    toast=who.texts("duty_saved_normal", n=view.line_of(household.id)))
 
 
 @route(NOTE)
-async def _note(who: Asker, waiting: PendingInput, text: str) -> None:
+async def _note(who: Asker, waiting: Waiting, text: str) -> None:
     view, household = await svc.report(who.services, who.actor, int(waiting.data["household"]),
                                        str(waiting.data["period"]), "problem", text)
-    await pending.clear(who.services.db, who.user_id, NOTE)
+    await inputs.forget(who.services, who.user_id, NOTE)
     await who.say(who.texts("duty_note_saved",
                             household=household_label(household, who.texts.lang)))
     ref = waiting.data.get("message")

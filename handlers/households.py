@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.core import callbacks
+from bot.core import callbacks, inputs
 from bot.core import formatting as fmt
+from bot.core.inputs import Waiting
 from bot.duties import assignments
 from bot.duties import households as svc
 from bot.duties.card import household_label, state_text
@@ -17,8 +18,6 @@ from handlers.assign import ASG
 from handlers.base import Asker, ButtonRow, asker
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
-from storage import pending
-from storage.pending import PendingInput
 
 HH = "hh"
 MAX_TEXT = 3900
@@ -187,19 +186,19 @@ async def on_button(update: Update, context: ChiboContext) -> None:
 
 
 @route("hh_add")
-async def _add(who: Asker, waiting: PendingInput, text: str) -> None:
+async def _add(who: Asker, waiting: Waiting, text: str) -> None:
     household = await svc.add_household(who.services, who.actor, int(waiting.data["unit"]), text)
-    await pending.clear(who.services.db, who.user_id)
+    await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("hh_added", household=household_label(household, who.texts.lang)))
     await show_card(who, household.id, new_message=True)
 
 
 @route("hh_edit")
-async def _edit(who: Asker, waiting: PendingInput, text: str) -> None:
+async def _edit(who: Asker, waiting: Waiting, text: str) -> None:
     code = str(waiting.data["field"])
     household = await svc.edit_household(who.services, who.actor,
                                          int(waiting.data["household"]), code, text)
-    await pending.clear(who.services.db, who.user_id)
+    await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("hh_edited", field=who.texts(f"hh_field_{code}").lower(),
                             household=household.head_name))
     await show_card(who, household.id, new_message=True)

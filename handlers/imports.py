@@ -1,39 +1,29 @@
-"""Files sent with the caption /import: validate, report by line, confirm, import."""
+"""Files sent with the caption /import: validate, report by line, preview the updates of
+records already kept, confirm, import."""
 
 from __future__ import annotations
-
-import asyncio
 
 from telegram import Update
 
 from bot.core import callbacks
 from bot.core import formatting as fmt
 from bot.core.errors import Invalid
-from bot.duties import household_import as households
-from bot.duties.household_import import HouseholdImportPlan
-from bot.imports import ImportKind, ParsedImport, parse_upload
-from bot.imports.names import header_key
-from bot.imports.plan import describe_update, waiting_kind
-from bot.members import dues
-from bot.members.member_import import (
-    MemberImportPlan,
-    apply_member_import,
-    links_workbook,
-    plan_member_import,
-    recall_plan,
-    remember_plan,
+from bot.imports.plan import describe_update
+from bot.imports.upload import (
+    AnyPlan,
+    apply_upload,
+    plan_upload,
+    remember_upload,
+    take_upload,
+    working_key,
 )
-from bot.members.registration import officer_branch, today_in, unit_or_fail
-from bot.texts import Language, t
+from bot.members.registration import officer_branch
 from handlers.base import Asker, asker
 from handlers.context import ChiboContext
-from storage import pending
 
 IMP = "imp"
-AnyPlan = MemberImportPlan | HouseholdImportPlan | dues.DuesImportPlan
 MAX_BYTES = 5_000_000
 MAX_ERRORS_SHOWN = 30
-INDEX_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "no"})  # running numbers
 
 
 async def on_document(update: Update, context: ChiboContext) -> None:
@@ -48,37 +38,22 @@ async def on_document(update: Update, context: ChiboContext) -> None:
         raise Invalid("import_too_large", limit=MAX_BYTES // 1_000_000)
     progress = await who.say(who.texts("import_progress", name=document.file_name or "…"))
     data = bytes(await (await document.get_file()).download_as_bytearray())
-    # Reading a workbook is CPU work (seconds for a hostile one): off the event loop, so
-    # everyone else keeps getting answers meanwhile.
-    parsed = await asyncio.to_thread(parse_upload, document.file_name or "upload", data,
-                                     today=today_in(who.services), max_bytes=MAX_BYTES)
-    plan: AnyPlan
-    if parsed.kind is ImportKind.DUES:
-        plan = await dues.plan_dues_import(who.services, who.actor, unit_id, parsed,
-                                           who.texts.lang)
-    elif parsed.kind is ImportKind.HOUSEHOLDS:
-        plan = await households.plan_household_import(who.services, who.actor, unit_id, parsed,
-                                                      who.texts.lang)
-    else:
-        plan = await plan_member_import(who.services, who.actor, unit_id, parsed, who.texts.lang)
+    plan = await plan_upload(who.services, who.actor, unit_id, document.file_name or "upload",
+                             data, who.texts.lang, max_bytes=MAX_BYTES)
     if progress is not None:
         await progress.delete()
+    unused = ([who.texts("rimp_ignored_columns", columns=", ".join(plan.ignored))]
+              if plan.ignored else [])
     if plan.clean and not plan.valid and plan.unchanged:
         await who.say(who.texts("rimp_nothing", unchanged=fmt.number(plan.unchanged,
                                                                       who.texts.lang)))
         return
-    unused = ignored_columns(parsed, who.texts.lang)
     if plan.clean:
         await who.say("\n".join([who.texts("import_summary_clean", count=len(plan.valid)),
                                  *unused]))
         await _import(who, plan)
         return
-    if isinstance(plan, HouseholdImportPlan):
-        await households.remember_plan(who.services, who.user_id, plan)
-    elif isinstance(plan, dues.DuesImportPlan):
-        await dues.remember_plan(who.services, who.user_id, plan)
-    else:
-        await remember_plan(who.services, who.user_id, plan)
+    await remember_upload(who.services, who.user_id, plan)
     lines: list[str] = []
     if plan.problems:
         lines.append(who.texts("import_summary_errors", errors=len(plan.problems),
@@ -107,14 +82,6 @@ async def on_document(update: Update, context: ChiboContext) -> None:
     ])
 
 
-def ignored_columns(parsed: ParsedImport, lang: Language) -> list[str]:
-    """A line naming the columns the file has and the bot does not read (so a header
-    worded otherwise is never dropped without a word); an STT column goes unsaid."""
-    names = [str(w.params["column"]) for w in parsed.warnings if w.code == "ignored_column"
-             and header_key(str(w.params["column"])) not in INDEX_HEADERS]
-    return [t(lang, "rimp_ignored_columns", columns=", ".join(names))] if names else []
-
-
 def preview_line(who: Asker, plan: AnyPlan) -> str:
     """``3 mới, 5 cập nhật, 12 không đổi``."""
     lang = who.texts.lang
@@ -129,51 +96,26 @@ async def on_button(update: Update, context: ChiboContext) -> None:
     if not parts or len(parts) != 2 or parts[0] not in ("ok", "no"):
         await who.toast(who.texts("button_expired"))
         return
-    plan: AnyPlan
-    kind = await waiting_kind(who.services, who.user_id, parts[1])
-    if kind == households.PENDING_KIND:
-        plan = await households.recall_plan(who.services, who.user_id, parts[1])
-    elif kind == dues.PENDING_KIND:
-        plan = await dues.recall_plan(who.services, who.user_id, parts[1])
-    else:
-        plan = await recall_plan(who.services, who.user_id, parts[1])
-    await pending.clear(who.services.db, who.user_id)
+    plan = await take_upload(who.services, who.user_id, parts[1])
     if parts[0] == "no":
         await who.show(who.texts("import_cancelled"))
         return
-    working = ("himp_working" if isinstance(plan, HouseholdImportPlan) else "dimp_working"
-               if isinstance(plan, dues.DuesImportPlan) else "import_working")
-    await who.show(who.texts(working, count=len(plan.valid)))
+    await who.show(who.texts(working_key(plan), count=len(plan.valid) + len(plan.updates)))
     await _import(who, plan)
 
 
 async def _import(who: Asker, plan: AnyPlan) -> None:
-    if isinstance(plan, dues.DuesImportPlan):
-        count = await dues.apply_dues_import(who.services, who.actor, plan)
-        await who.say(who.texts("dimp_done", count=fmt.number(count, who.texts.lang),
-                                skipped=fmt.number(plan.skipped, who.texts.lang)))
+    done = await apply_upload(who.services, who.actor, plan, who.texts.lang)
+    lang = who.texts.lang
+    for key, values in done.before:
+        await who.say(who.texts(key, **{k: fmt.number(v, lang) for k, v in values.items()}))
+    counts = {name: fmt.number(value, lang) for name, value in done.counts.items()}
+    if done.links is None:
+        await who.say(who.texts(done.key, **counts))
         return
-    if isinstance(plan, HouseholdImportPlan):
-        done = await households.apply_household_import(who.services, who.actor, plan)
-        if plan.updates:
-            await who.say(who.texts("rimp_updated_households",
-                                    count=fmt.number(done.updated, who.texts.lang)))
-        await who.say(who.texts("himp_done", imported=fmt.number(done.imported, who.texts.lang),
-                                assigned=fmt.number(done.assigned, who.texts.lang),
-                                skipped=fmt.number(done.skipped, who.texts.lang)))
-        return
-    issued, updated = await apply_member_import(who.services, who.actor, plan)
-    if plan.updates:
-        await who.say(who.texts("rimp_updated", count=fmt.number(updated, who.texts.lang)))
-        if not issued:
-            return
-    unit = await unit_or_fail(who.services, plan.unit_id)
     chat = who.update.effective_chat
     assert chat is not None
-    lang = who.texts.lang
     await who.update.get_bot().send_document(
-        chat.id, links_workbook(issued, lang, who.services),
-        filename=who.texts("links_filename", unit=unit.id),
-        caption=who.texts("import_done", imported=fmt.number(len(issued), lang),
-                          skipped=fmt.number(plan.skipped, lang)),
+        chat.id, done.links, filename=who.texts("links_filename", unit=done.unit_id),
+        caption=who.texts(done.key, **counts),
     )

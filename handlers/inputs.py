@@ -6,13 +6,13 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
+from bot.core import inputs
+from bot.core.inputs import Waiting
 from handlers.base import Asker, asker
 from handlers.common import not_understood
 from handlers.context import ChiboContext
-from storage import pending
-from storage.pending import PendingInput
 
-InputHandler = Callable[[Asker, PendingInput, str], Awaitable[None]]
+InputHandler = Callable[[Asker, Waiting, str], Awaitable[None]]
 
 # kind of pending input -> the function that takes the typed text
 ROUTES: dict[str, InputHandler] = {}
@@ -31,7 +31,7 @@ async def on_text(update: Update, context: ChiboContext) -> None:
     user = update.effective_user
     if message is None or user is None or message.text is None:
         return
-    waiting = await pending.get(context.services.db, user.id)
+    waiting = await inputs.waiting(context.services, user.id)
     handler = ROUTES.get(waiting.kind) if waiting else None
     if waiting is None or handler is None:
         await not_understood(update, context)
@@ -42,11 +42,11 @@ async def on_text(update: Update, context: ChiboContext) -> None:
 
 async def cancel(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
-    await pending.clear(who.services.db, who.user_id)
+    await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("input_cancelled"))
 
 
 async def ask_for(who: Asker, kind: str, data: dict[str, object], prompt: str) -> None:
     """Remember what the next text is for, then ask for it."""
-    await pending.put(who.services.db, who.user_id, kind, dict(data), who.services.clock.now())
+    await inputs.expect(who.services, who.user_id, kind, data)
     await who.say(prompt)

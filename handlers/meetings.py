@@ -6,23 +6,22 @@ from datetime import datetime
 
 from telegram import Update
 
-from bot.core import callbacks
+from bot.core import callbacks, inputs
 from bot.core import formatting as fmt
 from bot.core.errors import Invalid
+from bot.core.inputs import Waiting
 from bot.core.services import Services
 from bot.meetings import service as svc
 from bot.meetings import texts as mt
 from bot.meetings.admin import set_schedule
 from bot.meetings.jobs import MEETING
 from bot.meetings.schedule import ScheduleRule, parse_rule
+from bot.meetings.service import MeetingRow
 from bot.members.registration import officer_branch, unit_or_fail
 from bot.texts import Texts
 from handlers.base import Asker, ButtonRow, asker
 from handlers.context import ChiboContext
 from handlers.inputs import ROUTES, ask_for, route
-from storage import pending
-from storage.meetings import MeetingRow
-from storage.pending import PendingInput
 
 NEW_MEETING = "meeting_new"
 
@@ -68,14 +67,12 @@ async def _create(who: Asker, unit_id: int, kind: str, starts_iso: str, place: s
 
 
 @route(NEW_MEETING)
-async def _creation_step(who: Asker, waiting: PendingInput, text: str) -> None:
+async def _creation_step(who: Asker, waiting: Waiting, text: str) -> None:
     data = dict(waiting.data)
     unit_id, kind = int(data["unit"]), str(data["kind"])
     step = data["step"]
     if step == "when":
-        starts = svc.parse_when(text, who.services)
-        if starts <= who.services.clock.now():
-            raise Invalid("meeting_in_past")
+        starts = svc.parse_new_time(text, who.services)
         data.update(step="place", when=starts.isoformat())
         unit = await unit_or_fail(who.services, unit_id)
         prompt = (who.texts("meeting_ask_place_default", place=unit.default_place)
@@ -88,13 +85,13 @@ async def _creation_step(who: Asker, waiting: PendingInput, text: str) -> None:
     else:
         agenda = " ".join(text.split()) or None
         await _create(who, unit_id, kind, str(data["when"]), data.get("place"), agenda)
-        await pending.clear(who.services.db, who.user_id)
+        await inputs.forget(who.services, who.user_id)
 
 
 async def skip(update: Update, context: ChiboContext) -> None:
     """/skip answers a guided question with "nothing" (use the default)."""
     who = await asker(update, context)
-    waiting = await pending.get(who.services.db, who.user_id)
+    waiting = await inputs.waiting(who.services, who.user_id)
     handler = ROUTES.get(waiting.kind) if waiting else None
     if waiting is None or handler is None:
         await who.say(who.texts("not_understood"))
@@ -179,11 +176,11 @@ async def on_button(update: Update, context: ChiboContext) -> None:
 
 
 @route("meeting_move")
-async def _move(who: Asker, waiting: PendingInput, text: str) -> None:
+async def _move(who: Asker, waiting: Waiting, text: str) -> None:
     starts = svc.parse_when(text, who.services)
     meeting = await svc.move_meeting(who.services, who.actor, int(waiting.data["meeting"]),
                                      starts)
-    await pending.clear(who.services.db, who.user_id)
+    await inputs.forget(who.services, who.user_id)
     unit = await unit_or_fail(who.services, meeting.unit_id)
     count = (await svc.counts(who.services, meeting.id)).total
     await who.say(who.texts("meeting_moved_done", count=count,
@@ -230,6 +227,6 @@ async def _save_schedule(who: Asker, unit_id: int, line: str) -> None:
 
 
 @route("schedule")
-async def _schedule_text(who: Asker, waiting: PendingInput, text: str) -> None:
+async def _schedule_text(who: Asker, waiting: Waiting, text: str) -> None:
     await _save_schedule(who, int(waiting.data["unit"]), text)
-    await pending.clear(who.services.db, who.user_id)
+    await inputs.forget(who.services, who.user_id)

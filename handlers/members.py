@@ -6,8 +6,9 @@ from datetime import date
 
 from telegram import Update
 
-from bot.core import callbacks
+from bot.core import callbacks, inputs
 from bot.core import formatting as fmt
+from bot.core.inputs import Waiting
 from bot.core.parsing import parse_past_day
 from bot.members import records
 from bot.members import service as svc
@@ -19,13 +20,11 @@ from bot.members.registration import (
     today_in,
     unit_or_fail,
 )
+from bot.members.service import MemberRow
 from bot.texts import Texts
 from handlers.base import Asker, ButtonRow, asker
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
-from storage import pending
-from storage.pending import PendingInput
-from storage.people import MemberRow
 
 MEM = "mem"
 # Short codes of the record fields in callback data (mem:ef:<membership>:<code>).
@@ -64,9 +63,9 @@ async def invite(update: Update, context: ChiboContext) -> None:
 
 
 @route("invite_name")
-async def _invite_name(who: Asker, waiting: PendingInput, text: str) -> None:
+async def _invite_name(who: Asker, waiting: Waiting, text: str) -> None:
     issued = await officer_invite(who.services, who.actor, int(waiting.data["unit"]), text)
-    await pending.clear(who.services.db, who.user_id)
+    await inputs.forget(who.services, who.user_id)
     await who.say(link_text(issued, who))
 
 
@@ -244,20 +243,20 @@ async def on_button(update: Update, context: ChiboContext) -> None:
 
 
 @route("official_date")
-async def _official_date(who: Asker, waiting: PendingInput, text: str) -> None:
+async def _official_date(who: Asker, waiting: Waiting, text: str) -> None:
     on = parse_past_day(text, today_in(who.services))
     row = await svc.recognise_official(who.services, who.actor,
                                        int(waiting.data["membership"]), on)
-    await pending.clear(who.services.db, who.user_id)
+    await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("official_done", name=row.full_name, date=fmt.day(on)))
 
 
 @route("member_edit")
-async def _member_edit(who: Asker, waiting: PendingInput, text: str) -> None:
+async def _member_edit(who: Asker, waiting: Waiting, text: str) -> None:
     field = str(waiting.data["field"])
     done = await records.correct_field(who.services, who.actor, int(waiting.data["membership"]),
                                        field, text, who.texts.lang)
-    await pending.clear(who.services.db, who.user_id)
+    await inputs.forget(who.services, who.user_id)
     label = who.texts(f"rec_field_{field}")
     if not done.changed:
         await who.say(who.texts("rec_unchanged", field=label, name=done.row.full_name,

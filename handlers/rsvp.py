@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.core import callbacks
+from bot.core import callbacks, inputs
+from bot.core.inputs import Waiting
 from bot.meetings import texts as mt
 from bot.meetings.service import Answer, answer, answerable
 from handlers.base import Asker, asker
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
-from storage import pending
-from storage.pending import PendingInput
 
 RSVP = mt.RSVP
 
@@ -47,9 +46,9 @@ async def on_rsvp(update: Update, context: ChiboContext) -> None:
 
 
 @route("absence_reason")
-async def _reason(who: Asker, waiting: PendingInput, text: str) -> None:
+async def _reason(who: Asker, waiting: Waiting, text: str) -> None:
     done = await answer(who.services, who.actor, int(waiting.data["meeting"]), "absent", text)
-    await pending.clear(who.services.db, who.user_id)
+    await inputs.forget(who.services, who.user_id)
     if waiting.data.get("message"):
         await _edit(who, int(waiting.data["chat"]), int(waiting.data["message"]), done)
     await who.say(who.texts("rsvp_saved_absent", reason=done.invitation.reason))

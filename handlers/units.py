@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.core import callbacks
+from bot.core import callbacks, inputs
 from bot.core.errors import Denied
+from bot.core.inputs import Waiting
 from bot.imports.names import fold_accents
-from bot.members.registration import appoint, create_unit, unit_or_fail
+from bot.members.registration import appoint, create_unit, unit_or_fail, units_overview
 from handlers.base import Asker, asker
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
-from storage import pending, people, units
-from storage.pending import PendingInput
 
 NEW = "nu"
 APPOINT = "ap"
@@ -28,18 +27,18 @@ def _require_admin(who: Asker) -> None:
 async def list_units(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
     _require_admin(who)
-    rows = await units.all_units(who.services.db)
+    rows = await units_overview(who.services, who.actor)
     if not rows:
         await who.say(who.texts("units_empty"))
         return
     lines = [who.texts("units_header")]
-    for unit in rows:
+    for row in rows:
+        unit = row.unit
         if unit.kind == "committee":
             lines.append(who.texts("units_line_committee", name=unit.name, id=unit.id))
         else:
-            count = await people.count_members(who.services.db, unit.id)
             lines.append(who.texts("units_line_branch", name=unit.name, id=unit.id,
-                                   members=count))
+                                   members=row.members))
     await who.say("\n".join(lines))
 
 
@@ -77,7 +76,8 @@ async def new_unit_button(update: Update, context: ChiboContext) -> None:
         return
     kind = parts[0]
     if kind == "branch" and len(parts) == 1:
-        committees = [u for u in await units.all_units(who.services.db) if u.kind == "committee"]
+        committees = [row.unit for row in await units_overview(who.services, who.actor)
+                      if row.unit.kind == "committee"]
         if not committees:
             await who.show(who.texts("newunit_no_committee"))
             return
@@ -91,14 +91,14 @@ async def new_unit_button(update: Update, context: ChiboContext) -> None:
 
 
 @route("newunit")
-async def _newunit_name(who: Asker, waiting: PendingInput, text: str) -> None:
+async def _newunit_name(who: Asker, waiting: Waiting, text: str) -> None:
     _require_admin(who)
     await _create(who, str(waiting.data["kind"]), text, waiting.data.get("parent"))
     await _forget(who)
 
 
 async def _forget(who: Asker) -> None:
-    await pending.clear(who.services.db, who.user_id)
+    await inputs.forget(who.services, who.user_id)
 
 
 async def appoint_cmd(update: Update, context: ChiboContext) -> None:
@@ -106,12 +106,12 @@ async def appoint_cmd(update: Update, context: ChiboContext) -> None:
     _require_admin(who)
     text = " ".join(context.args or [])
     if not text:
-        rows = await units.all_units(who.services.db)
+        rows = await units_overview(who.services, who.actor)
         if not rows:
             await who.say(who.texts("units_empty"))
             return
         await who.say(who.texts("appoint_ask_unit"),
-                      [[(u.name, callbacks.build(APPOINT, u.id))] for u in rows])
+                      [[(r.unit.name, callbacks.build(APPOINT, r.unit.id))] for r in rows])
         return
     unit_part, _, name = (p.strip() for p in text.partition("|"))
     if not unit_part.isdigit() or not name:
@@ -144,7 +144,7 @@ async def appoint_button(update: Update, context: ChiboContext) -> None:
 
 
 @route("appoint")
-async def _appoint_name(who: Asker, waiting: PendingInput, text: str) -> None:
+async def _appoint_name(who: Asker, waiting: Waiting, text: str) -> None:
     _require_admin(who)
     await _appoint(who, int(waiting.data["unit"]), text)
     await _forget(who)

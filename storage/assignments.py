@@ -94,3 +94,12 @@ async def end_all_for_person(conn: aiosqlite.Connection, person_id: int, on: dat
         "UPDATE assignments SET to_date = ? WHERE person_id = ? AND to_date IS NULL",
         (on.isoformat(), person_id))
     return cur.rowcount
+
+
+async def current_household_heads(db: Database, *, person_id: int) -> list[str]:
+    """Heads of the households the person follows now (not removed ones), by name."""
+    rows = await db.fetch_all(
+        "SELECT h.head_name FROM assignments a JOIN households h ON h.id = a.household_id "
+        "WHERE a.person_id = ? AND a.to_date IS NULL AND h.removed_at IS NULL "
+        "ORDER BY h.head_name", (person_id,))
+    return [str(r[0]) for r in rows]

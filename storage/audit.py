@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
@@ -44,3 +45,20 @@ async def entries(db: Database, unit_ids: list[int], limit: int = 40
         "LEFT JOIN units u ON u.id = a.unit_id "
         f"WHERE a.unit_id IN ({marks}) ORDER BY a.id DESC LIMIT ?", [*unit_ids, limit])
     return [(str(r[0]), r[1], r[2], str(r[3]), r[4]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    id: int
+    actor_id: int | None
+    unit_id: int | None
+
+
+async def unmarked(db: Database, *, action: str, mark_prefix: str,
+                   limit: int) -> list[ActionRow]:
+    """The latest entries of ``action`` with no mark ``mark_prefix || id`` yet, newest first."""
+    rows = await db.fetch_all(
+        "SELECT a.id, a.actor_id, a.unit_id FROM audit_log a WHERE a.action = ? "
+        "AND NOT EXISTS (SELECT 1 FROM marks WHERE key = ? || a.id) "
+        "ORDER BY a.id DESC LIMIT ?", (action, mark_prefix, limit))
+    return [ActionRow(int(r[0]), r[1], r[2]) for r in rows]

@@ -91,3 +91,8 @@ async def pending_for(db: Database, person_id: int, now: datetime) -> InviteRow 
         (person_id, to_db(now)),
     )
     return None if row is None else _row(row)
+
+
+async def reassign(conn: aiosqlite.Connection, *, invite_id: int, person_id: int) -> None:
+    """Record that the invite was taken up by ``person_id`` (someone the bot already knew)."""
+    await conn.execute("UPDATE invites SET person_id = ? WHERE id = ?", (person_id, invite_id))

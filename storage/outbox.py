@@ -252,3 +252,22 @@ async def clear_unreachable(db: Database, telegram_user_id: int) -> None:
         "WHERE telegram_user_id = ? AND unreachable_since IS NOT NULL",
         (telegram_user_id,),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRow:
+    """Where one message of a fan-out stands, and to whom it went."""
+
+    state: str
+    person_id: int | None
+    full_name: str | None
+
+
+async def deliveries_under(db: Database, *, prefix: str, exclude_key: str) -> list[DeliveryRow]:
+    """The rows whose business key starts with ``prefix`` (an index range), but one key."""
+    rows = await db.fetch_all(
+        "SELECT o.state, o.person_id, p.full_name FROM outbox o LEFT JOIN people p "
+        "ON p.id = o.person_id WHERE o.business_key >= ? AND o.business_key < ? "
+        "AND o.business_key != ?",
+        (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1), exclude_key))
+    return [DeliveryRow(str(r[0]), r[1], r[2]) for r in rows]

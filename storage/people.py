@@ -326,3 +326,42 @@ async def start_second_membership(conn: aiosqlite.Connection, person_id: int, un
         "official_on = coalesce(official_on, ?) WHERE person_id = ? AND unit_id = ?",
         (admitted_on.isoformat() if admitted_on else None,
          official_on.isoformat() if official_on else None, person_id, unit_id))
+
+
+async def telegram_account(db: Database, *, person_id: int) -> int | None:
+    """The Telegram account bound to the person, if any."""
+    value = await db.fetch_value("SELECT telegram_user_id FROM people WHERE id = ?",
+                                 (person_id,))
+    return None if value is None else int(value)
+
+
+async def unreachable_accounts(db: Database) -> set[int]:
+    """Bound Telegram accounts currently marked unreachable."""
+    rows = await db.fetch_all(
+        "SELECT telegram_user_id FROM people WHERE unreachable_since IS NOT NULL "
+        "AND telegram_user_id IS NOT NULL")
+    return {int(r[0]) for r in rows}
+
+
+async def release_account(conn: aiosqlite.Connection, *, telegram_user_id: int,
+                          keeper_id: int) -> None:
+    """Unbind the account from every person but ``keeper_id`` (one account, one person)."""
+    await conn.execute("UPDATE people SET telegram_user_id = NULL WHERE telegram_user_id "
+                       "= ? AND id != ?", (telegram_user_id, keeper_id))
+
+
+async def delete_if_unused(conn: aiosqlite.Connection, *, person_id: int) -> None:
+    """Delete a person never bound and never a member (a placeholder made for an invite)."""
+    await conn.execute("DELETE FROM people WHERE id = ? AND telegram_user_id IS NULL "
+                       "AND NOT EXISTS (SELECT 1 FROM memberships WHERE person_id = ?)",
+                       (person_id, person_id))
+
+
+async def leave_everywhere(conn: aiosqlite.Connection, *, person_id: int,
+                           now: datetime) -> None:
+    """End each of the person's active memberships as 'left'."""
+    await conn.execute(
+        "UPDATE memberships SET state = 'left', ended_at = ? "
+        "WHERE person_id = ? AND state = 'active'",
+        (to_db(now), person_id),
+    )

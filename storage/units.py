@@ -62,3 +62,22 @@ async def branches_of_committee(db: Database, committee_id: int) -> list[UnitRow
 async def find_unit_by_name(db: Database, name: str) -> UnitRow | None:
     row = await db.fetch_one(f"SELECT {_COLUMNS} FROM units WHERE name = ? ORDER BY id", (name,))
     return None if row is None else _row(row)
+
+
+async def set_schedule(conn: aiosqlite.Connection, *, unit_id: int, rule: str,
+                       place: str | None) -> None:
+    """Save the branch's regular-meeting rule (as JSON) and its default place."""
+    await conn.execute("UPDATE units SET schedule_rule = ?, default_place = ? WHERE id = ?",
+                       (rule, place, unit_id))
+
+
+async def link_group(conn: aiosqlite.Connection, *, unit_id: int, group_chat_id: int) -> None:
+    await conn.execute("UPDATE units SET group_chat_id = ? WHERE id = ?",
+                       (group_chat_id, unit_id))
+
+
+async def active_member_counts(db: Database) -> dict[int, int]:
+    """Active members per unit, for every unit that has any (one query)."""
+    rows = await db.fetch_all(
+        "SELECT unit_id, count(*) FROM memberships WHERE state = 'active' GROUP BY unit_id")
+    return {int(r[0]): int(r[1]) for r in rows}

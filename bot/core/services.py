@@ -11,7 +11,7 @@ from bot.core.access import Actor, resolve_actor
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.texts import Language, Texts, as_language
-from storage import outbox, prefs
+from storage import outbox, people, prefs
 from storage.db import Database
 from storage.outbox import Envelope
 
@@ -57,10 +57,7 @@ class Services:
         await prefs.set_language(self.db, telegram_user_id, lang)
 
     async def load_unreachable(self) -> None:
-        rows = await self.db.fetch_all(
-            "SELECT telegram_user_id FROM people WHERE unreachable_since IS NOT NULL "
-            "AND telegram_user_id IS NOT NULL")
-        self.unreachable_accounts = {int(r[0]) for r in rows}
+        self.unreachable_accounts = await people.unreachable_accounts(self.db)
 
     async def seen(self, telegram_user_id: int) -> None:
         """The person wrote to the bot: whatever blocked delivery is over."""

@@ -11,10 +11,10 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from bot.core import inputs
 from bot.core.errors import Invalid
 from bot.core.services import Services
 from bot.texts import Language, t
-from storage import pending
 
 R = TypeVar("R")
 
@@ -76,6 +76,7 @@ class ImportPlan(Generic[R]):
     skipped: int = 0  # rows left out (errors, duplicates, ambiguous matches)
     updates: list[Update] = field(default_factory=list)  # rows correcting a record
     unchanged: int = 0  # rows matching a record exactly
+    ignored: list[str] = field(default_factory=list)  # headers of columns not read
 
     @property
     def clean(self) -> bool:
@@ -100,16 +101,15 @@ class Recalled:
 
 async def remember(services: Services, telegram_user_id: int, kind: str,
                    plan: ImportPlan[Any], rows: list[dict[str, Any]]) -> None:
-    await pending.put(services.db, telegram_user_id, kind,
-                      {"unit_id": plan.unit_id, "nonce": plan.nonce, "rows": rows,
-                       "skipped": plan.skipped,
-                       "updates": [u.as_json() for u in plan.updates],
-                       "unchanged": plan.unchanged},
-                      services.clock.now())
+    await inputs.expect(services, telegram_user_id, kind,
+                        {"unit_id": plan.unit_id, "nonce": plan.nonce, "rows": rows,
+                         "skipped": plan.skipped,
+                         "updates": [u.as_json() for u in plan.updates],
+                         "unchanged": plan.unchanged})
 
 
 async def recall(services: Services, telegram_user_id: int, kind: str, nonce: str) -> Recalled:
-    stored = await pending.get(services.db, telegram_user_id)
+    stored = await inputs.waiting(services, telegram_user_id)
     if stored is None or stored.kind != kind or stored.data.get("nonce") != nonce:
         raise Invalid("import_expired")
     data = stored.data
@@ -120,7 +120,7 @@ async def recall(services: Services, telegram_user_id: int, kind: str, nonce: st
 
 async def waiting_kind(services: Services, telegram_user_id: int, nonce: str) -> str | None:
     """The kind of import waiting for this person's confirmation under ``nonce``."""
-    stored = await pending.get(services.db, telegram_user_id)
+    stored = await inputs.waiting(services, telegram_user_id)
     if stored is None or stored.data.get("nonce") != nonce:
         return None
     return stored.kind

@@ -20,9 +20,10 @@ from bot.core.services import Services
 from bot.meetings import texts as mt
 from bot.members.registration import require_branch_officer, unit_or_fail
 from bot.texts import Language, as_language, t
+from storage import followers, outbox, people, roles
 from storage import meetings as store
-from storage import outbox, people, roles
-from storage.meetings import InvitationRow, MeetingRow
+from storage.meetings import InvitationRow as InvitationRow  # re-exported for handlers
+from storage.meetings import MeetingRow as MeetingRow
 from storage.outbox import Envelope, OutgoingMessage
 from storage.units import UnitRow
 
@@ -60,6 +61,19 @@ def parse_when(text: str, services: Services) -> datetime:
     return datetime.combine(day, parse_clock(words[1]), tzinfo=services.tz)
 
 
+def require_future(starts_at: datetime, services: Services) -> None:
+    """A meeting is only ever set (created or moved) to a time still ahead."""
+    if starts_at <= services.clock.now():
+        raise Invalid("meeting_in_past")
+
+
+def parse_new_time(text: str, services: Services) -> datetime:
+    """The time of a meeting being set, refused early when it is not in the future."""
+    starts_at = parse_when(text, services)
+    require_future(starts_at, services)
+    return starts_at
+
+
 def _clean(text: str) -> str:
     cleaned = " ".join(text.split())
     if len(cleaned) > MAX_TEXT:
@@ -75,10 +89,8 @@ async def invitees(services: Services, unit_id: int) -> list[tuple[int, str, str
     result: dict[int, tuple[int, str, str | None]] = {}
     for m in await people.members_of(services.db, unit_id):
         result[m.person_id] = (m.person_id, "member", m.standing)
-    rows = await services.db.fetch_all(
-        "SELECT person_id FROM followers WHERE unit_id = ? AND until IS NULL", (unit_id,))
-    for r in rows:
-        result.setdefault(int(r[0]), (int(r[0]), "follower", None))
+    for person_id in await followers.current(services.db, unit_id=unit_id):
+        result.setdefault(person_id, (person_id, "follower", None))
     return list(result.values())
 
 
@@ -140,8 +152,7 @@ async def create_meeting(
         require_branch_officer(actor, unit_id)
     unit = await unit_or_fail(services, unit_id)
     now = services.clock.now()
-    if starts_at <= now:
-        raise Invalid("meeting_in_past")
+    require_future(starts_at, services)
     if kind == "thematic" and not agenda:
         raise Invalid("thematic_topic_needed")
     settings = services.config.meetings
@@ -189,8 +200,7 @@ async def move_meeting(services: Services, actor: Actor, meeting_id: int,
     now = services.clock.now()
     if meeting.state != "scheduled" or meeting.starts_at <= now:
         raise Invalid("meeting_not_changeable")
-    if starts_at <= now:
-        raise Invalid("meeting_in_past")
+    require_future(starts_at, services)
     unit = await unit_or_fail(services, meeting.unit_id)
     async with services.db.transaction() as conn:
         await store.skip_pending(conn, f"invite:{meeting.id}:")

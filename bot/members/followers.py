@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from bot.core.access import Actor
 from bot.core.errors import Denied, NotFound
 from bot.core.services import Services
-from storage import audit, units
-from storage.timefmt import to_db
+from storage import audit, followers, units
 from storage.units import UnitRow
 
 
@@ -49,12 +48,10 @@ async def _branch(services: Services, actor: Actor, branch_id: int) -> UnitRow:
 
 async def candidates(services: Services, actor: Actor, branch_id: int) -> list[Candidate]:
     branch = await _branch(services, actor, branch_id)
-    rows = await services.db.fetch_all(
-        "SELECT p.id, p.full_name, EXISTS (SELECT 1 FROM followers f WHERE f.person_id = p.id "
-        "AND f.unit_id = ? AND f.until IS NULL) FROM committee_officers c "
-        "JOIN people p ON p.id = c.person_id WHERE c.unit_id = ? ORDER BY p.name_key",
-        (branch.id, branch.parent_id))
-    return [Candidate(int(r[0]), str(r[1]), bool(r[2])) for r in rows]
+    assert branch.parent_id is not None  # _branch checked the committee above it
+    rows = await followers.candidates(services.db, branch_id=branch.id,
+                                      committee_id=branch.parent_id)
+    return [Candidate(r.person_id, r.full_name, r.following) for r in rows]
 
 
 async def toggle_follow(services: Services, actor: Actor, branch_id: int,
@@ -64,14 +61,12 @@ async def toggle_follow(services: Services, actor: Actor, branch_id: int,
     who = current.get(person_id)
     if who is None:
         raise NotFound()
-    now = to_db(services.clock.now())
+    now = services.clock.now()
     async with services.db.transaction() as conn:
         if who.following:
-            await conn.execute("UPDATE followers SET until = ? WHERE person_id = ? AND "
-                               "unit_id = ? AND until IS NULL", (now, person_id, branch.id))
+            await followers.stop(conn, person_id=person_id, unit_id=branch.id, now=now)
         else:
-            await conn.execute("INSERT INTO followers (person_id, unit_id, since) "
-                               "VALUES (?, ?, ?)", (person_id, branch.id, now))
+            await followers.start(conn, person_id=person_id, unit_id=branch.id, now=now)
         await audit.write(conn, at=services.clock.now(), actor_id=actor.telegram_user_id,
                           action="follow.stop" if who.following else "follow.start",
                           unit_id=branch.id, detail=f"person {person_id}")

@@ -13,83 +13,25 @@ from bot.core.access import Actor
 from bot.core.errors import Denied, NotFound
 from bot.core.services import Services
 from bot.members.service import open_member
-from storage import assignments, audit, invites, people, units
-from storage.timefmt import to_db
-
-
-async def _rows(services: Services, sql: str, person_id: int) -> list[dict[str, Any]]:
-    return [dict(r) for r in await services.db.fetch_all(sql, (person_id,))]
+from storage import assignments, audit, invites, people, privacy, units
 
 
 async def person_data(services: Services, person_id: int) -> dict[str, Any]:
     """Everything the bot keeps about one person, as plain JSON-ready data."""
-    record = await services.db.fetch_one(
-        "SELECT id, full_name, birth_date, phone, telegram_user_id IS NOT NULL AS telegram_linked,"
-        " created_at, erased_at, unreachable_since FROM people WHERE id = ?",
-        (person_id,),
-    )
-    if record is None:
+    data = await privacy.personal_data(services.db, person_id=person_id)
+    if data is None:
         raise NotFound()
-    q = services.db
     return {
-        "person": dict(record),
-        "language": await q.fetch_value(
-            "SELECT language FROM user_prefs WHERE telegram_user_id = "
-            "(SELECT telegram_user_id FROM people WHERE id = ?)",
-            (person_id,),
-        ),
-        "memberships": await _rows(
-            services,
-            "SELECT u.name AS branch, m.role, m.admitted_on, m.official_on, m.is_away, "
-            "m.is_exempt, m.is_213, m.state, m.joined_at, m.ended_at FROM memberships m "
-            "JOIN units u ON u.id = m.unit_id WHERE m.person_id = ?",
-            person_id,
-        ),
-        "committee_roles": await _rows(
-            services,
-            "SELECT u.name AS committee, c.role, c.since FROM committee_officers c "
-            "JOIN units u ON u.id = c.unit_id WHERE c.person_id = ?",
-            person_id,
-        ),
-        "follows": await _rows(
-            services,
-            "SELECT u.name AS branch, f.since, f.until FROM followers f "
-            "JOIN units u ON u.id = f.unit_id WHERE f.person_id = ?",
-            person_id,
-        ),
-        "invitations": await _rows(
-            services,
-            "SELECT m.starts_at, u.name AS branch, m.kind, i.capacity, i.standing, i.answer, "
-            "i.reason, i.answered_at FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
-            "JOIN units u ON u.id = m.unit_id WHERE i.person_id = ? ORDER BY m.starts_at",
-            person_id,
-        ),
-        "attendance": await _rows(
-            services,
-            "SELECT m.starts_at, u.name AS branch, a.status, a.reason FROM attendance a "
-            "JOIN meetings m ON m.id = a.meeting_id JOIN units u ON u.id = m.unit_id "
-            "WHERE a.person_id = ? ORDER BY m.starts_at",
-            person_id,
-        ),
-        "households": await _rows(
-            services,
-            "SELECT h.head_name, h.address, a.from_date, a.to_date FROM assignments a "
-            "JOIN households h ON h.id = a.household_id WHERE a.person_id = ?",
-            person_id,
-        ),
-        "duty_reports": await _rows(
-            services,
-            "SELECT d.period, h.head_name AS household, d.status, d.note, d.reported_at "
-            "FROM duty_reports d JOIN households h ON h.id = d.household_id "
-            "WHERE d.person_id = ? ORDER BY d.period",
-            person_id,
-        ),
-        "dues": await _rows(
-            services,
-            "SELECT d.period, u.name AS branch, d.amount, d.paid_at FROM dues d "
-            "JOIN units u ON u.id = d.unit_id WHERE d.person_id = ? ORDER BY d.period",
-            person_id,
-        ),
+        "person": data.person,
+        "language": data.language,
+        "memberships": data.memberships,
+        "committee_roles": data.committee_roles,
+        "follows": data.follows,
+        "invitations": data.invitations,
+        "attendance": data.attendance,
+        "households": data.households,
+        "duty_reports": data.duty_reports,
+        "dues": data.dues,
     }
 
 
@@ -103,11 +45,7 @@ async def erase(services: Services, person_id: int, actor_id: int | None) -> str
         await invites.revoke_pending(conn, person_id, now)
         await assignments.end_all_for_person(conn, person_id, now.astimezone(services.tz).date())
         await people.erase_personal_data(conn, person_id, now)
-        await conn.execute(
-            "UPDATE memberships SET state = 'left', ended_at = ? "
-            "WHERE person_id = ? AND state = 'active'",
-            (to_db(now), person_id),
-        )
+        await people.leave_everywhere(conn, person_id=person_id, now=now)
         await audit.write(
             conn, at=now, actor_id=actor_id, action="person.erase", detail=f"person {person_id}"
         )

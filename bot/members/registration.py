@@ -125,6 +125,21 @@ async def create_unit(
     return unit
 
 
+@dataclass(frozen=True)
+class UnitSummary:
+    unit: UnitRow
+    members: int  # active members (a committee has none of its own)
+
+
+async def units_overview(services: Services, actor: Actor) -> list[UnitSummary]:
+    """Admins: every unit, each committee followed by its branches, with their members."""
+    if not actor.is_admin:
+        raise Denied("admins_only")
+    rows = await units.all_units(services.db)
+    counts = await units.active_member_counts(services.db)
+    return [UnitSummary(u, counts.get(u.id, 0)) for u in rows]
+
+
 async def unit_or_fail(services: Services, unit_id: int) -> UnitRow:
     unit = await units.get_unit(services.db, unit_id)
     if unit is None:
@@ -287,15 +302,12 @@ async def redeem(services: Services, token: str, telegram_user_id: int) -> Joine
         person_id = invite.person_id
         if committee and bound is not None and bound.id != invite.person_id:
             # An officer already known to the bot takes a committee role: no second person.
-            await conn.execute("UPDATE invites SET person_id = ? WHERE id = ?",
-                               (bound.id, invite.id))
-            await conn.execute("DELETE FROM people WHERE id = ? AND telegram_user_id IS NULL "
-                               "AND NOT EXISTS (SELECT 1 FROM memberships WHERE person_id = ?)",
-                               (invite.person_id, invite.person_id))
+            await invites.reassign(conn, invite_id=invite.id, person_id=bound.id)
+            await people.delete_if_unused(conn, person_id=invite.person_id)
             person_id = bound.id
         else:
-            await conn.execute("UPDATE people SET telegram_user_id = NULL WHERE telegram_user_id "
-                               "= ? AND id != ?", (telegram_user_id, person_id))
+            await people.release_account(conn, telegram_user_id=telegram_user_id,
+                                         keeper_id=person_id)
             await people.bind_telegram(conn, person_id, telegram_user_id)
         if committee:
             await people.add_committee_officer(conn, person_id, invite.unit_id, invite.role, now)

@@ -23,7 +23,7 @@ from bot.members.registration import (
     unit_or_fail,
 )
 from storage import assignments, audit, invites, people, roles, units
-from storage.people import MemberRow
+from storage.people import MemberRow as MemberRow  # re-exported for handlers
 from storage.units import UnitRow
 
 PAGE_SIZE = 15

@@ -14,7 +14,7 @@ from bot.core.errors import Invalid
 from bot.core.services import Services
 from bot.members.registration import officer_branch, require_branch_officer, unit_or_fail
 from bot.texts import as_language, t
-from storage import audit, marks, outbox, people, roles
+from storage import audit, marks, outbox, people, roles, units
 from storage.outbox import Envelope, OutgoingMessage
 
 MAX_BROADCAST = 3500
@@ -25,8 +25,7 @@ async def link_group(services: Services, actor: Actor, group_chat_id: int) -> st
     unit_id = officer_branch(actor)
     unit = await unit_or_fail(services, unit_id)
     async with services.db.transaction() as conn:
-        await conn.execute("UPDATE units SET group_chat_id = ? WHERE id = ?",
-                           (group_chat_id, unit_id))
+        await units.link_group(conn, unit_id=unit_id, group_chat_id=group_chat_id)
         await audit.write(conn, at=services.clock.now(), actor_id=actor.telegram_user_id,
                           action="group.link", unit_id=unit_id)
     return unit.name
@@ -73,22 +72,18 @@ async def broadcast(services: Services, actor: Actor, text: str) -> int:
 
 async def report_broadcasts(services: Services) -> None:
     """Tell each broadcast's author how it went, once all its messages have settled."""
-    rows = await services.db.fetch_all(
-        "SELECT a.id, a.actor_id, a.unit_id FROM audit_log a WHERE a.action = 'broadcast' "
-        "AND NOT EXISTS (SELECT 1 FROM marks WHERE key = 'broadcast-report:' || a.id) "
-        "ORDER BY a.id DESC LIMIT 20")
+    rows = await audit.unmarked(services.db, action="broadcast",
+                                mark_prefix="broadcast-report:", limit=20)
     for row in rows:
-        broadcast_id, author, unit_id = int(row[0]), row[1], row[2]
+        broadcast_id, author, unit_id = row.id, row.actor_id, row.unit_id
+        assert unit_id is not None  # broadcast() always names the branch
         prefix = f"broadcast:{broadcast_id}:"
-        states = await services.db.fetch_all(
-            "SELECT o.state, o.person_id, p.full_name FROM outbox o LEFT JOIN people p "
-            "ON p.id = o.person_id WHERE o.business_key >= ? AND o.business_key < ? "
-            "AND o.business_key != ?",
-            (prefix, prefix[:-1] + ";", prefix + "group"))
-        if any(s[0] in ("pending", "sending") for s in states) or author is None:
+        states = await outbox.deliveries_under(services.db, prefix=prefix,
+                                               exclude_key=prefix + "group")
+        if any(s.state in ("pending", "sending") for s in states) or author is None:
             continue
-        sent = sum(1 for s in states if s[0] == "sent")
-        failed = [str(s[2]) for s in states if s[0] != "sent" and s[2]]
+        sent = sum(1 for s in states if s.state == "sent")
+        failed = [str(s.full_name) for s in states if s.state != "sent" and s.full_name]
         total = len(states) + await _unbound(services, unit_id)
         lang = await services.language(int(author))
         text = t(lang, "broadcast_report", sent=sent, total=total)

@@ -16,7 +16,7 @@ from bot.imports.names import name_key
 from bot.reports import figures
 from bot.reports.periods import year_window
 from bot.reports.scope import Scope, resolve
-from storage import audit, people
+from storage import assignments, audit, people
 from storage import meetings as meeting_store
 from storage import reports as rows
 from storage.meetings import AttendanceRow, InvitationRow, MeetingRow
@@ -208,10 +208,8 @@ async def member_report(services: Services, actor: Actor, scope_key: str | None,
     since, until = year_window(chosen, services.tz)
     year_figures = await compute_year(services, Scope(
         [b for b in scope.branches if b.id == member.unit_id], scope.committee, ""), chosen)
-    households = await services.db.fetch_all(
-        "SELECT h.head_name FROM assignments a JOIN households h ON h.id = a.household_id "
-        "WHERE a.person_id = ? AND a.to_date IS NULL AND h.removed_at IS NULL "
-        "ORDER BY h.head_name", (member.person_id,))
+    households = await assignments.current_household_heads(services.db,
+                                                           person_id=member.person_id)
     dues = [(period, amount) for person, unit, period, amount in
             await rows.dues_paid(services.db, [member.unit_id], chosen)
             if person == member.person_id]
@@ -225,5 +223,5 @@ async def member_report(services: Services, actor: Actor, scope_key: str | None,
         dues=sorted(dues),
         figures=next((f for f in year_figures.members if f.person_id == member.person_id),
                      None),
-        households=[str(r[0]) for r in households],
+        households=households,
     )

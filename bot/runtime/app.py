@@ -36,6 +36,7 @@ from bot.runtime.flood import FloodGate
 from bot.runtime.updates import PerUserUpdateProcessor
 from bot.texts import LANGUAGES, t
 from handlers.context import ChiboApp, ChiboContext
+from storage import people
 from storage.db import open_database
 
 # Opt in to PTB 22's timedelta-valued retry_after (its announced default), which also
@@ -105,10 +106,9 @@ async def _post_init(app: ChiboApp) -> None:
     app.bot_data["services"] = services
 
     async def on_unreachable(person_id: int, reason: str, since: datetime) -> None:
-        account = await services.db.fetch_value(
-            "SELECT telegram_user_id FROM people WHERE id = ?", (person_id,))
+        account = await people.telegram_account(services.db, person_id=person_id)
         if account is not None:
-            services.unreachable_accounts.add(int(account))
+            services.unreachable_accounts.add(account)
         await officers_told_unreachable(services, person_id, reason, since)
 
     await services.load_unreachable()

@@ -1,0 +1,104 @@
+"""/import's one door: any file is planned as what it holds, kept under its nonce,
+taken once, and applied with the answer to give (the handler chooses nothing)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.clock import FakeClock
+from bot.core.config import Config
+from bot.core.errors import Invalid
+from bot.core.services import Services
+from bot.duties.household_import import HouseholdImportPlan
+from bot.imports.upload import (
+    Imported,
+    apply_upload,
+    plan_upload,
+    remember_upload,
+    take_upload,
+    working_key,
+)
+from bot.members.dues import DuesImportPlan
+from bot.members.member_import import MemberImportPlan
+from storage import people
+from storage.db import Database
+from tests.factories import SeededBranch, seed_branch
+
+SECRETARY = 4000
+MEMBERS = ("Họ và tên,Ngày sinh,Ngày vào Đảng,Ngày chính thức,Chức vụ,Điện thoại\n"
+           "Nguyễn Văn Mới,01/02/1980,03/02/2010,03/02/2011,,\n"
+           "Trần Thị Hai,05/06/1985,07/06/2012,,,\n").encode()
+HOUSEHOLDS = ("Chủ hộ,Thôn/Tổ,Số nhà,Địa chỉ,Đảng viên phụ trách,Ghi chú\n"
+              "Lê Văn Hộ,Tổ 1,5,ngõ 2,Đảng viên Số 001,\n"
+              "Phạm Thị Nhà,Tổ 1,7,ngõ 2,Người Không Có,\n").encode()
+DUES = ("Họ và tên,Tháng,Số tiền\n"
+        "Đảng viên Số 001,11/2026,20000\n"
+        "Đảng viên Số 002,11/2026,20000\n").encode()
+
+
+@pytest.fixture
+def services(db: Database, clock: FakeClock) -> Services:
+    return Services(config=Config(), db=db, clock=clock, bot_username="chibo_bot")
+
+
+@pytest.fixture
+async def branch(services: Services) -> SeededBranch:
+    return await seed_branch(services.db, services.clock.now(), members=2,
+                             secretary_telegram_id=SECRETARY)
+
+
+@pytest.mark.parametrize(("name", "data", "kind", "working"), [
+    ("ds.csv", MEMBERS, MemberImportPlan, "import_working"),
+    ("ho.csv", HOUSEHOLDS, HouseholdImportPlan, "himp_working"),
+    ("dangphi.csv", DUES, DuesImportPlan, "dimp_working"),
+])
+async def test_each_file_is_planned_as_what_it_holds(
+        services: Services, branch: SeededBranch, name: str, data: bytes, kind: type,
+        working: str) -> None:
+    officer = await services.actor(SECRETARY)
+    plan = await plan_upload(services, officer, branch.branch_id, name, data, "vi",
+                             max_bytes=100_000)
+    assert type(plan) is kind
+    assert working_key(plan) == working
+    await remember_upload(services, SECRETARY, plan)
+    taken = await take_upload(services, SECRETARY, plan.nonce)
+    assert type(taken) is kind
+    assert [line for line, _ in taken.valid] == [line for line, _ in plan.valid]
+    with pytest.raises(Invalid) as spent:  # a second tap finds nothing
+        await take_upload(services, SECRETARY, plan.nonce)
+    assert spent.value.key == "import_expired"
+
+
+async def test_households_apply_says_what_was_done(
+        services: Services, branch: SeededBranch) -> None:
+    officer = await services.actor(SECRETARY)
+    plan = await plan_upload(services, officer, branch.branch_id, "ho.csv", HOUSEHOLDS, "vi",
+                             max_bytes=100_000)
+    assert len(plan.problems) == 1  # the member nobody knows
+    done = await apply_upload(services, officer, plan, "vi")
+    assert done == Imported("himp_done", {"imported": 1, "assigned": 1, "skipped": 1},
+                            unit_id=branch.branch_id)
+
+
+async def test_members_apply_hands_back_the_links_workbook(
+        services: Services, branch: SeededBranch) -> None:
+    officer = await services.actor(SECRETARY)
+    plan = await plan_upload(services, officer, branch.branch_id, "ds.csv", MEMBERS, "vi",
+                             max_bytes=100_000)
+    assert plan.clean
+    done = await apply_upload(services, officer, plan, "vi")
+    assert (done.key, done.counts, done.unit_id) == (
+        "import_done", {"imported": 2, "skipped": 0}, branch.branch_id)
+    assert done.links is not None and done.links.startswith(b"PK")  # an .xlsx
+    assert await people.count_members(services.db, branch.branch_id) == 5
+
+
+async def test_a_stale_nonce_is_refused(services: Services, branch: SeededBranch) -> None:
+    officer = await services.actor(SECRETARY)
+    plan = await plan_upload(services, officer, branch.branch_id, "dangphi.csv", DUES, "vi",
+                             max_bytes=100_000)
+    await remember_upload(services, SECRETARY, plan)
+    with pytest.raises(Invalid) as refused:
+        await take_upload(services, SECRETARY, "older")
+    assert refused.value.key == "import_expired"
+    assert type(await take_upload(services, SECRETARY, plan.nonce)) is DuesImportPlan
