@@ -1,4 +1,5 @@
-"""Files sent with the caption /import: validate, report by line, confirm, import."""
+"""Files sent with the caption /import: validate, report by line, preview the updates of
+records already kept, confirm, import."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from bot.core import formatting as fmt
 from bot.core.errors import Invalid
 from bot.core.permissions import Permission, acting_branch
 from bot.imports.buttons import ImportButton
+from bot.imports.plan import describe_update
 from bot.members.uploads import (
     AnyPlan,
     apply_upload,
@@ -41,26 +43,52 @@ async def on_document(update: Update, context: ChiboContext) -> None:
                              data, who.texts.lang, max_bytes=MAX_BYTES)
     if progress is not None:
         await progress.delete()
+    unused = ([who.texts("rimp_ignored_columns", columns=", ".join(plan.ignored))]
+              if plan.ignored else [])
+    if plan.clean and not plan.valid and plan.unchanged:
+        await who.say(who.texts("rimp_nothing", unchanged=fmt.number(plan.unchanged,
+                                                                      who.texts.lang)))
+        return
     if plan.clean:
-        await who.say(who.texts("import_summary_clean", count=len(plan.valid)))
+        await who.say("\n".join([who.texts("import_summary_clean", count=len(plan.valid)),
+                                 *unused]))
         await _import(who, plan)
         return
     await remember_upload(who.services, who.user_id, plan)
-    lines = [who.texts("import_summary_errors", errors=len(plan.problems),
-                       valid=len(plan.valid))]
+    lines: list[str] = []
+    if plan.problems:
+        lines.append(who.texts("import_summary_errors", errors=len(plan.problems),
+                               valid=len(plan.valid) + len(plan.updates)))
+    if plan.updates:
+        lines.append(preview_line(who, plan))
+        lines += [describe_update(update, who.texts.lang)
+                  for update in plan.updates[:MAX_ERRORS_SHOWN]]
+        if len(plan.updates) > MAX_ERRORS_SHOWN:
+            lines.append(who.texts("import_errors_more",
+                                   count=len(plan.updates) - MAX_ERRORS_SHOWN))
+    lines += unused
     lines += plan.problems[:MAX_ERRORS_SHOWN]
     if len(plan.problems) > MAX_ERRORS_SHOWN:
         lines.append(who.texts("import_errors_more",
                                count=len(plan.problems) - MAX_ERRORS_SHOWN))
-    if not plan.valid:
+    if not plan.valid and not plan.updates:
         lines.append(who.texts("import_confirm_none"))
         await who.say("\n".join(lines)[:4000])
         return
+    label = (who.texts("rimp_confirm", new=len(plan.valid), updated=len(plan.updates))
+             if plan.updates else who.texts("import_confirm_valid", count=len(plan.valid)))
     await who.say("\n".join(lines)[:4000], [
-        [(who.texts("import_confirm_valid", count=len(plan.valid)),
-          ImportButton("ok", plan.nonce).encode())],
+        [(label, ImportButton("ok", plan.nonce).encode())],
         [(who.texts("btn_cancel"), ImportButton("no", plan.nonce).encode())],
     ])
+
+
+def preview_line(who: Asker, plan: AnyPlan) -> str:
+    """``3 mới, 5 cập nhật, 12 không đổi``."""
+    lang = who.texts.lang
+    return who.texts("rimp_preview", new=fmt.number(len(plan.valid), lang),
+                     updated=fmt.number(len(plan.updates), lang),
+                     unchanged=fmt.number(plan.unchanged, lang))
 
 
 @tap(ImportButton)
@@ -69,13 +97,15 @@ async def on_button(who: Asker, button: ImportButton) -> None:
     if button.answer == "no":
         await who.show(who.texts("import_cancelled"))
         return
-    await who.show(who.texts(working_key(plan), count=len(plan.valid)))
+    await who.show(who.texts(working_key(plan), count=len(plan.valid) + len(plan.updates)))
     await _import(who, plan)
 
 
 async def _import(who: Asker, plan: AnyPlan) -> None:
     done = await apply_upload(who.services, who.actor, plan, who.texts.lang)
     lang = who.texts.lang
+    for key, values in done.before:
+        await who.say(who.texts(key, **{k: fmt.number(v, lang) for k, v in values.items()}))
     counts = {name: fmt.number(value, lang) for name, value in done.counts.items()}
     if done.links is None:
         await who.say(who.texts(done.key, **counts))

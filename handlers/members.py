@@ -13,8 +13,15 @@ from bot.core.clock import today_in
 from bot.core.inputs import Waiting
 from bot.core.parsing import parse_past_day
 from bot.core.permissions import Permission, acting_branch, unit_or_fail
+from bot.members import records
 from bot.members import service as svc
-from bot.members.buttons import DuesButton, MemberAction, MemberButton, PrivacyButton
+from bot.members.buttons import (
+    RECORD_FIELDS,
+    DuesButton,
+    MemberAction,
+    MemberButton,
+    PrivacyButton,
+)
 from bot.members.dues import my_dues
 from bot.members.registration import IssuedInvite, officer_invite
 from bot.members.service import MemberRow
@@ -118,9 +125,12 @@ def _card(row: MemberRow, unit_name: str, who: Asker) -> tuple[str, list[ButtonR
         phone=row.phone or texts("unknown_value"), standing=standing_text(row, texts),
         bound=bound,
     )
+    joined = records.joined_on(row, who.services.tz)
+    if joined is not None:
+        text += "\n" + texts("rec_card_joined", date=fmt.day(joined))
     mid = row.membership_id
     flags = {"away": row.is_away, "exempt": row.is_exempt, "213": row.is_213}
-    rows: list[ButtonRow] = []
+    rows: list[ButtonRow] = [[(texts("rec_btn_edit"), _data(A.EDIT, mid))]]
     if row.official_on is None:
         rows.append([(texts("btn_official"), _data(A.OFFICIAL, mid))])
     rows.append([
@@ -204,6 +214,26 @@ async def _move_to(who: Asker, button: MemberButton) -> None:
                    [[(who.texts("btn_back_list"), _data(A.PAGE, old.id, 0))]])
 
 
+async def _edit(who: Asker, button: MemberButton) -> None:
+    """Which field of the record to correct."""
+    row = await svc.open_member(who.services, who.actor, button.target)
+    codes = list(RECORD_FIELDS.items())
+    await who.show(who.texts("rec_choose", name=row.full_name), [
+        [(who.texts(f"rec_field_{field}"), _data(A.EDIT_FIELD, button.target, code))
+         for code, field in codes[i:i + 2]] for i in range(0, len(codes), 2)
+    ] + [[(who.texts("btn_cancel"), _data(A.OPEN, button.target))]])
+
+
+async def _edit_field(who: Asker, button: MemberButton) -> None:
+    row = await svc.open_member(who.services, who.actor, button.target)
+    field = RECORD_FIELDS[button.word]
+    current = records.shown(records.current_value(row, field, who.services.tz))
+    await who.toast()
+    await ask_for(who, "member_edit", {"membership": button.target, "field": field},
+                  who.texts("rec_ask", field=who.texts(f"rec_field_{field}"),
+                            name=row.full_name, current=current))
+
+
 async def _link(who: Asker, button: MemberButton) -> None:
     issued = await svc.new_link(who.services, who.actor, button.target)
     await who.toast()
@@ -246,7 +276,7 @@ CARD_ACTIONS: dict[MemberAction, Callable[[Asker, MemberButton], Awaitable[None]
     A.PAGE: _page, A.OPEN: _open, A.FLAG: _flag, A.OFFICIAL: _official, A.ROLE: _role,
     A.SET_ROLE: _set_role, A.MOVE: _move, A.MOVE_TO: _move_to, A.LINK: _link,
     A.REVOKE: _revoke, A.REMOVE: _confirm, A.ERASE: _confirm, A.REMOVE_YES: _remove,
-    A.ERASE_YES: _erase,
+    A.ERASE_YES: _erase, A.EDIT: _edit, A.EDIT_FIELD: _edit_field,
 }
 
 
@@ -262,6 +292,21 @@ async def _official_date(who: Asker, waiting: Waiting, text: str) -> None:
                                        int(waiting.data["membership"]), on)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("official_done", name=row.full_name, date=fmt.day(on)))
+
+
+@route("member_edit")
+async def _member_edit(who: Asker, waiting: Waiting, text: str) -> None:
+    field = str(waiting.data["field"])
+    done = await records.correct_field(who.services, who.actor, int(waiting.data["membership"]),
+                                       field, text, who.texts.lang)
+    await inputs.forget(who.services, who.user_id)
+    label = who.texts(f"rec_field_{field}")
+    if not done.changed:
+        await who.say(who.texts("rec_unchanged", field=label, name=done.row.full_name,
+                                value=records.shown(done.new)))
+        return
+    await who.say(who.texts("rec_done", field=label, name=done.row.full_name,
+                            old=records.shown(done.old), new=records.shown(done.new)))
 
 
 # --- /me ----------------------------------------------------------------------------------

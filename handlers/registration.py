@@ -22,9 +22,13 @@ async def start(update: Update, context: ChiboContext) -> None:
         await who.say(who.texts(f"invite_{seen.state.value}"))
         return
     assert seen.invite is not None
-    await check_account(who.services, seen, who.user_id)
-    text = who.texts("invite_preview", unit=seen.unit_name, name=seen.full_name,
-                     role=who.texts(f"role_{seen.invite.role}"))
+    second = await check_account(who.services, seen, who.user_id)
+    if second is not None:
+        text = who.texts("two_join_preview", name=second.full_name,
+                         home=", ".join(second.home_units), unit=seen.unit_name)
+    else:
+        text = who.texts("invite_preview", unit=seen.unit_name, name=seen.full_name,
+                         role=who.texts(f"role_{seen.invite.role}"))
     await who.say(text, [[(who.texts("invite_confirm"), JoinButton(token).encode()),
                           (who.texts("invite_not_me"), JoinButton(JoinButton.DECLINE).encode())]])
 
@@ -35,5 +39,6 @@ async def confirm(who: Asker, button: JoinButton) -> None:
         await who.show(who.texts("invite_not_me_done"))
         return
     joined = await redeem(who.services, button.token, who.user_id)
-    await who.show(who.texts("invite_joined", name=joined.full_name, unit=joined.unit_name,
+    key = "two_join_done" if joined.second_branch else "invite_joined"
+    await who.show(who.texts(key, name=joined.full_name, unit=joined.unit_name,
                              role=who.texts(f"role_{joined.role}")))

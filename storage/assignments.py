@@ -34,18 +34,19 @@ async def _current(conn: aiosqlite.Connection, household_id: int) -> int | None:
 
 
 async def assign(conn: aiosqlite.Connection, household_id: int, person_id: int,
-                 on: date) -> bool:
-    """Give the household to ``person_id`` from ``on``; False when it already was theirs."""
+                 on: date) -> int:
+    """Give the household to ``person_id`` from ``on``: the new assignment's id, or 0
+    (false) when it already was theirs."""
     current = await _current(conn, household_id)
     if current == person_id:
-        return False
+        return 0
     if current is not None:
         await unassign(conn, household_id, on)
-    await conn.execute(
+    cur = await conn.execute(
         "INSERT INTO assignments (household_id, person_id, from_date) VALUES (?, ?, ?)",
         (household_id, person_id, on.isoformat()),
     )
-    return True
+    return int(cur.lastrowid or 0)
 
 
 async def unassign(conn: aiosqlite.Connection, household_id: int, on: date) -> bool:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from storage.db import Database
-from storage.timefmt import to_db
+from storage.timefmt import from_db, to_db
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class MemberRow:
     is_213: bool
     state: str
     unreachable_since: str | None
+    joined_at: datetime | None = None  # the start in this branch
 
     @property
     def probationary(self) -> bool:
@@ -51,7 +52,7 @@ class MemberRow:
 _MEMBER_SELECT = (
     "SELECT p.id AS person_id, m.id AS membership_id, m.unit_id, p.full_name, p.birth_date, "
     "p.phone, p.telegram_user_id, m.role, m.admitted_on, m.official_on, m.is_away, "
-    "m.is_exempt, m.is_213, m.state, p.unreachable_since "
+    "m.is_exempt, m.is_213, m.state, p.unreachable_since, m.joined_at "
     "FROM memberships m JOIN people p ON p.id = m.person_id "
 )
 
@@ -68,6 +69,7 @@ def _member(r: sqlite3.Row) -> MemberRow:
         admitted_on=_date(r["admitted_on"]), official_on=_date(r["official_on"]),
         is_away=bool(r["is_away"]), is_exempt=bool(r["is_exempt"]), is_213=bool(r["is_213"]),
         state=r["state"], unreachable_since=r["unreachable_since"],
+        joined_at=from_db(r["joined_at"]) if r["joined_at"] else None,
     )
 
 
@@ -97,12 +99,16 @@ async def add_membership(
     role: str = "member",
     admitted_on: date | None = None,
     official_on: date | None = None,
+    joined_at: datetime | None = None,
+    is_213: bool = False,
 ) -> int:
+    """``joined_at``: the start in this branch when known (else ``now``)."""
     cur = await conn.execute(
-        "INSERT INTO memberships (person_id, unit_id, role, admitted_on, official_on, joined_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO memberships (person_id, unit_id, role, admitted_on, official_on, joined_at, "
+        "is_213) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (person_id, unit_id, role, admitted_on.isoformat() if admitted_on else None,
-         official_on.isoformat() if official_on else None, to_db(now)),
+         official_on.isoformat() if official_on else None, to_db(joined_at or now),
+         int(is_213)),
     )
     return int(cur.lastrowid or 0)
 
@@ -248,6 +254,78 @@ async def add_committee_officer(
         "INSERT INTO committee_officers (person_id, unit_id, role, since) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (person_id, unit_id) DO UPDATE SET role = excluded.role",
         (person_id, unit_id, role, to_db(now)))
+
+
+_PERSON_FIELDS = {"full_name": "full_name", "birth_date": "birth_date", "phone": "phone"}
+_MEMBERSHIP_FIELDS = {"admitted_on": "admitted_on", "official_on": "official_on",
+                      "joined_at": "joined_at"}
+
+
+async def set_person_field(conn: aiosqlite.Connection, person_id: int, field: str,
+                           value: str | date | None, *, name_key: str | None = None) -> None:
+    """Correct one field of a person (a name also gets its new ``name_key``)."""
+    column = _PERSON_FIELDS[field]
+    text = value.isoformat() if isinstance(value, date) else value
+    if column == "full_name":
+        await conn.execute("UPDATE people SET full_name = ?, name_key = ? WHERE id = ?",
+                           (text, name_key, person_id))
+    else:
+        await conn.execute(f"UPDATE people SET {column} = ? WHERE id = ?", (text, person_id))
+
+
+async def set_membership_field(conn: aiosqlite.Connection, membership_id: int, field: str,
+                               value: date | datetime | None) -> None:
+    """Correct one date of a membership: admission, official, or the start here."""
+    column = _MEMBERSHIP_FIELDS[field]
+    if isinstance(value, datetime):
+        text: str | None = to_db(value)
+    else:
+        text = value.isoformat() if value is not None else None
+    await conn.execute(f"UPDATE memberships SET {column} = ? WHERE id = ?",
+                       (text, membership_id))
+
+
+# Every column that points at a person, as (table, column); rows that would clash with the
+# kept person's own (same meeting, same period) are dropped with the duplicate person.
+_PERSON_REFERENCES = (
+    ("memberships", "person_id"), ("committee_officers", "person_id"),
+    ("followers", "person_id"), ("invites", "person_id"), ("invites", "created_by"),
+    ("meetings", "created_by"), ("invitations", "person_id"), ("attendance", "person_id"),
+    ("attendance", "recorded_by"), ("assignments", "person_id"),
+    ("duty_reports", "person_id"), ("dues", "person_id"), ("dues", "recorded_by"),
+    ("outbox", "person_id"),
+)
+
+
+async def merge_person(conn: aiosqlite.Connection, duplicate_id: int, kept_id: int) -> None:
+    """Make ``duplicate_id`` (a record created by a second branch for someone the bot
+    already knows) part of ``kept_id``: every row pointing at it points at the kept
+    person; facts the kept person lacks are taken over; the duplicate goes."""
+    for table, column in _PERSON_REFERENCES:
+        await conn.execute(f"UPDATE OR IGNORE {table} SET {column} = ? WHERE {column} = ?",
+                           (kept_id, duplicate_id))
+    await conn.execute(
+        "UPDATE people SET birth_date = coalesce(birth_date, "
+        "(SELECT birth_date FROM people WHERE id = ?)), phone = coalesce(phone, "
+        "(SELECT phone FROM people WHERE id = ?)) WHERE id = ?",
+        (duplicate_id, duplicate_id, kept_id))
+    try:
+        await conn.execute("DELETE FROM people WHERE id = ?", (duplicate_id,))
+    except sqlite3.IntegrityError:
+        # Still referenced from a table this list does not know: keep an empty record.
+        await conn.execute("UPDATE people SET telegram_user_id = NULL WHERE id = ?",
+                           (duplicate_id,))
+
+
+async def start_second_membership(conn: aiosqlite.Connection, person_id: int, unit_id: int, *,
+                                  admitted_on: date | None, official_on: date | None) -> None:
+    """Mark a person's membership in ``unit_id`` as their "213" one, filling the party dates
+    it lacks from their other membership."""
+    await conn.execute(
+        "UPDATE memberships SET is_213 = 1, admitted_on = coalesce(admitted_on, ?), "
+        "official_on = coalesce(official_on, ?) WHERE person_id = ? AND unit_id = ?",
+        (admitted_on.isoformat() if admitted_on else None,
+         official_on.isoformat() if official_on else None, person_id, unit_id))
 
 
 async def telegram_account(db: Database, *, person_id: int) -> int | None:

@@ -133,6 +133,24 @@ async def play(pg: Playground, out: TextIO) -> None:
     tr.section("Theo dõi hộ gia đình / Household duties")
     await play_duties(tr, pg, hoa, [an, binh, *others])
 
+    tr.section("Sửa hồ sơ / Correcting a record")
+    await correct_admission(tr, hoa)
+
+
+async def correct_admission(tr: Transcript, hoa: FakeUser) -> None:
+    """Dung's admission year was typed wrong: the secretary corrects it on her card, and
+    her probation deadline follows at once."""
+    hoa.drain()
+    [listing] = await tr.say(hoa, "/members")
+    label = next(b for b in listing.button_labels if "Hoàng Thị Dung" in b)
+    await tr.press(hoa, label, replies=0)
+    tr.show(hoa, hoa.chat[-1])
+    await tr.press(hoa, "✏️ Sửa hồ sơ", replies=0)
+    tr.show(hoa, hoa.chat[-1])
+    await tr.press(hoa, "Ngày vào Đảng")
+    await tr.say(hoa, "07/11/2024")
+    await tr.say(hoa, "/report probation")
+
 
 async def join(tr: Transcript, user: FakeUser, link: str, *, quiet: bool = False) -> None:
     token = link.rsplit("=", 1)[1]

@@ -15,7 +15,9 @@ from bot.core.clock import today_in
 from bot.core.errors import Invalid
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
+from bot.duties import notices
 from bot.duties.households import open_household, paginate
+from bot.imports.names import vi_sort_key
 from storage import assignments, audit, households, people
 from storage.households import Household
 from storage.people import MemberRow
@@ -47,7 +49,9 @@ async def branch_members(services: Services, actor: Actor,
     """The branch's active members, each with how many households they follow."""
     require(actor, Permission.MANAGE_HOUSEHOLDS, branch=unit_id)
     counts = await assignments.counts(services.db, unit_id)
-    return [(m, counts.get(m.person_id, 0)) for m in await people.members_of(services.db, unit_id)]
+    listed = sorted(await people.members_of(services.db, unit_id),
+                    key=lambda m: vi_sort_key(m.full_name))  # Vietnamese order
+    return [(m, counts.get(m.person_id, 0)) for m in listed]
 
 
 async def branch_member(services: Services, actor: Actor, unit_id: int,
@@ -65,10 +69,16 @@ async def assign(services: Services, actor: Actor, household_id: int,
     member = await branch_member(services, actor, household.unit_id, person_id)
     now = services.clock.now()
     async with services.db.transaction() as conn:
-        if await assignments.assign(conn, household.id, person_id, today_in(services)):
+        opened = await assignments.assign(conn, household.id, person_id, today_in(services))
+        if opened:
             await audit.write(conn, at=now, actor_id=actor.telegram_user_id,
                               unit_id=household.unit_id, action="household.assign",
                               detail=f"household {household.id} person {person_id}")
+    if opened:
+        move = [(opened, household.id)]
+        before = household.member_id
+        await notices.tell(services, household.unit_id, {person_id: move},
+                           {before: move} if before is not None else {})
     return await open_household(services, actor, household.id), member
 
 
@@ -103,7 +113,8 @@ async def members_page(services: Services, actor: Actor, unit_id: int,
 async def households_page(services: Services, actor: Actor, unit_id: int,
                           page: int) -> tuple[list[Household], Page]:
     require(actor, Permission.MANAGE_HOUSEHOLDS, branch=unit_id)
-    listed = await households.of_unit(services.db, unit_id)
+    listed = sorted(await households.of_unit(services.db, unit_id),
+                    key=lambda h: vi_sort_key(h.head_name))
     shown, page, pages = paginate(listed, page, PAGE_SIZE)
     return shown, Page(page, pages, page * PAGE_SIZE + 1)
 
@@ -111,7 +122,8 @@ async def households_page(services: Services, actor: Actor, unit_id: int,
 async def board(services: Services, actor: Actor, unit_id: int, person_id: int,
                 page: int) -> Board:
     member = await branch_member(services, actor, unit_id, person_id)
-    listed = await households.of_unit(services.db, unit_id)
+    listed = sorted(await households.of_unit(services.db, unit_id),
+                    key=lambda h: vi_sort_key(h.head_name))
     shown, page, pages = paginate(listed, page, PAGE_SIZE)
     following = sum(1 for h in listed if h.member_id == person_id)
     return Board(member, shown, Page(page, pages, page * PAGE_SIZE + 1), following)

@@ -18,7 +18,7 @@ from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, authorize, require
 from bot.core.services import Services
 from bot.duties.reports import current_period
-from bot.imports.names import has_control_chars, name_key, normalize_name
+from bot.imports.names import has_control_chars, name_key, normalize_name, vi_sort_key
 from bot.members.registration import clean_name
 from storage import assignments, audit, duties, households
 from storage.assignments import Assignment
@@ -88,17 +88,18 @@ async def month_status(services: Services, actor: Actor, unit_id: int) -> MonthS
     return MonthStatus(
         unit=unit, period=period, households=len(listed),
         unassigned=sum(1 for h in listed if h.member_id is None),
-        members=await duties.unit_status(services.db, unit_id, period),
+        members=sorted(await duties.unit_status(services.db, unit_id, period),
+                       key=lambda m: vi_sort_key(m.full_name)),
     )
 
 
 async def households_page(services: Services, actor: Actor, unit_id: int,
                           page: int) -> HouseholdsPage:
     unit = await authorize(services, actor, Permission.MANAGE_HOUSEHOLDS, unit_id)
-    total = await households.count(services.db, unit_id)
-    page, pages = clamp_page(total, page, PAGE_SIZE)
-    rows = await households.page(services.db, unit_id, page * PAGE_SIZE, PAGE_SIZE)
-    return HouseholdsPage(unit, rows, page, pages, total)
+    listed = sorted(await households.of_unit(services.db, unit_id),
+                    key=lambda h: vi_sort_key(h.head_name))  # Vietnamese order
+    rows, page, pages = paginate(listed, page, PAGE_SIZE)
+    return HouseholdsPage(unit, rows, page, pages, len(listed))
 
 
 async def open_household(services: Services, actor: Actor, household_id: int) -> Household:

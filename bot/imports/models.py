@@ -72,6 +72,7 @@ class MemberRow:
     official_on: date | None  # None: still probationary
     role: Role
     phone: str | None
+    joined_on: date | None = None  # start in this branch (ngày chuyển đến), if given
 
     @property
     def probationary(self) -> bool:

@@ -46,7 +46,7 @@ def fold_accents(text: str) -> str:
 
 
 _PARENS = re.compile(r"\([^)]*\)")
-_PUNCT = re.compile(r"[:*.#]+")
+_PUNCT = re.compile(r"[:*.#,;?!\"'“”‘’]+")
 _SEPARATORS = re.compile(r"[_\-]+")
 _SLASH = re.compile(r"\s*/\s*")
 
@@ -60,3 +60,51 @@ def header_key(text: str) -> str:
     key = _SEPARATORS.sub(" ", key)
     key = " ".join(key.split())
     return _SLASH.sub("/", key)
+
+
+def title_case_capitals(name: str) -> str:
+    """A name typed in capitals (``NGUYỄN VĂN AN``) in title case (``Nguyễn Văn An``);
+    any other name as typed."""
+    letters = [ch for ch in name if ch.isalpha()]
+    if len(letters) < 2 or not all(ch.isupper() for ch in letters):
+        return name
+    return " ".join(word[:1] + word[1:].lower() for word in name.split(" "))
+
+
+# --- Vietnamese order ----------------------------------------------------------------------
+
+# The alphabet: ă, â after a; đ after d; ê after e; ô, ơ after o; ư after u.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+# Tones in dictionary order: level, huyền, hỏi, ngã, sắc, nặng.
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_MODIFIERS = frozenset("\u0306\u0302\u031b")  # breve, circumflex, horn: part of the letter
+
+Collation = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+
+
+def _word_key(word: str) -> Collation:
+    """Letters first (Vietnamese alphabet), then tones, then case."""
+    letters: list[int] = []
+    tones: list[int] = []
+    cases: list[int] = []
+    for ch in unicodedata.normalize("NFC", word):
+        parts = unicodedata.normalize("NFD", ch)
+        tone = next((_TONE_RANK[m] for m in parts if m in _TONE_RANK), 0)
+        base = unicodedata.normalize(
+            "NFC", "".join(m for m in parts if m not in _TONE_RANK)).lower()
+        rank = _LETTER_RANK.get(base)
+        if rank is None:  # digits, punctuation, letters of other alphabets
+            rank = -1000 + ord(base[:1]) if base[:1].isdigit() else 1000 + ord(base[:1] or " ")
+        letters.append(rank)
+        tones.append(tone)
+        cases.append(0 if ch.islower() else 1)
+    return tuple(letters), tuple(tones), tuple(cases)
+
+
+def vi_sort_key(full_name: str) -> tuple[Collation, ...]:
+    """Vietnamese list order: by given name (the last word), then the middle names, then
+    the family name, each in Vietnamese collation (đ after d, tones in their order)."""
+    words = normalize_name(full_name).split(" ")
+    ordered = [words[-1], *words[1:-1], words[0]] if len(words) > 1 else words
+    return tuple(_word_key(word) for word in ordered)

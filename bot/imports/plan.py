@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 from bot.core import inputs
 from bot.core.errors import Invalid
 from bot.core.services import Services
+from bot.texts import Language, t
 
 R = TypeVar("R")
 
@@ -28,17 +29,59 @@ def line_of(text: str) -> int:
     return int(digits) if digits else 0
 
 
+@dataclass(frozen=True)
+class Change:
+    """One field of a record a re-imported row changes: shown ``old → new``; ``value``
+    is what is written (ISO dates, texts, a person id)."""
+
+    field: str
+    old: str
+    new: str
+    value: str | int | None
+
+
+@dataclass(frozen=True)
+class Update:
+    """A row matching a record already in the branch, with what it changes."""
+
+    line: int
+    target: int  # membership id or household id
+    name: str
+    changes: tuple[Change, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"line": self.line, "target": self.target, "name": self.name,
+                "changes": [[c.field, c.old, c.new, c.value] for c in self.changes]}
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Update:
+        return Update(int(data["line"]), int(data["target"]), str(data["name"]),
+                      tuple(Change(str(c[0]), str(c[1]), str(c[2]), c[3])
+                            for c in data["changes"]))
+
+
+def describe_update(update: Update, lang: Language) -> str:
+    """``Dòng 4: Phạm Văn Cường — ngày vào Đảng: 01/03/2025 → 01/09/2025``."""
+    changes = "; ".join(t(lang, "rimp_change", field=t(lang, f"rimp_field_{c.field}"),
+                          old=c.old, new=c.new) for c in update.changes)
+    return t(lang, "rimp_update_line", line=update.line, name=update.name, changes=changes)
+
+
 @dataclass
 class ImportPlan(Generic[R]):
     unit_id: int
-    valid: list[tuple[int, R]] = field(default_factory=list)
+    valid: list[tuple[int, R]] = field(default_factory=list)  # new records
     problems: list[str] = field(default_factory=list)  # one localised line each
     nonce: str = ""
-    skipped: int = 0  # rows left out (errors, duplicates)
+    skipped: int = 0  # rows left out (errors, duplicates, ambiguous matches)
+    updates: list[Update] = field(default_factory=list)  # rows correcting a record
+    unchanged: int = 0  # rows matching a record exactly
+    ignored: list[str] = field(default_factory=list)  # headers of columns not read
 
     @property
     def clean(self) -> bool:
-        return not self.problems
+        """Nothing to ask: no problem and no update (updates wait for a confirmation)."""
+        return not self.problems and not self.updates
 
     def close(self) -> None:
         """Problems in line order; every problem is a row left out."""
@@ -52,13 +95,17 @@ class Recalled:
     nonce: str
     skipped: int
     rows: list[dict[str, Any]]
+    updates: list[Update] = field(default_factory=list)
+    unchanged: int = 0
 
 
 async def remember(services: Services, telegram_user_id: int, kind: str,
                    plan: ImportPlan[Any], rows: list[dict[str, Any]]) -> None:
     await inputs.expect(services, telegram_user_id, kind,
                         {"unit_id": plan.unit_id, "nonce": plan.nonce, "rows": rows,
-                         "skipped": plan.skipped})
+                         "skipped": plan.skipped,
+                         "updates": [u.as_json() for u in plan.updates],
+                         "unchanged": plan.unchanged})
 
 
 async def recall(services: Services, telegram_user_id: int, kind: str, nonce: str) -> Recalled:
@@ -66,7 +113,9 @@ async def recall(services: Services, telegram_user_id: int, kind: str, nonce: st
     if stored is None or stored.kind != kind or stored.data.get("nonce") != nonce:
         raise Invalid("import_expired")
     data = stored.data
-    return Recalled(int(data["unit_id"]), nonce, int(data.get("skipped", 0)), list(data["rows"]))
+    return Recalled(int(data["unit_id"]), nonce, int(data.get("skipped", 0)), list(data["rows"]),
+                    [Update.from_json(u) for u in data.get("updates", [])],
+                    int(data.get("unchanged", 0)))
 
 
 async def waiting_kind(services: Services, telegram_user_id: int, nonce: str) -> str | None:

@@ -36,6 +36,9 @@ MAX_CELL_LEN: Final = 500
 MAX_NAME_LEN: Final = 100
 MAX_AMOUNT: Final = 1_000_000_000
 MIN_YEAR: Final = 1900
+EXCEL_EPOCH: Final = date(1899, 12, 30)
+EXCEL_SERIAL_MIN: Final = 10_000  # 1927-05-18: smaller numbers are not dates of this record
+EXCEL_SERIAL_MAX: Final = 80_000  # 2119
 
 
 class Invalid(Exception):
@@ -103,8 +106,15 @@ def parse_date(value: Cell) -> date:
         result = value.date()
     elif isinstance(value, date):
         result = value
+    elif isinstance(value, int | float) and not isinstance(value, bool) and (
+        EXCEL_SERIAL_MIN <= value <= EXCEL_SERIAL_MAX and float(value).is_integer()
+    ):
+        # A date cell formatted as a number (General) holds Excel's day count.
+        result = EXCEL_EPOCH + timedelta(days=int(value))
     elif isinstance(value, str):
         text = strip_zero_width(value).strip()
+        if text.isascii() and text.isdigit() and len(text) == 5:
+            return parse_date(int(text))  # Excel's day number, as a CSV of it holds it
         if m := _DMY.fullmatch(text):
             day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
         elif m := _ISO.fullmatch(text):

@@ -59,11 +59,18 @@ class MemberAction(StrEnum):
     ERASE = "er"
     REMOVE_YES = "rmy"
     ERASE_YES = "ery"
+    EDIT = "ed"  # choose a field of the record to correct
+    EDIT_FIELD = "ef"  # arg: the field's code (RECORD_FIELDS)
+
+
+# Short codes of the record's fields in callback data (mem:ef:<membership>:<code>).
+RECORD_FIELDS = {"n": "full_name", "b": "birth_date", "a": "admitted_on", "o": "official_on",
+                 "p": "phone", "j": "joined_on"}
 
 
 MEMBER_ARGS: dict[MemberAction, ArgKind] = {
     MemberAction.PAGE: NUMBER, MemberAction.FLAG: FLAGS, MemberAction.SET_ROLE: BRANCH_ROLES,
-    MemberAction.MOVE_TO: NUMBER,
+    MemberAction.MOVE_TO: NUMBER, MemberAction.EDIT_FIELD: tuple(RECORD_FIELDS),
 }
 
 

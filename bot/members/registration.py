@@ -18,7 +18,7 @@ from bot.core.errors import Invalid
 from bot.core.permissions import Permission, authorize, require, unit_or_fail
 from bot.core.services import Services
 from bot.imports.names import has_control_chars, name_key, normalize_name
-from storage import invites, people, units
+from storage import audit, invites, people, units
 from storage.invites import InviteRow
 from storage.units import UnitRow
 
@@ -87,6 +87,17 @@ class Joined:
     full_name: str
     unit_name: str
     role: str
+    second_branch: bool = False  # joined as 213 besides the branch they belong to
+
+
+@dataclass(frozen=True)
+class SecondBranch:
+    """The account already belongs to a member of other branches: the link offers to
+    join this branch too, as a "213" member, with the same account."""
+
+    person_id: int
+    full_name: str
+    home_units: list[str]
 
 
 # --- units ---------------------------------------------------------------------------
@@ -234,13 +245,44 @@ async def preview(services: Services, token: str) -> InvitePreview:
                          unit.name if unit else "", unit.kind if unit else "")
 
 
-async def check_account(services: Services, seen: InvitePreview, telegram_user_id: int) -> None:
-    """Refuse early when this Telegram account already belongs to someone else."""
+async def second_branch(services: Services, seen: InvitePreview,
+                        telegram_user_id: int) -> SecondBranch | None:
+    """A branch link opened by the account of a member of *other* branches, for the same
+    name: one person in two branches ("213"), not a second person."""
+    if seen.invite is None or seen.unit_kind != "branch":
+        return None
+    bound = await people.by_telegram(services.db, telegram_user_id)
+    if bound is None or bound.id == seen.invite.person_id:
+        return None
+    invited = await people.person(services.db, seen.invite.person_id)
+    if invited is None or invited.telegram_user_id is not None:
+        return None
+    if name_key(invited.full_name) != bound.name_key:
+        return None
+    homes = await people.memberships_of_person(services.db, bound.id)
+    if not homes or any(m.unit_id == seen.invite.unit_id for m in homes):
+        return None
+    names = []
+    for home in homes:
+        unit = await units.get_unit(services.db, home.unit_id)
+        if unit is not None:
+            names.append(unit.name)
+    return SecondBranch(bound.id, bound.full_name, names)
+
+
+async def check_account(services: Services, seen: InvitePreview,
+                        telegram_user_id: int) -> SecondBranch | None:
+    """Refuse early when this Telegram account already belongs to someone else; a member
+    of other branches opening a link for their own name may join as 213."""
     if seen.invite is None or seen.unit_kind == "committee":
-        return
+        return None
     bound = await people.by_telegram(services.db, telegram_user_id)
     if bound is not None and bound.id != seen.invite.person_id:
-        raise Invalid("account_bound_other", name=bound.full_name)
+        second = await second_branch(services, seen, telegram_user_id)
+        if second is None:
+            raise Invalid("account_bound_other", name=bound.full_name)
+        return second
+    return None
 
 
 async def redeem(services: Services, token: str, telegram_user_id: int) -> Joined:
@@ -252,6 +294,9 @@ async def redeem(services: Services, token: str, telegram_user_id: int) -> Joine
     now = services.clock.now()
     bound = await people.by_telegram(services.db, telegram_user_id)
     committee = seen.unit_kind == "committee"
+    second = await second_branch(services, seen, telegram_user_id)
+    if second is not None:
+        return await _join_second_branch(services, seen, invite, second, telegram_user_id)
     if bound is not None and bound.id != invite.person_id and not committee:
         raise Invalid("account_bound_other", name=bound.full_name)
     async with services.db.transaction() as conn:
@@ -270,3 +315,25 @@ async def redeem(services: Services, token: str, telegram_user_id: int) -> Joine
         if committee:
             await people.add_committee_officer(conn, person_id, invite.unit_id, invite.role, now)
     return Joined(seen.full_name, seen.unit_name, invite.role)
+
+
+async def _join_second_branch(services: Services, seen: InvitePreview, invite: InviteRow,
+                              second: SecondBranch, telegram_user_id: int) -> Joined:
+    """The record the second branch made for this person becomes part of the person the
+    account belongs to; the new membership is marked 213 and keeps its own facts (the
+    party dates of the first membership fill what the second branch did not know)."""
+    now = services.clock.now()
+    home = (await people.memberships_of_person(services.db, second.person_id))[0]
+    async with services.db.transaction() as conn:
+        if not await invites.mark_used(conn, invite.id, telegram_user_id, now):
+            raise Invalid("invite_used")
+        await people.merge_person(conn, invite.person_id, second.person_id)
+        await people.start_second_membership(conn, second.person_id, invite.unit_id,
+                                             admitted_on=home.admitted_on,
+                                             official_on=home.official_on)
+        await audit.write(conn, at=now, actor_id=telegram_user_id, unit_id=invite.unit_id,
+                          action="member.join_213",
+                          detail=f"person {second.person_id} (was {invite.person_id})")
+    return Joined(second.full_name, seen.unit_name, invite.role, second_branch=True)
+
+

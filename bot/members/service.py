@@ -15,6 +15,7 @@ from bot.core.errors import Invalid, NotFound
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, authorize, require, unit_or_fail
 from bot.core.services import Services
+from bot.imports.names import vi_sort_key
 from bot.members.registration import (
     BRANCH_ROLES,
     IssuedInvite,
@@ -40,9 +41,11 @@ class MembersPage:
 
 async def members_page(services: Services, actor: Actor, unit_id: int, page: int) -> MembersPage:
     unit = await authorize(services, actor, Permission.MANAGE_MEMBERS, unit_id)
-    total = await people.count_members(services.db, unit_id)
+    listed = sorted(await people.members_of(services.db, unit_id),
+                    key=lambda m: vi_sort_key(m.full_name))  # Vietnamese order
+    total = len(listed)
     page, pages = clamp_page(total, page, PAGE_SIZE)
-    rows = await people.members_page(services.db, unit_id, page * PAGE_SIZE, PAGE_SIZE)
+    rows = listed[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     return MembersPage(unit, rows, page, pages, total)
 
 
@@ -75,7 +78,10 @@ async def toggle_flag(services: Services, actor: Actor, membership_id: int,
     current = {"away": row.is_away, "exempt": row.is_exempt, "213": row.is_213}[flag]
     async with services.db.transaction() as conn:
         await people.set_flag(conn, membership_id, flag, not current)
-    await _audit(services, actor, row.unit_id, f"member.flag.{flag}", row)
+        await audit.write(conn, at=services.clock.now(), actor_id=actor.telegram_user_id,
+                          action=f"member.flag.{flag}", unit_id=row.unit_id,
+                          detail=f"person {row.person_id}: {flag} {int(current)} → "
+                                 f"{int(not current)}")
     return await _managed(services, actor, membership_id)
 
 

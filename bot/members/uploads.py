@@ -17,7 +17,8 @@ from bot.core.inputs import forget
 from bot.core.services import Services
 from bot.duties import household_import as households
 from bot.duties.household_import import HouseholdImportPlan
-from bot.imports.models import ImportKind
+from bot.imports.models import ImportKind, ParsedImport
+from bot.imports.names import header_key
 from bot.imports.parser import parse_upload
 from bot.imports.plan import waiting_kind
 from bot.members import dues, member_import
@@ -31,12 +32,24 @@ AnyPlan = MemberImportPlan | HouseholdImportPlan | DuesImportPlan
 @dataclass(frozen=True)
 class Imported:
     """What an import did: the catalog text to answer with, its counts, and for a member
-    list the workbook of personal invite links to hand out."""
+    list the workbook of personal invite links to hand out; ``before``: texts (key,
+    counts) to say first, such as how many records a re-import updated."""
 
     key: str
     counts: dict[str, int] = field(default_factory=dict)
     links: bytes | None = None
     unit_id: int = 0
+    before: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+
+
+INDEX_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "no"})  # running numbers
+
+
+def ignored_columns(parsed: ParsedImport) -> list[str]:
+    """Columns the file has and the bot does not read (so a header worded otherwise is
+    never dropped without a word); an STT column goes unsaid."""
+    return [str(w.params["column"]) for w in parsed.warnings if w.code == "ignored_column"
+            and header_key(str(w.params["column"])) not in INDEX_HEADERS]
 
 
 async def plan_upload(services: Services, actor: Actor, unit_id: int, filename: str,
@@ -46,11 +59,15 @@ async def plan_upload(services: Services, actor: Actor, unit_id: int, filename: 
     # everyone else keeps getting answers meanwhile.
     parsed = await asyncio.to_thread(parse_upload, filename, data,
                                      today=today_in(services), max_bytes=max_bytes)
+    plan: AnyPlan
     if parsed.kind is ImportKind.DUES:
-        return await dues.plan_dues_import(services, actor, unit_id, parsed, lang)
-    if parsed.kind is ImportKind.HOUSEHOLDS:
-        return await households.plan_household_import(services, actor, unit_id, parsed, lang)
-    return await member_import.plan_member_import(services, actor, unit_id, parsed, lang)
+        plan = await dues.plan_dues_import(services, actor, unit_id, parsed, lang)
+    elif parsed.kind is ImportKind.HOUSEHOLDS:
+        plan = await households.plan_household_import(services, actor, unit_id, parsed, lang)
+    else:
+        plan = await member_import.plan_member_import(services, actor, unit_id, parsed, lang)
+    plan.ignored = ignored_columns(parsed)
+    return plan
 
 
 async def remember_upload(services: Services, telegram_user_id: int, plan: AnyPlan) -> None:
@@ -96,8 +113,13 @@ async def apply_upload(services: Services, actor: Actor, plan: AnyPlan,
     if isinstance(plan, HouseholdImportPlan):
         done = await households.apply_household_import(services, actor, plan)
         return Imported("himp_done", {"imported": done.imported, "assigned": done.assigned,
-                                      "skipped": done.skipped}, unit_id=plan.unit_id)
-    issued = await member_import.apply_member_import(services, actor, plan)
+                                      "skipped": done.skipped}, unit_id=plan.unit_id,
+                        before=[("rimp_updated_households", {"count": done.updated})]
+                        if plan.updates else [])
+    issued, updated = await member_import.apply_member_import(services, actor, plan)
+    if plan.updates and not issued:  # corrections only: no new links to hand out
+        return Imported("rimp_updated", {"count": updated}, unit_id=plan.unit_id)
     return Imported("import_done", {"imported": len(issued), "skipped": plan.skipped},
                     links=member_import.links_workbook(issued, lang, services),
-                    unit_id=plan.unit_id)
+                    unit_id=plan.unit_id,
+                    before=[("rimp_updated", {"count": updated})] if plan.updates else [])

@@ -20,6 +20,7 @@ from bot.core.errors import AppError
 from bot.core.permissions import unit_or_fail
 from bot.core.services import Services
 from bot.imports import describe
+from bot.imports.plan import describe_update
 from bot.members import privacy
 from bot.members.member_import import apply_member_import, parse_members, plan_member_import
 from bot.members.registration import IssuedInvite, create_unit, issue_invite
@@ -121,8 +122,11 @@ async def import_members(config: Config, unit_id: int, path: Path, data: bytes, 
             if parsed.file_error is not None:
                 raise OperatorError(describe(parsed.file_error, texts.lang))
             plan = await plan_member_import(services, officer, unit_id, parsed, texts.lang)
-            if plan.problems and not force:
-                return [], plan.problems
-            return await apply_member_import(services, officer, plan), plan.problems
+            # Updates of people already in the branch wait for a confirmation too.
+            listed = plan.problems + [describe_update(u, texts.lang) for u in plan.updates]
+            if listed and not force:
+                return [], listed
+            issued, _ = await apply_member_import(services, officer, plan)
+            return issued, listed
         except AppError as err:
             raise _explain(err, texts) from None

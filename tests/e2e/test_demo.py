@@ -24,6 +24,7 @@ async def test_demo_plays_the_whole_script() -> None:
         "Theo dõi hộ gia đình — tháng 01/2027",
         "Cảm ơn đồng chí đã báo cáo đủ 3 hộ",
         "Ghi chú: Mái nhà bị dột sau bão",
+        "Đã sửa Ngày vào Đảng của đồng chí Hoàng Thị Dung: 07/11/2025 → 07/11/2024.",
         "0 rate-limited",
     ):
         assert expected in text, expected

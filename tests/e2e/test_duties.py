@@ -151,6 +151,12 @@ async def test_households_monthly_reminder_reports_problems_and_nudge(pg: Playgr
     assert own[0] == [head(i) for i in range(5)]
     status = await secretary.ask("/households")
     assert "Chi bộ Thôn 3: 60 hộ gia đình, 0 hộ chưa phân công." in status.text
+    # Each member is told of their 5 (issue 14); November's reminder had gone out (to
+    # nobody), so the notice carries November's buttons.
+    for user in users:
+        notice = await user.next_message(timeout=10)
+        assert "được phân công theo dõi thêm 5 hộ gia đình" in notice.text
+        assert len(notice.button_labels) == 10
 
     # The 1st at 08:00: the reminder reaches exactly the 12, each with their own 5.
     clock.set(local(2026, 12, 1))
@@ -216,7 +222,7 @@ async def test_households_monthly_reminder_reports_problems_and_nudge(pg: Playgr
     assert "Báo cáo tháng 12/2026: 9/12 đảng viên đã báo cáo đủ; 2 hộ có vấn đề." in status.text
     missing = status.text.split("⏳ Chưa báo cáo đủ:")[1].split("✅ Đã báo cáo đủ:")[0]
     assert [line.split(":")[0] for line in missing.strip().splitlines()] == [
-        f"• {NAMES[i]}" for i in sorted((9, 10, 11), key=lambda i: NAMES[i].casefold())]
+        f"• {name}" for name in ("Hồ Thị Lan", "Ngô Văn Minh", "Dương Thị Nga")]  # by tên
     assert f"• {NAMES[9]}: 2/5" in missing and f"• {NAMES[0]}: 5/5 · 1 có vấn đề" in status.text
     answers = await asyncio.gather(*(u.ask("/duties", timeout=10) for u in users))
     for i, answer in enumerate(answers):
@@ -297,7 +303,9 @@ async def test_officer_keeps_households_by_hand_and_ticks_assignments(pg: Playgr
     card = await secretary.next_message()
     assert "Địa chỉ: ngõ 5 Trúc Bạch" in card.text
 
-    # By member: tick the household, then done.
+    # By member: tick the household, then done. (The member has talked to the bot, as
+    # members joining by their link have, so the notice of the household reaches them.)
+    await member.ask("/start")
     await secretary.ask("/assign")
     await tap(secretary, "👤 Theo đảng viên")
     await tap(secretary, "Đảng viên Số 001 (0 hộ)")
@@ -309,9 +317,11 @@ async def test_officer_keeps_households_by_hand_and_ticks_assignments(pg: Playgr
     assert secretary.chat[-1].text == "Đã lưu: Đảng viên Số 001 theo dõi 1 hộ."
     [household] = await households.of_unit(pg.services.db, seeded.branch_id)
     assert household.member_id == seeded.members[0][0]
+    told = await member.next_message(timeout=10)
+    assert "được phân công theo dõi thêm 1 hộ gia đình" in told.text
+    assert "Nguyễn Văn Hộ" in told.text
 
     # A member can neither tick nor open an officer's screens.
-    await member.ask("/start")
     for data in (f"asg:x:{seeded.branch_id}:{seeded.members[1][0]}:{household.id}:0",
                  f"hh:rmy:{household.id}", f"asg:m:{seeded.branch_id}:0"):
         cq = await member.press_data(data)

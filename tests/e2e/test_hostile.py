@@ -314,7 +314,8 @@ async def test_a_tap_on_a_deleted_message_is_answered_with_a_new_message(
     seeded = await seed_branch(pg.services.db, pg.clock.now(), members=2)
     secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
     listing = await secretary.ask("/members")
-    query = await secretary.press("2. Đảng viên Số 001", message_id=listing.message_id)
+    # Lists are in Vietnamese order (by given name): the member comes first.
+    query = await secretary.press("1. Đảng viên Số 001", message_id=listing.message_id)
     await pg.app.bot.delete_message(secretary.id, listing.message_id)  # deleted meanwhile
     await secretary.callback_answer(query)
     card = secretary.last_message

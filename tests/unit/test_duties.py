@@ -115,7 +115,7 @@ async def test_import_matches_members_by_name_and_reports_problems_by_line(
         ["Trần Thị Hai", "Xóm 2", nfd, ""],  # line 3: upper case, decomposed
         ["Phạm Văn Ba", "Xóm 3", "Dang vien So 003", ""],  # line 4: no accents: unknown
         ["Hoàng Thị Bốn", "Xóm 3", "Lê Văn Trùng", ""],  # line 5: ambiguous
-        ["hộ đã có", "xóm 1", "", ""],  # line 6: already in the branch
+        ["hộ đã có", "xóm 1", "", ""],  # line 6: already in the branch, nothing new
         ["Vũ Văn Sáu", "", "", ""],  # line 7: nobody assigned yet
     ])
     parsed = parse_upload("ho.csv", data, today=date(2026, 12, 1))
@@ -126,8 +126,9 @@ async def test_import_matches_members_by_name_and_reports_problems_by_line(
         "Dòng 4: không có đảng viên tên 'Dang vien So 003' trong chi bộ.",
         "Dòng 5: có 2 đảng viên tên 'Lê Văn Trùng' trong chi bộ; hãy để trống cột này rồi "
         "phân công bằng /assign.",
-        "Dòng 6: hộ hộ đã có (cùng địa chỉ) đã có trong chi bộ.",
     ]
+    # A household already kept is matched by head and address (issue 14): unchanged.
+    assert (plan.unchanged, plan.updates) == (1, [])
     assert plan.assignees == {2: seeded.members[0][0], 3: seeded.members[1][0]}
     # Kept until the officer confirms; a member cannot apply it.
     await remember_plan(services, seeded.secretary[1], plan)
@@ -138,7 +139,7 @@ async def test_import_matches_members_by_name_and_reports_problems_by_line(
     with pytest.raises(Denied):
         await apply_household_import(services, member, again)
     done = await apply_household_import(services, secretary, again)
-    assert (done.imported, done.assigned, done.skipped) == (3, 2, 3)
+    assert (done.imported, done.assigned, done.skipped) == (3, 2, 2)
     listed = {h.head_name: h for h in await households.of_unit(services.db, seeded.branch_id)}
     assert listed["Nguyễn Văn Một"].member_id == seeded.members[0][0]
     assert listed["Nguyễn Văn Một"].notes == "hộ nghèo"
