@@ -86,7 +86,9 @@ def register(app: ChiboApp) -> None:
             command("audit", privacy.audit),
             command("broadcast", announcements.broadcast_cmd),
             CommandHandler("linkgroup", announcements.linkgroup),
-            MessageHandler(private & filters.Document.ALL, imports.on_document),
+            command("minutes", attendance.minutes),
+            # A file is a meeting's document when the officer was asked for one, else an import.
+            MessageHandler(private & (filters.Document.ALL | filters.PHOTO), meetings.on_file),
             CallbackQueryHandler(registration.confirm, pattern=pattern(registration.JOIN)),
             CallbackQueryHandler(units.new_unit_button, pattern=pattern(units.NEW)),
             CallbackQueryHandler(units.appoint_button, pattern=pattern(units.APPOINT)),
