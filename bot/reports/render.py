@@ -153,7 +153,9 @@ def meeting_text(report: MeetingReport, texts: Texts, tz: ZoneInfo) -> str:
     lines.append(texts("report_meeting_answers", invited=len(inv), attend=len(attend),
                        absent=len(absent), silent=len(silent)))
     for i in absent:
-        lines.append(f"  - {i.full_name}: {i.reason or ''}")
+        by = " " + texts("answers_recorded_by", name=i.recorded_by_name) \
+            if i.recorded_by_name else ""
+        lines.append(f"  - {i.full_name}: {i.reason or ''}{by}")
     if silent:
         lines.append(texts("digest_silent", names=", ".join(i.full_name for i in silent)))
     if report.attendance and report.meeting.state == "closed":
