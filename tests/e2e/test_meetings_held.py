@@ -231,6 +231,13 @@ async def test_officer_records_an_answer_documents_and_docx_minutes(pg: Playgrou
     for user in [secretary, *members[1:]]:
         await tap(user, "✅ Tham dự")
     drain(everyone)
+    # The day-before digest marks who has no Telegram, and nudges only those who have.
+    pg.clock.set(DEC20 - timedelta(hours=23))  # type: ignore[attr-defined]
+    await pg.settle()
+    digest = [m for m in secretary.drain() if "Chưa trả lời:" in m.text][-1]
+    assert f"{NO_TELEGRAM} 📵" in digest.text and "Đảng viên Số 001" in digest.text
+    assert digest.button_labels == ["🔔 Nhắc 1 đồng chí chưa trả lời"]
+    drain(everyone)
 
     # The member without Telegram is shown as such and an officer records "ốm" for him.
     listing = await secretary.ask("/meetings")
