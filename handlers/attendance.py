@@ -19,7 +19,7 @@ from handlers.base import Asker, ButtonRow, asker
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 from storage import pending
-from storage.meetings import AttendanceRow, MeetingRow, person_name
+from storage.meetings import AttendanceRow, MeetingRow
 from storage.pending import PendingInput
 
 ROLL = "rc"
@@ -48,12 +48,6 @@ def _held_line(who: Asker, meeting: MeetingRow) -> str:
     end = (meeting.held_until or meeting.planned_end).astimezone(tz).strftime("%H:%M")
     return texts("held_times", start=start, end=end,
                  minutes=fmt.number(meeting.length_min, texts.lang))
-
-
-async def _officers_line(who: Asker, meeting: MeetingRow) -> str:
-    db = who.services.db
-    return who.texts("held_officers", chair=await person_name(db, meeting.chair_id) or "—",
-                     secretary=await person_name(db, meeting.secretary_id) or "—")
 
 
 async def _closed_view(who: Asker, meeting_id: int, rows: list[AttendanceRow],
@@ -103,7 +97,7 @@ async def _show(who: Asker, meeting_id: int, page: int = 0, toast: str | None = 
         rows.append(nav)
     rows.append([(texts("rollcall_close"), callbacks.build(ROLL, "c", meeting_id))])
     lines = [texts("rollcall_header", summary=summary), _held_line(who, roll.meeting),
-             await _officers_line(who, roll.meeting)]
+             texts("held_officers", chair=roll.chair or "—", secretary=roll.secretary or "—")]
     if pages > 1:
         lines.append(texts("report_page", page=page + 1, pages=pages))
     await who.show("\n".join(lines), rows, toast=toast)

@@ -20,7 +20,9 @@ from bot.meetings.schedule import ScheduleRule, parse_rule
 from bot.members.registration import officer_branch, unit_or_fail
 from bot.texts import Texts
 from handlers.base import Asker, ButtonRow, asker
+from handlers.common import not_understood
 from handlers.context import ChiboContext
+from handlers.imports import on_document
 from handlers.inputs import ROUTES, ask_for, route
 from storage import pending
 from storage.meetings import InvitationRow, MeetingRow
@@ -338,9 +340,6 @@ DOCUMENT = "meeting_document"
 async def on_file(update: Update, context: ChiboContext) -> None:
     """A file or photo: a meeting's document when the officer was asked for one, else an
     import (files) or not understood (photos)."""
-    from handlers.common import not_understood
-    from handlers.imports import on_document
-
     message = update.effective_message
     user = update.effective_user
     waiting = await pending.get(context.services.db, user.id) if user else None

@@ -37,6 +37,8 @@ _SPAN = re.compile(r"^\s*(\S+)\s*(?:-|–|—|đến|to)\s*(\S+)\s*$", re.IGNORE
 class RollCall:
     meeting: MeetingRow
     rows: list[AttendanceRow]
+    chair: str | None = None  # who chaired, who kept the minutes (names)
+    secretary: str | None = None
 
 
 async def started_meetings(services: Services, actor: Actor, unit_id: int) -> list[MeetingRow]:
@@ -75,7 +77,9 @@ async def open_rollcall(services: Services, actor: Actor, meeting_id: int) -> Ro
                                      secretary_id=meeting.secretary_id or deputy)
     fresh = await store.get(services.db, meeting.id)
     assert fresh is not None
-    return RollCall(fresh, await store.attendance(services.db, meeting.id))
+    return RollCall(fresh, await store.attendance(services.db, meeting.id),
+                    await store.person_name(services.db, fresh.chair_id),
+                    await store.person_name(services.db, fresh.secretary_id))
 
 
 async def editable(services: Services, actor: Actor, meeting_id: int) -> MeetingRow:
