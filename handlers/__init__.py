@@ -97,7 +97,9 @@ def register(app: ChiboApp) -> None:
             command("audit", privacy.audit),
             command("broadcast", announcements.broadcast_cmd),
             CommandHandler("linkgroup", announcements.linkgroup),
-            MessageHandler(private & filters.Document.ALL, imports.on_document),
+            command("minutes", attendance.minutes),
+            # A file is a meeting's document when the officer was asked for one, else an import.
+            MessageHandler(private & (filters.Document.ALL | filters.PHOTO), meetings.on_file),
             button(registration.confirm),
             button(units.new_unit_button),
             button(units.appoint_button),
@@ -105,6 +107,7 @@ def register(app: ChiboApp) -> None:
             button(imports.on_button),
             button(rsvp.on_rsvp),
             button(meetings.on_button),
+            button(meetings.on_kind),
             button(attendance.on_button),
             button(followers.on_button),
             button(reports.on_button),

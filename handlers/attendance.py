@@ -1,18 +1,31 @@
-"""/attendance: roll call after a meeting, then the minutes' attendance block."""
+"""/attendance: roll call after a meeting (actual start and end, chair and secretary, who
+came), then the minutes' attendance block and the printable minutes (/minutes)."""
 
 from __future__ import annotations
 
+import io
+
 from telegram import Update
 
+from bot.core import formatting as fmt
 from bot.core import inputs
 from bot.core.inputs import Waiting
+from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, acting_branch, unit_or_fail
+from bot.meetings import minutes as minutes_svc
 from bot.meetings import rollcall as svc
 from bot.meetings import texts as mt
-from bot.meetings.buttons import RollcallButton
+from bot.meetings.buttons import RollcallAction, RollcallButton
+from bot.meetings.rollcall import PAGE_SIZE, SHIFT_MINUTES, AttendanceRow, MeetingRow
 from handlers.base import Asker, ButtonRow, asker, tap
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
+
+R = RollcallAction
+
+
+def _data(action: RollcallAction, meeting_id: int, *extra: int) -> str:
+    return RollcallButton(action, meeting_id, extra).encode()
 
 
 async def attendance(update: Update, context: ChiboContext) -> None:
@@ -28,43 +41,132 @@ async def attendance(update: Update, context: ChiboContext) -> None:
         return
     await who.say(who.texts("rollcall_choose"), [
         [(mt.when(m, who.services.tz, who.texts.lang) + (" ✔" if m.state == "closed" else ""),
-          RollcallButton("o", m.id).encode())] for m in started
+          _data(R.OPEN, m.id))] for m in started
     ])
 
 
-async def _show(who: Asker, meeting_id: int, toast: str | None = None) -> None:
+def _held_line(who: Asker, meeting: MeetingRow) -> str:
+    tz, texts = who.services.tz, who.texts
+    start = (meeting.held_from or meeting.starts_at).astimezone(tz).strftime("%H:%M")
+    end = (meeting.held_until or meeting.planned_end).astimezone(tz).strftime("%H:%M")
+    return texts("held_times", start=start, end=end,
+                 minutes=fmt.number(meeting.length_min, texts.lang))
+
+
+async def _closed_view(who: Asker, meeting_id: int, rows: list[AttendanceRow],
+                       toast: str | None = None) -> None:
+    await who.show(who.texts("minutes_header") + "\n\n" + svc.minutes_block(rows, who.texts.lang),
+                   [[(who.texts("held_btn_minutes"), _data(R.MINUTES, meeting_id))]],
+                   toast=toast)
+
+
+async def _show(who: Asker, meeting_id: int, page: int = 0, toast: str | None = None) -> None:
     roll = await svc.open_rollcall(who.services, who.actor, meeting_id)
-    unit = await unit_or_fail(who.services, roll.meeting.unit_id)
-    summary = mt.summary(roll.meeting, unit.name, who.services.tz, who.texts.lang)
     if roll.meeting.state == "closed":
-        await who.show(who.texts("minutes_header") + "\n\n" +
-                       svc.minutes_block(roll.rows, who.texts.lang), toast=toast)
+        await _closed_view(who, meeting_id, roll.rows, toast)
         return
-    rows: list[ButtonRow] = []
-    for r in roll.rows:
-        label = f"{who.texts('rollcall_' + r.status)} {r.full_name}"
+    texts = who.texts
+    unit = await unit_or_fail(who.services, roll.meeting.unit_id)
+    summary = mt.summary(roll.meeting, unit.name, who.services.tz, texts.lang)
+    page, pages = clamp_page(len(roll.rows), page, PAGE_SIZE)
+    shift = SHIFT_MINUTES
+
+    def nudge(key: str, action: RollcallAction) -> tuple[str, str]:
+        return texts(key, n=shift), _data(action, meeting_id)
+
+    rows: list[ButtonRow] = [
+        [nudge("held_btn_start_earlier", R.START_EARLIER),
+         nudge("held_btn_start_later", R.START_LATER),
+         nudge("held_btn_end_earlier", R.END_EARLIER), nudge("held_btn_end_later", R.END_LATER)],
+        [(texts("held_btn_type_times"), _data(R.TYPE_TIMES, meeting_id)),
+         (texts("held_btn_chair"), _data(R.CHAIR, meeting_id)),
+         (texts("held_btn_secretary"), _data(R.SECRETARY, meeting_id)),
+         (texts("held_btn_late"), _data(R.LATE, meeting_id))],
+    ]
+    for r in roll.rows[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]:
+        label = f"{texts('rollcall_' + r.status)} {r.full_name}"
+        if not r.has_telegram:
+            label += " " + texts("held_no_telegram_mark")
+        if r.status == "present" and r.late:
+            label += " " + texts("held_late_mark")
         if r.status == "excused" and r.reason:
             label += f" ({r.reason})"
-        rows.append([(label[:64], RollcallButton("t", meeting_id, r.person_id).encode())])
-    rows.append([(who.texts("rollcall_close"), RollcallButton("c", meeting_id).encode())])
-    await who.show(who.texts("rollcall_header", summary=summary), rows, toast=toast)
+        rows.append([(label[:64], _data(R.TOGGLE, meeting_id, r.person_id, page))])
+    if pages > 1:
+        nav: list[tuple[str, str]] = []
+        if page > 0:
+            nav.append((texts("btn_prev"), _data(R.PAGE, meeting_id, page - 1)))
+        if page + 1 < pages:
+            nav.append((texts("btn_next"), _data(R.PAGE, meeting_id, page + 1)))
+        rows.append(nav)
+    rows.append([(texts("rollcall_close"), _data(R.CLOSE, meeting_id))])
+    lines = [texts("rollcall_header", summary=summary), _held_line(who, roll.meeting),
+             texts("held_officers", chair=roll.chair or "—", secretary=roll.secretary or "—")]
+    if pages > 1:
+        lines.append(texts("report_page", page=page + 1, pages=pages))
+    await who.show("\n".join(lines), rows, toast=toast)
+
+
+async def _send_minutes(who: Asker, meeting_id: int) -> None:
+    result = await minutes_svc.minutes_for(who.services, who.actor, meeting_id, who.texts.lang)
+    chat = who.update.effective_chat
+    assert chat is not None
+    await who.toast()
+    await who.update.get_bot().send_document(
+        chat.id, io.BytesIO(result.data), filename=result.file_name,
+        caption=who.texts("minutes_docx_caption",
+                          when=mt.when(result.meeting, who.services.tz, who.texts.lang)))
+
+
+async def minutes(update: Update, context: ChiboContext) -> None:
+    """/minutes [dd/mm/yyyy | id]: the printable minutes of a closed meeting."""
+    who = await asker(update, context)
+    unit_id = acting_branch(who.actor, Permission.RECORD_ATTENDANCE)
+    meeting_id = await minutes_svc.closed_meeting(who.services, who.actor, unit_id,
+                                                  " ".join(context.args or []) or None)
+    await _send_minutes(who, meeting_id)
+
+
+_SHIFTS = {R.START_EARLIER: ("s", -1), R.START_LATER: ("s", 1), R.END_EARLIER: ("e", -1),
+           R.END_LATER: ("e", 1)}
+_TYPED_ROLES = {R.CHAIR: "chair", R.SECRETARY: "secretary", R.LATE: "late"}
 
 
 @tap(RollcallButton)
 async def on_button(who: Asker, button: RollcallButton) -> None:
-    meeting_id, person = button.meeting, button.person
-    if person is not None:  # rc:t
-        row = await svc.toggle(who.services, who.actor, meeting_id, person)
-        if row.status == "excused" and not row.reason and row.standing is None:
-            await ask_for(who, "rollcall_reason", {"meeting": meeting_id, "person": person},
-                          who.texts("rollcall_ask_reason", name=row.full_name))
+    meeting_id, action = button.meeting, button.action
+    if action in (R.OPEN, R.PAGE):
+        await _show(who, meeting_id, button.page)
+    elif button.person is not None:  # R.TOGGLE
+        await _toggle(who, meeting_id, button.person, button.page)
+    elif action in _SHIFTS:
+        which, sign = _SHIFTS[action]
+        await svc.shift_time(who.services, who.actor, meeting_id, which, sign * SHIFT_MINUTES)
         await _show(who, meeting_id)
-    elif button.action == "o":
-        await _show(who, meeting_id)
-    else:  # rc:c
+    elif action == R.TYPE_TIMES:
+        await svc.editable(who.services, who.actor, meeting_id)
+        await who.toast()
+        await ask_for(who, "rollcall_times", {"meeting": meeting_id},
+                      who.texts("held_ask_times"))
+    elif action in _TYPED_ROLES:
+        await svc.editable(who.services, who.actor, meeting_id)
+        await who.toast()
+        kind = _TYPED_ROLES[action]
+        await ask_for(who, "rollcall_role", {"meeting": meeting_id, "role": kind},
+                      who.texts(f"held_ask_{kind}"))
+    elif action == R.CLOSE:
         roll = await svc.close_rollcall(who.services, who.actor, meeting_id)
-        await who.show(who.texts("minutes_header") + "\n\n" +
-                       svc.minutes_block(roll.rows, who.texts.lang))
+        await _closed_view(who, meeting_id, roll.rows)
+    else:  # R.MINUTES
+        await _send_minutes(who, meeting_id)
+
+
+async def _toggle(who: Asker, meeting_id: int, person_id: int, page: int) -> None:
+    row = await svc.toggle(who.services, who.actor, meeting_id, person_id)
+    if row.status == "excused" and not row.reason and row.standing is None:
+        await ask_for(who, "rollcall_reason", {"meeting": meeting_id, "person": person_id},
+                      who.texts("rollcall_ask_reason", name=row.full_name))
+    await _show(who, meeting_id, page)
 
 
 @route("rollcall_reason")
@@ -73,3 +175,25 @@ async def _reason(who: Asker, waiting: Waiting, text: str) -> None:
                                int(waiting.data["person"]), text)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("rollcall_reason_saved", name=row.full_name))
+
+
+@route("rollcall_times")
+async def _times(who: Asker, waiting: Waiting, text: str) -> None:
+    meeting = await svc.type_times(who.services, who.actor, int(waiting.data["meeting"]), text)
+    await inputs.forget(who.services, who.user_id)
+    await who.say(who.texts("held_times_saved", line=_held_line(who, meeting)))
+    await _show(who, meeting.id)
+
+
+@route("rollcall_role")
+async def _role(who: Asker, waiting: Waiting, text: str) -> None:
+    meeting_id, role = int(waiting.data["meeting"]), str(waiting.data["role"])
+    if role == "late":
+        names = await svc.mark_late(who.services, who.actor, meeting_id, text)
+        await inputs.forget(who.services, who.user_id)
+        await who.say(who.texts("held_late_saved", names=", ".join(names)))
+    else:
+        name = await svc.set_role(who.services, who.actor, meeting_id, role, text)
+        await inputs.forget(who.services, who.user_id)
+        await who.say(who.texts(f"held_{role}_saved", name=name))
+    await _show(who, meeting_id)

@@ -110,9 +110,9 @@ async def _import(who: Asker, plan: AnyPlan) -> None:
     if done.links is None:
         await who.say(who.texts(done.key, **counts))
         return
-    chat = who.update.effective_chat
-    assert chat is not None
+    # Imports are private: the links go to the officer's own chat, also when the tap came
+    # from a message Telegram no longer includes.
     await who.update.get_bot().send_document(
-        chat.id, done.links, filename=who.texts("links_filename", unit=done.unit_id),
+        who.user_id, done.links, filename=who.texts("links_filename", unit=done.unit_id),
         caption=who.texts(done.key, **counts),
     )

@@ -1,4 +1,5 @@
-"""/meeting, /thematic, /meetings (answers, counts, move, cancel, nudge) and /schedule."""
+"""/meeting, /thematic, /meetings (answers, counts, move, cancel, nudge, answers taken for
+members, documents) and /schedule."""
 
 from __future__ import annotations
 
@@ -10,20 +11,33 @@ from bot.core import formatting as fmt
 from bot.core import inputs
 from bot.core.errors import Invalid
 from bot.core.inputs import Waiting
+from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, acting_branch, branches_where, unit_or_fail
 from bot.core.services import Services
 from bot.meetings import service as svc
 from bot.meetings import texts as mt
 from bot.meetings.admin import set_schedule
-from bot.meetings.buttons import MeetingAction, MeetingButton
+from bot.meetings.buttons import (
+    MEETING_KINDS,
+    MeetingAction,
+    MeetingButton,
+    MeetingKindButton,
+)
 from bot.meetings.schedule import ScheduleRule, parse_rule
-from bot.meetings.service import MeetingRow
+from bot.meetings.service import InvitationRow, MeetingRow
 from bot.texts import Texts
 from handlers.base import Asker, ButtonRow, asker, tap
+from handlers.common import not_understood
 from handlers.context import ChiboContext
+from handlers.imports import on_document
 from handlers.inputs import ROUTES, ask_for, route
 
 NEW_MEETING = "meeting_new"
+M = MeetingAction
+
+
+def _data(action: MeetingAction, meeting_id: int, *extra: int) -> str:
+    return MeetingButton(action, meeting_id, extra).encode()
 
 
 def _summary(who: Asker, meeting: MeetingRow, unit: str) -> str:
@@ -45,12 +59,38 @@ async def _start_creation(update: Update, context: ChiboContext, kind: str) -> N
     who = await asker(update, context)
     unit_id = acting_branch(who.actor, Permission.MANAGE_MEETINGS)
     line = " ".join(context.args or []).strip()
+    if not line and kind == "regular":  # guided /meeting: which kind first
+        await inputs.expect(who.services, who.user_id, NEW_MEETING,
+                            {"kind": kind, "unit": unit_id, "step": "kind"})
+        await who.say(who.texts("meeting_ask_kind"), [
+            [(who.texts(f"meeting_btn_kind_{k}"), MeetingKindButton(k).encode())]
+            for k in MEETING_KINDS])
+        return
     if not line:
         await ask_for(who, NEW_MEETING, {"kind": kind, "unit": unit_id, "step": "when"},
                       who.texts("meeting_ask_when"))
         return
+    named, line = svc.split_kind(line)
     starts, place, agenda = svc.parse_meeting_line(line, who.services)
-    await _create(who, unit_id, kind, starts.isoformat(), place, agenda)
+    await _create(who, unit_id, named or kind, starts.isoformat(), place, agenda)
+
+
+def _agenda_prompt(kind: str) -> str:
+    return {"thematic": "meeting_ask_topic", "combined": "meeting_ask_topic",
+            "extraordinary": "meeting_ask_purpose"}.get(kind, "meeting_ask_agenda")
+
+
+@tap(MeetingKindButton)
+async def on_kind(who: Asker, button: MeetingKindButton) -> None:
+    kind = button.kind
+    waiting = await inputs.waiting(who.services, who.user_id)
+    if waiting is None or waiting.kind != NEW_MEETING or waiting.data.get("step") != "kind":
+        await who.toast(who.texts("button_expired"))
+        return
+    await who.toast()
+    await ask_for(who, NEW_MEETING, {**waiting.data, "kind": kind, "step": "when"},
+                  who.texts(f"meeting_kind_{kind}", unit="").rstrip(" —") + "\n"
+                  + who.texts("meeting_ask_when"))
 
 
 async def _create(who: Asker, unit_id: int, kind: str, starts_iso: str, place: str | None,
@@ -71,8 +111,19 @@ async def _creation_step(who: Asker, waiting: Waiting, text: str) -> None:
     data = dict(waiting.data)
     unit_id, kind = int(data["unit"]), str(data["kind"])
     step = data["step"]
+    if step == "kind":
+        named, rest = svc.split_kind(text)
+        if named is not None and not rest:
+            await ask_for(who, NEW_MEETING, {**data, "kind": named, "step": "when"},
+                          who.texts("meeting_ask_when"))
+            return
+        step = "when"  # a time typed straight away: a regular meeting
+        kind = named or kind
+        data["kind"] = kind
+        text = rest if named else text
     if step == "when":
-        starts = svc.parse_new_time(text, who.services)
+        starts = svc.parse_when(text, who.services)
+        svc.require_future(starts, who.services)
         data.update(step="place", when=starts.isoformat())
         unit = await unit_or_fail(who.services, unit_id)
         prompt = (who.texts("meeting_ask_place_default", place=unit.default_place)
@@ -80,8 +131,7 @@ async def _creation_step(who: Asker, waiting: Waiting, text: str) -> None:
         await ask_for(who, NEW_MEETING, data, prompt)
     elif step == "place":
         data.update(step="agenda", place=" ".join(text.split())[:svc.MAX_TEXT] or None)
-        await ask_for(who, NEW_MEETING, data, who.texts(
-            "meeting_ask_topic" if kind == "thematic" else "meeting_ask_agenda"))
+        await ask_for(who, NEW_MEETING, data, who.texts(_agenda_prompt(kind)))
     else:
         agenda = " ".join(text.split()) or None
         await _create(who, unit_id, kind, str(data["when"]), data.get("place"), agenda)
@@ -135,10 +185,13 @@ async def _branch_lines(services: Services, texts: Texts, unit_id: int, rows: li
                   texts(f"meeting_kind_{meeting.kind}", unit="").rstrip(" —"),
                   texts("meetings_counts", attend=c.attend, absent=c.absent,
                         silent=c.unanswered, total=c.total)]
-        rows.append([(texts("btn_move_meeting", n=n),
-                      MeetingButton(MeetingAction.MOVE, meeting.id).encode()),
+        rows.append([(texts("btn_move_meeting", n=n), _data(M.MOVE, meeting.id)),
                      (texts("btn_cancel_meeting", n=n),
-                      MeetingButton(MeetingAction.CANCEL, meeting.id).encode())])
+                      _data(M.CANCEL, meeting.id))])
+        rows.append([(texts("meeting_btn_answers", n=n),
+                      _data(M.ANSWERS, meeting.id, 0)),
+                     (texts("meeting_btn_document", n=n),
+                      _data(M.DOCUMENT, meeting.id))])
     return lines
 
 
@@ -149,22 +202,28 @@ async def _branch_lines(services: Services, texts: Texts, unit_id: int, rows: li
 async def on_button(who: Asker, button: MeetingButton) -> None:
     services, texts, meeting_id = who.services, who.texts, button.meeting
     match button.action:
-        case MeetingAction.NUDGE:
+        case M.ANSWERS | M.ANSWER_FOR | M.ANSWER_FOR_YES | M.ANSWER_FOR_NO:
+            await _answers_button(who, button.action, meeting_id, button.number)
+        case M.DOCUMENT:
+            meeting = await svc.officer_meeting(services, who.actor, meeting_id)
+            await who.toast()
+            await ask_for(who, DOCUMENT, {"meeting": meeting.id}, texts("document_ask"))
+        case M.NUDGE:
             count = await svc.nudge_unanswered(services, who.actor, meeting_id)
             await who.toast(texts("nudge_done", count=count))
-        case MeetingAction.MOVE:
+        case M.MOVE:
             await svc.officer_meeting(services, who.actor, meeting_id)
             await who.toast()
             await ask_for(who, "meeting_move", {"meeting": meeting_id},
                           texts("meeting_ask_new_time"))
-        case MeetingAction.CANCEL:
+        case M.CANCEL:
             meeting = await svc.officer_meeting(services, who.actor, meeting_id)
             unit = await unit_or_fail(services, meeting.unit_id)
             await who.show(texts("meeting_cancel_confirm",
                                  summary=_summary(who, meeting, unit.name)),
                            [[(texts("btn_confirm_cancel_meeting"),
-                              MeetingButton(MeetingAction.CANCEL_YES, meeting_id).encode())]])
-        case MeetingAction.CANCEL_YES:
+                              _data(M.CANCEL_YES, meeting_id))]])
+        case M.CANCEL_YES:
             meeting = await svc.cancel_meeting(services, who.actor, meeting_id)
             count = (await svc.counts(services, meeting.id)).total
             await who.show(texts("meeting_cancel_done", count=count))
@@ -172,14 +231,136 @@ async def on_button(who: Asker, button: MeetingButton) -> None:
 
 @route("meeting_move")
 async def _move(who: Asker, waiting: Waiting, text: str) -> None:
-    starts = svc.parse_when(text, who.services)
-    meeting = await svc.move_meeting(who.services, who.actor, int(waiting.data["meeting"]),
-                                     starts)
+    current = await svc.officer_meeting(who.services, who.actor, int(waiting.data["meeting"]))
+    starts, place, agenda = svc.parse_move_line(text, current, who.services)
+    meeting = await svc.move_meeting(who.services, who.actor, current.id, starts, place, agenda)
     await inputs.forget(who.services, who.user_id)
     unit = await unit_or_fail(who.services, meeting.unit_id)
     count = (await svc.counts(who.services, meeting.id)).total
     await who.say(who.texts("meeting_moved_done", count=count,
                             summary=_summary(who, meeting, unit.name)))
+
+
+# --- answers taken by officers -----------------------------------------------------------------
+
+ANSWERS_PAGE = 30
+
+
+def answer_label(inv: InvitationRow, texts: Texts) -> str:
+    """How an officer sees one invitee: the answer, who recorded it, no Telegram."""
+    if inv.answer == "attend":
+        line = texts("answers_attend", name=inv.full_name)
+    elif inv.answer == "absent":
+        line = texts("answers_absent", name=inv.full_name, reason=inv.reason or "")
+    else:
+        line = texts("answers_none", name=inv.full_name)
+    if inv.recorded_by_name:
+        line += " " + texts("answers_recorded_by", name=inv.recorded_by_name)
+    if not inv.has_telegram:
+        line += " " + texts("held_no_telegram_mark")
+    return line
+
+
+async def _answers_view(who: Asker, meeting_id: int, page: int) -> None:
+    meeting, invited = await svc.officer_invitations(who.services, who.actor, meeting_id)
+    texts = who.texts
+    unit = await unit_or_fail(who.services, meeting.unit_id)
+    page, pages = clamp_page(len(invited), page, ANSWERS_PAGE)
+    shown = invited[page * ANSWERS_PAGE:(page + 1) * ANSWERS_PAGE]
+    lines = [texts("answers_header", summary=_summary(who, meeting, unit.name))]
+    lines += [answer_label(i, texts) for i in shown]
+    if pages > 1:
+        lines.append(texts("report_page", page=page + 1, pages=pages))
+    rows: list[ButtonRow] = [[(texts("answers_btn_record", name=i.full_name)[:64],
+                               _data(M.ANSWER_FOR, meeting_id, i.person_id))]
+                             for i in shown]
+    nav: list[tuple[str, str]] = []
+    if page > 0:
+        nav.append((texts("btn_prev"), _data(M.ANSWERS, meeting_id, page - 1)))
+    if page + 1 < pages:
+        nav.append((texts("btn_next"), _data(M.ANSWERS, meeting_id, page + 1)))
+    if nav:
+        rows.append(nav)
+    await who.show("\n".join(lines)[:4000], rows)
+
+
+async def _answers_button(who: Asker, action: MeetingAction, meeting_id: int,
+                          number: int) -> None:
+    texts = who.texts
+    if action == M.ANSWERS:
+        await _answers_view(who, meeting_id, number)
+        return
+    meeting, invited = await svc.officer_invitations(who.services, who.actor, meeting_id)
+    inv = next((i for i in invited if i.person_id == number), None)
+    if inv is None:
+        await who.toast(texts("button_expired"))
+        return
+    if action == M.ANSWER_FOR:
+        await who.show(texts("answers_choose", line=answer_label(inv, texts)), [
+            [(texts("rsvp_attend"), _data(M.ANSWER_FOR_YES, meeting.id, inv.person_id)),
+             (texts("rsvp_absent"), _data(M.ANSWER_FOR_NO, meeting.id, inv.person_id))],
+            [(texts("btn_prev"), _data(M.ANSWERS, meeting.id, 0))]])
+    elif action == M.ANSWER_FOR_YES:
+        done = await svc.answer_for(who.services, who.actor, meeting.id, inv.person_id,
+                                    "attend")
+        await who.show(texts("answers_saved", line=answer_label(done, texts)),
+                       [[(texts("btn_prev"), _data(M.ANSWERS, meeting.id, 0))]])
+    else:
+        await who.toast()
+        await ask_for(who, "answer_for_reason", {"meeting": meeting.id, "person": inv.person_id},
+                      texts("answers_ask_reason", name=inv.full_name))
+
+
+@route("answer_for_reason")
+async def _answer_for_reason(who: Asker, waiting: Waiting, text: str) -> None:
+    done = await svc.answer_for(who.services, who.actor, int(waiting.data["meeting"]),
+                                int(waiting.data["person"]), "absent", text)
+    await inputs.forget(who.services, who.user_id)
+    await who.say(who.texts("answers_saved", line=answer_label(done, who.texts)),
+                  [[(who.texts("btn_prev"),
+                     _data(M.ANSWERS, int(waiting.data["meeting"]), 0))]])
+
+
+# --- documents ahead of the meeting -------------------------------------------------------------
+
+DOCUMENT = "meeting_document"
+
+
+async def on_file(update: Update, context: ChiboContext) -> None:
+    """A file or photo: a meeting's document when the officer was asked for one, else an
+    import (files) or not understood (photos)."""
+    message = update.effective_message
+    user = update.effective_user
+    waiting = await inputs.waiting(context.services, user.id) if user else None
+    if message is None or waiting is None or waiting.kind != DOCUMENT:
+        if message is not None and message.document is not None:
+            await on_document(update, context)
+        else:
+            await not_understood(update, context)
+        return
+    who = await asker(update, context)
+    if message.document is not None:
+        doc = message.document
+        file_id, name, mime, size, photo = (doc.file_id, doc.file_name or "tai-lieu",
+                                            doc.mime_type, doc.file_size, False)
+    elif message.photo:
+        best = message.photo[-1]
+        file_id, name, mime, size, photo = best.file_id, "anh.jpg", "image/jpeg", \
+            best.file_size, True
+    else:
+        await who.say(who.texts("document_ask"))
+        return
+    done = await svc.attach_document(who.services, who.actor, int(waiting.data["meeting"]),
+                                     file_id=file_id, file_name=name, mime=mime, size=size,
+                                     photo=photo)
+    await inputs.forget(who.services, who.user_id)
+    lines = [who.texts("document_sent", name=done.document.file_name,
+                       count=fmt.number(done.recipients, who.texts.lang))]
+    if done.late:
+        hours = max(0, int((done.meeting.starts_at - who.services.clock.now())
+                           .total_seconds()) // 3600)
+        lines.append(who.texts("document_late_warning", hours=fmt.number(hours, who.texts.lang)))
+    await who.say("\n".join(lines))
 
 
 # --- /schedule --------------------------------------------------------------------------------

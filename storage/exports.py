@@ -30,7 +30,8 @@ async def meetings(db: Database, units: Sequence[int], since: datetime,
         "(SELECT count(*) FROM invitations i WHERE i.meeting_id = m.id AND i.capacity = 'member'),"
         " (SELECT count(*) FROM attendance a JOIN invitations i ON i.meeting_id = a.meeting_id "
         "AND i.person_id = a.person_id WHERE a.meeting_id = m.id AND a.status = 'present' "
-        "AND i.capacity = 'member') FROM meetings m JOIN units u ON u.id = m.unit_id "
+        "AND i.capacity = 'member'), m.held_from, m.ended_at "
+        "FROM meetings m JOIN units u ON u.id = m.unit_id "
         f"WHERE m.unit_id IN ({in_list(units)}) AND m.starts_at >= ? AND m.starts_at < ? "
         "ORDER BY m.starts_at, u.name", (to_db(since), to_db(until)))]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiosqlite
 
@@ -25,6 +25,26 @@ class MeetingRow:
     state: str  # scheduled | cancelled | closed
     auto_month: str | None
     updated_at: datetime
+    held_from: datetime | None = None  # actual start and end, taken at the roll call
+    held_until: datetime | None = None
+    chair_id: int | None = None
+    secretary_id: int | None = None
+
+    @property
+    def planned_end(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_min)
+
+    @property
+    def length_min(self) -> int:
+        """The actual length once the roll call took it, else the planned one."""
+        return held_length(self.held_from, self.held_until, self.duration_min)
+
+
+def held_length(held_from: datetime | None, held_until: datetime | None, planned: int) -> int:
+    """Minutes the meeting lasted: actual when recorded, else the plan (older records)."""
+    if held_from is None or held_until is None:
+        return planned
+    return max(0, int((held_until - held_from).total_seconds()) // 60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +57,11 @@ class InvitationRow:
     standing: str | None  # away | exempt | 213
     answer: str | None  # attend | absent
     reason: str | None
+    recorded_by_name: str | None = None  # the officer who recorded it for the member
+
+    @property
+    def has_telegram(self) -> bool:
+        return self.telegram_user_id is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,16 +72,23 @@ class AttendanceRow:
     standing: str | None
     status: str  # present | excused | unexcused
     reason: str | None
+    has_telegram: bool = True
+    late: bool = False
 
 
 _M_COLS = ("id, unit_id, kind, starts_at, duration_min, place, agenda, state, auto_month, "
-           "updated_at")
+           "updated_at, held_from, ended_at, chair_id, secretary_id")
+
+
+def _maybe(value: str | None) -> datetime | None:
+    return from_db(value) if value else None
 
 
 def _meeting(r: sqlite3.Row) -> MeetingRow:
     return MeetingRow(r["id"], r["unit_id"], r["kind"], from_db(r["starts_at"]),
                       r["duration_min"], r["place"], r["agenda"], r["state"], r["auto_month"],
-                      from_db(r["updated_at"]))
+                      from_db(r["updated_at"]), _maybe(r["held_from"]), _maybe(r["ended_at"]),
+                      r["chair_id"], r["secretary_id"])
 
 
 async def create(
@@ -127,6 +159,27 @@ async def set_time(conn: aiosqlite.Connection, meeting_id: int, starts_at: datet
                        (to_db(starts_at), to_db(now), meeting_id))
 
 
+async def set_details(conn: aiosqlite.Connection, meeting_id: int, *, starts_at: datetime,
+                      place: str | None, agenda: str | None, now: datetime) -> None:
+    """A move: time, place and agenda together."""
+    await conn.execute("UPDATE meetings SET starts_at = ?, place = ?, agenda = ?, updated_at = ? "
+                       "WHERE id = ?", (to_db(starts_at), place, agenda, to_db(now), meeting_id))
+
+
+async def set_held(conn: aiosqlite.Connection, meeting_id: int, held_from: datetime,
+                   held_until: datetime) -> None:
+    """The actual start and end, as taken at the roll call."""
+    await conn.execute("UPDATE meetings SET held_from = ?, ended_at = ? WHERE id = ?",
+                       (to_db(held_from), to_db(held_until), meeting_id))
+
+
+async def set_officers(conn: aiosqlite.Connection, meeting_id: int, *, chair_id: int | None,
+                       secretary_id: int | None) -> None:
+    """Who chaired the meeting and who kept the minutes."""
+    await conn.execute("UPDATE meetings SET chair_id = ?, secretary_id = ? WHERE id = ?",
+                       (chair_id, secretary_id, meeting_id))
+
+
 async def set_state(conn: aiosqlite.Connection, meeting_id: int, state: str,
                     now: datetime) -> None:
     closed = to_db(now) if state == "closed" else None
@@ -159,13 +212,15 @@ async def invite(conn: aiosqlite.Connection, meeting_id: int,
 
 _I_SELECT = (
     "SELECT i.meeting_id, i.person_id, p.full_name, p.telegram_user_id, i.capacity, "
-    "i.standing, i.answer, i.reason FROM invitations i JOIN people p ON p.id = i.person_id "
+    "i.standing, i.answer, i.reason, rb.full_name AS recorded_by_name FROM invitations i "
+    "JOIN people p ON p.id = i.person_id LEFT JOIN people rb ON rb.id = i.recorded_by "
 )
 
 
 def _invitation(r: sqlite3.Row) -> InvitationRow:
     return InvitationRow(r["meeting_id"], r["person_id"], r["full_name"], r["telegram_user_id"],
-                         r["capacity"], r["standing"], r["answer"], r["reason"])
+                         r["capacity"], r["standing"], r["answer"], r["reason"],
+                         r["recorded_by_name"])
 
 
 async def invitations(db: Database, meeting_id: int) -> list[InvitationRow]:
@@ -186,7 +241,8 @@ async def answer_context(db: Database, meeting_id: int, person_id: int
     path of every answer tap)."""
     r = await db.fetch_one(
         "SELECT m.id, m.unit_id, m.kind, m.starts_at, m.duration_min, m.place, m.agenda, "
-        "m.state, m.auto_month, m.updated_at, u.name AS unit_name, i.person_id, p.full_name, "
+        "m.state, m.auto_month, m.updated_at, m.held_from, m.ended_at, m.chair_id, "
+        "m.secretary_id, u.name AS unit_name, i.person_id, p.full_name, "
         "p.telegram_user_id, i.capacity, i.standing, i.answer, i.reason "
         "FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
         "JOIN units u ON u.id = m.unit_id JOIN people p ON p.id = i.person_id "
@@ -200,11 +256,22 @@ async def answer_context(db: Database, meeting_id: int, person_id: int
 
 async def record_answer(db: Database, meeting_id: int, person_id: int, answer: str | None,
                         reason: str | None, now: datetime) -> bool:
-    """``set_answer`` as one autocommit statement; True when the answer changed."""
+    """The member's own answer, as one autocommit statement; True when it changed."""
     return await db.execute_count(
-        "UPDATE invitations SET answer = ?, reason = ?, answered_at = ? WHERE meeting_id = ? "
-        "AND person_id = ? AND (answer IS NOT ? OR reason IS NOT ?)",
+        "UPDATE invitations SET answer = ?, reason = ?, answered_at = ?, recorded_by = NULL "
+        "WHERE meeting_id = ? AND person_id = ? AND (answer IS NOT ? OR reason IS NOT ? "
+        "OR recorded_by IS NOT NULL)",
         (answer, reason, to_db(now), meeting_id, person_id, answer, reason)) == 1
+
+
+async def record_answer_for(conn: aiosqlite.Connection, meeting_id: int, person_id: int,
+                            answer: str, reason: str | None, officer_id: int | None,
+                            now: datetime) -> None:
+    """An answer an officer took for the member (phoned in, or no Telegram)."""
+    await conn.execute(
+        "UPDATE invitations SET answer = ?, reason = ?, answered_at = ?, recorded_by = ? "
+        "WHERE meeting_id = ? AND person_id = ?",
+        (answer, reason, to_db(now), officer_id, meeting_id, person_id))
 
 
 async def set_answer(conn: aiosqlite.Connection, meeting_id: int, person_id: int,
@@ -242,11 +309,19 @@ async def upcoming_for_person(db: Database, person_id: int, now: datetime,
 
 async def attendance(db: Database, meeting_id: int) -> list[AttendanceRow]:
     rows = await db.fetch_all(
-        "SELECT a.person_id, p.full_name, i.capacity, i.standing, a.status, a.reason "
+        "SELECT a.person_id, p.full_name, i.capacity, i.standing, a.status, a.reason, "
+        "p.telegram_user_id IS NOT NULL, a.late "
         "FROM attendance a JOIN people p ON p.id = a.person_id "
         "JOIN invitations i ON i.meeting_id = a.meeting_id AND i.person_id = a.person_id "
         "WHERE a.meeting_id = ? ORDER BY i.capacity DESC, p.name_key, p.id", (meeting_id,))
-    return [AttendanceRow(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+    return [AttendanceRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]))
+            for r in rows]
+
+
+async def set_late(conn: aiosqlite.Connection, meeting_id: int, person_id: int,
+                   late: bool) -> None:
+    await conn.execute("UPDATE attendance SET late = ? WHERE meeting_id = ? AND person_id = ?",
+                       (int(late), meeting_id, person_id))
 
 
 async def put_attendance(conn: aiosqlite.Connection, meeting_id: int,
@@ -272,3 +347,55 @@ async def skip_pending(conn: aiosqlite.Connection, key_prefix: str) -> int:
         "UPDATE outbox SET state = 'skipped', last_error = 'cancelled' WHERE state = 'pending' "
         "AND business_key >= ? AND business_key < ?", (key_prefix, upper))
     return cur.rowcount
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    id: int
+    meeting_id: int
+    file_id: str
+    file_name: str
+    media: str  # document | photo
+    size_bytes: int | None
+    added_at: datetime
+
+
+async def add_document(conn: aiosqlite.Connection, meeting_id: int, *, file_id: str,
+                       file_name: str, media: str, size_bytes: int | None,
+                       added_by: int | None, now: datetime) -> int:
+    cur = await conn.execute(
+        "INSERT INTO meeting_documents (meeting_id, file_id, file_name, media, size_bytes, "
+        "added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (meeting_id, file_id, file_name, media, size_bytes, added_by, to_db(now)))
+    assert cur.lastrowid is not None
+    return int(cur.lastrowid)
+
+
+async def documents(db: Database, meeting_id: int) -> list[DocumentRow]:
+    rows = await db.fetch_all(
+        "SELECT id, meeting_id, file_id, file_name, media, size_bytes, added_at "
+        "FROM meeting_documents WHERE meeting_id = ? ORDER BY id", (meeting_id,))
+    return [DocumentRow(int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), r[5],
+                        from_db(r[6])) for r in rows]
+
+
+async def officer_names(db: Database, unit_id: int) -> dict[str, list[tuple[int, str]]]:
+    """(person id, name) of the branch's secretary and deputies, by role."""
+    rows = await db.fetch_all(
+        "SELECT m.role, p.id, p.full_name FROM memberships m JOIN people p ON p.id = m.person_id "
+        "WHERE m.unit_id = ? AND m.state = 'active' AND m.role IN ('secretary', 'deputy') "
+        "ORDER BY p.name_key, p.id", (unit_id,))
+    result: dict[str, list[tuple[int, str]]] = {}
+    for r in rows:
+        result.setdefault(str(r[0]), []).append((int(r[1]), str(r[2])))
+    return result
+
+
+async def person_name(db: Database, person_id: int | None) -> str | None:
+    if person_id is None:
+        return None
+    value = await db.fetch_value("SELECT full_name FROM people WHERE id = ?", (person_id,))
+    return None if value is None else str(value)

@@ -28,15 +28,22 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class OutgoingMessage:
-    """What to send: plain text and optional inline buttons (no Telegram types here)."""
+    """What to send: plain text and optional inline buttons (no Telegram types here).
+    With ``file_id`` it is a file already on Telegram (a meeting's document), sent as
+    ``media`` (document or photo) with the text as its caption."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
+    file_id: str | None = None
+    media: str = "document"
 
     def to_json(self) -> str:
         rows = [[{k: v for k, v in (("text", b.text), ("data", b.data), ("url", b.url)) if v}
                  for b in row] for row in self.buttons]
-        return json.dumps({"text": self.text, "buttons": rows}, ensure_ascii=False)
+        data: dict[str, Any] = {"text": self.text, "buttons": rows}
+        if self.file_id is not None:
+            data["file"] = {"id": self.file_id, "media": self.media}
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, raw: str) -> OutgoingMessage:
@@ -45,7 +52,9 @@ class OutgoingMessage:
             tuple(Button(b["text"], b.get("data"), b.get("url")) for b in row)
             for row in data.get("buttons", [])
         )
-        return cls(text=data["text"], buttons=rows)
+        file: dict[str, str] = data.get("file") or {}
+        return cls(text=data["text"], buttons=rows, file_id=file.get("id"),
+                   media=file.get("media", "document"))
 
 
 @dataclass(frozen=True, slots=True)

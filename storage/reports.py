@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
+from storage.meetings import held_length
 from storage.timefmt import from_db, to_db
 
 
@@ -72,16 +73,19 @@ class MeetingFact:
     starts_at: datetime
     duration_min: int
     state: str
+    length_min: int = 0  # actual length once the roll call took it, else the plan
 
 
 async def meetings_in(db: Database, units: Sequence[int], since: datetime,
                       until: datetime) -> list[MeetingFact]:
     """Meetings not cancelled that started in the window (held, or due to be)."""
     rows = await db.fetch_all(
-        "SELECT id, unit_id, kind, starts_at, duration_min, state FROM meetings "
-        f"WHERE unit_id IN ({in_list(units)}) AND state != 'cancelled' AND starts_at >= ? "
-        "AND starts_at < ? ORDER BY starts_at", (to_db(since), to_db(until)))
-    return [MeetingFact(int(r[0]), int(r[1]), str(r[2]), from_db(r[3]), int(r[4]), str(r[5]))
+        "SELECT id, unit_id, kind, starts_at, duration_min, state, held_from, ended_at "
+        f"FROM meetings WHERE unit_id IN ({in_list(units)}) AND state != 'cancelled' "
+        "AND starts_at >= ? AND starts_at < ? ORDER BY starts_at", (to_db(since), to_db(until)))
+    return [MeetingFact(int(r[0]), int(r[1]), str(r[2]), from_db(r[3]), int(r[4]), str(r[5]),
+                        held_length(from_db(r[6]) if r[6] else None,
+                                    from_db(r[7]) if r[7] else None, int(r[4])))
             for r in rows]
 
 

@@ -13,12 +13,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from docx import Document
 from openpyxl import Workbook, load_workbook
 
 from bot.core.clock import FakeClock
 from bot.demo.duties import play_duties
 from bot.demo.playground import Playground, playground
 from bot.demo.transcript import Transcript
+from bot.texts import t
 from emulator import FakeUser
 
 # The demo starts on Tuesday 01/12/2026 08:00 in Hanoi.
@@ -126,9 +128,16 @@ async def play(pg: Playground, out: TextIO) -> None:
     await pg.settle()
     for user in (hoa, an, binh, *others):
         user.drain()
+    lang = pg.services.config.bot.language
     await tr.say(hoa, "/attendance")
+    await tr.press(hoa, t(lang, "held_btn_type_times"))
+    await tr.say(hoa, "19:30-21:15", replies=2)
+    tr.note("Giờ họp thực tế: 105 phút / the actual length is what the rules check")
     await tr.press(hoa, "📝 Chốt điểm danh", replies=0)
     tr.show(hoa, hoa.chat[-1])
+    [minutes] = await tr.press(hoa, t(lang, "held_btn_minutes"))
+    if minutes.document is not None:
+        tr.note(" / ".join(minutes_preview(minutes.document.data)))
 
     tr.section("Theo dõi hộ gia đình / Household duties")
     await play_duties(tr, pg, hoa, [an, binh, *others])
@@ -181,3 +190,11 @@ async def run_demo(lang: str = "vi", out: TextIO | None = None) -> int:
             print(f"\n✔ demo finished: {stats.sends} messages sent, {stats.edits} edits, "
                   f"{stats.rate_limited} rate-limited", file=stream)
     return 0
+
+
+def minutes_preview(data: bytes) -> list[str]:
+    """The first lines of the .docx minutes, as the transcript shows them."""
+    doc = Document(io.BytesIO(data))
+    lines = [p.text for cell in doc.tables[0].rows[0].cells for p in cell.paragraphs]
+    lines += [p.text for p in doc.paragraphs if p.text.strip()][:3]
+    return [line for line in lines if line.strip() and line.strip() not in ("*", "—————")]

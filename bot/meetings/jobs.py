@@ -117,7 +117,10 @@ async def officers_digest(services: Services, meeting: MeetingRow, before: timed
     if unit is None:
         return
     invited = await store.invitations(services.db, meeting.id)
-    silent = [i.full_name for i in invited if i.answer is None]
+    # Those without Telegram are marked: an officer records their answer (phoned in).
+    silent = [i.full_name + ("" if i.has_telegram else " 📵") for i in invited
+              if i.answer is None]
+    reachable = sum(1 for i in invited if i.answer is None and i.has_telegram)
     attend = sum(1 for i in invited if i.answer == "attend")
     absent = sum(1 for i in invited if i.answer == "absent")
     officers = await roles.branch_officers(services.db, unit.id)
@@ -136,7 +139,8 @@ async def officers_digest(services: Services, meeting: MeetingRow, before: timed
             buttons: tuple[tuple[Button, ...], ...] = ()
             if silent:
                 lines.append(t(lang, "digest_silent", names=", ".join(silent)))
-                buttons = ((Button(t(lang, "digest_nudge", count=len(silent)),
+            if reachable:
+                buttons = ((Button(t(lang, "digest_nudge", count=reachable),
                                    MeetingButton(MeetingAction.NUDGE, meeting.id).encode()),),)
             envelopes.append(Envelope(
                 key=f"digest:{meeting.id}:{start}:{officer.person_id}",

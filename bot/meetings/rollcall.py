@@ -1,32 +1,45 @@
 """Roll call after a meeting and the attendance block of the minutes (biên bản).
 
-The roll call starts pre-filled from the answers: "attend" is present, an
-absence with a reason or a standing (away, exempt, 213) is excused, silence is
-unexcused. Officers toggle each line, and closing it freezes the meeting.
+The roll call starts pre-filled from the latest answers (kept across a move, and
+those an officer recorded for a member): "attend" is present, an absence with a
+reason or a standing (away, exempt, 213) is excused, silence is unexcused.
+Officers toggle each line, set the actual start and end (pre-filled from the
+plan) and who chaired and kept the minutes; closing it freezes the meeting.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
+from bot.core.parsing import parse_clock
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
+from bot.imports.names import name_key
 from bot.meetings.service import officer_meeting
 from bot.texts import Language, t
 from storage import audit
 from storage import meetings as store
-from storage.meetings import AttendanceRow, MeetingRow
+from storage.meetings import AttendanceRow as AttendanceRow  # re-exported for handlers
+from storage.meetings import MeetingRow as MeetingRow
 
 CYCLE = {"present": "excused", "excused": "unexcused", "unexcused": "present"}
 MAX_REASON = 300
+PAGE_SIZE = 40  # names per roll-call page: Telegram takes at most 100 buttons a message
+SHIFT_MINUTES = 15
+_SPAN = re.compile(r"^\s*(\S+)\s*(?:-|–|—|đến|to)\s*(\S+)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class RollCall:
     meeting: MeetingRow
     rows: list[AttendanceRow]
+    chair: str | None = None  # who chaired, who kept the minutes (names)
+    secretary: str | None = None
 
 
 async def started_meetings(services: Services, actor: Actor, unit_id: int) -> list[MeetingRow]:
@@ -55,10 +68,23 @@ async def open_rollcall(services: Services, actor: Actor, meeting_id: int) -> Ro
     async with services.db.transaction() as conn:
         await store.put_attendance(conn, meeting.id, prefill, actor.person_id,
                                    services.clock.now(), overwrite=False)
-    return RollCall(meeting, await store.attendance(services.db, meeting.id))
+        if meeting.state == "scheduled" and meeting.held_from is None:
+            await store.set_held(conn, meeting.id, meeting.starts_at, meeting.planned_end)
+        if meeting.state == "scheduled" and meeting.chair_id is None:
+            officers = await store.officer_names(services.db, meeting.unit_id)
+            secretaries, deputies = officers.get("secretary", []), officers.get("deputy", [])
+            chair = secretaries[0][0] if secretaries else None
+            deputy = deputies[0][0] if deputies else None
+            await store.set_officers(conn, meeting.id, chair_id=chair,
+                                     secretary_id=meeting.secretary_id or deputy)
+    fresh = await store.get(services.db, meeting.id)
+    assert fresh is not None
+    return RollCall(fresh, await store.attendance(services.db, meeting.id),
+                    await store.person_name(services.db, fresh.chair_id),
+                    await store.person_name(services.db, fresh.secretary_id))
 
 
-async def _editable(services: Services, actor: Actor, meeting_id: int) -> MeetingRow:
+async def editable(services: Services, actor: Actor, meeting_id: int) -> MeetingRow:
     meeting = await officer_meeting(services, actor, meeting_id,
                                    Permission.RECORD_ATTENDANCE)
     if meeting.state != "scheduled" or meeting.starts_at > services.clock.now():
@@ -69,7 +95,7 @@ async def _editable(services: Services, actor: Actor, meeting_id: int) -> Meetin
 async def toggle(services: Services, actor: Actor, meeting_id: int,
                  person_id: int) -> AttendanceRow:
     """Present → excused → unexcused → present."""
-    meeting = await _editable(services, actor, meeting_id)
+    meeting = await editable(services, actor, meeting_id)
     current = {r.person_id: r for r in await store.attendance(services.db, meeting.id)}
     row = current.get(person_id)
     if row is None:
@@ -84,7 +110,7 @@ async def toggle(services: Services, actor: Actor, meeting_id: int,
 
 async def set_reason(services: Services, actor: Actor, meeting_id: int, person_id: int,
                      reason: str) -> AttendanceRow:
-    meeting = await _editable(services, actor, meeting_id)
+    meeting = await editable(services, actor, meeting_id)
     reason = " ".join(reason.split())
     if not reason:
         raise Invalid("absence_reason_needed")
@@ -100,7 +126,7 @@ async def set_reason(services: Services, actor: Actor, meeting_id: int, person_i
 
 
 async def close_rollcall(services: Services, actor: Actor, meeting_id: int) -> RollCall:
-    meeting = await _editable(services, actor, meeting_id)
+    meeting = await editable(services, actor, meeting_id)
     now = services.clock.now()
     async with services.db.transaction() as conn:
         await store.set_state(conn, meeting.id, "closed", now)
@@ -110,6 +136,95 @@ async def close_rollcall(services: Services, actor: Actor, meeting_id: int) -> R
     closed = await store.get(services.db, meeting.id)
     assert closed is not None
     return RollCall(closed, await store.attendance(services.db, meeting.id))
+
+
+def parse_span(text: str, meeting: MeetingRow, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """``19:30-21:15`` on the meeting's day (an end before the start is past midnight)."""
+    m = _SPAN.match(text)
+    if not m:
+        raise Invalid("held_span_invalid", value=text.strip()[:40])
+    day = meeting.starts_at.astimezone(tz).date()
+    start = datetime.combine(day, parse_clock(m.group(1)), tzinfo=tz)
+    end = datetime.combine(day, parse_clock(m.group(2)), tzinfo=tz)
+    if end <= start:
+        end += timedelta(days=1)
+    if end - start > timedelta(hours=12):
+        raise Invalid("held_span_invalid", value=text.strip()[:40])
+    return start, end
+
+
+async def set_times(services: Services, actor: Actor, meeting_id: int, start: datetime,
+                    end: datetime) -> MeetingRow:
+    """The actual start and end of the meeting (its length is what the rules check)."""
+    meeting = await editable(services, actor, meeting_id)
+    if end <= start:
+        raise Invalid("held_span_invalid", value="")
+    async with services.db.transaction() as conn:
+        await store.set_held(conn, meeting.id, start, end)
+    fresh = await store.get(services.db, meeting.id)
+    assert fresh is not None
+    return fresh
+
+
+async def type_times(services: Services, actor: Actor, meeting_id: int,
+                     text: str) -> MeetingRow:
+    meeting = await editable(services, actor, meeting_id)
+    start, end = parse_span(text, meeting, services.tz)
+    return await set_times(services, actor, meeting_id, start, end)
+
+
+async def shift_time(services: Services, actor: Actor, meeting_id: int, which: str,
+                     minutes: int) -> MeetingRow:
+    """A tap: the start (``s``) or the end (``e``) earlier or later by ``minutes``."""
+    meeting = await editable(services, actor, meeting_id)
+    if which not in ("s", "e") or abs(minutes) > 60:
+        raise Invalid("button_expired")
+    start = meeting.held_from or meeting.starts_at
+    end = meeting.held_until or meeting.planned_end
+    delta = timedelta(minutes=minutes)
+    start, end = (start + delta, end) if which == "s" else (start, end + delta)
+    if end <= start:
+        raise Invalid("held_span_invalid", value="")
+    return await set_times(services, actor, meeting_id, start, end)
+
+
+async def set_role(services: Services, actor: Actor, meeting_id: int, role: str,
+                   name: str) -> str:
+    """The chair (``chair``) or the minutes' secretary (``secretary``), by name among those
+    invited; returns the name as recorded."""
+    meeting = await editable(services, actor, meeting_id)
+    key = name_key(name)
+    found = [i for i in await store.invitations(services.db, meeting.id)
+             if name_key(i.full_name) == key]
+    if not found:
+        raise Invalid("held_person_unknown", name=" ".join(name.split())[:60])
+    person = found[0]
+    chair = person.person_id if role == "chair" else meeting.chair_id
+    secretary = person.person_id if role == "secretary" else meeting.secretary_id
+    async with services.db.transaction() as conn:
+        await store.set_officers(conn, meeting.id, chair_id=chair, secretary_id=secretary)
+    return person.full_name
+
+
+async def mark_late(services: Services, actor: Actor, meeting_id: int,
+                    text: str) -> list[str]:
+    """Late arrivals, typed as names separated by commas (only those present)."""
+    meeting = await editable(services, actor, meeting_id)
+    rows = {name_key(r.full_name): r for r in await store.attendance(services.db, meeting.id)}
+    chosen = []
+    for name in (n for n in text.split(",") if n.strip()):
+        row = rows.get(name_key(name))
+        if row is None:
+            raise Invalid("held_person_unknown", name=" ".join(name.split())[:60])
+        if row.status != "present":
+            raise Invalid("held_late_present_only", name=row.full_name)
+        chosen.append(row)
+    if not chosen:
+        raise Invalid("held_person_unknown", name="")
+    async with services.db.transaction() as conn:
+        for row in chosen:
+            await store.set_late(conn, meeting.id, row.person_id, True)
+    return [r.full_name for r in chosen]
 
 
 def minutes_block(rows: list[AttendanceRow], lang: Language) -> str:
@@ -131,4 +246,7 @@ def minutes_block(rows: list[AttendanceRow], lang: Language) -> str:
     followers = [r.full_name for r in rows if r.capacity == "follower" and r.status == "present"]
     if followers:
         lines.append(t(lang, "minutes_followers", names=", ".join(followers)))
+    late = [r.full_name for r in rows if r.status == "present" and r.late]
+    if late:
+        lines.append(t(lang, "minutes_late", names=", ".join(late)))
     return "\n".join(lines)

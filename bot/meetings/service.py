@@ -3,7 +3,12 @@
 Each change and the messages it causes are written in one transaction: the
 invitations (and notices) are outbox rows keyed by meeting, person and start
 time, so a restart, a double tap or a second delivery of one update never sends
-anything twice, and a moved meeting asks everyone again.
+anything twice. A moved meeting keeps the answers: an absence keeps its reason,
+and whoever said "attend" is asked to confirm.
+
+Kinds: ``regular``, ``thematic`` (a topic), ``combined`` (a regular meeting with a
+thematic session) and ``extraordinary`` (*bất thường*, with a purpose), which never
+counts as the month's regular meeting.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from bot.core.permissions import Permission, require, unit_or_fail
 from bot.core.services import Services
 from bot.meetings import texts as mt
 from bot.texts import Language, as_language, t
-from storage import followers, outbox, people, roles
+from storage import audit, followers, outbox, people, roles
 from storage import meetings as store
 from storage.meetings import InvitationRow as InvitationRow  # re-exported for handlers
 from storage.meetings import MeetingRow as MeetingRow
@@ -28,6 +33,15 @@ from storage.outbox import Envelope, OutgoingMessage
 from storage.units import UnitRow
 
 MAX_TEXT = 500
+KINDS = ("regular", "thematic", "combined", "extraordinary")
+# Words that name a kind at the start of a one-line /meeting (Vietnamese and English).
+KIND_WORDS = {
+    "thường kỳ": "regular", "thuong ky": "regular", "regular": "regular",
+    "chuyên đề": "thematic", "chuyen de": "thematic", "thematic": "thematic",
+    "kết hợp": "combined", "ket hop": "combined", "combined": "combined",
+    "bất thường": "extraordinary", "bat thuong": "extraordinary",
+    "extraordinary": "extraordinary",
+}
 
 
 def epoch(instant: datetime) -> int:
@@ -50,6 +64,28 @@ def parse_meeting_line(text: str, services: Services) -> tuple[datetime, str | N
     when_part, _, rest = text.partition("|")
     place, _, agenda = rest.partition("|")
     return (parse_when(when_part, services), _clean(place) or None, _clean(agenda) or None)
+
+
+def split_kind(text: str) -> tuple[str | None, str]:
+    """A leading kind word (``bất thường 05/12/2026 19:30 | …``): (kind, the rest)."""
+    head = " ".join(text.split()).casefold()
+    for words, kind in sorted(KIND_WORDS.items(), key=lambda kv: -len(kv[0])):
+        if head == words or head.startswith(words + " "):
+            return kind, head_rest(text, len(words.split()))
+    return None, text
+
+
+def head_rest(text: str, words: int) -> str:
+    return text.strip().split(None, words)[words] if len(text.split()) > words else ""
+
+
+def parse_move_line(text: str, meeting: MeetingRow, services: Services
+                    ) -> tuple[datetime, str | None, str | None]:
+    """``[dd/mm/yyyy HH:MM] | [place] | [agenda]``: an empty part keeps what it was."""
+    when_part, _, rest = text.partition("|")
+    place, _, agenda = rest.partition("|")
+    starts = parse_when(when_part, services) if when_part.strip() else meeting.starts_at
+    return starts, _clean(place) or meeting.place, _clean(agenda) or meeting.agenda
 
 
 def parse_when(text: str, services: Services) -> datetime:
@@ -135,6 +171,8 @@ async def send_invitations(conn: aiosqlite.Connection, services: Services, meeti
         envelopes.append(envelope(f"{key}:{meeting.id}:{epoch(meeting.starts_at)}:"
                                   f"{inv.person_id}", inv, message, meeting, key))
     await outbox.enqueue(conn, envelopes, services.clock.now())
+    await send_documents(conn, services, meeting, unit,
+                         await store.documents(services.db, meeting.id))
     await _announce_to_group(conn, services, unit, meeting,
                              f"group:{key}:{meeting.id}:{epoch(meeting.starts_at)}", header)
 
@@ -153,8 +191,12 @@ async def create_meeting(
     unit = await unit_or_fail(services, unit_id)
     now = services.clock.now()
     require_future(starts_at, services)
-    if kind == "thematic" and not agenda:
+    if kind not in KINDS:
+        raise Invalid("denied")
+    if kind in ("thematic", "combined") and not agenda:
         raise Invalid("thematic_topic_needed")
+    if kind == "extraordinary" and not agenda:
+        raise Invalid("extraordinary_purpose_needed")
     settings = services.config.meetings
     place = place or unit.default_place
     same_time = [m for m in await store.of_unit(services.db, unit_id, since=starts_at,
@@ -169,7 +211,9 @@ async def create_meeting(
         else:
             meeting_id = await store.create(
                 conn, unit_id=unit_id, kind=kind, starts_at=starts_at,
-                duration_min=settings.default_duration_minutes, place=place, agenda=agenda,
+                duration_min=(settings.combined_duration_minutes if kind == "combined"
+                              else settings.default_duration_minutes),
+                place=place, agenda=agenda,
                 created_by=actor.person_id if actor else None, now=now, auto_month=auto_month,
             )
             if meeting_id is None:
@@ -197,22 +241,39 @@ async def officer_meeting(services: Services, actor: Actor, meeting_id: int,
 
 
 async def move_meeting(services: Services, actor: Actor, meeting_id: int,
-                       starts_at: datetime) -> MeetingRow:
+                       starts_at: datetime, place: str | None = None,
+                       agenda: str | None = None) -> MeetingRow:
+    """Change time, place and agenda together. Answers stay: everyone hears of the change
+    once, an absence keeps its reason, an "attend" answer is asked to confirm."""
     meeting = await officer_meeting(services, actor, meeting_id)
     now = services.clock.now()
     if meeting.state != "scheduled" or meeting.starts_at <= now:
         raise Invalid("meeting_not_changeable")
     require_future(starts_at, services)
+    place = place if place is not None else meeting.place
+    agenda = agenda if agenda is not None else meeting.agenda
+    if (starts_at, place, agenda) == (meeting.starts_at, meeting.place, meeting.agenda):
+        raise Invalid("meeting_move_nothing")
     unit = await unit_or_fail(services, meeting.unit_id)
     async with services.db.transaction() as conn:
-        await store.skip_pending(conn, f"invite:{meeting.id}:")
-        await store.skip_pending(conn, f"remind:{meeting.id}:")
-        await store.set_time(conn, meeting.id, starts_at, now)
-        await store.clear_answers(conn, meeting.id)
+        for prefix in ("invite", "remind", "moved", "combined", "nudge", "digest"):
+            await store.skip_pending(conn, f"{prefix}:{meeting.id}:")
+        await store.set_details(conn, meeting.id, starts_at=starts_at, place=place,
+                                agenda=agenda, now=now)
+        await audit.write(conn, at=now, actor_id=actor.telegram_user_id,
+                          action="meeting.move", unit_id=meeting.unit_id,
+                          detail=f"meeting {meeting.id}")
     moved = await store.get(services.db, meeting.id)
     assert moved is not None
     async with services.db.transaction() as conn:
-        await send_invitations(conn, services, moved, unit, header="moved_header", key="moved")
+        envelopes = []
+        for inv, lang in await recipients(services, moved.id):
+            envelopes.append(envelope(f"moved:{moved.id}:{epoch(now)}:{inv.person_id}", inv,
+                                      mt.moved_notice(moved, unit.name, inv, services.tz, lang),
+                                      moved, "moved"))
+        await outbox.enqueue(conn, envelopes, now)
+        await _announce_to_group(conn, services, unit, moved,
+                                 f"group:moved:{moved.id}:{epoch(now)}", "moved_header")
     services.sender.wake()
     return moved
 
@@ -320,3 +381,127 @@ async def branch_upcoming(services: Services, actor: Actor, unit_id: int) -> lis
 
 async def unit_name(services: Services, unit_id: int) -> str:
     return (await unit_or_fail(services, unit_id)).name
+
+
+# --- answers taken by officers ---------------------------------------------------------------
+
+
+async def officer_invitations(services: Services, actor: Actor,
+                              meeting_id: int) -> tuple[MeetingRow, list[InvitationRow]]:
+    """The meeting's invitations as its officers see them (who recorded what)."""
+    meeting = await officer_meeting(services, actor, meeting_id)
+    return meeting, await store.invitations(services.db, meeting.id)
+
+
+async def answer_for(services: Services, actor: Actor, meeting_id: int, person_id: int,
+                     choice: str, reason: str | None = None) -> InvitationRow:
+    """An officer records a member's answer (phoned in, or no Telegram); audited, and shown
+    as "ghi bởi <officer>"."""
+    meeting = await officer_meeting(services, actor, meeting_id)
+    now = services.clock.now()
+    if meeting.state == "cancelled":
+        raise Invalid("meeting_cancelled")
+    if meeting.state != "scheduled" or meeting.starts_at <= now:
+        raise Invalid("answer_for_started")
+    inv = await store.invitation(services.db, meeting.id, person_id)
+    if inv is None:
+        raise NotFound()
+    if choice == "attend":
+        reason = None
+    elif choice == "absent":
+        reason = _clean(reason or "")
+        if not reason:
+            raise Invalid("absence_reason_needed")
+    else:
+        raise Invalid("denied")
+    officer = await store.person_name(services.db, actor.person_id) or ""
+    async with services.db.transaction() as conn:
+        await store.record_answer_for(conn, meeting.id, person_id, choice, reason,
+                                      actor.person_id, now)
+        await audit.write(conn, at=now, actor_id=actor.telegram_user_id,
+                          action="meeting.answer_for", unit_id=meeting.unit_id,
+                          detail=f"meeting {meeting.id}, person {person_id}: {choice}, "
+                                 f"ghi bởi {officer}")
+    updated = await store.invitation(services.db, meeting.id, person_id)
+    assert updated is not None
+    return updated
+
+
+# --- documents ahead of the meeting ------------------------------------------------------------
+
+DOCUMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
+}
+MAX_DOCUMENT_BYTES = 50_000_000  # what a bot may send (Telegram's upload limit)
+MAX_PHOTO_BYTES = 10_000_000
+DOCUMENTS_AHEAD = timedelta(hours=24)
+MAX_DOCUMENTS = 10
+
+
+@dataclass(frozen=True)
+class Attached:
+    meeting: MeetingRow
+    document: store.DocumentRow
+    recipients: int
+    late: bool  # less than a day before the start: the rule asks for one day
+
+
+def document_kind(file_name: str, mime: str | None, *, photo: bool) -> str:
+    """``document`` or ``photo`` for an accepted file; Invalid for any other type."""
+    if photo:
+        return "photo"
+    name = file_name.casefold()
+    suffix = name[name.rfind("."):] if "." in name else ""
+    if suffix in DOCUMENT_TYPES or (mime is not None and mime in DOCUMENT_TYPES.values()):
+        return "document"
+    raise Invalid("document_type_refused", name=file_name[:60])
+
+
+async def attach_document(services: Services, actor: Actor, meeting_id: int, *, file_id: str,
+                          file_name: str, mime: str | None, size: int | None,
+                          photo: bool = False) -> Attached:
+    """Attach a document to an upcoming meeting and send it at once to everyone invited
+    (later invitations carry it too)."""
+    meeting = await officer_meeting(services, actor, meeting_id)
+    now = services.clock.now()
+    if meeting.state != "scheduled" or meeting.starts_at <= now:
+        raise Invalid("meeting_not_changeable")
+    media = document_kind(file_name, mime, photo=photo)
+    limit = MAX_PHOTO_BYTES if media == "photo" else MAX_DOCUMENT_BYTES
+    if size is not None and size > limit:
+        raise Invalid("document_too_large", limit=limit // 1_000_000)
+    if len(await store.documents(services.db, meeting.id)) >= MAX_DOCUMENTS:
+        raise Invalid("document_too_many", limit=MAX_DOCUMENTS)
+    unit = await unit_or_fail(services, meeting.unit_id)
+    name = " ".join(file_name.split())[:120] or "tai-lieu"
+    async with services.db.transaction() as conn:
+        doc_id = await store.add_document(conn, meeting.id, file_id=file_id, file_name=name,
+                                          media=media, size_bytes=size,
+                                          added_by=actor.person_id, now=now)
+        await audit.write(conn, at=now, actor_id=actor.telegram_user_id,
+                          action="meeting.document", unit_id=meeting.unit_id,
+                          detail=f"meeting {meeting.id}: {name}")
+    docs = [d for d in await store.documents(services.db, meeting.id) if d.id == doc_id]
+    async with services.db.transaction() as conn:
+        sent = await send_documents(conn, services, meeting, unit, docs)
+    services.sender.wake()
+    return Attached(meeting, docs[0], sent, meeting.starts_at - now < DOCUMENTS_AHEAD)
+
+
+async def send_documents(conn: aiosqlite.Connection, services: Services, meeting: MeetingRow,
+                         unit: UnitRow, docs: list[store.DocumentRow]) -> int:
+    """One outbox row per document and invitee, keyed so each goes out once."""
+    envelopes = []
+    for inv, lang in await recipients(services, meeting.id):
+        for doc in docs:
+            caption = t(lang, "document_caption", name=doc.file_name,
+                        when=mt.when(meeting, services.tz, lang), unit=unit.name)
+            envelopes.append(envelope(
+                f"doc:{meeting.id}:{doc.id}:{inv.person_id}", inv,
+                OutgoingMessage(caption, file_id=doc.file_id, media=doc.media),
+                meeting, "document"))
+    await outbox.enqueue(conn, envelopes, services.clock.now())
+    return len({e.person_id for e in envelopes})

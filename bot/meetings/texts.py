@@ -22,7 +22,8 @@ def summary(meeting: MeetingRow, unit_name: str, tz: ZoneInfo, lang: Language) -
     if meeting.place:
         lines.append(t(lang, "meeting_place", place=meeting.place))
     if meeting.agenda:
-        key = "meeting_topic" if meeting.kind in ("thematic", "combined") else "meeting_agenda"
+        key = ("meeting_topic" if meeting.kind in ("thematic", "combined") else
+               "meeting_purpose" if meeting.kind == "extraordinary" else "meeting_agenda")
         lines.append(t(lang, key, agenda=meeting.agenda))
     return "\n".join(lines)
 
@@ -85,3 +86,21 @@ def reminder(meeting: MeetingRow, unit_name: str, inv: InvitationRow, tz: ZoneIn
     if inv.answer == "attend":
         return OutgoingMessage("\n".join([t(lang, "reminder_header_attending"), body]))
     return None
+
+
+def moved_notice(meeting: MeetingRow, unit_name: str, inv: InvitationRow, tz: ZoneInfo,
+                 lang: Language) -> OutgoingMessage:
+    """The one notice of a change: the new time, place and agenda, and the member's answer
+    kept. An absence keeps its reason (and may be changed); "attend" is asked to confirm;
+    who had not answered is asked as in the invitation."""
+    text = "\n".join([t(lang, "moved_header"), summary(meeting, unit_name, tz, lang)])
+    text += standing_note(inv, lang) + "\n\n"
+    if inv.answer == "attend":
+        return OutgoingMessage(text + t(lang, "moved_confirm_attend"), (
+            (Button(t(lang, "moved_still_attend"), RsvpButton(meeting.id, "y").encode()),
+             Button(t(lang, "rsvp_absent"), RsvpButton(meeting.id, "n").encode())),))
+    if inv.answer == "absent":
+        return OutgoingMessage(text + t(lang, "moved_absence_kept", reason=inv.reason or ""), (
+            (Button(t(lang, "rsvp_attend"), RsvpButton(meeting.id, "y").encode()),
+             Button(t(lang, "moved_change_reason"), RsvpButton(meeting.id, "n").encode())),))
+    return OutgoingMessage(text + t(lang, "rsvp_ask"), rsvp_buttons(meeting.id, lang))

@@ -17,17 +17,20 @@ from zoneinfo import ZoneInfo
 
 from bot.core.access import Actor
 from bot.core.services import Services
+from bot.reports.figures import is_short
 from bot.reports.periods import year_window
 from bot.reports.scope import Scope, resolve
 from bot.reports.xlsx import Cell, Workbook
 from bot.texts import Texts
 from storage import audit, exports
+from storage.meetings import held_length
+from storage.timefmt import from_db
 
 HEADERS = {
     "members": ("xl_name", "xl_branch", "xl_role", "xl_birth", "xl_admitted", "xl_official",
                 "xl_standing", "xl_phone", "xl_telegram"),
     "meetings": ("xl_branch", "xl_kind", "xl_start", "xl_minutes", "xl_place", "xl_agenda",
-                 "xl_state", "xl_invited", "xl_present"),
+                 "xl_state", "xl_invited", "xl_present", "xl_short"),
     "attendance": ("xl_start", "xl_branch", "xl_name", "xl_capacity", "xl_standing",
                    "xl_status", "xl_reason"),
     "duties": ("xl_month", "xl_branch", "xl_name", "xl_household", "xl_duty_status",
@@ -84,11 +87,19 @@ async def build_workbook(services: Services, scope: Scope, year: int,
         "duties": await exports.duties(db, ids, first, last),
         "dues": await exports.dues(db, ids, first, last),
     }
-    return await asyncio.to_thread(_write_workbook, fetched, texts, tz)
+    settings = services.config.meetings
+    minimums = (settings.default_duration_minutes, settings.combined_duration_minutes)
+    return await asyncio.to_thread(_write_workbook, fetched, texts, tz, minimums)
 
 
-def _write_workbook(fetched: dict[str, list[exports.Row]], texts: Texts,
-                    tz: ZoneInfo) -> tuple[bytes, dict[str, int]]:
+def _length(row: exports.Row) -> int:
+    """The meeting's actual length (from the roll call), else the planned one."""
+    return held_length(from_db(row[9]) if row[9] else None,
+                       from_db(row[10]) if row[10] else None, int(row[3]))
+
+
+def _write_workbook(fetched: dict[str, list[exports.Row]], texts: Texts, tz: ZoneInfo,
+                    minimums: tuple[int, int] = (90, 120)) -> tuple[bytes, dict[str, int]]:
     book = Workbook()
     counts: dict[str, int] = {}
     counts["members"] = _sheet(book, texts("xl_sheet_members"), HEADERS["members"], texts, (
@@ -96,8 +107,10 @@ def _write_workbook(fetched: dict[str, list[exports.Row]], texts: Texts,
          _standing(texts, r[6], r[7], r[8]), r[9], texts("xl_yes") if r[10] else texts("xl_no"))
         for r in fetched["members"]))
     counts["meetings"] = _sheet(book, texts("xl_sheet_meetings"), HEADERS["meetings"], texts, (
-        (r[0], texts(f"report_kind_{r[1]}"), _local(r[2], tz), r[3], r[4], r[5],
-         texts(f"xl_state_{r[6]}"), r[7], r[8])
+        (r[0], texts(f"report_kind_{r[1]}"), _local(r[2], tz), _length(r), r[4], r[5],
+         texts(f"xl_state_{r[6]}"), r[7], r[8],
+         texts("xl_yes") if r[6] != "cancelled" and is_short(r[1], _length(r), *minimums)
+         else "")
         for r in fetched["meetings"]))
     counts["attendance"] = _sheet(book, texts("xl_sheet_attendance"), HEADERS["attendance"],
                                   texts, (

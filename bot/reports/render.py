@@ -55,6 +55,10 @@ def year_text(report: YearReport, texts: Texts) -> str:
     if report.warned:
         lines.append(texts("report_year_warned", names=", ".join(
             m.full_name for m in report.warned)))
+    for branch in report.branches:
+        held = held_lines(branch, texts)
+        if held:
+            lines += [texts("held_branch_head", name=branch.name), *held]
     lines.append("")
     lines.append(texts("report_year_legend"))
     for n, m in enumerate(report.members, start=1):
@@ -91,9 +95,22 @@ def branches_text(label: str, year: int, rows: list[figures.BranchYear], texts: 
                   texts("report_branch_attendance", rate=fmt.percent(r.rate, lang),
                         present=fmt.ratio(r.counted_present, r.counted_invited, lang),
                         followers=fmt.ratio(r.followers_present, r.followers_invited, lang))]
-        if r.short_meetings:
-            lines.append(texts("report_branch_short", count=r.short_meetings))
+        lines += held_lines(r, texts)
     return "\n".join(lines)
+
+
+def held_lines(r: figures.BranchYear, texts: Texts) -> list[str]:
+    """Short meetings (on their actual length) and extraordinary meetings, listed apart."""
+    lines: list[str] = []
+    if r.short_meetings:
+        lines.append(texts("report_branch_short", count=r.short_meetings))
+        lines += [texts("held_short_line", day=fmt.day(day), kind=texts(f"report_kind_{kind}"),
+                        minutes=fmt.number(minutes, texts.lang))
+                  for day, kind, minutes in r.short_list]
+    if r.extraordinary:
+        lines.append(texts("held_extraordinary", count=len(r.extraordinary),
+                           days=", ".join(fmt.day(d) for d in r.extraordinary)))
+    return lines
 
 
 def duties_text(label: str, period: str, rows: list[DutyCount], texts: Texts) -> str:
@@ -136,7 +153,9 @@ def meeting_text(report: MeetingReport, texts: Texts, tz: ZoneInfo) -> str:
     lines.append(texts("report_meeting_answers", invited=len(inv), attend=len(attend),
                        absent=len(absent), silent=len(silent)))
     for i in absent:
-        lines.append(f"  - {i.full_name}: {i.reason or ''}")
+        by = " " + texts("answers_recorded_by", name=i.recorded_by_name) \
+            if i.recorded_by_name else ""
+        lines.append(f"  - {i.full_name}: {i.reason or ''}{by}")
     if silent:
         lines.append(texts("digest_silent", names=", ".join(i.full_name for i in silent)))
     if report.attendance and report.meeting.state == "closed":

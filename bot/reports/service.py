@@ -49,6 +49,7 @@ class YearReport:
     scope: Scope
     year: int
     members: list[figures.MemberYear]
+    branches: list[figures.BranchYear] = field(default_factory=list)
 
     @property
     def warned(self) -> list[figures.MemberYear]:
@@ -76,6 +77,7 @@ async def year_report(services: Services, actor: Actor, scope_key: str | None,
     if not 2000 <= chosen <= today(services).year + 1:
         raise Invalid("report_year_invalid")
     report = await compute_year(services, scope, chosen)
+    report.branches = await compute_branches(services, scope, chosen)  # short, extraordinary
     await _audit(services, actor, scope, "year")
     return report
 

@@ -26,10 +26,11 @@ MESSAGES: dict[str, str] = {
         "/invite [full name] — create a personal invite link\n"
         "/import — send an .xlsx/.csv file with the caption /import to import a list\n"
         "/members — the branch's members\n"
-        "/meeting [dd/mm/yyyy HH:MM | place | agenda] — create a regular meeting\n"
+        "/meeting [kind] [dd/mm/yyyy HH:MM | place | agenda] — create a meeting; kind: regular (default), thematic, combined, extraordinary\n"
         "/thematic [dd/mm/yyyy HH:MM | place | topic] — create a thematic meeting\n"
         "/schedule [rule] — regular meeting rule, e.g. day 5 19:30 | Culture house\n"
         "/attendance — roll call after a meeting\n"
+        "/minutes [dd/mm/yyyy] — the printable minutes (.docx) of a meeting whose roll call is closed\n"
         "/households — households\n"
         "/assign — assign households to members\n"
         "/report — reports\n"
@@ -225,7 +226,7 @@ MESSAGES: dict[str, str] = {
     "meeting_standing_note": "(You are {standing}: an absence counts as excused.)",
     "invitation_header": "📅 BRANCH MEETING INVITATION",
     "combined_header": "📅 INVITATION: the regular meeting now includes a thematic session",
-    "moved_header": "🔁 MEETING MOVED: the meeting has a new time. Please answer again.",
+    "moved_header": "🔁 MEETING CHANGED: the time, place or agenda of the meeting has changed.",
     "cancelled_header": "❌ MEETING CANCELLED: the following meeting is cancelled.",
     "reminder_header_unanswered": "⏰ MEETING REMINDER: you have not answered the invitation yet.",
     "reminder_header_attending": "⏰ MEETING REMINDER: you said you will attend.",
@@ -262,8 +263,8 @@ MESSAGES: dict[str, str] = {
     "btn_cancel_meeting": "❌ Cancel #{n}",
     "btn_confirm_cancel_meeting": "⚠️ Confirm cancelling the meeting",
     "meeting_cancel_confirm": "Cancel this meeting? Everyone invited will be told.\n{summary}",
-    "meeting_ask_new_time": "New time? Type dd/mm/yyyy HH:MM.",
-    "meeting_moved_done": "Meeting moved; {count} people asked again:\n{summary}",
+    "meeting_ask_new_time": "Change the meeting: type time | place | agenda (an empty part stays as it is), e.g.:\n21/12/2026 08:00 | Commune hall | Year-end review\n| Hamlet 5 culture house |  (the place only)",
+    "meeting_moved_done": "Meeting changed; {count} people told (their answers are kept):\n{summary}",
     "meeting_cancel_done": "Meeting cancelled; {count} people were told.",
     "digest_header": "📋 Meeting {when} (tomorrow):",
     "digest_counts": "✅ {attend} attend · ❌ {absent} absent · ❔ {silent} no answer / {total} invited.",

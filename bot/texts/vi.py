@@ -25,10 +25,11 @@ MESSAGES: dict[str, str] = {
         "/invite [họ và tên] — tạo link mời cá nhân\n"
         "/import — gửi tệp .xlsx/.csv kèm chú thích /import để nhập danh sách\n"
         "/members — danh sách đảng viên\n"
-        "/meeting [dd/mm/yyyy HH:MM | địa điểm | nội dung] — tạo cuộc họp thường kỳ\n"
+        "/meeting [loại] [dd/mm/yyyy HH:MM | địa điểm | nội dung] — tạo cuộc họp; loại: thường kỳ (mặc định), chuyên đề, kết hợp, bất thường\n"
         "/thematic [dd/mm/yyyy HH:MM | địa điểm | chuyên đề] — tạo buổi sinh hoạt chuyên đề\n"
         "/schedule [quy tắc] — lịch họp thường kỳ, ví dụ: ngày 5 19:30 | Nhà văn hóa\n"
         "/attendance — điểm danh sau cuộc họp\n"
+        "/minutes [dd/mm/yyyy] — biên bản sinh hoạt chi bộ (.docx) của cuộc họp đã chốt điểm danh\n"
         "/households — các hộ gia đình\n"
         "/assign — phân công theo dõi hộ\n"
         "/report — báo cáo\n"
@@ -223,7 +224,7 @@ MESSAGES: dict[str, str] = {
     "meeting_standing_note": "(Đồng chí đang {standing}: vắng mặt được coi là có lý do.)",
     "invitation_header": "📅 GIẤY MỜI HỌP CHI BỘ",
     "combined_header": "📅 GIẤY MỜI: buổi sinh hoạt thường kỳ nay kết hợp sinh hoạt chuyên đề",
-    "moved_header": "🔁 ĐỔI LỊCH HỌP: cuộc họp đã được dời sang thời gian mới. Xin đồng chí trả lời lại.",
+    "moved_header": "🔁 ĐỔI LỊCH HỌP: thời gian, địa điểm hoặc nội dung cuộc họp đã thay đổi.",
     "cancelled_header": "❌ HỦY HỌP: cuộc họp sau đây đã bị hủy.",
     "reminder_header_unanswered": "⏰ NHẮC LỊCH HỌP: đồng chí chưa trả lời giấy mời.",
     "reminder_header_attending": "⏰ NHẮC LỊCH HỌP: đồng chí đã xác nhận tham dự.",
@@ -260,8 +261,8 @@ MESSAGES: dict[str, str] = {
     "btn_cancel_meeting": "❌ Hủy #{n}",
     "btn_confirm_cancel_meeting": "⚠️ Xác nhận hủy cuộc họp",
     "meeting_cancel_confirm": "Hủy cuộc họp này? Mọi người được mời sẽ nhận thông báo.\n{summary}",
-    "meeting_ask_new_time": "Thời gian mới? Nhập dd/mm/yyyy HH:MM.",
-    "meeting_moved_done": "Đã dời cuộc họp và hỏi lại {count} đồng chí:\n{summary}",
+    "meeting_ask_new_time": "Thay đổi cuộc họp: nhập thời gian | địa điểm | nội dung (để trống phần nào thì giữ nguyên phần đó), ví dụ:\n21/12/2026 08:00 | Hội trường UBND xã | Tổng kết năm\n| Nhà văn hóa thôn 5 |  (chỉ đổi địa điểm)",
+    "meeting_moved_done": "Đã đổi lịch họp và báo cho {count} đồng chí (các trả lời được giữ nguyên):\n{summary}",
     "meeting_cancel_done": "Đã hủy cuộc họp và báo cho {count} đồng chí.",
     "digest_header": "📋 Cuộc họp {when} (ngày mai):",
     "digest_counts": "✅ {attend} tham dự · ❌ {absent} vắng · ❔ {silent} chưa trả lời / {total} được mời.",

@@ -21,6 +21,9 @@ async def test_demo_plays_the_whole_script() -> None:
         "Đã ghi: đồng chí vắng mặt, lý do: Đi công tác Hà Nội.",
         "NHẮC LỊCH HỌP",
         "Có mặt 4/6 đồng chí; vắng 2 đồng chí.",
+        "Thực tế: 19:30–21:15 (105 phút)",
+        "📎 bien-ban-2026-12-10-1.docx",  # the meeting scene ends with the minutes file
+        "ĐẢNG BỘ XÃ TÂN LẬP / CHI BỘ THÔN 3 / ĐẢNG CỘNG SẢN VIỆT NAM",
         "Theo dõi hộ gia đình — tháng 01/2027",
         "Cảm ơn đồng chí đã báo cáo đủ 3 hộ",
         "Ghi chú: Mái nhà bị dột sau bão",

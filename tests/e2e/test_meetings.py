@@ -136,7 +136,7 @@ async def test_month_of_a_30_member_branch(pg: Playground) -> None:
     assert meeting is not None and meeting.state == "closed"
 
 
-async def test_move_asks_everyone_again_and_cancel_tells_everyone(pg: Playground) -> None:
+async def test_move_keeps_answers_and_cancel_tells_everyone(pg: Playground) -> None:
     seeded, secretary, members = await setup_branch(pg)
     everyone = [secretary, *members]
     created = await secretary.ask("/meeting 20/12/2026 19:30 | Hội trường | Tổng kết năm")
@@ -150,16 +150,18 @@ async def test_move_asks_everyone_again_and_cancel_tells_everyone(pg: Playground
     await tap(secretary, "🔁 Dời lịch #1")
     await secretary.next_message()
     moved = await secretary.ask("21/12/2026 08:00")
-    assert "hỏi lại 30 đồng chí" in moved.text
+    assert "báo cho 30 đồng chí (các trả lời được giữ nguyên)" in moved.text
     await pg.settle()
     for user in everyone:
         [notice] = user.drain()[-1:]
         assert "ĐỔI LỊCH HỌP" in notice.text and "21/12/2026 08:00" in notice.text
-        assert "✅ Tham dự" in notice.button_labels
+        # Whoever said "attend" confirms; whoever had not answered is asked as before.
+        expected = "✅ Vẫn tham dự" if user is members[0] else "✅ Tham dự"
+        assert expected in notice.button_labels, user.first_name
     row = await pg.services.db.fetch_value(
         "SELECT answer FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
         "WHERE m.agenda = 'Tổng kết năm' AND i.person_id = ?", (seeded.members[0][0],))
-    assert row is None  # asked again
+    assert row == "attend"  # a move keeps the answer
     listing = await secretary.ask("/meetings")
     await tap(secretary, "❌ Hủy #1", message_id=listing.message_id)
     await tap(secretary, "⚠️ Xác nhận hủy cuộc họp")

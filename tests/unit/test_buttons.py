@@ -21,7 +21,17 @@ from bot.duties.buttons import (
 )
 from bot.duties.households import FIELDS
 from bot.imports.buttons import ImportButton
-from bot.meetings.buttons import MeetingAction, MeetingButton, RollcallButton, RsvpButton
+from bot.meetings.buttons import (
+    MEETING_EXTRA,
+    MEETING_KINDS,
+    ROLLCALL_EXTRA,
+    MeetingAction,
+    MeetingButton,
+    MeetingKindButton,
+    RollcallAction,
+    RollcallButton,
+    RsvpButton,
+)
 from bot.members.buttons import (
     MEMBER_ARGS,
     AppointButton,
@@ -77,9 +87,13 @@ STRATEGIES: dict[type[Codec], st.SearchStrategy[Codec]] = {
     FollowButton: st.builds(FollowButton, st.just("b"), ids)
     | st.builds(FollowButton, st.just("p"), ids, ids),
     RsvpButton: st.builds(RsvpButton, ids, st.sampled_from(["y", "n"])),
-    MeetingButton: st.builds(MeetingButton, st.sampled_from(list(MeetingAction)), ids),
-    RollcallButton: st.builds(RollcallButton, st.sampled_from(["o", "c"]), ids)
-    | st.builds(RollcallButton, st.just("t"), ids, ids),
+    MeetingButton: st.sampled_from(list(MeetingAction)).flatmap(
+        lambda a: st.builds(MeetingButton, st.just(a), ids,
+                            st.tuples(*[ids] * MEETING_EXTRA.get(a, 0)))),
+    MeetingKindButton: st.builds(MeetingKindButton, st.sampled_from(MEETING_KINDS)),
+    RollcallButton: st.sampled_from(list(RollcallAction)).flatmap(
+        lambda a: st.sampled_from(ROLLCALL_EXTRA.get(a, (0,))).flatmap(
+            lambda n: st.builds(RollcallButton, st.just(a), ids, st.tuples(*[ids] * n)))),
     DutyButton: st.builds(DutyButton, ids, months, st.sampled_from(["ok", "pb"])),
     HouseholdButton: with_action(HouseholdButton, HouseholdAction, HOUSEHOLD_ARGS),
     AssignButton: st.sampled_from(list(AssignAction)).flatmap(lambda a: st.builds(
@@ -101,8 +115,11 @@ WIDEST: list[Codec] = [
     AppointButton(BIG),
     *[MemberButton(a, BIG, widest_arg(MEMBER_ARGS.get(a))) for a in MemberAction],
     DuesButton("t", BIG, "999912"), PrivacyButton("x", BIG), FollowButton("p", BIG, BIG),
-    RsvpButton(BIG, "y"), *[MeetingButton(a, BIG) for a in MeetingAction],
-    RollcallButton("t", BIG, BIG), DutyButton(BIG, "999912", "pb"),
+    RsvpButton(BIG, "y"),
+    *[MeetingButton(a, BIG, (BIG,) * MEETING_EXTRA.get(a, 0)) for a in MeetingAction],
+    MeetingKindButton("extraordinary"),
+    *[RollcallButton(a, BIG, (BIG,) * max(ROLLCALL_EXTRA.get(a, (0,)))) for a in RollcallAction],
+    DutyButton(BIG, "999912", "pb"),
     HouseholdButton(HouseholdAction.REMOVE_YES, BIG), HouseholdButton(HouseholdAction.PAGE,
                                                                      BIG, str(BIG)),
     HouseholdButton(HouseholdAction.EDIT, BIG, max(FIELDS, key=len)),

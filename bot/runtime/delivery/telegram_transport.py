@@ -58,9 +58,18 @@ class TelegramTransport:
 
     async def send(self, chat_id: int, message: OutgoingMessage) -> int:
         try:
-            sent = await self._bot.send_message(
-                chat_id, message.text, reply_markup=keyboard(message), **self._bypass
-            )
+            if message.file_id is not None and message.media == "photo":
+                sent = await self._bot.send_photo(
+                    chat_id, message.file_id, caption=message.text[:1024] or None,
+                    reply_markup=keyboard(message), **self._bypass)
+            elif message.file_id is not None:
+                sent = await self._bot.send_document(
+                    chat_id, message.file_id, caption=message.text[:1024] or None,
+                    reply_markup=keyboard(message), **self._bypass)
+            else:
+                sent = await self._bot.send_message(
+                    chat_id, message.text, reply_markup=keyboard(message), **self._bypass
+                )
         except RetryAfter as err:
             raise RateLimited(seconds(err.retry_after), err.message) from None
         except TimedOut as err:
