@@ -2,8 +2,14 @@
 
 VI: dict[str, str] = {
     "status_retrying": "Chờ gửi lại sau lỗi: {count}",
+    # --- start-up and the command line (one line for the operator's terminal) ------------
+    "startup_token_rejected": "Telegram từ chối token ({status}): kiểm tra {env} (hoặc [telegram] token trong tệp cấu hình); lấy token mới từ @BotFather.",
+    "cli_bot_api_error": "Không gọi được Bot API của Telegram ({error}); kiểm tra mạng và [telegram] base_url rồi thử lại.",
 }
 
 EN: dict[str, str] = {
     "status_retrying": "Waiting to be retried after an error: {count}",
+    # --- start-up and the command line (one line for the operator's terminal) ------------
+    "startup_token_rejected": "Telegram rejected the bot token ({status}): check {env} (or [telegram] token in the config file); get a new token from @BotFather.",
+    "cli_bot_api_error": "Could not reach Telegram's Bot API ({error}); check the network and [telegram] base_url, then try again.",
 }
