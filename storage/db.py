@@ -55,6 +55,36 @@ class _Open:
 _current: ContextVar[_Open | None] = ContextVar("chibo_transaction", default=None)
 
 
+@dataclass
+class CommitTracker:
+    """Whether anything was committed since ``track_commits()`` in this context (one
+    update being handled), so an error reply can say whether the change was kept."""
+
+    committed: bool = False
+
+
+_tracker: ContextVar[CommitTracker | None] = ContextVar("chibo_commits", default=None)
+
+
+def track_commits() -> CommitTracker:
+    """Start noting commits made from this context (and the tasks it starts)."""
+    tracker = CommitTracker()
+    _tracker.set(tracker)
+    return tracker
+
+
+def committed_here() -> bool:
+    """True when a write that changed rows was committed since ``track_commits()``."""
+    tracker = _tracker.get()
+    return tracker is not None and tracker.committed
+
+
+def _note_commit(changed: bool) -> None:
+    tracker = _tracker.get()
+    if changed and tracker is not None:
+        tracker.committed = True
+
+
 class Database:
     """A migrated SQLite database opened with the pragmas the bot relies on."""
 
@@ -109,6 +139,7 @@ class Database:
             return
         async with self._lock:
             await self._conn.execute("BEGIN IMMEDIATE")
+            changes = self._conn.total_changes
             state = _Open(self)
             token = _current.set(state)
             try:
@@ -118,6 +149,7 @@ class Database:
                 raise
             else:
                 await self._conn.commit()
+                _note_commit(self._conn.total_changes != changes)
             finally:
                 state.open = False
                 _current.reset(token)
@@ -163,12 +195,16 @@ class Database:
         transaction); returns lastrowid."""
         async with self._writing() as conn:
             cur = await conn.execute(sql, params)
+            if self._own() is None:
+                _note_commit(cur.rowcount > 0)
             return cur.lastrowid or 0
 
     async def execute_count(self, sql: str, params: Params = ()) -> int:
         """Run one write statement; returns the number of rows it changed."""
         async with self._writing() as conn:
             cur = await conn.execute(sql, params)
+            if self._own() is None:
+                _note_commit(cur.rowcount > 0)
             return cur.rowcount
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:

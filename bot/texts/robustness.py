@@ -1,6 +1,7 @@
 """Texts of issue 12 (robustness): delivery status, start-up, honest error replies."""
 
 VI: dict[str, str] = {
+    "error_after_commit": "Đã ghi nhận thay đổi của đồng chí, nhưng có lỗi khi hiển thị kết quả. Xin lỗi đồng chí; gõ lại lệnh để xem tình trạng mới nhất.",
     "status_retrying": "Chờ gửi lại sau lỗi: {count}",
     # --- start-up and the command line (one line for the operator's terminal) ------------
     "startup_token_rejected": "Telegram từ chối token ({status}): kiểm tra {env} (hoặc [telegram] token trong tệp cấu hình); lấy token mới từ @BotFather.",
@@ -8,6 +9,7 @@ VI: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "error_after_commit": "Your change was saved, but something went wrong showing the result. Sorry; send the command again to see the latest state.",
     "status_retrying": "Waiting to be retried after an error: {count}",
     # --- start-up and the command line (one line for the operator's terminal) ------------
     "startup_token_rejected": "Telegram rejected the bot token ({status}): check {env} (or [telegram] token in the config file); get a new token from @BotFather.",
