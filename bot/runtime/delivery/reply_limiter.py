@@ -1,9 +1,9 @@
 """Pacing for direct replies, plugged into python-telegram-bot as its rate limiter.
 
 Every Bot API call made through the application's bot passes here. Replies
-and edits take a turn at their chat's gate, and replies, edits and answers to taps
-take a slot of the one global budget the outbox sender spends too (replies go
-ahead of outbox rows, never past the total); a 429 holds the chat and the call is
+and edits take a turn at their chat's gate and a slot of the one global budget
+the outbox sender spends too (replies go ahead of outbox rows, never past the
+total; answers to taps are not counted); a 429 holds the chat and the call is
 tried again after ``retry_after`` (a few times, for short waits), so a person
 typing fast gets every answer instead of an error. The outbox sender marks its
 own calls with ``rate_limit_args={"outbox": True}``: it has already paced them
@@ -32,8 +32,10 @@ PACED = frozenset({
     "editMessageCaption", "copyMessage", "forwardMessage",
 })
 # Calls that spend the bot's one budget, ``messages_per_second``, shared with the outbox:
-# everything Telegram may count towards the bot's overall rate, answers to taps included.
-BUDGETED = PACED | {"answerCallbackQuery"}
+# what Telegram counts towards the bot's overall rate, messages and edits. Answers to
+# taps are not messages and are not counted: they stay immediate (a tap must be answered
+# within seconds), so a crowd tapping waits for its edits, never for its answers.
+BUDGETED = PACED
 MAX_RETRIES = 3
 MAX_WAIT = 30.0
 
