@@ -87,6 +87,7 @@ def register(app: ChiboApp) -> None:
             command("broadcast", announcements.broadcast_cmd),
             CommandHandler("linkgroup", announcements.linkgroup),
             MessageHandler(private & filters.Document.ALL, imports.on_document),
+            command("import", imports.import_help),
             CallbackQueryHandler(registration.confirm, pattern=pattern(registration.JOIN)),
             CallbackQueryHandler(units.new_unit_button, pattern=pattern(units.NEW)),
             CallbackQueryHandler(units.appoint_button, pattern=pattern(units.APPOINT)),
