@@ -37,7 +37,7 @@ class RedactingFilter(logging.Filter):
     def redact(self, text: str) -> str:
         """``text`` without any secret. Never raises: at interpreter shutdown the regular
         expressions may fail (``sys.meta_path is None``), the known secrets still go."""
-        for secret in tuple(self.secrets):
+        for secret in sorted(self.secrets, key=len, reverse=True):  # a whole token first
             text = text.replace(secret, "[secret]")
         try:
             text = _BOT_URL_TOKEN.sub(_token_mask, text)
