@@ -402,8 +402,10 @@ def write_config(directory: Path, emu: BotApiEmulator, database: Path,
 
 
 def _chibo_command() -> list[str]:
-    script = Path(sys.executable).parent / "chibo"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
+    # ``python -m bot`` from this checkout (cwd below), not the venv's ``chibo`` script:
+    # that one imports the tree the venv was installed from, which in a second worktree
+    # is not the code being measured.
+    return [sys.executable, "-m", "bot"]
 
 
 async def start_bot(config: Path, log_path: Path, status: Status | None = None) -> Child:
@@ -412,7 +414,7 @@ async def start_bot(config: Path, log_path: Path, status: Status | None = None) 
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1"}
     proc = await asyncio.create_subprocess_exec(
         *_chibo_command(), "run", "--config", str(config),
-        stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log, env=env,
+        stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log, env=env, cwd=HERE.parent,
     )
     return Child(proc, log, "bot", status)
 

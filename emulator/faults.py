@@ -1,7 +1,8 @@
 """Fault injection: blocked/deactivated users, failing and slow send calls.
 
 Faults apply to "send" calls: by default sendMessage, sendDocument and
-sendPhoto (``methods=`` overrides per fault). Order inside a send call:
+sendPhoto; ``methods=`` names others per fault, any Bot API method (getMe,
+setMyCommands, answerCallbackQuery...). Order inside a call:
 
 1. ``fail_next`` / ``fail_rate``: the call fails *before* anything is recorded.
 2. validation, flood limits, the message is recorded as delivered.

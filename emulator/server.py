@@ -15,14 +15,13 @@ from aiohttp import web
 from .api import BotApi
 from .errors import ApiError, unauthorized
 from .faults import Faults
-from .limits import EDIT_METHODS, SEND_METHODS, Limits, RateLimiter, Stats
+from .limits import Limits, RateLimiter, Stats
 from .messages import Request
 from .params import read_params
 from .people import FakeGroup, FakeUser
 from .state import ApiCall, ChatState, JsonDict, State, UserRecord
 from .views import BotMessageView
 
-FAULTY_METHODS = SEND_METHODS | EDIT_METHODS
 logger = logging.getLogger(__name__)
 
 
@@ -157,20 +156,19 @@ class BotApiEmulator:
         return web.json_response({"ok": True, "result": result})
 
     async def _run(self, req: Request, call: ApiCall) -> Any:
-        faulty = req.method in FAULTY_METHODS
-        if faulty:
-            error = self.faults.error_before(req.method)
-            if error is not None:
-                raise error
+        # Every method may carry a fault; a rule fires only for the methods it names
+        # (sends and edits unless ``methods=`` says otherwise, e.g. getMe, setMyCommands).
+        error = self.faults.error_before(req.method)
+        if error is not None:
+            raise error
         result = await self._api.call(req)
-        if faulty:
-            error = self.faults.error_after(req.method)
-            if error is not None:
-                raise error
+        error = self.faults.error_after(req.method)
+        if error is not None:
+            raise error
         call.result = result
         self._finish(call)
         await self._state.changed()
-        delay = self.faults.delay(req.method) if faulty else 0.0
+        delay = self.faults.delay(req.method)
         if delay > 0:
             await asyncio.sleep(delay)
         return result

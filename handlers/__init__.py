@@ -97,6 +97,7 @@ def register(app: ChiboApp) -> None:
             command("audit", privacy.audit),
             command("broadcast", announcements.broadcast_cmd),
             CommandHandler("linkgroup", announcements.linkgroup),
+            command("import", imports.import_help),
             command("minutes", attendance.minutes),
             # A file is a meeting's document when the officer was asked for one, else an import.
             MessageHandler(private & (filters.Document.ALL | filters.PHOTO), meetings.on_file),

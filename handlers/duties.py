@@ -40,6 +40,9 @@ def _tapped(who: Asker) -> Ref | None:
 
 @tap(DutyButton)
 async def on_button(who: Asker, button: DutyButton) -> None:
+    if button.turns_page:
+        await _turn_page(who, button.household, button.period)
+        return
     household_id, period = button.household, button.period
     if button.status == "problem":
         household = await svc.reportable(who.services, who.actor, household_id, period)
@@ -55,7 +58,18 @@ async def on_button(who: Asker, button: DutyButton) -> None:
     if waiting and waiting.kind == NOTE and waiting.data.get("household") == household.id:
         await inputs.forget(who.services, who.user_id, NOTE)  # changed their mind
     await _refresh(who, view, _tapped(who),
-                   toast=who.texts("duty_saved_normal", n=view.line_of(household.id)))
+                   toast=who.texts("duty_saved_normal", n=view.line_of(household.id)),
+                   household_id=household.id)
+
+
+async def _turn_page(who: Asker, page: int, period: str) -> None:
+    """Another page of the member's own card (the page number is clamped, the view is
+    read for the caller alone: nothing in the button is trusted)."""
+    view = await svc.card_page(who.services, who.actor, period)
+    reminders = await svc.card_messages(who.services, view.person_id, view.period)
+    text, rows = card(view, who.texts.lang, page=page,
+                      keep_buttons=_tapped(who) not in reminders)
+    await who.show(text, rows)
 
 
 @route(NOTE)
@@ -66,11 +80,12 @@ async def _note(who: Asker, waiting: Waiting, text: str) -> None:
     await who.say(who.texts("duty_note_saved",
                             household=household_label(household, who.texts.lang)))
     ref = waiting.data.get("message")
-    await _refresh(who, view, (int(ref[0]), int(ref[1])) if ref else None)
+    await _refresh(who, view, (int(ref[0]), int(ref[1])) if ref else None,
+                   household_id=household.id)
 
 
 async def _refresh(who: Asker, view: DutyView, tapped: Ref | None,
-                   toast: str | None = None) -> None:
+                   toast: str | None = None, household_id: int | None = None) -> None:
     """Show the new state on the tapped message and on the month's reminder and nudge.
 
     A /duties message keeps its buttons (to change an answer); the reminder and the
@@ -78,12 +93,15 @@ async def _refresh(who: Asker, view: DutyView, tapped: Ref | None,
     reminders = await svc.card_messages(who.services, view.person_id, view.period)
     lang = who.texts.lang
     by_tap = tapped if who.query is not None else None  # edited as the answer to the tap
+    # Every copy shows the page of the household just reported (a long card is paged).
+    page = view.page_of(household_id) if household_id is not None else 0
     if by_tap is not None:
-        text, rows = card(view, lang, keep_buttons=by_tap not in reminders)
+        text, rows = card(view, lang, keep_buttons=by_tap not in reminders, page=page)
         await who.show(text, rows, toast=toast)
     targets = [*reminders, *([tapped] if tapped is not None and tapped not in reminders else [])]
     for chat_id, message_id in (r for r in targets if r != by_tap):
-        text, rows = card(view, lang, keep_buttons=(chat_id, message_id) not in reminders)
+        text, rows = card(view, lang, keep_buttons=(chat_id, message_id) not in reminders,
+                          page=page)
         try:
             await who.update.get_bot().edit_message_text(
                 text, chat_id=chat_id, message_id=message_id, reply_markup=markup(rows))

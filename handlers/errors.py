@@ -2,7 +2,8 @@
 
 A domain ``AppError`` carries the catalog key of the answer (a refusal, a
 malformed date); anything else is a bug: logged with its traceback, and the
-person is told, in their language, that nothing was changed.
+person is told, in their language, whether their change was kept (committed, and
+only showing it failed) or nothing was changed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest
 
-from bot.core.errors import AppError
+from bot.core.errors import AppError, error_text_key
 from handlers.base import answer_query
 from handlers.context import ChiboContext
 
@@ -32,7 +33,7 @@ async def on_error(update: object, context: ChiboContext) -> None:
     try:
         texts = await context.services.texts(update.effective_user.id)
         text = texts(error.key, **error.params) if isinstance(error, AppError) else texts(
-            "error_internal")
+            error_text_key())
         chat = update.effective_chat
         query = update.callback_query
         if query is not None and await answer_query(query, text, show_alert=True):

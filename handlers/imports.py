@@ -25,6 +25,14 @@ MAX_BYTES = 5_000_000
 MAX_ERRORS_SHOWN = 30
 
 
+async def import_help(update: Update, context: ChiboContext) -> None:
+    """/import typed alone: say how to send the file (officers; others get the refusal a
+    file would get)."""
+    who = await asker(update, context)
+    acting_branch(who.actor, Permission.MANAGE_MEMBERS)
+    await who.say(who.texts("import_how"))
+
+
 async def on_document(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
     message = update.effective_message

@@ -8,7 +8,7 @@ from telegram import Message, Update
 
 from bot.core import formatting as fmt
 from bot.core.errors import Invalid
-from bot.core.parsing import parse_day
+from bot.core.parsing import parse_month
 from bot.imports.names import fold_accents
 from bot.reports import render, service
 from bot.reports.buttons import ReportButton, ReportCode, ReportPage
@@ -52,8 +52,8 @@ async def report(update: Update, context: ChiboContext) -> None:
 
 def _period(text: str, who: Asker) -> str:
     """``mm/yyyy`` (or ``m/yyyy``, ``yyyy-mm``) -> ``yyyymm``."""
-    day = parse_day("01/" + text if "/" in text else text + "-01", service.today(who.services))
-    return day.strftime("%Y%m")
+    year, month = parse_month(text)
+    return f"{year:04d}{month:02d}"
 
 
 async def _menu(who: Asker, scope_key: str | None) -> None:

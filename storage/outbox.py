@@ -90,6 +90,7 @@ class OutboxStats:
     sent_24h: int = 0
     failed_24h: int = 0
     possible_duplicates: int = 0
+    retrying: int = 0  # pending again after a failed attempt
     unreachable: list[tuple[int, str, str, str]] = field(default_factory=list)
     # (person id, name, since, reason)
 
@@ -233,6 +234,8 @@ async def stats(db: Database, now: datetime, since: datetime) -> OutboxStats:
     result.failed_24h = int(await db.fetch_value(
         "SELECT count(*) FROM outbox WHERE state = 'failed' AND created_at >= ?",
         (to_db(since),)))
+    result.retrying = int(await db.fetch_value(
+        "SELECT count(*) FROM outbox WHERE state = 'pending' AND last_error IS NOT NULL"))
     result.possible_duplicates = int(await db.fetch_value(
         "SELECT count(*) FROM outbox WHERE possible_duplicate = 1 AND state = 'sent'"))
     result.unreachable = [

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from storage.db import committed_here
+
 
 class AppError(Exception):
     """An expected refusal: the text ``key`` (with ``params``) explains it."""
@@ -34,3 +36,9 @@ class NotFound(AppError):
 
 class Invalid(AppError):
     """The input is malformed; the text says what was expected."""
+
+
+def error_text_key() -> str:
+    """The apology for an unexpected error, true to what happened: when the update had
+    already committed its change (only showing it failed), say it was kept."""
+    return "error_after_commit" if committed_here() else "error_internal"

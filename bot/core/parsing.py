@@ -12,6 +12,8 @@ from bot.imports.values import Invalid as CellInvalid
 from bot.imports.values import parse_date as parse_cell_date
 
 _DAY_MONTH = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+_YEAR_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _TIME = re.compile(r"^(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?$")
 MAX_INPUT = 200
 
@@ -37,6 +39,21 @@ def parse_day(text: str, today: date, *, allow_short: bool = False) -> date:
         return parse_cell_date(value)
     except CellInvalid:
         raise Invalid("date_invalid", value=value) from None
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """``12/2026``, ``3/2026``, ``2026-03`` -> (year, month); a bad month is refused in
+    the words the person typed (never a made-up date around it)."""
+    value = _clean(text)
+    if m := _MONTH_YEAR.match(value):
+        month, year = int(m.group(1)), int(m.group(2))
+    elif m := _YEAR_MONTH.match(value):
+        year, month = int(m.group(1)), int(m.group(2))
+    else:
+        raise Invalid("month_invalid", value=value)
+    if not 1 <= month <= 12 or year < 1900:
+        raise Invalid("month_invalid", value=value)
+    return year, month
 
 
 def parse_past_day(text: str, today: date) -> date:

@@ -7,6 +7,7 @@ branch, and every message, button and tap is printed as it happens.
 from __future__ import annotations
 
 import io
+import re
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from bot.core.clock import FakeClock
 from bot.demo.duties import play_duties
 from bot.demo.playground import Playground, playground
 from bot.demo.transcript import Transcript
-from bot.texts import t
+from bot.texts import Texts, as_language
 from emulator import FakeUser
 
 # The demo starts on Tuesday 01/12/2026 08:00 in Hanoi.
@@ -49,6 +50,7 @@ def _member_sheet() -> bytes:
 
 async def play(pg: Playground, out: TextIO) -> None:
     tr = Transcript(pg, out)
+    texts = Texts(as_language(pg.config.bot.language))  # the labels people see by default
     visitor = pg.emu.user(2999, "Khách")
     tr.section("Chào hỏi / Welcome")
     await tr.say(visitor, "/start")
@@ -59,9 +61,9 @@ async def play(pg: Playground, out: TextIO) -> None:
     tr.section("Quản trị tạo đơn vị / The admin creates the units")
     admin = pg.emu.user(ADMIN_ID, "Quản trị")
     [committee] = await tr.say(admin, "/newunit đảng ủy | Đảng ủy xã Tân Lập")
-    committee_id = committee.text.split("(mã ")[1].split(")")[0]
+    committee_id = _unit_id(committee.text)
     [branch] = await tr.say(admin, f"/newunit chi bộ | Chi bộ Thôn 3 | {committee_id}")
-    branch_id = branch.text.split("(mã ")[1].split(")")[0]
+    branch_id = _unit_id(branch.text)
     [link] = await tr.say(admin, f"/appoint {branch_id} | Trần Thị Hoa")
 
     tr.section("Bí thư tham gia bằng link cá nhân / The secretary joins with her link")
@@ -72,10 +74,10 @@ async def play(pg: Playground, out: TextIO) -> None:
     print(f"📎 {hoa.first_name} gửi tệp danh-sach.xlsx kèm chú thích /import", file=tr.out)
     await hoa.upload("danh-sach.xlsx", _member_sheet(), caption="/import")
     report = await hoa.next_message(timeout=10)
-    while report.text.startswith("Đang kiểm tra"):
+    while report.text.startswith(texts("import_progress", name="")[:-1].rstrip()):
         report = await hoa.next_message(timeout=10)
     tr.show(hoa, report)
-    [links_message] = await tr.press(hoa, "Nhập 5 dòng hợp lệ")
+    [links_message] = await tr.press(hoa, texts("import_confirm_valid", count=5))
     assert links_message.document is not None
     sheet = load_workbook(io.BytesIO(links_message.document.data)).active
     assert sheet is not None
@@ -103,12 +105,12 @@ async def play(pg: Playground, out: TextIO) -> None:
         await tr.inbox(user)
     for user in (hoa, *others):
         user.drain()
-    await tr.press(an, "✅ Tham dự", replies=0)
+    await tr.press(an, texts("rsvp_attend"), replies=0)
     tr.show(an, an.chat[-1])
-    await tr.press(binh, "❌ Vắng (có lý do)")
+    await tr.press(binh, texts("rsvp_absent"))
     await tr.say(binh, "Đi công tác Hà Nội")
     for user in (hoa, *others[:2]):
-        await user.callback_answer(await user.press("✅ Tham dự"))
+        await user.callback_answer(await user.press(texts("rsvp_attend")))
     tr.note("Hoa, Dung, Em tham dự; Gấm chưa trả lời / Hoa, Dung and Em attend; Gấm has "
             "not answered")
 
@@ -128,14 +130,13 @@ async def play(pg: Playground, out: TextIO) -> None:
     await pg.settle()
     for user in (hoa, an, binh, *others):
         user.drain()
-    lang = pg.services.config.bot.language
     await tr.say(hoa, "/attendance")
-    await tr.press(hoa, t(lang, "held_btn_type_times"))
+    await tr.press(hoa, texts("held_btn_type_times"))
     await tr.say(hoa, "19:30-21:15", replies=2)
     tr.note("Giờ họp thực tế: 105 phút / the actual length is what the rules check")
-    await tr.press(hoa, "📝 Chốt điểm danh", replies=0)
+    await tr.press(hoa, texts("rollcall_close"), replies=0)
     tr.show(hoa, hoa.chat[-1])
-    [minutes] = await tr.press(hoa, t(lang, "held_btn_minutes"))
+    [minutes] = await tr.press(hoa, texts("held_btn_minutes"))
     if minutes.document is not None:
         tr.note(" / ".join(minutes_preview(minutes.document.data)))
 
@@ -143,10 +144,10 @@ async def play(pg: Playground, out: TextIO) -> None:
     await play_duties(tr, pg, hoa, [an, binh, *others])
 
     tr.section("Sửa hồ sơ / Correcting a record")
-    await correct_admission(tr, hoa)
+    await correct_admission(tr, hoa, texts)
 
 
-async def correct_admission(tr: Transcript, hoa: FakeUser) -> None:
+async def correct_admission(tr: Transcript, hoa: FakeUser, texts: Texts) -> None:
     """Dung's admission year was typed wrong: the secretary corrects it on her card, and
     her probation deadline follows at once."""
     hoa.drain()
@@ -154,24 +155,33 @@ async def correct_admission(tr: Transcript, hoa: FakeUser) -> None:
     label = next(b for b in listing.button_labels if "Hoàng Thị Dung" in b)
     await tr.press(hoa, label, replies=0)
     tr.show(hoa, hoa.chat[-1])
-    await tr.press(hoa, "✏️ Sửa hồ sơ", replies=0)
+    await tr.press(hoa, texts("rec_btn_edit"), replies=0)
     tr.show(hoa, hoa.chat[-1])
-    await tr.press(hoa, "Ngày vào Đảng")
+    await tr.press(hoa, texts("rec_field_admitted_on"))
     await tr.say(hoa, "07/11/2024")
     await tr.say(hoa, "/report probation")
 
 
+def _unit_id(text: str) -> str:
+    """The id in "Đã tạo … (mã 3)" / "Created … (id 3)"."""
+    match = re.search(r"\((?:mã|id) (\d+)\)", text)
+    if match is None:
+        raise AssertionError(f"no unit id in {text!r}")
+    return match.group(1)
+
+
 async def join(tr: Transcript, user: FakeUser, link: str, *, quiet: bool = False) -> None:
     token = link.rsplit("=", 1)[1]
+    confirm = Texts(as_language(tr.pg.config.bot.language))("invite_confirm")
     if quiet:
         await user.send(f"/start {token}")
         await user.next_message(timeout=10)
-        await user.callback_answer(await user.press("✅ Xác nhận"))
+        await user.callback_answer(await user.press(confirm))
         return
     print(f"🔗 {user.first_name} mở link / opens {link[:40]}…", file=tr.out)
     await tr.say(user, f"/start {token}", replies=1)
-    await user.callback_answer(await user.press("✅ Xác nhận"))
-    print(f"👆 {user.first_name} bấm/presses [✅ Xác nhận]", file=tr.out)
+    await user.callback_answer(await user.press(confirm))
+    print(f"👆 {user.first_name} bấm/presses [{confirm}]", file=tr.out)
     tr.show(user, user.chat[-1])
 
 

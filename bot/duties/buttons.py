@@ -16,11 +16,21 @@ STATUSES = {"ok": "normal", "pb": "problem"}
 @dataclass(frozen=True)
 class DutyButton(Codec, prefix="duty"):
     """``duty:<household>:<yyyymm>:<ok|pb>``: all normal, or a problem (a note is asked
-    next). The domain decides whether the month is still the one to report on."""
+    next); ``duty:<page>:<yyyymm>:pg`` turns a long card to another page. The domain
+    decides whether the month is still the one to report on, and clamps the page."""
 
-    household: int
+    household: int  # the page, for pg
     month: Annotated[str, Shape(r"[0-9]{4}(0[1-9]|1[0-2])")]
-    answer: Literal["ok", "pb"]
+    answer: Literal["ok", "pb", "pg"]
+
+    @classmethod
+    def page_of(cls, page: int, period: str) -> DutyButton:
+        """The button that shows ``page`` of the card for ``period`` (``yyyy-mm``)."""
+        return cls(page, period.replace("-", ""), "pg")
+
+    @property
+    def turns_page(self) -> bool:
+        return self.answer == "pg"
 
     @classmethod
     def of(cls, household: int, period: str, answer: Literal["ok", "pb"]) -> DutyButton:

@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.core import formatting as fmt
+from bot.core.paging import clamp_page
 from bot.duties.buttons import DutyButton
 from bot.texts import Language, t
 from storage.duties import DutyReport
 from storage.households import Household
 from storage.outbox import Button, OutgoingMessage
 
+# Telegram refuses a keyboard of more than 100 buttons: two per household, so a card
+# shows at most this many households (80 buttons), with buttons to the other pages.
+PAGE_SIZE = 40
 Header = Literal["reminder", "nudge", "status"]
 Rows = list[list[tuple[str, str]]]
 MAX_TEXT = 4000  # Telegram refuses more than 4096 characters
@@ -48,6 +52,11 @@ class DutyView:
     @property
     def complete(self) -> bool:
         return self.total > 0 and self.reported == self.total
+
+    def page_of(self, household_id: int) -> int:
+        """The page (0-based) of the card that holds a household."""
+        n = self.line_of(household_id)
+        return (n - 1) // PAGE_SIZE if n else 0
 
     def line_of(self, household_id: int) -> int:
         """1-based position of a household on the card (0 when not on it)."""
@@ -83,9 +92,16 @@ def button_data(household_id: int, period: str, answer: Literal["ok", "pb"]) -> 
     return DutyButton.of(household_id, period, answer).encode()
 
 
+def page_data(page: int, period: str) -> str:
+    return DutyButton.page_of(page, period).encode()
+
+
 def card(view: DutyView, lang: Language, header: Header = "status", *,
-         keep_buttons: bool = True) -> tuple[str, Rows]:
-    """The card's text and buttons; a complete card drops its buttons unless kept."""
+         keep_buttons: bool = True, page: int = 0) -> tuple[str, Rows]:
+    """The card's text and buttons; a complete card drops its buttons unless kept.
+
+    More than ``PAGE_SIZE`` households: the card shows one page of them (the header
+    still counts them all) and a row to the previous and next pages."""
     month = fmt.month(view.period)
     if view.complete:
         top = t(lang, "duty_header_done", count=view.total, month=month)
@@ -96,11 +112,16 @@ def card(view: DutyView, lang: Language, header: Header = "status", *,
     else:
         top = t(lang, "duty_header_status", reported=view.reported, count=view.total,
                 month=month)
-    text = _text(top, view, lang, full=True)
-    if len(text) > MAX_TEXT:  # dozens of households: heads' names only
-        text = _text(top, view, lang, full=False)[:MAX_TEXT]
+    page, pages = clamp_page(view.total, page, PAGE_SIZE)
+    first = page * PAGE_SIZE
+    shown = list(enumerate(view.lines, start=1))[first:first + PAGE_SIZE]
+    if pages > 1:
+        top += "\n" + t(lang, "report_page", page=page + 1, pages=pages)
+    text = _text(top, shown, lang, full=True)
+    if len(text) > MAX_TEXT:  # long addresses: heads' names only
+        text = _text(top, shown, lang, full=False)[:MAX_TEXT]
     rows: Rows = []
-    for n, line in enumerate(view.lines, start=1):
+    for n, line in shown:
         status = line.report.status if line.report else None
         hid = line.household.id
         rows.append([
@@ -109,14 +130,21 @@ def card(view: DutyView, lang: Language, header: Header = "status", *,
             (t(lang, "duty_btn_problem_on" if status == "problem" else "duty_btn_problem", n=n),
              button_data(hid, view.period, "pb")),
         ])
+    if pages > 1:
+        nav = []
+        if page > 0:
+            nav.append((t(lang, "btn_prev"), page_data(page - 1, view.period)))
+        if page + 1 < pages:
+            nav.append((t(lang, "btn_next"), page_data(page + 1, view.period)))
+        rows.append(nav)
     if view.complete and not keep_buttons:
         rows = []
     return text, rows
 
 
-def _text(top: str, view: DutyView, lang: Language, *, full: bool) -> str:
+def _text(top: str, shown: list[tuple[int, DutyLine]], lang: Language, *, full: bool) -> str:
     lines = [top]
-    for n, line in enumerate(view.lines, start=1):
+    for n, line in shown:
         name = household_label(line.household, lang) if full else line.household.head_name
         lines.append(t(lang, "duty_line", n=n, household=name,
                        state=state_text(line.report, lang)))

@@ -59,6 +59,13 @@ async def my_duties(services: Services, actor: Actor) -> DutyView:
     return await view_of(services, actor.person_id, current_period(services))
 
 
+async def card_page(services: Services, actor: Actor, period: str) -> DutyView:
+    """The caller's own card for ``period`` (to turn its pages)."""
+    if actor.person_id is None:
+        raise Denied("not_registered")
+    return await view_of(services, actor.person_id, period)
+
+
 async def reportable(services: Services, actor: Actor, household_id: int,
                      period: str) -> Household:
     """The household, if ``actor`` may report on it for ``period`` now; else a refusal."""

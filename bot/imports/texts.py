@@ -11,7 +11,7 @@ vi: dict[str, str] = {
     "line": "Dòng {line}: {message}",
     # --- file level ----------------------------------------------------------
     "error.too_large": "Tệp quá lớn: tối đa {max_mb} MB.",
-    "error.not_a_spreadsheet": "Không đọc được tệp. Hãy gửi tệp Excel (.xlsx) hoặc CSV (.csv).",
+    "error.not_a_spreadsheet": "Đây không phải tệp Excel (.xlsx) hay CSV (.csv) đọc được. Hãy lưu lại thành .xlsx hoặc .csv rồi gửi lại.",
     "error.empty_file": "Tệp không có dữ liệu.",
     "error.no_header": "Không tìm thấy dòng tiêu đề cột (ví dụ: Họ và tên, Ngày vào Đảng) ở các dòng đầu của tệp.",
     "error.missing_column": "Thiếu cột bắt buộc: {columns}.",
@@ -84,7 +84,7 @@ en: dict[str, str] = {
     "line": "Line {line}: {message}",
     # --- file level ----------------------------------------------------------
     "error.too_large": "The file is too large: at most {max_mb} MB.",
-    "error.not_a_spreadsheet": "Cannot read the file. Please send an Excel (.xlsx) or CSV (.csv) file.",
+    "error.not_a_spreadsheet": "This is not a readable Excel (.xlsx) or CSV (.csv) file. Save it as .xlsx or .csv and send it again.",
     "error.empty_file": "The file has no data.",
     "error.no_header": "No column header row (e.g. Họ và tên / full_name, Ngày vào Đảng / admitted_on) found in the first lines of the file.",
     "error.missing_column": "Missing required column(s): {columns}.",

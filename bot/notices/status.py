@@ -40,6 +40,8 @@ def render_status(stats: OutboxStats, texts: Texts, tz: ZoneInfo) -> str:
     lines.append(texts("status_24h", sent=fmt.number(stats.sent_24h, lang),
                        failed=fmt.number(stats.failed_24h, lang),
                        duplicates=fmt.number(stats.possible_duplicates, lang)))
+    if stats.retrying:
+        lines.append(texts("status_retrying", count=fmt.number(stats.retrying, lang)))
     if not stats.unreachable:
         lines.append(texts("status_all_reachable"))
     else:

@@ -7,14 +7,18 @@ and the database says what is due.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults, ExtBot
 
 import handlers
@@ -31,8 +35,8 @@ from bot.reports import jobs as report_jobs
 from bot.runtime.delivery import Sender
 from bot.runtime.delivery.aiohttp_request import AiohttpRequest
 from bot.runtime.delivery.limits import Throttle
-from bot.runtime.delivery.reply_limiter import ReplyLimiter
-from bot.runtime.delivery.telegram_transport import TelegramTransport
+from bot.runtime.delivery.reply_limiter import ReplyLimiter, seconds
+from bot.runtime.delivery.telegram_transport import TelegramTransport, rejected_status
 from bot.runtime.updates import PerUserUpdateProcessor
 from bot.texts import LANGUAGES, t
 from handlers.context import ChiboApp, ChiboContext
@@ -53,6 +57,11 @@ TICK_SECONDS = 20.0
 # The outbox sender has a pool of its own (one connection per message in flight), so
 # slow answers to a fan-out never leave people's replies waiting for a connection.
 REPLY_POOL_SIZE = 16
+# Backoff (seconds) for getMe at start-up and for setMyCommands when Telegram fails.
+CONNECT_RETRY_FIRST = 1.0
+CONNECT_RETRY_CAP = 60.0
+MENU_RETRY_FIRST = 5.0
+MENU_RETRY_CAP = 600.0
 
 
 def build_application(
@@ -126,7 +135,8 @@ async def _post_init(app: ChiboApp) -> None:
     services.sender = sender
     app.bot_data["sender"] = sender
     await sender.start()
-    await _set_menus(app)
+    if not await _try_menus(app):
+        app.bot_data["menus"] = asyncio.create_task(_menus_until_set(app), name="chibo-menus")
     if app.job_queue is not None and app.bot_data["tick_seconds"] is not None:
         app.job_queue.run_repeating(
             _tick, interval=app.bot_data["tick_seconds"], first=0.5,
@@ -136,6 +146,11 @@ async def _post_init(app: ChiboApp) -> None:
 
 
 async def _post_shutdown(app: ChiboApp) -> None:
+    menus: asyncio.Task[None] | None = app.bot_data.pop("menus", None)
+    if menus is not None and not menus.done():
+        menus.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await menus
     sender: Sender | None = app.bot_data.get("sender")
     if sender is not None:
         await sender.stop()
@@ -172,6 +187,77 @@ async def _set_menus(app: ChiboApp) -> None:
         await app.bot.set_my_commands(commands, language_code=language_code)
 
 
+async def _try_menus(app: ChiboApp) -> bool:
+    """Menus are cosmetic: a failing setMyCommands is logged, never raised."""
+    try:
+        await _set_menus(app)
+    except (TelegramError, OSError) as err:
+        log.warning("could not set the command menus (%s: %s); trying again later",
+                    type(err).__name__, err)
+        return False
+    return True
+
+
+async def _menus_until_set(app: ChiboApp) -> None:
+    """Try the menus again with backoff (real time: Telegram's availability, not the
+    bot's clock) until they are set or the bot stops."""
+    delay = MENU_RETRY_FIRST
+    while True:
+        await asyncio.sleep(delay)
+        if await _try_menus(app):
+            return
+        delay = min(MENU_RETRY_CAP, delay * 2)
+
+
+class TokenRejected(Exception):
+    """Telegram refused the bot token (401 or 404): no retry can help."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"Telegram rejected the bot token ({status})")
+        self.status = status
+
+
+async def connect(app: ChiboApp) -> None:
+    """Ask Telegram who the bot is (getMe) until it answers.
+
+    A transient failure (network, timeout, 5xx, 429) is retried with backoff; a
+    rejected token raises ``TokenRejected`` after closing the HTTP sessions, and never
+    carries the token (PTB's own ``InvalidToken`` puts it in its message)."""
+    delay = CONNECT_RETRY_FIRST
+    while True:
+        try:
+            await app.bot.initialize()
+            return
+        except InvalidToken as err:
+            await app.bot.shutdown()
+            raise TokenRejected(rejected_status(err)) from None
+        except RetryAfter as err:
+            wait = max(delay, seconds(err.retry_after))
+            reason = f"RetryAfter: {seconds(err.retry_after):.0f} s"
+        except (TelegramError, OSError) as err:
+            wait = delay
+            reason = f"{type(err).__name__}: {err}"
+        log.warning("Telegram did not answer getMe (%s); trying again in %.0f s", reason, wait)
+        await asyncio.sleep(wait)
+        delay = min(CONNECT_RETRY_CAP, delay * 2)
+
+
+async def serve(app: ChiboApp, webhook: WebhookSettings | None = None) -> None:
+    """Connect (see ``connect``), start, poll or serve ``webhook`` until SIGINT/SIGTERM,
+    then stop; whatever fails on the way, the sessions are closed."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    await connect(app)
+    try:
+        await start_app(app, poll_timeout=10, webhook=webhook)
+        await stop.wait()
+    finally:
+        await stop_app(app)
+
+
 async def start_app(
     app: ChiboApp, *, poll_timeout: int = 10, webhook: WebhookSettings | None = None,
 ) -> None:
@@ -199,9 +285,12 @@ async def stop_app(app: ChiboApp) -> None:
         if app.running:
             await app.stop()
     finally:
-        await app.shutdown()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
+        try:
+            await app.shutdown()
+            if app.post_shutdown is not None:
+                await app.post_shutdown(app)
+        finally:
+            await app.bot.shutdown()  # a no-op unless a failed start left its sessions open
 
 
 @asynccontextmanager
@@ -212,16 +301,6 @@ async def running(app: ChiboApp, *, poll_timeout: int = 10) -> AsyncIterator[Chi
         yield app
     finally:
         await stop_app(app)
-
-
-def run_polling(app: ChiboApp) -> None:
-    """Serve until SIGINT/SIGTERM; pending updates are kept (members' answers)."""
-    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
-
-
-def run_webhook(app: ChiboApp, webhook: WebhookSettings) -> None:
-    """Like ``run_polling``, but Telegram POSTs updates to PTB's webhook server."""
-    app.run_webhook(**_webhook_arguments(webhook))
 
 
 def _webhook_arguments(webhook: WebhookSettings) -> dict[str, Any]:

@@ -145,7 +145,8 @@ def _run_async(coro_factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.core.logs import setup_logging
-    from bot.runtime.app import build_application, run_polling, run_webhook
+    from bot.runtime.app import TokenRejected, build_application, serve
+    from bot.texts import Texts
 
     config = _load(args.config)
     token = config.token()
@@ -154,10 +155,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     setup_logging()
     app = build_application(config, token)
-    if config.webhook is None:
-        run_polling(app)
-    else:
-        run_webhook(app, config.webhook)
+    try:
+        asyncio.run(serve(app, config.webhook))
+    except TokenRejected as rejected:
+        print(Texts(config.bot.language)("startup_token_rejected", status=rejected.status,
+                                         env=TOKEN_ENV), file=sys.stderr)
+        return EXIT_USAGE
     return 0
 
 

@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Bot
+from telegram.error import InvalidToken, TelegramError
 
 from bot.core.access import Actor
 from bot.core.clock import SystemClock, today_in
-from bot.core.config import Config, ConfigError
+from bot.core.config import TOKEN_ENV, Config, ConfigError
 from bot.core.errors import AppError
+from bot.core.logs import REDACTOR
 from bot.core.permissions import unit_or_fail
 from bot.core.services import Services
 from bot.imports import describe
@@ -24,6 +26,7 @@ from bot.imports.plan import describe_update
 from bot.members import privacy
 from bot.members.member_import import apply_member_import, parse_members, plan_member_import
 from bot.members.registration import IssuedInvite, create_unit, issue_invite
+from bot.runtime.delivery.telegram_transport import rejected_status
 from bot.texts import Texts
 from storage import units
 from storage.db import open_database
@@ -43,8 +46,17 @@ async def bot_username(config: Config) -> str:
     if token is None:
         raise ConfigError("config error: telegram.bot_username: needed for invite links "
                           "(or set TELEGRAM_BOT_TOKEN so it can be asked from Telegram)")
-    async with Bot(token, base_url=config.telegram.base_url) as bot:
-        return bot.username
+    texts = Texts(config.bot.language)
+    REDACTOR.add_secret(token)
+    try:
+        async with Bot(token, base_url=config.telegram.base_url) as bot:
+            return bot.username
+    except InvalidToken as err:  # its message carries the token: never shown
+        raise OperatorError(texts("startup_token_rejected", status=rejected_status(err),
+                                  env=TOKEN_ENV)) from None
+    except (TelegramError, OSError) as err:
+        raise OperatorError(texts("cli_bot_api_error", error=REDACTOR.redact(
+            f"{type(err).__name__}: {err}"))) from None
 
 
 @asynccontextmanager

@@ -7,6 +7,7 @@ exists in one language only.
 
 from __future__ import annotations
 
+import string
 from typing import Any, Literal
 
 from bot.texts import en, vi
@@ -15,7 +16,7 @@ Language = Literal["vi", "en"]
 LANGUAGES: tuple[Language, ...] = ("vi", "en")
 
 # Per-feature catalogs: modules defining VI and EN dicts, merged over the core ones.
-FEATURES: tuple[str, ...] = ("duties", "records", "meetings_held")
+FEATURES: tuple[str, ...] = ("duties", "records", "meetings_held", "robustness")
 
 
 def _merge() -> dict[Language, dict[str, str]]:
@@ -42,12 +43,31 @@ def as_language(value: str | None, default: Language = "vi") -> Language:
     return default
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` plus plurals: ``{count:plural:row:rows}`` is "1 row" or "2 rows"
+    (the number as given, e.g. already formatted "1,017"; English needs it, Vietnamese
+    does not); ``{week:ordinal}`` is "first", "second"…"""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "ordinal":  # English: 1 -> "first", for "the first Thursday"
+            return _ORDINALS.get(str(value), f"{value}th")
+        if format_spec.startswith("plural:"):
+            _, one, many = format_spec.split(":", 2)
+            digits = "".join(ch for ch in str(value) if ch.isdigit())
+            return f"{value} {one if digits == '1' else many}"
+        return str(super().format_field(value, format_spec))
+
+
+_ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fifth"}
+_FORMATTER = _Formatter()
+
+
 def t(lang: Language, key: str, /, **params: Any) -> str:
     """The text ``key`` in ``lang`` with ``params`` filled in."""
     template = CATALOGS[lang].get(key)
     if template is None:
         raise KeyError(f"no text {key!r} in the {lang} catalog")
-    return template.format(**params) if params else template
+    return _FORMATTER.format(template, **params) if params else template
 
 
 class Texts:

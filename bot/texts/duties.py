@@ -99,7 +99,7 @@ VI: dict[str, str] = {
 
 EN: dict[str, str] = {
     # --- a member's card: reminder, nudge, /duties ------------------------------------------
-    "duty_header_reminder": "📋 Household duties — {month}\nYou follow {count} households. Please tell us how each one is doing with the buttons below (Problem: with a short note).",
+    "duty_header_reminder": "📋 Household duties — {month}\nYou follow {count:plural:household:households}. Please tell us how each one is doing with the buttons below (Problem: with a short note).",
     "duty_header_nudge": "🔔 Reminder: households not reported yet for {month}: {missing}.",
     "duty_header_status": "📋 Your households — {month}: {reported}/{count} reported.",
     "duty_header_done": "🙏 Thank you for reporting on all {count} households for {month}.",
@@ -137,7 +137,7 @@ EN: dict[str, str] = {
     "hh_btn_add": "➕ Add household",
     "hh_btn_assign": "👥 Assign",
     "hh_btn_status": "📊 Reporting status",
-    "hh_list_header": "{unit}: {count} households (page {page}/{pages})",
+    "hh_list_header": "{unit}: {count:plural:household:households} (page {page}/{pages})",
     "hh_list_line": "{n}. {household} — {member}",
     "hh_unassigned": "unassigned",
     "hh_card": "🏠 {head}\nHamlet/group: {hamlet}\nHouse number: {house}\nAddress: {address}\nNotes: {notes}\nFollowed by: {member}\nReport for {month}: {report}",
@@ -170,7 +170,7 @@ EN: dict[str, str] = {
     "asg_btn_by_member": "👤 By member",
     "asg_btn_by_household": "🏠 By household",
     "asg_pick_member": "Choose the member to give households to (page {page}/{pages}):",
-    "asg_member_button": "{name} ({count} households)",
+    "asg_member_button": "{name} ({count:plural:household:households})",
     "asg_tick_header": "Tick the households {name} follows (now {count}). Press a household to give it or take it back. Page {page}/{pages}.",
     "asg_tick_on": "☑ {n}. {head}",
     "asg_tick_off": "☐ {n}. {head}",
@@ -178,7 +178,7 @@ EN: dict[str, str] = {
     "asg_toast_on": "Household {head} given to {name}.",
     "asg_toast_off": "Household {head} taken back.",
     "asg_btn_done": "✔ Done",
-    "asg_done": "Saved: {name} follows {count} households.",
+    "asg_done": "Saved: {name} follows {count:plural:household:households}.",
     "asg_pick_household": "Choose the household to assign (page {page}/{pages}):",
     "asg_household_button": "{n}. {head} — {member}",
     "asg_pick_member_for": "Which member follows household {household}? (page {page}/{pages})",
@@ -187,7 +187,7 @@ EN: dict[str, str] = {
     "asg_no_households": "The branch has no households yet. Type /households to add some.",
     "asg_not_member": "This person is not (or no longer) a member of the household's branch.",
     # --- import -------------------------------------------------------------------------------
-    "himp_working": "Importing {count} households…",
+    "himp_working": "Importing {count:plural:household:households}…",
     "himp_done": "Households imported: {imported}, assigned: {assigned}; lines left out: {skipped}. Type /households to see them.",
     "himp_duplicate_in_branch": "Line {line}: household {head} (same address) is already in the branch.",
     "himp_member_unknown": "Line {line}: no member named '{name}' in the branch.",

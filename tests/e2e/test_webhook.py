@@ -113,8 +113,13 @@ def test_chibo_run_serves_the_webhook_when_configured(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     served: list[WebhookSettings] = []
-    monkeypatch.setattr("bot.runtime.app.run_polling", lambda app: pytest.fail("polled"))
-    monkeypatch.setattr("bot.runtime.app.run_webhook", lambda app, webhook: served.append(webhook))
+
+    async def serve(app: object, webhook: WebhookSettings | None = None) -> None:
+        if webhook is None:
+            pytest.fail("polled")
+        served.append(webhook)
+
+    monkeypatch.setattr("bot.runtime.app.serve", serve)
     monkeypatch.setattr("bot.core.logs.setup_logging", lambda: None)
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     config = tmp_path / "config.toml"

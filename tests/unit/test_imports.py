@@ -323,7 +323,7 @@ def test_unreadable_files(filename: str, data: bytes) -> None:
     result = parse(filename, data)
     assert result.kind is None and result.rows == [] and result.errors == []
     assert result.file_error == RowError(None, "not_a_spreadsheet", {})
-    assert describe(result.file_error, "en").startswith("Cannot read the file")
+    assert describe(result.file_error, "en").startswith("This is not a readable Excel")
 
 
 def test_a_zip_that_is_not_a_workbook() -> None:

@@ -7,6 +7,7 @@ from bot.runtime.delivery.errors import (
     RateLimited,
     Rejected,
     Transient,
+    Unexpected,
     Unreachable,
 )
 from bot.runtime.delivery.sender import Sender, Transport
@@ -20,5 +21,6 @@ __all__ = [
     "Sender",
     "Transient",
     "Transport",
+    "Unexpected",
     "Unreachable",
 ]

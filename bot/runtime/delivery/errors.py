@@ -39,3 +39,8 @@ class Unreachable(DeliveryError):
 
 class Rejected(DeliveryError):
     """The platform refuses this message itself (too long, bad button): never retried."""
+
+
+class Unexpected(DeliveryError):
+    """The send raised something that is not a platform answer (a bug, a codec or a
+    network library error): retried with backoff like ``Transient``, then given up."""

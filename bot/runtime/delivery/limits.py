@@ -15,24 +15,46 @@ from dataclasses import dataclass
 
 
 class Pacer:
-    """Hands out send slots ``1/rate`` seconds apart; never lets slots bunch up."""
+    """The bot's one sending budget: grants at most ``rate`` slots a second, evenly
+    spaced, whoever asks (outbox rows, replies, edits, answers to taps).
+
+    No slot is reserved ahead: a waiter sleeps until the next free slot and takes it if
+    it is still free, so an urgent caller (a reply to a person) that comes meanwhile takes
+    it first and the outbox row waits one slot more. Urgent callers borrow ahead of the
+    outbox; nobody goes past the total."""
+
+    # Slots are spaced for ``rate`` per (1 + JITTER) seconds: Telegram counts arrivals,
+    # and a request that travels faster than the one sent a second before it would
+    # otherwise make ``rate + 1`` in its window and draw a 429.
+    JITTER = 0.03
 
     def __init__(self, rate: float) -> None:
-        self.interval = 1.0 / rate
+        self.interval = (1.0 + self.JITTER) / rate
         self._next = 0.0
         self._paused_until = 0.0
+        self._urgent = 0  # urgent callers waiting for a slot
 
-    def reserve(self) -> float:
-        """Reserve the next slot; returns the seconds to wait for it."""
-        now = time.monotonic()
-        slot = max(now, self._next, self._paused_until)
-        self._next = slot + self.interval
+    def _take(self, now: float) -> float:
+        """Take the slot if it is free now (returns 0), else the seconds until it is."""
+        slot = max(self._next, self._paused_until)
+        if slot <= now:
+            self._next = now + self.interval
+            return 0.0
         return slot - now
 
-    async def acquire(self) -> None:
-        wait = self.reserve()
-        if wait > 0:
-            await asyncio.sleep(wait)
+    async def acquire(self, *, urgent: bool = False) -> None:
+        if urgent:
+            self._urgent += 1
+        try:
+            while True:
+                now = time.monotonic()
+                wait = self._take(now) if urgent or not self._urgent else self.interval
+                if wait <= 0:
+                    return
+                await asyncio.sleep(wait)
+        finally:
+            if urgent:
+                self._urgent -= 1
 
     def pause(self, seconds: float) -> None:
         """Stop handing out slots for ``seconds`` (Telegram said the whole bot is too fast)."""

@@ -1,8 +1,9 @@
 """Pacing for direct replies, plugged into python-telegram-bot as its rate limiter.
 
 Every Bot API call made through the application's bot passes here. Replies
-and edits take a turn at their chat's gate and a global slot from the same
-``Throttle`` the outbox sender uses; a 429 holds the chat and the call is
+and edits take a turn at their chat's gate and a slot of the one global budget
+the outbox sender spends too (replies go ahead of outbox rows, never past the
+total; answers to taps are not counted); a 429 holds the chat and the call is
 tried again after ``retry_after`` (a few times, for short waits), so a person
 typing fast gets every answer instead of an error. The outbox sender marks its
 own calls with ``rate_limit_args={"outbox": True}``: it has already paced them
@@ -25,10 +26,16 @@ from bot.runtime.delivery.limits import Throttle
 
 log = logging.getLogger("chibo.delivery")
 
+# Calls that take a turn at their chat's gate (Telegram's per-chat limits).
 PACED = frozenset({
     "sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup",
     "editMessageCaption", "copyMessage", "forwardMessage",
 })
+# Calls that spend the bot's one budget, ``messages_per_second``, shared with the outbox:
+# what Telegram counts towards the bot's overall rate, messages and edits. Answers to
+# taps are not messages and are not counted: they stay immediate (a tap must be answered
+# within seconds), so a crowd tapping waits for its edits, never for its answers.
+BUDGETED = PACED
 MAX_RETRIES = 3
 MAX_WAIT = 30.0
 
@@ -54,14 +61,13 @@ class ReplyLimiter(BaseRateLimiter[dict[str, Any]]):
         data: dict[str, Any],
         rate_limit_args: dict[str, Any] | None,
     ) -> JSON:
-        if (rate_limit_args or {}).get("outbox") or endpoint not in PACED:
+        if (rate_limit_args or {}).get("outbox") or endpoint not in BUDGETED:
             return await callback(*args, **kwargs)
-        chat_id = _chat_id(data)
+        chat_id = _chat_id(data) if endpoint in PACED else None
         for attempt in range(MAX_RETRIES + 1):
             if chat_id is not None:
                 await self._throttle.gates.wait_turn(chat_id)
-            if endpoint.startswith("send"):
-                await self._throttle.pacer.acquire()
+            await self._throttle.pacer.acquire(urgent=True)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as err:

@@ -29,6 +29,7 @@ from bot.runtime.delivery.errors import (
     RateLimited,
     Rejected,
     Transient,
+    Unexpected,
     Unreachable,
 )
 from bot.runtime.delivery.limits import Throttle
@@ -63,6 +64,7 @@ class SenderCounters:
     possible_duplicates: int = 0
     failed: int = 0
     unreachable: int = 0
+    errors: int = 0  # sends that raised something other than a DeliveryError
 
 
 class Sender:
@@ -179,7 +181,10 @@ class Sender:
     # --- one message --------------------------------------------------------------
     async def _deliver(self, row: OutboxRow) -> None:
         try:
-            outcome = await self._attempt(row)
+            try:
+                outcome = await self._attempt(row)
+            except Exception as err:  # not a DeliveryError: a bug, a codec or network library
+                outcome = self._broken(row, err)
             for attempt in range(RECORD_TRIES):
                 try:
                     await outbox.record(self._db, [outcome])
@@ -189,8 +194,9 @@ class Sender:
                         raise
                     await asyncio.sleep(0.2 * (attempt + 1))
         except Exception:
-            # Left in 'sending': sent again (flagged as a possible duplicate) on restart.
-            log.exception("delivery of outbox row %d could not be recorded", row.id)
+            # The send's outcome is known but the database refused it: left in 'sending',
+            # sent again (flagged as a possible duplicate) on restart.
+            log.exception("the outcome of outbox row %d could not be recorded", row.id)
         finally:
             self._slots.release()
             self._progress.set()
@@ -223,6 +229,19 @@ class Sender:
             return self._fail(row, err)
         self.counters.sent += 1
         return Outcome(row.id, "sent", self._clock.now(), message_id=message_id)
+
+    def _broken(self, row: OutboxRow, err: Exception) -> Outcome:
+        """The send raised something no policy knows: retried with backoff like a 5xx,
+        failed with the reason after ``max_attempts``; never left in 'sending'."""
+        self.counters.errors += 1
+        attempts = row.attempts + 1
+        log.error("sending outbox row %d (%s) raised %s: %s (attempt %d of %d)", row.id,
+                  row.kind, type(err).__name__, err, attempts, self._settings.max_attempts,
+                  exc_info=err)
+        wrapped = Unexpected(f"{type(err).__name__}: {err}")
+        if attempts >= self._settings.max_attempts:
+            return self._fail(row, wrapped)
+        return self._retry(row, wrapped, delay=self._backoff(attempts))
 
     def _on_429(self, chat_id: int, retry_after: float) -> None:
         now = time.monotonic()

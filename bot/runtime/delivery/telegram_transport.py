@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import ExtBot
 
 from bot.runtime.delivery.errors import (
@@ -46,6 +54,11 @@ def _unreachable_reason(description: str) -> str | None:
     return None
 
 
+def rejected_status(err: InvalidToken) -> int:
+    """401 or 404 for a rejected token. PTB's ``Bot.initialize`` re-raises the server's
+    answer as a new ``InvalidToken`` whose message holds the token: read the cause."""
+    cause = err.__cause__ if isinstance(err.__cause__, InvalidToken) else err
+    return 404 if "not found" in cause.message.lower() else 401
 
 
 class TelegramTransport:
