@@ -101,6 +101,9 @@ def preview_line(who: Asker, plan: AnyPlan) -> str:
 
 @tap(ImportButton)
 async def on_button(who: Asker, button: ImportButton) -> None:
+    if who.update.effective_chat is None:  # an inline message: no import was ever shown there
+        await who.toast(who.texts("button_expired"))
+        return
     plan = await take_upload(who.services, who.user_id, button.nonce)
     if button.answer == "no":
         await who.show(who.texts("import_cancelled"))
@@ -118,9 +121,9 @@ async def _import(who: Asker, plan: AnyPlan) -> None:
     if done.links is None:
         await who.say(who.texts(done.key, **counts))
         return
-    # Imports are private: the links go to the officer's own chat, also when the tap came
-    # from a message Telegram no longer includes.
+    chat = who.update.effective_chat
+    assert chat is not None  # on_button refuses taps from nowhere
     await who.update.get_bot().send_document(
-        who.user_id, done.links, filename=who.texts("links_filename", unit=done.unit_id),
+        chat.id, done.links, filename=who.texts("links_filename", unit=done.unit_id),
         caption=who.texts(done.key, **counts),
     )
