@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from telegram import Message, Update
 
@@ -119,7 +120,11 @@ async def _show(who: Asker, code: str, scope_key: str | None, page: int, arg: st
             await _export(who, scope, int(arg) if arg.isdigit() else None)
             await who.toast()
             return
-        text, arg = await _text(who, code, scope, arg)
+        try:
+            text, arg = await _text(who, code, scope, arg)
+        except service.AmbiguousMember as several:
+            await _ask_which(who, scope, several)
+            return
     finally:
         if progress is not None:
             await progress.delete()
@@ -159,8 +164,8 @@ async def _text(who: Asker, code: str, scope: Scope, arg: str) -> tuple[str, str
         return render.year_text(await service.year_report(services, actor, scope.key, year),
                                 texts), arg
     if code == "b":
-        s, chosen, rows = await service.branches_report(services, actor, scope.key, year)
-        return render.branches_text(s.label, chosen, rows, texts), arg
+        b = await service.branches_report(services, actor, scope.key, year)
+        return render.branches_text(b.scope.label, b.year, b.branches, texts, b.followers), arg
     if code == "d":
         period = f"{arg[:4]}-{arg[4:]}" if arg.isdigit() and len(arg) == 6 else None
         s, month, duty_rows = await service.duties_report(services, actor, scope.key, period)
@@ -172,9 +177,26 @@ async def _text(who: Asker, code: str, scope: Scope, arg: str) -> tuple[str, str
         meeting = await service.meeting_report(services, actor, scope.key,
                                                int(arg) if arg.isdigit() else None)
         return render.meeting_text(meeting, texts, tz), str(meeting.meeting.id)
-    member = await service.member_report(services, actor, scope.key, arg,
-                                         None, person_id=int(arg) if arg.isdigit() else None)
-    return render.member_text(member, texts, tz), str(member.member.person_id)
+    picked = _PICKED.fullmatch(arg)
+    member = await service.member_report(
+        services, actor, scope.key, arg, int(picked[2]) if picked and picked[2] else None,
+        person_id=int(picked[1]) if picked else None)
+    return render.member_text(member, texts, tz), f"{member.member.person_id}-{member.year}"
+
+
+_PICKED = re.compile(r"(\d+)(?:-(\d{4}))?")  # a member picked by id (and year), from a button
+
+
+async def _ask_which(who: Asker, scope: Scope, several: service.AmbiguousMember) -> None:
+    """Several members match the name: one button per person, with their branch."""
+    names = {b.id: b.name for b in scope.branches}
+    suffix = f"-{several.year}" if several.year else ""
+    rows: list[ButtonRow] = [[(f"{m.full_name} — {names.get(m.unit_id, '')}"[:60],
+                               callbacks.build(REP, "u", scope.key, 0,
+                                               f"{m.person_id}{suffix}"))]
+                             for m in several.matches]
+    await who.toast()
+    await who.say(who.texts("report_member_pick", count=len(several.matches)), rows)
 
 
 async def _export(who: Asker, scope: Scope, year: int | None) -> None:

@@ -31,10 +31,18 @@ class MemberRow:
     is_213: bool
     state: str
     unreachable_since: str | None
+    joined_at: str | None = None  # start in this branch: an instant, or a date
+    ended_at: str | None = None  # moved away or removed
 
     @property
     def probationary(self) -> bool:
-        return self.official_on is None
+        """Admitted and not yet official. Without an admission date the standing is
+        unknown (``standing_unknown``), never assumed probationary."""
+        return self.admitted_on is not None and self.official_on is None
+
+    @property
+    def standing_unknown(self) -> bool:
+        return self.admitted_on is None and self.official_on is None
 
     @property
     def standing(self) -> str | None:
@@ -51,7 +59,7 @@ class MemberRow:
 _MEMBER_SELECT = (
     "SELECT p.id AS person_id, m.id AS membership_id, m.unit_id, p.full_name, p.birth_date, "
     "p.phone, p.telegram_user_id, m.role, m.admitted_on, m.official_on, m.is_away, "
-    "m.is_exempt, m.is_213, m.state, p.unreachable_since "
+    "m.is_exempt, m.is_213, m.state, p.unreachable_since, m.joined_at, m.ended_at "
     "FROM memberships m JOIN people p ON p.id = m.person_id "
 )
 
@@ -68,6 +76,7 @@ def _member(r: sqlite3.Row) -> MemberRow:
         admitted_on=_date(r["admitted_on"]), official_on=_date(r["official_on"]),
         is_away=bool(r["is_away"]), is_exempt=bool(r["is_exempt"]), is_213=bool(r["is_213"]),
         state=r["state"], unreachable_since=r["unreachable_since"],
+        joined_at=r["joined_at"], ended_at=r["ended_at"],
     )
 
 

@@ -108,7 +108,8 @@ async def create_unit(
         raise Invalid("unit_kind_invalid")
     async with services.db.transaction() as conn:
         unit_id = await units.create_unit(conn, kind=kind, name=clean, parent_id=parent_id,
-                                          now=services.clock.now())
+                                          now=services.clock.now(),
+                                          record_start=today_in(services).replace(day=1))
     unit = await units.get_unit(services.db, unit_id)
     assert unit is not None
     return unit

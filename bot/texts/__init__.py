@@ -15,7 +15,7 @@ Language = Literal["vi", "en"]
 LANGUAGES: tuple[Language, ...] = ("vi", "en")
 
 # Per-feature catalogs: modules defining VI and EN dicts, merged over the core ones.
-FEATURES: tuple[str, ...] = ("duties",)
+FEATURES: tuple[str, ...] = ("duties", "figures")
 
 
 def _merge() -> dict[Language, dict[str, str]]:

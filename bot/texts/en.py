@@ -439,8 +439,8 @@ MESSAGES: dict[str, str] = {
     "dimp_done": "Dues recorded: {count} rows; lines left out: {skipped}.",
     # --- warnings --------------------------------------------------------------
     "warn_probation": "🌱 {name} ({unit}) ends probation on {ends} ({days} days left). The branch should consider recognising them as an official member on time.",
-    "warn_rule24_warn": "⚠️ {name} ({unit}) has {count} months in {year} with an unexcused absence or unpaid dues ({months}). Please remind them.",
-    "warn_rule24_flag": "🚩 {name} ({unit}) has {count} months in {year} with an unexcused absence or unpaid dues ({months}). Under Regulation 24-QĐ/TW (8.1), the branch must consider proposing their removal.",
+    "warn_rule24_warn": "⚠️ {name} ({unit}) has {count} months in {year} with an unexcused absence or unpaid dues: {causes}. Please remind them.",
+    "warn_rule24_flag": "🚩 {name} ({unit}) has {count} months in {year} with an unexcused absence or unpaid dues: {causes}. Under Regulation 24-QĐ/TW (8.1), the branch must consider proposing their removal.",
     # --- privacy ---------------------------------------------------------------
     "audit_header": "🔍 Audit log ({count} latest entries): who read reports, exported data, changed what.",
     "audit_line": "{when} — {who} — {action} — {unit}",

@@ -437,8 +437,8 @@ MESSAGES: dict[str, str] = {
     "dimp_done": "Đã ghi nhận đảng phí: {count} dòng; bỏ qua {skipped} dòng.",
     # --- warnings --------------------------------------------------------------
     "warn_probation": "🌱 Đồng chí {name} ({unit}) hết thời gian dự bị ngày {ends} (còn {days} ngày). Chi bộ cần xem xét công nhận đảng viên chính thức đúng hạn.",
-    "warn_rule24_warn": "⚠️ Đồng chí {name} ({unit}) đã có {count} tháng trong năm {year} vắng sinh hoạt không lý do hoặc chưa đóng đảng phí ({months}). Xin nhắc nhở đồng chí ấy.",
-    "warn_rule24_flag": "🚩 Đồng chí {name} ({unit}) đã có {count} tháng trong năm {year} vắng sinh hoạt không lý do hoặc không đóng đảng phí ({months}). Theo Quy định 24-QĐ/TW (điểm 8.1), chi bộ cần xem xét đề nghị xóa tên.",
+    "warn_rule24_warn": "⚠️ Đồng chí {name} ({unit}) đã có {count} tháng trong năm {year} vắng sinh hoạt không lý do hoặc chưa đóng đảng phí: {causes}. Xin nhắc nhở đồng chí ấy.",
+    "warn_rule24_flag": "🚩 Đồng chí {name} ({unit}) đã có {count} tháng trong năm {year} vắng sinh hoạt không lý do hoặc không đóng đảng phí: {causes}. Theo Quy định 24-QĐ/TW (điểm 8.1), chi bộ cần xem xét đề nghị xóa tên.",
     # --- privacy ---------------------------------------------------------------
     "audit_header": "🔍 Nhật ký truy cập ({count} mục gần nhất): ai đã xem báo cáo, xuất dữ liệu, thay đổi gì.",
     "audit_line": "{when} — {who} — {action} — {unit}",
