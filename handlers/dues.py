@@ -24,6 +24,11 @@ def _render(who: Asker, view: svc.DuesCard) -> tuple[str, list[ButtonRow]]:
     buttons = [(("✅ " if m in view.paid else "▫️ ") + m[5:] + "/" + m[:4],
                 callbacks.build(DUES, "t", mid, m.replace("-", ""))) for m in view.months]
     rows: list[ButtonRow] = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
+    turn = [(f"« {view.previous_year}", callbacks.build(DUES, "y", mid, view.previous_year))
+            if view.previous_year else None,
+            (f"{view.next_year} »", callbacks.build(DUES, "y", mid, view.next_year))
+            if view.next_year else None]
+    rows.append([b for b in turn if b is not None])
     rows.append([(texts("btn_back_card"), callbacks.build("mem", "o", mid))])
     return text, rows
 
@@ -37,6 +42,8 @@ async def on_button(update: Update, context: ChiboContext) -> None:
         return
     if parts[0] == "o" and len(parts) == 2:
         view = await svc.card(who.services, who.actor, membership)
+    elif parts[0] == "y" and len(parts) == 3 and parts[2].isdigit() and len(parts[2]) == 4:
+        view = await svc.card(who.services, who.actor, membership, int(parts[2]))
     elif parts[0] == "t" and len(parts) == 3 and parts[2].isdigit() and len(parts[2]) == 6:
         view = await svc.toggle(who.services, who.actor, membership,
                                 f"{parts[2][:4]}-{parts[2][4:]}")

@@ -85,7 +85,7 @@ async def _show_page(who: Asker, unit_id: int, page: int) -> None:
     rows: list[ButtonRow] = []
     for n, row in enumerate(view.members, start=view.page * svc.PAGE_SIZE + 1):
         flags = ""
-        if row.official_on is None:
+        if row.probationary:
             flags += texts("members_flag_probation")
         if row.standing:
             flags += " · " + standing_text(row, texts)
@@ -113,14 +113,15 @@ def _card(row: MemberRow, unit_name: str, who: Asker) -> tuple[str, list[ButtonR
     text = texts(
         "member_card", name=row.full_name, unit=unit_name, role=texts(f"role_{row.role}"),
         birth=_day(row.birth_date, texts), admitted=_day(row.admitted_on, texts),
-        official=_day(row.official_on, texts) if row.official_on else texts("probationary"),
+        official=_day(row.official_on, texts) if row.official_on else
+        texts("standing_unknown_official") if row.standing_unknown else texts("probationary"),
         phone=row.phone or texts("unknown_value"), standing=standing_text(row, texts),
         bound=bound,
     )
     mid = row.membership_id
     flags = {"away": row.is_away, "exempt": row.is_exempt, "213": row.is_213}
     rows: list[ButtonRow] = []
-    if row.official_on is None:
+    if row.probationary:
         rows.append([(texts("btn_official"), callbacks.build(MEM, "off", mid))])
     rows.append([
         (texts("btn_flag_on" if on else "btn_flag_off", flag=texts(f"standing_{flag}")),
@@ -210,8 +211,8 @@ async def on_button(update: Update, context: ChiboContext) -> None:
             [(texts("btn_cancel"), callbacks.build(MEM, "o", first))],
         ])
     elif action == "rmy":
-        row = await svc.remove_member(services, actor, first)
-        await who.show(texts("remove_done", name=row.full_name, unit=""),
+        row, unit = await svc.remove_member(services, actor, first)
+        await who.show(texts("remove_done", name=row.full_name, unit=unit.name),
                        [[(texts("btn_back_list"), callbacks.build(MEM, "p", row.unit_id, 0))]])
     elif action == "ery":
         row = await svc.erase_member(services, actor, first)

@@ -12,7 +12,7 @@ from bot.core import formatting as fmt
 from bot.core.errors import Invalid
 from bot.core.parsing import parse_day
 from bot.imports.names import fold_accents
-from bot.reports import render, service
+from bot.reports import record, render, service
 from bot.reports.export import export
 from bot.reports.scope import Scope, resolve, scopes_for
 from handlers.base import Asker, ButtonRow, asker
@@ -51,6 +51,21 @@ async def report(update: Update, context: ChiboContext) -> None:
         await _show(who, "d", None, 0, _period(rest, who))
     else:
         await _show(who, CODES[kind], None, 0, "")
+
+
+async def record_start(update: Update, context: ChiboContext) -> None:
+    """/recordstart [dd/mm/yyyy]: the day the caller's branch (or committee) records from."""
+    who = await asker(update, context)
+    args = context.args or []
+    if not args:
+        unit = await record.record_unit(who.services, who.actor)
+        current = fmt.day(unit.record_start) if unit.record_start else "—"
+        await who.say(who.texts("record_start_usage", current=current))
+        return
+    day = parse_day(args[0], service.today(who.services))
+    unit, moved = await record.set_record_start(who.services, who.actor, day)
+    await who.say(who.texts("record_start_set", unit=unit.name, date=fmt.day(day),
+                            moved=fmt.number(moved, who.texts.lang)))
 
 
 def _period(text: str, who: Asker) -> str:

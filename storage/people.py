@@ -257,3 +257,18 @@ async def add_committee_officer(
         "INSERT INTO committee_officers (person_id, unit_id, role, since) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (person_id, unit_id) DO UPDATE SET role = excluded.role",
         (person_id, unit_id, role, to_db(now)))
+
+
+SETUP_DAYS = 7  # members added within a week of the branch's creation were there from the start
+
+
+async def start_founders_at(conn: aiosqlite.Connection, unit_id: int, start: date) -> int:
+    """Members who were there when the branch began recording (added in the week it was
+    set up in the bot) start at ``start``, the earlier record start; members added later,
+    or with an earlier start already, keep theirs. Returns how many changed."""
+    cur = await conn.execute(
+        "UPDATE memberships SET joined_at = ? WHERE unit_id = ? AND joined_at > ? "
+        "AND joined_at < (SELECT strftime('%Y-%m-%dT%H:%M:%S+00:00', created_at, ?) "
+        "FROM units WHERE id = ?)",
+        (start.isoformat(), unit_id, start.isoformat(), f"+{SETUP_DAYS} days", unit_id))
+    return cur.rowcount

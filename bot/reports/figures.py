@@ -198,7 +198,7 @@ def branch_years(
             missing_months=[m for m in months_passed(year, today)
                             if in_record(m, start) and not held_regular.get(m)],
             thematic_by_quarter={q: thematic.get(q, 0) for q in range(1, 5)
-                                 if quarter_in_record(year, q, start)},
+                                 if in_record(f"{year}-{q * 3:02d}", start)},
             missing_quarters=[q for q in quarters_passed(year, today)
                               if quarter_in_record(year, q, start) and not thematic.get(q)],
             short_meetings=short, counted_present=att.counted_present,

@@ -145,7 +145,8 @@ def branches_text(label: str, year: int, rows: list[figures.BranchYear], texts: 
                         months=len(r.regular_by_month),
                         missing=", ".join(fmt.month(m) for m in r.missing_months) or "—"),
                   texts("report_branch_thematic",
-                        quarters=" ".join(f"Q{q}:{n}" for q, n in r.thematic_by_quarter.items()),
+                        quarters=" ".join(f"Q{q}:{r.thematic_by_quarter.get(q, '—')}"
+                                          for q in range(1, 5)),
                         missing=", ".join(f"Q{q}" for q in r.missing_quarters) or "—"),
                   texts("report_branch_attendance", rate=fmt.percent(r.rate, lang),
                         present=fmt.ratio(r.counted_present, r.counted_invited, lang),

@@ -1,0 +1,47 @@
+"""The record start (*ghi nhận từ*) of a branch or a committee: the day from which the
+bot holds its record. Set when the unit is created (the first day of that month);
+officers may move it back to bring in history. Moving a branch's start back also moves
+the start of the members who were there when it began recording, i.e. added in the week
+the branch was set up (PRODUCT.md, "Records over time"); members added later keep the
+day they were added, and any start can be corrected on the member's card.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.core.access import Actor
+from bot.core.errors import Denied, Invalid
+from bot.core.services import Services
+from bot.members.registration import officer_branch, today_in, unit_or_fail
+from storage import audit, people, units
+from storage.units import UnitRow
+
+
+async def record_unit(services: Services, actor: Actor) -> UnitRow:
+    """The unit whose record start the caller sets: their branch, or (for a committee
+    officer with no branch role) their committee."""
+    if actor.officer_branches:
+        return await unit_or_fail(services, officer_branch(actor))
+    if actor.committee_roles:
+        return await unit_or_fail(services, next(iter(actor.committee_roles)))
+    raise Denied("officers_only")
+
+
+async def set_record_start(services: Services, actor: Actor,
+                           day: date) -> tuple[UnitRow, int]:
+    """(the unit, members whose start moved with it)."""
+    unit = await record_unit(services, actor)
+    if day.day != 1 or day > today_in(services) or day.year < 2000:
+        raise Invalid("record_start_invalid")
+    old = unit.record_start
+    now = services.clock.now()
+    async with services.db.transaction() as conn:
+        await units.set_record_start(conn, unit.id, day)
+        moved = 0
+        if unit.kind == "branch" and old is not None and day < old:
+            moved = await people.start_founders_at(conn, unit.id, day)
+        await audit.write(conn, at=now, actor_id=actor.telegram_user_id, unit_id=unit.id,
+                          action="unit.record_start",
+                          detail=f"{old.isoformat() if old else '-'} -> {day.isoformat()}")
+    return await unit_or_fail(services, unit.id), moved
