@@ -21,9 +21,14 @@ async def test_demo_plays_the_whole_script() -> None:
         "Đã ghi: đồng chí vắng mặt, lý do: Đi công tác Hà Nội.",
         "NHẮC LỊCH HỌP",
         "Có mặt 4/6 đồng chí; vắng 2 đồng chí.",
+        # One warning, each month with its cause (issue 16).
+        "⚠️ Đồng chí Đỗ Thị Gấm (Chi bộ Thôn 3) đã có 2 tháng trong năm 2026 vắng sinh hoạt "
+        "không lý do hoặc chưa đóng đảng phí: 11/2026: chưa đóng đảng phí · 12/2026: vắng "
+        "không lý do buổi 10/12.",
         "Theo dõi hộ gia đình — tháng 01/2027",
         "Cảm ơn đồng chí đã báo cáo đủ 3 hộ",
         "Ghi chú: Mái nhà bị dột sau bão",
         "0 rate-limited",
     ):
         assert expected in text, expected
+    assert text.count("Đỗ Thị Gấm (Chi bộ Thôn 3) đã có") == 1
