@@ -3,7 +3,8 @@ bot holds its record. Set when the unit is created (the first day of that month)
 officers may move it back to bring in history. Moving a branch's start back also moves
 the start of the members who were there when it began recording, i.e. added in the week
 the branch was set up (PRODUCT.md, "Records over time"); members added later keep the
-day they were added, and any start can be corrected on the member's card.
+day they were added, and any start can be corrected on the member's card. A committee
+moving its start moves with it the branches that began recording on the same day.
 """
 
 from __future__ import annotations
@@ -36,11 +37,15 @@ async def set_record_start(services: Services, actor: Actor,
         raise Invalid("record_start_invalid")
     old = unit.record_start
     now = services.clock.now()
+    # A committee moving back brings its branches that began recording with it.
+    along = [b for b in await units.branches_of_committee(services.db, unit.id)
+             if unit.kind == "committee" and b.record_start == old]
     async with services.db.transaction() as conn:
-        await units.set_record_start(conn, unit.id, day)
         moved = 0
-        if unit.kind == "branch" and old is not None and day < old:
-            moved = await people.start_founders_at(conn, unit.id, day)
+        for target in [unit, *along]:
+            await units.set_record_start(conn, target.id, day)
+            if target.kind == "branch" and old is not None and day < old:
+                moved += await people.start_founders_at(conn, target.id, day)
         await audit.write(conn, at=now, actor_id=actor.telegram_user_id, unit_id=unit.id,
                           action="unit.record_start",
                           detail=f"{old.isoformat() if old else '-'} -> {day.isoformat()}")

@@ -273,6 +273,22 @@ async def test_moving_the_record_start_back_brings_in_history(
         await set_record_start(services, secretary_of(seeded), date(2026, 1, 15))
 
 
+async def test_a_committee_moving_back_brings_its_branches_along(
+    services: Services, clock: FakeClock
+) -> None:
+    first = await seed_branch(services.db, clock.now(), members=1)
+    second = await seed_branch(services.db, clock.now(), members=1, committee_id=first.committee_id,
+                               branch_name="Chi bộ Thôn 4", first_telegram_id=5100,
+                               secretary_telegram_id=4100)
+    chief = Actor(telegram_user_id=7000, committee_roles={first.committee_id: "standing"})
+    unit, moved = await set_record_start(services, chief, date(2026, 6, 1))
+    assert unit.id == first.committee_id and unit.record_start == date(2026, 6, 1)
+    assert moved == 4
+    for seeded in (first, second):
+        branch = await units.get_unit(services.db, seeded.branch_id)
+        assert branch is not None and branch.record_start == date(2026, 6, 1)
+
+
 # --- removed and moved members ----------------------------------------------------------------
 
 
