@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
         "/households — households\n"
         "/assign — assign households to members\n"
         "/report — reports\n"
+        "/recordstart [dd/mm/yyyy] — the day the branch's record starts\n"
         "/broadcast <text> — announce to the whole branch\n"
         "/linkgroup — send in the branch's Telegram group to link it"
     ),
@@ -324,10 +325,10 @@ MESSAGES: dict[str, str] = {
     "reports_scope_unknown": "You may not see reports of that unit.",
     "report_year_invalid": "Invalid year.",
     "report_no_meeting": "There is no meeting yet.",
-    "report_member_usage": "Usage: /report member <full name>",
+    "report_member_usage": "Usage: /report member <full name> [yyyy]",
     "report_member_not_found": "No member '{name}' in the report's scope.",
     "report_member_ambiguous": "Several people match: {names}. Type the full name.",
-    "report_usage": "Reports: /report meeting | year [yyyy] | duties [mm/yyyy] | probation | member <full name> | branches | export",
+    "report_usage": "Reports: /report meeting | year [yyyy] | duties [mm/yyyy] | probation | member <full name> [yyyy] | branches | export",
     "report_menu": "📊 Reports — {scope}. Choose a report:",
     "report_menu_scope": "Scope:",
     "report_btn_meeting": "Latest meeting",

@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
         "/households — các hộ gia đình\n"
         "/assign — phân công theo dõi hộ\n"
         "/report — báo cáo\n"
+        "/recordstart [dd/mm/yyyy] — ngày chi bộ bắt đầu ghi nhận số liệu\n"
         "/broadcast <nội dung> — gửi thông báo cho cả chi bộ\n"
         "/linkgroup — gửi trong nhóm Telegram của chi bộ để liên kết"
     ),
@@ -322,10 +323,10 @@ MESSAGES: dict[str, str] = {
     "reports_scope_unknown": "Không có quyền xem báo cáo của đơn vị này.",
     "report_year_invalid": "Năm không hợp lệ.",
     "report_no_meeting": "Chưa có cuộc họp nào.",
-    "report_member_usage": "Cách dùng: /report member <họ và tên>",
+    "report_member_usage": "Cách dùng: /report member <họ và tên> [yyyy]",
     "report_member_not_found": "Không tìm thấy đảng viên '{name}' trong phạm vi báo cáo.",
     "report_member_ambiguous": "Có nhiều người trùng tên: {names}. Hãy gõ đầy đủ họ tên.",
-    "report_usage": "Báo cáo: /report meeting | year [yyyy] | duties [mm/yyyy] | probation | member <họ tên> | branches | export",
+    "report_usage": "Báo cáo: /report meeting | year [yyyy] | duties [mm/yyyy] | probation | member <họ tên> [yyyy] | branches | export",
     "report_menu": "📊 Báo cáo — {scope}. Chọn loại báo cáo:",
     "report_menu_scope": "Phạm vi:",
     "report_btn_meeting": "Cuộc họp gần nhất",

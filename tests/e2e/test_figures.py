@@ -95,3 +95,22 @@ async def test_a_follower_is_told_and_invited_to_a_meeting_created_before(
     assert any(t.startswith("📌 Đồng chí được phân công phụ trách Chi bộ Thôn 3.") for t in told)
     invitation = next(m for m in officer.chat if "GIẤY MỜI" in m.text)
     assert "✅ Tham dự" in invitation.button_labels
+
+
+async def test_in_january_last_decembers_dues_are_recorded_by_tap(pg: Playground) -> None:
+    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=1)
+    pg.clock.set(datetime(2027, 1, 5, 1, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    await secretary.ask("/members")
+    await tap(secretary, "Đảng viên Số 001")
+    await tap(secretary, "💰 Đảng phí")
+    assert "Đảng phí năm 2027" in secretary.chat[-1].text
+    assert "▫️ 01/2027" in secretary.chat[-1].button_labels
+    await tap(secretary, "« 2026")
+    assert "Đảng phí năm 2026" in secretary.chat[-1].text
+    await tap(secretary, "▫️ 12/2026")
+    assert "✅ 12/2026" in secretary.chat[-1].button_labels
+    assert "2027 »" in secretary.chat[-1].button_labels
+    assert await pg.services.db.fetch_value(
+        "SELECT count(*) FROM dues WHERE person_id = ? AND period = '2026-12'",
+        (seeded.members[0][0],)) == 1
