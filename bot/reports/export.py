@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from bot.core import formatting as fmt
 from bot.core.access import Actor
 from bot.core.services import Services
+from bot.reports.figures import BranchYear
 from bot.reports.periods import in_record, year_window
 from bot.reports.scope import Scope, resolve
 from bot.reports.service import compute_branches, compute_followers
@@ -77,8 +78,10 @@ def _standing(texts: Texts, away: int, exempt: int, is_213: int) -> str:
                      (("away", away), ("exempt", exempt), ("213", is_213)) if on)
 
 
-async def build_workbook(services: Services, scope: Scope, year: int,
-                         texts: Texts) -> tuple[bytes, dict[str, int]]:
+async def build_workbook(services: Services, scope: Scope, year: int, texts: Texts,
+                         branch_rows: list[BranchYear] | None = None,
+                         series: dict[str, list[float | None]] | None = None,
+                         ) -> tuple[bytes, dict[str, int]]:
     """Fetch the rows on the event loop, then write the workbook in a worker thread: a
     committee's year is about a million cells, which must not stall other people's taps."""
     tz = services.tz
@@ -92,14 +95,17 @@ async def build_workbook(services: Services, scope: Scope, year: int,
         "duties": await exports.duties(db, ids, first, last),
         "dues": await exports.dues(db, ids, first, last),
     }
-    series = await monthly_series(services, scope, year, every_branch=True)
+    if series is None:
+        series = await monthly_series(services, scope, year, every_branch=True)
+    if branch_rows is None:
+        branch_rows = await compute_branches(services, scope, year)
     fetched["months"] = [
         (b.name, f"{year}-{m:02d}",
          b.regular_by_month.get(f"{year}-{m:02d}", NO_DATA if not in_record(
              f"{year}-{m:02d}", b.record_start) else None),
          _rate_cell(series.get(b.name, [None] * 12)[m - 1], f"{year}-{m:02d}",
                     b.record_start))
-        for b in await compute_branches(services, scope, year) for m in range(1, 13)]
+        for b in branch_rows for m in range(1, 13)]
     fetched["followers"] = [_follower_row(f, texts)
                             for f in await compute_followers(services, scope, year)]
     return await asyncio.to_thread(_write_workbook, fetched, texts, tz)
@@ -209,8 +215,12 @@ class Heatmap:
 
 
 async def heatmap_data(services: Services, scope: Scope, year: int) -> Heatmap:
-    series = await monthly_series(services, scope, year, every_branch=True)
-    rows = await compute_branches(services, scope, year)
+    return heatmap_from(await compute_branches(services, scope, year),
+                        await monthly_series(services, scope, year, every_branch=True), year)
+
+
+def heatmap_from(rows: list[BranchYear], series: dict[str, list[float | None]],
+                 year: int) -> Heatmap:
     result = Heatmap([], [], set(), set())
     for r, branch in enumerate(rows):
         result.names.append(branch.name)
@@ -272,10 +282,12 @@ async def export(services: Services, actor: Actor, scope_key: str | None, year: 
                  texts: Texts) -> Export:
     scope = await resolve(services, actor, scope_key)
     chosen = year or services.clock.now().astimezone(services.tz).year
-    workbook, counts = await build_workbook(services, scope, chosen, texts)
+    branch_rows = await compute_branches(services, scope, chosen)
+    every = await monthly_series(services, scope, chosen, every_branch=True)
+    workbook, counts = await build_workbook(services, scope, chosen, texts, branch_rows, every)
     title = texts("report_chart_title", scope=scope.label, year=chosen)
     if scope.committee is not None and len(scope.branches) > 1:
-        heatmap = await heatmap_data(services, scope, chosen)
+        heatmap = heatmap_from(branch_rows, every, chosen)
         chart = await asyncio.to_thread(render_heatmap, heatmap, title, texts)
     else:
         series = await monthly_series(services, scope, chosen)

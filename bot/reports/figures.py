@@ -126,12 +126,13 @@ def member_years(
     due_months = {m for m in months_until(year, today) if dues_due(m, today, due_day)}
     joined = {(m.person_id, m.unit_id): m for m in members}
     everywhere = Period(None, None, None)
+    owed = {unit_id: sorted(months & due_months) for unit_id, months in tracked.items()}
     for (person_id, unit_id), row in by_key.items():
-        member = joined[(person_id, unit_id)]
+        if joined[(person_id, unit_id)].standing is not None:
+            continue
         period_of = (periods or {}).get((person_id, unit_id), everywhere)
-        for period in sorted(tracked[unit_id] & due_months):
-            if (member.standing is None and (person_id, unit_id, period) not in paid
-                    and period_of.month_counts(period)):
+        for period in owed.get(unit_id, ()):
+            if period_of.month_counts(period) and (person_id, unit_id, period) not in paid:
                 row.unpaid_months.append(period)
         row.unexcused_months.sort()
     return sorted(by_key.values(), key=lambda r: (r.unit_id, r.full_name))

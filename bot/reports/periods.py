@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 from storage.timefmt import from_db
@@ -60,8 +61,10 @@ def last_day(period: str) -> date:
     return next_month(first_day(period)) - timedelta(days=1)
 
 
+@lru_cache(maxsize=4096)
 def local_day(text: str | None, tz: ZoneInfo) -> date | None:
-    """A stored start or end (an instant, or a plain date) as a local calendar date."""
+    """A stored start or end (an instant, or a plain date) as a local calendar date
+    (cached: a branch's members mostly share a few start dates)."""
     if not text:
         return None
     if len(text) == 10:
@@ -87,12 +90,23 @@ class Period:
     def month_counts(self, period: str) -> bool:
         """A month belongs to the member here when it is in the record and the member
         belonged to the branch at the month's end (dues are owed where one is at month end)."""
-        if not in_record(period, self.record_start):
-            return False
-        last = last_day(period)
-        if self.start is not None and last < self.start:
-            return False
-        return self.end is None or last < self.end
+        first, last = self.month_bounds
+        return (first is None or period >= first) and (last is None or period <= last)
+
+    @cached_property
+    def month_bounds(self) -> tuple[str | None, str | None]:
+        """The first and last "YYYY-MM" that count (None: no bound), for fast comparison."""
+        first: str | None = None
+        if self.record_start is not None:  # the first month beginning on or after it
+            day = self.record_start
+            first = (day if day.day == 1 else next_month(day)).strftime("%Y-%m")
+        if self.start is not None:  # the start's month: its last day is inside the period
+            joined = self.start.strftime("%Y-%m")
+            first = max(first or joined, joined)
+        last: str | None = None
+        if self.end is not None:  # the month before the end's: the last one ended inside
+            last = (self.end.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        return first, last
 
 
 def dues_due(period: str, today: date, due_day: int) -> bool:
