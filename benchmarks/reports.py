@@ -43,7 +43,7 @@ from bot.core.access import resolve_actor
 from bot.core.clock import FakeClock
 from bot.demo.playground import Playground, playground
 from bot.reports import render, service
-from bot.reports.export import build_workbook, monthly_series, render_chart
+from bot.reports.export import build_workbook, heatmap_data, render_heatmap
 from bot.reports.periods import year_window
 from bot.reports.scope import Scope, resolve
 from bot.runtime.delivery.limits import ChatGates
@@ -59,7 +59,8 @@ NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)  # "this year" is 2026, 11 months
 YEAR = 2026
 FIRST_MONTH = date(2024, 12, 1)
 COMMITTEE_NAME = "Đảng ủy xã Tân Lập"
-SHEETS = ["Đảng viên", "Cuộc họp", "Điểm danh", "Theo dõi hộ", "Đảng phí"]
+SHEETS = ["Đảng viên", "Cuộc họp", "Điểm danh", "Theo dõi hộ", "Đảng phí", "Theo tháng",
+          "Cấp ủy viên phụ trách"]
 REPORT_GOAL = 1.0
 EXPORT_GOAL = 5.0
 TIMEOUT = 120.0
@@ -284,6 +285,8 @@ async def sql_export(db: Database, ids: list[int], zone: ZoneInfo) -> dict[str, 
         "Điểm danh": len(await exports.attendance(db, ids, since, until)),
         "Theo dõi hộ": len(await exports.duties(db, ids, first, last)),
         "Đảng phí": len(await exports.dues(db, ids, first, last)),
+        "Theo tháng": len(ids) * 12,
+        "Cấp ủy viên phụ trách": len(await aggregates.follower_presence(db, ids, since, until)),
         "(chart) monthly_rates": len(await exports.monthly_rates(db, ids, since, until)),
     }
 
@@ -432,11 +435,11 @@ async def measure(pg: Playground, history: History, args: argparse.Namespace,
         render.branches_text, scope.label, YEAR, branch_rows, texts), repeat)
     stage["export workbook"], _ = await median_of(
         lambda: build_workbook(services, scope, YEAR, texts), repeat)
-    stage["export chart series"], _ = await median_of(
-        lambda: monthly_series(services, scope, YEAR), repeat)
-    series = await monthly_series(services, scope, YEAR)
-    stage["export chart PNG"], _ = await median_of(
-        lambda: asyncio.to_thread(render_chart, series, "chart", texts), repeat)
+    stage["export heatmap data"], _ = await median_of(
+        lambda: heatmap_data(services, scope, YEAR), repeat)
+    heatmap = await heatmap_data(services, scope, YEAR)
+    stage["export heatmap PNG"], _ = await median_of(
+        lambda: asyncio.to_thread(render_heatmap, heatmap, "chart", texts), repeat)
     for label, seconds in stage.items():
         out(f"  {label:<22} {seconds:.3f}")
 

@@ -94,6 +94,7 @@ def register(app: ChiboApp) -> None:
             command("attendance", attendance.attendance),
             command("follow", followers.follow),
             command("report", reports.report),
+            command("recordstart", reports.record_start),
             command("audit", privacy.audit),
             command("broadcast", announcements.broadcast_cmd),
             CommandHandler("linkgroup", announcements.linkgroup),

@@ -19,6 +19,11 @@ def _render(who: Asker, view: svc.DuesCard) -> tuple[str, list[ButtonRow]]:
     buttons = [(("✅ " if m in view.paid else "▫️ ") + m[5:] + "/" + m[:4],
                 DuesButton("t", mid, m.replace("-", "")).encode()) for m in view.months]
     rows: list[ButtonRow] = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
+    turn = [(f"« {view.previous_year}", DuesButton("y", mid, str(view.previous_year)).encode())
+            if view.previous_year else None,
+            (f"{view.next_year} »", DuesButton("y", mid, str(view.next_year)).encode())
+            if view.next_year else None]
+    rows.append([b for b in turn if b is not None])
     rows.append([(texts("btn_back_card"), MemberButton(MemberAction.OPEN, mid).encode())])
     return text, rows
 
@@ -27,6 +32,8 @@ def _render(who: Asker, view: svc.DuesCard) -> tuple[str, list[ButtonRow]]:
 async def on_button(who: Asker, button: DuesButton) -> None:
     if button.action == "o":
         view = await svc.card(who.services, who.actor, button.membership)
+    elif button.action == "y":
+        view = await svc.card(who.services, who.actor, button.membership, button.year)
     else:
         view = await svc.toggle(who.services, who.actor, button.membership, button.period)
     text, rows = _render(who, view)

@@ -93,7 +93,7 @@ async def _show_page(who: Asker, unit_id: int, page: int) -> None:
     rows: list[ButtonRow] = []
     for n, row in enumerate(view.members, start=view.page * svc.PAGE_SIZE + 1):
         flags = ""
-        if row.official_on is None:
+        if row.probationary:
             flags += texts("members_flag_probation")
         if row.standing:
             flags += " · " + standing_text(row, texts)
@@ -121,7 +121,8 @@ def _card(row: MemberRow, unit_name: str, who: Asker) -> tuple[str, list[ButtonR
     text = texts(
         "member_card", name=row.full_name, unit=unit_name, role=texts(f"role_{row.role}"),
         birth=_day(row.birth_date, texts), admitted=_day(row.admitted_on, texts),
-        official=_day(row.official_on, texts) if row.official_on else texts("probationary"),
+        official=_day(row.official_on, texts) if row.official_on else
+        texts("standing_unknown_official") if row.standing_unknown else texts("probationary"),
         phone=row.phone or texts("unknown_value"), standing=standing_text(row, texts),
         bound=bound,
     )
@@ -131,7 +132,7 @@ def _card(row: MemberRow, unit_name: str, who: Asker) -> tuple[str, list[ButtonR
     mid = row.membership_id
     flags = {"away": row.is_away, "exempt": row.is_exempt, "213": row.is_213}
     rows: list[ButtonRow] = [[(texts("rec_btn_edit"), _data(A.EDIT, mid))]]
-    if row.official_on is None:
+    if row.probationary:
         rows.append([(texts("btn_official"), _data(A.OFFICIAL, mid))])
     rows.append([
         (texts("btn_flag_on" if on else "btn_flag_off", flag=texts(f"standing_{flag}")),
@@ -261,8 +262,8 @@ async def _confirm(who: Asker, button: MemberButton) -> None:
 
 
 async def _remove(who: Asker, button: MemberButton) -> None:
-    row = await svc.remove_member(who.services, who.actor, button.target)
-    await who.show(who.texts("remove_done", name=row.full_name, unit=""),
+    row, unit = await svc.remove_member(who.services, who.actor, button.target)
+    await who.show(who.texts("remove_done", name=row.full_name, unit=unit.name),
                    [[(who.texts("btn_back_list"), _data(A.PAGE, row.unit_id, 0))]])
 
 

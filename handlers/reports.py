@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
 
 from telegram import Message, Update
 
 from bot.core import formatting as fmt
 from bot.core.errors import Invalid
-from bot.core.parsing import parse_month
+from bot.core.parsing import parse_day, parse_month
 from bot.imports.names import fold_accents
-from bot.reports import render, service
+from bot.reports import record, render, service
 from bot.reports.buttons import ReportButton, ReportCode, ReportPage
 from bot.reports.export import export
 from bot.reports.scope import Scope, resolve, scopes_for
@@ -48,6 +49,21 @@ async def report(update: Update, context: ChiboContext) -> None:
         await _show(who, "d", None, 0, _period(rest, who))
     else:
         await _show(who, CODES[kind], None, 0, "")
+
+
+async def record_start(update: Update, context: ChiboContext) -> None:
+    """/recordstart [dd/mm/yyyy]: the day the caller's branch (or committee) records from."""
+    who = await asker(update, context)
+    args = context.args or []
+    if not args:
+        unit = await record.record_unit(who.services, who.actor)
+        current = fmt.day(unit.record_start) if unit.record_start else "—"
+        await who.say(who.texts("record_start_usage", current=current))
+        return
+    day = parse_day(args[0], service.today(who.services))
+    unit, moved = await record.set_record_start(who.services, who.actor, day)
+    await who.say(who.texts("record_start_set", unit=unit.name, date=fmt.day(day),
+                            moved=fmt.number(moved, who.texts.lang)))
 
 
 def _period(text: str, who: Asker) -> str:
@@ -118,7 +134,11 @@ async def _show(who: Asker, code: ReportCode, scope_key: str | None, page: int, 
             await _export(who, scope, int(arg) if arg.isdigit() else None)
             await who.toast()
             return
-        text, arg = await _text(who, code, scope, arg)
+        try:
+            text, arg = await _text(who, code, scope, arg)
+        except service.AmbiguousMember as several:
+            await _ask_which(who, scope, several)
+            return
     finally:
         if progress is not None:
             await progress.delete()
@@ -158,8 +178,8 @@ async def _text(who: Asker, code: str, scope: Scope, arg: str) -> tuple[str, str
         return render.year_text(await service.year_report(services, actor, scope.key, year),
                                 texts), arg
     if code == "b":
-        s, chosen, rows = await service.branches_report(services, actor, scope.key, year)
-        return render.branches_text(s.label, chosen, rows, texts), arg
+        b = await service.branches_report(services, actor, scope.key, year)
+        return render.branches_text(b.scope.label, b.year, b.branches, texts, b.followers), arg
     if code == "d":
         period = f"{arg[:4]}-{arg[4:]}" if arg.isdigit() and len(arg) == 6 else None
         s, month, duty_rows = await service.duties_report(services, actor, scope.key, period)
@@ -171,9 +191,26 @@ async def _text(who: Asker, code: str, scope: Scope, arg: str) -> tuple[str, str
         meeting = await service.meeting_report(services, actor, scope.key,
                                                int(arg) if arg.isdigit() else None)
         return render.meeting_text(meeting, texts, tz), str(meeting.meeting.id)
-    member = await service.member_report(services, actor, scope.key, arg,
-                                         None, person_id=int(arg) if arg.isdigit() else None)
-    return render.member_text(member, texts, tz), str(member.member.person_id)
+    picked = _PICKED.fullmatch(arg)
+    member = await service.member_report(
+        services, actor, scope.key, arg, int(picked[2]) if picked and picked[2] else None,
+        person_id=int(picked[1]) if picked else None)
+    return render.member_text(member, texts, tz), f"{member.member.person_id}-{member.year}"
+
+
+_PICKED = re.compile(r"(\d+)(?:-(\d{4}))?")  # a member picked by id (and year), from a button
+
+
+async def _ask_which(who: Asker, scope: Scope, several: service.AmbiguousMember) -> None:
+    """Several members match the name: one button per person, with their branch."""
+    names = {b.id: b.name for b in scope.branches}
+    suffix = f"-{several.year}" if several.year else ""
+    rows: list[ButtonRow] = [[(f"{m.full_name} — {names.get(m.unit_id, '')}"[:60],
+                               ReportButton("u", scope.key, 0,
+                                            f"{m.person_id}{suffix}").encode())]
+                             for m in several.matches]
+    await who.toast()
+    await who.say(who.texts("report_member_pick", count=len(several.matches)), rows)
 
 
 async def _export(who: Asker, scope: Scope, year: int | None) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.db import Database
+from storage.periods import counted, in_period
 from storage.reports import in_list
 from storage.timefmt import to_db
 
@@ -27,10 +28,11 @@ async def meetings(db: Database, units: Sequence[int], since: datetime,
                    until: datetime) -> list[Row]:
     return [tuple(r) for r in await db.fetch_all(
         "SELECT u.name, m.kind, m.starts_at, m.duration_min, m.place, m.agenda, m.state, "
-        "(SELECT count(*) FROM invitations i WHERE i.meeting_id = m.id AND i.capacity = 'member'),"
-        " (SELECT count(*) FROM attendance a JOIN invitations i ON i.meeting_id = a.meeting_id "
-        "AND i.person_id = a.person_id WHERE a.meeting_id = m.id AND a.status = 'present' "
-        "AND i.capacity = 'member'), m.held_from, m.ended_at "
+        "(SELECT count(*) FROM invitations i WHERE i.meeting_id = m.id AND i.capacity = 'member' "
+        f"AND {in_period()}), (SELECT count(*) FROM attendance a JOIN invitations i ON "
+        "i.meeting_id = a.meeting_id AND i.person_id = a.person_id WHERE a.meeting_id = m.id "
+        f"AND a.status = 'present' AND i.capacity = 'member' AND {in_period()}), "
+        "m.held_from, m.ended_at "
         "FROM meetings m JOIN units u ON u.id = m.unit_id "
         f"WHERE m.unit_id IN ({in_list(units)}) AND m.starts_at >= ? AND m.starts_at < ? "
         "ORDER BY m.starts_at, u.name", (to_db(since), to_db(until)))]
@@ -43,7 +45,8 @@ async def attendance(db: Database, units: Sequence[int], since: datetime,
         "FROM attendance a JOIN meetings m ON m.id = a.meeting_id JOIN units u ON u.id = "
         "m.unit_id JOIN people p ON p.id = a.person_id JOIN invitations i ON i.meeting_id = "
         f"a.meeting_id AND i.person_id = a.person_id WHERE m.unit_id IN ({in_list(units)}) "
-        "AND m.starts_at >= ? AND m.starts_at < ? ORDER BY m.starts_at, u.name, p.name_key",
+        f"AND m.starts_at >= ? AND m.starts_at < ? AND {in_period()} "
+        "ORDER BY m.starts_at, u.name, p.name_key",
         (to_db(since), to_db(until)))]
 
 
@@ -73,5 +76,6 @@ async def monthly_rates(db: Database, units: Sequence[int], since: datetime,
         "FROM meetings m JOIN attendance a ON a.meeting_id = m.id JOIN invitations i ON "
         "i.meeting_id = a.meeting_id AND i.person_id = a.person_id "
         f"WHERE m.unit_id IN ({in_list(units)}) AND m.state = 'closed' AND i.capacity = 'member' "
-        "AND m.starts_at >= ? AND m.starts_at < ? GROUP BY m.id", (to_db(since), to_db(until)))
+        f"AND m.starts_at >= ? AND m.starts_at < ? AND {counted()} GROUP BY m.id",
+        (to_db(since), to_db(until)))
     return [(int(r[0]), str(r[1]), int(r[2] or 0), int(r[3] or 0)) for r in rows]

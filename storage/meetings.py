@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from storage.db import Database
+from storage.periods import in_period
 from storage.timefmt import from_db, to_db
 
 
@@ -224,8 +225,11 @@ def _invitation(r: sqlite3.Row) -> InvitationRow:
 
 
 async def invitations(db: Database, meeting_id: int) -> list[InvitationRow]:
-    rows = await db.fetch_all(_I_SELECT + "WHERE i.meeting_id = ? ORDER BY i.capacity DESC, "
-                              "p.name_key, p.id", (meeting_id,))
+    """Who is invited, each only if the meeting is inside their period in the branch (a
+    member removed or moved before it, or a follower no longer assigned, is not)."""
+    rows = await db.fetch_all(_I_SELECT + "JOIN meetings m ON m.id = i.meeting_id "
+                              f"WHERE i.meeting_id = ? AND {in_period()} "
+                              "ORDER BY i.capacity DESC, p.name_key, p.id", (meeting_id,))
     return [_invitation(r) for r in rows]
 
 
@@ -313,7 +317,8 @@ async def attendance(db: Database, meeting_id: int) -> list[AttendanceRow]:
         "p.telegram_user_id IS NOT NULL, a.late "
         "FROM attendance a JOIN people p ON p.id = a.person_id "
         "JOIN invitations i ON i.meeting_id = a.meeting_id AND i.person_id = a.person_id "
-        "WHERE a.meeting_id = ? ORDER BY i.capacity DESC, p.name_key, p.id", (meeting_id,))
+        f"JOIN meetings m ON m.id = a.meeting_id WHERE a.meeting_id = ? AND {in_period()} "
+        "ORDER BY i.capacity DESC, p.name_key, p.id", (meeting_id,))
     return [AttendanceRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]))
             for r in rows]
 

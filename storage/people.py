@@ -32,10 +32,17 @@ class MemberRow:
     state: str
     unreachable_since: str | None
     joined_at: datetime | None = None  # the start in this branch
+    ended_at: str | None = None  # moved away or removed
 
     @property
     def probationary(self) -> bool:
-        return self.official_on is None
+        """Admitted and not yet official. Without an admission date the standing is
+        unknown (``standing_unknown``), never assumed probationary."""
+        return self.admitted_on is not None and self.official_on is None
+
+    @property
+    def standing_unknown(self) -> bool:
+        return self.admitted_on is None and self.official_on is None
 
     @property
     def standing(self) -> str | None:
@@ -52,7 +59,7 @@ class MemberRow:
 _MEMBER_SELECT = (
     "SELECT p.id AS person_id, m.id AS membership_id, m.unit_id, p.full_name, p.birth_date, "
     "p.phone, p.telegram_user_id, m.role, m.admitted_on, m.official_on, m.is_away, "
-    "m.is_exempt, m.is_213, m.state, p.unreachable_since, m.joined_at "
+    "m.is_exempt, m.is_213, m.state, p.unreachable_since, m.joined_at, m.ended_at "
     "FROM memberships m JOIN people p ON p.id = m.person_id "
 )
 
@@ -70,6 +77,7 @@ def _member(r: sqlite3.Row) -> MemberRow:
         is_away=bool(r["is_away"]), is_exempt=bool(r["is_exempt"]), is_213=bool(r["is_213"]),
         state=r["state"], unreachable_since=r["unreachable_since"],
         joined_at=from_db(r["joined_at"]) if r["joined_at"] else None,
+        ended_at=r["ended_at"],
     )
 
 
@@ -365,3 +373,16 @@ async def leave_everywhere(conn: aiosqlite.Connection, *, person_id: int,
         "WHERE person_id = ? AND state = 'active'",
         (to_db(now), person_id),
     )
+SETUP_DAYS = 7  # members added within a week of the branch's creation were there from the start
+
+
+async def start_founders_at(conn: aiosqlite.Connection, unit_id: int, start: date) -> int:
+    """Members who were there when the branch began recording (added in the week it was
+    set up in the bot) start at ``start``, the earlier record start; members added later,
+    or with an earlier start already, keep theirs. Returns how many changed."""
+    cur = await conn.execute(
+        "UPDATE memberships SET joined_at = ? WHERE unit_id = ? AND joined_at > ? "
+        "AND joined_at < (SELECT strftime('%Y-%m-%dT%H:%M:%S+00:00', created_at, ?) "
+        "FROM units WHERE id = ?)",
+        (start.isoformat(), unit_id, start.isoformat(), f"+{SETUP_DAYS} days", unit_id))
+    return cur.rowcount

@@ -1,5 +1,7 @@
 """SQL aggregates behind the reports. Every query takes a list of branch ids (the scope)
-and a UTC window, and groups in SQLite rather than looping in Python."""
+and a UTC window, and groups in SQLite rather than looping in Python. Every meeting a
+figure counts passes ``storage.periods.counted``: inside the person's period and the
+branch's record."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from datetime import datetime
 
 from storage.db import Database
 from storage.meetings import held_length
+from storage.periods import counted, in_record
 from storage.timefmt import from_db, to_db
 
 
@@ -38,7 +41,8 @@ async def attendance_counts(db: Database, units: Sequence[int], since: datetime,
         "FROM attendance a JOIN meetings m ON m.id = a.meeting_id "
         "JOIN invitations i ON i.meeting_id = a.meeting_id AND i.person_id = a.person_id "
         f"WHERE m.unit_id IN ({in_list(units)}) AND m.state = 'closed' AND i.capacity = 'member' "
-        "AND m.starts_at >= ? AND m.starts_at < ? GROUP BY a.person_id, m.unit_id",
+        f"AND m.starts_at >= ? AND m.starts_at < ? AND {counted()} "
+        "GROUP BY a.person_id, m.unit_id",
         (to_db(since), to_db(until)))
     return [AttendanceCount(*(int(v) for v in r)) for r in rows]
 
@@ -51,7 +55,7 @@ async def unexcused_instants(db: Database, units: Sequence[int], since: datetime
         "JOIN meetings m ON m.id = a.meeting_id JOIN invitations i ON i.meeting_id = "
         "a.meeting_id AND i.person_id = a.person_id "
         f"WHERE m.unit_id IN ({in_list(units)}) AND m.state = 'closed' AND i.capacity = 'member' "
-        "AND a.status = 'unexcused' AND m.starts_at >= ? AND m.starts_at < ?",
+        f"AND a.status = 'unexcused' AND m.starts_at >= ? AND m.starts_at < ? AND {counted()}",
         (to_db(since), to_db(until)))
     return [(int(r[0]), int(r[1]), from_db(r[2])) for r in rows]
 
@@ -82,7 +86,8 @@ async def meetings_in(db: Database, units: Sequence[int], since: datetime,
     rows = await db.fetch_all(
         "SELECT id, unit_id, kind, starts_at, duration_min, state, held_from, ended_at "
         f"FROM meetings WHERE unit_id IN ({in_list(units)}) AND state != 'cancelled' "
-        "AND starts_at >= ? AND starts_at < ? ORDER BY starts_at", (to_db(since), to_db(until)))
+        f"AND starts_at >= ? AND starts_at < ? AND {in_record('meetings')} ORDER BY starts_at",
+        (to_db(since), to_db(until)))
     return [MeetingFact(int(r[0]), int(r[1]), str(r[2]), from_db(r[3]), int(r[4]), str(r[5]),
                         held_length(from_db(r[6]) if r[6] else None,
                                     from_db(r[7]) if r[7] else None, int(r[4])))
@@ -108,9 +113,38 @@ async def branch_attendance(db: Database, units: Sequence[int], since: datetime,
         "FROM attendance a JOIN meetings m ON m.id = a.meeting_id "
         "JOIN invitations i ON i.meeting_id = a.meeting_id AND i.person_id = a.person_id "
         f"WHERE m.unit_id IN ({in_list(units)}) AND m.state = 'closed' "
-        "AND m.starts_at >= ? AND m.starts_at < ? GROUP BY m.unit_id",
+        f"AND m.starts_at >= ? AND m.starts_at < ? AND {counted()} GROUP BY m.unit_id",
         (to_db(since), to_db(until)))
     return {int(r[0]): BranchAttendance(*(int(v or 0) for v in r)) for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class FollowerPresence:
+    person_id: int
+    full_name: str
+    present: int
+    invited: int
+
+
+async def follower_presence(db: Database, units: Sequence[int] | None, since: datetime,
+                            until: datetime, person_id: int | None = None
+                            ) -> list[FollowerPresence]:
+    """Per follower: closed meetings attended / invited to, across the branches given
+    (every branch when ``units`` is None), each inside the follower's period."""
+    where = "" if units is None else f"AND m.unit_id IN ({in_list(units)}) "
+    params: list[object] = [to_db(since), to_db(until)]
+    if person_id is not None:
+        where += "AND i.person_id = ? "
+        params.append(person_id)
+    rows = await db.fetch_all(
+        "SELECT i.person_id, p.full_name, sum(a.status = 'present'), count(*) "
+        "FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
+        "JOIN people p ON p.id = i.person_id "
+        "LEFT JOIN attendance a ON a.meeting_id = i.meeting_id AND a.person_id = i.person_id "
+        "WHERE i.capacity = 'follower' AND m.state = 'closed' AND m.starts_at >= ? "
+        f"AND m.starts_at < ? {where}AND {counted()} "
+        "GROUP BY i.person_id ORDER BY p.name_key, p.id", params)
+    return [FollowerPresence(int(r[0]), str(r[1]), int(r[2] or 0), int(r[3])) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +185,8 @@ async def member_meetings(db: Database, person_id: int, since: datetime,
         "a.reason FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
         "LEFT JOIN attendance a ON a.meeting_id = i.meeting_id AND a.person_id = i.person_id "
         "WHERE i.person_id = ? AND m.state != 'cancelled' AND m.starts_at >= ? "
-        "AND m.starts_at < ? ORDER BY m.starts_at", (person_id, to_db(since), to_db(until)))
+        f"AND m.starts_at < ? AND {counted()} ORDER BY m.starts_at",
+        (person_id, to_db(since), to_db(until)))
     return [MemberMeeting(int(r[0]), int(r[1]), str(r[2]), from_db(r[3]), str(r[4]), r[5], r[6],
                           r[7], r[8]) for r in rows]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import aiosqlite
 
@@ -21,24 +21,37 @@ class UnitRow:
     group_chat_id: int | None
     schedule_rule: str | None
     default_place: str | None
+    record_start: date | None = None  # ghi nhận từ: no data before it (None: no limit)
 
 
-_COLUMNS = "id, kind, name, parent_id, group_chat_id, schedule_rule, default_place"
+_COLUMNS = "id, kind, name, parent_id, group_chat_id, schedule_rule, default_place, record_start"
 
 
 def _row(r: sqlite3.Row) -> UnitRow:
+    start = r["record_start"]
     return UnitRow(r["id"], r["kind"], r["name"], r["parent_id"], r["group_chat_id"],
-                   r["schedule_rule"], r["default_place"])
+                   r["schedule_rule"], r["default_place"],
+                   date.fromisoformat(start) if start else None)
 
 
 async def create_unit(
-    conn: aiosqlite.Connection, *, kind: str, name: str, parent_id: int | None, now: datetime
+    conn: aiosqlite.Connection, *, kind: str, name: str, parent_id: int | None, now: datetime,
+    record_start: date | None = None,
 ) -> int:
+    """A new unit recording from ``record_start`` (default: the first day of ``now``'s
+    month)."""
+    start = record_start or now.date().replace(day=1)
     cur = await conn.execute(
-        "INSERT INTO units (kind, name, parent_id, created_at) VALUES (?, ?, ?, ?)",
-        (kind, name, parent_id, to_db(now)),
+        "INSERT INTO units (kind, name, parent_id, created_at, record_start) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (kind, name, parent_id, to_db(now), start.isoformat()),
     )
     return int(cur.lastrowid or 0)
+
+
+async def set_record_start(conn: aiosqlite.Connection, unit_id: int, start: date) -> None:
+    await conn.execute("UPDATE units SET record_start = ? WHERE id = ?",
+                       (start.isoformat(), unit_id))
 
 
 async def get_unit(db: Database, unit_id: int) -> UnitRow | None:

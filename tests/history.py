@@ -39,9 +39,10 @@ async def seed_history(db: Database, *, branches: int, members_per_branch: int,
     now = to_db(datetime(first_month.year, first_month.month, 1, tzinfo=UTC))
     conn = db.connection
     async with db.transaction():
+        start = first_month.replace(day=1).isoformat()  # the record starts with the history
         cur = await conn.execute(
-            "INSERT INTO units (kind, name, created_at) VALUES ('committee', ?, ?)",
-            ("Đảng ủy xã Tân Lập", now))
+            "INSERT INTO units (kind, name, created_at, record_start) "
+            "VALUES ('committee', ?, ?, ?)", ("Đảng ủy xã Tân Lập", now, start))
         committee = int(cur.lastrowid or 0)
         tg = first_tg
         # The committee officer who follows every branch.
@@ -58,8 +59,9 @@ async def seed_history(db: Database, *, branches: int, members_per_branch: int,
         next_person = int(await db.fetch_value("SELECT coalesce(max(id), 0) FROM people")) + 1
         for b in range(branches):
             cur = await conn.execute(
-                "INSERT INTO units (kind, name, parent_id, created_at) VALUES ('branch', ?, ?, ?)",
-                (f"Chi bộ Thôn {b + 1:02d}", committee, now))
+                "INSERT INTO units (kind, name, parent_id, created_at, record_start) "
+                "VALUES ('branch', ?, ?, ?, ?)", (f"Chi bộ Thôn {b + 1:02d}", committee, now,
+                                                  start))
             branch = int(cur.lastrowid or 0)
             history.branch_ids.append(branch)
             history.members[branch] = []

@@ -132,6 +132,11 @@ class DutySettings(_Section):
     nudge_after_days: int = Field(default=7, ge=1, le=28)
 
 
+class DuesSettings(_Section):
+    # A month's dues count as unpaid only after this day of the next month.
+    due_day: int = Field(default=10, ge=1, le=28)
+
+
 class InviteSettings(_Section):
     expire_days: int = Field(default=14, ge=1, le=365)
 
@@ -190,6 +195,7 @@ class Config(_Section):
     delivery: DeliverySettings = DeliverySettings()
     meetings: MeetingSettings = MeetingSettings()
     duties: DutySettings = DutySettings()
+    dues: DuesSettings = DuesSettings()
     invites: InviteSettings = InviteSettings()
     webhook: WebhookSettings | None = None
 

@@ -40,7 +40,7 @@ def _member_sheet() -> bytes:
                   "0912 345 678"])
     sheet.append(["Lê Thị Bình", "02/09/1985", "03/02/2015", "03/02/2016", "Đảng viên", ""])
     sheet.append(["Phạm Văn Cường", "31/02/1979", "19/05/2005", "", "Đảng viên", ""])
-    sheet.append(["Hoàng Thị Dung", "20/10/1990", "07/11/2025", "", "Đảng viên", ""])
+    sheet.append(["Hoàng Thị Dung", "20/10/1990", "07/03/2026", "", "Đảng viên", ""])
     sheet.append(["Vũ Văn Em", "01/01/1975", "01/01/2000", "01/01/2001", "Phó Bí thư", ""])
     sheet.append(["Đỗ Thị Gấm", "15/06/1988", "22/12/2012", "22/12/2013", "Đảng viên", ""])
     out = io.BytesIO()
@@ -140,6 +140,9 @@ async def play(pg: Playground, out: TextIO) -> None:
     if minutes.document is not None:
         tr.note(" / ".join(minutes_preview(minutes.document.data)))
 
+    tr.section("Đảng phí và quy định 3 tháng / Dues and the 3-month rule")
+    await play_rule24(tr, pg, hoa)
+
     tr.section("Theo dõi hộ gia đình / Household duties")
     await play_duties(tr, pg, hoa, [an, binh, *others])
 
@@ -158,7 +161,7 @@ async def correct_admission(tr: Transcript, hoa: FakeUser, texts: Texts) -> None
     await tr.press(hoa, texts("rec_btn_edit"), replies=0)
     tr.show(hoa, hoa.chat[-1])
     await tr.press(hoa, texts("rec_field_admitted_on"))
-    await tr.say(hoa, "07/11/2024")
+    await tr.say(hoa, "07/03/2025")
     await tr.say(hoa, "/report probation")
 
 
@@ -168,6 +171,38 @@ def _unit_id(text: str) -> str:
     if match is None:
         raise AssertionError(f"no unit id in {text!r}")
     return match.group(1)
+
+
+def _dues_sheet(names: list[str], month: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Họ và tên", "Tháng", "Số tiền"])
+    for name in names:
+        sheet.append([name, month, 20000])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def play_rule24(tr: Transcript, pg: Playground, hoa: FakeUser) -> None:
+    """The branch brings in November (record start moved back), everyone but Gấm paid
+    November's dues, and Gấm missed the 10/12 meeting without a word: after November's
+    due day (10/12) the officers get one warning naming each month and its cause."""
+    await tr.say(hoa, "/recordstart 01/11/2026")
+    print(f"📎 {hoa.first_name} gửi tệp dang-phi.xlsx kèm chú thích /import", file=tr.out)
+    paid = ["Trần Thị Hoa", "Nguyễn Văn An", "Lê Thị Bình", "Hoàng Thị Dung", "Vũ Văn Em"]
+    await hoa.upload("dang-phi.xlsx", _dues_sheet(paid, "11/2026"), caption="/import")
+    report = await hoa.next_message(timeout=10)
+    done = Texts(as_language(pg.config.bot.language))("dimp_done", count=0, skipped=0)
+    while not report.text.startswith(done.split(":")[0]):
+        report = await hoa.next_message(timeout=10)
+    tr.show(hoa, report)
+    pg.clock.set(datetime(2026, 12, 11, 1, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    await pg.settle()
+    tr.note("11/12 08:00 — đảng phí tháng 11 quá hạn ngày 10/12 / November's dues fell "
+            "due on 10/12")
+    await tr.inbox(hoa)
 
 
 async def join(tr: Transcript, user: FakeUser, link: str, *, quiet: bool = False) -> None:

@@ -99,16 +99,24 @@ class MemberButton(Codec, prefix="mem"):
 
 @dataclass(frozen=True)
 class DuesButton(Codec, prefix="due"):
-    """``due:o:<membership>`` opens the year's dues; ``due:t:<membership>:<yyyymm>`` marks
-    a month paid or unpaid (the domain says whether the month is one the card shows)."""
+    """``due:o:<membership>`` opens this year's dues, ``due:y:<membership>:<yyyy>`` another
+    year's; ``due:t:<membership>:<yyyymm>`` marks a month paid or unpaid (the domain says
+    whether the month is one the card shows)."""
 
-    action: Literal["o", "t"]
+    action: Literal["o", "t", "y"]
     membership: int
-    month: Annotated[str, Shape(r"[0-9]{6}")] | None = None
+    month: Annotated[str, Shape(r"[0-9]{4}([0-9]{2})?")] | None = None
 
     def check(self) -> None:
-        if (self.action == "t") != (self.month is not None):
-            raise ValueError("a month goes with t, and only with t")
+        digits = {"o": None, "y": 4, "t": 6}[self.action]
+        if (len(self.month) if self.month is not None else None) != digits:
+            raise ValueError("o carries nothing, y a year, t a month")
+
+    @property
+    def year(self) -> int:
+        """The year shown (y)."""
+        assert self.month is not None
+        return int(self.month[:4])
 
     @property
     def period(self) -> str:

@@ -1,7 +1,10 @@
 """Party dues: officers mark months paid (by tap or by import); members see their own.
 
-Unpaid months count toward the 3-month rule (see bot/reports/figures.py) only in
-months the branch records dues at all.
+Dues can be recorded for any past month (last year's December in January too). A
+month's dues count as unpaid toward the 3-month rule (see bot/reports/figures.py) only
+after the due day of the next month, inside the membership period, and only in months
+the branch records dues at all. Recording or undoing a payment re-checks the branch's
+warnings at once, so a warning whose cause was corrected is withdrawn with a notice.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from bot.imports import DuesRow, ParsedImport, describe
 from bot.imports.names import name_key
 from bot.imports.plan import ImportPlan, new_nonce, recall, remember
 from bot.members.service import open_member
+from bot.reports.jobs import review_branch
 from bot.texts import Language, t
-from storage import audit, people
+from storage import audit, people, units
 from storage import dues as store
 from storage.people import MemberRow
 
 PENDING_KIND = "import_dues"
+FIRST_YEAR = 2000
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class DuesCard:
     year: int
     months: list[str]  # the year's months up to now
     paid: dict[str, int | None]
+    previous_year: int | None = None  # years the card can turn to
+    next_year: int | None = None
 
 
 def _months(year: int, services: Services) -> list[str]:
@@ -42,18 +49,24 @@ def _months(year: int, services: Services) -> list[str]:
 async def card(services: Services, actor: Actor, membership_id: int,
                year: int | None = None) -> DuesCard:
     member = await open_member(services, actor, membership_id, Permission.RECORD_DUES)
-    chosen = year or today_in(services).year
+    current = today_in(services).year
+    chosen = year or current
+    if not FIRST_YEAR <= chosen <= current:
+        raise Invalid("dues_month_invalid")
     return DuesCard(member, chosen, _months(chosen, services),
                     await store.paid_months(services.db, member.person_id, member.unit_id,
-                                            chosen))
+                                            chosen),
+                    previous_year=chosen - 1 if chosen > FIRST_YEAR else None,
+                    next_year=chosen + 1 if chosen < current else None)
 
 
 async def toggle(services: Services, actor: Actor, membership_id: int,
                  period: str) -> DuesCard:
     member = await open_member(services, actor, membership_id, Permission.RECORD_DUES)
     year = int(period[:4])
-    # Only the months the card shows (this year's, so far): not 1900 by forged data.
-    if year != today_in(services).year or period not in _months(year, services):
+    # Any past month (a card of any year, up to now): not 1900 or next year by forged data.
+    if not FIRST_YEAR <= year <= today_in(services).year or period not in _months(year,
+                                                                                     services):
         raise Invalid("dues_month_invalid")
     paid = await store.paid_months(services.db, member.person_id, member.unit_id, year)
     now = services.clock.now()
@@ -66,7 +79,15 @@ async def toggle(services: Services, actor: Actor, membership_id: int,
         await audit.write(conn, at=now, actor_id=actor.telegram_user_id, unit_id=member.unit_id,
                           action="dues.unpaid" if period in paid else "dues.paid",
                           detail=f"person {member.person_id} {period}")
+    await _recheck(services, member.unit_id)
     return await card(services, actor, membership_id, year)
+
+
+async def _recheck(services: Services, unit_id: int) -> None:
+    """A payment changed: warn, or withdraw a warning whose cause was corrected, now."""
+    unit = await units.get_unit(services.db, unit_id)
+    if unit is not None:
+        await review_branch(services, unit)
 
 
 async def my_dues(services: Services, actor: Actor) -> tuple[int, list[str], list[str]]:
@@ -134,4 +155,5 @@ async def apply_dues_import(services: Services, actor: Actor, plan: DuesImportPl
         await store.record(conn, rows, now, actor.person_id)
         await audit.write(conn, at=now, actor_id=actor.telegram_user_id, unit_id=plan.unit_id,
                           action="dues.import", detail=f"{len(rows)} rows")
+    await _recheck(services, plan.unit_id)
     return len(rows)

@@ -1,19 +1,29 @@
 """Committee members assigned to follow a branch (cấp ủy viên phụ trách chi bộ).
 
 Only an officer of the committee above a branch may assign its followers, and
-only from that committee's own officers. Followers are invited to the branch's
-meetings and their presence is counted in the committee's reports.
+only from that committee's own officers. Followers are told of each assignment and
+its end (through the outbox), are invited to every upcoming meeting of the branch from
+the day they are assigned (including meetings created before), and their presence is
+counted per person in the committee's reports.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.core.access import Actor
 from bot.core.errors import NotFound
 from bot.core.permissions import Permission, committees_where, require, require_somewhere
 from bot.core.services import Services
-from storage import audit, followers, units
+from bot.meetings import texts as mt
+from bot.meetings.service import epoch
+from bot.texts import as_language, t
+from storage import audit, followers, outbox, people, roles, units
+from storage import meetings as meeting_store
+from storage.meetings import MeetingRow
+from storage.outbox import Envelope, OutgoingMessage
 from storage.units import UnitRow
 
 
@@ -56,12 +66,47 @@ async def toggle_follow(services: Services, actor: Actor, branch_id: int,
     if who is None:
         raise NotFound()
     now = services.clock.now()
+    upcoming = await meeting_store.of_unit(services.db, branch.id, since=now)
     async with services.db.transaction() as conn:
         if who.following:
             await followers.stop(conn, person_id=person_id, unit_id=branch.id, now=now)
         else:
             await followers.start(conn, person_id=person_id, unit_id=branch.id, now=now)
-        await audit.write(conn, at=services.clock.now(), actor_id=actor.telegram_user_id,
+            for meeting in upcoming:
+                await meeting_store.invite(conn, meeting.id, [(person_id, "follower", None)])
+        await audit.write(conn, at=now, actor_id=actor.telegram_user_id,
                           action="follow.stop" if who.following else "follow.start",
                           unit_id=branch.id, detail=f"person {person_id}")
+        await _tell(services, conn, branch, person_id, not who.following, upcoming)
     return branch, Candidate(who.person_id, who.full_name, not who.following)
+
+
+async def _tell(services: Services, conn: aiosqlite.Connection, branch: UnitRow,
+                person_id: int, following: bool, upcoming: list[MeetingRow]) -> None:
+    """The follower hears of the assignment (or its end) and, when assigned, gets the
+    invitation to each upcoming meeting; all through the outbox, in the same transaction."""
+    person = await people.person(services.db, person_id)
+    tg = person.telegram_user_id if person is not None else None
+    if tg is None:
+        return
+    lang = as_language((await roles.languages(services.db, [int(tg)])).get(int(tg)),
+                       services.config.bot.language)
+    now = services.clock.now()
+    stamp = epoch(now)
+    key = "follow_assigned" if following else "follow_unassigned"
+    envelopes = [Envelope(key=f"follow:{branch.id}:{person_id}:{stamp}:{int(following)}",
+                          chat_id=int(tg), kind="follow", person_id=person_id,
+                          unit_id=branch.id,
+                          message=OutgoingMessage(t(lang, key, unit=branch.name,
+                                                    count=len(upcoming))))]
+    if following:
+        for meeting in upcoming:
+            inv = await meeting_store.invitation(services.db, meeting.id, person_id)
+            if inv is None or inv.capacity != "follower":
+                continue  # already invited as a member of the branch
+            envelopes.append(Envelope(
+                key=f"invite:{meeting.id}:{epoch(meeting.starts_at)}:{person_id}",
+                chat_id=int(tg), kind="invite", person_id=person_id, unit_id=branch.id,
+                stale_after=meeting.starts_at,
+                message=mt.invitation(meeting, branch.name, inv, services.tz, lang)))
+    await outbox.enqueue(conn, envelopes, now)

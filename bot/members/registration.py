@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from bot.core.access import Actor
+from bot.core.clock import today_in
 from bot.core.errors import Invalid
 from bot.core.permissions import Permission, authorize, require, unit_or_fail
 from bot.core.services import Services
@@ -119,7 +120,8 @@ async def create_unit(
         raise Invalid("unit_kind_invalid")
     async with services.db.transaction() as conn:
         unit_id = await units.create_unit(conn, kind=kind, name=clean, parent_id=parent_id,
-                                          now=services.clock.now())
+                                          now=services.clock.now(),
+                                          record_start=today_in(services).replace(day=1))
     unit = await units.get_unit(services.db, unit_id)
     assert unit is not None
     return unit

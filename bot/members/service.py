@@ -106,6 +106,11 @@ async def recognise_official(services: Services, actor: Actor, membership_id: in
     row = await _managed(services, actor, membership_id)
     if row.admitted_on is not None and on <= row.admitted_on:
         raise Invalid("official_before_admission", date=row.admitted_on.strftime("%d/%m/%Y"))
+    # Điều lệ Đảng: recognition only once the 12 months of probation are over.
+    if row.admitted_on is not None and on < probation_ends(row.admitted_on):
+        raise Invalid("official_too_early", name=row.full_name,
+                      admitted=row.admitted_on.strftime("%d/%m/%Y"),
+                      ends=probation_ends(row.admitted_on).strftime("%d/%m/%Y"))
     async with services.db.transaction() as conn:
         await people.set_official(conn, membership_id, on)
     await _audit(services, actor, row.unit_id, "member.official", row)
@@ -135,16 +140,20 @@ async def move_member(services: Services, actor: Actor, membership_id: int,
     return row, old, targets[to_unit]
 
 
-async def remove_member(services: Services, actor: Actor, membership_id: int) -> MemberRow:
+async def remove_member(services: Services, actor: Actor,
+                        membership_id: int) -> tuple[MemberRow, UnitRow]:
+    """End the membership (history kept); the member's period ends now, so later meetings
+    no longer list, invite or count them. Returns the member and the branch left."""
     row = await _managed(services, actor, membership_id)
     if row.role == "secretary":
         raise Invalid("last_secretary")
+    unit = await unit_or_fail(services, row.unit_id)
     async with services.db.transaction() as conn:
         await people.end_membership(conn, membership_id, "left", services.clock.now())
         await invites.revoke_pending(conn, row.person_id, services.clock.now())
         await assignments.end_for_member(conn, row.person_id, row.unit_id, today_in(services))
     await _audit(services, actor, row.unit_id, "member.remove", row)
-    return row
+    return row, unit
 
 
 async def erase_member(services: Services, actor: Actor, membership_id: int) -> MemberRow:

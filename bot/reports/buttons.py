@@ -10,7 +10,8 @@ from bot.core.callbacks import Codec, Shape
 # m meeting, y year, d duties, p probation, b branches, x export, u member, s scope menu
 ReportCode = Literal["m", "y", "d", "p", "b", "x", "u", "s"]
 Scope = Annotated[str, Shape(r"[bc][0-9]{1,12}")]  # b<branch> or c<committee>
-Arg = Annotated[str, Shape(r"[0-9]{1,12}")]  # a year, yyyymm, a meeting or a person
+Arg = Annotated[str, Shape(r"[0-9]{1,12}(-[0-9]{4})?")]  # a year, yyyymm, a meeting,
+# a person, or a person and a year (``<person>-<yyyy>``)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
 """/report export: an .xlsx workbook and a PNG chart of attendance by month.
 
-Workbook: sheets for members, meetings, attendance, household duties and dues,
-Vietnamese headers (English for English readers), a frozen header row, widths that
-fit, and dates as real Excel dates in the configured time zone (see ``xlsx``).
+Workbook: sheets for members, meetings, attendance, household duties, dues, each
+branch's months (a month before the record start reads "—", no data) and each
+follower's presence, Vietnamese headers (English for English readers), a frozen header
+row, widths that fit, and dates as real Excel dates in the configured time zone (see
+``xlsx``). Chart: a branch gets a line of its monthly rate; a committee gets a heatmap,
+one row per branch and one column per month, readable with 30 branches and more.
 """
 
 from __future__ import annotations
@@ -15,15 +18,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.core import formatting as fmt
 from bot.core.access import Actor
 from bot.core.services import Services
-from bot.reports.figures import is_short
-from bot.reports.periods import year_window
+from bot.reports.figures import BranchYear, is_short
+from bot.reports.periods import in_record, year_window
 from bot.reports.scope import Scope, resolve
+from bot.reports.service import compute_branches, compute_followers
 from bot.reports.xlsx import Cell, Workbook
 from bot.texts import Texts
 from storage import audit, exports
 from storage.meetings import held_length
+from storage.reports import FollowerPresence
 from storage.timefmt import from_db
 
 HEADERS = {
@@ -36,6 +42,8 @@ HEADERS = {
     "duties": ("xl_month", "xl_branch", "xl_name", "xl_household", "xl_duty_status",
                "xl_note"),
     "dues": ("xl_month", "xl_branch", "xl_name", "xl_amount", "xl_paid_at"),
+    "months": ("xl_branch", "xl_month", "xl_regular", "xl_rate"),
+    "followers": ("xl_name", "xl_present", "xl_invited", "xl_follower_presence"),
 }
 WIDTHS = {"xl_name": 28, "xl_branch": 22, "xl_place": 24, "xl_agenda": 36, "xl_reason": 30,
           "xl_note": 30, "xl_household": 24, "xl_start": 17, "xl_paid_at": 17}
@@ -72,8 +80,10 @@ def _standing(texts: Texts, away: int, exempt: int, is_213: int) -> str:
                      (("away", away), ("exempt", exempt), ("213", is_213)) if on)
 
 
-async def build_workbook(services: Services, scope: Scope, year: int,
-                         texts: Texts) -> tuple[bytes, dict[str, int]]:
+async def build_workbook(services: Services, scope: Scope, year: int, texts: Texts,
+                         branch_rows: list[BranchYear] | None = None,
+                         series: dict[str, list[float | None]] | None = None,
+                         ) -> tuple[bytes, dict[str, int]]:
     """Fetch the rows on the event loop, then write the workbook in a worker thread: a
     committee's year is about a million cells, which must not stall other people's taps."""
     tz = services.tz
@@ -87,6 +97,19 @@ async def build_workbook(services: Services, scope: Scope, year: int,
         "duties": await exports.duties(db, ids, first, last),
         "dues": await exports.dues(db, ids, first, last),
     }
+    if series is None:
+        series = await monthly_series(services, scope, year, every_branch=True)
+    if branch_rows is None:
+        branch_rows = await compute_branches(services, scope, year)
+    fetched["months"] = [
+        (b.name, f"{year}-{m:02d}",
+         b.regular_by_month.get(f"{year}-{m:02d}", NO_DATA if not in_record(
+             f"{year}-{m:02d}", b.record_start) else None),
+         _rate_cell(series.get(b.name, [None] * 12)[m - 1], f"{year}-{m:02d}",
+                    b.record_start))
+        for b in branch_rows for m in range(1, 13)]
+    fetched["followers"] = [_follower_row(f, texts)
+                            for f in await compute_followers(services, scope, year)]
     settings = services.config.meetings
     minimums = (settings.default_duration_minutes, settings.combined_duration_minutes)
     return await asyncio.to_thread(_write_workbook, fetched, texts, tz, minimums)
@@ -96,6 +119,20 @@ def _length(row: exports.Row) -> int:
     """The meeting's actual length (from the roll call), else the planned one."""
     return held_length(from_db(row[9]) if row[9] else None,
                        from_db(row[10]) if row[10] else None, int(row[3]))
+
+
+NO_DATA = "—"  # a month before the record start: no data, never "missing"
+
+
+def _rate_cell(value: float | None, month: str, start: date | None) -> Cell:
+    if not in_record(month, start):
+        return NO_DATA
+    return None if value is None else round(value, 1)
+
+
+def _follower_row(f: FollowerPresence, texts: Texts) -> exports.Row:
+    return (f.full_name, f.present, f.invited,
+            texts("xl_follower_line", present=fmt.ratio(f.present, f.invited, texts.lang)))
 
 
 def _write_workbook(fetched: dict[str, list[exports.Row]], texts: Texts, tz: ZoneInfo,
@@ -122,13 +159,18 @@ def _write_workbook(fetched: dict[str, list[exports.Row]], texts: Texts, tz: Zon
         for r in fetched["duties"]))
     counts["dues"] = _sheet(book, texts("xl_sheet_dues"), HEADERS["dues"], texts, (
         (r[0], r[1], r[2], r[3], _local(r[4], tz)) for r in fetched["dues"]))
+    counts["months"] = _sheet(book, texts("xl_sheet_months"), HEADERS["months"], texts, (
+        (r[0], fmt.month(r[1]), r[2], r[3]) for r in fetched["months"]))
+    counts["followers"] = _sheet(book, texts("xl_sheet_followers"), HEADERS["followers"],
+                                 texts, fetched["followers"])
     return book.to_bytes(), counts
 
 
-async def monthly_series(services: Services, scope: Scope, year: int
-                         ) -> dict[str, list[float | None]]:
+async def monthly_series(services: Services, scope: Scope, year: int, *,
+                         every_branch: bool = False) -> dict[str, list[float | None]]:
     """Attendance rate by month (12 values, None without data), per branch for a
-    committee, or one series for a branch."""
+    committee (``every_branch``: also those without any data), or one series for a
+    branch. Only meetings inside each member's period and the branch's record count."""
     since, until = year_window(year, services.tz)
     rows = await exports.monthly_rates(services.db, scope.ids, since, until)
     names = {b.id: b.name for b in scope.branches}
@@ -142,7 +184,7 @@ async def monthly_series(services: Services, scope: Scope, year: int
     for branch in scope.branches:
         values = [present[(branch.name, m)] / counted[(branch.name, m)] * 100
                   if counted[(branch.name, m)] else None for m in range(1, 13)]
-        if any(v is not None for v in values) or len(scope.branches) == 1:
+        if any(v is not None for v in values) or len(scope.branches) == 1 or every_branch:
             series[branch.name] = values
     return series
 
@@ -174,14 +216,94 @@ def render_chart(series: dict[str, list[float | None]], title: str, texts: Texts
     return out.getvalue()
 
 
+@dataclass
+class Heatmap:
+    """A committee's year at a glance: one row per branch, one column per month."""
+
+    names: list[str]
+    rates: list[list[float | None]]  # percent, None without a closed meeting
+    missing: set[tuple[int, int]]  # (row, month index): month over, no regular meeting
+    no_data: set[tuple[int, int]]  # before the branch's record start
+
+
+async def heatmap_data(services: Services, scope: Scope, year: int) -> Heatmap:
+    return heatmap_from(await compute_branches(services, scope, year),
+                        await monthly_series(services, scope, year, every_branch=True), year)
+
+
+def heatmap_from(rows: list[BranchYear], series: dict[str, list[float | None]],
+                 year: int) -> Heatmap:
+    result = Heatmap([], [], set(), set())
+    for r, branch in enumerate(rows):
+        result.names.append(branch.name)
+        result.rates.append(series.get(branch.name, [None] * 12))
+        for m in range(12):
+            month = f"{year}-{m + 1:02d}"
+            if month in branch.missing_months:
+                result.missing.add((r, m))
+            if not in_record(month, branch.record_start):
+                result.no_data.add((r, m))
+    return result
+
+
+def render_heatmap(data: Heatmap, title: str, texts: Texts) -> bytes:
+    """PNG heatmap: the rate in each cell (red low, green high), × where a month ended
+    without a regular meeting, grey before the record start. The height grows with the
+    number of branches, so 30 or 50 rows stay readable."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import ListedColormap
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch, Rectangle
+
+    rows = max(len(data.names), 1)
+    figure = Figure(figsize=(11, 1.6 + 0.32 * rows), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    values = [[float("nan") if v is None else v for v in row] for row in data.rates] or [
+        [float("nan")] * 12]
+    cmap = ListedColormap(["#d73027", "#fc8d59", "#fee08b", "#d9ef8b", "#91cf60", "#1a9850"],
+                          bad="#ffffff")
+    image = axes.imshow(values, cmap=cmap, vmin=40, vmax=100, aspect="auto")
+    for r, row in enumerate(data.rates):
+        for m, value in enumerate(row):
+            if (r, m) in data.no_data:
+                axes.add_patch(Rectangle((m - 0.5, r - 0.5), 1, 1, color="#c8c8c8"))
+                continue
+            label = fmt.number(round(value), texts.lang) if value is not None else ""
+            if (r, m) in data.missing:
+                label = (label + " " if label else "") + "×"
+            if label:
+                axes.text(m, r, label, ha="center", va="center", fontsize=8)
+    axes.set_xticks(range(12), [f"{m:02d}" for m in range(1, 13)])
+    axes.set_yticks(range(len(data.names)), [n[:28] for n in data.names], fontsize=8)
+    axes.set_xlabel(texts("report_chart_month"))
+    axes.set_title(title)
+    colorbar = figure.colorbar(image, ax=axes, fraction=0.03, pad=0.02)
+    colorbar.set_label(texts("report_chart_rate"))
+    figure.legend(handles=[Patch(color="#c8c8c8", label=texts("report_heatmap_no_data")),
+                           Patch(facecolor="white", edgecolor="black",
+                                 label=texts("report_heatmap_missing"))],
+                  loc="lower left", fontsize=8, ncol=2, frameon=False)
+    figure.tight_layout(rect=(0, 0.04, 1, 1))
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
 async def export(services: Services, actor: Actor, scope_key: str | None, year: int | None,
                  texts: Texts) -> Export:
     scope = await resolve(services, actor, scope_key)
     chosen = year or services.clock.now().astimezone(services.tz).year
-    workbook, counts = await build_workbook(services, scope, chosen, texts)
-    series = await monthly_series(services, scope, chosen)
-    chart = await asyncio.to_thread(
-        render_chart, series, texts("report_chart_title", scope=scope.label, year=chosen), texts)
+    branch_rows = await compute_branches(services, scope, chosen)
+    every = await monthly_series(services, scope, chosen, every_branch=True)
+    workbook, counts = await build_workbook(services, scope, chosen, texts, branch_rows, every)
+    title = texts("report_chart_title", scope=scope.label, year=chosen)
+    if scope.committee is not None and len(scope.branches) > 1:
+        heatmap = heatmap_from(branch_rows, every, chosen)
+        chart = await asyncio.to_thread(render_heatmap, heatmap, title, texts)
+    else:
+        series = await monthly_series(services, scope, chosen)
+        chart = await asyncio.to_thread(render_chart, series, title, texts)
     await audit.log(services.db, at=services.clock.now(), actor_id=actor.telegram_user_id,
                     action="report.export", unit_id=(scope.committee or scope.branches[0]).id,
                     detail=scope.key)

@@ -1,23 +1,37 @@
-"""Daily warnings to branch officers: probations ending within 30 days, and members
-reaching 2 (warned) or 3 (flagged) months of unexcused absence or unpaid dues.
+"""Warnings to branch officers: probations ending within 30 days (once) or overdue
+(weekly until decided), and members reaching 2 (warned) or 3 (flagged) months of
+unexcused absence or unpaid dues, each month named with its causes; a warning or flag
+is withdrawn, with one short notice, when a cause is corrected.
 
-Runs once per local day from the scheduler's tick; each warning is sent once, guarded
-by a mark written with its outbox rows.
+Runs once per local day from the scheduler's tick, and for one branch right after its
+officers correct a cause (dues recorded, a roll call closed). Each notice is sent once,
+guarded by a mark written with its outbox rows; a withdrawal clears the mark, so the
+warning can come again if the member reaches the level again.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.core import formatting as fmt
 from bot.core.services import Services
 from bot.reports import figures
+from bot.reports.render import causes_text
 from bot.reports.scope import Scope
 from bot.reports.service import compute_year, today
-from bot.texts import as_language, t
+from bot.texts import Language, as_language, t
 from storage import marks, outbox, roles, units
 from storage import reports as rows
 from storage.outbox import Envelope, OutgoingMessage
+from storage.units import UnitRow
 
 PROBATION_WARN_DAYS = 30
+LEVELS = ("warn", "flag")
+
+RANK = {"ok": 0, "warn": 1, "flag": 2}
+
+# (mark to set, or None; marks to clear; text key; params; member whose causes to list)
+Notice = tuple[str | None, tuple[str, ...], str, dict[str, object], figures.MemberYear | None]
 
 
 async def due_work(services: Services) -> None:
@@ -28,41 +42,81 @@ async def due_work(services: Services) -> None:
             return
     for unit in await units.all_units(services.db):
         if unit.kind == "branch":
-            await _warn_branch(services, Scope([unit], None, unit.name))
+            await review_branch(services, unit)
 
 
-async def _warn_branch(services: Services, scope: Scope) -> None:
+def _rule24_prefix(unit_id: int, person_id: int, year: int) -> str:
+    return f"rule24:{unit_id}:{person_id}:{year}:"
+
+
+async def review_branch(services: Services, unit: UnitRow) -> None:
+    """Send the branch's due warnings and withdrawals (idempotent: run it any time)."""
     day = today(services)
-    unit = scope.branches[0]
-    warnings: list[tuple[str, str, dict[str, object]]] = []  # (mark, text key, params)
-    for p in figures.probations(await rows.probationary(services.db, scope.ids), day):
-        if 0 <= p.days_left <= PROBATION_WARN_DAYS:
-            warnings.append((f"probation:{p.membership_id}:{p.ends_on.isoformat()}",
-                             "warn_probation", {"name": p.full_name, "ends": fmt.day(p.ends_on),
-                                                "days": p.days_left, "unit": unit.name}))
+    scope = Scope([unit], None, unit.name)
+    notices: list[Notice] = _probation_notices(
+        figures.probations(await rows.probationary(services.db, scope.ids), day), unit, day)
     report = await compute_year(services, scope, day.year)
+    sent = await marks.with_prefix(services.db, f"rule24:{unit.id}:")
     for m in report.members:
-        if m.level == "ok":
-            continue
-        warnings.append((f"rule24:{m.person_id}:{day.year}:{m.level}", f"warn_rule24_{m.level}",
-                         {"name": m.full_name, "unit": unit.name, "count": len(m.violation_months),
-                          "months": ", ".join(fmt.month(x) for x in m.violation_months),
-                          "year": day.year}))
-    if not warnings:
-        return
+        prefix = _rule24_prefix(unit.id, m.person_id, day.year)
+        base: dict[str, object] = {"name": m.full_name, "unit": unit.name,
+                                   "count": len(m.violation_months), "year": day.year}
+        if m.level != "ok" and prefix + m.level not in sent:
+            notices.append((prefix + m.level, (), f"warn_rule24_{m.level}", base, m))
+        # A cause was corrected: the level dropped below what the officers were told.
+        above = [level for level in LEVELS if prefix + level in sent
+                 and RANK[level] > RANK[m.level]]
+        if above:
+            notices.append((None, tuple(prefix + level for level in above),
+                            f"warn_rule24_{above[-1]}_withdrawn", base,
+                            m if m.violation_months else None))
+    if notices:
+        await _send(services, unit, notices)
+
+
+def _probation_notices(probations: list[figures.Probation], unit: UnitRow,
+                       day: date) -> list[Notice]:
+    result: list[Notice] = []
+    week = "{}-W{:02d}".format(*day.isocalendar()[:2])
+    for p in probations:
+        params: dict[str, object] = {"name": p.full_name, "ends": fmt.day(p.ends_on),
+                                     "days": abs(p.days_left), "unit": unit.name}
+        if 0 <= p.days_left <= PROBATION_WARN_DAYS:
+            result.append((f"probation:{p.membership_id}:{p.ends_on.isoformat()}", (),
+                           "warn_probation", params, None))
+        elif p.days_left < 0:  # overdue: every week until recognised (or decided otherwise)
+            result.append((f"probation-overdue:{p.membership_id}:{week}", (),
+                           "warn_probation_overdue", params, None))
+    return result
+
+
+def _text(lang: Language, key: str, params: dict[str, object],
+          member: figures.MemberYear | None) -> str:
+    causes = causes_text(member, lang) if member is not None else ""
+    text = t(lang, key, **params, causes=causes)
+    if key.endswith("_withdrawn") and causes:
+        text += "\n" + t(lang, "warn_rule24_remaining", causes=causes)
+    return text
+
+
+async def _send(services: Services, unit: UnitRow, notices: list[Notice]) -> None:
     officers = await roles.branch_officers(services.db, unit.id)
     langs = await roles.languages(services.db, [o.telegram_user_id for o in officers])
     now = services.clock.now()
+    stamp = int(now.timestamp())
     async with services.db.transaction() as conn:
         envelopes = []
-        for mark, key, params in warnings:
-            if not await marks.mark_once(conn, mark, now):
+        for mark, cleared, key, params, member in notices:
+            if mark is not None and not await marks.mark_once(conn, mark, now):
                 continue
+            for done in cleared:
+                await marks.clear(conn, done)
+            business = mark if mark is not None else f"{cleared[-1]}:withdrawn:{stamp}"
             for officer in officers:
                 lang = as_language(langs.get(officer.telegram_user_id),
                                    services.config.bot.language)
                 envelopes.append(Envelope(
-                    key=f"{mark}:{officer.person_id}", chat_id=officer.telegram_user_id,
+                    key=f"{business}:{officer.person_id}", chat_id=officer.telegram_user_id,
                     kind="warning", person_id=officer.person_id, unit_id=unit.id,
-                    message=OutgoingMessage(t(lang, key, **params))))
+                    message=OutgoingMessage(_text(lang, key, params, member))))
         await outbox.enqueue(conn, envelopes, now)

@@ -10,8 +10,8 @@ from bot.meetings import texts as mt
 from bot.meetings.rollcall import minutes_block
 from bot.reports import figures
 from bot.reports.service import MeetingReport, MemberReport, YearReport
-from bot.texts import Texts
-from storage.reports import DutyCount
+from bot.texts import Language, Texts, t
+from storage.reports import DutyCount, FollowerPresence
 
 PAGE_CHARS = 3500
 
@@ -37,6 +37,21 @@ def paginate(text: str, limit: int = PAGE_CHARS) -> list[str]:
     return pages
 
 
+def causes_text(member: figures.MemberYear, lang: Language) -> str:
+    """Each month of the 3-month rule with its causes: ``03/2026: vắng không lý do buổi
+    05/03 · 04/2026: chưa đóng đảng phí``."""
+    parts = []
+    for month, days, unpaid in member.causes():
+        causes = []
+        if days:
+            causes.append(t(lang, "rule24_cause_absence",
+                            days=", ".join(d.strftime("%d/%m") for d in days)))
+        if unpaid:
+            causes.append(t(lang, "rule24_cause_dues"))
+        parts.append(t(lang, "rule24_month", month=fmt.month(month), causes=", ".join(causes)))
+    return " · ".join(parts)
+
+
 def _standing(texts: Texts, standing: str | None) -> str:
     return f" ({texts('standing_' + standing)})" if standing else ""
 
@@ -49,31 +64,70 @@ def year_text(report: YearReport, texts: Texts) -> str:
     lines.append(texts("report_year_overall", present=fmt.ratio(total_present, total_counted,
                                                                 lang),
                        rate=fmt.percent(figures.rate(total_present, total_counted), lang)))
-    if report.flagged:
-        lines.append(texts("report_year_flagged", names=", ".join(
-            f"{m.full_name} ({len(m.violation_months)})" for m in report.flagged)))
-    if report.warned:
-        lines.append(texts("report_year_warned", names=", ".join(
-            m.full_name for m in report.warned)))
-    for branch in report.branches:
-        held = held_lines(branch, texts)
+    grouped = report.scope.committee is not None and len(report.scope.branches) > 1
+    if not grouped:
+        _flag_lines(report.members, texts, lines)
+    for held_branch in report.branches:
+        held = held_lines(held_branch, texts)
         if held:
-            lines += [texts("held_branch_head", name=branch.name), *held]
+            lines += [texts("held_branch_head", name=held_branch.name), *held]
     lines.append("")
     lines.append(texts("report_year_legend"))
-    for n, m in enumerate(report.members, start=1):
-        mark = {"flag": " 🚩", "warn": " ⚠️", "ok": ""}[m.level]
-        months = ", ".join(fmt.month(p) for p in m.violation_months)
-        lines.append(texts("report_year_line", n=n, name=m.full_name,
-                           standing=_standing(texts, m.standing), present=m.present,
-                           excused=m.excused, unexcused=m.unexcused,
-                           rate=fmt.percent(m.rate, lang), mark=mark))
-        if months:
-            lines.append(texts("report_year_months", months=months))
+    if not grouped:
+        _member_lines(report.members, texts, lines)
+        return "\n".join(lines)
+    # A committee: one section per branch, each opening with a one-line summary.
+    by_branch: dict[int, list[figures.MemberYear]] = {}
+    for m in report.members:
+        by_branch.setdefault(m.unit_id, []).append(m)
+    for branch in report.scope.branches:
+        mine = by_branch.get(branch.id, [])
+        present = sum(m.counted_present for m in mine)
+        counted = sum(m.counted_invited for m in mine)
+        lines += ["", texts("report_year_branch", name=branch.name,
+                            members=fmt.number(len(mine), lang),
+                            rate=fmt.percent(figures.rate(present, counted), lang),
+                            warned=sum(m.level == "warn" for m in mine),
+                            flagged=sum(m.level == "flag" for m in mine))]
+        _flag_lines(mine, texts, lines)
+        _member_lines(mine, texts, lines)
     return "\n".join(lines)
 
 
-def branches_text(label: str, year: int, rows: list[figures.BranchYear], texts: Texts) -> str:
+def _flag_lines(members: list[figures.MemberYear], texts: Texts, lines: list[str]) -> None:
+    flagged = [m for m in members if m.level == "flag"]
+    warned = [m for m in members if m.level == "warn"]
+    if flagged:
+        lines.append(texts("report_year_flagged", names=", ".join(
+            f"{m.full_name} ({len(m.violation_months)})" for m in flagged)))
+    if warned:
+        lines.append(texts("report_year_warned", names=", ".join(m.full_name for m in warned)))
+
+
+def _member_lines(members: list[figures.MemberYear], texts: Texts, lines: list[str]) -> None:
+    for n, m in enumerate(members, start=1):
+        mark = {"flag": " 🚩", "warn": " ⚠️", "ok": ""}[m.level]
+        lines.append(texts("report_year_line", n=n, name=m.full_name,
+                           standing=_standing(texts, m.standing), present=m.present,
+                           excused=m.excused, unexcused=m.unexcused,
+                           rate=fmt.percent(m.rate, texts.lang), mark=mark))
+        if m.violation_months:
+            lines.append(texts("report_year_months", months=causes_text(m, texts.lang)))
+
+
+def followers_text(followers: list[FollowerPresence], texts: Texts) -> list[str]:
+    """Each follower's presence across the branches they follow: ``dự 578/1.017 buổi``."""
+    if not followers:
+        return []
+    return ["", texts("report_followers_title")] + [
+        texts("report_follower_line", name=f.full_name,
+              present=fmt.ratio(f.present, f.invited, texts.lang),
+              rate=fmt.percent(figures.rate(f.present, f.invited), texts.lang))
+        for f in followers]
+
+
+def branches_text(label: str, year: int, rows: list[figures.BranchYear], texts: Texts,
+                  followers: list[FollowerPresence] | None = None) -> str:
     lang = texts.lang
     lines = [texts("report_branches_title", scope=label, year=year)]
     fp = sum(r.followers_present for r in rows)
@@ -82,15 +136,21 @@ def branches_text(label: str, year: int, rows: list[figures.BranchYear], texts: 
     ci = sum(r.counted_invited for r in rows)
     lines.append(texts("report_branches_overall", rate=fmt.percent(figures.rate(cp, ci), lang),
                        followers=fmt.ratio(fp, fi, lang)))
+    lines += followers_text(followers or [], texts)
     for r in rows:
-        held = sum(1 for v in r.regular_by_month.values() if v)
+        held = r.held_months
         lines += ["", texts("report_branch_head", name=r.name, members=fmt.number(r.members,
-                                                                                  lang)),
+                                                                                  lang))]
+        if r.no_data_months and r.record_start is not None:
+            lines.append(texts("report_branch_record_start", date=fmt.day(r.record_start),
+                               months=_span(r.no_data_months)))
+        lines += [
                   texts("report_branch_regular", held=held,
                         months=len(r.regular_by_month),
                         missing=", ".join(fmt.month(m) for m in r.missing_months) or "—"),
                   texts("report_branch_thematic",
-                        quarters=" ".join(f"Q{q}:{n}" for q, n in r.thematic_by_quarter.items()),
+                        quarters=" ".join(f"Q{q}:{r.thematic_by_quarter.get(q, '—')}"
+                                          for q in range(1, 5)),
                         missing=", ".join(f"Q{q}" for q in r.missing_quarters) or "—"),
                   texts("report_branch_attendance", rate=fmt.percent(r.rate, lang),
                         present=fmt.ratio(r.counted_present, r.counted_invited, lang),
@@ -111,6 +171,10 @@ def held_lines(r: figures.BranchYear, texts: Texts) -> list[str]:
         lines.append(texts("held_extraordinary", count=len(r.extraordinary),
                            days=", ".join(fmt.day(d) for d in r.extraordinary)))
     return lines
+def _span(months: list[str]) -> str:
+    """``01/2026 – 11/2026`` (or one month)."""
+    first, last = fmt.month(months[0]), fmt.month(months[-1])
+    return first if first == last else f"{first} – {last}"
 
 
 def duties_text(label: str, period: str, rows: list[DutyCount], texts: Texts) -> str:
@@ -131,14 +195,20 @@ def duties_text(label: str, period: str, rows: list[DutyCount], texts: Texts) ->
 
 
 def probation_text(label: str, rows: list[figures.Probation], texts: Texts) -> str:
+    """Overdue first, then ending within 60 days, then the rest: each group apart."""
     lines = [texts("report_probation_title", scope=label)]
     if not rows:
         lines.append(texts("report_probation_none"))
-    for p in rows:
-        status = texts(f"report_probation_{p.status}", days=abs(p.days_left))
-        lines.append(texts("report_probation_line", name=p.full_name,
-                           admitted=fmt.day(p.admitted_on), ends=fmt.day(p.ends_on),
-                           status=status))
+    for status in ("overdue", "soon", "later"):
+        group = [p for p in rows if p.status == status]
+        if not group:
+            continue
+        lines += ["", texts(f"report_probation_group_{status}", count=len(group))]
+        for p in group:
+            lines.append(texts("report_probation_line", name=p.full_name,
+                               admitted=fmt.day(p.admitted_on), ends=fmt.day(p.ends_on),
+                               status=texts(f"report_probation_{status}",
+                                            days=abs(p.days_left))))
     return "\n".join(lines)
 
 
@@ -173,8 +243,12 @@ def member_text(report: MemberReport, texts: Texts, tz: ZoneInfo) -> str:
         lines.append(texts("report_member_summary", present=f.present, excused=f.excused,
                            unexcused=f.unexcused, rate=fmt.percent(f.rate, lang)))
         if f.violation_months:
-            lines.append(texts("report_member_violations", months=", ".join(
-                fmt.month(p) for p in f.violation_months), count=len(f.violation_months)))
+            lines.append(texts("report_member_violations", months=causes_text(f, lang),
+                               count=len(f.violation_months)))
+    if report.following is not None and report.following.invited:
+        lines.append(texts("report_member_following",
+                           present=fmt.ratio(report.following.present,
+                                             report.following.invited, lang)))
     lines += ["", texts("report_member_meetings")]
     for meeting in report.meetings:
         status = meeting.status or (f"answer_{meeting.answer}" if meeting.answer else None)

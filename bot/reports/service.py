@@ -12,9 +12,9 @@ from datetime import date
 from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
 from bot.core.services import Services
-from bot.imports.names import name_key
+from bot.imports.names import fold_accents, name_key
 from bot.reports import figures
-from bot.reports.periods import year_window
+from bot.reports.periods import Period, local_day, year_window
 from bot.reports.scope import Scope, resolve
 from storage import assignments, audit, people
 from storage import meetings as meeting_store
@@ -41,6 +41,19 @@ async def _members(services: Services, scope: Scope) -> list[MemberRow]:
     return result
 
 
+async def _members_in_year(services: Services, scope: Scope, year: int) -> list[MemberRow]:
+    """Every membership of the scope whose period overlaps the year (active or ended)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    result: list[MemberRow] = []
+    for branch in scope.branches:
+        for m in await people.members_of(services.db, branch.id, active_only=False):
+            start = local_day(m.joined_at, services.tz)
+            end = local_day(m.ended_at, services.tz)
+            if (start is None or start <= last) and (end is None or end > first):
+                result.append(m)
+    return result
+
+
 # --- year -----------------------------------------------------------------------------------
 
 
@@ -60,14 +73,28 @@ class YearReport:
         return [m for m in self.members if m.level == "flag"]
 
 
-async def compute_year(services: Services, scope: Scope, year: int) -> YearReport:
+def periods_of(services: Services, scope: Scope,
+               members: list[MemberRow]) -> dict[tuple[int, int], Period]:
+    """Each member's period in their branch, with the branch's record start."""
+    starts = {b.id: b.record_start for b in scope.branches}
+    return {(m.person_id, m.unit_id): Period(local_day(m.joined_at, services.tz),
+                                             local_day(m.ended_at, services.tz),
+                                             starts.get(m.unit_id))
+            for m in members}
+
+
+async def compute_year(services: Services, scope: Scope, year: int,
+                       members: list[MemberRow] | None = None) -> YearReport:
+    """The year of the scope's active members (or of ``members``, e.g. one who left)."""
     since, until = year_window(year, services.tz)
-    members = await _members(services, scope)
+    if members is None:
+        members = await _members(services, scope)
     counts = await rows.attendance_counts(services.db, scope.ids, since, until)
     unexcused = await rows.unexcused_instants(services.db, scope.ids, since, until)
     dues = await rows.dues_paid(services.db, scope.ids, year)
     return YearReport(scope, year, figures.member_years(
-        members, counts, unexcused, dues, year, today(services), services.tz))
+        members, counts, unexcused, dues, year, today(services), services.tz,
+        periods_of(services, scope, members), services.config.dues.due_day))
 
 
 async def year_report(services: Services, actor: Actor, scope_key: str | None,
@@ -91,7 +118,7 @@ async def compute_branches(services: Services, scope: Scope, year: int
     meetings = await rows.meetings_in(services.db, scope.ids, since,
                                       min(until, services.clock.now()))
     attendance = await rows.branch_attendance(services.db, scope.ids, since, until)
-    branches = [(b.id, b.name, await people.count_members(services.db, b.id))
+    branches = [(b.id, b.name, await people.count_members(services.db, b.id), b.record_start)
                 for b in scope.branches]
     settings = services.config.meetings
     return figures.branch_years(branches, meetings, attendance, year, today(services),
@@ -99,13 +126,34 @@ async def compute_branches(services: Services, scope: Scope, year: int
                                 settings.combined_duration_minutes)
 
 
+@dataclass
+class BranchesReport:
+    scope: Scope
+    year: int
+    branches: list[figures.BranchYear]
+    followers: list[rows.FollowerPresence]
+
+
+async def compute_followers(services: Services, scope: Scope, year: int
+                            ) -> list[rows.FollowerPresence]:
+    """Each follower of the scope's branches, counted across every branch they follow."""
+    since, until = year_window(year, services.tz)
+    mine = await rows.follower_presence(services.db, scope.ids, since, until)
+    if scope.committee is None:
+        return mine
+    wanted = {f.person_id for f in mine}
+    return [f for f in await rows.follower_presence(services.db, None, since, until)
+            if f.person_id in wanted]
+
+
 async def branches_report(services: Services, actor: Actor, scope_key: str | None,
-                          year: int | None) -> tuple[Scope, int, list[figures.BranchYear]]:
+                          year: int | None) -> BranchesReport:
     scope = await resolve(services, actor, scope_key)
     chosen = year or today(services).year
     result = await compute_branches(services, scope, chosen)
+    followers = await compute_followers(services, scope, chosen)
     await _audit(services, actor, scope, "branches")
-    return scope, chosen, result
+    return BranchesReport(scope, chosen, result, followers)
 
 
 # --- duties ---------------------------------------------------------------------------------
@@ -185,31 +233,69 @@ class MemberReport:
     dues: list[tuple[str, int | None]]
     figures: figures.MemberYear | None = None
     households: list[str] = field(default_factory=list)
+    following: rows.FollowerPresence | None = None  # as a follower of branches, if any
+
+
+class AmbiguousMember(Invalid):
+    """Several members match the name typed: the reader picks one."""
+
+    def __init__(self, matches: list[MemberRow], year: int | None) -> None:
+        super().__init__("report_member_ambiguous",
+                         names=", ".join(m.full_name for m in matches[:10]))
+        self.matches = matches[:10]
+        self.year = year
+
+
+def split_member_query(text: str) -> tuple[str, int | None]:
+    """``Lê Thị Bình 2025`` -> (``Lê Thị Bình``, 2025): a trailing 4-digit year."""
+    words = text.split()
+    if len(words) > 1 and words[-1].isdigit() and len(words[-1]) == 4:
+        return " ".join(words[:-1]), int(words[-1])
+    return text.strip(), None
+
+
+def match_members(everyone: list[MemberRow], name: str) -> list[MemberRow]:
+    """Exact (accent-aware) first; then typed without accents; then a part of the name."""
+    key = name_key(name)
+    found = [m for m in everyone if name_key(m.full_name) == key]
+    if found:
+        return found
+    folded = fold_accents(name)
+    found = [m for m in everyone if fold_accents(m.full_name) == folded]
+    if found:
+        return found
+    found = [m for m in everyone if key in name_key(m.full_name)]
+    return found or [m for m in everyone if folded in fold_accents(m.full_name)]
 
 
 async def member_report(services: Services, actor: Actor, scope_key: str | None, name: str,
                         year: int | None, *, person_id: int | None = None) -> MemberReport:
-    """One member's year, found by name (accent-aware) or, for page turns, by id."""
+    """One member's year, found by name (accent-aware, or typed without accents; a
+    trailing year picks the year) or, for page turns, by id. Members who left or moved
+    during the year are found too, for the years they belonged."""
     scope = await resolve(services, actor, scope_key)
-    everyone = await _members(services, scope)
-    key = name_key(name)
+    if person_id is None:
+        name, typed_year = split_member_query(name)
+        year = year or typed_year
+    chosen = year or today(services).year
+    if not 2000 <= chosen <= today(services).year + 1:
+        raise Invalid("report_year_invalid")
+    everyone = await _members_in_year(services, scope, chosen)
     if person_id is not None:
         found = [m for m in everyone if m.person_id == person_id]
-    elif not key:
+    elif not name_key(name):
         raise Invalid("report_member_usage")
     else:
-        found = [m for m in everyone if name_key(m.full_name) == key]
-        if not found:
-            found = [m for m in everyone if key in name_key(m.full_name)]
+        found = match_members(everyone, name)
     if not found:
         raise NotFound("report_member_not_found", name=name.strip()[:100])
     if len(found) > 1:
-        raise Invalid("report_member_ambiguous", names=", ".join(m.full_name for m in found[:10]))
+        raise AmbiguousMember(found, year)
     member = found[0]
-    chosen = year or today(services).year
     since, until = year_window(chosen, services.tz)
     year_figures = await compute_year(services, Scope(
-        [b for b in scope.branches if b.id == member.unit_id], scope.committee, ""), chosen)
+        [b for b in scope.branches if b.id == member.unit_id], scope.committee, ""), chosen,
+        [member])
     households = await assignments.current_household_heads(services.db,
                                                            person_id=member.person_id)
     dues = [(period, amount) for person, unit, period, amount in
@@ -226,4 +312,6 @@ async def member_report(services: Services, actor: Actor, scope_key: str | None,
         figures=next((f for f in year_figures.members if f.person_id == member.person_id),
                      None),
         households=households,
+        following=next(iter(await rows.follower_presence(
+            services.db, None, since, until, person_id=member.person_id)), None),
     )

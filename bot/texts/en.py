@@ -34,6 +34,7 @@ MESSAGES: dict[str, str] = {
         "/households — households\n"
         "/assign — assign households to members\n"
         "/report — reports\n"
+        "/recordstart [dd/mm/yyyy] — the day the branch's record starts\n"
         "/broadcast <text> — announce to the whole branch\n"
         "/linkgroup — send in the branch's Telegram group to link it"
     ),
@@ -325,10 +326,10 @@ MESSAGES: dict[str, str] = {
     "reports_scope_unknown": "You may not see reports of that unit.",
     "report_year_invalid": "Invalid year.",
     "report_no_meeting": "There is no meeting yet.",
-    "report_member_usage": "Usage: /report member <full name>",
+    "report_member_usage": "Usage: /report member <full name> [yyyy]",
     "report_member_not_found": "No member '{name}' in the report's scope.",
     "report_member_ambiguous": "Several people match: {names}. Type the full name.",
-    "report_usage": "Reports: /report meeting | year [yyyy] | duties [mm/yyyy] | probation | member <full name> | branches | export",
+    "report_usage": "Reports: /report meeting | year [yyyy] | duties [mm/yyyy] | probation | member <full name> [yyyy] | branches | export",
     "report_menu": "📊 Reports — {scope}. Choose a report:",
     "report_menu_scope": "Scope:",
     "report_btn_meeting": "Latest meeting",
@@ -440,8 +441,8 @@ MESSAGES: dict[str, str] = {
     "dimp_done": "Dues recorded: {count:plural:row:rows}; lines left out: {skipped}.",
     # --- warnings --------------------------------------------------------------
     "warn_probation": "🌱 {name} ({unit}) ends probation on {ends} ({days} days left). The branch should consider recognising them as an official member on time.",
-    "warn_rule24_warn": "⚠️ {name} ({unit}) has {count} months in {year} with an unexcused absence or unpaid dues ({months}). Please remind them.",
-    "warn_rule24_flag": "🚩 {name} ({unit}) has {count} months in {year} with an unexcused absence or unpaid dues ({months}). Under Regulation 24-QĐ/TW (8.1), the branch must consider proposing their removal.",
+    "warn_rule24_warn": "⚠️ {name} ({unit}) has {count} months in {year} with an unexcused absence or unpaid dues: {causes}. Please remind them.",
+    "warn_rule24_flag": "🚩 {name} ({unit}) has {count} months in {year} with an unexcused absence or unpaid dues: {causes}. Under Regulation 24-QĐ/TW (8.1), the branch must consider proposing their removal.",
     # --- privacy ---------------------------------------------------------------
     "audit_header": "🔍 Audit log ({count} latest entries): who read reports, exported data, changed what.",
     "audit_line": "{when} — {who} — {action} — {unit}",

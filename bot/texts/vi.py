@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
         "/households — các hộ gia đình\n"
         "/assign — phân công theo dõi hộ\n"
         "/report — báo cáo\n"
+        "/recordstart [dd/mm/yyyy] — ngày chi bộ bắt đầu ghi nhận số liệu\n"
         "/broadcast <nội dung> — gửi thông báo cho cả chi bộ\n"
         "/linkgroup — gửi trong nhóm Telegram của chi bộ để liên kết"
     ),
@@ -323,10 +324,10 @@ MESSAGES: dict[str, str] = {
     "reports_scope_unknown": "Không có quyền xem báo cáo của đơn vị này.",
     "report_year_invalid": "Năm không hợp lệ.",
     "report_no_meeting": "Chưa có cuộc họp nào.",
-    "report_member_usage": "Cách dùng: /report member <họ và tên>",
+    "report_member_usage": "Cách dùng: /report member <họ và tên> [yyyy]",
     "report_member_not_found": "Không tìm thấy đảng viên '{name}' trong phạm vi báo cáo.",
     "report_member_ambiguous": "Có nhiều người trùng tên: {names}. Hãy gõ đầy đủ họ tên.",
-    "report_usage": "Báo cáo: /report meeting | year [yyyy] | duties [mm/yyyy] | probation | member <họ tên> | branches | export",
+    "report_usage": "Báo cáo: /report meeting | year [yyyy] | duties [mm/yyyy] | probation | member <họ tên> [yyyy] | branches | export",
     "report_menu": "📊 Báo cáo — {scope}. Chọn loại báo cáo:",
     "report_menu_scope": "Phạm vi:",
     "report_btn_meeting": "Cuộc họp gần nhất",
@@ -438,8 +439,8 @@ MESSAGES: dict[str, str] = {
     "dimp_done": "Đã ghi nhận đảng phí: {count} dòng; bỏ qua {skipped} dòng.",
     # --- warnings --------------------------------------------------------------
     "warn_probation": "🌱 Đồng chí {name} ({unit}) hết thời gian dự bị ngày {ends} (còn {days} ngày). Chi bộ cần xem xét công nhận đảng viên chính thức đúng hạn.",
-    "warn_rule24_warn": "⚠️ Đồng chí {name} ({unit}) đã có {count} tháng trong năm {year} vắng sinh hoạt không lý do hoặc chưa đóng đảng phí ({months}). Xin nhắc nhở đồng chí ấy.",
-    "warn_rule24_flag": "🚩 Đồng chí {name} ({unit}) đã có {count} tháng trong năm {year} vắng sinh hoạt không lý do hoặc không đóng đảng phí ({months}). Theo Quy định 24-QĐ/TW (điểm 8.1), chi bộ cần xem xét đề nghị xóa tên.",
+    "warn_rule24_warn": "⚠️ Đồng chí {name} ({unit}) đã có {count} tháng trong năm {year} vắng sinh hoạt không lý do hoặc chưa đóng đảng phí: {causes}. Xin nhắc nhở đồng chí ấy.",
+    "warn_rule24_flag": "🚩 Đồng chí {name} ({unit}) đã có {count} tháng trong năm {year} vắng sinh hoạt không lý do hoặc không đóng đảng phí: {causes}. Theo Quy định 24-QĐ/TW (điểm 8.1), chi bộ cần xem xét đề nghị xóa tên.",
     # --- privacy ---------------------------------------------------------------
     "audit_header": "🔍 Nhật ký truy cập ({count} mục gần nhất): ai đã xem báo cáo, xuất dữ liệu, thay đổi gì.",
     "audit_line": "{when} — {who} — {action} — {unit}",

@@ -24,10 +24,15 @@ async def test_demo_plays_the_whole_script() -> None:
         "Thực tế: 19:30–21:15 (105 phút)",
         "📎 bien-ban-2026-12-10-1.docx",  # the meeting scene ends with the minutes file
         "ĐẢNG BỘ XÃ TÂN LẬP / CHI BỘ THÔN 3 / ĐẢNG CỘNG SẢN VIỆT NAM",
+        # One warning, each month with its cause (issue 16).
+        "⚠️ Đồng chí Đỗ Thị Gấm (Chi bộ Thôn 3) đã có 2 tháng trong năm 2026 vắng sinh hoạt "
+        "không lý do hoặc chưa đóng đảng phí: 11/2026: chưa đóng đảng phí · 12/2026: vắng "
+        "không lý do buổi 10/12.",
         "Theo dõi hộ gia đình — tháng 01/2027",
         "Cảm ơn đồng chí đã báo cáo đủ 3 hộ",
         "Ghi chú: Mái nhà bị dột sau bão",
-        "Đã sửa Ngày vào Đảng của đồng chí Hoàng Thị Dung: 07/11/2025 → 07/11/2024.",
+        "Đã sửa Ngày vào Đảng của đồng chí Hoàng Thị Dung: 07/03/2026 → 07/03/2025.",
         "0 rate-limited",
     ):
         assert expected in text, expected
+    assert text.count("Đỗ Thị Gấm (Chi bộ Thôn 3) đã có") == 1

@@ -145,7 +145,8 @@ async def test_typed_times_and_an_extraordinary_meeting_never_fills_the_month(
     pg.clock.set(datetime(2027, 1, 2, 2, 0, tzinfo=UTC))  # type: ignore[attr-defined]
     await pg.settle()
     text = await read_report(secretary, "/report branches 2026")
-    assert "Sinh hoạt thường kỳ: 0/12 tháng" in text
+    # The branch records from 01/12/2026 (its creation): only December is judged (issue 16).
+    assert "Sinh hoạt thường kỳ: 0/1 tháng" in text
     assert "12/2026" in text.split("thiếu:")[1].split("\n")[0]  # December is still missing
     assert "Họp bất thường (không tính là họp thường kỳ): 1 buổi — 05/12/2026" in text
     assert "ngắn hơn" not in text  # 45 minutes: extraordinary meetings have no minimum

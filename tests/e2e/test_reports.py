@@ -73,7 +73,12 @@ async def raw_member_year(pg: Playground, branch: int, year: int) -> dict[str, d
         if status == "unexcused":
             months[person].add(local.strftime("%Y-%m"))
     dues = await db.fetch_all("SELECT person_id, period FROM dues WHERE unit_id = ?", (branch,))
-    tracked = {p for _, p in dues if p.startswith(str(year)) and p <= TODAY.strftime("%Y-%m")}
+    # A month's dues are unpaid only after the 10th of the next month (on 01/12: up to 10/2026).
+    def due(period: str) -> bool:
+        y, m = int(period[:4]), int(period[5:7])
+        return (date(y + 1, 1, 10) if m == 12 else date(y, m + 1, 10)) < TODAY
+
+    tracked = {p for _, p in dues if p.startswith(str(year)) and due(p)}
     paid = {(person, p) for person, p in dues}
     for person, name in names.items():
         if standing[person] is None:
@@ -131,8 +136,11 @@ async def test_branches_report_for_the_committee(pg: Playground, history: Histor
         held = {datetime.fromisoformat(r[0]).astimezone(TZ).strftime("%m/%Y") for r in
                 await db.fetch_all("SELECT starts_at FROM meetings WHERE unit_id = ? AND "
                                    "kind = 'regular'", (branch,))}
-        missing = [f"{m:02d}/2026" for m in range(1, 12) if f"{m:02d}/2026" not in held]
-        assert f"thiếu: {', '.join(missing)}" in section
+        # The history is recorded from 01/06/2026: months before it are no data, not missing.
+        missing = [f"{m:02d}/2026" for m in range(6, 12) if f"{m:02d}/2026" not in held]
+        assert f"thiếu: {', '.join(missing) or '—'}" in section
+        assert "01/2026 – 05/2026: — (chưa có dữ liệu)" in section
+        assert f"{len(held & {f'{m:02d}/2026' for m in range(6, 13)})}/7 tháng" in section
     assert f"dự sinh hoạt chi bộ: {fmt.ratio(total_fp, total_fi)} buổi" in text
 
 
@@ -184,7 +192,19 @@ async def test_export_workbook_and_chart(pg: Playground, history: History) -> No
     assert chart.photo is not None and chart.photo[:8] == b"\x89PNG\r\n\x1a\n"
     assert workbook.document is not None
     book = load_workbook(io.BytesIO(workbook.document.data))
-    assert book.sheetnames == ["Đảng viên", "Cuộc họp", "Điểm danh", "Theo dõi hộ", "Đảng phí"]
+    assert book.sheetnames == ["Đảng viên", "Cuộc họp", "Điểm danh", "Theo dõi hộ", "Đảng phí",
+                               "Theo tháng", "Cấp ủy viên phụ trách"]
+    # Each branch's months: before the record start (01/06/2026) "—", never 0 or missing.
+    months = [r for r in book["Theo tháng"].iter_rows(min_row=2, values_only=True)]
+    assert len(months) == 2 * 12
+    assert all(r[2] == "—" and r[3] == "—" for r in months if r[1] < "06/2026")
+    assert all(r[2] != "—" for r in months if "06/2026" <= r[1] <= "12/2026")
+    # The follower, counted once across both branches.
+    followers = list(book["Cấp ủy viên phụ trách"].iter_rows(min_row=2, values_only=True))
+    fp, fi = await pg.services.db.fetch_one(
+        "SELECT sum(a.status = 'present'), count(*) FROM invitations i JOIN attendance a ON "
+        "a.meeting_id = i.meeting_id AND a.person_id = i.person_id WHERE i.capacity = 'follower'")
+    assert followers == [("Lê Văn Thường Trực", fp, fi, f"dự {fmt.ratio(fp, fi)} buổi")]
     db = pg.services.db
     expected = {
         "Đảng viên": await db.fetch_value("SELECT count(*) FROM memberships WHERE state = "
@@ -229,7 +249,7 @@ async def test_daily_warnings_reach_the_officers_once(pg: Playground, history: H
     await pg.services.db.execute(
         "UPDATE attendance SET status = 'unexcused' WHERE person_id = ? AND meeting_id IN "
         "(SELECT id FROM meetings WHERE unit_id = ? AND kind = 'regular' AND starts_at < "
-        "'2026-09-01')", (person, branch))
+        "'2026-10-01')", (person, branch))
     expected = await raw_member_year(pg, branch, 2026)
     flagged = sorted(n for n, f in expected.items() if f["months"] >= 3)  # type: ignore[operator]
     warned = sorted(n for n, f in expected.items() if f["months"] == 2)

@@ -45,7 +45,7 @@ def test_short_on_the_actual_length(kind: str, length: int, short: bool) -> None
 def test_extraordinary_never_counts_as_the_regular_meeting() -> None:
     facts = [MeetingFact(1, 7, "extraordinary", START, 90, "closed", 60),
              MeetingFact(2, 7, "regular", START - timedelta(days=40), 90, "closed", 75)]
-    [year] = figures.branch_years([(7, "Chi bộ", 10)], facts, {}, 2026, date(2026, 12, 20),
+    [year] = figures.branch_years([(7, "Chi bộ", 10, None)], facts, {}, 2026, date(2026, 12, 20),
                                   TZ, 90, 120)
     assert year.regular_by_month["2026-12"] == 0
     assert year.regular_by_month["2026-10"] == 1
