@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Connection, Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,16 +22,15 @@ class Assignment:
     to_date: date | None
 
 
-async def _current(conn: aiosqlite.Connection, household_id: int) -> int | None:
-    async with conn.execute(
+async def _current(conn: Connection, household_id: int) -> int | None:
+    row = await conn.fetch_one(
         "SELECT person_id FROM assignments WHERE household_id = ? AND to_date IS NULL",
         (household_id,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return None if row is None else int(row[0])
 
 
-async def assign(conn: aiosqlite.Connection, household_id: int, person_id: int,
+async def assign(conn: Connection, household_id: int, person_id: int,
                  on: date) -> int:
     """Give the household to ``person_id`` from ``on``: the new assignment's id, or 0
     (false) when it already was theirs."""
@@ -49,7 +46,7 @@ async def assign(conn: aiosqlite.Connection, household_id: int, person_id: int,
     return int(cur.lastrowid or 0)
 
 
-async def unassign(conn: aiosqlite.Connection, household_id: int, on: date) -> bool:
+async def unassign(conn: Connection, household_id: int, on: date) -> bool:
     cur = await conn.execute(
         "UPDATE assignments SET to_date = ? WHERE household_id = ? AND to_date IS NULL",
         (on.isoformat(), household_id),
@@ -79,7 +76,7 @@ async def counts(db: Database, unit_id: int) -> dict[int, int]:
     return {int(r[0]): int(r[1]) for r in rows}
 
 
-async def end_for_member(conn: aiosqlite.Connection, person_id: int, unit_id: int,
+async def end_for_member(conn: Connection, person_id: int, unit_id: int,
                          on: date) -> int:
     """Close a person's current assignments in one branch (they left or moved)."""
     cur = await conn.execute(
@@ -89,7 +86,7 @@ async def end_for_member(conn: aiosqlite.Connection, person_id: int, unit_id: in
     return cur.rowcount
 
 
-async def end_all_for_person(conn: aiosqlite.Connection, person_id: int, on: date) -> int:
+async def end_all_for_person(conn: Connection, person_id: int, on: date) -> int:
     cur = await conn.execute(
         "UPDATE assignments SET to_date = ? WHERE person_id = ? AND to_date IS NULL",
         (on.isoformat(), person_id))

@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Connection, Database
 from storage.timefmt import to_db
 
 
 async def write(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     at: datetime,
     actor_id: int | None,

@@ -5,23 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Connection, Database
 from storage.timefmt import to_db
 
 
-async def record(conn: aiosqlite.Connection, rows: Sequence[tuple[int, int, str, int | None]],
+async def record(conn: Connection, rows: Sequence[tuple[int, int, str, int | None]],
                  now: datetime, recorded_by: int | None) -> None:
     """(person, branch, "YYYY-MM", amount) each; recording again updates the amount."""
     await conn.executemany(
         "INSERT INTO dues (person_id, unit_id, period, amount, paid_at, recorded_by) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_id, unit_id, period) DO UPDATE SET "
-        "amount = coalesce(excluded.amount, amount), recorded_by = excluded.recorded_by",
+        "amount = coalesce(excluded.amount, dues.amount), recorded_by = excluded.recorded_by",
         [(p, u, period, amount, to_db(now), recorded_by) for p, u, period, amount in rows])
 
 
-async def unrecord(conn: aiosqlite.Connection, person_id: int, unit_id: int,
+async def unrecord(conn: Connection, person_id: int, unit_id: int,
                    period: str) -> None:
     await conn.execute("DELETE FROM dues WHERE person_id = ? AND unit_id = ? AND period = ?",
                        (person_id, unit_id, period))

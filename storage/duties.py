@@ -10,9 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Connection, Database
 from storage.timefmt import from_db, to_db
 
 STATUSES = ("normal", "problem")
@@ -66,7 +64,7 @@ class SentRow:
 
 
 async def record(
-    conn: aiosqlite.Connection, *, household_id: int, period: str, person_id: int,
+    conn: Connection, *, household_id: int, period: str, person_id: int,
     status: str, note: str | None, now: datetime,
 ) -> None:
     if status not in STATUSES:
@@ -106,14 +104,14 @@ async def unit_status(db: Database, unit_id: int, period: str) -> list[MemberSta
     """Per member following households of the branch: how many, reported, problems."""
     rows = await db.fetch_all(
         "SELECT a.person_id, p.full_name, count(*), count(r.household_id), "
-        "coalesce(sum(r.status = 'problem'), 0) "
+        "coalesce(sum(CASE WHEN r.status = 'problem' THEN 1 ELSE 0 END), 0) "
         "FROM assignments a JOIN households h ON h.id = a.household_id "
         "JOIN people p ON p.id = a.person_id "
         "JOIN memberships m ON m.person_id = a.person_id AND m.unit_id = h.unit_id "
         "AND m.state = 'active' "
         "LEFT JOIN duty_reports r ON r.household_id = h.id AND r.period = ? "
         "WHERE a.to_date IS NULL AND h.removed_at IS NULL AND h.unit_id = ? "
-        "GROUP BY a.person_id ORDER BY p.name_key, a.person_id",
+        "GROUP BY a.person_id, p.id ORDER BY p.name_key, a.person_id",
         (period, unit_id))
     return [MemberStatus(int(r[0]), r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows]
 

@@ -72,7 +72,8 @@ async def monthly_rates(db: Database, units: Sequence[int], since: datetime,
     """(branch, meeting start, counted present, counted invited) per closed meeting."""
     rows = await db.fetch_all(
         "SELECT m.unit_id, m.starts_at, "
-        "sum(a.status = 'present' AND i.standing IS NULL), sum(i.standing IS NULL) "
+        "sum(CASE WHEN a.status = 'present' AND i.standing IS NULL THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN i.standing IS NULL THEN 1 ELSE 0 END) "
         "FROM meetings m JOIN attendance a ON a.meeting_id = m.id JOIN invitations i ON "
         "i.meeting_id = a.meeting_id AND i.person_id = a.person_id "
         f"WHERE m.unit_id IN ({in_list(units)}) AND m.state = 'closed' AND i.capacity = 'member' "

@@ -7,9 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Connection, Database
 from storage.timefmt import to_db
 
 
@@ -39,13 +37,13 @@ async def candidates(db: Database, *, branch_id: int, committee_id: int) -> list
     return [CandidateRow(int(r[0]), str(r[1]), bool(r[2])) for r in rows]
 
 
-async def start(conn: aiosqlite.Connection, *, person_id: int, unit_id: int,
+async def start(conn: Connection, *, person_id: int, unit_id: int,
                 now: datetime) -> None:
     await conn.execute("INSERT INTO followers (person_id, unit_id, since) VALUES (?, ?, ?)",
                        (person_id, unit_id, to_db(now)))
 
 
-async def stop(conn: aiosqlite.Connection, *, person_id: int, unit_id: int,
+async def stop(conn: Connection, *, person_id: int, unit_id: int,
                now: datetime) -> None:
     await conn.execute("UPDATE followers SET until = ? WHERE person_id = ? AND "
                        "unit_id = ? AND until IS NULL", (to_db(now), person_id, unit_id))

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Connection, Database, Row
 from storage.timefmt import to_db
 
 
@@ -38,7 +35,7 @@ _SELECT = (
 _ORDER = " ORDER BY h.name_key, h.id"
 
 
-def _row(r: sqlite3.Row) -> Household:
+def _row(r: Row) -> Household:
     return Household(
         id=r["id"], unit_id=r["unit_id"], head_name=r["head_name"], hamlet=r["hamlet"],
         house_number=r["house_number"], address=r["address"], notes=r["notes"],
@@ -48,7 +45,7 @@ def _row(r: sqlite3.Row) -> Household:
 
 
 async def add(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     unit_id: int,
     head_name: str,
@@ -101,7 +98,7 @@ async def followed_by(db: Database, person_id: int) -> list[Household]:
 
 
 async def set_field(
-    conn: aiosqlite.Connection, household_id: int, field: str, value: str | None,
+    conn: Connection, household_id: int, field: str, value: str | None,
     name_key: str | None = None,
 ) -> None:
     if field not in FIELDS:
@@ -112,7 +109,7 @@ async def set_field(
                            (name_key, household_id))
 
 
-async def remove(conn: aiosqlite.Connection, household_id: int, now: datetime) -> None:
+async def remove(conn: Connection, household_id: int, now: datetime) -> None:
     """Mark removed (history and reports stay); the caller ends its assignment."""
     await conn.execute("UPDATE households SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
                        (to_db(now), household_id))

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Connection, Database, Row
 from storage.timefmt import from_db, to_db
 
 
@@ -25,7 +22,7 @@ class InviteRow:
     revoked_at: datetime | None
 
 
-def _row(r: sqlite3.Row) -> InviteRow:
+def _row(r: Row) -> InviteRow:
     return InviteRow(
         id=r["id"], person_id=r["person_id"], unit_id=r["unit_id"], role=r["role"],
         created_at=from_db(r["created_at"]), expires_at=from_db(r["expires_at"]),
@@ -38,7 +35,7 @@ _COLUMNS = "id, person_id, unit_id, role, created_at, expires_at, used_at, used_
 
 
 async def create(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     token_hash: str,
     person_id: int,
@@ -62,7 +59,7 @@ async def by_hash(db: Database, token_hash: str) -> InviteRow | None:
     return None if row is None else _row(row)
 
 
-async def revoke_pending(conn: aiosqlite.Connection, person_id: int, now: datetime) -> int:
+async def revoke_pending(conn: Connection, person_id: int, now: datetime) -> int:
     """Revoke every unused, unrevoked invite of a person; returns how many."""
     cur = await conn.execute(
         "UPDATE invites SET revoked_at = ? WHERE person_id = ? AND used_at IS NULL "
@@ -73,7 +70,7 @@ async def revoke_pending(conn: aiosqlite.Connection, person_id: int, now: dateti
 
 
 async def mark_used(
-    conn: aiosqlite.Connection, invite_id: int, telegram_user_id: int, now: datetime
+    conn: Connection, invite_id: int, telegram_user_id: int, now: datetime
 ) -> bool:
     """Atomically take the invite; False when someone else used it first."""
     cur = await conn.execute(
@@ -93,6 +90,6 @@ async def pending_for(db: Database, person_id: int, now: datetime) -> InviteRow 
     return None if row is None else _row(row)
 
 
-async def reassign(conn: aiosqlite.Connection, *, invite_id: int, person_id: int) -> None:
+async def reassign(conn: Connection, *, invite_id: int, person_id: int) -> None:
     """Record that the invite was taken up by ``person_id`` (someone the bot already knew)."""
     await conn.execute("UPDATE invites SET person_id = ? WHERE id = ?", (person_id, invite_id))

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Connection, Database
 from storage.timefmt import to_db
 
 
-async def set_once(conn: aiosqlite.Connection, key: str, now: datetime) -> bool:
+async def set_once(conn: Connection, key: str, now: datetime) -> bool:
     """Set the mark inside the caller's transaction; False when it was already set."""
     cur = await conn.execute(
         "INSERT INTO marks (key, done_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
@@ -35,6 +33,6 @@ async def with_prefix(db: Database, prefix: str) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-async def clear(conn: aiosqlite.Connection, key: str) -> None:
+async def clear(conn: Connection, key: str) -> None:
     """Remove a mark (inside the caller's transaction), so the check can fire again."""
     await conn.execute("DELETE FROM marks WHERE key = ?", (key,))

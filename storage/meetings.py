@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Connection, Database, Row
 from storage.periods import in_period
 from storage.timefmt import from_db, to_db
 
@@ -85,7 +82,7 @@ def _maybe(value: str | None) -> datetime | None:
     return from_db(value) if value else None
 
 
-def _meeting(r: sqlite3.Row) -> MeetingRow:
+def _meeting(r: Row) -> MeetingRow:
     return MeetingRow(r["id"], r["unit_id"], r["kind"], from_db(r["starts_at"]),
                       r["duration_min"], r["place"], r["agenda"], r["state"], r["auto_month"],
                       from_db(r["updated_at"]), _maybe(r["held_from"]), _maybe(r["ended_at"]),
@@ -93,7 +90,7 @@ def _meeting(r: sqlite3.Row) -> MeetingRow:
 
 
 async def create(
-    conn: aiosqlite.Connection, *, unit_id: int, kind: str, starts_at: datetime,
+    conn: Connection, *, unit_id: int, kind: str, starts_at: datetime,
     duration_min: int, place: str | None, agenda: str | None, created_by: int | None,
     now: datetime, auto_month: str | None = None,
 ) -> int | None:
@@ -154,34 +151,34 @@ async def auto_exists(db: Database, unit_id: int, month: str) -> bool:
     return value is not None
 
 
-async def set_time(conn: aiosqlite.Connection, meeting_id: int, starts_at: datetime,
+async def set_time(conn: Connection, meeting_id: int, starts_at: datetime,
                    now: datetime) -> None:
     await conn.execute("UPDATE meetings SET starts_at = ?, updated_at = ? WHERE id = ?",
                        (to_db(starts_at), to_db(now), meeting_id))
 
 
-async def set_details(conn: aiosqlite.Connection, meeting_id: int, *, starts_at: datetime,
+async def set_details(conn: Connection, meeting_id: int, *, starts_at: datetime,
                       place: str | None, agenda: str | None, now: datetime) -> None:
     """A move: time, place and agenda together."""
     await conn.execute("UPDATE meetings SET starts_at = ?, place = ?, agenda = ?, updated_at = ? "
                        "WHERE id = ?", (to_db(starts_at), place, agenda, to_db(now), meeting_id))
 
 
-async def set_held(conn: aiosqlite.Connection, meeting_id: int, held_from: datetime,
+async def set_held(conn: Connection, meeting_id: int, held_from: datetime,
                    held_until: datetime) -> None:
     """The actual start and end, as taken at the roll call."""
     await conn.execute("UPDATE meetings SET held_from = ?, ended_at = ? WHERE id = ?",
                        (to_db(held_from), to_db(held_until), meeting_id))
 
 
-async def set_officers(conn: aiosqlite.Connection, meeting_id: int, *, chair_id: int | None,
+async def set_officers(conn: Connection, meeting_id: int, *, chair_id: int | None,
                        secretary_id: int | None) -> None:
     """Who chaired the meeting and who kept the minutes."""
     await conn.execute("UPDATE meetings SET chair_id = ?, secretary_id = ? WHERE id = ?",
                        (chair_id, secretary_id, meeting_id))
 
 
-async def set_state(conn: aiosqlite.Connection, meeting_id: int, state: str,
+async def set_state(conn: Connection, meeting_id: int, state: str,
                     now: datetime) -> None:
     closed = to_db(now) if state == "closed" else None
     await conn.execute(
@@ -189,19 +186,20 @@ async def set_state(conn: aiosqlite.Connection, meeting_id: int, state: str,
         "WHERE id = ?", (state, to_db(now), closed, meeting_id))
 
 
-async def combine(conn: aiosqlite.Connection, meeting_id: int, topic: str, duration_min: int,
+async def combine(conn: Connection, meeting_id: int, topic: str, duration_min: int,
                   now: datetime) -> None:
     """A thematic topic joined to a regular meeting held in the same session."""
     await conn.execute(
-        "UPDATE meetings SET kind = 'combined', duration_min = max(duration_min, ?), "
+        "UPDATE meetings SET kind = 'combined', "
+        "duration_min = CASE WHEN duration_min > ? THEN duration_min ELSE ? END, "
         "agenda = coalesce(agenda || ' — ', '') || ?, updated_at = ? WHERE id = ?",
-        (duration_min, topic, to_db(now), meeting_id))
+        (duration_min, duration_min, topic, to_db(now), meeting_id))
 
 
 # --- invitations ------------------------------------------------------------------------------
 
 
-async def invite(conn: aiosqlite.Connection, meeting_id: int,
+async def invite(conn: Connection, meeting_id: int,
                  invitees: Sequence[tuple[int, str, str | None]]) -> None:
     """(person id, capacity, standing) each; inviting twice keeps the first row."""
     await conn.executemany(
@@ -218,7 +216,7 @@ _I_SELECT = (
 )
 
 
-def _invitation(r: sqlite3.Row) -> InvitationRow:
+def _invitation(r: Row) -> InvitationRow:
     return InvitationRow(r["meeting_id"], r["person_id"], r["full_name"], r["telegram_user_id"],
                          r["capacity"], r["standing"], r["answer"], r["reason"],
                          r["recorded_by_name"])
@@ -268,7 +266,7 @@ async def record_answer(db: Database, meeting_id: int, person_id: int, answer: s
         (answer, reason, to_db(now), meeting_id, person_id, answer, reason)) == 1
 
 
-async def record_answer_for(conn: aiosqlite.Connection, meeting_id: int, person_id: int,
+async def record_answer_for(conn: Connection, meeting_id: int, person_id: int,
                             answer: str, reason: str | None, officer_id: int | None,
                             now: datetime) -> None:
     """An answer an officer took for the member (phoned in, or no Telegram)."""
@@ -278,7 +276,7 @@ async def record_answer_for(conn: aiosqlite.Connection, meeting_id: int, person_
         (answer, reason, to_db(now), officer_id, meeting_id, person_id))
 
 
-async def set_answer(conn: aiosqlite.Connection, meeting_id: int, person_id: int,
+async def set_answer(conn: Connection, meeting_id: int, person_id: int,
                      answer: str | None, reason: str | None, now: datetime) -> bool:
     """True when the stored answer changed."""
     cur = await conn.execute(
@@ -288,7 +286,7 @@ async def set_answer(conn: aiosqlite.Connection, meeting_id: int, person_id: int
     return cur.rowcount == 1
 
 
-async def clear_answers(conn: aiosqlite.Connection, meeting_id: int) -> None:
+async def clear_answers(conn: Connection, meeting_id: int) -> None:
     await conn.execute("UPDATE invitations SET answer = NULL, reason = NULL, answered_at = NULL "
                        "WHERE meeting_id = ?", (meeting_id,))
 
@@ -323,13 +321,13 @@ async def attendance(db: Database, meeting_id: int) -> list[AttendanceRow]:
             for r in rows]
 
 
-async def set_late(conn: aiosqlite.Connection, meeting_id: int, person_id: int,
+async def set_late(conn: Connection, meeting_id: int, person_id: int,
                    late: bool) -> None:
     await conn.execute("UPDATE attendance SET late = ? WHERE meeting_id = ? AND person_id = ?",
                        (int(late), meeting_id, person_id))
 
 
-async def put_attendance(conn: aiosqlite.Connection, meeting_id: int,
+async def put_attendance(conn: Connection, meeting_id: int,
                          rows: Sequence[tuple[int, str, str | None]], recorded_by: int | None,
                          now: datetime, *, overwrite: bool) -> None:
     conflict = ("DO UPDATE SET status = excluded.status, reason = excluded.reason, "
@@ -345,7 +343,7 @@ async def put_attendance(conn: aiosqlite.Connection, meeting_id: int,
 # --- outbox housekeeping -----------------------------------------------------------------
 
 
-async def skip_pending(conn: aiosqlite.Connection, key_prefix: str) -> int:
+async def skip_pending(conn: Connection, key_prefix: str) -> int:
     """Skip unsent outbox rows whose key starts with ``key_prefix`` (a cancelled meeting)."""
     upper = key_prefix[:-1] + chr(ord(key_prefix[-1]) + 1)
     cur = await conn.execute(
@@ -368,7 +366,7 @@ class DocumentRow:
     added_at: datetime
 
 
-async def add_document(conn: aiosqlite.Connection, meeting_id: int, *, file_id: str,
+async def add_document(conn: Connection, meeting_id: int, *, file_id: str,
                        file_name: str, media: str, size_bytes: int | None,
                        added_by: int | None, now: datetime) -> int:
     cur = await conn.execute(

@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Connection, Database
 from storage.timefmt import from_db, to_db
 
 
@@ -95,10 +93,9 @@ class OutboxStats:
     # (person id, name, since, reason)
 
 
-async def enqueue(conn: aiosqlite.Connection, envelopes: Sequence[Envelope], now: datetime) -> int:
+async def enqueue(conn: Connection, envelopes: Sequence[Envelope], now: datetime) -> int:
     """Insert inside the caller's transaction; returns how many were new."""
-    before = conn.total_changes
-    await conn.executemany(
+    return await conn.executemany(
         "INSERT INTO outbox (business_key, chat_id, person_id, unit_id, kind, payload, "
         "next_attempt_at, stale_after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (business_key) DO NOTHING",
@@ -111,7 +108,6 @@ async def enqueue(conn: aiosqlite.Connection, envelopes: Sequence[Envelope], now
             for e in envelopes
         ],
     )
-    return conn.total_changes - before
 
 
 async def recover_in_flight(db: Database) -> int:
@@ -204,7 +200,8 @@ async def record(db: Database, outcomes: Sequence[Outcome]) -> None:
             "UPDATE outbox SET state = ?, message_id = coalesce(?, message_id), "
             "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, "
             "next_attempt_at = coalesce(?, next_attempt_at), last_error = ?, "
-            "possible_duplicate = max(possible_duplicate, ?) WHERE id = ?",
+            "possible_duplicate = CASE WHEN ? = 1 THEN 1 ELSE possible_duplicate END "
+            "WHERE id = ?",
             [
                 (
                     o.state, o.message_id, o.state, to_db(o.at),

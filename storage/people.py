@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Connection, Database, IntegrityError, Row
 from storage.timefmt import from_db, to_db
 
 
@@ -68,7 +65,7 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _member(r: sqlite3.Row) -> MemberRow:
+def _member(r: Row) -> MemberRow:
     return MemberRow(
         person_id=r["person_id"], membership_id=r["membership_id"], unit_id=r["unit_id"],
         full_name=r["full_name"], birth_date=_date(r["birth_date"]), phone=r["phone"],
@@ -82,7 +79,7 @@ def _member(r: sqlite3.Row) -> MemberRow:
 
 
 async def add_person(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     full_name: str,
     name_key: str,
@@ -99,7 +96,7 @@ async def add_person(
 
 
 async def add_membership(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     person_id: int,
     unit_id: int,
@@ -121,7 +118,7 @@ async def add_membership(
     return int(cur.lastrowid or 0)
 
 
-async def bind_telegram(conn: aiosqlite.Connection, person_id: int, telegram_user_id: int) -> None:
+async def bind_telegram(conn: Connection, person_id: int, telegram_user_id: int) -> None:
     await conn.execute(
         "UPDATE people SET telegram_user_id = ? WHERE id = ?", (telegram_user_id, person_id)
     )
@@ -198,35 +195,35 @@ async def memberships_of_person(db: Database, person_id: int) -> list[MemberRow]
     return [_member(r) for r in rows]
 
 
-async def set_flag(conn: aiosqlite.Connection, membership_id: int, flag: str, value: bool) -> None:
+async def set_flag(conn: Connection, membership_id: int, flag: str, value: bool) -> None:
     column = {"away": "is_away", "exempt": "is_exempt", "213": "is_213"}[flag]
     await conn.execute(f"UPDATE memberships SET {column} = ? WHERE id = ?",
                        (int(value), membership_id))
 
 
-async def set_role(conn: aiosqlite.Connection, membership_id: int, role: str) -> None:
+async def set_role(conn: Connection, membership_id: int, role: str) -> None:
     await conn.execute("UPDATE memberships SET role = ? WHERE id = ?", (role, membership_id))
 
 
-async def set_official(conn: aiosqlite.Connection, membership_id: int, on: date) -> None:
+async def set_official(conn: Connection, membership_id: int, on: date) -> None:
     await conn.execute("UPDATE memberships SET official_on = ? WHERE id = ?",
                        (on.isoformat(), membership_id))
 
 
 async def end_membership(
-    conn: aiosqlite.Connection, membership_id: int, state: str, now: datetime
+    conn: Connection, membership_id: int, state: str, now: datetime
 ) -> None:
     await conn.execute("UPDATE memberships SET state = ?, ended_at = ? WHERE id = ?",
                        (state, to_db(now), membership_id))
 
 
 async def move_membership(
-    conn: aiosqlite.Connection, membership_id: int, to_unit: int, now: datetime
+    conn: Connection, membership_id: int, to_unit: int, now: datetime
 ) -> int:
     """End the membership as 'transferred' and open one in ``to_unit`` with the same facts."""
-    row = await (await conn.execute(
+    row = await conn.fetch_one(
         "SELECT person_id, admitted_on, official_on, is_away, is_exempt, is_213 "
-        "FROM memberships WHERE id = ?", (membership_id,))).fetchone()
+        "FROM memberships WHERE id = ?", (membership_id,))
     assert row is not None
     await end_membership(conn, membership_id, "transferred", now)
     cur = await conn.execute(
@@ -239,7 +236,7 @@ async def move_membership(
     return int(cur.lastrowid or 0)
 
 
-async def erase_personal_data(conn: aiosqlite.Connection, person_id: int, now: datetime) -> None:
+async def erase_personal_data(conn: Connection, person_id: int, now: datetime) -> None:
     """Blank personal fields and unbind the account; the name stays for the minutes' history."""
     await conn.execute("DELETE FROM pending_inputs WHERE telegram_user_id IN "
                        "(SELECT telegram_user_id FROM people WHERE id = ?)", (person_id,))
@@ -256,7 +253,7 @@ async def erase_personal_data(conn: aiosqlite.Connection, person_id: int, now: d
 
 
 async def add_committee_officer(
-    conn: aiosqlite.Connection, person_id: int, unit_id: int, role: str, now: datetime
+    conn: Connection, person_id: int, unit_id: int, role: str, now: datetime
 ) -> None:
     await conn.execute(
         "INSERT INTO committee_officers (person_id, unit_id, role, since) VALUES (?, ?, ?, ?) "
@@ -269,7 +266,7 @@ _MEMBERSHIP_FIELDS = {"admitted_on": "admitted_on", "official_on": "official_on"
                       "joined_at": "joined_at"}
 
 
-async def set_person_field(conn: aiosqlite.Connection, person_id: int, field: str,
+async def set_person_field(conn: Connection, person_id: int, field: str,
                            value: str | date | None, *, name_key: str | None = None) -> None:
     """Correct one field of a person (a name also gets its new ``name_key``)."""
     column = _PERSON_FIELDS[field]
@@ -281,7 +278,7 @@ async def set_person_field(conn: aiosqlite.Connection, person_id: int, field: st
         await conn.execute(f"UPDATE people SET {column} = ? WHERE id = ?", (text, person_id))
 
 
-async def set_membership_field(conn: aiosqlite.Connection, membership_id: int, field: str,
+async def set_membership_field(conn: Connection, membership_id: int, field: str,
                                value: date | datetime | None) -> None:
     """Correct one date of a membership: admission, official, or the start here."""
     column = _MEMBERSHIP_FIELDS[field]
@@ -305,27 +302,47 @@ _PERSON_REFERENCES = (
 )
 
 
-async def merge_person(conn: aiosqlite.Connection, duplicate_id: int, kept_id: int) -> None:
+async def merge_person(conn: Connection, duplicate_id: int, kept_id: int) -> None:
     """Make ``duplicate_id`` (a record created by a second branch for someone the bot
     already knows) part of ``kept_id``: every row pointing at it points at the kept
     person; facts the kept person lacks are taken over; the duplicate goes."""
     for table, column in _PERSON_REFERENCES:
-        await conn.execute(f"UPDATE OR IGNORE {table} SET {column} = ? WHERE {column} = ?",
-                           (kept_id, duplicate_id))
+        await _repoint(conn, table, column, kept_id, duplicate_id)
     await conn.execute(
         "UPDATE people SET birth_date = coalesce(birth_date, "
         "(SELECT birth_date FROM people WHERE id = ?)), phone = coalesce(phone, "
         "(SELECT phone FROM people WHERE id = ?)) WHERE id = ?",
         (duplicate_id, duplicate_id, kept_id))
     try:
-        await conn.execute("DELETE FROM people WHERE id = ?", (duplicate_id,))
-    except sqlite3.IntegrityError:
+        async with conn.savepoint("chibo_merge"):
+            await conn.execute("DELETE FROM people WHERE id = ?", (duplicate_id,))
+    except IntegrityError:
         # Still referenced from a table this list does not know: keep an empty record.
         await conn.execute("UPDATE people SET telegram_user_id = NULL WHERE id = ?",
                            (duplicate_id,))
 
 
-async def start_second_membership(conn: aiosqlite.Connection, person_id: int, unit_id: int, *,
+async def _repoint(conn: Connection, table: str, column: str, kept_id: int,
+                   duplicate_id: int) -> None:
+    """Point ``table.column`` rows from the duplicate to the kept person, skipping a row
+    that would collide with one the kept person already has (SQLite's UPDATE OR IGNORE;
+    on PostgreSQL row by row, each in a savepoint, since a failed statement there would
+    abort the whole transaction)."""
+    if conn.engine == "sqlite":
+        await conn.execute(f"UPDATE OR IGNORE {table} SET {column} = ? WHERE {column} = ?",
+                           (kept_id, duplicate_id))
+        return
+    for (ctid,) in await conn.fetch_all(
+            f"SELECT ctid::text FROM {table} WHERE {column} = ?", (duplicate_id,)):
+        try:
+            async with conn.savepoint("chibo_repoint"):
+                await conn.execute(f"UPDATE {table} SET {column} = ? WHERE ctid = ?::tid",
+                                   (kept_id, ctid))
+        except IntegrityError:
+            continue
+
+
+async def start_second_membership(conn: Connection, person_id: int, unit_id: int, *,
                                   admitted_on: date | None, official_on: date | None) -> None:
     """Mark a person's membership in ``unit_id`` as their "213" one, filling the party dates
     it lacks from their other membership."""
@@ -351,21 +368,21 @@ async def unreachable_accounts(db: Database) -> set[int]:
     return {int(r[0]) for r in rows}
 
 
-async def release_account(conn: aiosqlite.Connection, *, telegram_user_id: int,
+async def release_account(conn: Connection, *, telegram_user_id: int,
                           keeper_id: int) -> None:
     """Unbind the account from every person but ``keeper_id`` (one account, one person)."""
     await conn.execute("UPDATE people SET telegram_user_id = NULL WHERE telegram_user_id "
                        "= ? AND id != ?", (telegram_user_id, keeper_id))
 
 
-async def delete_if_unused(conn: aiosqlite.Connection, *, person_id: int) -> None:
+async def delete_if_unused(conn: Connection, *, person_id: int) -> None:
     """Delete a person never bound and never a member (a placeholder made for an invite)."""
     await conn.execute("DELETE FROM people WHERE id = ? AND telegram_user_id IS NULL "
                        "AND NOT EXISTS (SELECT 1 FROM memberships WHERE person_id = ?)",
                        (person_id, person_id))
 
 
-async def leave_everywhere(conn: aiosqlite.Connection, *, person_id: int,
+async def leave_everywhere(conn: Connection, *, person_id: int,
                            now: datetime) -> None:
     """End each of the person's active memberships as 'left'."""
     await conn.execute(
@@ -376,13 +393,16 @@ async def leave_everywhere(conn: aiosqlite.Connection, *, person_id: int,
 SETUP_DAYS = 7  # members added within a week of the branch's creation were there from the start
 
 
-async def start_founders_at(conn: aiosqlite.Connection, unit_id: int, start: date) -> int:
+async def start_founders_at(conn: Connection, unit_id: int, start: date) -> int:
     """Members who were there when the branch began recording (added in the week it was
     set up in the bot) start at ``start``, the earlier record start; members added later,
     or with an earlier start already, keep theirs. Returns how many changed."""
+    created = await conn.fetch_value("SELECT created_at FROM units WHERE id = ?", (unit_id,))
+    if created is None:
+        return 0
+    set_up_until = to_db(from_db(created) + timedelta(days=SETUP_DAYS))
     cur = await conn.execute(
         "UPDATE memberships SET joined_at = ? WHERE unit_id = ? AND joined_at > ? "
-        "AND joined_at < (SELECT strftime('%Y-%m-%dT%H:%M:%S+00:00', created_at, ?) "
-        "FROM units WHERE id = ?)",
-        (start.isoformat(), unit_id, start.isoformat(), f"+{SETUP_DAYS} days", unit_id))
+        "AND joined_at < ?",
+        (start.isoformat(), unit_id, start.isoformat(), set_up_until))
     return cur.rowcount

@@ -36,8 +36,11 @@ async def attendance_counts(db: Database, units: Sequence[int], since: datetime,
     """Per member and branch: roll-call figures of the closed meetings in the window."""
     rows = await db.fetch_all(
         "SELECT a.person_id, m.unit_id, "
-        "sum(a.status = 'present'), sum(a.status = 'excused'), sum(a.status = 'unexcused'), "
-        "sum(a.status = 'present' AND i.standing IS NULL), sum(i.standing IS NULL) "
+        "sum(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN a.status = 'excused' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN a.status = 'unexcused' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN a.status = 'present' AND i.standing IS NULL THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN i.standing IS NULL THEN 1 ELSE 0 END) "
         "FROM attendance a JOIN meetings m ON m.id = a.meeting_id "
         "JOIN invitations i ON i.meeting_id = a.meeting_id AND i.person_id = a.person_id "
         f"WHERE m.unit_id IN ({in_list(units)}) AND m.state = 'closed' AND i.capacity = 'member' "
@@ -107,9 +110,11 @@ async def branch_attendance(db: Database, units: Sequence[int], since: datetime,
                             until: datetime) -> dict[int, BranchAttendance]:
     rows = await db.fetch_all(
         "SELECT m.unit_id, "
-        "sum(i.capacity = 'member' AND i.standing IS NULL AND a.status = 'present'), "
-        "sum(i.capacity = 'member' AND i.standing IS NULL), "
-        "sum(i.capacity = 'follower' AND a.status = 'present'), sum(i.capacity = 'follower') "
+        "sum(CASE WHEN i.capacity = 'member' AND i.standing IS NULL AND a.status = 'present' THEN "
+        "1 ELSE 0 END), "
+        "sum(CASE WHEN i.capacity = 'member' AND i.standing IS NULL THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN i.capacity = 'follower' AND a.status = 'present' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN i.capacity = 'follower' THEN 1 ELSE 0 END) "
         "FROM attendance a JOIN meetings m ON m.id = a.meeting_id "
         "JOIN invitations i ON i.meeting_id = a.meeting_id AND i.person_id = a.person_id "
         f"WHERE m.unit_id IN ({in_list(units)}) AND m.state = 'closed' "
@@ -137,13 +142,14 @@ async def follower_presence(db: Database, units: Sequence[int] | None, since: da
         where += "AND i.person_id = ? "
         params.append(person_id)
     rows = await db.fetch_all(
-        "SELECT i.person_id, p.full_name, sum(a.status = 'present'), count(*) "
+        "SELECT i.person_id, p.full_name, "
+        "sum(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END), count(*) "
         "FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
         "JOIN people p ON p.id = i.person_id "
         "LEFT JOIN attendance a ON a.meeting_id = i.meeting_id AND a.person_id = i.person_id "
         "WHERE i.capacity = 'follower' AND m.state = 'closed' AND m.starts_at >= ? "
         f"AND m.starts_at < ? {where}AND {counted()} "
-        "GROUP BY i.person_id ORDER BY p.name_key, p.id", params)
+        "GROUP BY i.person_id, p.id ORDER BY p.name_key, p.id", params)
     return [FollowerPresence(int(r[0]), str(r[1]), int(r[2] or 0), int(r[3])) for r in rows]
 
 
@@ -216,12 +222,12 @@ async def duty_counts(db: Database, units: Sequence[int], period: str) -> list[D
     """Per member with households: followed now, reported in ``period``, problems raised."""
     rows = await db.fetch_all(
         "SELECT a.person_id, h.unit_id, p.full_name, count(*), count(d.household_id), "
-        "sum(d.status = 'problem') FROM assignments a "
+        "sum(CASE WHEN d.status = 'problem' THEN 1 ELSE 0 END) FROM assignments a "
         "JOIN households h ON h.id = a.household_id AND h.removed_at IS NULL "
         "JOIN people p ON p.id = a.person_id "
         "LEFT JOIN duty_reports d ON d.household_id = a.household_id AND d.period = ? "
         f"WHERE a.to_date IS NULL AND h.unit_id IN ({in_list(units)}) "
-        "GROUP BY a.person_id, h.unit_id ORDER BY h.unit_id, p.name_key",
+        "GROUP BY a.person_id, h.unit_id, p.id ORDER BY h.unit_id, p.name_key",
         (period,))
     return [DutyCount(int(r[0]), int(r[1]), str(r[2]), int(r[3]), int(r[4]), int(r[5] or 0))
             for r in rows]

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import aiosqlite
-
-from storage.db import Database
+from storage.db import Connection, Database, Row
 from storage.timefmt import to_db
 
 
@@ -27,7 +24,7 @@ class UnitRow:
 _COLUMNS = "id, kind, name, parent_id, group_chat_id, schedule_rule, default_place, record_start"
 
 
-def _row(r: sqlite3.Row) -> UnitRow:
+def _row(r: Row) -> UnitRow:
     start = r["record_start"]
     return UnitRow(r["id"], r["kind"], r["name"], r["parent_id"], r["group_chat_id"],
                    r["schedule_rule"], r["default_place"],
@@ -35,7 +32,7 @@ def _row(r: sqlite3.Row) -> UnitRow:
 
 
 async def create_unit(
-    conn: aiosqlite.Connection, *, kind: str, name: str, parent_id: int | None, now: datetime,
+    conn: Connection, *, kind: str, name: str, parent_id: int | None, now: datetime,
     record_start: date | None = None,
 ) -> int:
     """A new unit recording from ``record_start`` (default: the first day of ``now``'s
@@ -49,7 +46,7 @@ async def create_unit(
     return int(cur.lastrowid or 0)
 
 
-async def set_record_start(conn: aiosqlite.Connection, unit_id: int, start: date) -> None:
+async def set_record_start(conn: Connection, unit_id: int, start: date) -> None:
     await conn.execute("UPDATE units SET record_start = ? WHERE id = ?",
                        (start.isoformat(), unit_id))
 
@@ -77,14 +74,14 @@ async def find_unit_by_name(db: Database, name: str) -> UnitRow | None:
     return None if row is None else _row(row)
 
 
-async def set_schedule(conn: aiosqlite.Connection, *, unit_id: int, rule: str,
+async def set_schedule(conn: Connection, *, unit_id: int, rule: str,
                        place: str | None) -> None:
     """Save the branch's regular-meeting rule (as JSON) and its default place."""
     await conn.execute("UPDATE units SET schedule_rule = ?, default_place = ? WHERE id = ?",
                        (rule, place, unit_id))
 
 
-async def link_group(conn: aiosqlite.Connection, *, unit_id: int, group_chat_id: int) -> None:
+async def link_group(conn: Connection, *, unit_id: int, group_chat_id: int) -> None:
     await conn.execute("UPDATE units SET group_chat_id = ? WHERE id = ?",
                        (group_chat_id, unit_id))
 

@@ -12,6 +12,7 @@ from bot.core.clock import FakeClock
 from bot.demo.playground import Playground, playground
 from emulator import Limits
 from storage.db import Database, open_database
+from tests.engines import ENGINES, fresh_postgres
 
 # 2026-12-01 08:00 in Hanoi.
 START = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
@@ -21,13 +22,37 @@ ADMIN_ID = 900001
 TEST_LIMITS = Limits()
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_database(tmp_path / "test.sqlite3")
-    try:
-        yield database
-    finally:
-        await database.close()
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked ``sqlite_only`` (it tests SQLite itself: the file, its backup API,
+    its pragmas) runs on SQLite alone."""
+    kept, dropped = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if params.get("db") == "postgres" and item.get_closest_marker("sqlite_only"):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture(params=ENGINES)
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A fresh migrated database per test, on every engine the run has (tests/engines.py)."""
+    if request.param == "sqlite":
+        database = await open_database(tmp_path / "test.sqlite3")
+        try:
+            yield database
+        finally:
+            await database.close()
+        return
+    async with fresh_postgres() as url:
+        database = await open_database(url)
+        try:
+            yield database
+        finally:
+            await database.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from storage.db import Database
+from storage.db import Connection, Database
 from storage.timefmt import to_db
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -37,8 +37,7 @@ async def seed_history(db: Database, *, branches: int, members_per_branch: int,
                        seed: int = 7, first_tg: int = 10_000) -> History:
     rng = random.Random(seed)
     now = to_db(datetime(first_month.year, first_month.month, 1, tzinfo=UTC))
-    conn = db.connection
-    async with db.transaction():
+    async with db.transaction() as conn:
         start = first_month.replace(day=1).isoformat()  # the record starts with the history
         cur = await conn.execute(
             "INSERT INTO units (kind, name, created_at, record_start) "
@@ -99,12 +98,9 @@ async def seed_history(db: Database, *, branches: int, members_per_branch: int,
     return history
 
 
-async def _meetings(conn: object, rng: random.Random, history: History, officer: int,
+async def _meetings(conn: Connection, rng: random.Random, history: History, officer: int,
                     standing: dict[int, str | None], first: date, months: int, now: str,
                     db: Database) -> None:
-    import aiosqlite
-
-    assert isinstance(conn, aiosqlite.Connection)
     meeting_id = int(await db.fetch_value("SELECT coalesce(max(id), 0) FROM meetings")) + 1
     meetings, invitations, attendance = [], [], []
     for year, month in _months(first, months):
@@ -149,11 +145,8 @@ async def _meetings(conn: object, rng: random.Random, history: History, officer:
         "VALUES (?, ?, ?, ?, ?)", attendance)
 
 
-async def _households(conn: object, rng: random.Random, history: History, per_member: int,
+async def _households(conn: Connection, rng: random.Random, history: History, per_member: int,
                       first: date, months: int, now: str) -> None:
-    import aiosqlite
-
-    assert isinstance(conn, aiosqlite.Connection)
     households, assignments, reports = [], [], []
     hid = 1
     for branch in history.branch_ids:
@@ -180,11 +173,8 @@ async def _households(conn: object, rng: random.Random, history: History, per_me
         "VALUES (?, ?, ?, ?, ?, ?)", reports)
 
 
-async def _dues(conn: object, rng: random.Random, history: History,
+async def _dues(conn: Connection, rng: random.Random, history: History,
                 standing: dict[int, str | None], first: date, months: int) -> None:
-    import aiosqlite
-
-    assert isinstance(conn, aiosqlite.Connection)
     rows = []
     for year, month in _months(first, months):
         paid_at = to_db(datetime(year, month, 5, 3, 0, tzinfo=UTC))

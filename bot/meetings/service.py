@@ -16,8 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
 from bot.core.parsing import parse_clock, parse_day
@@ -27,6 +25,7 @@ from bot.meetings import texts as mt
 from bot.texts import Language, as_language, t
 from storage import audit, followers, outbox, people, roles
 from storage import meetings as store
+from storage.db import Connection
 from storage.meetings import InvitationRow as InvitationRow  # re-exported for handlers
 from storage.meetings import MeetingRow as MeetingRow
 from storage.outbox import Envelope, OutgoingMessage
@@ -149,7 +148,7 @@ def envelope(key: str, inv: InvitationRow, message: OutgoingMessage, meeting: Me
                     stale_after=meeting.starts_at if stale else None)
 
 
-async def _announce_to_group(conn: aiosqlite.Connection, services: Services, unit: UnitRow,
+async def _announce_to_group(conn: Connection, services: Services, unit: UnitRow,
                              meeting: MeetingRow, key: str, header: str) -> None:
     """Announcements (never answers or reasons) also go to the branch's linked group."""
     if unit.group_chat_id is None:
@@ -161,7 +160,7 @@ async def _announce_to_group(conn: aiosqlite.Connection, services: Services, uni
                                          stale_after=meeting.starts_at)], services.clock.now())
 
 
-async def send_invitations(conn: aiosqlite.Connection, services: Services, meeting: MeetingRow,
+async def send_invitations(conn: Connection, services: Services, meeting: MeetingRow,
                            unit: UnitRow, *, header: str = "invitation_header",
                            key: str = "invite") -> None:
     """Invitation rows for everyone invited to ``meeting`` (inside the caller's transaction)."""
@@ -491,7 +490,7 @@ async def attach_document(services: Services, actor: Actor, meeting_id: int, *, 
     return Attached(meeting, docs[0], sent, meeting.starts_at - now < DOCUMENTS_AHEAD)
 
 
-async def send_documents(conn: aiosqlite.Connection, services: Services, meeting: MeetingRow,
+async def send_documents(conn: Connection, services: Services, meeting: MeetingRow,
                          unit: UnitRow, docs: list[store.DocumentRow]) -> int:
     """One outbox row per document and invitee, keyed so each goes out once."""
     envelopes = []

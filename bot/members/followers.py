@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.core.access import Actor
 from bot.core.errors import NotFound
 from bot.core.permissions import Permission, committees_where, require, require_somewhere
@@ -22,6 +20,7 @@ from bot.meetings.service import epoch
 from bot.texts import as_language, t
 from storage import audit, followers, outbox, people, roles, units
 from storage import meetings as meeting_store
+from storage.db import Connection
 from storage.meetings import MeetingRow
 from storage.outbox import Envelope, OutgoingMessage
 from storage.units import UnitRow
@@ -81,7 +80,7 @@ async def toggle_follow(services: Services, actor: Actor, branch_id: int,
     return branch, Candidate(who.person_id, who.full_name, not who.following)
 
 
-async def _tell(services: Services, conn: aiosqlite.Connection, branch: UnitRow,
+async def _tell(services: Services, conn: Connection, branch: UnitRow,
                 person_id: int, following: bool, upcoming: list[MeetingRow]) -> None:
     """The follower hears of the assignment (or its end) and, when assigned, gets the
     invitation to each upcoming meeting; all through the outbox, in the same transaction."""

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
-import aiosqlite
-
 from bot.core.access import Actor
 from bot.core.clock import today_in
 from bot.core.errors import Invalid, NotFound
@@ -28,6 +26,7 @@ from bot.imports.parser import (
 from bot.imports.values import fmt_date
 from bot.texts import Language
 from storage import audit, people
+from storage.db import Connection
 from storage.people import MemberRow
 
 EDITABLE = MEMBER_FIELDS
@@ -72,7 +71,7 @@ class Correction:
         return self.old != self.new
 
 
-async def write_field(conn: aiosqlite.Connection, row: MemberRow, field: str,
+async def write_field(conn: Connection, row: MemberRow, field: str,
                       new: str | date | None, *, actor_id: int | None, now: datetime,
                       tz: tzinfo, action: str) -> None:
     """Write one corrected field of ``row`` and its audit entry (who, when, old → new),

@@ -142,6 +142,7 @@ async def test_many_concurrent_writers_and_readers(db: Database) -> None:
     assert len(await _units(db)) == 60
 
 
+@pytest.mark.sqlite_only  # SQLite's online backup API
 async def test_a_backup_inside_a_transaction_is_refused_at_once(
     db: Database, tmp_path: Path,
 ) -> None:

@@ -4,7 +4,6 @@ January review, each idempotent."""
 
 from __future__ import annotations
 
-import sqlite3
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -29,7 +28,7 @@ from bot.duties.reports import MAX_NOTE, report, view_of
 from bot.imports import parse_upload
 from storage import assignments as assignment_store
 from storage import households, people
-from storage.db import Database
+from storage.db import Database, IntegrityError
 from storage.duties import DutyReport
 from storage.households import Household
 from tests.factories import SeededBranch, seed_branch
@@ -164,7 +163,7 @@ async def test_one_member_at_a_time_with_history(services: Services, clock: Fake
     history = await assignment_store.history(services.db, household.id)
     assert [(h.person_id, h.from_date, h.to_date) for h in history] == [
         (a, date(2026, 12, 1), date(2027, 1, 10)), (b, date(2027, 1, 10), None)]
-    with pytest.raises(sqlite3.IntegrityError):  # the schema forbids two open rows
+    with pytest.raises(IntegrityError):  # the schema forbids two open rows
         await services.db.execute(
             "INSERT INTO assignments (household_id, person_id, from_date) VALUES (?, ?, ?)",
             (household.id, a, "2027-01-10"))

@@ -25,7 +25,7 @@ def services(db: Database, clock: FakeClock) -> Services:
 async def test_expected_input_survives_a_restart(services: Services, tmp_path: Path,
                                                   clock: FakeClock) -> None:
     await inputs.expect(services, USER, "meeting_move", {"meeting": 7, "note": "Chi bộ Thôn 3"})
-    reopened = await open_database(tmp_path / "test.sqlite3")
+    reopened = await open_database(services.db.location)
     try:
         later = Services(config=Config(), db=reopened, clock=clock)
         assert await inputs.waiting(later, USER) == Waiting(

@@ -8,7 +8,8 @@ import aiosqlite
 import pytest
 
 from storage.db import open_database
-from storage.migrations import apply_migrations, available_migrations
+from storage.migrations import available_migrations
+from storage.sqlite import apply_migrations
 
 EXPECTED_TABLES = {
     "units",
@@ -72,7 +73,7 @@ async def test_a_failing_migration_leaves_the_old_version(
             len(real) + 1, "broken.sql", "CREATE TABLE ok_part (x);\nNOT SQL AT ALL;"
         ),
     ]
-    monkeypatch.setattr(migrations, "available_migrations", lambda: broken)
+    monkeypatch.setattr(migrations, "available_migrations", lambda engine="sqlite": broken)
     path = tmp_path / "broken.sqlite3"
     with pytest.raises(aiosqlite.OperationalError):
         await open_database(path)

@@ -44,6 +44,7 @@ async def test_every_unit_with_its_active_members(services: Services) -> None:
                       (second.branch_id, "branch", 1)]
 
 
+@pytest.mark.sqlite_only  # counts statements through SQLite's trace callback
 async def test_one_query_however_many_branches(services: Services) -> None:
     first = await seed_branch(services.db, services.clock.now(), members=2)
     one_branch = await _statements(services)

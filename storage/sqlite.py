@@ -1,0 +1,200 @@
+"""The embedded engine: one SQLite file, one writer and a few readers.
+
+One aiosqlite connection writes, behind an asyncio lock: a write transaction is a
+short ``BEGIN IMMEDIATE`` block that holds the lock until it commits or rolls back.
+Reads outside a transaction go to separate read-only connections (the database is
+in WAL mode), so a read never sees another task's uncommitted writes and never
+waits for a writer. An in-memory database (``:memory:``) cannot be shared between
+connections: there reads take the writer's lock instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, ClassVar
+
+import aiosqlite
+
+from storage import migrations
+from storage.engine import (
+    Connection,
+    Database,
+    IntegrityError,
+    NestedTransactionError,
+    Outcome,
+    Params,
+)
+
+BUSY_TIMEOUT_MS = 5000
+READERS = 2
+
+
+class SqliteConnection(Connection):
+    engine: ClassVar[str] = "sqlite"
+
+    def __init__(self, raw: aiosqlite.Connection) -> None:
+        super().__init__()
+        self.raw = raw
+
+    async def execute(self, sql: str, params: Params = ()) -> Outcome:
+        try:
+            cur = await self.raw.execute(sql, params)
+        except sqlite3.IntegrityError as err:
+            raise IntegrityError(str(err)) from err
+        changed = max(cur.rowcount, 0)
+        self.changes += changed
+        lastrowid = cur.lastrowid if changed and sql.lstrip()[:6].upper() == "INSERT" else None
+        return Outcome(changed, lastrowid or None)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> int:
+        before = self.raw.total_changes
+        try:
+            await self.raw.executemany(sql, rows)
+        except sqlite3.IntegrityError as err:
+            raise IntegrityError(str(err)) from err
+        changed = self.raw.total_changes - before
+        self.changes += changed
+        return changed
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Any]:
+        async with self.raw.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+
+class SqliteDatabase(Database):
+    """A migrated SQLite database opened with the pragmas the bot relies on."""
+
+    engine: ClassVar[str] = "sqlite"
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path,
+                 readers: Sequence[aiosqlite.Connection] = ()) -> None:
+        self._conn = conn
+        self._writer = SqliteConnection(conn)
+        self._lock = asyncio.Lock()
+        self._readers = list(readers)
+        self._free: asyncio.Queue[SqliteConnection] = asyncio.Queue()
+        for reader in self._readers:
+            self._free.put_nowait(SqliteConnection(reader))
+        self.path = path
+        self.location = str(path)
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        """The writer connection (for bulk seeding and migrations; take ``transaction()``)."""
+        return self._conn
+
+    async def close(self) -> None:
+        for reader in self._readers:
+            await reader.close()
+        await self._conn.close()
+
+    @asynccontextmanager
+    async def _outer(self) -> AsyncIterator[Connection]:
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            self._writer.changes = 0
+            try:
+                yield self._writer
+            except BaseException:
+                await self._conn.rollback()
+                raise
+            else:
+                await self._conn.commit()
+
+    @asynccontextmanager
+    async def _reader(self) -> AsyncIterator[Connection]:
+        if not self._readers:
+            async with self._lock:
+                yield self._writer
+            return
+        reader = await self._free.get()
+        try:
+            yield reader
+        finally:
+            self._free.put_nowait(reader)
+
+    async def user_version(self) -> int:
+        return int(await self.fetch_value("PRAGMA user_version"))
+
+    async def integrity_check(self) -> str:
+        return str(await self.fetch_value("PRAGMA integrity_check"))
+
+    async def backup_to(self, target: Path) -> None:
+        """A consistent copy through SQLite's online backup API, safe while the bot runs."""
+        if self._own() is not None:
+            raise NestedTransactionError(
+                "backup_to() inside an open transaction would copy uncommitted writes")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        async with self._lock:
+            dest = await aiosqlite.connect(target)
+            try:
+                await self._conn.backup(dest)
+            finally:
+                await dest.close()
+
+
+async def current_version(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def apply_migrations(conn: aiosqlite.Connection) -> list[int]:
+    """Apply every migration newer than the database; returns the versions applied.
+
+    A migration and its version bump commit in one transaction, so a crash leaves the
+    database at the old version or the new one, never between."""
+    applied: list[int] = []
+    for migration in migrations.available_migrations("sqlite"):
+        if migration.version <= await current_version(conn):
+            continue
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in migrations.split_statements(migration.sql):
+                await conn.execute(statement)
+            await conn.execute(f"PRAGMA user_version = {migration.version:d}")
+        except BaseException:
+            await conn.rollback()
+            raise
+        await conn.commit()
+        applied.append(migration.version)
+    return applied
+
+
+async def _connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    if not read_only:
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+    await conn.execute("PRAGMA foreign_keys=ON")
+    await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    if read_only:
+        await conn.execute("PRAGMA query_only=ON")
+    return conn
+
+
+async def open_sqlite(path: Path | str, *, migrate: bool = True) -> SqliteDatabase:
+    """Open (creating if needed) and migrate the SQLite database at ``path``."""
+    path = Path(path)
+    in_memory = str(path) == ":memory:"
+    if not in_memory:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = await _connect(path)
+    readers: list[aiosqlite.Connection] = []
+    try:
+        if migrate:
+            await apply_migrations(conn)
+        if not in_memory:
+            for _ in range(READERS):
+                readers.append(await _connect(path, read_only=True))
+    except BaseException:
+        for reader in readers:
+            await reader.close()
+        await conn.close()
+        raise
+    return SqliteDatabase(conn, path, readers)
