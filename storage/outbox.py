@@ -110,12 +110,22 @@ async def enqueue(conn: Connection, envelopes: Sequence[Envelope], now: datetime
     )
 
 
-async def recover_in_flight(db: Database) -> int:
-    """Rows a crash left in ``sending`` may or may not have gone out: send again, flagged."""
+async def recover_in_flight(db: Database, *, live: Sequence[str] | None = None) -> int:
+    """Rows a crash left in ``sending`` may or may not have gone out: send again, flagged.
+
+    ``live`` None or empty: every such row (one process owns a SQLite database, so whatever is in
+    flight at its start was left by its previous life). Else only rows claimed by a
+    worker not in ``live``: another live worker's rows are its own business."""
+    params: tuple[str, ...] = ()
+    sql = ""
+    if live:
+        marks = ", ".join("?" for _ in live)
+        sql = f" AND (claimed_by IS NULL OR claimed_by NOT IN ({marks}))"
+        params = tuple(live)
     async with db.transaction() as conn:
         cur = await conn.execute(
-            "UPDATE outbox SET state = 'pending', possible_duplicate = 1 WHERE state = 'sending'"
-        )
+            "UPDATE outbox SET state = 'pending', possible_duplicate = 1, claimed_by = NULL "
+            f"WHERE state = 'sending'{sql}", params)
         return cur.rowcount
 
 
@@ -130,7 +140,8 @@ async def skip_stale(db: Database, now: datetime) -> int:
 
 
 async def due(db: Database, now: datetime, limit: int) -> list[OutboxRow]:
-    """Due rows in enqueue order, at most one per chat (a chat's next waits its turn).
+    """Due rows in enqueue order, at most one per chat (a chat's next waits its turn), and
+    none for a chat with a row in flight (whichever worker sends it).
 
     Ordered by id, not by next attempt: a retried row keeps its place in line once due,
     instead of waiting behind a whole fan-out enqueued after it."""
@@ -138,6 +149,7 @@ async def due(db: Database, now: datetime, limit: int) -> list[OutboxRow]:
         "SELECT id, business_key, chat_id, kind, payload, person_id, unit_id, attempts, "
         "possible_duplicate FROM outbox WHERE id IN ("
         "  SELECT min(id) FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? "
+        "  AND chat_id NOT IN (SELECT chat_id FROM outbox WHERE state = 'sending') "
         "  GROUP BY chat_id) "
         "ORDER BY id LIMIT ?",
         (to_db(now), limit),
@@ -153,13 +165,14 @@ async def due(db: Database, now: datetime, limit: int) -> list[OutboxRow]:
     ]
 
 
-async def claim(db: Database, row_id: int) -> bool:
-    """Mark one row as leaving now; False if someone else took it."""
-    async with db.transaction() as conn:
+async def claim(db: Database, row_id: int, worker: str | None = None) -> bool:
+    """Mark one row as leaving now; False if someone else took it. A compare-and-set in one
+    statement: of two workers claiming the same row at once, exactly one changes it."""
+    async with db.unlocked() as conn:
         cur = await conn.execute(
-            "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, claimed_by = ? "
             "WHERE id = ? AND state = 'pending'",
-            (row_id,),
+            (worker, row_id),
         )
         return cur.rowcount == 1
 
@@ -197,7 +210,8 @@ async def record(db: Database, outcomes: Sequence[Outcome]) -> None:
         return
     async with db.transaction() as conn:
         await conn.executemany(
-            "UPDATE outbox SET state = ?, message_id = coalesce(?, message_id), "
+            "UPDATE outbox SET state = ?, claimed_by = NULL, "
+            "message_id = coalesce(?, message_id), "
             "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, "
             "next_attempt_at = coalesce(?, next_attempt_at), last_error = ?, "
             "possible_duplicate = CASE WHEN ? = 1 THEN 1 ELSE possible_duplicate END "

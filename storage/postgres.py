@@ -270,7 +270,7 @@ async def _apply_migrations(raw: psycopg.AsyncConnection[Any]) -> list[int]:
 async def _id_tables(raw: psycopg.AsyncConnection[Any]) -> frozenset[str]:
     cur = await raw.execute(
         "SELECT table_name FROM information_schema.columns WHERE column_name = 'id' "
-        "AND table_schema = current_schema()")
+        "AND data_type IN ('bigint', 'integer') AND table_schema = current_schema()")
     return frozenset(str(r[0]) for r in await cur.fetchall())
 
 

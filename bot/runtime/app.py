@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import signal
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -32,6 +33,7 @@ from bot.meetings import jobs as meeting_jobs
 from bot.notices.alerts import officers_told_unreachable
 from bot.notices.announcements import report_broadcasts
 from bot.reports import jobs as report_jobs
+from bot.runtime.cluster import Cluster
 from bot.runtime.delivery import Sender
 from bot.runtime.delivery.aiohttp_request import AiohttpRequest
 from bot.runtime.delivery.limits import Throttle
@@ -40,8 +42,9 @@ from bot.runtime.delivery.telegram_transport import TelegramTransport, rejected_
 from bot.runtime.updates import PerUserUpdateProcessor
 from bot.texts import LANGUAGES, t
 from handlers.context import ChiboApp, ChiboContext
+from storage import cluster as cluster_store
 from storage import people
-from storage.db import open_database
+from storage.db import Database, open_database
 
 # Opt in to PTB 22's timedelta-valued retry_after (its announced default), which also
 # silences the deprecation warning raised on every 429.
@@ -130,11 +133,15 @@ async def _post_init(app: ChiboApp) -> None:
                              read_timeout=config.delivery.read_timeout_seconds))
     await outbox_bot.initialize()
     app.bot_data["outbox_bot"] = outbox_bot
+    workers = await _join_cluster(app, db)
     sender = Sender(db, services.clock, TelegramTransport(outbox_bot), config.delivery,
-                    app.bot_data["throttle"], on_unreachable=on_unreachable)
+                    app.bot_data["throttle"], on_unreachable=on_unreachable,
+                    worker=workers.worker if workers else None)
     services.sender = sender
     app.bot_data["sender"] = sender
-    await sender.start()
+    await sender.start(live=await workers.live() if workers else None)
+    if workers is not None:
+        workers.on_recovered = lambda _count: sender.wake()
     if not await _try_menus(app):
         app.bot_data["menus"] = asyncio.create_task(_menus_until_set(app), name="chibo-menus")
     if app.job_queue is not None and app.bot_data["tick_seconds"] is not None:
@@ -143,6 +150,21 @@ async def _post_init(app: ChiboApp) -> None:
             job_kwargs={"misfire_grace_time": 60, "coalesce": True, "max_instances": 1},
         )
     log.info("chibo started as @%s", app.bot.username)
+
+
+async def _join_cluster(app: ChiboApp, db: Database) -> Cluster | None:
+    """On a shared engine, join the other workers: heartbeats, one sending budget, each
+    update handled once. A SQLite database has one process and no cluster."""
+    if db.engine == "sqlite":
+        return None
+    workers = Cluster(db)
+    await workers.start()
+    app.bot_data["cluster"] = workers
+    app.bot_data["throttle"].share(db)
+    processor = app.update_processor
+    if isinstance(processor, PerUserUpdateProcessor):
+        processor.taken = lambda update_id: cluster_store.take_update(db, update_id, time.time())
+    return workers
 
 
 async def _post_shutdown(app: ChiboApp) -> None:
@@ -154,6 +176,9 @@ async def _post_shutdown(app: ChiboApp) -> None:
     sender: Sender | None = app.bot_data.get("sender")
     if sender is not None:
         await sender.stop()
+    workers: Cluster | None = app.bot_data.get("cluster")
+    if workers is not None:
+        await workers.stop()
     outbox_bot: ExtBot[None] | None = app.bot_data.get("outbox_bot")
     if outbox_bot is not None:
         await outbox_bot.shutdown()
@@ -271,10 +296,24 @@ async def start_app(
     if webhook is not None:
         await app.updater.start_webhook(**_webhook_arguments(webhook))
         return
-    await app.updater.start_polling(
-        poll_interval=0.0, timeout=poll_timeout, drop_pending_updates=False,
-        allowed_updates=Update.ALL_TYPES,
-    )
+    updater = app.updater
+
+    async def poll() -> None:
+        await updater.start_polling(
+            poll_interval=0.0, timeout=poll_timeout, drop_pending_updates=False,
+            allowed_updates=Update.ALL_TYPES,
+        )
+
+    async def stop_polling() -> None:
+        if updater.running:
+            await updater.stop()
+
+    workers: Cluster | None = app.bot_data.get("cluster")
+    if workers is None:
+        await poll()
+        return
+    workers.poll_when_leading(poll, stop_polling)  # one poller among the workers
+    await workers.lead_now()
 
 
 async def stop_app(app: ChiboApp) -> None:

@@ -8,7 +8,8 @@ another, so "press Absent, then type the reason" is never reordered.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import inspect
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -22,9 +23,17 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        # With several workers: takes an update id, False when another worker (or this
+        # one, before a redelivery) already took it; such an update is not handled again.
+        self.taken: Callable[[int], Awaitable[bool]] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         track_commits()  # this update's own task: the error reply says what was kept
+        if (self.taken is not None and isinstance(update, Update)
+                and not await self.taken(update.update_id)):
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()
+            return
         key = _sender_key(update)
         if key is None:
             await coroutine

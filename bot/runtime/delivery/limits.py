@@ -13,6 +13,9 @@ import asyncio
 import time
 from dataclasses import dataclass
 
+from storage import cluster
+from storage.db import Database
+
 
 class Pacer:
     """The bot's one sending budget: grants at most ``rate`` slots a second, evenly
@@ -33,6 +36,15 @@ class Pacer:
         self._next = 0.0
         self._paused_until = 0.0
         self._urgent = 0  # urgent callers waiting for a slot
+        self._shared: Database | None = None
+        self._holds: set[asyncio.Task[None]] = set()
+
+    def share(self, db: Database) -> None:
+        """Spend the budget together with every worker on ``db``: each slot is reserved in
+        the database (one atomic upsert), so the bot's total across workers stays within
+        ``rate`` — the token has one limit at Telegram, however many processes use it.
+        Reserved slots are first come, first served: replies no longer jump the queue."""
+        self._shared = db
 
     def _take(self, now: float) -> float:
         """Take the slot if it is free now (returns 0), else the seconds until it is."""
@@ -43,6 +55,9 @@ class Pacer:
         return slot - now
 
     async def acquire(self, *, urgent: bool = False) -> None:
+        if self._shared is not None:
+            await self._acquire_shared(self._shared)
+            return
         if urgent:
             self._urgent += 1
         try:
@@ -56,9 +71,23 @@ class Pacer:
             if urgent:
                 self._urgent -= 1
 
+    async def _acquire_shared(self, db: Database) -> None:
+        pause = self._paused_until - time.monotonic()
+        if pause > 0:
+            await asyncio.sleep(pause)
+        slot = await cluster.reserve_slot(db, "global", time.time(), self.interval)
+        wait = slot - time.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
     def pause(self, seconds: float) -> None:
         """Stop handing out slots for ``seconds`` (Telegram said the whole bot is too fast)."""
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+        if self._shared is not None:
+            task = asyncio.get_running_loop().create_task(
+                cluster.hold_until(self._shared, "global", time.time() + seconds))
+            self._holds.add(task)
+            task.add_done_callback(self._holds.discard)
 
 
 @dataclass
@@ -78,6 +107,28 @@ class ChatGates:
         self.private_interval = private_interval
         self.group_interval = 60.0 / group_per_minute
         self._buckets: dict[int, _Bucket] = {}
+        self._shared: Database | None = None
+
+    def share(self, db: Database) -> None:
+        """Keep each chat's bucket in the database too, so a chat's limit holds whichever
+        worker sends to it (the local buckets still remember holds and skip early)."""
+        self._shared = db
+
+    async def take(self, chat_id: int) -> bool:
+        """Take the chat's turn now if it is open (here, and in the shared bucket)."""
+        now = time.monotonic()
+        if not self.is_open(chat_id, now):
+            return False
+        if self._shared is not None:
+            capacity, per_token = self._shape(chat_id)
+            wall = time.time()
+            opens = await cluster.try_pass(self._shared, f"chat:{chat_id}", wall, per_token,
+                                           capacity)
+            if opens is not None:
+                self.hold(chat_id, time.monotonic() + (opens - wall))
+                return False
+        self.passed(chat_id, time.monotonic())
+        return True
 
     def _shape(self, chat_id: int) -> tuple[float, float]:
         """(capacity, seconds per token) for a chat."""
@@ -115,6 +166,12 @@ class ChatGates:
 
     async def wait_turn(self, chat_id: int) -> None:
         """Wait until the chat may take a message, and take the turn."""
+        if self._shared is not None:
+            while True:
+                if await self.take(chat_id):
+                    return
+                now = time.monotonic()
+                await asyncio.sleep(max(0.01, self.opens_at(chat_id, now) - now))
         while True:
             now = time.monotonic()
             opens = self.opens_at(chat_id, now)
@@ -149,3 +206,8 @@ class Throttle:
     def __init__(self, rate: float, private_interval: float, group_per_minute: int) -> None:
         self.pacer = Pacer(rate)
         self.gates = ChatGates(private_interval, group_per_minute)
+
+    def share(self, db: Database) -> None:
+        """Pace together with every other worker on ``db`` (a shared engine)."""
+        self.pacer.share(db)
+        self.gates.share(db)

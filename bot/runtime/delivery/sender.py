@@ -15,7 +15,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -76,12 +76,14 @@ class Sender:
         settings: DeliverySettings,
         throttle: Throttle,
         on_unreachable: UnreachableHook | None = None,
+        worker: str | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
         self._transport = transport
         self._settings = settings
         self._on_unreachable = on_unreachable
+        self._worker = worker  # this worker's id, stamped on the rows it claims
         self._pacer = throttle.pacer
         self._gates = throttle.gates
         self._slots = asyncio.Semaphore(settings.concurrency)
@@ -94,8 +96,10 @@ class Sender:
         self.counters = SenderCounters()
 
     # --- life cycle ---------------------------------------------------------------
-    async def start(self) -> None:
-        recovered = await outbox.recover_in_flight(self._db)
+    async def start(self, *, live: Sequence[str] | None = None) -> None:
+        """Start sending; first send again what a crash left in flight: every such row, or
+        with ``live`` (workers sharing the database) only rows of workers not in it."""
+        recovered = await outbox.recover_in_flight(self._db, live=live)
         if recovered:
             log.warning("recovered %d message(s) left in flight by a stop; sending again",
                         recovered)
@@ -154,14 +158,13 @@ class Sender:
         for row in rows:
             if self._stopping:
                 break
-            if not self._gates.is_open(row.chat_id, time.monotonic()):
+            if not await self._gates.take(row.chat_id):
                 continue
             await self._pacer.acquire()
             await self._slots.acquire()
-            if not await outbox.claim(self._db, row.id):
+            if not await outbox.claim(self._db, row.id, self._worker):
                 self._slots.release()
                 continue
-            self._gates.passed(row.chat_id, time.monotonic())
             task = asyncio.create_task(self._deliver(row))
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)
