@@ -210,8 +210,7 @@ async def record(db: Database, outcomes: Sequence[Outcome]) -> None:
         return
     async with db.transaction() as conn:
         await conn.executemany(
-            "UPDATE outbox SET state = ?, claimed_by = NULL, "
-            "message_id = coalesce(?, message_id), "
+            "UPDATE outbox SET state = ?, message_id = coalesce(?, message_id), "
             "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, "
             "next_attempt_at = coalesce(?, next_attempt_at), last_error = ?, "
             "possible_duplicate = CASE WHEN ? = 1 THEN 1 ELSE possible_duplicate END "
