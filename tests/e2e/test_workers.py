@@ -202,3 +202,48 @@ async def test_two_workers_share_a_fan_out_and_survive_the_pollers_death(
                 assert await cluster.lease_holder(db, "poller", time.time()) != holder
         finally:
             await db.close()
+
+
+async def test_behind_a_load_balancer_an_update_sent_to_both_workers_is_handled_once(
+        tmp_path: Path) -> None:
+    """Webhook mode: every worker serves the webhook. Telegram retries an update it saw
+    no answer to, and the balancer may hand the retry to the other worker: the member
+    is answered once, and a tap counts once."""
+    import httpx
+
+    from bot.core.config import config_from_dict
+    from bot.runtime.app import build_application, start_app, stop_app
+    from tests.e2e.test_webhook import HEADER, PUBLIC_URL, SECRET, free_port
+
+    async with fresh_postgres() as url, BotApiEmulator(
+            token=TOKEN, bot_username=BOT_USERNAME) as emu:
+        apps, local_urls = [], []
+        try:
+            for _ in range(2):
+                config = config_from_dict({
+                    "telegram": {"base_url": emu.base_url, "base_file_url": emu.base_file_url},
+                    "database": {"url": url},
+                    "webhook": {"url": PUBLIC_URL, "listen": "127.0.0.1", "port": free_port(),
+                                "secret_token": SECRET},
+                })
+                assert config.webhook is not None
+                app = build_application(config, TOKEN, tick_seconds=None)
+                await start_app(app, webhook=config.webhook)
+                apps.append(app)
+                local_urls.append(
+                    f"http://127.0.0.1:{config.webhook.port}/{config.webhook.url_path}")
+            an = emu.user(1001, "An")
+            await an.send("/start")
+            (update,) = emu.take_updates()
+            async with httpx.AsyncClient(timeout=5.0) as client:
+                answers = await asyncio.gather(*(
+                    client.post(local, json=update, headers={HEADER: SECRET})
+                    for local in local_urls))
+                assert [a.status_code for a in answers] == [200, 200]
+            welcome = await an.next_message()
+            assert "Xin chào An" in welcome.text
+            await asyncio.sleep(1.0)  # a second answer, if any, would be here by now
+            assert [m.text for m in an.chat] == [welcome.text]
+        finally:
+            for app in apps:
+                await stop_app(app)
