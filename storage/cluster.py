@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from storage.db import Database
 
+WORKER_TTL = 10.0  # seconds: a worker not heard of for this long is dead
+POLLER = "poller"  # the lease of the one worker that long-polls Telegram
 
 # --- workers ---------------------------------------------------------------------------------
 async def heartbeat(db: Database, worker: str, now: float) -> None:

@@ -91,6 +91,8 @@ class OutboxStats:
     retrying: int = 0  # pending again after a failed attempt
     unreachable: list[tuple[int, str, str, str]] = field(default_factory=list)
     # (person id, name, since, reason)
+    workers: list[str] = field(default_factory=list)  # live workers on a shared engine
+    poller: str | None = None  # the worker holding the poller lease, if one does
 
 
 async def enqueue(conn: Connection, envelopes: Sequence[Envelope], now: datetime) -> int:

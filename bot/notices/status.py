@@ -5,6 +5,7 @@ Telegram (``/status``) go through :func:`admin_status`, which checks who asks.""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from bot.core.clock import Clock, from_db
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.texts import Texts
-from storage import outbox
+from storage import cluster, outbox
 from storage.db import Database
 from storage.outbox import OutboxStats
 
@@ -23,7 +24,12 @@ STATES = ("pending", "sending", "sent", "failed", "skipped")
 
 async def delivery_status(db: Database, clock: Clock) -> OutboxStats:
     now = clock.now()
-    return await outbox.stats(db, now, now - timedelta(hours=24))
+    stats = await outbox.stats(db, now, now - timedelta(hours=24))
+    if db.engine != "sqlite":  # several workers may share it: who is alive, who polls
+        wall = time.time()
+        stats.workers = await cluster.live_workers(db, wall - cluster.WORKER_TTL)
+        stats.poller = await cluster.lease_holder(db, cluster.POLLER, wall)
+    return stats
 
 
 async def admin_status(services: Services, actor: Actor) -> OutboxStats:
@@ -42,6 +48,11 @@ def render_status(stats: OutboxStats, texts: Texts, tz: ZoneInfo) -> str:
                        duplicates=fmt.number(stats.possible_duplicates, lang)))
     if stats.retrying:
         lines.append(texts("status_retrying", count=fmt.number(stats.retrying, lang)))
+    if stats.workers:
+        lines.append(texts("status_workers", count=fmt.number(len(stats.workers), lang),
+                           names=", ".join(stats.workers)))
+        lines.append(texts("status_poller", worker=stats.poller)
+                     if stats.poller else texts("status_no_poller"))
     if not stats.unreachable:
         lines.append(texts("status_all_reachable"))
     else:

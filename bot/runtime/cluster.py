@@ -31,13 +31,13 @@ from storage.db import Database
 log = logging.getLogger("chibo.cluster")
 
 HEARTBEAT = 2.0
-WORKER_TTL = 10.0
+WORKER_TTL = cluster.WORKER_TTL
 LEASE_TTL = 8.0
 SWEEP_EVERY = 3  # heartbeats between looks for dead workers' rows
 KEEP_UPDATES = 86_400.0  # seconds an update id is remembered (Telegram redelivers for 24 h)
 KEEP_PACES = 120.0
 
-POLLER = "poller"
+POLLER = cluster.POLLER
 
 
 def new_worker_id() -> str:

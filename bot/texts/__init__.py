@@ -16,7 +16,8 @@ Language = Literal["vi", "en"]
 LANGUAGES: tuple[Language, ...] = ("vi", "en")
 
 # Per-feature catalogs: modules defining VI and EN dicts, merged over the core ones.
-FEATURES: tuple[str, ...] = ("duties", "records", "meetings_held", "robustness", "figures")
+FEATURES: tuple[str, ...] = ("duties", "records", "meetings_held", "robustness", "figures",
+                              "workers")
 
 
 def _merge() -> dict[Language, dict[str, str]]:

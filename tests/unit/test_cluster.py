@@ -128,3 +128,26 @@ async def test_workers_are_live_while_they_beat(db: Database) -> None:
     assert await cluster.forget_dead(db, NOW + 10) == 1
     await cluster.leave(db, "a")
     assert await cluster.live_workers(db, 0) == []
+
+
+async def test_status_names_the_live_workers_and_the_poller_on_a_shared_engine(
+        db: Database) -> None:
+    import time
+    from zoneinfo import ZoneInfo
+
+    from bot.core.clock import FakeClock
+    from bot.notices.status import delivery_status, render_status
+    from bot.texts import Texts
+
+    wall = time.time()
+    await cluster.heartbeat(db, "may1:101:ab", wall)
+    await cluster.heartbeat(db, "may2:202:cd", wall)
+    await cluster.heartbeat(db, "may3:303:ef", wall - 60)  # dead
+    assert await cluster.take_lease(db, cluster.POLLER, "may2:202:cd", wall, 8.0)
+    text = render_status(await delivery_status(db, FakeClock(AT)), Texts("vi"),
+                         ZoneInfo("Asia/Ho_Chi_Minh"))
+    if db.engine == "sqlite":  # one process: nothing to say about workers
+        assert "Tiến trình" not in text
+    else:
+        assert "Tiến trình bot đang chạy: 2 (may1:101:ab, may2:202:cd)" in text
+        assert "Đang nhận tin từ Telegram (long polling): may2:202:cd" in text
