@@ -5,7 +5,8 @@ The repositories write one SQL: the part SQLite and PostgreSQL share, with ``?``
 is rewritten here once per statement (and cached), never by hand in a repository:
 
 - placeholders: ``?`` becomes ``%s`` and ``:name`` becomes ``%(name)s`` (psycopg's
-  style), a literal ``%`` becomes ``%%``; quoted text is left alone;
+  style) outside quoted text, and every literal ``%`` becomes ``%%`` (the statement is
+  always sent with its parameters, even none, so psycopg always reads it);
 - SQLite's null-safe comparison ``IS ?`` / ``IS NOT ?`` becomes
   ``IS NOT DISTINCT FROM`` / ``IS DISTINCT FROM``;
 - an ``INSERT`` into a table keyed by ``id`` gets ``RETURNING id`` so the caller
@@ -34,11 +35,16 @@ def _code_part(code: str) -> str:
     return _NAMED.sub(r"%(\1)s", code)
 
 
+def _quoted_part(text: str) -> str:
+    return text.replace("%", "%%")  # psycopg reads every '%' of the statement, quoted or not
+
+
 @lru_cache(maxsize=4096)
 def to_postgres(sql: str, id_tables: frozenset[str] = frozenset()) -> tuple[str, bool]:
     """(PostgreSQL text, whether ``RETURNING id`` was added for the new row's id)."""
     parts = _QUOTED.split(sql)
-    text = "".join(part if i % 2 else _code_part(part) for i, part in enumerate(parts))
+    text = "".join(_quoted_part(part) if i % 2 else _code_part(part)
+                   for i, part in enumerate(parts))
     insert = _INSERT.match(sql)
     returning = bool(insert and insert.group(1).lower() in id_tables
                      and not _RETURNING.search(sql))

@@ -16,6 +16,7 @@ does not take the lock: one statement with ``FOR UPDATE SKIP LOCKED``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -131,7 +132,7 @@ class PgConnection(Connection):
         text, _ = to_postgres(sql, self._id_tables)
         async with self.raw.cursor() as cur:
             try:
-                await cur.execute(text, params or None)
+                await cur.execute(text, params)
             except pg_errors.IntegrityError as err:
                 raise IntegrityError(str(err)) from err
             yield cur
@@ -140,7 +141,7 @@ class PgConnection(Connection):
         text, returning = to_postgres(sql, self._id_tables)
         async with self.raw.cursor() as cur:
             try:
-                await cur.execute(text, params or None)
+                await cur.execute(text, params)
             except pg_errors.IntegrityError as err:
                 raise IntegrityError(str(err)) from err
             changed = max(cur.rowcount, 0)
@@ -207,7 +208,8 @@ class PgDatabase(Database):
                 await raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
                 yield conn
             except BaseException:
-                await raw.execute("ROLLBACK")
+                with contextlib.suppress(psycopg.Error):  # a broken connection: the pool
+                    await raw.execute("ROLLBACK")       # drops it, the server rolls back
                 raise
             else:
                 await raw.execute("COMMIT")
