@@ -12,7 +12,7 @@ from bot.core.clock import FakeClock
 from bot.demo.playground import Playground, playground
 from emulator import Limits
 from storage.db import Database, open_database
-from tests.engines import ENGINES, fresh_postgres
+from tests.engines import E2E_ON_POSTGRES, ENGINES, fresh_postgres
 
 # 2026-12-01 08:00 in Hanoi.
 START = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
@@ -62,8 +62,12 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 async def pg(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Playground]:
-    async with playground(
-        tmp_path / "bot.sqlite3", clock=clock, limits=TEST_LIMITS,
-        settings={"bot": {"admins": [ADMIN_ID]}, "delivery": {"read_timeout_seconds": 1.0}},
-    ) as ground:
+    settings = {"bot": {"admins": [ADMIN_ID]}, "delivery": {"read_timeout_seconds": 1.0}}
+    if not E2E_ON_POSTGRES:
+        async with playground(tmp_path / "bot.sqlite3", clock=clock, limits=TEST_LIMITS,
+                              settings=settings) as ground:
+            yield ground
+        return
+    async with fresh_postgres() as url, playground(url, clock=clock, limits=TEST_LIMITS,
+                                                   settings=settings) as ground:
         yield ground

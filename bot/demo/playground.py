@@ -68,14 +68,15 @@ class Playground:
 
 @asynccontextmanager
 async def playground(
-    database: Path,
+    database: Path | str,
     *,
     clock: Clock | None = None,
     limits: Limits | None = None,
     settings: dict[str, Any] | None = None,
     tick_seconds: float | None = None,
 ) -> AsyncIterator[Playground]:
-    """Start the emulator and the bot; ``settings`` are config sections to override."""
+    """Start the emulator and the bot on ``database`` (a SQLite file, or a PostgreSQL
+    URL); ``settings`` are config sections to override."""
     emu = BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME, limits=limits or Limits())
     await emu.start()
     try:
@@ -84,7 +85,10 @@ async def playground(
         data.setdefault("telegram", {}).update(
             base_url=emu.base_url, base_file_url=emu.base_file_url
         )
-        data.setdefault("database", {})["path"] = str(database)
+        if str(database).startswith("postgresql://"):
+            data.setdefault("database", {})["url"] = str(database)  # a PostgreSQL server
+        else:
+            data.setdefault("database", {})["path"] = str(database)
         config = config_from_dict(data)
         clock = clock or SystemClock()
         app = build_application(config, TOKEN, clock=clock, tick_seconds=tick_seconds)
