@@ -27,6 +27,8 @@ from pydantic import (
 )
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # noqa: S105 - the variable name, not a secret
+PASSWORD_ENV = "CHIBO_DATABASE_PASSWORD"  # noqa: S105 - the variable name, not a secret
+WEBHOOK_PORT_ENV = "CHIBO_WEBHOOK_PORT"
 _OFFSET = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60}
 
@@ -103,7 +105,53 @@ class BotSettings(_Section):
 
 
 class DatabaseSettings(_Section):
+    """SQLite at ``path`` (the default), or with ``url`` a PostgreSQL server.
+
+    The password never sits in the file: it comes from ``CHIBO_DATABASE_PASSWORD``
+    (``database_password()``), so the URL can be shown and logged as it is."""
+
     path: Path = Path("chibo.sqlite3")
+    url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        # The URL is not repeated in the messages: a mistaken one might hold the password.
+        if value is None:
+            return None
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+        except ValueError:
+            raise ValueError("is not a URL like postgresql://user@host:5432/chibo") from None
+        if parts.scheme not in ("postgresql", "postgres"):
+            raise ValueError("must start with postgresql:// "
+                             "(like postgresql://user@host:5432/chibo)")
+        if parts.password is not None or "password" in parts.query.lower():
+            raise ValueError(f"must not contain the password: set it in {PASSWORD_ENV}")
+        if not parts.path.strip("/"):
+            raise ValueError("must name the database (postgresql://user@host:5432/chibo)")
+        return value
+
+    @property
+    def target(self) -> Path | str:
+        """What ``storage.db.open_database`` opens: the server URL, else the SQLite file."""
+        return self.url or self.path
+
+    @property
+    def on_server(self) -> bool:
+        return self.url is not None
+
+
+def database_password() -> str | None:
+    """The PostgreSQL password, from the environment only (never the file, never logged:
+    a password long enough not to mask ordinary words is masked in every log line)."""
+    from bot.core.logs import REDACTOR
+
+    password = os.environ.get(PASSWORD_ENV) or None
+    if password is not None and len(password) >= 6:
+        REDACTOR.add_secret(password)
+    return password
 
 
 class DeliverySettings(_Section):
@@ -221,6 +269,10 @@ def config_from_dict(data: dict[str, Any], *, base_dir: Path | None = None) -> C
     env_token = os.environ.get(TOKEN_ENV, "").strip()
     if env_token:
         data = {**data, "telegram": {**data.get("telegram", {}), "token": env_token}}
+    env_port = os.environ.get(WEBHOOK_PORT_ENV, "").strip()
+    if env_port and isinstance(data.get("webhook"), dict):
+        # One config file for every worker on a machine, each listening on its own port.
+        data = {**data, "webhook": {**data["webhook"], "port": env_port}}
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:

@@ -23,7 +23,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes, Defaults, ExtBot
 
 import handlers
 from bot.core.clock import Clock, SystemClock
-from bot.core.config import Config, WebhookSettings
+from bot.core.config import Config, WebhookSettings, database_password
 from bot.core.flood import FloodGate
 from bot.core.logs import REDACTOR, install_redaction
 from bot.core.services import Services
@@ -109,7 +109,7 @@ def build_application(
 
 async def _post_init(app: ChiboApp) -> None:
     config: Config = app.bot_data["config"]
-    db = await open_database(config.database.path)
+    db = await open_database(config.database.target, password=database_password())
     services = Services(config=config, db=db, clock=app.bot_data["clock"],
                         bot_username=app.bot.username)
     app.bot_data["services"] = services

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot import __version__
-from bot.core.config import TOKEN_ENV, Config, ConfigError, load_config
+from bot.core.config import TOKEN_ENV, Config, ConfigError, database_password, load_config
 from bot.runtime.operator import OperatorError
 
 EXIT_USAGE = 2
@@ -176,10 +176,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     config = _load(args.config)
 
     async def migrate() -> int:
-        db = await open_database(config.database.path)
+        db = await open_database(config.database.target, password=database_password())
         version = await db.user_version()
         await db.close()
-        print(f"database {config.database.path} is at schema version {version}")
+        print(f"database {db.location} is at schema version {version}")
         return 0
 
     return _run_async(migrate)
@@ -215,7 +215,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     config = _load(args.config)
 
     async def status() -> int:
-        db = await open_database(config.database.path)
+        db = await open_database(config.database.target, password=database_password())
         try:
             stats = await delivery_status(db, SystemClock())
         finally:

@@ -16,7 +16,7 @@ from telegram.error import InvalidToken, TelegramError
 
 from bot.core.access import Actor
 from bot.core.clock import SystemClock, today_in
-from bot.core.config import TOKEN_ENV, Config, ConfigError
+from bot.core.config import TOKEN_ENV, Config, ConfigError, database_password
 from bot.core.errors import AppError
 from bot.core.logs import REDACTOR
 from bot.core.permissions import unit_or_fail
@@ -63,7 +63,7 @@ async def bot_username(config: Config) -> str:
 async def operator_services(config: Config, *, need_username: bool = False
                             ) -> AsyncIterator[Services]:
     username = await bot_username(config) if need_username else "chibo_bot"
-    db = await open_database(config.database.path)
+    db = await open_database(config.database.target, password=database_password())
     try:
         yield Services(config=config, db=db, clock=SystemClock(), bot_username=username)
     finally:

@@ -151,3 +151,72 @@ def test_webhook_secret_is_never_echoed_and_token_not_in_url(
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, text))
     assert str(info.value) == "config error: webhook.url: must not contain the bot token"
+
+
+def test_database_defaults_to_sqlite_and_url_selects_postgres(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, ""))
+    assert config.database.url is None and not config.database.on_server
+    assert config.database.target == tmp_path.resolve() / "chibo.sqlite3"
+    url = "postgresql://chibo@db.example.org:5432/chibo"
+    config = load_config(write(tmp_path, f'[database]\nurl = "{url}"'))
+    assert config.database.on_server
+    assert config.database.target == url
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql://chibo:hunter2pw@db:5432/chibo",
+         "must not contain the password: set it in CHIBO_DATABASE_PASSWORD"),
+        ("postgresql://chibo:@db/chibo", "must not contain the password"),
+        ("postgresql://chibo@db/chibo?password=hunter2pw", "must not contain the password"),
+        ("mysql://chibo@db/chibo", "must start with postgresql://"),
+        ("chibo.sqlite3", "must start with postgresql://"),
+        ("postgresql://chibo@db:5432", "must name the database"),
+        ("postgresql://chibo@db:port/chibo", "is not a URL like postgresql://"),
+    ],
+)
+def test_database_url_is_checked_and_never_echoed(tmp_path: Path, url: str,
+                                                  expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, f'[database]\nurl = "{url}"'))
+    message = str(info.value)
+    assert message.startswith("config error: database.url: ")
+    assert expected in message
+    assert "hunter2pw" not in message and "\n" not in message
+
+
+def test_database_password_comes_from_the_environment_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.core.config import database_password
+    from bot.core.logs import REDACTOR
+
+    monkeypatch.delenv("CHIBO_DATABASE_PASSWORD", raising=False)
+    assert database_password() is None
+    monkeypatch.setenv("CHIBO_DATABASE_PASSWORD", "s3cret-from-env")
+    assert database_password() == "s3cret-from-env"
+    assert "s3cret-from-env" not in REDACTOR.redact("connect failed: s3cret-from-env")
+
+
+def test_example_config_documents_the_database_url(tmp_path: Path) -> None:
+    example = Path(__file__).parents[2] / "config.example.toml"
+    text = example.read_text(encoding="utf-8")
+    assert "CHIBO_DATABASE_PASSWORD" in text
+    enabled = text.replace('# url = "postgresql://', 'url = "postgresql://')
+    config = load_config(write(tmp_path, enabled))
+    assert config.database.url == "postgresql://chibo@db.example.org:5432/chibo"
+
+
+def test_webhook_port_from_the_environment(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, f'{WEBHOOK}\nsecret_token = "a"')
+    monkeypatch.setenv("CHIBO_WEBHOOK_PORT", "8502")
+    config = load_config(path)
+    assert config.webhook is not None and config.webhook.port == 8502
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    assert load_config(empty).webhook is None  # no section: nothing made up
+    monkeypatch.setenv("CHIBO_WEBHOOK_PORT", "99999")
+    with pytest.raises(ConfigError, match=r"webhook\.port"):
+        load_config(path)
