@@ -13,11 +13,14 @@ even if a bot still runs on the file.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from storage.engine import Connection, Database
+from storage.sqlite import open_sqlite
 
 BATCH = 1000
 SERVER_TABLES = frozenset({"chibo_schema"})  # PostgreSQL's own bookkeeping, not copied
@@ -36,6 +39,14 @@ class TableCount:
     @property
     def ok(self) -> bool:
         return self.source == self.target
+
+
+async def open_source(path: Path) -> Database:
+    """The SQLite database to copy, brought to the latest schema first."""
+    try:
+        return await open_sqlite(path)
+    except sqlite3.DatabaseError as err:
+        raise TransferError(f"{path} is not a chibo SQLite database ({err})") from None
 
 
 async def _sqlite_tables(conn: Connection) -> list[str]:

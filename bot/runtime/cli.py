@@ -205,7 +205,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 async def _from_sqlite(config: Config, source_path: Path) -> int:
     """``chibo migrate --from-sqlite FILE``: the SQLite database into the empty server one."""
     from storage.db import open_database
-    from storage.transfer import TransferError, copy_sqlite, tables_with_rows
+    from storage.transfer import TransferError, copy_sqlite, open_source, tables_with_rows
 
     target = await open_database(config.database.target, password=database_password())
     try:
@@ -215,7 +215,11 @@ async def _from_sqlite(config: Config, source_path: Path) -> int:
                   f"{', '.join(full)}); nothing was copied or changed. The copy needs a new "
                   "empty database.", file=sys.stderr)
             return 1
-        source = await open_database(source_path)
+        try:
+            source = await open_source(source_path)
+        except TransferError as err:
+            print(f"migrate --from-sqlite: {err}; nothing was changed", file=sys.stderr)
+            return 1
         try:
             print(f"copying {source.location} (schema version {await source.user_version()}) "
                   f"into {target.location}")

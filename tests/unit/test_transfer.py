@@ -147,6 +147,21 @@ def test_from_sqlite_needs_a_postgres_target_and_an_existing_file(
     assert not missing.exists()
 
 
+@needs_postgres
+async def test_a_file_that_is_not_sqlite_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "members.xlsx.sqlite3"
+    source.write_bytes(b"this is not a database, it is a spreadsheet" * 100)
+    async with fresh_postgres() as url:
+        config = tmp_path / "pg.toml"
+        config.write_text(f'[database]\nurl = "{url}"\n', encoding="utf-8")
+        code = await asyncio.to_thread(
+            _cli, "migrate", "--from-sqlite", str(source), "--config", str(config))
+        assert code == 1
+        assert "is not a chibo SQLite database" in capsys.readouterr().err
+
+
 def test_tables_are_copied_after_the_tables_they_refer_to() -> None:
     order = foreign_key_order({
         "outbox": {"people", "units"}, "people": set(), "units": {"units"},
