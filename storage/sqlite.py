@@ -168,13 +168,18 @@ async def apply_migrations(conn: aiosqlite.Connection) -> list[int]:
 async def _connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connection:
     conn = await aiosqlite.connect(path, isolation_level=None)
     conn.row_factory = sqlite3.Row
-    if not read_only:
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA synchronous=NORMAL")
-    await conn.execute("PRAGMA foreign_keys=ON")
-    await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    if read_only:
-        await conn.execute("PRAGMA query_only=ON")
+    try:
+        if not read_only:
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA synchronous=NORMAL")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if read_only:
+            await conn.execute("PRAGMA query_only=ON")
+    except BaseException:
+        # Not a database (or not readable): its thread must not outlive the error.
+        await conn.close()
+        raise
     return conn
 
 

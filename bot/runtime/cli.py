@@ -52,14 +52,21 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--lang", choices=("vi", "en"), default="vi", help="default language")
     demo.set_defaults(func=cmd_demo)
 
-    migrate = sub.add_parser("migrate", help="create or upgrade the database schema",
-                             description="Apply pending schema migrations and exit.")
+    migrate = sub.add_parser(
+        "migrate", help="create or upgrade the database schema",
+        description="Apply pending schema migrations and exit. With --from-sqlite, also "
+        "copy a SQLite chibo database into the empty PostgreSQL database of [database] url.")
+    migrate.add_argument(
+        "--from-sqlite", type=Path, metavar="FILE",
+        help="copy this SQLite database (migrated first) into the empty PostgreSQL one, "
+        "keeping ids, in one transaction; the row counts are compared and printed")
     _config_arg(migrate)
     migrate.set_defaults(func=cmd_migrate)
 
     backup = sub.add_parser(
         "backup", help="consistent copy of the database, safe while the bot runs",
-        description="Copy the database with SQLite's online backup API.",
+        description="Copy the database: SQLite with its online backup API; PostgreSQL "
+        "with pg_dump --format=custom (restore with pg_restore).",
     )
     backup.add_argument("path", type=Path, help="where to write the copy")
     _config_arg(backup)
@@ -174,6 +181,16 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from storage.db import open_database
 
     config = _load(args.config)
+    if args.from_sqlite is not None:
+        if not config.database.on_server:
+            print("migrate --from-sqlite: the target is [database] url, a PostgreSQL "
+                  "database; this configuration has none (it uses the SQLite file "
+                  f"{config.database.path})", file=sys.stderr)
+            return EXIT_USAGE
+        if not args.from_sqlite.is_file():
+            print(f"migrate --from-sqlite: {args.from_sqlite} is not a file", file=sys.stderr)
+            return EXIT_USAGE
+        return _run_async(lambda: _from_sqlite(config, args.from_sqlite))
 
     async def migrate() -> int:
         db = await open_database(config.database.target, password=database_password())
@@ -185,6 +202,45 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return _run_async(migrate)
 
 
+async def _from_sqlite(config: Config, source_path: Path) -> int:
+    """``chibo migrate --from-sqlite FILE``: the SQLite database into the empty server one."""
+    from storage.db import open_database
+    from storage.transfer import TransferError, copy_sqlite, open_source, tables_with_rows
+
+    target = await open_database(config.database.target, password=database_password())
+    try:
+        full = await tables_with_rows(target)
+        if full:
+            print(f"migrate --from-sqlite: {target.location} already holds data (tables "
+                  f"{', '.join(full)}); nothing was copied or changed. The copy needs a new "
+                  "empty database.", file=sys.stderr)
+            return 1
+        try:
+            source = await open_source(source_path)
+        except TransferError as err:
+            print(f"migrate --from-sqlite: {err}; nothing was changed", file=sys.stderr)
+            return 1
+        try:
+            print(f"copying {source.location} (schema version {await source.user_version()}) "
+                  f"into {target.location}")
+            counts = await copy_sqlite(source, target)
+        except TransferError as err:
+            print(f"migrate --from-sqlite: {err}; nothing was changed", file=sys.stderr)
+            return 1
+        finally:
+            await source.close()
+    finally:
+        await target.close()
+    width = max(len(c.table) for c in counts)
+    print(f"  {'table':<{width}}  {'sqlite':>8}  {'postgres':>8}")
+    for count in counts:
+        print(f"  {count.table:<{width}}  {count.source:>8}  {count.target:>8}  "
+              f"{'ok' if count.ok else 'DIFFERENT'}")
+    total = sum(c.target for c in counts)
+    print(f"copied {total} rows in {len(counts)} tables; every row count matches")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from storage.db import open_database
 
@@ -193,9 +249,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
     if target.exists():
         print(f"backup: {target} already exists; choose a new path", file=sys.stderr)
         return EXIT_USAGE
+    if config.database.url is not None:
+        return _pg_dump(config.database.url, target)
 
     async def backup() -> int:
-        db = await open_database(config.database.path, migrate=False)
+        db = await open_database(config.database.target, migrate=False)
         try:
             await db.backup_to(target)
         finally:
@@ -204,6 +262,45 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return 0
 
     return _run_async(backup)
+
+
+def pg_dump_command(url: str, target: Path, pg_dump: str = "pg_dump") -> list[str]:
+    """The pg_dump command line of a backup (the URL holds no password: config refuses it)."""
+    return [pg_dump, "--format=custom", f"--file={target}", "--no-password", url]
+
+
+def _pg_dump(url: str, target: Path) -> int:
+    """A PostgreSQL backup: pg_dump's custom format, the password only in its own env."""
+    import os
+    import shlex
+    import shutil
+    import subprocess
+
+    from bot.core.config import PASSWORD_ENV
+
+    program = shutil.which("pg_dump")
+    if program is None:
+        command = shlex.join(pg_dump_command(url, target))
+        print("backup: pg_dump is not on PATH, so nothing was written. Install the "
+              "PostgreSQL client tools (Debian/Ubuntu: apt-get install postgresql-client, "
+              "the server's major version or newer) and run "
+              f"`chibo backup` again, or run pg_dump yourself:\n  {command}\n"
+              f"with the password in PGPASSWORD (or ~/.pgpass) if the server asks for one "
+              f"(chibo reads it from {PASSWORD_ENV}). Restore with pg_restore.",
+              file=sys.stderr)
+        return 1
+    env = dict(os.environ)
+    password = database_password()
+    if password is not None:
+        env["PGPASSWORD"] = password
+    done = subprocess.run(pg_dump_command(url, target, program), env=env,  # noqa: S603
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        problem = (done.stderr.strip() or f"exit status {done.returncode}").splitlines()
+        print(f"backup: pg_dump failed: {' '.join(problem)}", file=sys.stderr)
+        return 1
+    print(f"backup written to {target} (pg_dump custom format; restore with pg_restore)")
+    return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
