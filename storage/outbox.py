@@ -179,6 +179,15 @@ async def claim(db: Database, row_id: int, worker: str | None = None) -> bool:
         return cur.rowcount == 1
 
 
+async def unclaim(db: Database, row_id: int, worker: str | None) -> None:
+    """Give back a row claimed but not sent (its chat's turn was not free after all)."""
+    async with db.unlocked() as conn:
+        await conn.execute(
+            "UPDATE outbox SET state = 'pending', attempts = attempts - 1 "
+            "WHERE id = ? AND state = 'sending' AND claimed_by IS NOT DISTINCT FROM ?",
+            (row_id, worker))
+
+
 async def next_due_at(db: Database) -> datetime | None:
     value = await db.fetch_value(
         "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"

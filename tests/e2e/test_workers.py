@@ -170,8 +170,10 @@ async def test_two_workers_share_a_fan_out_and_survive_the_pollers_death(
                 rows = await db.fetch_all(
                     "SELECT state, claimed_by, count(*) FROM outbox GROUP BY state, claimed_by")
                 assert {r[0] for r in rows} == {"sent"}
-                senders = {r[1] for r in rows}
-                assert len(senders) == 2, rows
+                shares = sorted(int(r[2]) for r in rows)
+                # Both worked: a worker that loses a claim spends no slot on it, so the
+                # two share the budget instead of one idling on rows it cannot take.
+                assert len(shares) == 2 and shares[0] >= MEMBERS // 4, rows
 
                 # The poller dies without a word; the other worker answers within 15 s.
                 holder = await cluster.lease_holder(db, "poller", time.time())

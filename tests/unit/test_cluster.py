@@ -151,3 +151,13 @@ async def test_status_names_the_live_workers_and_the_poller_on_a_shared_engine(
     else:
         assert "Tiến trình bot đang chạy: 2 (may1:101:ab, may2:202:cd)" in text
         assert "Đang nhận tin từ Telegram (long polling): may2:202:cd" in text
+
+
+async def test_a_row_given_back_is_due_again_as_it_was(db: Database) -> None:
+    (row_id,) = await _queue(db, 1)
+    assert await outbox.claim(db, row_id, "a")
+    await outbox.unclaim(db, row_id, "b")  # not b's to give back
+    assert await outbox.due(db, AT, 100) == []
+    await outbox.unclaim(db, row_id, "a")
+    (row,) = await outbox.due(db, AT, 100)
+    assert (row.id, row.attempts, row.possible_duplicate) == (row_id, 0, False)

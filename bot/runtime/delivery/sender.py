@@ -1,7 +1,9 @@
 """The one sender that drains the outbox.
 
-It claims a due row just before sending it (so a crash leaves at most the
-in-flight rows to send again), paces sends with a global rate and a per-chat
+It claims a due row, then takes its chat's turn and a slot of the budget, then
+sends it (so a crash leaves at most the rows in flight, and the one waiting for
+its slot, to send again; and a worker that lost a claim to another spent nothing
+on it), paces sends with a global rate and a per-chat
 gate, keeps at most ``concurrency`` requests in flight, and writes each
 outcome back. What is due is read from the database on every pass, against
 the injected clock; the pacing itself runs on real (monotonic) time because it
@@ -158,13 +160,19 @@ class Sender:
         for row in rows:
             if self._stopping:
                 break
-            if not await self._gates.take(row.chat_id):
+            if not self._gates.is_open(row.chat_id, time.monotonic()):
                 continue
-            await self._pacer.acquire()
             await self._slots.acquire()
+            # Claim first, then spend: several workers read the same due rows, and one
+            # that lost the claim must not have spent a slot of the shared budget on it.
             if not await outbox.claim(self._db, row.id, self._worker):
                 self._slots.release()
                 continue
+            if not await self._gates.take(row.chat_id):  # another worker just sent there
+                await outbox.unclaim(self._db, row.id, self._worker)
+                self._slots.release()
+                continue
+            await self._pacer.acquire()
             task = asyncio.create_task(self._deliver(row))
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)
