@@ -36,7 +36,7 @@ from bot.core.config import DeliverySettings
 from bot.demo.playground import BOT_USERNAME, TOKEN
 from emulator import BotApiEmulator, Limits
 from storage import outbox
-from storage.db import open_database
+from storage.db import Database, is_server_url, open_database
 from storage.outbox import Button, Envelope, OutgoingMessage
 
 if __package__:  # imported as benchmarks.common
@@ -161,9 +161,11 @@ def invite_message() -> OutgoingMessage:
     return OutgoingMessage(INVITE_TEXT, (tuple(Button(t, d) for t, d in INVITE_BUTTONS),))
 
 
-async def prepare_database(path: Path, ids: Sequence[int]) -> None:
-    """A migrated database with one person per member and one pending invitation each."""
-    db = await open_database(path)
+async def prepare_database(target: Path | str, ids: Sequence[int]) -> None:
+    """A migrated database with one person per member and one pending invitation each;
+    ``target`` is a SQLite path or a PostgreSQL URL (an empty database: the explicit
+    ids go into its identity columns)."""
+    db = await open_database(target)
     now = datetime.now(UTC)
     stamp = now.isoformat(timespec="seconds")
     try:
@@ -221,6 +223,20 @@ def _read_outbox(path: Path) -> OutboxSummary:
 
 async def read_outbox(path: Path) -> OutboxSummary:
     return await asyncio.to_thread(_read_outbox, path)
+
+
+async def summarise_outbox(db: Database) -> OutboxSummary:
+    """``read_outbox`` through an open ``Database``: either engine, while the bot runs."""
+    by_state = {str(r[0]): int(r[1]) for r in await db.fetch_all(
+        "SELECT state, count(*) FROM outbox GROUP BY state")}
+    flagged = {int(r[0]) for r in await db.fetch_all(
+        "SELECT chat_id FROM outbox WHERE possible_duplicate = 1")}
+    failed = {int(r[0]) for r in await db.fetch_all(
+        "SELECT chat_id FROM outbox WHERE state = 'failed'")}
+    unreachable = await db.fetch_value(
+        "SELECT count(*) FROM people WHERE unreachable_since IS NOT NULL")
+    retried = await db.fetch_value("SELECT count(*) FROM outbox WHERE attempts > 1")
+    return OutboxSummary(by_state, flagged, failed, int(unreachable or 0), int(retried or 0))
 
 
 # --- the emulator and what it received -------------------------------------------------------
@@ -381,14 +397,16 @@ class Child:
         return code
 
 
-def write_config(directory: Path, emu: BotApiEmulator, database: Path,
+def write_config(directory: Path, emu: BotApiEmulator, database: Path | str,
                  settings: Sequence[Setting] = ()) -> Path:
-    """The bot's config.toml: the emulator as Bot API server, the database, the overrides;
-    everything else is the bot's default."""
+    """The bot's config.toml: the emulator as Bot API server, the database (a SQLite
+    path as ``[database] path``, a ``postgresql://`` URL as ``[database] url``), the
+    overrides; everything else is the bot's default."""
+    key = "url" if is_server_url(database) else "path"
     sections: dict[str, dict[str, str]] = {
         "telegram": {"base_url": json.dumps(emu.base_url),
                      "base_file_url": json.dumps(emu.base_file_url)},
-        "database": {"path": json.dumps(str(database))},
+        "database": {key: json.dumps(str(database))},
     }
     for section, key, value in settings:
         sections.setdefault(section, {})[key] = value
@@ -408,15 +426,17 @@ def _chibo_command() -> list[str]:
     return [sys.executable, "-m", "bot"]
 
 
-async def start_bot(config: Path, log_path: Path, status: Status | None = None) -> Child:
-    """``chibo run --config FILE`` with the emulator's token in the environment."""
+async def start_bot(config: Path, log_path: Path, status: Status | None = None, *,
+                    name: str = "bot", env: dict[str, str] | None = None) -> Child:
+    """``chibo run --config FILE`` with the emulator's token in the environment (and
+    ``env``, e.g. ``CHIBO_WEBHOOK_PORT`` for one worker of several)."""
     log = log_path.open("ab")
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1", **(env or {})}
     proc = await asyncio.create_subprocess_exec(
         *_chibo_command(), "run", "--config", str(config),
         stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log, env=env, cwd=HERE.parent,
     )
-    return Child(proc, log, "bot", status)
+    return Child(proc, log, name, status)
 
 
 async def wait_for(check: Callable[[], Any], *, child: Child, timeout: float,

@@ -36,9 +36,10 @@ CONCURRENCY = 64  # the bot's PerUserUpdateProcessor(64)
 SEEDED = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-async def seed(path: Path, count: int) -> int:
-    """A branch of ``count`` bound members and one meeting, a month ahead, inviting them."""
-    db = await open_database(path)
+async def seed(target: Path | str, count: int) -> int:
+    """A branch of ``count`` bound members and one meeting, a month ahead, inviting them;
+    ``target`` is a SQLite path or a PostgreSQL URL (the ids are the engine's)."""
+    db = await open_database(target)
     try:
         async with db.transaction() as conn:
             committee = await units.create_unit(conn, kind="committee", name="Đảng ủy",
