@@ -62,3 +62,12 @@ async def fresh_postgres() -> AsyncIterator[str]:
         yield _url_for(name)
     finally:
         _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def database_line(ground: object) -> str:
+    """The ``[database]`` line of a config file for the playground's own database (a
+    command-line tool a test runs next to the bot), on whichever engine it runs."""
+    settings = ground.config.database  # type: ignore[attr-defined]
+    if settings.url:
+        return f'url = "{settings.url}"'
+    return f'path = "{settings.path}"'

@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 
 import aiosqlite
+import pytest
 
 from bot.demo.playground import Playground
 from tests.conftest import ADMIN_ID
+from tests.engines import E2E_ON_POSTGRES
 
 
 async def test_start_help_lang_in_vietnamese_then_english(pg: Playground) -> None:
@@ -66,6 +68,8 @@ async def test_command_menus_are_set_for_both_languages(pg: Playground) -> None:
 
 
 async def test_backup_while_running_passes_integrity_check(pg: Playground, tmp_path: Path) -> None:
+    if E2E_ON_POSTGRES:
+        pytest.skip("SQLite's online backup (PostgreSQL's: tests/unit/test_cli_postgres.py)")
     an = pg.emu.user(1001, "An")
     await an.ask("/lang en")
     config = tmp_path / "config.toml"

@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.demo.playground import Playground
 from emulator import FakeUser
 from storage import people
+from tests.engines import database_line
 from tests.factories import seed_branch
 
 REASON = "Đi khám bệnh ở Bệnh viện Bạch Mai"
@@ -113,7 +114,7 @@ async def test_member_data_export_and_erase(pg: Playground, tmp_path: Path) -> N
 
     # The command line: export, then erase.
     config = tmp_path / "operator.toml"
-    config.write_text(f'[database]\npath = "{pg.config.database.path}"\n', encoding="utf-8")
+    config.write_text(f"[database]\n{database_line(pg)}\n", encoding="utf-8")
     out = json.loads(await cli("member", "export", "--person", str(person_id),
                                "--config", str(config)))
     assert out["person"]["full_name"] == "Đảng viên Số 001"

@@ -15,6 +15,7 @@ from bot.demo.playground import Playground
 from emulator import FakeUser
 from storage import people
 from tests.conftest import ADMIN_ID
+from tests.engines import database_line
 
 HEADERS = ["Họ và tên", "Ngày sinh", "Ngày vào Đảng", "Ngày chính thức", "Chức vụ", "Điện thoại"]
 BAD_LINES = {7: "31/02/1980", 15: "", 30: "12345"}  # bad date, missing name, bad phone
@@ -56,7 +57,7 @@ async def cli(*args: str) -> str:
 def cli_config(pg: Playground, tmp_path: Path) -> Path:
     path = tmp_path / "operator.toml"
     path.write_text(
-        f'[database]\npath = "{pg.config.database.path}"\n'
+        f"[database]\n{database_line(pg)}\n"
         '[telegram]\nbot_username = "chibo_bot"\n', encoding="utf-8")
     return path
 

@@ -52,7 +52,7 @@ async def raw_member_year(pg: Playground, branch: int, year: int) -> dict[str, d
         "SELECT p.id, p.full_name FROM people p JOIN memberships m ON m.person_id = p.id "
         "WHERE m.unit_id = ?", (branch,))}
     standing = {r[0]: r[1] for r in await db.fetch_all(
-        "SELECT person_id, CASE WHEN is_away THEN 'away' WHEN is_213 THEN '213' END "
+        "SELECT person_id, CASE WHEN is_away = 1 THEN 'away' WHEN is_213 = 1 THEN '213' END "
         "FROM memberships WHERE unit_id = ?", (branch,))}
     rows = await db.fetch_all(
         "SELECT a.person_id, a.status, m.starts_at, i.standing FROM attendance a "
@@ -152,7 +152,8 @@ async def test_duties_probation_member_and_meeting_reports(
     db = pg.services.db
     duties = await read_report(secretary, "/report duties 11/2026")
     for person, name, done, problems in await db.fetch_all(
-        "SELECT p.id, p.full_name, count(d.household_id), sum(d.status = 'problem') "
+        "SELECT p.id, p.full_name, count(d.household_id), "
+        "sum(CASE WHEN d.status = 'problem' THEN 1 ELSE 0 END) "
         "FROM assignments a JOIN households h ON h.id = a.household_id "
         "JOIN people p ON p.id = a.person_id LEFT JOIN duty_reports d ON "
         "d.household_id = h.id AND d.period = '2026-11' WHERE h.unit_id = ? GROUP BY p.id",
@@ -202,7 +203,8 @@ async def test_export_workbook_and_chart(pg: Playground, history: History) -> No
     # The follower, counted once across both branches.
     followers = list(book["Cấp ủy viên phụ trách"].iter_rows(min_row=2, values_only=True))
     fp, fi = await pg.services.db.fetch_one(
-        "SELECT sum(a.status = 'present'), count(*) FROM invitations i JOIN attendance a ON "
+        "SELECT sum(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END), count(*) "
+        "FROM invitations i JOIN attendance a ON "
         "a.meeting_id = i.meeting_id AND a.person_id = i.person_id WHERE i.capacity = 'follower'")
     assert followers == [("Lê Văn Thường Trực", fp, fi, f"dự {fmt.ratio(fp, fi)} buổi")]
     db = pg.services.db
