@@ -134,6 +134,8 @@ async def _post_init(app: ChiboApp) -> None:
     await outbox_bot.initialize()
     app.bot_data["outbox_bot"] = outbox_bot
     workers = await _join_cluster(app, db)
+    if workers is not None:  # another worker's sender may mark an account unreachable
+        workers.refreshers.append(services.load_unreachable)
     sender = Sender(db, services.clock, TelegramTransport(outbox_bot), config.delivery,
                     app.bot_data["throttle"], on_unreachable=on_unreachable,
                     worker=workers.worker if workers else None)

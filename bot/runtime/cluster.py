@@ -61,6 +61,9 @@ class Cluster:
         self._poll = None
         self.polling = False
         self.on_recovered: Callable[[int], None] | None = None
+        # Run at every sweep: what this worker keeps in memory and another may change
+        # (the accounts marked unreachable by another worker's sender).
+        self.refreshers: list[Callable[[], Awaitable[None]]] = []
 
     async def live(self) -> list[str]:
         return await cluster.live_workers(self.db, time.time() - self._worker_ttl)
@@ -102,7 +105,7 @@ class Cluster:
                 await cluster.heartbeat(self.db, self.worker, time.time())
                 await self._lead()
                 if beats % SWEEP_EVERY == 0:
-                    await self._sweep()
+                    await self.sweep()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -127,7 +130,9 @@ class Cluster:
             self.polling = False
             await self._poll[1]()
 
-    async def _sweep(self) -> None:
+    async def sweep(self) -> None:
+        """One look around: rows left in flight by dead workers are sent again, old
+        bookkeeping goes, and what this worker caches is read again."""
         now = time.time()
         live = await cluster.live_workers(self.db, now - self._worker_ttl)
         if self.worker not in live:
@@ -141,3 +146,5 @@ class Cluster:
         await cluster.forget_dead(self.db, now - 10 * self._worker_ttl)
         await cluster.forget_updates(self.db, now - KEEP_UPDATES)
         await cluster.forget_paces(self.db, now - KEEP_PACES)
+        for refresh in self.refreshers:
+            await refresh()

@@ -161,3 +161,26 @@ async def test_a_row_given_back_is_due_again_as_it_was(db: Database) -> None:
     await outbox.unclaim(db, row_id, "a")
     (row,) = await outbox.due(db, AT, 100)
     assert (row.id, row.attempts, row.possible_duplicate) == (row_id, 0, False)
+
+
+async def test_an_account_marked_unreachable_by_one_worker_is_cleared_by_another(
+        db: Database) -> None:
+    """Worker A's sender finds a member blocked the bot; the member writes again and the
+    update reaches worker B (the poller): B's sweep has learnt of the mark, so B clears it."""
+    from bot.core.clock import FakeClock
+    from bot.core.config import Config
+    from bot.core.services import Services
+    from bot.runtime.cluster import Cluster
+    from storage import people
+    from tests.factories import seed_branch
+
+    branch = await seed_branch(db, AT, members=1)
+    person, account = branch.members[0]
+    worker_b = Services(config=Config(), db=db, clock=FakeClock(AT))
+    await worker_b.load_unreachable()  # at B's start nobody is unreachable
+    assert await outbox.mark_unreachable(db, person, AT, "blocked")  # A's sender
+    workers = Cluster(db, "b")
+    workers.refreshers.append(worker_b.load_unreachable)
+    await workers.sweep()
+    await worker_b.seen(account)  # the member writes to B
+    assert await people.unreachable_accounts(db) == set()
