@@ -30,6 +30,8 @@ class Pacer:
     # and a request that travels faster than the one sent a second before it would
     # otherwise make ``rate + 1`` in its window and draw a 429.
     JITTER = 0.03
+    # Shared budget: a slot reached more than this share of an interval late is dropped.
+    LATE = 0.5
 
     def __init__(self, rate: float) -> None:
         self.interval = (1.0 + self.JITTER) / rate
@@ -38,6 +40,7 @@ class Pacer:
         self._urgent = 0  # urgent callers waiting for a slot
         self._shared: Database | None = None
         self._holds: set[asyncio.Task[None]] = set()
+        self.late_slots = 0  # shared slots dropped because this worker reached them late
 
     def share(self, db: Database) -> None:
         """Spend the budget together with every worker on ``db``: each slot is reserved in
@@ -72,13 +75,21 @@ class Pacer:
                 self._urgent -= 1
 
     async def _acquire_shared(self, db: Database) -> None:
+        """Reserve the next free slot of the shared budget and wait for it. A slot this
+        worker reaches late (a busy event loop, a slow round trip) is dropped and another
+        reserved: sent late, it would land next to the slots after it and make a burst,
+        and a dropped slot costs only a little throughput."""
         pause = self._paused_until - time.monotonic()
         if pause > 0:
             await asyncio.sleep(pause)
-        slot = await cluster.reserve_slot(db, "global", time.time(), self.interval)
-        wait = slot - time.time()
-        if wait > 0:
-            await asyncio.sleep(wait)
+        while True:
+            slot = await cluster.reserve_slot(db, "global", time.time(), self.interval)
+            wait = slot - time.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            if time.time() - slot <= self.interval * self.LATE:
+                return
+            self.late_slots += 1
 
     def pause(self, seconds: float) -> None:
         """Stop handing out slots for ``seconds`` (Telegram said the whole bot is too fast)."""
