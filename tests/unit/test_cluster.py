@@ -184,3 +184,17 @@ async def test_an_account_marked_unreachable_by_one_worker_is_cleared_by_another
     await workers.sweep()
     await worker_b.seen(account)  # the member writes to B
     assert await people.unreachable_accounts(db) == set()
+
+
+async def test_a_shared_budget_spaces_its_slots_for_the_spread_of_several_workers(
+        db: Database) -> None:
+    from bot.runtime.delivery.limits import Pacer, Throttle
+
+    throttle = Throttle(25.0, 1.0, 20)
+    alone = throttle.pacer.interval
+    assert alone == (1.0 + Pacer.JITTER) / 25
+    throttle.share(db)
+    # Any 25 consecutive slots span a second and the allowed spread: 25 arrivals a second
+    # at most, unless one message is delayed 60 ms more than the 24 after it.
+    assert throttle.pacer.interval * 24 >= 1.0 + Pacer.SHARED_SPREAD - 1e-9
+    assert throttle.pacer.interval > alone

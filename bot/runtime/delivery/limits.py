@@ -32,8 +32,10 @@ class Pacer:
     JITTER = 0.03
     # Shared budget: a slot reached more than this share of an interval late is dropped.
     LATE = 0.5
+    SHARED_SPREAD = 0.06  # seconds of arrival spread a shared budget allows for
 
     def __init__(self, rate: float) -> None:
+        self.rate = rate
         self.interval = (1.0 + self.JITTER) / rate
         self._next = 0.0
         self._paused_until = 0.0
@@ -46,8 +48,15 @@ class Pacer:
         """Spend the budget together with every worker on ``db``: each slot is reserved in
         the database (one atomic upsert), so the bot's total across workers stays within
         ``rate`` — the token has one limit at Telegram, however many processes use it.
-        Reserved slots are first come, first served: replies no longer jump the queue."""
+        Reserved slots are first come, first served: replies no longer jump the queue.
+
+        Slots are spaced wider than alone: messages from several processes and pools
+        reach Telegram with more spread, so any ``rate`` consecutive slots span a second
+        plus ``SHARED_SPREAD``, and a second holds ``rate`` arrivals unless one message is
+        delayed that much more than the ones after it."""
         self._shared = db
+        if self.rate > 1:
+            self.interval = max(self.interval, (1.0 + self.SHARED_SPREAD) / (self.rate - 1))
 
     def _take(self, now: float) -> float:
         """Take the slot if it is free now (returns 0), else the seconds until it is."""
