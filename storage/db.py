@@ -12,6 +12,7 @@ from storage.engine import (
     BackupNotSupported,
     Connection,
     Database,
+    DatabaseUnavailable,
     IntegrityError,
     NestedTransactionError,
     Params,
@@ -22,7 +23,7 @@ from storage.engine import (
 from storage.sqlite import SqliteDatabase, open_sqlite
 
 __all__ = [
-    "BackupNotSupported", "Connection", "Database", "IntegrityError",
+    "BackupNotSupported", "Connection", "Database", "DatabaseUnavailable", "IntegrityError",
     "NestedTransactionError", "Params", "Row", "SqliteDatabase", "committed_here",
     "is_server_url", "open_database", "track_commits",
 ]

@@ -43,6 +43,11 @@ class NestedTransactionError(RuntimeError):
     """A call that cannot run inside the caller's own open transaction."""
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database server could not be reached or refused us (the text names the server
+    without its password and says why)."""
+
+
 class BackupNotSupported(RuntimeError):
     """The engine is backed up by its own tools (PostgreSQL: ``pg_dump``)."""
 

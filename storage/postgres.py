@@ -29,7 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.adapt import Dumper, Loader
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from storage import migrations
 from storage.dialect import to_postgres
@@ -37,6 +37,7 @@ from storage.engine import (
     BackupNotSupported,
     Connection,
     Database,
+    DatabaseUnavailable,
     IntegrityError,
     Outcome,
     Params,
@@ -282,7 +283,12 @@ async def open_postgres(url: str, *, migrate: bool = True, password: str | None 
     kwargs: dict[str, Any] = {"autocommit": True, "row_factory": _row_factory}
     if password:
         kwargs["password"] = password
-    async with await psycopg.AsyncConnection.connect(url, **kwargs) as raw:
+    try:
+        first = await psycopg.AsyncConnection.connect(url, **kwargs)
+    except psycopg.OperationalError as err:
+        reason = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+        raise DatabaseUnavailable(f"{redact(url)}: {reason}") from None
+    async with first as raw:
         await _configure(raw)
         if migrate:
             applied = await _apply_migrations(raw)
@@ -292,5 +298,9 @@ async def open_postgres(url: str, *, migrate: bool = True, password: str | None 
     pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
         url, min_size=1, max_size=pool_size, kwargs=kwargs, configure=_configure,
         open=False, name="chibo")
-    await pool.open(wait=True, timeout=30)
+    try:
+        await pool.open(wait=True, timeout=30)
+    except PoolTimeout:
+        await pool.close()
+        raise DatabaseUnavailable(f"{redact(url)}: no connection within 30 s") from None
     return PgDatabase(pool, url, tables)

@@ -92,7 +92,11 @@ async def playground(
         config = config_from_dict(data)
         clock = clock or SystemClock()
         app = build_application(config, TOKEN, clock=clock, tick_seconds=tick_seconds)
-        await start_app(app, poll_timeout=1)
+        try:
+            await start_app(app, poll_timeout=1)
+        except BaseException:
+            await stop_app(app)  # a start that failed half-way (the database refused us)
+            raise
         ground = Playground(emu=emu, app=app, clock=clock, config=config)
         try:
             yield ground

@@ -220,16 +220,22 @@ async def join(tr: Transcript, user: FakeUser, link: str, *, quiet: bool = False
     tr.show(user, user.chat[-1])
 
 
-async def run_demo(lang: str = "vi", out: TextIO | None = None) -> int:
+async def run_demo(lang: str = "vi", out: TextIO | None = None,
+                   database: str | None = None) -> int:
+    """Play the script on a temporary SQLite file, or with ``database`` (the URL of an
+    empty PostgreSQL database) on the server engine: the same product either way."""
     stream = out or sys.stdout
     with tempfile.TemporaryDirectory(prefix="chibo-demo-") as tmp:
         clock = FakeClock(DEMO_START)
         async with playground(
-            Path(tmp) / "demo.sqlite3", clock=clock,
+            database or Path(tmp) / "demo.sqlite3", clock=clock,
             settings={"bot": {"admins": [ADMIN_ID], "language": lang}},
         ) as pg:
+            db = pg.services.db
+            where = "SQLite" if db.engine == "sqlite" else f"PostgreSQL {db.location}"
             print(f"chibo demo: bot @{pg.services.bot_username} ↔ Bot API emulator at "
-                  f"{pg.emu.base_url.rsplit('/', 1)[0]} (no token, no network)", file=stream)
+                  f"{pg.emu.base_url.rsplit('/', 1)[0]} (no token, no network); "
+                  f"database: {where}", file=stream)
             await play(pg, stream)
             stats = pg.emu.stats
             print(f"\n✔ demo finished: {stats.sends} messages sent, {stats.edits} edits, "

@@ -10,8 +10,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot import __version__
-from bot.core.config import TOKEN_ENV, Config, ConfigError, database_password, load_config
+from bot.core.config import (
+    PASSWORD_ENV,
+    TOKEN_ENV,
+    Config,
+    ConfigError,
+    database_password,
+    load_config,
+)
 from bot.runtime.operator import OperatorError
+from storage.db import DatabaseUnavailable
 
 EXIT_USAGE = 2
 
@@ -50,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
         "database, play a scripted exchange and print it as a transcript.",
     )
     demo.add_argument("--lang", choices=("vi", "en"), default="vi", help="default language")
+    demo.add_argument(
+        "--database", metavar="URL", default=None,
+        help="play on this empty PostgreSQL database (postgresql://user@host/db; password "
+        "from CHIBO_DATABASE_PASSWORD) instead of a temporary SQLite file")
     demo.set_defaults(func=cmd_demo)
 
     migrate = sub.add_parser(
@@ -174,7 +186,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo.script import run_demo
 
-    return _run_async(lambda: run_demo(lang=args.lang))
+    return _run_async(lambda: run_demo(lang=args.lang, database=args.database))
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -409,6 +421,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except OperatorError as exc:
         print(f"{args.command}: {exc}", file=sys.stderr)
+        return 1
+    except DatabaseUnavailable as exc:
+        from bot.texts import Texts
+
+        print(Texts("vi")("cli_database_unavailable", error=str(exc), env=PASSWORD_ENV),
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from bot.demo.script import run_demo
+from tests.engines import POSTGRES_URL, fresh_postgres
 
-
-async def test_demo_plays_the_whole_script() -> None:
-    out = io.StringIO()
-    assert await run_demo(out=out) == 0
-    text = out.getvalue()
-    for expected in (
+EXPECTED = (
         "Xin chào Khách",
         "Switched to English.",
         "Chào mừng đồng chí Trần Thị Hoa",
@@ -33,6 +31,27 @@ async def test_demo_plays_the_whole_script() -> None:
         "Ghi chú: Mái nhà bị dột sau bão",
         "Đã sửa Ngày vào Đảng của đồng chí Hoàng Thị Dung: 07/03/2026 → 07/03/2025.",
         "0 rate-limited",
-    ):
+)
+
+
+def _played_all(text: str) -> None:
+    for expected in EXPECTED:
         assert expected in text, expected
     assert text.count("Đỗ Thị Gấm (Chi bộ Thôn 3) đã có") == 1
+
+
+async def test_demo_plays_the_whole_script() -> None:
+    out = io.StringIO()
+    assert await run_demo(out=out) == 0
+    assert "database: SQLite" in out.getvalue()
+    _played_all(out.getvalue())
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs CHIBO_TEST_POSTGRES")
+async def test_demo_plays_the_same_script_on_postgres() -> None:
+    """``chibo demo --database URL``: the whole product on the second engine."""
+    out = io.StringIO()
+    async with fresh_postgres() as url:
+        assert await run_demo(out=out, database=url) == 0
+    assert f"database: PostgreSQL {url}" in out.getvalue()
+    _played_all(out.getvalue())

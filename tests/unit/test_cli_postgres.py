@@ -88,3 +88,16 @@ async def test_migrate_status_and_backup_on_a_real_server(
         target = tmp_path / "chibo.dump"
         assert await asyncio.to_thread(main, ["backup", str(target), "--config", config]) == 0
         assert target.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
+
+
+@needs_postgres
+def test_a_database_that_cannot_be_reached_is_one_line_and_no_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHIBO_DATABASE_PASSWORD", PASSWORD)
+    missing = POSTGRES_URL.rsplit("/", 1)[0] + "/no_such_chibo_database"
+    assert main(["migrate", "--config", str(_config(tmp_path, missing))]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("Không kết nối được cơ sở dữ liệu (")
+    assert "no_such_chibo_database" in err and "CHIBO_DATABASE_PASSWORD" in err
+    assert PASSWORD not in err and "Traceback" not in err and len(err.splitlines()) == 1
