@@ -200,7 +200,9 @@ async def test_two_workers_share_a_fan_out_and_survive_the_pollers_death(
 
                 await _until(answered_again, FAILOVER_GOAL, [other],
                              "/start answered after the poller's death", tmp_path)
-                assert time.monotonic() - killed < FAILOVER_GOAL
+                took = time.monotonic() - killed
+                print(f"failover: /start answered {took:.1f} s after SIGKILL of the poller")
+                assert took < FAILOVER_GOAL
                 assert await cluster.lease_holder(db, "poller", time.time()) != holder
         finally:
             await db.close()
