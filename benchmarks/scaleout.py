@@ -73,7 +73,7 @@ from benchmarks.common import (
 )
 from benchmarks.inbound import FIRST_UID, invitations, seed, tap_all
 from bot.demo.playground import BOT_USERNAME, TOKEN
-from emulator import BotApiEmulator
+from emulator import BotApiEmulator, busiest_second
 from storage import cluster, outbox
 from storage.db import Database, open_database
 from storage.outbox import Envelope
@@ -197,17 +197,6 @@ async def fill_outbox(db: Database, count: int) -> None:
 
 
 # --- figures -------------------------------------------------------------------------------
-
-def max_in_one_second(times: Sequence[float]) -> int:
-    """The most deliveries in any window [t, t + 1 s)."""
-    ordered = sorted(times)
-    best, first = 0, 0
-    for last, at in enumerate(ordered):
-        while at - ordered[first] >= 1.0:
-            first += 1
-        best = max(best, last - first + 1)
-    return best
-
 
 def worker_names(workers: Sequence[Child]) -> dict[int, str]:
     return {w.pid: w.name for w in workers}
@@ -410,7 +399,7 @@ async def fan_out(row: Row, emu: BotApiEmulator, db: Database, ids: list[int],
     # Deliveries are stamped on the emulator's clock (time.monotonic, as Child.started).
     row.wall = (row.fan.last or started) - started
     row.rate_limited = emu.stats.rate_limited
-    row.max_per_second = max_in_one_second(
+    row.max_per_second = busiest_second(
         [t for uid in ids for t in emu.stats.send_times.get(uid, ())])
     summary = await summarise_outbox(db)
     row.by_state = summary.by_state

@@ -17,37 +17,18 @@ import os
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from storage import meetings, people, units
+from benchmarks.inbound import seed
+from storage import meetings
 from storage.db import Database, open_database
 
 AT = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 DEFAULT_PG = "postgresql://chibo@127.0.0.1:54329/postgres"
 CONCURRENCY = 64
-
-
-async def seed(db: Database, count: int) -> tuple[int, list[int]]:
-    async with db.transaction() as conn:
-        committee = await units.create_unit(conn, kind="committee", name="Đảng ủy",
-                                            parent_id=None, now=AT)
-        branch = await units.create_unit(conn, kind="branch", name="Chi bộ",
-                                         parent_id=committee, now=AT)
-        ids = []
-        for i in range(count):
-            pid = await people.add_person(conn, full_name=f"Đảng viên {i}",
-                                          name_key=f"đảng viên {i}", now=AT)
-            await people.add_membership(conn, person_id=pid, unit_id=branch, now=AT)
-            ids.append(pid)
-        meeting = await meetings.create(
-            conn, unit_id=branch, kind="regular", starts_at=AT + timedelta(days=30),
-            duration_min=90, place="Hội trường", agenda=None, created_by=None, now=AT)
-        assert meeting is not None
-        await meetings.invite(conn, meeting, [(pid, "member", None) for pid in ids])
-    return meeting, ids
 
 
 async def answer_all(dbs: list[Database], meeting: int, ids: list[int]) -> float:
@@ -65,10 +46,12 @@ async def answer_all(dbs: list[Database], meeting: int, ids: list[int]) -> float
 
 
 async def measure(target: str, count: int, processes: int) -> float:
+    meeting = await seed(target, count)  # the inbound benchmark's branch and meeting
     db = await open_database(target)
     others = [await open_database(target) for _ in range(processes - 1)]
     try:
-        meeting, ids = await seed(db, count)
+        ids = [int(r[0]) for r in await db.fetch_all(
+            "SELECT person_id FROM invitations WHERE meeting_id = ?", (meeting,))]
         seconds = await answer_all([db, *others], meeting, ids)
         answered = await db.fetch_value(
             "SELECT count(*) FROM invitations WHERE meeting_id = ? AND answer = 'attend'",

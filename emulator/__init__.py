@@ -13,7 +13,7 @@ Usage::
 
 from .errors import ApiError
 from .faults import Faults
-from .limits import EDIT_METHODS, SEND_METHODS, Limits, RateLimiter, Stats, Window
+from .limits import EDIT_METHODS, SEND_METHODS, Limits, RateLimiter, Stats, Window, busiest_second
 from .people import Conversation, FakeGroup, FakeUser
 from .server import BotApiEmulator
 from .state import ApiCall, CallbackRecord, FileRecord
@@ -38,4 +38,5 @@ __all__ = [
     "RateLimiter",
     "Stats",
     "Window",
+    "busiest_second",
 ]

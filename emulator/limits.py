@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict, deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .errors import ApiError, too_many_requests
@@ -116,3 +117,14 @@ class RateLimiter:
     @staticmethod
     def error(wait: float) -> ApiError:
         return too_many_requests(max(1, math.ceil(wait)))
+
+
+def busiest_second(times: Sequence[float]) -> int:
+    """The most events (e.g. ``Stats.send_times``) in any window [t, t + 1 s)."""
+    ordered = sorted(times)
+    best, first = 0, 0
+    for last, at in enumerate(ordered):
+        while at - ordered[first] >= 1.0:
+            first += 1
+        best = max(best, last - first + 1)
+    return best

@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -128,23 +128,11 @@ class PgConnection(Connection):
         self.raw = raw
         self._id_tables = id_tables
 
-    @asynccontextmanager
-    async def _cursor(self, sql: str, params: Params) -> AsyncIterator[Any]:
-        text, _ = to_postgres(sql, self._id_tables)
-        async with self.raw.cursor() as cur:
-            try:
-                await cur.execute(text, params)
-            except pg_errors.IntegrityError as err:
-                raise IntegrityError(str(err)) from err
-            yield cur
-
     async def execute(self, sql: str, params: Params = ()) -> Outcome:
         text, returning = to_postgres(sql, self._id_tables)
         async with self.raw.cursor() as cur:
-            try:
+            with _constraints():
                 await cur.execute(text, params)
-            except pg_errors.IntegrityError as err:
-                raise IntegrityError(str(err)) from err
             changed = max(cur.rowcount, 0)
             lastrowid = None
             if returning:
@@ -159,17 +147,27 @@ class PgConnection(Connection):
         if not batch:
             return 0
         async with self.raw.cursor() as cur:
-            try:
+            with _constraints():
                 await cur.executemany(text, batch)
-            except pg_errors.IntegrityError as err:
-                raise IntegrityError(str(err)) from err
             changed = max(cur.rowcount, 0)
         self.changes += changed
         return changed
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Any]:
-        async with self._cursor(sql, params) as cur:
+        text, _ = to_postgres(sql, self._id_tables)
+        async with self.raw.cursor() as cur:
+            with _constraints():
+                await cur.execute(text, params)
             return list(await cur.fetchall())
+
+
+@contextmanager
+def _constraints() -> Iterator[None]:
+    """A constraint's refusal as the engine-neutral ``IntegrityError``."""
+    try:
+        yield
+    except pg_errors.IntegrityError as err:
+        raise IntegrityError(str(err)) from err
 
 
 def redact(url: str) -> str:

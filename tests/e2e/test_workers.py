@@ -26,7 +26,7 @@ from typing import IO
 import pytest
 
 from bot.demo.playground import BOT_USERNAME, TOKEN
-from emulator import BotApiEmulator, Limits
+from emulator import BotApiEmulator, Limits, busiest_second
 from emulator.limits import Window
 from storage import cluster, outbox
 from storage.db import Database, open_database
@@ -127,16 +127,6 @@ def _tails(logs: Path) -> str:
                      for p in sorted(logs.glob("worker*.log")))
 
 
-def _max_in_one_second(times: list[float]) -> int:
-    times = sorted(times)
-    best, first = 0, 0
-    for last, at in enumerate(times):
-        while at - times[first] >= 1.0:
-            first += 1
-        best = max(best, last - first + 1)
-    return best
-
-
 async def test_two_workers_share_a_fan_out_and_survive_the_pollers_death(
         tmp_path: Path) -> None:
     ids = list(range(FIRST_UID, FIRST_UID + MEMBERS))
@@ -166,7 +156,7 @@ async def test_two_workers_share_a_fan_out_and_survive_the_pollers_death(
                 assert all(len(emu.stats.send_times[uid]) == 1 for uid in ids)
                 assert emu.stats.rate_limited == 0
                 sends = [t for uid in ids for t in emu.stats.send_times[uid]]
-                assert _max_in_one_second(sends) <= RATE
+                assert busiest_second(sends) <= RATE
                 rows = await db.fetch_all(
                     "SELECT state, claimed_by, count(*) FROM outbox GROUP BY state, claimed_by")
                 assert {r[0] for r in rows} == {"sent"}
