@@ -11,11 +11,12 @@ warning can come again if the member reaches the level again.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from bot.core import formatting as fmt
 from bot.core.services import Services
 from bot.reports import figures
+from bot.reports.ledger import dues_fall_due
 from bot.reports.render import causes_text
 from bot.reports.scope import Scope
 from bot.reports.service import compute_year, today
@@ -49,27 +50,41 @@ def _rule24_prefix(unit_id: int, person_id: int, year: int) -> str:
     return f"rule24:{unit_id}:{person_id}:{year}:"
 
 
+def years_under_review(day: date, due_day: int) -> list[int]:
+    """The current year and, in January until the review after December's dues fell due
+    has run, the previous year too (December's absences and dues are judged then)."""
+    years = [day.year]
+    if day < dues_fall_due(f"{day.year - 1}-12", due_day) + timedelta(days=1):
+        years.insert(0, day.year - 1)
+    return years
+
+
 async def review_branch(services: Services, unit: UnitRow) -> None:
-    """Send the branch's due warnings and withdrawals (idempotent: run it any time)."""
+    """Send the branch's due warnings and withdrawals (idempotent: run it any time). The
+    branch reviews its current members; their months are judged across every branch
+    they belonged to in the year (read from the ledger)."""
     day = today(services)
     scope = Scope([unit], None, unit.name)
     notices: list[Notice] = _probation_notices(
         figures.probations(await rows.probationary(services.db, scope.ids), day), unit, day)
-    report = await compute_year(services, scope, day.year)
     sent = await marks.with_prefix(services.db, f"rule24:{unit.id}:")
-    for m in report.members:
-        prefix = _rule24_prefix(unit.id, m.person_id, day.year)
-        base: dict[str, object] = {"name": m.full_name, "unit": unit.name,
-                                   "count": len(m.violation_months), "year": day.year}
-        if m.level != "ok" and prefix + m.level not in sent:
-            notices.append((prefix + m.level, (), f"warn_rule24_{m.level}", base, m))
-        # A cause was corrected: the level dropped below what the officers were told.
-        above = [level for level in LEVELS if prefix + level in sent
-                 and RANK[level] > RANK[m.level]]
-        if above:
-            notices.append((None, tuple(prefix + level for level in above),
-                            f"warn_rule24_{above[-1]}_withdrawn", base,
-                            m if m.violation_months else None))
+    for year in years_under_review(day, services.config.dues.due_day):
+        report = await compute_year(services, scope, year)
+        for m in report.members:
+            if m.left is not None or m.standing == "213":
+                continue
+            prefix = _rule24_prefix(unit.id, m.person_id, year)
+            base: dict[str, object] = {"name": m.full_name, "unit": unit.name,
+                                       "count": len(m.violation_months), "year": year}
+            if m.level != "ok" and prefix + m.level not in sent:
+                notices.append((prefix + m.level, (), f"warn_rule24_{m.level}", base, m))
+            # A cause was corrected: the level dropped below what the officers were told.
+            above = [level for level in LEVELS if prefix + level in sent
+                     and RANK[level] > RANK[m.level]]
+            if above:
+                notices.append((None, tuple(prefix + level for level in above),
+                                f"warn_rule24_{above[-1]}_withdrawn", base,
+                                m if m.violation_months else None))
     if notices:
         await _send(services, unit, notices)
 
