@@ -343,13 +343,14 @@ async def _repoint(conn: Connection, table: str, column: str, kept_id: int,
 
 
 async def start_second_membership(conn: Connection, person_id: int, unit_id: int, *,
-                                  admitted_on: date | None, official_on: date | None) -> None:
-    """Mark a person's membership in ``unit_id`` as their "213" one, filling the party dates
-    it lacks from their other membership."""
+                                  admitted_on: date | None, official_on: date | None,
+                                  relation: bool = True) -> None:
+    """Mark a person's membership in ``unit_id`` as their "213" relation (``relation``) or
+    their official one, filling the party dates it lacks from their other membership."""
     await conn.execute(
-        "UPDATE memberships SET is_213 = 1, admitted_on = coalesce(admitted_on, ?), "
+        "UPDATE memberships SET is_213 = ?, admitted_on = coalesce(admitted_on, ?), "
         "official_on = coalesce(official_on, ?) WHERE person_id = ? AND unit_id = ?",
-        (admitted_on.isoformat() if admitted_on else None,
+        (int(relation), admitted_on.isoformat() if admitted_on else None,
          official_on.isoformat() if official_on else None, person_id, unit_id))
 
 
