@@ -81,6 +81,11 @@ class Model:
         m = self.active(person, source)
         assert m is not None
         self.end(person, source, "transferred")
+        there = self.active(person, target)
+        if there is not None:  # a "213" relation there becomes what the moved one was
+            there.is_213 = m.is_213
+            return
+        # A new period, also when coming back to a branch they left: one person.
         self.memberships.append(MMembership(person, target, self.now, is_213=m.is_213,
                                             away=m.away))
 
@@ -137,18 +142,20 @@ class Model:
             return "unconfirmed"
         return None
 
-    def counts(self, m: MMembership, year: int) -> dict[str, int]:
-        """present / excused / unexcused / counted_present / counted_invited in m's branch."""
+    def counts(self, periods: list[MMembership], year: int) -> dict[str, int]:
+        """present / excused / unexcused / counted_present / counted_invited of a person's
+        periods in one branch."""
         result = dict.fromkeys(("present", "excused", "unexcused", "cp", "ci"), 0)
-        for meeting in self.meetings.values():
-            if not self.in_year(meeting, year) or not self.meeting_counts_for(m, meeting):
-                continue
-            status = self.outcome(meeting, m.person)
-            if status in ("present", "excused", "unexcused"):
-                result[status] += 1
-                if meeting.invited[m.person] is None and not m.is_213:
-                    result["ci"] += 1
-                    result["cp"] += status == "present"
+        for m in periods:
+            for meeting in self.meetings.values():
+                if not self.in_year(meeting, year) or not self.meeting_counts_for(m, meeting):
+                    continue
+                status = self.outcome(meeting, m.person)
+                if status in ("present", "excused", "unexcused"):
+                    result[status] += 1
+                    if meeting.invited[m.person] is None and not m.is_213:
+                        result["ci"] += 1
+                        result["cp"] += status == "present"
         return result
 
     def first_month(self, m: MMembership) -> str:
@@ -228,10 +235,8 @@ class Model:
         in_record = [mo for mo in self.months(year) if f"{mo}-01" >= rs.isoformat()]
         current = today.strftime("%Y-%m")
         missing = [mo for mo in in_record if mo < current and mo not in held]
-        cp = ci = 0
-        for m in self.in_year_memberships(branch, year):
-            c = self.counts(m, year)
-            cp, ci = cp + c["cp"], ci + c["ci"]
+        c = self.counts(self.in_year_memberships(branch, year), year)
+        cp, ci = c["cp"], c["ci"]
         return {"held": sorted(held), "missing": missing, "unconfirmed": unconfirmed,
                 "pending": current if current in in_record and current not in held else None,
                 "counted": (cp, ci)}

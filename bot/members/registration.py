@@ -189,6 +189,13 @@ async def issue_invite(
                 if existing.telegram_user_id is None:
                     person_id = existing.person_id
                     break
+        if person_id is None and unit.kind == "branch":
+            # Leave and return: a person who belonged here comes back as the same person
+            # (dates, Telegram account), in a new membership period from today.
+            former = await people.former_in_unit(services.db, unit_id, name_key(clean))
+            if len(former) == 1:
+                person_id = former[0]
+                await people.reopen_membership(conn, person_id, unit_id, now)
         if person_id is None:
             person_id = await people.add_person(conn, full_name=clean, name_key=name_key(clean),
                                                 now=now)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.members.service import probation_ends
-from bot.reports.ledger import FLAG_AT, WARN_AT, Ledger, MonthCause
+from bot.reports.ledger import FLAG_AT, WARN_AT, Held, Ledger, MonthCause
 from bot.reports.periods import (
     in_record,
     month_of,
@@ -93,32 +93,37 @@ class MemberYear:
 
 
 def member_years(book: Ledger, units: Sequence[int]) -> list[MemberYear]:
-    """One ``MemberYear`` per membership of the branches that overlaps the year: members
-    who moved away or were removed stay in the year they belonged to."""
+    """One ``MemberYear`` per person and branch of ``units`` whose membership overlaps the
+    year: members who moved away or were removed stay in the year they belonged to, and
+    a person who left and came back is one row over both periods."""
     wanted = set(units)
-    result = []
+    periods: dict[tuple[int, int], list[Held]] = defaultdict(list)
     for held in book.held:
-        record = held.record
-        if record.unit_id not in wanted:
-            continue
-        row = MemberYear(record.person_id, record.unit_id, record.full_name, held.standing,
+        if held.record.unit_id in wanted:
+            periods[(held.record.person_id, held.record.unit_id)].append(held)
+    result = []
+    for (person_id, unit_id), mine in periods.items():
+        latest = max(mine, key=lambda h: (h.record.joined_at, h.record.membership_id))
+        record = latest.record
+        row = MemberYear(person_id, unit_id, record.full_name, latest.standing,
                          membership_id=record.membership_id)
-        for seat in book.seats_of(held):
-            if seat.outcome == "present":
-                row.present += 1
-            elif seat.outcome == "excused":
-                row.excused += 1
-            elif seat.outcome == "unexcused":
-                row.unexcused += 1
-            if seat.counted:
-                row.counted_invited += 1
-                row.counted_present += seat.outcome == "present"
-        if held.official:
-            row.months = book.causes(record.person_id)
-        if record.state != "active" and held.end is not None:
-            row.left, row.left_on = record.state, held.end
+        for held in mine:
+            for seat in book.seats_of(held):
+                if seat.outcome == "present":
+                    row.present += 1
+                elif seat.outcome == "excused":
+                    row.excused += 1
+                elif seat.outcome == "unexcused":
+                    row.unexcused += 1
+                if seat.counted:
+                    row.counted_invited += 1
+                    row.counted_present += seat.outcome == "present"
+        if any(h.official for h in mine):
+            row.months = book.causes(person_id)
+        if record.state != "active" and latest.end is not None:
+            row.left, row.left_on = record.state, latest.end
         result.append(row)
-    return sorted(result, key=lambda r: (r.unit_id, r.full_name, r.membership_id))
+    return sorted(result, key=lambda r: (r.unit_id, r.full_name, r.person_id))
 
 
 @dataclass

@@ -43,16 +43,21 @@ async def _members(services: Services, scope: Scope) -> list[MemberRow]:
 
 
 async def _members_in_year(services: Services, scope: Scope, year: int) -> list[MemberRow]:
-    """Every membership of the scope whose period overlaps the year (active or ended)."""
+    """Everyone of the scope whose membership overlaps the year (active or ended), once
+    per person and branch (the latest period: a person who came back is one person)."""
     first, last = date(year, 1, 1), date(year, 12, 31)
-    result: list[MemberRow] = []
+    result: dict[tuple[int, int], MemberRow] = {}
     for branch in scope.branches:
         for m in await people.members_of(services.db, branch.id, active_only=False):
             start = local_day(m.joined_at, services.tz)
             end = local_day(m.ended_at, services.tz)
             if (start is None or start <= last) and (end is None or end > first):
-                result.append(m)
-    return result
+                key = (m.person_id, m.unit_id)
+                known = result.get(key)
+                if known is None or m.state == "active" or (
+                        known.state != "active" and m.membership_id > known.membership_id):
+                    result[key] = m
+    return list(result.values())
 
 
 # --- year -----------------------------------------------------------------------------------
@@ -296,8 +301,7 @@ async def member_report(services: Services, actor: Actor, scope_key: str | None,
                   and s.capacity == "member"],
         duties=await rows.member_duty_reports(services.db, member.person_id, chosen),
         dues=sorted(dues),
-        figures=next((f for f in year_figures if f.membership_id == member.membership_id),
-                     None),
+        figures=next((f for f in year_figures if f.person_id == member.person_id), None),
         households=households,
         following=next(iter(await rows.follower_presence(
             services.db, None, since, until, person_id=member.person_id)), None),

@@ -71,3 +71,66 @@ async def test_a_213_member_of_her_home_branch_joins_her_workplace_as_official(
     # Work: counted in the rate, and her month is judged there, naming that branch only.
     assert "Tỷ lệ dự họp: 1/2 lượt (50,0%)" in work_year.text
     assert "tháng vi phạm: 12/2026: vắng không lý do buổi 04/12" in work_year.text
+
+
+async def test_a_member_who_left_and_comes_back_is_one_person(pg: Playground) -> None:
+    """Finding 13: Gấm, removed on 15/04, gets a new link on 01/09 and opens it with her
+    Telegram account: the same person, her dates and account, a new period; her
+    January–April stays in the year, and `/report member` finds one Gấm."""
+    db = pg.services.db
+    pg.clock.set(datetime(2026, 1, 5, 9, tzinfo=TZ))
+    seeded = await seed_branch(db, pg.clock.now(), members=1)
+    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    issued = await secretary.ask("/invite Đỗ Thị Gấm")
+    token = issued.text.split("start=")[1].split()[0]
+    gam = pg.emu.user(6200, "Gấm")
+    offer = await gam.ask(f"/start {token}")
+    await tap(gam, "✅ Xác nhận", offer.message_id)
+    gam_id = await db.fetch_value("SELECT id FROM people WHERE telegram_user_id = 6200")
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE people SET birth_date = '1980-03-08' WHERE id = ?",
+                           (gam_id,))
+    for month in (1, 2, 3):
+        starts = datetime(2026, month, 10, 19, 30, tzinfo=TZ)
+        async with db.transaction() as conn:
+            mid = await meetings.create(conn, unit_id=seeded.branch_id, kind="regular",
+                                        starts_at=starts, duration_min=90, place="Hội trường",
+                                        agenda="Nội dung", created_by=None,
+                                        now=starts - timedelta(days=5))
+            assert mid is not None
+            members = await people.members_of(db, seeded.branch_id)
+            await meetings.invite(conn, mid, [(m.person_id, "member", m.standing)
+                                              for m in members])
+            await meetings.put_attendance(conn, mid, [(m.person_id, "present", None)
+                                                      for m in members], None, starts,
+                                          overwrite=True)
+            await meetings.set_state(conn, mid, "closed", starts + timedelta(hours=2))
+    pg.clock.set(datetime(2026, 4, 15, 9, tzinfo=TZ))
+    row = await people.member(db, seeded.branch_id, gam_id)
+    assert row is not None
+    async with db.transaction() as conn:
+        await people.end_membership(conn, row.membership_id, "left", pg.clock.now())
+
+    pg.clock.set(datetime(2026, 9, 1, 9, tzinfo=TZ))
+    issued = await secretary.ask("/invite Đỗ Thị Gấm")
+    token = issued.text.split("start=")[1].split()[0]
+    offer = await gam.ask(f"/start {token}")
+    assert "đã gắn với đồng chí" not in offer.text
+    await tap(gam, "✅ Xác nhận", offer.message_id)
+    assert await db.fetch_value(
+        "SELECT count(*) FROM people WHERE name_key = 'đỗ thị gấm'") == 1
+    periods = await db.fetch_all(
+        "SELECT state, ended_at IS NULL FROM memberships WHERE person_id = ? ORDER BY id",
+        (gam_id,))
+    assert [tuple(p) for p in periods] == [("left", 0), ("active", 1)]
+    assert await db.fetch_value("SELECT birth_date FROM people WHERE id = ?",
+                                (gam_id,)) == "1980-03-08"
+    me = await gam.ask("/me")
+    assert "Chi bộ Thôn 3" in me.text
+
+    report = await secretary.ask("/report member Đỗ Thị Gấm")
+    assert report.text.startswith("👤 Đỗ Thị Gấm — Chi bộ Thôn 3 — năm 2026")
+    assert report.text.count("có mặt") == 3  # January–March stay in her year
+    year = await secretary.ask("/report year")
+    assert year.text.count("Đỗ Thị Gấm") == 1
+    assert "Đỗ Thị Gấm — 3/0/0 — 100,0%" in year.text
