@@ -126,3 +126,14 @@ async def followers_of(db: Database, units: Sequence[int]
         f"({in_list(units)})")
     return [(int(r[0]), int(r[1]), from_db(r[2]), from_db(r[3]) if r[3] else None)
             for r in rows]
+
+
+async def unconfirmed_meetings(db: Database, since: datetime, until: datetime
+                               ) -> list[tuple[int, int, str, datetime]]:
+    """(meeting, branch, kind, start) of meetings that started in the window and whose
+    roll call was never closed (not cancelled): not confirmed, never held."""
+    rows = await db.fetch_all(
+        "SELECT id, unit_id, kind, starts_at FROM meetings WHERE state = 'scheduled' "
+        "AND starts_at >= ? AND starts_at < ? ORDER BY starts_at, id",
+        (to_db(since), to_db(until)))
+    return [(int(r[0]), int(r[1]), str(r[2]), from_db(r[3])) for r in rows]

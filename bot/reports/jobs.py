@@ -11,7 +11,7 @@ warning can come again if the member reaches the level again.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.core import formatting as fmt
 from bot.core.services import Services
@@ -21,6 +21,7 @@ from bot.reports.render import causes_text
 from bot.reports.scope import Scope
 from bot.reports.service import compute_year, today
 from bot.texts import Language, as_language, t
+from storage import ledger as ledger_store
 from storage import marks, outbox, roles, units
 from storage import reports as rows
 from storage.outbox import Envelope, OutgoingMessage
@@ -35,7 +36,41 @@ RANK = {"ok": 0, "warn": 1, "flag": 2}
 Notice = tuple[str | None, tuple[str, ...], str, dict[str, object], figures.MemberYear | None]
 
 
+# Officers are reminded of a meeting whose roll call was never closed: the next morning,
+# and again three days after the meeting (PRODUCT.md, "The roll call as it goes").
+UNCONFIRMED_REMINDERS = (1, 3)  # days after the meeting
+REMINDER_HOUR = 7
+UNCONFIRMED_LOOKBACK_DAYS = 30
+
+
+async def remind_unconfirmed(services: Services) -> None:
+    """Remind each branch's officers of its past meetings not confirmed (idempotent: the
+    database says what is due, a mark written with the outbox rows says what was sent)."""
+    now = services.clock.now()
+    local = now.astimezone(services.tz)
+    since = now - timedelta(days=UNCONFIRMED_LOOKBACK_DAYS)
+    due: dict[int, list[Notice]] = {}
+    for meeting_id, unit_id, kind, starts in await ledger_store.unconfirmed_meetings(
+            services.db, since, now):
+        day = starts.astimezone(services.tz).date()
+        for n, after in enumerate(UNCONFIRMED_REMINDERS):
+            when = datetime.combine(day + timedelta(days=after), time(REMINDER_HOUR),
+                                    tzinfo=services.tz)
+            if local >= when:
+                key = "warn_unconfirmed" if n == 0 else "warn_unconfirmed_again"
+                due.setdefault(unit_id, []).append((
+                    f"unconfirmed:{meeting_id}:{after}", (), key,
+                    {"day": fmt.day(day), "kind_key": kind}, None))
+    for unit_id, notices in due.items():
+        unit = await units.get_unit(services.db, unit_id)
+        if unit is not None:
+            await _send(services, unit, [(mark, cleared, key, {**params, "unit": unit.name},
+                                          member) for mark, cleared, key, params, member
+                                         in notices])
+
+
 async def due_work(services: Services) -> None:
+    await remind_unconfirmed(services)
     day = today(services)
     async with services.db.transaction() as conn:
         if not await marks.mark_once(conn, f"daily-warnings:{day.isoformat()}",
@@ -108,6 +143,8 @@ def _probation_notices(probations: list[figures.Probation], unit: UnitRow,
 def _text(lang: Language, key: str, params: dict[str, object],
           member: figures.MemberYear | None) -> str:
     causes = causes_text(member, lang) if member is not None else ""
+    if "kind_key" in params:
+        params = {**params, "kind": t(lang, f"report_kind_{params['kind_key']}")}
     text = t(lang, key, **params, causes=causes)
     if key.endswith("_withdrawn") and causes:
         text += "\n" + t(lang, "warn_rule24_remaining", causes=causes)

@@ -13,6 +13,8 @@ VI: dict[str, str] = {
     "xl_state_unconfirmed": "chưa xác nhận",
     "dues_not_due": "Chưa đến hạn: {months}",
     "report_heatmap_unconfirmed": "? chưa xác nhận",
+    "warn_unconfirmed": "📝 Buổi sinh hoạt ({kind}) ngày {day} của {unit} chưa chốt điểm danh nên chưa được xác nhận và không được tính là đã họp. Xin vào /attendance để ghi nhận và chốt điểm danh.",
+    "warn_unconfirmed_again": "📝 Nhắc lại: buổi sinh hoạt ({kind}) ngày {day} của {unit} vẫn chưa chốt điểm danh (chưa xác nhận, không tính là đã họp). Xin vào /attendance để ghi nhận.",
     "two_join_preview_official": "Đồng chí {name} là đảng viên 213 tại {home}. Tham gia {unit} là nơi sinh hoạt chính thức (tính tỷ lệ dự họp, đóng đảng phí, xét theo Quy định 24)?\n\nCùng tài khoản Telegram này; tại {home} đồng chí vẫn được mời họp với tư cách đảng viên 213.",
     "two_join_done_official": "🎉 Đồng chí {name} đã tham gia {unit}, nơi sinh hoạt chính thức. Giấy mời họp của từng chi bộ sẽ ghi rõ tên chi bộ; gõ /me để xem cả hai.",
 }
@@ -29,6 +31,8 @@ EN: dict[str, str] = {
     "xl_state_unconfirmed": "not confirmed",
     "dues_not_due": "Not due yet: {months}",
     "report_heatmap_unconfirmed": "? not confirmed",
+    "warn_unconfirmed": "📝 The meeting ({kind}) of {day} in {unit} has no closed roll call: it is not confirmed and does not count as held. Please record it in /attendance and close the roll call.",
+    "warn_unconfirmed_again": "📝 Reminder: the meeting ({kind}) of {day} in {unit} still has no closed roll call (not confirmed, not counted as held). Please record it in /attendance.",
     "two_join_preview_official": "{name}, you are a \"213\" member in {home}. Join {unit} as your official branch (counted in its attendance, owing dues there, under Regulation 24)?\n\nWith this same Telegram account; {home} keeps inviting you as a \"213\" member.",
     "two_join_done_official": "🎉 {name}, you have joined {unit} as your official branch. Each branch's meeting invitations name the branch; type /me to see both.",
 }

@@ -269,3 +269,30 @@ async def test_a_follower_who_did_not_come_is_not_attending_in_the_export(
     statuses = [(r[2], r[5]) for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert ("Lê Văn Phụ Trách", "không dự") in statuses
     assert ("Lê Văn Phụ Trách", "vắng không lý do") not in statuses
+
+
+# --- item 4: officers are reminded of meetings not confirmed ----------------------------------
+
+
+async def test_officers_are_reminded_the_next_morning_and_three_days_later(
+    services: Services, clock: FakeClock
+) -> None:
+    clock.set(at(date(2026, 3, 1)))
+    seeded = await seed_branch(services.db, clock.now(), members=1)
+    meeting = await create_meeting(services, secretary_of(seeded), unit_id=seeded.branch_id,
+                                   kind="regular", starts_at=at(date(2026, 3, 10), 19, 30),
+                                   place=None, agenda=None)
+    assert meeting is not None
+    sent: list[int] = []
+    for day, hour in ((10, 22), (11, 6), (11, 7), (11, 9), (12, 8), (13, 7), (14, 8)):
+        clock.set(at(date(2026, 3, day), hour))
+        await jobs.due_work(services)
+        # A restart (new services on the same database) never repeats a reminder.
+        await jobs.due_work(Services(config=Config(), db=services.db, clock=clock))
+        sent.append(len(await warnings_to(services, seeded.secretary[1])))
+    assert sent == [0, 0, 1, 1, 1, 2, 2]
+    first, again = await warnings_to(services, seeded.secretary[1])
+    assert first == ("📝 Buổi sinh hoạt (thường kỳ) ngày 10/03/2026 của Chi bộ Thôn 3 chưa "
+                     "chốt điểm danh nên chưa được xác nhận và không được tính là đã họp. Xin "
+                     "vào /attendance để ghi nhận và chốt điểm danh.")
+    assert again.startswith("📝 Nhắc lại: buổi sinh hoạt (thường kỳ) ngày 10/03/2026")
