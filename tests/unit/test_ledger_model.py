@@ -31,10 +31,10 @@ from bot.meetings import rollcall
 from bot.meetings.service import cancel_meeting, create_meeting, move_meeting
 from bot.members import dues
 from bot.members.service import move_member, remove_member, toggle_flag
-from bot.reports import service
+from bot.reports import jobs, service
 from bot.reports.record import set_record_start
 from bot.reports.scope import Scope
-from storage import people, units
+from storage import marks, people, units
 from storage.db import Database, open_database
 from tests.ledger_model import MMembership, Model
 
@@ -290,6 +290,26 @@ async def check(world: World) -> None:
                                                                                     year)
 
 
+async def check_warnings(world: World) -> None:
+    """The warnings the officers hold equal the model's level of each current member."""
+    services, model = world.services, world.model
+    today = world.clock.now().astimezone(TZ).date()
+    for branch in world.branches:
+        unit = await units.get_unit(services.db, branch)
+        assert unit is not None
+        await jobs.review_branch(services, unit)
+        for year in jobs.years_under_review(today, services.config.dues.due_day):
+            for m in model.memberships:
+                if m.branch != branch or m.state != "active" or m.is_213:
+                    continue
+                held = await marks.with_prefix(services.db, f"rule24:{branch}:{m.person}:"
+                                                            f"{year}:")
+                levels = {key.rsplit(":", 1)[1] for key in held}
+                expected = model.level(m.person, year)
+                top = "flag" if "flag" in levels else "warn" if "warn" in levels else "ok"
+                assert top == expected, (m, year, levels)
+
+
 async def run_history(history: list[Op]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = await open_database(Path(folder) / "ledger.sqlite3")
@@ -301,10 +321,12 @@ async def run_history(history: list[Op]) -> None:
                 world.clock.set(world.clock.now() + timedelta(days=2, hours=5))
                 world.sync()
             await check(world)
+            await check_warnings(world)
             # The clock crosses into the next year: the previous year's figures still hold.
             world.clock.set(world.clock.now() + timedelta(days=120))
             world.sync()
             await check(world)
+            await check_warnings(world)
         finally:
             await db.close()
 
