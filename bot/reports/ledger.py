@@ -31,6 +31,7 @@ The rules, each stated once:
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -88,7 +89,7 @@ class Held:
                                              or month <= self.last_month)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Seat:
     """One person × one meeting: the outcome and whether it counts in the branch's rate."""
 
@@ -156,12 +157,33 @@ class Ledger:
     meetings: list[MeetingRecord]
     months: dict[tuple[int, str], PersonMonth]
     unit_names: dict[int, str]
+    # Indexes built once, so that a committee's 5,000 people read in linear time.
+    _by_person: dict[int, list[PersonMonth]] = field(default_factory=dict, repr=False)
+    _by_held: dict[int, list[Seat]] = field(default_factory=dict, repr=False)
+    _by_branch: dict[int, list[Seat]] = field(default_factory=dict, repr=False)
+    _causes: dict[int, list[MonthCause]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        by_person: dict[int, list[PersonMonth]] = defaultdict(list)
+        for key in sorted(self.months):
+            by_person[key[0]].append(self.months[key])
+        self._by_person = dict(by_person)
+        by_held: dict[int, list[Seat]] = defaultdict(list)
+        by_branch: dict[int, list[Seat]] = defaultdict(list)
+        for seat in self.seats:
+            if seat.held is not None:
+                by_held[seat.held.record.membership_id].append(seat)
+            by_branch[seat.meeting.unit_id].append(seat)
+        self._by_held, self._by_branch = dict(by_held), dict(by_branch)
 
     def person_months(self, person_id: int) -> list[PersonMonth]:
-        return [pm for (p, _), pm in sorted(self.months.items()) if p == person_id]
+        return self._by_person.get(person_id, [])
 
     def causes(self, person_id: int) -> list[MonthCause]:
         """The person's months under the 3-month rule this year, each with its causes."""
+        known = self._causes.get(person_id)
+        if known is not None:
+            return known
         result = []
         for pm in self.person_months(person_id):
             if pm.counts:
@@ -171,6 +193,7 @@ class Ledger:
                 result.append(MonthCause(pm.month, branch,
                                          sorted(s.day for s in pm.absences),
                                          pm.dues == "unpaid"))
+        self._causes[person_id] = result
         return result
 
     def level(self, person_id: int) -> str:
@@ -178,10 +201,10 @@ class Ledger:
         return "flag" if count >= FLAG_AT else "warn" if count >= WARN_AT else "ok"
 
     def seats_of(self, held: Held) -> list[Seat]:
-        return [s for s in self.seats if s.held is held]
+        return self._by_held.get(held.record.membership_id, [])
 
     def branch_seats(self, unit_id: int) -> list[Seat]:
-        return [s for s in self.seats if s.meeting.unit_id == unit_id]
+        return self._by_branch.get(unit_id, [])
 
     def unconfirmed(self, unit_id: int) -> list[MeetingRecord]:
         return [m for m in self.meetings if m.unit_id == unit_id and m.state != "closed"]
@@ -215,7 +238,22 @@ def _in_period(held: Held, meeting: MeetingRecord, day: date) -> bool:
 def build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
                                                         datetime | None]],
           year: int, now: datetime, tz: ZoneInfo, due_day: int) -> Ledger:
-    """The ledger of one calendar year as of ``now`` (pure: no I/O)."""
+    """The ledger of one calendar year as of ``now`` (pure: no I/O). A committee's year
+    is some 150,000 new objects that live as long as the report: the cyclic garbage
+    collector, which would scan the growing heap again and again while they are made,
+    is paused meanwhile (nothing here makes a cycle; synchronous, so nothing else runs)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(rows, followers, year, now, tz, due_day)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
+                                                         datetime | None]],
+           year: int, now: datetime, tz: ZoneInfo, due_day: int) -> Ledger:
     today = now.astimezone(tz).date()
     last = 12 if year < today.year else (0 if year > today.year else today.month)
     months = [f"{year}-{m:02d}" for m in range(1, last + 1)]
@@ -228,46 +266,56 @@ def build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
     for person_id, unit_id, since, until in followers:
         follows[(person_id, unit_id)].append((since, until))
     meetings = {m.id: m for m in rows.meetings if m.state == "closed" or m.starts_at <= now}
+    # Per meeting, once: its local day and month, and whether it is in the record.
+    when: dict[int, tuple[date, str, bool]] = {}
+    for m in meetings.values():
+        day = _local(m.starts_at, tz)
+        start = record_start.get(m.unit_id)
+        when[m.id] = (day, month_key(day), start is None or day >= start)
     seats: list[Seat] = []
     invited: set[tuple[int, int]] = set()
     for s in rows.seats:
         meeting = meetings.get(s.meeting_id)
         if meeting is None:
             continue
-        day = _local(meeting.starts_at, tz)
-        start = record_start.get(meeting.unit_id)
+        day, month, recorded = when[s.meeting_id]
         invited.add((s.meeting_id, s.person_id))
         closed = meeting.state == "closed"
         if s.capacity == "follower":
             inside = any(since <= meeting.starts_at and (until is None
                                                          or meeting.starts_at < until)
                          for since, until in follows.get((s.person_id, meeting.unit_id), ()))
-            if not inside or (start is not None and day < start):
+            if not inside or not recorded:
                 continue
             outcome = ("present" if s.status == "present" else "not_attending") if closed \
                 else "unconfirmed"
             seats.append(Seat(meeting, s.person_id, s.full_name, s.capacity, s.standing,
-                              outcome, s.reason, s.answer, day, month_key(day), None))
+                              outcome, s.reason, s.answer, day, month, None))
             continue
-        mine = next((h for h in by_person_unit.get((s.person_id, meeting.unit_id), ())
-                     if _in_period(h, meeting, day)), None)
+        if not recorded or (closed and s.status is None):
+            continue  # before the record; or never marked at a closed roll call
+        mine = None
+        for h in by_person_unit.get((s.person_id, meeting.unit_id), ()):
+            if _in_period(h, meeting, day):
+                mine = h
+                break
         if mine is None:
             continue
-        if closed and s.status is None:
-            continue  # invited, never marked at a closed roll call: nothing to count
         marked: str = s.status if closed and s.status is not None else "unconfirmed"
         seats.append(Seat(meeting, s.person_id, s.full_name, s.capacity, s.standing, marked,
-                          s.reason or s.answer_reason, s.answer, day, month_key(day), mine))
+                          s.reason or s.answer_reason, s.answer, day, month, mine))
+    held_in: dict[int, list[Held]] = defaultdict(list)
+    for h in held:
+        held_in[h.record.unit_id].append(h)
     for meeting in meetings.values():  # inside the period, never invited
-        if meeting.state != "closed":
+        day, month, recorded = when[meeting.id]
+        if meeting.state != "closed" or not recorded:
             continue
-        day = _local(meeting.starts_at, tz)
-        for h in held:
-            if (h.record.unit_id == meeting.unit_id and (meeting.id, h.record.person_id)
-                    not in invited and _in_period(h, meeting, day)):
+        for h in held_in.get(meeting.unit_id, ()):
+            if ((meeting.id, h.record.person_id) not in invited
+                    and _in_period(h, meeting, day)):
                 seats.append(Seat(meeting, h.record.person_id, h.record.full_name, "member",
-                                  h.standing, "not_invited", None, None, day, month_key(day),
-                                  h))
+                                  h.standing, "not_invited", None, None, day, month, h))
     seats.sort(key=lambda s: (s.meeting.starts_at, s.meeting.id, s.person_id))
     tracked = {(unit_id, period) for _, unit_id, period in rows.dues}
     paid = {(person_id, period) for person_id, _, period in rows.dues}
