@@ -77,7 +77,8 @@ def _day(text: str | None) -> date | None:
 async def ledger_rows(db: Database, units: Sequence[int], since: datetime, until: datetime,
                       first_month: str, last_month: str,
                       person_id: int | None = None) -> LedgerRows:
-    """Everything the ledger needs for the scope ``units`` (or one person) in a window."""
+    """Everything the ledger needs for the scope ``units`` (or only one person's
+    memberships, seats and the dues of their branches) in a window."""
     if person_id is not None:
         who = f"m.person_id = {int(person_id)}"
     else:
@@ -93,7 +94,9 @@ async def ledger_rows(db: Database, units: Sequence[int], since: datetime, until
         int(r[0]), int(r[1]), int(r[2]), str(r[3]), str(r[4]), bool(r[5]), bool(r[6]),
         bool(r[7]), str(r[8]), from_db(r[9]), from_db(r[10]) if r[10] else None, _day(r[11]))
         for r in rows]
-    branch_ids = sorted({m.unit_id for m in memberships} | set(units))
+    branch_ids = sorted({m.unit_id for m in memberships}
+                        | (set() if person_id is not None else set(units)))
+    mine = "" if person_id is None else f"AND i.person_id = {int(person_id)} "
     rows = await db.fetch_all(
         "SELECT id, unit_id, kind, starts_at, state, duration_min, held_from, ended_at, place, "
         f"agenda FROM meetings WHERE unit_id IN ({in_list(branch_ids)}) "
@@ -107,7 +110,7 @@ async def ledger_rows(db: Database, units: Sequence[int], since: datetime, until
         "i.reason, a.status, a.reason FROM invitations i JOIN meetings mt ON mt.id = i.meeting_id "
         "JOIN people p ON p.id = i.person_id LEFT JOIN attendance a ON a.meeting_id = "
         "i.meeting_id AND a.person_id = i.person_id "
-        f"WHERE mt.unit_id IN ({in_list(branch_ids)}) AND mt.state != 'cancelled' "
+        f"WHERE mt.unit_id IN ({in_list(branch_ids)}) AND mt.state != 'cancelled' {mine}"
         "AND mt.starts_at >= ? AND mt.starts_at < ?", (to_db(since), to_db(until)))
     seats = [SeatRecord(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], r[5], r[6], r[7],
                         r[8]) for r in rows]

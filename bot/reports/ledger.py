@@ -31,6 +31,7 @@ The rules, each stated once:
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections import defaultdict
 from collections.abc import Sequence
@@ -43,6 +44,7 @@ from storage.db import Database
 from storage.ledger import MeetingRecord, MembershipRecord
 
 HELD = ("present", "excused", "unexcused")
+THREAD_ABOVE = 5_000  # seats: a larger ledger is built off the event loop
 WARN_AT = 2
 FLAG_AT = 3
 
@@ -359,4 +361,7 @@ async def load(db: Database, units: Sequence[int], year: int, now: datetime, tz:
                                    person_id)
     branch_ids = sorted({m.unit_id for m in rows.meetings})
     followers = await store.followers_of(db, branch_ids)
-    return build(rows, followers, year, now, tz, due_day)
+    if len(rows.seats) < THREAD_ABOVE:
+        return build(rows, followers, year, now, tz, due_day)
+    # A committee's year: built in a worker thread, so other people's taps are answered.
+    return await asyncio.to_thread(build, rows, followers, year, now, tz, due_day)
