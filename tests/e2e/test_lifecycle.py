@@ -270,6 +270,10 @@ async def test_a_guest_is_invited_to_one_meeting_and_never_counted(pg: Playgroun
     assert "05/12/2026 19:30" in card.text
     await tap(guest, "✅ Sẽ dự", message_id=card.message_id)
     assert "Đã ghi: sẽ dự." in message(guest, card.message_id).text
+    other = pg.emu.user(8002, "Người khác")  # the link binds one account, to this guest only
+    assert "đã được sử dụng" in (await other.ask(f"/start {link.rsplit('=', 1)[1]}")).text
+    data = next(b.callback_data for row in card.buttons for b in row if b.callback_data)
+    assert "Không tìm thấy cuộc họp" in await other.callback_answer(await other.press_data(data))
     members = await pg.services.db.fetch_value(
         "SELECT count(*) FROM people WHERE full_name = 'Nguyễn Văn Khách'")
     assert members == 0  # a guest, never a party member
