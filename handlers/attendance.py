@@ -168,6 +168,8 @@ async def minutes(update: Update, context: ChiboContext) -> None:
 
 _SHIFTS = {R.START_EARLIER: ("s", -1), R.START_LATER: ("s", 1), R.END_EARLIER: ("e", -1),
            R.END_LATER: ("e", 1)}
+_ASKS = {R.TYPE_TIMES: ("rollcall_times", "held_ask_times"),
+         R.ADD: ("rollcall_add", "rollcall_ask_add")}
 _TYPED_ROLES = {R.CHAIR: "chair", R.SECRETARY: "secretary", R.LATE: "late"}
 
 
@@ -185,11 +187,11 @@ async def on_button(who: Asker, button: RollcallButton) -> None:
         which, sign = _SHIFTS[action]
         await svc.shift_time(who.services, who.actor, meeting_id, which, sign * SHIFT_MINUTES)
         await _show(who, meeting_id)
-    elif action == R.TYPE_TIMES:
+    elif action in _ASKS:  # the actual times, or someone who came uninvited
         await svc.editable(who.services, who.actor, meeting_id)
         await who.toast()
-        await ask_for(who, "rollcall_times", {"meeting": meeting_id},
-                      who.texts("held_ask_times"))
+        kind, prompt = _ASKS[action]
+        await ask_for(who, kind, {"meeting": meeting_id}, who.texts(prompt))
     elif action in _TYPED_ROLES:
         await svc.editable(who.services, who.actor, meeting_id)
         await who.toast()
@@ -205,11 +207,6 @@ async def on_button(who: Asker, button: RollcallButton) -> None:
         await who.toast()
         await ask_for(who, "rollcall_correct", {"meeting": meeting_id},
                       who.texts("rollcall_ask_correction"))
-    elif action == R.ADD:
-        await svc.editable(who.services, who.actor, meeting_id)
-        await who.toast()
-        await ask_for(who, "rollcall_add", {"meeting": meeting_id},
-                      who.texts("rollcall_ask_add"))
     else:  # R.MINUTES
         await _send_minutes(who, meeting_id)
 

@@ -14,7 +14,7 @@ from bot.meetings.buttons import GuestButton, GuestRsvpButton
 from bot.meetings.guests import OutgoingMessage
 from handlers.base import Asker, ButtonRow, asker, tap
 from handlers.context import ChiboContext
-from handlers.inputs import ask_for, route
+from handlers.inputs import ask_for, route, waiting_for
 
 GUEST_NAME = "guest_name"
 GUEST_MEETING = "guest_meeting"
@@ -57,9 +57,8 @@ async def _typed_instead(who: Asker, waiting: Waiting, text: str) -> None:
 
 @tap(GuestButton)
 async def on_meeting(who: Asker, button: GuestButton) -> None:
-    waiting = await inputs.waiting(who.services, who.user_id)
-    if waiting is None or waiting.kind != GUEST_MEETING:
-        await who.toast(who.texts("button_expired"))
+    waiting = await waiting_for(who, GUEST_MEETING)
+    if waiting is None:
         return
     invited = await svc.add(who.services, who.actor, button.meeting, str(waiting.data["name"]),
                             waiting.data.get("note"), with_link=True)

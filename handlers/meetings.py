@@ -33,7 +33,7 @@ from handlers.base import Asker, ButtonRow, asker, tap
 from handlers.common import not_understood
 from handlers.context import ChiboContext
 from handlers.imports import on_document
-from handlers.inputs import ROUTES, ask_for, route
+from handlers.inputs import ROUTES, ask_for, route, waiting_for
 
 NEW_MEETING = "meeting_new"
 PAST_MEETING = "meeting_past"
@@ -129,9 +129,8 @@ async def _ask_past(who: Asker, unit_id: int, kind: str, starts: datetime, place
 
 @tap(PastMeetingButton)
 async def on_past(who: Asker, button: PastMeetingButton) -> None:
-    waiting = await inputs.waiting(who.services, who.user_id)
-    if waiting is None or waiting.kind != PAST_MEETING:
-        await who.toast(who.texts("button_expired"))
+    waiting = await waiting_for(who, PAST_MEETING)
+    if waiting is None:
         return
     data = waiting.data
     if button.answer == "n":

@@ -15,7 +15,7 @@ from bot.core.access import Actor
 from bot.core.errors import Invalid
 from bot.core.permissions import Permission, require, unit_or_fail
 from bot.core.services import Services
-from bot.meetings.service import KINDS
+from bot.meetings.service import check_kind
 from storage import audit, people
 from storage import meetings as store
 from storage.meetings import MeetingRow
@@ -45,12 +45,7 @@ async def enter_past_meeting(services: Services, actor: Actor, *, unit_id: int, 
     if not is_past(services, starts_at):
         raise Invalid("button_expired")
     await check_when(services, unit_id, starts_at)
-    if kind not in KINDS:
-        raise Invalid("denied")
-    if kind in ("thematic", "combined") and not agenda:
-        raise Invalid("thematic_topic_needed")
-    if kind == "extraordinary" and not agenda:
-        raise Invalid("extraordinary_purpose_needed")
+    check_kind(kind, agenda)
     unit = await unit_or_fail(services, unit_id)
     settings = services.config.meetings
     now = services.clock.now()

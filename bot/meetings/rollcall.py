@@ -127,14 +127,20 @@ async def toggle(services: Services, actor: Actor, meeting_id: int,
     return updated[person_id]
 
 
+def clean_reason(text: str, needed: str) -> str:
+    """A reason typed by an officer: one line, not empty (``needed`` says so), not long."""
+    reason = " ".join(text.split())
+    if not reason:
+        raise Invalid(needed)
+    if len(reason) > MAX_REASON:
+        raise Invalid("text_too_long", limit=MAX_REASON)
+    return reason
+
+
 async def set_reason(services: Services, actor: Actor, meeting_id: int, person_id: int,
                      reason: str) -> AttendanceRow:
     meeting = await editable(services, actor, meeting_id)
-    reason = " ".join(reason.split())
-    if not reason:
-        raise Invalid("absence_reason_needed")
-    if len(reason) > MAX_REASON:
-        raise Invalid("text_too_long", limit=MAX_REASON)
+    reason = clean_reason(reason, "absence_reason_needed")
     rows = {r.person_id: r for r in await store.attendance(services.db, meeting.id)}
     if person_id not in rows:
         raise NotFound()

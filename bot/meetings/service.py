@@ -179,6 +179,17 @@ async def send_invitations(conn: Connection, services: Services, meeting: Meetin
 # --- creating, moving, cancelling ------------------------------------------------------------
 
 
+def check_kind(kind: str, agenda: str | None) -> None:
+    """A known kind; a thematic or combined meeting names its topic, an extraordinary
+    one its purpose."""
+    if kind not in KINDS:
+        raise Invalid("denied")
+    if kind in ("thematic", "combined") and not agenda:
+        raise Invalid("thematic_topic_needed")
+    if kind == "extraordinary" and not agenda:
+        raise Invalid("extraordinary_purpose_needed")
+
+
 async def create_meeting(
     services: Services, actor: Actor | None, *, unit_id: int, kind: str, starts_at: datetime,
     place: str | None, agenda: str | None, auto_month: str | None = None,
@@ -190,12 +201,7 @@ async def create_meeting(
     unit = await unit_or_fail(services, unit_id)
     now = services.clock.now()
     require_future(starts_at, services)
-    if kind not in KINDS:
-        raise Invalid("denied")
-    if kind in ("thematic", "combined") and not agenda:
-        raise Invalid("thematic_topic_needed")
-    if kind == "extraordinary" and not agenda:
-        raise Invalid("extraordinary_purpose_needed")
+    check_kind(kind, agenda)
     settings = services.config.meetings
     place = place or unit.default_place
     same_time = [m for m in await store.of_unit(services.db, unit_id, since=starts_at,
