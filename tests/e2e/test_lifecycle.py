@@ -304,3 +304,22 @@ async def test_a_guest_is_invited_to_one_meeting_and_never_counted(pg: Playgroun
     text = "\n".join(p.text for p in Document(io.BytesIO(got.document.data)).paragraphs)
     assert "Khách mời dự: Nguyễn Văn Khách (quần chúng ưu tú)." in text
     assert "Khách mời không dự: Lê Đại Diện." in text
+
+
+async def test_a_guest_hears_of_a_cancellation(pg: Playground) -> None:
+    """A guest bound by the link is told when the meeting is cancelled, like members."""
+    _, secretary, _ = await branch(pg, 1)
+    await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Xét kết nạp đảng viên")
+    choose = await secretary.ask("/guest Trần Đại Biểu | đại diện Hội Nông dân")
+    await tap(secretary, choose.button_labels[0], message_id=choose.message_id)
+    link = next(w for w in message(secretary, choose.message_id).text.split()
+                if w.startswith("https://t.me/"))
+    guest = pg.emu.user(8003, "Đại biểu")
+    await guest.ask(f"/start {link.rsplit('=', 1)[1]}")
+    await pg.settle()
+    secretary.drain()
+    listing = await secretary.ask("/meetings")
+    await tap(secretary, "❌ Hủy #1", message_id=listing.message_id)
+    await tap(secretary, "⚠️ Xác nhận hủy cuộc họp")
+    await pg.settle()
+    assert any("HỦY HỌP" in m.text for m in guest.drain())
