@@ -203,6 +203,13 @@ async def test_a_transfer_is_told_and_the_old_invitations_withdrawn(pg: Playgrou
         in came
     listed = (await lan.ask("/meetings")).text
     assert "06/12/2026" in listed and "05/12/2026" not in listed
+    old_card = next(m for m in lan.chat if "GIẤY MỜI" in m.text and "05/12/2026" in m.text)
+    answer = await lan.callback_answer(await lan.press("✅ Tham dự",
+                                                       message_id=old_card.message_id))
+    assert "Không tìm thấy cuộc họp" in answer  # the old branch's invitation is withdrawn
+    pg.clock.set(DEC5 - timedelta(hours=1))  # type: ignore[attr-defined]
+    await pg.settle()
+    assert not any("05/12/2026" in m.text for m in lan.drain())  # no reminder either
 
 
 # --- history (finding 7) ---------------------------------------------------------------------
