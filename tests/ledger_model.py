@@ -84,10 +84,14 @@ class Model:
         there = self.active(person, target)
         if there is not None:  # a "213" relation there becomes what the moved one was
             there.is_213 = m.is_213
-            return
-        # A new period, also when coming back to a branch they left: one person.
-        self.memberships.append(MMembership(person, target, self.now, is_213=m.is_213,
-                                            away=m.away))
+        else:  # a new period, also when coming back to a branch they left: one person
+            there = MMembership(person, target, self.now, is_213=m.is_213, away=m.away)
+            self.memberships.append(there)
+        # Transferred in: invited at once to the branch's upcoming meetings.
+        for meeting in self.meetings.values():
+            if (meeting.branch == target and meeting.state == "scheduled"
+                    and meeting.starts > self.now and person not in meeting.invited):
+                meeting.invited[person] = self.standing(there)
 
     def standing(self, m: MMembership) -> str | None:
         return "away" if m.away else "213" if m.is_213 else None

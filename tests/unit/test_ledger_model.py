@@ -337,3 +337,19 @@ async def run_history(history: list[Op]) -> None:
 @given(ops)
 def test_the_ledger_equals_the_reference_model(history: list[Op]) -> None:
     asyncio.run(run_history(history))
+
+
+# --- shrunk counterexamples found while building, kept as named regressions -------------------
+
+
+def test_a_member_transferred_in_counts_at_a_meeting_created_before_the_transfer() -> None:
+    """Found after merging the lifecycle flows: a member transferred in is now invited at
+    once to the branch's upcoming meetings (PRODUCT.md, "Late joiners, transfers"); the
+    model invited only those present when a meeting was created, and disagreed with the
+    ledger on the receiving branch's rate and the member's row."""
+    asyncio.run(run_history([
+        ("remove", 0), ("remove", 0), ("advance", 1, 0), ("join", 1, 0, None),
+        ("away", 0), ("advance", 1, 0), ("advance", 1, 0), ("advance", 1, 0),
+        ("meeting", 0, 6, 0), ("transfer", 0), ("advance", 1, 0),
+        ("held", 0, 0, ["present"]),
+    ]))
