@@ -47,6 +47,12 @@ class MeetingRecord:
     ended_at: datetime | None
     place: str | None
     agenda: str | None
+    correcting: bool = False  # a closed roll call reopened for a correction
+
+    @property
+    def confirmed(self) -> bool:
+        """Held: the roll call was closed (and, while corrected, stays held)."""
+        return self.state == "closed" or self.correcting
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +105,14 @@ async def ledger_rows(db: Database, units: Sequence[int], since: datetime, until
     mine = "" if person_id is None else f"AND i.person_id = {int(person_id)} "
     rows = await db.fetch_all(
         "SELECT id, unit_id, kind, starts_at, state, duration_min, held_from, ended_at, place, "
-        f"agenda FROM meetings WHERE unit_id IN ({in_list(branch_ids)}) "
+        "agenda, correction_reason IS NOT NULL FROM meetings "
+        f"WHERE unit_id IN ({in_list(branch_ids)}) "
         "AND state != 'cancelled' AND starts_at >= ? AND starts_at < ? ORDER BY starts_at, id",
         (to_db(since), to_db(until)))
     meetings = [MeetingRecord(int(r[0]), int(r[1]), str(r[2]), from_db(r[3]), str(r[4]),
                               int(r[5]), from_db(r[6]) if r[6] else None,
-                              from_db(r[7]) if r[7] else None, r[8], r[9]) for r in rows]
+                              from_db(r[7]) if r[7] else None, r[8], r[9], bool(r[10]))
+                for r in rows]
     rows = await db.fetch_all(
         "SELECT i.meeting_id, i.person_id, p.full_name, i.capacity, i.standing, i.answer, "
         "i.reason, a.status, a.reason FROM invitations i JOIN meetings mt ON mt.id = i.meeting_id "
@@ -137,6 +145,6 @@ async def unconfirmed_meetings(db: Database, since: datetime, until: datetime
     roll call was never closed (not cancelled): not confirmed, never held."""
     rows = await db.fetch_all(
         "SELECT id, unit_id, kind, starts_at FROM meetings WHERE state = 'scheduled' "
-        "AND starts_at >= ? AND starts_at < ? ORDER BY starts_at, id",
+        "AND correction_reason IS NULL AND starts_at >= ? AND starts_at < ? ORDER BY starts_at, id",
         (to_db(since), to_db(until)))
     return [(int(r[0]), int(r[1]), str(r[2]), from_db(r[3])) for r in rows]

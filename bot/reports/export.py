@@ -123,7 +123,7 @@ async def build_workbook(services: Services, scope: Scope, year: int, texts: Tex
 
 def _state(meeting: MeetingRecord) -> str:
     """``closed`` (held), or ``unconfirmed``: past, no closed roll call, not held."""
-    return meeting.state if meeting.state == "closed" else "unconfirmed"
+    return "closed" if meeting.confirmed else "unconfirmed"
 
 
 def meeting_rows(book: Ledger, scope: Scope) -> list[exports.Row]:

@@ -180,7 +180,7 @@ def branch_years(book: Ledger, branches: list[tuple[int, str, int, date | None]]
             day = m.starts_at.astimezone(tz).date()
             if start is not None and day < start:
                 continue
-            if m.state != "closed":
+            if not m.confirmed:
                 unconfirmed.append(day)
                 continue
             month = month_of(m.starts_at, tz)

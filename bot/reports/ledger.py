@@ -12,6 +12,7 @@ The rules, each stated once:
   record start.
 - **Outcomes.** A closed meeting gives each invited member their roll-call mark (present,
   excused, unexcused); a member inside the period who was not invited is *not invited*.
+  A closed roll call reopened for a correction stays held with its current marks.
   A past meeting without a closed roll call is *unconfirmed* for everyone: never held,
   never an absence. A follower who does not come is *not attending*, never unexcused.
 - **Official or "213".** A membership marked 213 is the relation with the branch where
@@ -209,7 +210,7 @@ class Ledger:
         return self._by_branch.get(unit_id, [])
 
     def unconfirmed(self, unit_id: int) -> list[MeetingRecord]:
-        return [m for m in self.meetings if m.unit_id == unit_id and m.state != "closed"]
+        return [m for m in self.meetings if m.unit_id == unit_id and not m.confirmed]
 
 
 
@@ -267,7 +268,7 @@ def _build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
     follows: dict[tuple[int, int], list[tuple[datetime, datetime | None]]] = defaultdict(list)
     for person_id, unit_id, since, until in followers:
         follows[(person_id, unit_id)].append((since, until))
-    meetings = {m.id: m for m in rows.meetings if m.state == "closed" or m.starts_at <= now}
+    meetings = {m.id: m for m in rows.meetings if m.confirmed or m.starts_at <= now}
     # Per meeting, once: its local day and month, and whether it is in the record.
     when: dict[int, tuple[date, str, bool]] = {}
     for m in meetings.values():
@@ -282,7 +283,7 @@ def _build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
             continue
         day, month, recorded = when[s.meeting_id]
         invited.add((s.meeting_id, s.person_id))
-        closed = meeting.state == "closed"
+        closed = meeting.confirmed
         if s.capacity == "follower":
             inside = any(since <= meeting.starts_at and (until is None
                                                          or meeting.starts_at < until)
@@ -311,7 +312,7 @@ def _build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
         held_in[h.record.unit_id].append(h)
     for meeting in meetings.values():  # inside the period, never invited
         day, month, recorded = when[meeting.id]
-        if meeting.state != "closed" or not recorded:
+        if not meeting.confirmed or not recorded:
             continue
         for h in held_in.get(meeting.unit_id, ()):
             if ((meeting.id, h.record.person_id) not in invited

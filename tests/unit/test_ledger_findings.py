@@ -296,3 +296,28 @@ async def test_officers_are_reminded_the_next_morning_and_three_days_later(
                      "chốt điểm danh nên chưa được xác nhận và không được tính là đã họp. Xin "
                      "vào /attendance để ghi nhận và chốt điểm danh.")
     assert again.startswith("📝 Nhắc lại: buổi sinh hoạt (thường kỳ) ngày 10/03/2026")
+
+
+async def test_a_roll_call_reopened_for_a_correction_stays_held_and_is_not_reminded(
+    services: Services, clock: FakeClock
+) -> None:
+    from bot.meetings import corrections
+
+    clock.set(at(date(2026, 3, 1)))
+    seeded = await seed_branch(services.db, clock.now(), members=1)
+    officer = secretary_of(seeded)
+    meeting = await create_meeting(services, officer, unit_id=seeded.branch_id,
+                                   kind="regular", starts_at=at(date(2026, 3, 10), 19, 30),
+                                   place=None, agenda=None)
+    assert meeting is not None
+    clock.set(at(date(2026, 3, 10), 21))
+    await rollcall.open_rollcall(services, officer, meeting.id)
+    await rollcall.close_rollcall(services, officer, meeting.id)
+    clock.set(at(date(2026, 3, 12), 9))
+    await corrections.reopen(services, officer, meeting.id, "Cường đã gọi điện báo ốm")
+    clock.set(at(date(2026, 3, 14), 9))
+    await jobs.due_work(services)
+    assert await warnings_to(services, seeded.secretary[1]) == []  # not "unconfirmed"
+    scope = await branch_scope(services, seeded.branch_id)
+    [branch] = await service.compute_branches(services, scope, 2026)
+    assert branch.regular_by_month["2026-03"] == 1 and branch.unconfirmed == []
