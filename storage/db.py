@@ -12,6 +12,7 @@ from storage.engine import (
     BackupNotSupported,
     Connection,
     Database,
+    DatabaseNotWritable,
     DatabaseUnavailable,
     IntegrityError,
     NestedTransactionError,
@@ -23,7 +24,8 @@ from storage.engine import (
 from storage.sqlite import SqliteDatabase, open_sqlite
 
 __all__ = [
-    "BackupNotSupported", "Connection", "Database", "DatabaseUnavailable", "IntegrityError",
+    "BackupNotSupported", "Connection", "Database", "DatabaseNotWritable",
+    "DatabaseUnavailable", "IntegrityError",
     "NestedTransactionError", "Params", "Row", "SqliteDatabase", "committed_here",
     "is_server_url", "open_database", "track_commits",
 ]

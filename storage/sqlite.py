@@ -23,6 +23,7 @@ from storage import migrations
 from storage.engine import (
     Connection,
     Database,
+    DatabaseNotWritable,
     IntegrityError,
     NestedTransactionError,
     Outcome,
@@ -183,17 +184,42 @@ async def _connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connecti
     return conn
 
 
+_CANNOT_WRITE = ("readonly", "read-only", "unable to open", "disk i/o error", "disk is full")
+
+
+def _unusable(path: Path, err: sqlite3.OperationalError) -> Exception:
+    """A file the bot cannot write: one line naming it and SQLite's reason (no traceback
+    for the operator). Any other error (a broken migration) stays as it is."""
+    if any(words in str(err).lower() for words in _CANNOT_WRITE):
+        return DatabaseNotWritable(f"{path}: {err}")
+    return err
+
+
+async def _check_writable(conn: aiosqlite.Connection) -> None:
+    """Take the write lock once: a read-only file, folder or disk fails here, at start,
+    not at the first member's tap."""
+    await conn.execute("BEGIN IMMEDIATE")
+    await conn.execute("ROLLBACK")
+
+
 async def open_sqlite(path: Path | str, *, migrate: bool = True) -> SqliteDatabase:
     """Open (creating if needed) and migrate the SQLite database at ``path``."""
     path = Path(path)
     in_memory = str(path) == ":memory:"
     if not in_memory:
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = await _connect(path)
+    try:
+        conn = await _connect(path)
+    except sqlite3.OperationalError as err:
+        raise _unusable(path, err) from None
     readers: list[aiosqlite.Connection] = []
     try:
         if migrate:
-            await apply_migrations(conn)
+            try:
+                await apply_migrations(conn)
+                await _check_writable(conn)
+            except sqlite3.OperationalError as err:
+                raise _unusable(path, err) from None
         if not in_memory:
             for _ in range(READERS):
                 readers.append(await _connect(path, read_only=True))

@@ -74,6 +74,9 @@ class TelegramSettings(_Section):
     # The bot's @username, for invite links printed by the command line; when empty
     # the command line asks Telegram (getMe) with the token.
     bot_username: str = ""
+    # How long ``chibo run`` keeps trying to reach Telegram and start before it gives up
+    # with one line and a non-zero exit (a supervisor then restarts it).
+    startup_deadline_seconds: float = Field(default=300.0, gt=0, le=86400)
 
     @field_validator("base_url", "base_file_url")
     @classmethod

@@ -19,7 +19,7 @@ from bot.core.config import (
     load_config,
 )
 from bot.runtime.operator import OperatorError
-from storage.db import DatabaseUnavailable
+from storage.db import DatabaseNotWritable, DatabaseUnavailable
 
 EXIT_USAGE = 2
 
@@ -164,10 +164,17 @@ def _run_async(coro_factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.core.logs import setup_logging
-    from bot.runtime.app import TokenRejected, build_application, serve
+    from bot.runtime.app import (
+        BotApiNonConforming,
+        StartupTimedOut,
+        TokenRejected,
+        build_application,
+        serve,
+    )
     from bot.texts import Texts
 
     config = _load(args.config)
+    texts = Texts(config.bot.language)
     token = config.token()
     if token is None:
         print(NO_TOKEN, file=sys.stderr)
@@ -175,10 +182,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     setup_logging()
     app = build_application(config, token)
     try:
-        asyncio.run(serve(app, config.webhook))
+        asyncio.run(serve(app, config.webhook,
+                          startup_deadline=config.telegram.startup_deadline_seconds))
     except TokenRejected as rejected:
-        print(Texts(config.bot.language)("startup_token_rejected", status=rejected.status,
-                                         env=TOKEN_ENV), file=sys.stderr)
+        print(texts("startup_token_rejected", status=rejected.status, env=TOKEN_ENV),
+              file=sys.stderr)
+        return EXIT_USAGE
+    except StartupTimedOut as late:
+        print(texts("startup_deadline", seconds=f"{late.seconds:g}", reason=late.reason),
+              file=sys.stderr)
+        return 1
+    except BotApiNonConforming as odd:
+        print(texts("startup_get_me_odd", error=str(odd)), file=sys.stderr)
+        return 1
+    except DatabaseNotWritable as err:
+        print(texts("cli_database_not_writable", error=str(err)), file=sys.stderr)
+        return EXIT_USAGE
+    except DatabaseUnavailable as err:
+        print(texts("cli_database_unavailable", error=str(err), env=PASSWORD_ENV),
+              file=sys.stderr)
         return EXIT_USAGE
     return 0
 
