@@ -36,20 +36,25 @@ async def person_data(services: Services, person_id: int) -> dict[str, Any]:
     }
 
 
-async def erase(services: Services, person_id: int, actor_id: int | None) -> str:
-    """Blank the person's personal data everywhere; returns the name kept for history."""
+async def erase(services: Services, person_id: int, actor_id: int | None,
+                by: str = "command line") -> str:
+    """Blank the person's personal data everywhere; returns the name kept for history.
+
+    The audit says who erased whom, in each branch the person was in, without the data."""
     record = await people.person(services.db, person_id)
     if record is None:
         raise NotFound()
+    unit_ids = sorted({m.unit_id for m in await people.memberships_of_person(
+        services.db, person_id)}) or [None]
     now = services.clock.now()
     async with services.db.transaction() as conn:
         await invites.revoke_pending(conn, person_id, now)
         await assignments.end_all_for_person(conn, person_id, now.astimezone(services.tz).date())
         await people.erase_personal_data(conn, person_id, now)
         await people.leave_everywhere(conn, person_id=person_id, now=now)
-        await audit.write(
-            conn, at=now, actor_id=actor_id, action="person.erase", detail=f"person {person_id}"
-        )
+        for unit_id in unit_ids:
+            await audit.write(conn, at=now, actor_id=actor_id, unit_id=unit_id,
+                              action="person.erase", detail=f"person {person_id} ({by})")
     return record.full_name
 
 

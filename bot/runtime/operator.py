@@ -110,7 +110,7 @@ async def person_data(config: Config, person_id: int) -> dict[str, Any]:
 async def erase_person(config: Config, person_id: int) -> str:
     async with operator_services(config) as services:
         try:
-            return await privacy.erase(services, person_id, None)
+            return await privacy.erase(services, person_id, OPERATOR.telegram_user_id)
         except AppError as err:
             raise _explain(err, Texts(config.bot.language)) from None
 
