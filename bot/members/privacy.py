@@ -44,8 +44,8 @@ async def erase(services: Services, person_id: int, actor_id: int | None,
     record = await people.person(services.db, person_id)
     if record is None:
         raise NotFound()
-    unit_ids = sorted({m.unit_id for m in await people.memberships_of_person(
-        services.db, person_id)}) or [None]
+    unit_ids: list[int | None] = [*sorted({m.unit_id for m in await people.memberships_of_person(
+        services.db, person_id)})] or [None]
     now = services.clock.now()
     async with services.db.transaction() as conn:
         await invites.revoke_pending(conn, person_id, now)
