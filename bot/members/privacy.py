@@ -58,6 +58,20 @@ async def erase(services: Services, person_id: int, actor_id: int | None,
     return record.full_name
 
 
+async def operator_export(services: Services, person_id: int, actor_id: int,
+                          by: str = "command line") -> dict[str, Any]:
+    """Everything about the person for the operator, the read audited in each of the
+    person's branches (so the committee sees it in /audit)."""
+    data = await person_data(services, person_id)
+    unit_ids: list[int | None] = [*sorted({m.unit_id for m in await people.memberships_of_person(
+        services.db, person_id)})] or [None]
+    async with services.db.transaction() as conn:
+        for unit_id in unit_ids:
+            await audit.write(conn, at=services.clock.now(), actor_id=actor_id, unit_id=unit_id,
+                              action="person.export", detail=f"person {person_id} ({by})")
+    return data
+
+
 async def officer_export(
     services: Services, actor: Actor, membership_id: int
 ) -> tuple[str, dict[str, Any]]:

@@ -102,7 +102,8 @@ async def invite(config: Config, unit_id: int, role: str, name: str) -> IssuedIn
 async def person_data(config: Config, person_id: int) -> dict[str, Any]:
     async with operator_services(config) as services:
         try:
-            return await privacy.person_data(services, person_id)
+            return await privacy.operator_export(services, person_id,
+                                                  OPERATOR.telegram_user_id)
         except AppError as err:
             raise _explain(err, Texts(config.bot.language)) from None
 

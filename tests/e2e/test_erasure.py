@@ -163,3 +163,27 @@ async def _holding(pg: Playground, columns: list[tuple[str, str]]
             if any(secret in str(v[0]) for v in values):
                 found.append(((table, column), secret))
     return found
+
+
+async def test_every_read_of_a_persons_data_is_audited_with_actor_and_unit(
+    pg: Playground, tmp_path: Path,
+) -> None:
+    db = pg.services.db
+    seeded = await seed_branch(db, pg.clock.now(), members=2)
+    person_id, _ = seeded.members[0]
+    config = tmp_path / "operator.toml"
+    config.write_text(f"[database]\n{database_line(pg)}\n", encoding="utf-8")
+    for _ in range(2):
+        await cli("member", "export", "--person", str(person_id), "--config", str(config))
+    exports = await db.fetch_all(
+        "SELECT actor_id, unit_id, detail FROM audit_log WHERE action = 'person.export'")
+    assert [tuple(r) for r in exports] == [
+        (0, seeded.branch_id, f"person {person_id} (command line)")] * 2
+    # An officer opening a member's card (phone, birth date) is a read too.
+    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    await secretary.ask("/members")
+    await tap(secretary, "Đảng viên Số 001")
+    views = await db.fetch_all(
+        "SELECT actor_id, unit_id, detail FROM audit_log WHERE action = 'member.view'")
+    assert [tuple(r) for r in views] == [
+        (seeded.secretary[1], seeded.branch_id, f"person {person_id}")]
