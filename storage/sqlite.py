@@ -11,6 +11,7 @@ connections: there reads take the writer's lock instead.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -129,7 +130,7 @@ class SqliteDatabase(Database):
         if self._own() is not None:
             raise NestedTransactionError(
                 "backup_to() inside an open transaction would copy uncommitted writes")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        owner_only(target, exclusive=True)  # a missing folder is an error, never created
         async with self._lock:
             dest = await aiosqlite.connect(target)
             try:
@@ -187,6 +188,16 @@ async def _connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connecti
 _CANNOT_WRITE = ("readonly", "read-only", "unable to open", "disk i/o error", "disk is full")
 
 
+def owner_only(path: Path, *, exclusive: bool = False) -> None:
+    """Create ``path`` empty and readable by its owner only (0600, whatever the umask),
+    unless it exists (``exclusive``: an existing file is an error)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if exclusive:
+            raise
+
+
 def _unusable(path: Path, err: sqlite3.OperationalError) -> Exception:
     """A file the bot cannot write: one line naming it and SQLite's reason (no traceback
     for the operator). Any other error (a broken migration) stays as it is."""
@@ -207,7 +218,8 @@ async def open_sqlite(path: Path | str, *, migrate: bool = True) -> SqliteDataba
     path = Path(path)
     in_memory = str(path) == ":memory:"
     if not in_memory:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        owner_only(path)  # SQLite gives the WAL and SHM files the database file's mode
     try:
         conn = await _connect(path)
     except sqlite3.OperationalError as err:

@@ -35,7 +35,7 @@ from bot.notices.announcements import report_broadcasts
 from bot.reports import jobs as report_jobs
 from bot.runtime.cluster import Cluster
 from bot.runtime.delivery import Sender
-from bot.runtime.delivery.aiohttp_request import AiohttpRequest
+from bot.runtime.delivery.aiohttp_request import proxied_request
 from bot.runtime.delivery.limits import Throttle
 from bot.runtime.delivery.reply_limiter import ReplyLimiter, seconds
 from bot.runtime.delivery.telegram_transport import TelegramTransport, rejected_status
@@ -81,11 +81,11 @@ def build_application(
     delivery = config.delivery
     throttle = Throttle(delivery.messages_per_second, delivery.private_chat_interval_seconds,
                         delivery.group_messages_per_minute)
-    request = AiohttpRequest(
-        connection_pool_size=REPLY_POOL_SIZE, pool_timeout=1.0,
+    request = proxied_request(
+        config, connection_pool_size=REPLY_POOL_SIZE, pool_timeout=1.0,
         read_timeout=delivery.read_timeout_seconds, write_timeout=20.0,
     )
-    updates_request = AiohttpRequest(connection_pool_size=2, read_timeout=40.0)
+    updates_request = proxied_request(config, connection_pool_size=2, read_timeout=40.0)
     app: ChiboApp = (
         ApplicationBuilder()
         .token(token)
@@ -128,9 +128,9 @@ async def _post_init(app: ChiboApp) -> None:
     outbox_bot: ExtBot[None] = ExtBot(
         app.bot.token, base_url=config.telegram.base_url,
         base_file_url=config.telegram.base_file_url,
-        request=AiohttpRequest(connection_pool_size=config.delivery.concurrency,
-                             pool_timeout=1.0, write_timeout=20.0,
-                             read_timeout=config.delivery.read_timeout_seconds))
+        request=proxied_request(config, connection_pool_size=config.delivery.concurrency,
+                                pool_timeout=1.0, write_timeout=20.0,
+                                read_timeout=config.delivery.read_timeout_seconds))
     await outbox_bot.initialize()
     app.bot_data["outbox_bot"] = outbox_bot
     workers = await _join_cluster(app, db)

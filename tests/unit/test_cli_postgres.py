@@ -60,7 +60,7 @@ def test_backup_runs_pg_dump_with_the_password_in_its_environment_only(
     assert seen["env"]["PGPASSWORD"] == PASSWORD
     assert "PGPASSWORD" not in os.environ  # the child's environment, not ours
     out = capsys.readouterr()
-    assert "backup written to" in out.out and PASSWORD not in out.out + out.err
+    assert "Đã ghi bản sao lưu vào" in out.out and PASSWORD not in out.out + out.err
 
 
 def test_backup_reports_a_pg_dump_failure(
@@ -70,7 +70,7 @@ def test_backup_reports_a_pg_dump_failure(
     monkeypatch.setattr(subprocess, "run", lambda argv, **kw: subprocess.CompletedProcess(
         argv, 1, "", "pg_dump: error: connection to server failed\n"))
     assert main(["backup", str(tmp_path / "x.dump"), "--config", str(_config(tmp_path))]) == 1
-    assert "pg_dump failed: pg_dump: error: connection" in capsys.readouterr().err
+    assert "pg_dump lỗi: pg_dump: error: connection" in capsys.readouterr().err
 
 
 @needs_postgres
