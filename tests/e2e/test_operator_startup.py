@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientSession, web
 
 from storage.db import open_database
 
@@ -33,20 +33,23 @@ def _closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _config(tmp_path: Path, base: str, extra: str = "", database: Path | None = None) -> Path:
+def _config(tmp_path: Path, base: str, extra: str = "", database: Path | None = None,
+            admins: str = "1") -> Path:
     config = tmp_path / "config.toml"
     database = database or tmp_path / "bot.sqlite3"
     config.write_text(
         f'[telegram]\nbase_url = "{base}/bot"\nbase_file_url = "{base}/file/bot"\n{extra}\n'
-        f'[bot]\nadmins = [1]\n[database]\npath = "{database}"\n', encoding="utf-8")
+        f'[bot]\nadmins = [{admins}]\n[database]\npath = "{database}"\n', encoding="utf-8")
     return config
 
 
-async def _start(config: Path, *args: str, prefix: Sequence[str] = ()
-                 ) -> asyncio.subprocess.Process:
+async def _start(config: Path, *args: str, prefix: Sequence[str] = (),
+                 env_extra: dict[str, str] | None = None) -> asyncio.subprocess.Process:
     env = dict(os.environ, TELEGRAM_BOT_TOKEN=TOKEN)
-    env.pop("HTTPS_PROXY", None)
-    env.pop("https_proxy", None)
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY",
+                 "no_proxy"):
+        env.pop(name, None)
+    env.update(env_extra or {})
     return await asyncio.create_subprocess_exec(
         *prefix, sys.executable, "-m", "bot", "run", "--config", str(config), *args, env=env,
         cwd=WORKTREE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
@@ -159,6 +162,9 @@ class _BotApi:
     async def handle(self, request: web.Request) -> web.Response:
         if request.path.endswith("/getMe"):
             return web.json_response(self.me)
+        if request.path.endswith("/getUpdates"):
+            await asyncio.sleep(0.2)
+            return web.json_response({"ok": True, "result": []})
         return web.json_response({"ok": True, "result": True})
 
 
@@ -185,3 +191,54 @@ class _Serving:
         await self.runner.cleanup()
 
 
+
+
+class _Proxy:
+    """A forward HTTP proxy on 127.0.0.1: it relays each absolute-URI request and
+    remembers the Bot API methods it carried."""
+
+    def __init__(self) -> None:
+        self.methods: list[str] = []
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        target = str(request.url)
+        self.methods.append(target.rsplit("/", 1)[-1])
+        async with ClientSession() as session, session.request(
+                request.method, target, data=await request.read(),
+                headers={"Content-Type": request.headers.get("Content-Type", "")}) as answer:
+            return web.Response(status=answer.status, body=await answer.read(),
+                                content_type=answer.content_type)
+
+
+@pytest.mark.parametrize("how", ["proxy_url", "HTTPS_PROXY"])
+async def test_run_reaches_telegram_through_the_proxy(tmp_path: Path, how: str) -> None:
+    proxy = _Proxy()
+    relay = web.Application()
+    relay.router.add_route("*", "/{tail:.*}", proxy.handle)
+    runner = web.AppRunner(relay)
+    await runner.setup()
+    port = _closed_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    proxy_url = f"http://127.0.0.1:{port}"
+    try:
+        async with _bot_api(GOOD_ME) as base:
+            if how == "proxy_url":  # with a wrong bot_username and no admins: warnings
+                config = _config(tmp_path, base, f'proxy_url = "{proxy_url}"\n'
+                                 'bot_username = "other_bot"', admins="")
+                proc = await _start(config)
+            else:
+                proc = await _start(_config(tmp_path, base), env_extra={"HTTPS_PROXY": proxy_url})
+            seen = await _stderr_until(proc, "chibo started as @chibo_bot")
+            proc.send_signal(signal.SIGTERM)
+            out, err = await _finish(proc, timeout=30)
+    finally:
+        await runner.cleanup()
+    assert proc.returncode == 0, (out, err)
+    assert "getMe" in proxy.methods and "setMyCommands" in proxy.methods, proxy.methods
+    warnings = [line for line in seen if " WARNING " in line]
+    if how == "proxy_url":
+        assert any("bot_username is @other_bot but this token is @chibo_bot" in line
+                   for line in warnings), seen
+        assert any("[bot] admins is empty" in line for line in warnings), seen
+    else:
+        assert warnings == [], warnings
