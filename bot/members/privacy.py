@@ -14,6 +14,7 @@ from bot.core.errors import NotFound
 from bot.core.permissions import Permission, committees_where, require_somewhere
 from bot.core.services import Services
 from bot.members.service import open_member
+from bot.texts import CATALOGS, Language, t
 from storage import assignments, audit, invites, people, privacy, units
 
 
@@ -88,6 +89,17 @@ async def officer_export(
         detail=f"person {member.person_id}",
     )
     return member.full_name, data
+
+
+def describe_action(code: str, lang: Language) -> str:
+    """An audit action code in words: the longest catalogued prefix of the code, the rest
+    (a field, a role, an id) as its detail; the code itself only if nothing matches."""
+    parts = code.split(".")
+    for end in range(len(parts), 0, -1):
+        key = "audit_action_" + "_".join(parts[:end])
+        if key in CATALOGS[lang]:
+            return t(lang, key, rest=".".join(parts[end:]))
+    return code
 
 
 async def audit_log(
