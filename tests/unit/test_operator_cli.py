@@ -199,3 +199,15 @@ def test_a_malformed_token_is_refused_by_its_shape(
     assert code == 2 and out == ""
     assert err.startswith("Token của bot không đúng dạng"), err
     assert "abc" not in err
+
+
+def test_the_readmes_example_member_file_imports_cleanly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    c = str(_config(tmp_path))
+    _run(capsys, "unit", "add", "--name", "Đảng ủy xã Tân Lập", "--config", c)
+    _run(capsys, "unit", "add", "--name", "Chi bộ Thôn 3", "--parent", "1", "--config", c)
+    example = Path(__file__).resolve().parents[2] / "examples" / "members.csv"
+    code, out, err = _run(capsys, "import", str(example), "--unit", "2", "--config", c)
+    assert code == 0, err
+    assert len(out.splitlines()) == 4 and "Đã nhập 4, bỏ qua 0." in err
