@@ -250,14 +250,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     config = _load(args)
     if args.from_sqlite is not None:
         if not config.database.on_server:
-            print("migrate --from-sqlite: the target is [database] url, a PostgreSQL "
-                  "database; this configuration has none (it uses the SQLite file "
-                  f"{config.database.path})", file=sys.stderr)
+            _say(args, "cli_transfer_no_server", err=True, path=config.database.path)
             return EXIT_USAGE
         if not args.from_sqlite.is_file():
-            print(f"migrate --from-sqlite: {args.from_sqlite} is not a file", file=sys.stderr)
+            _say(args, "cli_transfer_not_a_file", err=True, path=args.from_sqlite)
             return EXIT_USAGE
-        return _run_async(lambda: _from_sqlite(config, args.from_sqlite))
+        return _run_async(lambda: _from_sqlite(config, args.from_sqlite, _texts(args)))
 
     async def migrate() -> int:
         db = await open_database(config.database.target, password=database_password())
@@ -269,7 +267,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return _run_async(migrate)
 
 
-async def _from_sqlite(config: Config, source_path: Path) -> int:
+async def _from_sqlite(config: Config, source_path: Path, texts: Texts) -> int:
     """``chibo migrate --from-sqlite FILE``: the SQLite database into the empty server one."""
     from storage.db import open_database
     from storage.transfer import TransferError, copy_sqlite, open_source, tables_with_rows
@@ -278,33 +276,32 @@ async def _from_sqlite(config: Config, source_path: Path) -> int:
     try:
         full = await tables_with_rows(target)
         if full:
-            print(f"migrate --from-sqlite: {target.location} already holds data (tables "
-                  f"{', '.join(full)}); nothing was copied or changed. The copy needs a new "
-                  "empty database.", file=sys.stderr)
+            print(texts("cli_transfer_not_empty", location=target.location,
+                        tables=", ".join(full)), file=sys.stderr)
             return 1
         try:
             source = await open_source(source_path)
         except TransferError as err:
-            print(f"migrate --from-sqlite: {err}; nothing was changed", file=sys.stderr)
+            print(texts("cli_transfer_failed", error=err), file=sys.stderr)
             return 1
         try:
-            print(f"copying {source.location} (schema version {await source.user_version()}) "
-                  f"into {target.location}")
+            print(texts("cli_transfer_copying", source=source.location,
+                        version=await source.user_version(), target=target.location))
             counts = await copy_sqlite(source, target)
         except TransferError as err:
-            print(f"migrate --from-sqlite: {err}; nothing was changed", file=sys.stderr)
+            print(texts("cli_transfer_failed", error=err), file=sys.stderr)
             return 1
         finally:
             await source.close()
     finally:
         await target.close()
     width = max(len(c.table) for c in counts)
-    print(f"  {'table':<{width}}  {'sqlite':>8}  {'postgres':>8}")
+    print(f"  {texts('cli_transfer_table'):<{width}}  {'sqlite':>8}  {'postgres':>8}")
     for count in counts:
         print(f"  {count.table:<{width}}  {count.source:>8}  {count.target:>8}  "
-              f"{'ok' if count.ok else 'DIFFERENT'}")
+              f"{texts('cli_transfer_same' if count.ok else 'cli_transfer_different')}")
     total = sum(c.target for c in counts)
-    print(f"copied {total} rows in {len(counts)} tables; every row count matches")
+    print(texts("cli_transfer_done", rows=total, tables=len(counts)))
     return 0
 
 
@@ -351,13 +348,7 @@ def _pg_dump(args: argparse.Namespace, url: str, target: Path) -> int:
     program = shutil.which("pg_dump")
     if program is None:
         command = shlex.join(pg_dump_command(url, target))
-        print("backup: pg_dump is not on PATH, so nothing was written. Install the "
-              "PostgreSQL client tools (Debian/Ubuntu: apt-get install postgresql-client, "
-              "the server's major version or newer) and run "
-              f"`chibo backup` again, or run pg_dump yourself:\n  {command}\n"
-              f"with the password in PGPASSWORD (or ~/.pgpass) if the server asks for one "
-              f"(chibo reads it from {PASSWORD_ENV}). Restore with pg_restore.",
-              file=sys.stderr)
+        _say(args, "cli_no_pg_dump", err=True, command=command, env=PASSWORD_ENV)
         return 1
     env = dict(os.environ)
     password = database_password()
