@@ -18,6 +18,7 @@ from bot.demo.playground import Playground
 from bot.duties import assignments as duty_assignments
 from bot.duties import reports as duty_reports
 from bot.duties.reports import current_period
+from bot.meetings.service import officer_invitations
 from bot.members.records import correct_field
 from emulator import FakeUser
 from storage import households
@@ -187,3 +188,13 @@ async def test_every_read_of_a_persons_data_is_audited_with_actor_and_unit(
         "SELECT actor_id, unit_id, detail FROM audit_log WHERE action = 'member.view'")
     assert [tuple(r) for r in views] == [
         (seeded.secretary[1], seeded.branch_id, f"person {person_id}")]
+    # So is reading a meeting's answers, which show the absence reasons.
+    await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Tháng 12")
+    await pg.settle()
+    meeting_id = await db.fetch_value("SELECT id FROM meetings")
+    officer = await resolve_actor(db, seeded.secretary[1], [])
+    await officer_invitations(pg.services, officer, meeting_id)
+    answers = await db.fetch_all(
+        "SELECT actor_id, unit_id, detail FROM audit_log WHERE action = 'meeting.answers'")
+    assert [tuple(r) for r in answers] == [
+        (seeded.secretary[1], seeded.branch_id, f"meeting {meeting_id}")]
