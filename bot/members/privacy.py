@@ -37,6 +37,13 @@ async def person_data(services: Services, person_id: int) -> dict[str, Any]:
     }
 
 
+async def _audit_units(services: Services, person_id: int) -> list[int | None]:
+    """Where an operator's action on a person is audited: each branch they are in (so
+    its committee sees it in /audit), or nowhere in particular."""
+    found = {m.unit_id for m in await people.memberships_of_person(services.db, person_id)}
+    return [*sorted(found)] or [None]
+
+
 async def erase(services: Services, person_id: int, actor_id: int | None,
                 by: str = "command line") -> str:
     """Blank the person's personal data everywhere; returns the name kept for history.
@@ -45,8 +52,7 @@ async def erase(services: Services, person_id: int, actor_id: int | None,
     record = await people.person(services.db, person_id)
     if record is None:
         raise NotFound()
-    unit_ids: list[int | None] = [*sorted({m.unit_id for m in await people.memberships_of_person(
-        services.db, person_id)})] or [None]
+    unit_ids = await _audit_units(services, person_id)
     now = services.clock.now()
     async with services.db.transaction() as conn:
         await invites.revoke_pending(conn, person_id, now)
@@ -64,8 +70,7 @@ async def operator_export(services: Services, person_id: int, actor_id: int,
     """Everything about the person for the operator, the read audited in each of the
     person's branches (so the committee sees it in /audit)."""
     data = await person_data(services, person_id)
-    unit_ids: list[int | None] = [*sorted({m.unit_id for m in await people.memberships_of_person(
-        services.db, person_id)})] or [None]
+    unit_ids = await _audit_units(services, person_id)
     async with services.db.transaction() as conn:
         for unit_id in unit_ids:
             await audit.write(conn, at=services.clock.now(), actor_id=actor_id, unit_id=unit_id,

@@ -9,8 +9,6 @@ until it is classified below, so personal data cannot hide in a column nobody th
 
 from __future__ import annotations
 
-import asyncio
-import sys
 from pathlib import Path
 
 from bot.core.access import resolve_actor
@@ -20,9 +18,9 @@ from bot.duties import reports as duty_reports
 from bot.duties.reports import current_period
 from bot.meetings.service import officer_invitations
 from bot.members.records import correct_field
-from emulator import FakeUser
 from storage import households
 from storage.privacy import text_columns
+from tests.e2e.test_privacy import cli, tap
 from tests.engines import database_line
 from tests.factories import seed_branch
 
@@ -78,20 +76,6 @@ OTHER = {
     ("units", "schedule_rule"), ("units", "default_place"), ("units", "created_at"),
     ("units", "record_start"), ("workers", "id"),
 }
-
-
-async def tap(user: FakeUser, label: str, message_id: int | None = None) -> str:
-    return await user.callback_answer(await user.press(label, message_id=message_id),
-                                      timeout=15)
-
-
-async def cli(*args: str) -> str:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    out, err = await proc.communicate()
-    assert proc.returncode == 0, err.decode()
-    return out.decode()
 
 
 async def test_every_text_column_of_the_schema_is_classified(pg: Playground) -> None:

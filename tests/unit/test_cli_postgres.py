@@ -80,7 +80,7 @@ async def test_migrate_status_and_backup_on_a_real_server(
     async with fresh_postgres() as url:
         config = str(_config(tmp_path, url))
         assert await asyncio.to_thread(main, ["migrate", "--config", config]) == 0
-        assert "is at schema version" in capsys.readouterr().out
+        assert "đang ở phiên bản lược đồ" in capsys.readouterr().out
         assert await asyncio.to_thread(main, ["status", "--config", config]) == 0
         capsys.readouterr()
         if shutil.which("pg_dump") is None:
@@ -88,6 +88,7 @@ async def test_migrate_status_and_backup_on_a_real_server(
         target = tmp_path / "chibo.dump"
         assert await asyncio.to_thread(main, ["backup", str(target), "--config", config]) == 0
         assert target.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
+        assert target.stat().st_mode & 0o777 == 0o600  # owner only, whatever the umask
 
 
 @needs_postgres

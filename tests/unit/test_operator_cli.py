@@ -86,6 +86,14 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     return code, out, err
 
 
+def _with_branch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """A configuration whose database holds committee 1 and its branch 2."""
+    c = str(_config(tmp_path))
+    _run(capsys, "unit", "add", "--name", "Đảng ủy xã Tân Lập", "--config", c)
+    _run(capsys, "unit", "add", "--name", "Chi bộ Thôn 3", "--parent", "1", "--config", c)
+    return c
+
+
 def test_unit_add_refuses_duplicates_empty_names_and_explains_a_bad_parent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -131,9 +139,7 @@ def test_import_refuses_a_committee_and_writes_nothing(
 def test_member_list_finds_people_by_name_without_accents_and_prints_ids(
     tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    c = str(_config(tmp_path))
-    _run(capsys, "unit", "add", "--name", "Đảng ủy xã Tân Lập", "--config", c)
-    _run(capsys, "unit", "add", "--name", "Chi bộ Thôn 3", "--parent", "1", "--config", c)
+    c = _with_branch(tmp_path, capsys)
     members = tmp_path / "members.csv"
     members.write_text("Họ và tên,Ngày vào Đảng\nNguyễn Văn An,01/01/2010\n"
                        "Trần Thị Bình,01/01/2011\nLê Văn Anh,01/01/2012\n", encoding="utf-8")
@@ -157,9 +163,7 @@ def test_member_list_finds_people_by_name_without_accents_and_prints_ids(
 
 
 def test_one_language_per_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    c = str(_config(tmp_path))
-    _run(capsys, "unit", "add", "--name", "Đảng ủy xã Tân Lập", "--config", c)
-    _run(capsys, "unit", "add", "--name", "Chi bộ Thôn 3", "--parent", "1", "--config", c)
+    c = _with_branch(tmp_path, capsys)
     members = tmp_path / "members.csv"
     members.write_text("Họ và tên,Ngày vào Đảng\nNguyễn Văn An,31/02/2010\n",
                        encoding="utf-8")
@@ -204,9 +208,7 @@ def test_a_malformed_token_is_refused_by_its_shape(
 def test_the_readmes_example_member_file_imports_cleanly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    c = str(_config(tmp_path))
-    _run(capsys, "unit", "add", "--name", "Đảng ủy xã Tân Lập", "--config", c)
-    _run(capsys, "unit", "add", "--name", "Chi bộ Thôn 3", "--parent", "1", "--config", c)
+    c = _with_branch(tmp_path, capsys)
     example = Path(__file__).resolve().parents[2] / "examples" / "members.csv"
     code, out, err = _run(capsys, "import", str(example), "--unit", "2", "--config", c)
     assert code == 0, err
