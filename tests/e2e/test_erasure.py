@@ -40,6 +40,8 @@ PERSONAL = {
     ("outbox", "payload"), ("outbox", "last_error"), ("pending_inputs", "data"),
     ("audit_log", "detail"), ("user_prefs", "language"), ("meeting_documents", "file_name"),
     ("households", "notes"), ("households", "address"),
+    # a guest's own data; an officer's reason for correcting a roll call (free text)
+    ("guests", "full_name"), ("guests", "note"), ("meetings", "correction_reason"),
 }
 OTHER = {
     # the name stays on purpose: past minutes must stay correct
@@ -72,6 +74,7 @@ OTHER = {
     ("outbox", "state"), ("outbox", "next_attempt_at"), ("outbox", "stale_after"),
     ("outbox", "created_at"), ("outbox", "sent_at"), ("outbox", "claimed_by"),
     ("pending_inputs", "kind"), ("pending_inputs", "created_at"),
+    ("guests", "answer"), ("guests", "token_hash"), ("guests", "added_at"),
     ("send_pace", "pace_key"), ("units", "kind"), ("units", "name"),
     ("units", "schedule_rule"), ("units", "default_place"), ("units", "created_at"),
     ("units", "record_start"), ("workers", "id"),
