@@ -112,7 +112,15 @@ async def create_unit(
 ) -> UnitRow:
     """Admins create committees (top level) and branches (under a committee)."""
     require(actor, Permission.ADMIN_UNITS)
-    clean = clean_name(name)
+    try:
+        clean = clean_name(name)
+    except Invalid as err:  # the person-name wording would confuse here
+        if err.key != "name_invalid":
+            raise
+        raise Invalid("unit_name_invalid") from None
+    same = [u for u in await units.all_units(services.db) if u.name.casefold() == clean.casefold()]
+    if same:
+        raise Invalid("unit_name_taken", name=same[0].name, id=same[0].id)
     if kind == "committee":
         parent_id = None
     elif kind == "branch":
