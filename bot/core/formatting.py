@@ -8,6 +8,7 @@ Numbers follow the reader's language through Babel (CLDR): ``1.683`` and
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -16,7 +17,10 @@ from babel.numbers import format_decimal, format_percent
 from bot.texts import Language
 
 
+@lru_cache(maxsize=8192)
 def number(value: int | float, lang: Language = "vi") -> str:
+    """Cached: a report formats the same small numbers thousands of times, and Babel
+    parses the pattern on every call."""
     return format_decimal(value, locale=lang)
 
 
@@ -25,6 +29,7 @@ def ratio(part: int, whole: int, lang: Language = "vi") -> str:
     return f"{number(part, lang)}/{number(whole, lang)}"
 
 
+@lru_cache(maxsize=8192)
 def percent(fraction: float | None, lang: Language = "vi") -> str:
     """``94,2%``; ``—`` when there is nothing to divide by."""
     if fraction is None:
