@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from storage.db import Database
 from storage.reports import in_list
@@ -55,8 +56,9 @@ class MeetingRecord:
         return self.state == "closed" or self.correcting
 
 
-@dataclass(frozen=True, slots=True)
-class SeatRecord:
+class SeatRecord(NamedTuple):
+    """A tuple: a committee's year has some 150,000 seats, built straight from the rows."""
+
     meeting_id: int
     person_id: int
     full_name: str
@@ -120,8 +122,8 @@ async def ledger_rows(db: Database, units: Sequence[int], since: datetime, until
         "i.meeting_id AND a.person_id = i.person_id "
         f"WHERE mt.unit_id IN ({in_list(branch_ids)}) AND mt.state != 'cancelled' {mine}"
         "AND mt.starts_at >= ? AND mt.starts_at < ?", (to_db(since), to_db(until)))
-    seats = [SeatRecord(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], r[5], r[6], r[7],
-                        r[8]) for r in rows]
+    make = SeatRecord._make
+    seats = [make(r) for r in rows]  # ids and texts as the driver gives them
     rows = await db.fetch_all(
         f"SELECT person_id, unit_id, period FROM dues WHERE unit_id IN ({in_list(branch_ids)}) "
         "AND period >= ? AND period <= ?", (first_month, last_month))

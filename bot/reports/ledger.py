@@ -319,23 +319,29 @@ def _build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
                     and _in_period(h, meeting, day)):
                 seats.append(Seat(meeting, h.record.person_id, h.record.full_name, "member",
                                   h.standing, "not_invited", None, None, day, month, h))
-    seats.sort(key=lambda s: (s.meeting.starts_at, s.meeting.id, s.person_id))
+    order = {m.id: i for i, m in enumerate(sorted(meetings.values(),
+                                                  key=lambda m: (m.starts_at, m.id)))}
+    seats.sort(key=lambda s: (order[s.meeting.id], s.person_id))
     tracked = {(unit_id, period) for _, unit_id, period in rows.dues}
     paid = {(person_id, period) for person_id, _, period in rows.dues}
     by_person: dict[int, list[Held]] = defaultdict(list)
     for h in held:
         by_person[h.record.person_id].append(h)
     person_months: dict[tuple[int, str], PersonMonth] = {}
+    falls_due = {month: dues_fall_due(month, due_day) for month in months}
     for person_id, mine_all in by_person.items():
+        officials = [h for h in mine_all if h.official]
+        others = [h for h in mine_all if not h.official]
         for month in months:
-            official = [h for h in mine_all if h.official and h.holds(month)]
-            at_end = max(official, key=lambda h: h.record.joined_at) if official else None
-            relations = [h for h in mine_all if not h.official and h.holds(month)]
+            official = [h for h in officials if h.holds(month)]
+            at_end = (official[0] if len(official) == 1 else
+                      max(official, key=lambda h: h.record.joined_at) if official else None)
+            relations = [h for h in others if h.holds(month)] if others else []
             pm = PersonMonth(person_id, month, at_end, relations)
             if at_end is not None and at_end.owes_dues:
                 if (person_id, month) in paid:
                     pm.dues = "paid"
-                elif today < dues_fall_due(month, due_day):
+                elif today < falls_due[month]:
                     pm.dues = "not_due"
                 elif (at_end.record.unit_id, month) in tracked:
                     pm.dues = "unpaid"
@@ -345,9 +351,11 @@ def _build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
     for seat in seats:
         if seat.capacity != "member":
             continue
-        person_months.setdefault((seat.person_id, seat.month),
-                                 PersonMonth(seat.person_id, seat.month, None)
-                                 ).seats.append(seat)
+        key = (seat.person_id, seat.month)
+        pm = person_months.get(key)
+        if pm is None:  # a month outside the scope's months (made only when needed)
+            pm = person_months[key] = PersonMonth(seat.person_id, seat.month, None)
+        pm.seats.append(seat)
     names = {h.record.unit_id: h.record.unit_name for h in held}
     return Ledger(year, today, tz, held, seats, sorted(meetings.values(),
                                                        key=lambda m: (m.starts_at, m.id)),
