@@ -352,10 +352,10 @@ def _build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
         if seat.capacity != "member":
             continue
         key = (seat.person_id, seat.month)
-        pm = person_months.get(key)
-        if pm is None:  # a month outside the scope's months (made only when needed)
-            pm = person_months[key] = PersonMonth(seat.person_id, seat.month, None)
-        pm.seats.append(seat)
+        found = person_months.get(key)
+        if found is None:  # a month outside the scope's months (made only when needed)
+            found = person_months[key] = PersonMonth(seat.person_id, seat.month, None)
+        found.seats.append(seat)
     names = {h.record.unit_id: h.record.unit_name for h in held}
     return Ledger(year, today, tz, held, seats, sorted(meetings.values(),
                                                        key=lambda m: (m.starts_at, m.id)),
