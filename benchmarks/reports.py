@@ -267,7 +267,7 @@ async def sql_ledger(db: Database, ids: list[int], zone: ZoneInfo) -> int:
     since, until = year_window(YEAR, zone)
     rows = await ledger_store.ledger_rows(db, ids, since, until, f"{YEAR}-01", f"{YEAR}-12")
     followers = await ledger_store.followers_of(db, ids)
-    return len(rows.memberships) + len(rows.meetings) + len(rows.seats) + len(rows.dues) \
+    return len(rows.memberships) + len(rows.meetings) + len(rows.seats) + len(rows.paid) \
         + len(followers)
 
 

@@ -75,7 +75,8 @@ class LedgerRows:
     memberships: list[MembershipRecord]
     meetings: list[MeetingRecord]
     seats: list[SeatRecord]
-    dues: list[tuple[int, int, str]]  # person, branch, "YYYY-MM"
+    paid: set[tuple[int, str]]  # (person, "YYYY-MM") with a payment in one of the branches
+    tracked: set[tuple[int, str]]  # (branch, "YYYY-MM") for which the branch records dues
 
 
 def _day(text: str | None) -> date | None:
@@ -124,11 +125,20 @@ async def ledger_rows(db: Database, units: Sequence[int], since: datetime, until
         "AND mt.starts_at >= ? AND mt.starts_at < ?", (to_db(since), to_db(until)))
     make = SeatRecord._make
     seats = [make(r) for r in rows]  # ids and texts as the driver gives them
+    dues = (f"FROM dues WHERE unit_id IN ({in_list(branch_ids)}) "
+            "AND period >= ? AND period <= ?")
+    # A committee's year is some 50,000 payments: read one row per person and year, the
+    # months paid as bits (1 << month), instead of one row per payment.
     rows = await db.fetch_all(
-        f"SELECT person_id, unit_id, period FROM dues WHERE unit_id IN ({in_list(branch_ids)}) "
-        "AND period >= ? AND period <= ?", (first_month, last_month))
-    return LedgerRows(memberships, meetings, seats,
-                      [(int(r[0]), int(r[1]), str(r[2])) for r in rows])
+        "SELECT person_id, year, SUM(1 << CAST(month AS INTEGER)) FROM (SELECT DISTINCT "
+        "person_id, substr(period, 1, 4) AS year, substr(period, 6, 2) AS month "
+        f"{dues}) d GROUP BY person_id, year", (first_month, last_month))
+    paid = {(int(r[0]), f"{r[1]}-{m:02d}") for r in rows for m in range(1, 13)
+            if int(r[2]) >> m & 1}
+    rows = await db.fetch_all(f"SELECT DISTINCT unit_id, period {dues}",
+                              (first_month, last_month))
+    return LedgerRows(memberships, meetings, seats, paid,
+                      {(int(r[0]), str(r[1])) for r in rows})
 
 
 async def followers_of(db: Database, units: Sequence[int]

@@ -322,8 +322,7 @@ def _build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
     order = {m.id: i for i, m in enumerate(sorted(meetings.values(),
                                                   key=lambda m: (m.starts_at, m.id)))}
     seats.sort(key=lambda s: (order[s.meeting.id], s.person_id))
-    tracked = {(unit_id, period) for _, unit_id, period in rows.dues}
-    paid = {(person_id, period) for person_id, _, period in rows.dues}
+    tracked, paid = rows.tracked, rows.paid
     by_person: dict[int, list[Held]] = defaultdict(list)
     for h in held:
         by_person[h.record.person_id].append(h)

@@ -48,7 +48,7 @@ def test_extraordinary_never_counts_as_the_regular_meeting() -> None:
                            START + timedelta(minutes=60), None, None),
              MeetingRecord(2, 7, "regular", earlier, "closed", 90, earlier,
                            earlier + timedelta(minutes=75), None, None)]
-    book = ledger.build(LedgerRows([], facts, [], []), [], 2026,
+    book = ledger.build(LedgerRows([], facts, [], set(), set()), [], 2026,
                         datetime(2026, 12, 20, 12, tzinfo=TZ), TZ, 10)
     [year] = figures.branch_years(book, [(7, "Chi bộ", 10, None)], 90, 120)
     assert year.regular_by_month["2026-12"] == 0
