@@ -60,6 +60,16 @@ def _text(value: str) -> str:
     return escape(_ILLEGAL.sub("", value))
 
 
+@lru_cache(maxsize=65_536)
+def _moment(value: date) -> str:
+    """A date or time's style and serial; cached, since an attendance sheet repeats each
+    meeting's times on every seat (hundreds of thousands of cells, a few hundred values)."""
+    if isinstance(value, datetime):
+        serial = ((value.replace(tzinfo=None) - _EPOCH).total_seconds()) / 86400
+        return f' s="{STYLE_DATETIME}"><v>{serial:.6f}</v></c>'
+    return f' s="{STYLE_DATE}"><v>{(value - _EPOCH.date()).days}</v></c>'
+
+
 def _cell(ref: str, value: Cell, style: int = 0) -> str:
     if value is None or value == "":
         return ""
@@ -69,11 +79,8 @@ def _cell(ref: str, value: Cell, style: int = 0) -> str:
         s = f' s="{style}"' if style else ""
         body = f'<is><t xml:space="preserve">{_text(value)}</t></is>'
         return f'<c r="{ref}" t="inlineStr"{s}>{body}</c>'
-    if isinstance(value, datetime):
-        serial = ((value.replace(tzinfo=None) - _EPOCH).total_seconds()) / 86400
-        return f'<c r="{ref}" s="{STYLE_DATETIME}"><v>{serial:.6f}</v></c>'
     if isinstance(value, date):
-        return f'<c r="{ref}" s="{STYLE_DATE}"><v>{(value - _EPOCH.date()).days}</v></c>'
+        return f'<c r="{ref}"{_moment(value)}'
     return f'<c r="{ref}"><v>{value}</v></c>'
 
 
