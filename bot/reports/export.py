@@ -22,7 +22,7 @@ from bot.core import formatting as fmt
 from bot.core.access import Actor
 from bot.core.services import Services
 from bot.reports.figures import BranchYear, is_short
-from bot.reports.ledger import Ledger
+from bot.reports.ledger import Ledger, gc_paused
 from bot.reports.periods import in_record
 from bot.reports.scope import Scope, resolve
 from bot.reports.service import book_of, compute_branches, compute_followers
@@ -126,6 +126,7 @@ def _state(meeting: MeetingRecord) -> str:
     return "closed" if meeting.confirmed else "unconfirmed"
 
 
+@gc_paused()
 def meeting_rows(book: Ledger, scope: Scope) -> list[exports.Row]:
     """(branch, kind, start, length, place, agenda, state, invited, present): the scope's
     meetings that started, with their counted seats (official members in their period)."""
@@ -143,6 +144,7 @@ def meeting_rows(book: Ledger, scope: Scope) -> list[exports.Row]:
             for m in book.meetings if m.unit_id in names]
 
 
+@gc_paused()
 def attendance_rows(book: Ledger, scope: Scope) -> list[exports.Row]:
     """(start, branch, name, capacity, standing, outcome, reason) of every seat."""
     names = {b.id: b.name for b in scope.branches}
@@ -195,6 +197,7 @@ def _write_workbook(fetched: dict[str, list[exports.Row]], texts: Texts, tz: Zon
     return book.to_bytes(), counts
 
 
+@gc_paused()
 def monthly_series(book: Ledger, scope: Scope, *, every_branch: bool = False
                    ) -> dict[str, list[float | None]]:
     """Attendance rate by month (12 values, None without data), per branch for a

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.members.service import probation_ends
-from bot.reports.ledger import FLAG_AT, WARN_AT, Held, Ledger, MonthCause
+from bot.reports.ledger import FLAG_AT, WARN_AT, Held, Ledger, MonthCause, gc_paused
 from bot.reports.periods import (
     in_record,
     month_of,
@@ -92,6 +92,7 @@ class MemberYear:
         return "flag" if count >= FLAG_AT else "warn" if count >= WARN_AT else "ok"
 
 
+@gc_paused()
 def member_years(book: Ledger, units: Sequence[int]) -> list[MemberYear]:
     """One ``MemberYear`` per person and branch of ``units`` whose membership overlaps the
     year: members who moved away or were removed stay in the year they belonged to, and
@@ -161,6 +162,7 @@ class BranchYear:
         return len(self.regular_by_month) - (self.pending_month is not None)
 
 
+@gc_paused()
 def branch_years(book: Ledger, branches: list[tuple[int, str, int, date | None]],
                  minimum_minutes: int, combined_minimum: int) -> list[BranchYear]:
     """``branches`` are (id, name, active members, record start). Only meetings whose roll

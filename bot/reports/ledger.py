@@ -35,7 +35,8 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -245,10 +246,20 @@ def build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
     is some 150,000 new objects that live as long as the report: the cyclic garbage
     collector, which would scan the growing heap again and again while they are made,
     is paused meanwhile (nothing here makes a cycle; synchronous, so nothing else runs)."""
+    with gc_paused():
+        return _build(rows, followers, year, now, tz, due_day)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector over synchronous work that makes many objects
+    and no cycles (a committee's ledger, the figures read from it): with a ledger of some
+    150,000 objects alive, each collection the new objects trigger scans them all again,
+    which took longer than the work itself."""
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _build(rows, followers, year, now, tz, due_day)
+        yield
     finally:
         if paused:
             gc.enable()
