@@ -106,8 +106,19 @@ class Workbook:
         count = 0
         for count, row in enumerate(rows, start=1):
             r = count + 1
-            parts.append(f'<row r="{r}">' + "".join(
-                _cell(f"{letters[i]}{r}", v) for i, v in enumerate(row)) + "</row>")
+            parts.append(f'<row r="{r}">')
+            for letter, v in zip(letters, row, strict=False):
+                # The common cells inline (a committee's export is a million of them).
+                kind = type(v)
+                if kind is str:
+                    if v:
+                        parts.append(f'<c r="{letter}{r}" t="inlineStr"><is><t '
+                                     f'xml:space="preserve">{_text(v)}</t></is></c>')
+                elif kind is int or kind is float:
+                    parts.append(f'<c r="{letter}{r}"><v>{v}</v></c>')
+                elif v is not None:
+                    parts.append(_cell(f"{letter}{r}", v))
+            parts.append("</row>")
         parts.append("</sheetData></worksheet>")
         self._sheets.append((self._clean_name(name), "".join(parts).encode("utf-8")))
         return count
