@@ -95,7 +95,7 @@ async def build_workbook(services: Services, scope: Scope, year: int, texts: Tex
     tz = services.tz
     first, last = f"{year}-01", f"{year}-12"
     db, ids = services.db, scope.ids
-    book = book or await book_of(services, scope, year)
+    book = book or await book_of(services, scope, year, months=False)
     fetched = {
         "members": await exports.members(db, ids),
         "meetings": meeting_rows(book, scope),
@@ -258,7 +258,7 @@ class Heatmap:
 
 
 async def heatmap_data(services: Services, scope: Scope, year: int) -> Heatmap:
-    book = await book_of(services, scope, year)
+    book = await book_of(services, scope, year, months=False)
     return heatmap_from(await compute_branches(services, scope, year, book),
                         monthly_series(book, scope, every_branch=True), year)
 
@@ -333,7 +333,7 @@ async def export(services: Services, actor: Actor, scope_key: str | None, year: 
                  texts: Texts) -> Export:
     scope = await resolve(services, actor, scope_key)
     chosen = year or services.clock.now().astimezone(services.tz).year
-    book = await book_of(services, scope, chosen)
+    book = await book_of(services, scope, chosen, months=False)
     branch_rows = await compute_branches(services, scope, chosen, book)
     every = monthly_series(book, scope, every_branch=True)
     workbook, counts = await build_workbook(services, scope, chosen, texts, branch_rows, every,

@@ -35,10 +35,11 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from storage import ledger as store
@@ -159,19 +160,18 @@ class Ledger:
     held: list[Held]
     seats: list[Seat]
     meetings: list[MeetingRecord]
-    months: dict[tuple[int, str], PersonMonth]
+    # The person × month facts, made on first use: /report branches, the heatmap and
+    # the attendance sheets read only the seats.
+    make_months: Callable[[], dict[tuple[int, str], PersonMonth]] = field(repr=False)
     unit_names: dict[int, str]
     # Indexes built once, so that a committee's 5,000 people read in linear time.
-    _by_person: dict[int, list[PersonMonth]] = field(default_factory=dict, repr=False)
+    _months: dict[tuple[int, str], PersonMonth] | None = field(default=None, repr=False)
+    _by_person: dict[int, list[PersonMonth]] | None = field(default=None, repr=False)
     _by_held: dict[int, list[Seat]] = field(default_factory=dict, repr=False)
     _by_branch: dict[int, list[Seat]] = field(default_factory=dict, repr=False)
     _causes: dict[int, list[MonthCause]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        by_person: dict[int, list[PersonMonth]] = defaultdict(list)
-        for key in sorted(self.months):
-            by_person[key[0]].append(self.months[key])
-        self._by_person = dict(by_person)
         by_held: dict[int, list[Seat]] = defaultdict(list)
         by_branch: dict[int, list[Seat]] = defaultdict(list)
         for seat in self.seats:
@@ -180,7 +180,20 @@ class Ledger:
             by_branch[seat.meeting.unit_id].append(seat)
         self._by_held, self._by_branch = dict(by_held), dict(by_branch)
 
+    @property
+    def months(self) -> dict[tuple[int, str], PersonMonth]:
+        if self._months is None:
+            with gc_paused():
+                self._months = self.make_months()
+        return self._months
+
     def person_months(self, person_id: int) -> list[PersonMonth]:
+        if self._by_person is None:
+            months = self.months
+            by_person: dict[int, list[PersonMonth]] = defaultdict(list)
+            for key in sorted(months):
+                by_person[key[0]].append(months[key])
+            self._by_person = dict(by_person)
         return self._by_person.get(person_id, [])
 
     def causes(self, person_id: int) -> list[MonthCause]:
@@ -241,13 +254,18 @@ def _in_period(held: Held, meeting: MeetingRecord, day: date) -> bool:
 
 def build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
                                                         datetime | None]],
-          year: int, now: datetime, tz: ZoneInfo, due_day: int) -> Ledger:
-    """The ledger of one calendar year as of ``now`` (pure: no I/O). A committee's year
+          year: int, now: datetime, tz: ZoneInfo, due_day: int, months: bool = True
+          ) -> Ledger:
+    """The ledger of one calendar year as of ``now`` (pure: no I/O); ``months``: with the
+    person × month facts made now (else on first use). A committee's year
     is some 150,000 new objects that live as long as the report: the cyclic garbage
     collector, which would scan the growing heap again and again while they are made,
     is paused meanwhile (nothing here makes a cycle; synchronous, so nothing else runs)."""
     with gc_paused():
-        return _build(rows, followers, year, now, tz, due_day)
+        book = _build(rows, followers, year, now, tz, due_day)
+        if months:
+            book.person_months(0)  # makes the facts and their index
+        return book
 
 
 @contextmanager
@@ -333,7 +351,17 @@ def _build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
     order = {m.id: i for i, m in enumerate(sorted(meetings.values(),
                                                   key=lambda m: (m.starts_at, m.id)))}
     seats.sort(key=lambda s: (order[s.meeting.id], s.person_id))
-    tracked, paid = rows.tracked, rows.paid
+    names = {h.record.unit_id: h.record.unit_name for h in held}
+    return Ledger(year, today, tz, held, seats, sorted(meetings.values(),
+                                                       key=lambda m: (m.starts_at, m.id)),
+                  partial(_person_months, held, seats, months, rows.paid, rows.tracked,
+                          today, due_day), names)
+
+
+def _person_months(held: list[Held], seats: list[Seat], months: list[str],
+                   paid: set[tuple[int, str]], tracked: set[tuple[int, str]], today: date,
+                   due_day: int) -> dict[tuple[int, str], PersonMonth]:
+    """One fact per person × month: the membership held, the dues state, the seats."""
     by_person: dict[int, list[Held]] = defaultdict(list)
     for h in held:
         by_person[h.record.person_id].append(h)
@@ -366,14 +394,14 @@ def _build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
         if found is None:  # a month outside the scope's months (made only when needed)
             found = person_months[key] = PersonMonth(seat.person_id, seat.month, None)
         found.seats.append(seat)
-    names = {h.record.unit_id: h.record.unit_name for h in held}
-    return Ledger(year, today, tz, held, seats, sorted(meetings.values(),
-                                                       key=lambda m: (m.starts_at, m.id)),
-                  person_months, names)
+    return person_months
 
 
 async def load(db: Database, units: Sequence[int], year: int, now: datetime, tz: ZoneInfo,
-               due_day: int, person_id: int | None = None) -> Ledger:
+               due_day: int, person_id: int | None = None, months: bool = True) -> Ledger:
+    """``months=False`` for the figures that read only the seats and meetings (the
+    branches, the heatmap, the export's sheets): the person × month facts are then made
+    only if something asks for them."""
     since = datetime(year, 1, 1, tzinfo=tz)
     until = datetime(year + 1, 1, 1, tzinfo=tz)
     rows = await store.ledger_rows(db, units, since, until, f"{year}-01", f"{year}-12",
@@ -381,6 +409,6 @@ async def load(db: Database, units: Sequence[int], year: int, now: datetime, tz:
     branch_ids = sorted({m.unit_id for m in rows.meetings})
     followers = await store.followers_of(db, branch_ids)
     if len(rows.seats) < THREAD_ABOVE:
-        return build(rows, followers, year, now, tz, due_day)
+        return build(rows, followers, year, now, tz, due_day, months)
     # A committee's year: built in a worker thread, so other people's taps are answered.
-    return await asyncio.to_thread(build, rows, followers, year, now, tz, due_day)
+    return await asyncio.to_thread(build, rows, followers, year, now, tz, due_day, months)

@@ -80,10 +80,11 @@ class YearReport:
 
 
 async def book_of(services: Services, scope: Scope, year: int,
-                  person_id: int | None = None) -> Ledger:
-    """The ledger of the scope's people (or one person) for the year, as of now."""
+                  person_id: int | None = None, months: bool = True) -> Ledger:
+    """The ledger of the scope's people (or one person) for the year, as of now
+    (``months=False``: the person × month facts made only when asked for)."""
     return await ledger.load(services.db, scope.ids, year, services.clock.now(), services.tz,
-                             services.config.dues.due_day, person_id)
+                             services.config.dues.due_day, person_id, months)
 
 
 async def compute_year(services: Services, scope: Scope, year: int,
@@ -111,7 +112,7 @@ async def year_report(services: Services, actor: Actor, scope_key: str | None,
 
 async def compute_branches(services: Services, scope: Scope, year: int,
                            book: Ledger | None = None) -> list[figures.BranchYear]:
-    book = book or await book_of(services, scope, year)
+    book = book or await book_of(services, scope, year, months=False)
     branches = [(b.id, b.name, await people.count_members(services.db, b.id), b.record_start)
                 for b in scope.branches]
     settings = services.config.meetings
