@@ -7,7 +7,6 @@ file is clean or the officer confirms importing the valid rows.
 
 from __future__ import annotations
 
-import io
 from datetime import date, tzinfo
 
 from bot.core import formatting as fmt
@@ -22,6 +21,7 @@ from bot.imports.plan import Change, ImportPlan, Update, new_nonce, recall, reme
 from bot.members import records
 from bot.members.records import day_start
 from bot.members.registration import IssuedInvite, issue_invite
+from bot.reports.xlsx import Workbook
 from bot.texts import Language, t
 from storage import people
 from storage.people import MemberRow as MembershipRow
@@ -189,24 +189,16 @@ async def apply_member_updates(services: Services, actor: Actor,
 
 
 def links_workbook(issued: list[IssuedInvite], lang: Language, services: Services) -> bytes:
-    """An .xlsx with each new member's personal link, for the secretary to hand out."""
-    from openpyxl import Workbook  # imported here: openpyxl pulls in numpy and Pillow,
-    # 30 MB the running bot should not carry until someone imports a list.
+    """An .xlsx with each new member's personal link, for the secretary to hand out.
 
+    Written by the export's own writer: every text is an inline string, so a name typed
+    as ``=HYPERLINK(...)`` or ``=cmd|...`` stays the text it was and never becomes a
+    formula the spreadsheet would run (and the bot need not load openpyxl)."""
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = t(lang, "links_sheet")
-    sheet.append([t(lang, "links_col_name"), t(lang, "links_col_link"),
-                  t(lang, "links_col_expires")])
-    for invite in issued:
-        sheet.append([invite.full_name, invite.link,
-                      fmt.local_time(invite.expires_at, services.tz)])
-    sheet.freeze_panes = "A2"
-    sheet.column_dimensions["A"].width = 32
-    sheet.column_dimensions["B"].width = 60
-    sheet.column_dimensions["C"].width = 18
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
+    book.add_sheet(
+        t(lang, "links_sheet"),
+        [t(lang, "links_col_name"), t(lang, "links_col_link"), t(lang, "links_col_expires")],
+        [32, 60, 18],
+        ([invite.full_name, invite.link, fmt.local_time(invite.expires_at, services.tz)]
+         for invite in issued))
+    return book.to_bytes()

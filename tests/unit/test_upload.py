@@ -102,3 +102,31 @@ async def test_a_stale_nonce_is_refused(services: Services, branch: SeededBranch
         await take_upload(services, SECRETARY, "older")
     assert refused.value.key == "import_expired"
     assert type(await take_upload(services, SECRETARY, plan.nonce)) is DuesImportPlan
+
+
+FORMULA_NAMES = ('=HYPERLINK("http://evil.example/x","Nguyễn Văn A")', "=cmd|' /C calc'!A0",
+                 "+Lê Văn Cộng", "-Trần Văn Trừ", "@Phạm Thị A")
+
+
+async def test_formula_like_names_stay_text_in_the_links_workbook(
+        services: Services, branch: SeededBranch) -> None:
+    """Finding 5 of issue 21: a name that starts like a formula is written as the text
+    typed, never as a live formula the spreadsheet would run."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    lines = "".join(f'"{name.replace(chr(34), chr(34) * 2)}",01/02/1980,03/02/2010,,,\n'
+                    for name in FORMULA_NAMES)
+    data = ("Họ và tên,Ngày sinh,Ngày vào Đảng,Ngày chính thức,Chức vụ,Điện thoại\n"
+            + lines).encode()
+    officer = await services.actor(SECRETARY)
+    plan = await plan_upload(services, officer, branch.branch_id, "ds.csv", data, "vi",
+                             max_bytes=100_000)
+    assert plan.clean, plan.problems
+    done = await apply_upload(services, officer, plan, "vi")
+    assert done.links is not None
+    sheet = load_workbook(BytesIO(done.links)).worksheets[0]
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == list(FORMULA_NAMES)
+    assert {c.data_type for c in cells} == {"s"}
