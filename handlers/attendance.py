@@ -17,7 +17,7 @@ from bot.meetings import rollcall as svc
 from bot.meetings import texts as mt
 from bot.meetings.buttons import RollcallAction, RollcallButton
 from bot.meetings.rollcall import PAGE_SIZE, SHIFT_MINUTES, AttendanceRow, MeetingRow
-from handlers.base import Asker, ButtonRow, asker, tap
+from handlers.base import Asker, ButtonRow, asker, command_line, tap
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
@@ -123,7 +123,7 @@ async def minutes(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
     unit_id = acting_branch(who.actor, Permission.RECORD_ATTENDANCE)
     meeting_id = await minutes_svc.closed_meeting(who.services, who.actor, unit_id,
-                                                  " ".join(context.args or []) or None)
+                                                  command_line(context) or None)
     await _send_minutes(who, meeting_id)
 
 

@@ -16,6 +16,7 @@ from bot.core.access import Actor
 from bot.core.callbacks import BadButton, Codec
 from bot.core.errors import Invalid
 from bot.core.services import Services
+from bot.imports.names import clean_free_text
 from bot.texts import Texts, as_language
 from handlers.context import ChiboContext
 
@@ -28,6 +29,12 @@ def markup(rows: Sequence[ButtonRow]) -> InlineKeyboardMarkup | None:
     cleaned = [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
                for row in rows if row]
     return InlineKeyboardMarkup(cleaned) if cleaned else None
+
+
+def command_line(context: ChiboContext) -> str:
+    """What was typed after a command, cleaned as every free text is on its way into
+    the domain (see ``clean_free_text``)."""
+    return clean_free_text(" ".join(context.args or []))
 
 
 @dataclass

@@ -26,7 +26,7 @@ from bot.meetings.buttons import (
 from bot.meetings.schedule import ScheduleRule, parse_rule
 from bot.meetings.service import InvitationRow, MeetingRow
 from bot.texts import Texts
-from handlers.base import Asker, ButtonRow, asker, tap
+from handlers.base import Asker, ButtonRow, asker, command_line, tap
 from handlers.common import not_understood
 from handlers.context import ChiboContext
 from handlers.imports import on_document
@@ -58,7 +58,7 @@ async def new_thematic(update: Update, context: ChiboContext) -> None:
 async def _start_creation(update: Update, context: ChiboContext, kind: str) -> None:
     who = await asker(update, context)
     unit_id = acting_branch(who.actor, Permission.MANAGE_MEETINGS)
-    line = " ".join(context.args or []).strip()
+    line = command_line(context)
     if not line and kind == "regular":  # guided /meeting: which kind first
         await inputs.expect(who.services, who.user_id, NEW_MEETING,
                             {"kind": kind, "unit": unit_id, "step": "kind"})
@@ -378,7 +378,7 @@ def describe_rule(rule: ScheduleRule, texts: Texts) -> str:
 async def schedule(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
     unit_id = acting_branch(who.actor, Permission.MANAGE_MEETINGS)
-    line = " ".join(context.args or []).strip()
+    line = command_line(context)
     if not line:
         unit = await unit_or_fail(who.services, unit_id)
         current = who.texts("schedule_none")

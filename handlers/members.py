@@ -26,7 +26,7 @@ from bot.members.dues import my_dues
 from bot.members.registration import IssuedInvite, officer_invite
 from bot.members.service import MemberRow
 from bot.texts import Texts
-from handlers.base import Asker, ButtonRow, asker, tap
+from handlers.base import Asker, ButtonRow, asker, command_line, tap
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
@@ -60,7 +60,7 @@ def link_text(issued: IssuedInvite, who: Asker) -> str:
 async def invite(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
     unit_id = acting_branch(who.actor, Permission.MANAGE_MEMBERS)
-    name = " ".join(context.args or []).strip()
+    name = command_line(context)
     if not name:
         await ask_for(who, "invite_name", {"unit": unit_id}, who.texts("invite_ask_name"))
         return
