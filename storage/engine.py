@@ -17,8 +17,8 @@ a savepoint) runs on the transaction's own connection.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,9 +144,25 @@ def committed_here() -> bool:
     return tracker is not None and tracker.committed
 
 
+_bookkeeping: ContextVar[bool] = ContextVar("chibo_bookkeeping", default=False)
+
+
+@contextmanager
+def bookkeeping() -> Iterator[None]:
+    """Writes in this block record what the bot did, not a change the person asked for
+    (the audit line of a report they read, the question they were asked): they do not
+    count for ``committed_here``, so a failed report is not apologised for as a kept
+    change."""
+    token = _bookkeeping.set(True)
+    try:
+        yield
+    finally:
+        _bookkeeping.reset(token)
+
+
 def note_commit(changed: bool) -> None:
     tracker = _tracker.get()
-    if changed and tracker is not None:
+    if changed and tracker is not None and not _bookkeeping.get():
         tracker.committed = True
 
 

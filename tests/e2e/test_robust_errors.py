@@ -52,3 +52,21 @@ async def test_an_error_before_anything_was_committed_says_nothing_changed(
                             methods={"sendMessage"})
     reply = await member.ask("/duties", timeout=10)
     assert "Dữ liệu của đồng chí không bị thay đổi" in reply.text
+
+
+async def test_a_report_file_that_cannot_be_sent_says_nothing_changed(
+    pg: Playground,
+) -> None:
+    """Issue 21, finding 9: a report changes nothing, so when its file cannot be sent the
+    secretary must not read that a change was kept."""
+    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=3)
+    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    await secretary.ask("/help", timeout=10)
+    pg.emu.faults.fail_next(3, status=500, description="Internal Server Error",
+                            methods={"sendDocument"})
+    await secretary.send("/report export")
+    reply = await secretary.next_message(timeout=20)
+    while reply.text.startswith("⏳"):
+        reply = await secretary.next_message(timeout=20)
+    assert "Dữ liệu của đồng chí không bị thay đổi" in reply.text
+    assert "Đã ghi nhận thay đổi" not in reply.text
