@@ -13,6 +13,7 @@ from bot.imports.plan import describe_update
 from bot.members.uploads import (
     AnyPlan,
     apply_upload,
+    links_sent,
     plan_upload,
     remember_upload,
     take_upload,
@@ -53,7 +54,7 @@ async def on_document(update: Update, context: ChiboContext) -> None:
         await progress.delete()
     unused = ([who.texts("rimp_ignored_columns", columns=", ".join(plan.ignored))]
               if plan.ignored else [])
-    if plan.clean and not plan.valid and plan.unchanged:
+    if plan.clean and not plan.valid and plan.unchanged and not plan.relinks:
         await who.say(who.texts("rimp_nothing", unchanged=fmt.number(plan.unchanged,
                                                                       who.texts.lang)))
         return
@@ -127,3 +128,4 @@ async def _import(who: Asker, plan: AnyPlan) -> None:
         chat.id, done.links, filename=who.texts("links_filename", unit=done.unit_id),
         caption=who.texts(done.key, **counts),
     )
+    await links_sent(who.services, done)

@@ -40,6 +40,7 @@ class Imported:
     links: bytes | None = None
     unit_id: int = 0
     before: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+    invites: tuple[int, ...] = ()  # the links in ``links``: delivered once it is sent
 
 
 INDEX_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "no"})  # running numbers
@@ -116,10 +117,19 @@ async def apply_upload(services: Services, actor: Actor, plan: AnyPlan,
                                       "skipped": done.skipped}, unit_id=plan.unit_id,
                         before=[("rimp_updated_households", {"count": done.updated})]
                         if plan.updates else [])
-    issued, updated = await member_import.apply_member_import(services, actor, plan)
-    if plan.updates and not issued:  # corrections only: no new links to hand out
-        return Imported("rimp_updated", {"count": updated}, unit_id=plan.unit_id)
-    return Imported("import_done", {"imported": len(issued), "skipped": plan.skipped},
-                    links=member_import.links_workbook(issued, lang, services),
-                    unit_id=plan.unit_id,
-                    before=[("rimp_updated", {"count": updated})] if plan.updates else [])
+    members = await member_import.apply_member_import(services, actor, plan)
+    if plan.updates and not members.issued:  # corrections only: no new links to hand out
+        return Imported("rimp_updated", {"count": members.updated}, unit_id=plan.unit_id)
+    before = [("rimp_updated", {"count": members.updated})] if plan.updates else []
+    if members.relinked:
+        before.append(("rimp_relinked", {"count": members.relinked}))
+    return Imported("import_done", {"imported": len(members.issued) - members.relinked,
+                                    "skipped": plan.skipped},
+                    links=member_import.links_workbook(members.issued, lang, services),
+                    unit_id=plan.unit_id, before=before,
+                    invites=tuple(i.invite_id for i in members.issued))
+
+
+async def links_sent(services: Services, done: Imported) -> None:
+    """The officer has the file of links: they are no longer the import's to re-issue."""
+    await member_import.links_delivered(services, done.invites)

@@ -30,6 +30,7 @@ from bot.core.logs import REDACTOR, install_redaction
 from bot.core.services import Services
 from bot.duties import reminders as duties
 from bot.meetings import jobs as meeting_jobs
+from bot.members import member_import
 from bot.notices.alerts import officers_told_unreachable
 from bot.notices.announcements import report_broadcasts
 from bot.reports import jobs as report_jobs
@@ -204,6 +205,7 @@ async def tick(services: Services) -> None:
     await report_broadcasts(services)
     await duties.due_work(services)
     await report_jobs.due_work(services)
+    await member_import.tell_stranded(services)
     services.sender.wake()
 
 
