@@ -89,6 +89,8 @@ class BotSettings(_Section):
     language: Literal["vi", "en"] = "vi"
     # Commands one person may send in a burst before the bot asks them to slow down.
     user_commands_per_minute: int = Field(default=30, ge=1)
+    # Memory (MB of address space) the child process reading an uploaded list may use.
+    import_memory_mb: int = Field(default=512, ge=128)
 
     @field_validator("timezone")
     @classmethod

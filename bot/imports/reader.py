@@ -59,7 +59,7 @@ def _guard(rows: Iterator[Row]) -> Generator[Row, None, None]:
                 row = next(rows)
             except StopIteration:
                 return
-            except Unreadable:
+            except (Unreadable, MemoryError):
                 raise
             except Exception as exc:  # hostile files break openpyxl/csv in many ways
                 raise Unreadable(str(exc)) from exc

@@ -19,8 +19,8 @@ from bot.duties import household_import as households
 from bot.duties.household_import import HouseholdImportPlan
 from bot.imports.models import ImportKind, ParsedImport
 from bot.imports.names import header_key
-from bot.imports.parser import parse_upload
 from bot.imports.plan import waiting_kind
+from bot.imports.sandbox import parse_isolated
 from bot.members import dues, member_import
 from bot.members.dues import DuesImportPlan
 from bot.members.member_import import MemberImportPlan
@@ -58,8 +58,10 @@ async def plan_upload(services: Services, actor: Actor, unit_id: int, filename: 
     """Read the file and plan its import into the officer's branch (nothing written)."""
     # Reading a workbook is CPU work (seconds for a hostile one): off the event loop, so
     # everyone else keeps getting answers meanwhile.
-    parsed = await asyncio.to_thread(parse_upload, filename, data,
-                                     today=today_in(services), max_bytes=max_bytes)
+    # In a child process with a memory ceiling: no file can take the bot's memory.
+    parsed = await asyncio.to_thread(parse_isolated, filename, data,
+                                     today=today_in(services), max_bytes=max_bytes,
+                                     memory_mb=services.config.bot.import_memory_mb)
     plan: AnyPlan
     if parsed.kind is ImportKind.DUES:
         plan = await dues.plan_dues_import(services, actor, unit_id, parsed, lang)

@@ -107,3 +107,18 @@ def test_an_ordinary_long_list_is_still_read() -> None:
     data = xlsx_bytes([VI_HEADER, *member_rows(1500)], write_only=True)
     result = parse_upload("ds.xlsx", data, today=TODAY)
     assert result.file_error is None and len(result.rows) == 1500
+
+
+def test_the_parser_runs_under_a_memory_ceiling() -> None:
+    """The last line of defence: the child reading the file has a capped address space.
+    The same ordinary list is read under the default ceiling and refused, in one line,
+    under one too small for it; the bot's own memory does not grow either way."""
+    from bot.imports.sandbox import parse_isolated
+
+    data = xlsx_bytes([VI_HEADER, *member_rows(2000)], write_only=True)
+    peak = _peak_rss_mb()
+    read = parse_isolated("ds.xlsx", data, today=TODAY, max_bytes=5_000_000, memory_mb=512)
+    assert read.file_error is None and len(read.rows) == 2000
+    starved = parse_isolated("ds.xlsx", data, today=TODAY, max_bytes=5_000_000, memory_mb=24)
+    assert starved.file_error is not None and starved.file_error.code == "too_complex"
+    assert _peak_rss_mb() - peak < 30
