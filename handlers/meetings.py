@@ -14,6 +14,7 @@ from bot.core.inputs import Waiting
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, acting_branch, branches_where, unit_or_fail
 from bot.core.services import Services
+from bot.imports.names import clean_free_text
 from bot.meetings import service as svc
 from bot.meetings import texts as mt
 from bot.meetings.admin import set_schedule
@@ -341,7 +342,9 @@ async def on_file(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
     if message.document is not None:
         doc = message.document
-        file_id, name, mime, size, photo = (doc.file_id, doc.file_name or "tai-lieu",
+        # A file's name is shown to every member: no bidi override may disguise it.
+        file_id, name, mime, size, photo = (doc.file_id,
+                                            clean_free_text(doc.file_name or "") or "tai-lieu",
                                             doc.mime_type, doc.file_size, False)
     elif message.photo:
         best = message.photo[-1]
