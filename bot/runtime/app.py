@@ -199,6 +199,7 @@ async def _post_shutdown(app: ChiboApp) -> None:
     sender: Sender | None = app.bot_data.get("sender")
     if sender is not None:
         await sender.stop()
+    await app.bot_data["inbox"].close()
     workers: Cluster | None = app.bot_data.get("cluster")
     if workers is not None:
         await workers.stop()

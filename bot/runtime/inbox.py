@@ -6,7 +6,9 @@ server answers 200 only after the put returns. So storing the update in ``put`` 
 Telegram forgets an update only once the database has it. A redelivered update (same
 ``update_id``: a retried webhook, a second poller) is not queued again. What a crash or a
 restart left unhandled is put back in the queue, in order, at the start (``replay``) and,
-with several workers, when a dead worker's updates are taken over at a sweep.
+with several workers, when a dead worker's updates are taken over at a sweep. What it
+left handled (its effect committed) but unfinished is not done again: a tap among them
+gets an answer, so the member's button stops spinning (Telegram refuses a second one).
 
 When the database refuses to store an update (a full disk, a server restarting), the put
 waits and tries again: nothing more is confirmed to Telegram, which keeps the updates.
@@ -15,12 +17,15 @@ waits and tries again: nothing more is confirmed to Telegram, which keeps the up
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import Bot, Update
+from telegram.error import TelegramError
 
 from storage import inbound
 from storage.db import Database
@@ -32,6 +37,7 @@ RETRY_FIRST = 0.2
 RETRY_CAP = 5.0
 KEEP_HANDLED = 86_400.0  # seconds a handled update id is remembered (redeliveries)
 FORGET_EVERY = 600.0
+FINISH_EVERY = 0.5  # seconds between batched writes of the handlers that ended
 
 
 class Inbox(asyncio.Queue[object]):
@@ -44,6 +50,8 @@ class Inbox(asyncio.Queue[object]):
         self._live: Callable[[], Awaitable[Sequence[str]]] | None = None
         self._bot: Bot | None = None
         self._next_forget = 0.0
+        self._ended: list[int] = []
+        self._flusher: asyncio.Task[None] | None = None
 
     def attach(self, db: Database, bot: Bot, *, worker: str | None = None,
                live: Callable[[], Awaitable[Sequence[str]]] | None = None) -> None:
@@ -100,13 +108,56 @@ class Inbox(asyncio.Queue[object]):
         if live is not None and self._worker is not None and self._worker not in live:
             live.append(self._worker)
         kept = await inbound.take_over(self._db, self._worker, live)
+        finish: list[int] = []
         for row in kept:
             update = Update.de_json(json.loads(row.payload), self._bot)
-            await super().put(update)
+            if not row.handled:
+                await super().put(update)
+                continue
+            await self._answer_tap(update)
+            finish.append(row.update_id)
+        await inbound.finished(self._db, finish, time.time())
+        todo = len(kept) - len(finish)
         if kept:
-            log.warning("handling %d update(s) received but not handled before %s", len(kept),
-                        "a restart" if live is None else "a worker died")
-        return len(kept)
+            log.warning("%s: handling %d update(s) received but not handled; %d handled but "
+                        "unfinished are not done again", "a restart" if live is None else
+                        "a worker died", todo, len(finish))
+        return todo
+
+    @staticmethod
+    async def _answer_tap(update: Update) -> None:
+        """A tap whose work was done but whose answer may not have gone out: answer it (no
+        text), so its button stops spinning; Telegram refuses it if it was answered."""
+        if update.callback_query is None:
+            return
+        try:
+            await update.callback_query.answer()
+        except TelegramError as err:
+            log.debug("tap %s not answered again: %s", update.callback_query.id, err)
+
+    async def close(self) -> None:
+        """Write what is pending of the handlers that ended (at a stop)."""
+        if self._flusher is not None:
+            self._flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flusher
+            self._flusher = None
+        await self._flush()
+
+    async def _flush(self) -> None:
+        if self._db is None or not self._ended:
+            return
+        batch, self._ended = self._ended, []
+        try:
+            await inbound.finished(self._db, batch, time.time())
+        except Exception as err:  # answered again (refused) after a restart: harmless
+            log.debug("could not note %d finished update(s) (%s: %s)", len(batch),
+                      type(err).__name__, err)
+
+    async def _flushing(self) -> None:
+        while True:
+            await asyncio.sleep(FINISH_EVERY)
+            await self._flush()
 
     def handling(self, update: object) -> Rider | None:
         """Called in the task handling ``update``: its first committed write marks it handled."""
@@ -115,8 +166,16 @@ class Inbox(asyncio.Queue[object]):
         return inbound.handled_on_commit(update.update_id, time.time())
 
     async def handled(self, update: object, rider: Rider | None) -> None:
-        """The update's handler ended: mark it handled if no write of its own did."""
-        if self._db is None or rider is None or rider.done or not isinstance(update, Update):
+        """The update's handler ended: mark it handled if no write of its own did, and note
+        that it finished (in a batch: its effect is safe already)."""
+        if self._db is None or rider is None or not isinstance(update, Update):
+            return
+        if rider.done:
+            self._ended.append(update.update_id)
+            if self._flusher is None or self._flusher.done():
+                # A context of its own: not this update's (its commit tracking, its rider).
+                self._flusher = asyncio.create_task(self._flushing(), name="chibo-inbox",
+                                                    context=contextvars.Context())
             return
         try:
             await inbound.handled(self._db, update.update_id, time.time())
