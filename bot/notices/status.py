@@ -31,7 +31,7 @@ async def delivery_status(db: Database, clock: Clock,
     stall_after = timedelta(seconds=(settings or DeliverySettings()).stall_alert_seconds)
     stats = await outbox.stats(db, now, now - timedelta(hours=24), stall_after)
     if db.engine != "sqlite":  # several workers may share it: who is alive, who polls
-        wall = time.time()
+        wall = await cluster.database_time(db) or time.time()  # the workers' clock
         stats.workers = await cluster.live_workers(db, wall - cluster.WORKER_TTL)
         stats.poller = await cluster.lease_holder(db, cluster.POLLER, wall)
     return stats

@@ -167,7 +167,7 @@ async def _join_cluster(app: ChiboApp, db: Database) -> Cluster | None:
     workers = Cluster(db)
     await workers.start()
     app.bot_data["cluster"] = workers
-    app.bot_data["throttle"].share(db)
+    app.bot_data["throttle"].share(db, workers.clock)  # on the database's clock
     return workers
 
 
