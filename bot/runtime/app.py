@@ -37,6 +37,7 @@ from bot.runtime.delivery import Sender
 from bot.runtime.delivery.aiohttp_request import AiohttpRequest
 from bot.runtime.delivery.limits import Throttle
 from bot.runtime.delivery.reply_limiter import ReplyLimiter, seconds
+from bot.runtime.delivery.retry import RetryingRequest
 from bot.runtime.delivery.telegram_transport import TelegramTransport, rejected_status
 from bot.runtime.inbox import Inbox
 from bot.runtime.updates import PerUserUpdateProcessor
@@ -80,10 +81,10 @@ def build_application(
     delivery = config.delivery
     throttle = Throttle(delivery.messages_per_second, delivery.private_chat_interval_seconds,
                         delivery.group_messages_per_minute)
-    request = AiohttpRequest(
+    request = RetryingRequest(AiohttpRequest(
         connection_pool_size=REPLY_POOL_SIZE, pool_timeout=1.0,
         read_timeout=delivery.read_timeout_seconds, write_timeout=20.0,
-    )
+    ))  # replies and tap answers: retried shortly when safe to repeat
     updates_request = AiohttpRequest(connection_pool_size=2, read_timeout=40.0)
     inbox = Inbox()  # every update stored before Telegram is told it arrived
     processor = PerUserUpdateProcessor(64)

@@ -373,9 +373,11 @@ class Sender:
         failed with the reason after ``max_attempts``; never left in 'sending'."""
         self.counters.errors += 1
         attempts = row.attempts + 1
-        log.error("sending outbox row %d (%s) raised %s: %s (attempt %d of %d)", row.id,
+        log.error("sending outbox row %d (%s) raised %s: %s (attempt %d of %d); %s", row.id,
                   row.kind, type(err).__name__, err, attempts, self._settings.max_attempts,
-                  exc_info=err)
+                  "giving up" if attempts >= self._settings.max_attempts
+                  else "trying again later")
+        log.debug("the send's traceback", exc_info=err)
         wrapped = Unexpected(f"{type(err).__name__}: {err}")
         if attempts >= self._settings.max_attempts:
             return self._fail(row, wrapped)
