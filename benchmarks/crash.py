@@ -210,10 +210,12 @@ class TapCrash:
         return self.count - min(self.recorded, self.answered)
 
 
-async def tap_burst_killed(count: int, work: Path, kill_after: int) -> TapCrash | None:
+async def tap_burst_killed(count: int, work: Path, kill_after: int,
+                           database: Path | str | None = None) -> TapCrash | None:
     """``count`` members tap at once; ``chibo run`` is killed after ``kill_after`` answers,
-    started again, and runs until every tap is recorded and answered (or a timeout)."""
-    database = work / "taps.sqlite3"
+    started again, and runs until every tap is recorded and answered (or a timeout).
+    ``database``: a PostgreSQL URL (an empty database), else a SQLite file in ``work``."""
+    database = database or work / "taps.sqlite3"
     meeting_id = await seed(database, count)
     async with BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME) as emu:
         targets = await invitations(emu, count, meeting_id)
