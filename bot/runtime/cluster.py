@@ -41,6 +41,7 @@ KEEP_UPDATES = 86_400.0  # seconds an update id is remembered (Telegram redelive
 KEEP_PACES = 120.0
 
 POLLER = cluster.POLLER
+STOP_WAIT = 2.0  # seconds a stop waits for the database to hear this worker leave
 CLOCK_SAMPLES = 16  # recent clock measurements kept (one per heartbeat)
 CLOCK_SLACK = 0.002  # seconds of offset below any measurement's accuracy
 
@@ -132,9 +133,12 @@ class Cluster:
         if self.polling and self._poll is not None:
             await self._poll[1]()
             self.polling = False
-        with contextlib.suppress(Exception):
-            await cluster.drop_lease(self.db, POLLER, self.worker)
-            await cluster.leave(self.db, self.worker)
+        with contextlib.suppress(Exception):  # a database that does not answer: the
+            await asyncio.wait_for(self._leave(), STOP_WAIT)  # lease and beat lapse
+
+    async def _leave(self) -> None:
+        await cluster.drop_lease(self.db, POLLER, self.worker)
+        await cluster.leave(self.db, self.worker)
 
     async def _run(self) -> None:
         beats = 0

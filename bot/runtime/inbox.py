@@ -37,6 +37,7 @@ RETRY_FIRST = 0.2
 RETRY_CAP = 5.0
 KEEP_HANDLED = 86_400.0  # seconds a handled update id is remembered (redeliveries)
 FORGET_EVERY = 600.0
+CLOSE_WAIT = 2.0  # seconds a stop waits to note the handlers that ended
 FINISH_EVERY = 0.5  # seconds between batched writes of the handlers that ended
 
 
@@ -142,7 +143,8 @@ class Inbox(asyncio.Queue[object]):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._flusher
             self._flusher = None
-        await self._flush()
+        with contextlib.suppress(TimeoutError):  # unnoted: answered again, refused
+            await asyncio.wait_for(self._flush(), CLOSE_WAIT)
 
     async def _flush(self) -> None:
         if self._db is None or not self._ended:
