@@ -108,7 +108,9 @@ class Sender:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._next_sweep = 0.0
-        self._moved_at = clock.now()  # the queue last moved (or had nothing due)
+        # When the queue last moved (or had nothing due), in real time: a stall is the
+        # process's, and a jump of the domain's clock (a test, a catch-up) is not one.
+        self._moved_at = time.monotonic()
         self._stalled = False
         self._failing: str | None = None  # the cause of the passes failing since, if any
         self._failures = 0
@@ -123,7 +125,7 @@ class Sender:
             log.warning("recovered %d message(s) left in flight by a stop; sending again",
                         recovered)
         self._stopping = False
-        self._moved_at = self._clock.now()
+        self._moved_at = time.monotonic()
         self._stalled = False
         self._task = asyncio.create_task(self._run(), name="chibo-sender")
 
@@ -212,7 +214,7 @@ class Sender:
     def _watch_stall(self) -> None:
         """One ERROR line when the queue has not moved for ``stall_alert_seconds`` while
         rows are due; one WARNING when it moves again."""
-        idle = (self._clock.now() - self._moved_at).total_seconds()
+        idle = time.monotonic() - self._moved_at
         if not self._stalled and idle >= self._settings.stall_alert_seconds:
             self._stalled = True
             log.error("the outbox has not moved for %.0f s while messages are due (%s); "
@@ -220,7 +222,7 @@ class Sender:
                       idle, self._failing or "no send succeeded")
 
     def _moved(self) -> None:
-        self._moved_at = self._clock.now()
+        self._moved_at = time.monotonic()
         if self._stalled:
             self._stalled = False
             log.warning("the outbox moves again")
