@@ -236,6 +236,42 @@ class WebhookSettings(_Section):
         return urlsplit(self.url).path.strip("/")
 
 
+class WebappSettings(_Section):
+    """The officers' console (a Telegram Mini App) served by the bot itself.
+
+    The bot listens on ``listen`` (``host:port``); Telegram clients reach it at
+    ``public_url`` (HTTPS, usually nginx in front). Init data older than
+    ``max_age_hours`` is refused."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1:8443"
+    public_url: str = ""
+    max_age_hours: int = Field(default=24, ge=1, le=24 * 30)
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, sep, port = value.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 <= int(port) < 65536:
+            raise ValueError(f"'{value}' is not host:port like 127.0.0.1:8443")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must be the https:// address Telegram clients open")
+        return value.rstrip("/")
+
+    @property
+    def host(self) -> str:
+        return self.listen.rpartition(":")[0]
+
+    @property
+    def port(self) -> int:
+        return int(self.listen.rpartition(":")[2])
+
+
 class Config(_Section):
     telegram: TelegramSettings = TelegramSettings()
     bot: BotSettings = BotSettings()
@@ -246,6 +282,7 @@ class Config(_Section):
     dues: DuesSettings = DuesSettings()
     invites: InviteSettings = InviteSettings()
     webhook: WebhookSettings | None = None
+    webapp: WebappSettings = WebappSettings()
 
     def token(self) -> str | None:
         secret = self.telegram.token

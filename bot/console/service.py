@@ -1,0 +1,236 @@
+"""What each console screen shows and does, through the chat's own service functions.
+
+Every function takes the :class:`~bot.core.access.Actor` resolved from validated init
+data and returns plain JSON-ready values; the rules (who may, what a tap records, what
+is audited) stay in the roll-call, member and report services the chat uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.core import formatting as fmt
+from bot.core.access import Actor
+from bot.core.errors import Denied
+from bot.core.permissions import Permission, branches_where, unit_or_fail
+from bot.core.services import Services
+from bot.meetings import rollcall
+from bot.meetings import texts as mt
+from bot.meetings.rollcall import AttendanceRow, MeetingRow
+from bot.members import records
+from bot.members import service as members
+from bot.reports import export as report_export
+from bot.reports import render
+from bot.reports import service as reports
+from bot.reports.scope import resolve, scopes_for
+from bot.texts import Language, Texts, t
+
+Json = dict[str, Any]
+
+
+def may_use(actor: Actor) -> bool:
+    """Officers of a branch or a committee; everyone else gets the refusal page."""
+    return actor.is_branch_officer or actor.is_committee_officer
+
+
+def require_console(actor: Actor) -> None:
+    if not may_use(actor):
+        raise Denied("console_denied")
+
+
+# --- home -----------------------------------------------------------------------------------
+
+
+async def home(services: Services, actor: Actor, lang: Language) -> Json:
+    """The branches the actor serves (their started meetings) and committees' years."""
+    require_console(actor)
+    branches = []
+    for unit_id in branches_where(actor, Permission.RECORD_ATTENDANCE):
+        unit = await unit_or_fail(services, unit_id)
+        started = await rollcall.started_meetings(services, actor, unit_id)
+        branches.append({"id": unit.id, "name": unit.name, "meetings": [
+            {"id": m.id, "when": mt.when(m, services.tz, lang), "closed": m.state == "closed"}
+            for m in started]})
+    try:
+        scopes = await scopes_for(services, actor)
+    except Denied:
+        scopes = []
+    committees = [{"key": s.key, "name": s.label} for s in scopes if s.committee is not None
+                  and len(s.branches) != 1]
+    return {"name": actor.full_name, "branches": branches, "committees": committees}
+
+
+# --- roll call ------------------------------------------------------------------------------
+
+
+def _row(r: AttendanceRow, lang: Language) -> Json:
+    return {"person": r.person_id, "name": r.full_name, "status": r.status,
+            "reason": r.reason, "standing": t(lang, f"standing_{r.standing}")
+            if r.standing else None, "member": r.capacity == "member",
+            "telegram": r.has_telegram, "late": r.late}
+
+
+def _clock(instant: datetime, services: Services) -> str:
+    return instant.astimezone(services.tz).strftime("%H:%M")
+
+
+def _meeting(meeting: MeetingRow, unit_name: str, services: Services, lang: Language) -> Json:
+    return {"id": meeting.id, "unit": meeting.unit_id,
+            "title": mt.summary(meeting, unit_name, services.tz, lang),
+            "start": _clock(meeting.held_from or meeting.starts_at, services),
+            "end": _clock(meeting.held_until or meeting.planned_end, services),
+            "minutes": meeting.length_min, "closed": meeting.state == "closed"}
+
+
+async def rollcall_view(services: Services, actor: Actor, meeting_id: int,
+                        lang: Language) -> Json:
+    """The whole roll call, opened (and pre-filled) exactly as ``/attendance`` opens it."""
+    roll = await rollcall.open_rollcall(services, actor, meeting_id)
+    unit = await unit_or_fail(services, roll.meeting.unit_id)
+    return {"meeting": _meeting(roll.meeting, unit.name, services, lang),
+            "chair": roll.chair, "secretary": roll.secretary,
+            "rows": [_row(r, lang) for r in roll.rows]}
+
+
+async def rollcall_tap(services: Services, actor: Actor, meeting_id: int, person_id: int,
+                       lang: Language) -> Json:
+    """One tap: the next state of the cycle; an excused absence without a reason or a
+    standing asks for the reason, as the chat does."""
+    row = await rollcall.toggle(services, actor, meeting_id, person_id)
+    ask = row.status == "excused" and not row.reason and row.standing is None
+    return {"row": _row(row, lang), "ask_reason": ask}
+
+
+async def rollcall_reason(services: Services, actor: Actor, meeting_id: int, person_id: int,
+                          reason: str, lang: Language) -> Json:
+    row = await rollcall.set_reason(services, actor, meeting_id, person_id, reason)
+    return {"row": _row(row, lang)}
+
+
+async def rollcall_times(services: Services, actor: Actor, meeting_id: int, text: str,
+                         lang: Language) -> Json:
+    meeting = await rollcall.type_times(services, actor, meeting_id, text)
+    unit = await unit_or_fail(services, meeting.unit_id)
+    return {"meeting": _meeting(meeting, unit.name, services, lang)}
+
+
+async def rollcall_role(services: Services, actor: Actor, meeting_id: int, role: str,
+                        name: str) -> Json:
+    if role not in ("chair", "secretary"):
+        raise Denied()
+    return {"role": role, "name": await rollcall.set_role(services, actor, meeting_id, role,
+                                                          name)}
+
+
+async def rollcall_close(services: Services, actor: Actor, meeting_id: int,
+                         lang: Language) -> Json:
+    roll = await rollcall.close_rollcall(services, actor, meeting_id)
+    return {"closed": True, "minutes": rollcall.minutes_block(roll.rows, lang)}
+
+
+# --- members --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Standing:
+    key: str
+    text: str
+
+
+def _standing(row: Any, lang: Language) -> _Standing:
+    for flag, key in (("is_away", "away"), ("is_exempt", "exempt"), ("is_213", "213")):
+        if getattr(row, flag):
+            return _Standing(key, t(lang, f"standing_{key}"))
+    if row.standing_unknown:
+        return _Standing("unknown", t(lang, "console_standing_unknown"))
+    key = "probationary" if row.probationary else "official"
+    return _Standing(key, t(lang, f"console_standing_{key}"))
+
+
+def _day(value: Any) -> str | None:
+    return fmt.day(value) if value is not None else None
+
+
+async def members_view(services: Services, actor: Actor, unit_id: int, lang: Language) -> Json:
+    """Every active member of a branch with standing, dates, channel and dues state."""
+    first = await members.members_page(services, actor, unit_id, 0)
+    listed = list(first.members)
+    for page in range(1, first.pages):
+        listed += (await members.members_page(services, actor, unit_id, page)).members
+    scope = await resolve(services, actor, f"b{unit_id}")
+    year = await reports.compute_year(services, scope, reports.today(services).year)
+    unpaid = {m.person_id: m.unpaid_months for m in year.members}
+    rows = []
+    for m in listed:
+        standing = _standing(m, lang)
+        channel = ("unreachable" if m.unreachable_since else
+                   "telegram" if m.telegram_user_id else "none")
+        owed = unpaid.get(m.person_id, [])
+        rows.append({"id": m.membership_id, "name": m.full_name, "standing": standing.key,
+                     "standing_text": standing.text, "role": t(lang, f"role_{m.role}"),
+                     "admitted_on": _day(m.admitted_on), "official_on": _day(m.official_on),
+                     "channel": t(lang, f"console_channel_{channel}"),
+                     "dues": t(lang, "console_dues_owed", months=", ".join(
+                         fmt.month(p) for p in owed)) if owed else t(lang, "console_dues_ok"),
+                     "dues_ok": not owed})
+    return {"unit": {"id": first.unit.id, "name": first.unit.name}, "members": rows}
+
+
+async def member_record(services: Services, actor: Actor, membership_id: int,
+                        lang: Language) -> Json:
+    row = await members.open_member(services, actor, membership_id)
+    return {"id": row.membership_id, "name": row.full_name, "unit": row.unit_id,
+            "fields": [{"field": f, "label": t(lang, f"rec_field_{f}"),
+                        "value": records.shown(records.current_value(row, f, services.tz))}
+                       for f in records.EDITABLE]}
+
+
+async def member_correct(services: Services, actor: Actor, membership_id: int, field: str,
+                         text: str, lang: Language) -> Json:
+    """One field, validated like an import row and audited by the records service."""
+    await records.correct_field(services, actor, membership_id, field, text, lang)
+    return await member_record(services, actor, membership_id, lang)
+
+
+# --- the committee's year -------------------------------------------------------------------
+
+
+async def committee_year(services: Services, actor: Actor, scope_key: str | None,
+                         year: int | None, lang: Language) -> Json:
+    """The heatmap (the figures of ``/report branches`` and the export), the 3-month rule
+    list with each month's cause, and the probations ending and overdue."""
+    report = await reports.year_report(services, actor, scope_key, year)
+    scope, chosen = report.scope, report.year
+    heat = report_export.heatmap_from(
+        report.branches,
+        await report_export.monthly_series(services, scope, chosen, every_branch=True), chosen)
+    cells = []
+    for r, branch in enumerate(report.branches):
+        row = []
+        for m in range(12):
+            value = heat.rates[r][m]
+            row.append({"rate": None if value is None else round(value),
+                        "missing": (r, m) in heat.missing, "no_data": (r, m) in heat.no_data})
+        cells.append({"id": branch.unit_id, "name": branch.name, "months": row,
+                      "rate": fmt.percent(branch.rate, lang)})
+    names = {b.unit_id: b.name for b in report.branches}
+    rule = [{"name": m.full_name, "branch": names.get(m.unit_id, ""), "level": m.level,
+             "causes": render.causes_text(m, lang)}
+            for m in report.members if m.level != "ok"]
+    _, probation = await reports.probation_report(services, actor, scope.key)
+    return {"key": scope.key, "label": scope.label, "year": chosen, "branches": cells,
+            "rule": rule, "probations": [
+                {"name": p.full_name, "branch": names.get(p.unit_id, ""),
+                 "ends_on": fmt.day(p.ends_on), "status": p.status,
+                 "status_text": t(lang, f"console_probation_{p.status}")}
+                for p in probation if p.status != "later"]}
+
+
+async def committee_export(services: Services, actor: Actor, scope_key: str | None,
+                           year: int | None, lang: Language) -> tuple[str, bytes]:
+    """The workbook of ``/report export`` (file name, bytes)."""
+    texts = Texts(lang)
+    result = await report_export.export(services, actor, scope_key, year, texts)
+    return texts("report_export_filename", year=result.year), result.workbook
