@@ -69,5 +69,4 @@ async def open_page(browser: Browser, pg: Playground, data: str, query: str = ""
 
 async def screenshot(page: Page, name: str) -> None:
     """Saved under ``SCREENSHOTS`` (docs/screenshots holds the committed ones)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SCREENSHOTS / name), full_page=False)
