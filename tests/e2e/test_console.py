@@ -15,6 +15,7 @@ from bot.core.clock import FakeClock
 from bot.demo.playground import Playground
 from storage import meetings as store
 from tests.e2e.console_helpers import (
+    PUBLIC_URL,
     chromium,
     console_ground,
     init_data,
@@ -193,3 +194,41 @@ async def test_a_150_member_roll_call_through_the_grid(cg: Playground, browser: 
     assert "Có mặt 147/150 đồng chí; vắng 3 đồng chí." in report.text
     assert "Đảng viên Số 010: Ốm, có giấy" in report.text
     assert branch_id
+
+
+def web_apps(message: object) -> dict[str, str]:
+    return {b.text: b.web_app for row in message.buttons  # type: ignore[attr-defined]
+            for b in row if b.web_app}
+
+
+async def test_officers_get_console_buttons_and_members_none(cg: Playground) -> None:
+    branch_id, meeting_id, secretary_tg = await held_meeting(cg, 2)
+    secretary = cg.emu.user(secretary_tg, "Bí thư")
+    roll = await secretary.ask("/attendance")
+    assert web_apps(roll) == {"📋 Mở bảng điểm danh":
+                              f"{PUBLIC_URL}/console/?s=rollcall&m={meeting_id}"}
+    listed = await secretary.ask("/members")
+    assert web_apps(listed) == {"👥 Mở danh sách trên bảng điều khiển":
+                                f"{PUBLIC_URL}/console/?s=members&u={branch_id}"}
+    menu = await secretary.ask("/report")
+    assert web_apps(menu) == {"📊 Xem trên bảng điều khiển":
+                              f"{PUBLIC_URL}/console/?s=year&c=b{branch_id}"}
+    button = cg.emu.menu_buttons[secretary_tg]
+    assert button["type"] == "web_app" and button["web_app"]["url"] == f"{PUBLIC_URL}/console/"
+    # A member who holds no office: no menu button, no console button anywhere.
+    member_id = (await store.invitations(cg.services.db, meeting_id))[-1].person_id
+    await cg.services.db.execute("UPDATE people SET telegram_user_id = 7001 WHERE id = ?",
+                                 (member_id,))
+    member = cg.emu.user(7001, "Đảng viên")
+    for command in ("/help", "/report", "/attendance", "/members"):
+        answer = await member.ask(command)
+        assert web_apps(answer) == {}, command
+    assert 7001 not in cg.emu.menu_buttons
+
+
+async def test_no_console_button_when_the_console_is_off(pg: Playground) -> None:
+    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=1)
+    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    assert web_apps(await secretary.ask("/members")) == {}
+    assert web_apps(await secretary.ask("/report")) == {}
+    assert pg.emu.menu_buttons == {}
