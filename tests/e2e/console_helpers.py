@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, Request, async_playwright
 
 from bot.demo.playground import TOKEN, Playground, playground
 from bot.runtime.webapp import ConsoleServer
@@ -59,10 +59,13 @@ def init_data(pg: Playground, telegram_id: int, *, age_seconds: int = 0,
 
 
 async def open_page(browser: Browser, pg: Playground, data: str, query: str = "",
-                    width: int = 360) -> Page:
+                    width: int = 360,
+                    on_request: Callable[[Request], None] | None = None) -> Page:
     context = await browser.new_context(viewport={"width": width, "height": 800},
                                         locale="vi-VN")
     page = await context.new_page()
+    if on_request is not None:
+        page.on("requestfinished", lambda request: on_request(request))
     await page.goto(local_url(pg) + query + launch_fragment(data))
     return page
 

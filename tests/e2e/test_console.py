@@ -117,10 +117,17 @@ async def test_refused_member_other_officer_forged_and_expired(
 async def test_a_150_member_roll_call_through_the_grid(cg: Playground, browser: Browser
                                                        ) -> None:
     branch_id, meeting_id, secretary_tg = await held_meeting(cg, 149)
+    loaded: list[Request] = []
     page = await open_page(browser, cg, init_data(cg, secretary_tg),
-                           f"?s=rollcall&m={meeting_id}")
+                           f"?s=rollcall&m={meeting_id}", on_request=loaded.append)
     counts = page.locator("#count-present")
     assert await counts.inner_text(timeout=20_000) == "Có mặt 0/150"
+    # The first load: page, style, script, who am I, the roll call; nothing external.
+    sizes = [await r.sizes() for r in loaded]
+    transfer = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
+    print(f"console first load: {len(loaded)} requests, {transfer} bytes transferred")
+    assert len(loaded) == 5 and all(r.url.startswith("http://127.0.0.1:") for r in loaded)
+    assert transfer < 200_000
     assert await page.locator("button.row").count() == 150
     await screenshot(page, "rollcall-360.png")
 
@@ -142,6 +149,7 @@ async def test_a_150_member_roll_call_through_the_grid(cg: Playground, browser: 
         await page.locator(f'button[data-person="{person}"][data-status="present"]').wait_for()
     assert await counts.inner_text() == "Có mặt 147/150"
     assert len(api_calls) == 147 and all(c.endswith("/tap") for c in api_calls)
+    print(f"console roll call: 147 taps, {len(api_calls)} requests")
     # 010 had a reason: ❌ → ✅ → 🟡, which asks for it.
     ten = people["Đảng viên Số 010"]
     await page.locator(f'button[data-person="{ten}"]').click()

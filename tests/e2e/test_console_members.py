@@ -74,3 +74,17 @@ async def test_members_list_and_a_record_corrected(cg: Playground, browser: Brow
     found = [m for m in await people.members_of(cg.services.db, seeded.branch_id)
              if m.person_id == member]
     assert found[0].birth_date == date(1990, 3, 15)
+
+
+async def test_the_console_speaks_english_to_who_chose_it(cg: Playground, browser: Browser
+                                                         ) -> None:
+    seeded = await seed_branch(cg.services.db, cg.clock.now(), members=1)
+    secretary = cg.emu.user(seeded.secretary[1], "Bí thư")
+    assert "English" in (await secretary.ask("/lang en")).text
+    page = await open_page(browser, cg, init_data(cg, seeded.secretary[1]),
+                           f"?s=members&u={seeded.branch_id}")
+    await page.locator("tr[data-membership]").first.wait_for(timeout=20_000)
+    header = await page.locator("thead").inner_text()
+    assert "Standing" in header and "Dues" in header
+    assert "full member" in await page.locator("tbody").inner_text()
+    assert await page.evaluate("document.documentElement.lang") == "en"

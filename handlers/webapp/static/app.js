@@ -196,8 +196,11 @@
         return el("tr", {"data-membership": m.id}, [
           el("td", {}, [el("button", {type: "button", on: {click: function () { showMember(m.id, unitId); }}, text: m.name}),
             el("small", {"class": "muted", text: " " + m.role})]),
-          el("td", {text: m.standing_text}), el("td", {text: m.admitted_on || "—"}), el("td", {text: m.official_on || "—"}),
-          el("td", {text: m.channel}), el("td", {"class": m.dues_ok ? "" : "owed", text: m.dues})]);
+          el("td", {"data-label": T.standing, text: m.standing_text}),
+          el("td", {"data-label": T.admitted, text: m.admitted_on || "—"}),
+          el("td", {"data-label": T.official, text: m.official_on || "—"}),
+          el("td", {"data-label": T.channel, text: m.channel}),
+          el("td", {"data-label": T.dues, "class": m.dues_ok ? "" : "owed", text: m.dues})]);
       });
       main.replaceChildren(el("div", {"class": "scroll"}, [el("table", {"class": "members"}, [el("thead", {}, [head]), el("tbody", {}, body)])]));
     }, failed);
@@ -230,7 +233,7 @@
     api("GET", query).then(function (data) {
       setTitle(data.label + " · " + data.year, back || showHome);
       var months = []; for (var i = 1; i <= 12; i++) months.push(el("th", {text: (i < 10 ? "0" : "") + i}));
-      var head = el("tr", {}, [el("th", {"class": "name", text: T.month})].concat(months, [el("th", {text: T.rate})]));
+      var head = el("tr", {}, [el("th", {"class": "name", text: T.home_branches})].concat(months, [el("th", {text: T.rate})]));
       var rows = data.branches.map(function (b) {
         var name = data.branches.length > 1 ? el("button", {type: "button", "data-branch": b.id, on: {click: function () {
           showYear("b" + b.id, data.year, function () { showYear(scope, data.year, back); });
