@@ -4,20 +4,14 @@ open it, a 150-member roll call through the grid recorded as the chat records it
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from playwright.async_api import Browser, Page, Request
 
-from bot.core.clock import FakeClock
 from bot.demo.playground import Playground
 from storage import meetings as store
 from tests.e2e.console_helpers import (
     PUBLIC_URL,
-    chromium,
-    console_ground,
     init_data,
     open_page,
     screenshot,
@@ -27,16 +21,6 @@ from tests.factories import seed_branch
 DEC5 = datetime(2026, 12, 5, 12, 30, tzinfo=UTC)  # 05/12/2026 19:30 in Hanoi
 
 
-@pytest.fixture
-async def cg(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Playground]:
-    async with console_ground(tmp_path / "bot.sqlite3", clock) as ground:
-        yield ground
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
 
 
 async def held_meeting(pg: Playground, members: int, **seed: object) -> tuple[int, int, int]:

@@ -3,30 +3,14 @@ and dues; a record corrected field by field with the import's validation, audite
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
-from pathlib import Path
 
-import pytest
 from playwright.async_api import Browser
 
-from bot.core.clock import FakeClock
 from bot.demo.playground import Playground
 from storage import people
-from tests.e2e.console_helpers import chromium, console_ground, init_data, open_page, screenshot
+from tests.e2e.console_helpers import init_data, open_page, screenshot
 from tests.factories import seed_branch
-
-
-@pytest.fixture
-async def cg(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Playground]:
-    async with console_ground(tmp_path / "bot.sqlite3", clock) as ground:
-        yield ground
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
 
 
 async def test_members_list_and_a_record_corrected(cg: Playground, browser: Browser) -> None:

@@ -5,20 +5,17 @@ its causes, probations ending and overdue, the export downloaded."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from playwright.async_api import Browser
 
 from bot.core import formatting as fmt
-from bot.core.clock import FakeClock
 from bot.demo.playground import Playground
 from bot.reports import service as reports
 from storage import meetings as store
 from storage import people
-from tests.e2e.console_helpers import chromium, console_ground, init_data, open_page, screenshot
+from tests.e2e.console_helpers import init_data, open_page, screenshot
 from tests.factories import seed_branch
 
 SINCE = datetime(2026, 1, 1, 1, 0, tzinfo=UTC)
@@ -26,16 +23,6 @@ CHAIRWOMAN = 880001
 BRANCHES = 30
 
 
-@pytest.fixture
-async def cg(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Playground]:
-    async with console_ground(tmp_path / "bot.sqlite3", clock) as ground:
-        yield ground
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with chromium() as launched:
-        yield launched
 
 
 async def committee(pg: Playground) -> tuple[int, list[int], list[list[int]]]:
