@@ -12,6 +12,7 @@ from bot.core import inputs
 from bot.core.inputs import Waiting
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, acting_branch, unit_or_fail
+from bot.meetings import corrections
 from bot.meetings import minutes as minutes_svc
 from bot.meetings import rollcall as svc
 from bot.meetings import texts as mt
@@ -57,8 +58,28 @@ def _held_line(who: Asker, meeting: MeetingRow) -> str:
 async def _closed_view(who: Asker, meeting_id: int, rows: list[AttendanceRow],
                        toast: str | None = None) -> None:
     await who.show(who.texts("minutes_header") + "\n\n" + svc.minutes_block(rows, who.texts.lang),
-                   [[(who.texts("held_btn_minutes"), _data(R.MINUTES, meeting_id))]],
+                   [[(who.texts("held_btn_minutes"), _data(R.MINUTES, meeting_id)),
+                     (who.texts("rollcall_btn_correct"), _data(R.CORRECT, meeting_id))]],
                    toast=toast)
+
+
+async def _confirm_close(who: Asker, meeting_id: int) -> None:
+    """Anyone still marked absent without a reason is listed; the officer confirms."""
+    left = await svc.unmarked(who.services, who.actor, meeting_id)
+    if not left:
+        await _close(who, meeting_id)
+        return
+    names = "\n".join(f"  - {r.full_name}" for r in left[:PAGE_SIZE])
+    if len(left) > PAGE_SIZE:
+        names += "\n" + who.texts("rollcall_more", count=len(left) - PAGE_SIZE)
+    await who.show(who.texts("rollcall_confirm_close", count=len(left), names=names),
+                   [[(who.texts("rollcall_btn_close_yes"), _data(R.CLOSE_YES, meeting_id)),
+                     (who.texts("rollcall_btn_back"), _data(R.OPEN, meeting_id))]])
+
+
+async def _close(who: Asker, meeting_id: int) -> None:
+    roll = await corrections.close(who.services, who.actor, meeting_id)
+    await _closed_view(who, meeting_id, roll.rows)
 
 
 async def _show(who: Asker, meeting_id: int, page: int = 0, toast: str | None = None) -> None:
@@ -100,10 +121,13 @@ async def _show(who: Asker, meeting_id: int, page: int = 0, toast: str | None = 
         if page + 1 < pages:
             nav.append((texts("btn_next"), _data(R.PAGE, meeting_id, page + 1)))
         rows.append(nav)
-    rows.append([(texts("rollcall_close"), _data(R.CLOSE, meeting_id))])
+    rows.append([(texts("rollcall_btn_add"), _data(R.ADD, meeting_id)),
+                 (texts("rollcall_close"), _data(R.CLOSE, meeting_id))])
     rows += await console_row(who, "console_button_rollcall", s="rollcall", m=meeting_id)
     lines = [texts("rollcall_header", summary=summary), _held_line(who, roll.meeting),
              texts("held_officers", chair=roll.chair or "—", secretary=roll.secretary or "—")]
+    if roll.meeting.correction_reason is not None:
+        lines.append(texts("rollcall_correcting", reason=roll.meeting.correction_reason))
     if pages > 1:
         lines.append(texts("report_page", page=page + 1, pages=pages))
     await who.show("\n".join(lines), rows, toast=toast)
@@ -157,8 +181,19 @@ async def on_button(who: Asker, button: RollcallButton) -> None:
         await ask_for(who, "rollcall_role", {"meeting": meeting_id, "role": kind},
                       who.texts(f"held_ask_{kind}"))
     elif action == R.CLOSE:
-        roll = await svc.close_rollcall(who.services, who.actor, meeting_id)
-        await _closed_view(who, meeting_id, roll.rows)
+        await _confirm_close(who, meeting_id)
+    elif action == R.CLOSE_YES:
+        await _close(who, meeting_id)
+    elif action == R.CORRECT:
+        await corrections.correctable(who.services, who.actor, meeting_id)
+        await who.toast()
+        await ask_for(who, "rollcall_correct", {"meeting": meeting_id},
+                      who.texts("rollcall_ask_correction"))
+    elif action == R.ADD:
+        await svc.editable(who.services, who.actor, meeting_id)
+        await who.toast()
+        await ask_for(who, "rollcall_add", {"meeting": meeting_id},
+                      who.texts("rollcall_ask_add"))
     else:  # R.MINUTES
         await _send_minutes(who, meeting_id)
 
@@ -198,4 +233,22 @@ async def _role(who: Asker, waiting: Waiting, text: str) -> None:
         name = await svc.set_role(who.services, who.actor, meeting_id, role, text)
         await inputs.forget(who.services, who.user_id)
         await who.say(who.texts(f"held_{role}_saved", name=name))
+    await _show(who, meeting_id)
+
+
+@route("rollcall_correct")
+async def _correct(who: Asker, waiting: Waiting, text: str) -> None:
+    meeting = await corrections.reopen(who.services, who.actor, int(waiting.data["meeting"]),
+                                       text)
+    await inputs.forget(who.services, who.user_id)
+    await who.say(who.texts("rollcall_reopened"))
+    await _show(who, meeting.id)
+
+
+@route("rollcall_add")
+async def _add(who: Asker, waiting: Waiting, text: str) -> None:
+    meeting_id = int(waiting.data["meeting"])
+    added = await svc.add_person(who.services, who.actor, meeting_id, text)
+    await inputs.forget(who.services, who.user_id)
+    await who.say(who.texts(f"rollcall_added_{added.kind}", name=added.name))
     await _show(who, meeting_id)

@@ -67,7 +67,10 @@ class RollcallAction(StrEnum):
     OPEN = "o"
     PAGE = "p"  # extra: the page
     TOGGLE = "t"  # extra: the person[, the page shown]
-    CLOSE = "c"
+    CLOSE = "c"  # asks to confirm when anyone is still marked absent without a reason
+    CLOSE_YES = "cy"  # close, confirmed
+    CORRECT = "x"  # reopen a closed roll call for a correction (the reason is asked next)
+    ADD = "a"  # add someone who came without an invitation (the name is asked next)
     MINUTES = "m"  # the printable minutes of the closed meeting
     START_EARLIER = "s0"  # the actual start or end, moved by a step
     START_LATER = "s1"

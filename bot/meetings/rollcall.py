@@ -2,9 +2,13 @@
 
 The roll call starts pre-filled from the latest answers (kept across a move, and
 those an officer recorded for a member): "attend" is present, an absence with a
-reason or a standing (away, exempt, 213) is excused, silence is unexcused.
-Officers toggle each line, set the actual start and end (pre-filled from the
-plan) and who chaired and kept the minutes; closing it freezes the meeting.
+reason or a standing (away, exempt, 213) is excused, silence is unexcused; the
+officer taking the roll call is present. Officers toggle each line, set the actual
+start and end (pre-filled from the plan) and who chaired and kept the minutes;
+closing it freezes the meeting, after a confirmation when anyone is still marked
+absent without a reason. A closed roll call can be reopened for a correction
+(bot.meetings.corrections): every change made then is audited with the old and the
+new mark and the reason.
 """
 
 from __future__ import annotations
@@ -20,15 +24,18 @@ from bot.core.parsing import parse_clock
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.imports.names import name_key
+from bot.meetings import guests
 from bot.meetings.service import officer_meeting
 from bot.texts import Language, t
-from storage import audit
+from storage import audit, people
 from storage import meetings as store
+from storage.db import Connection
 from storage.meetings import AttendanceRow as AttendanceRow  # re-exported for handlers
 from storage.meetings import MeetingRow as MeetingRow
 
 CYCLE = {"present": "excused", "excused": "unexcused", "unexcused": "present"}
 MAX_REASON = 300
+MAX_NAME = 120
 PAGE_SIZE = 40  # names per roll-call page: Telegram takes at most 100 buttons a message
 SHIFT_MINUTES = 15
 _SPAN = re.compile(r"^\s*(\S+)\s*(?:-|–|—|đến|to)\s*(\S+)\s*$", re.IGNORECASE)
@@ -57,7 +64,8 @@ async def open_rollcall(services: Services, actor: Actor, meeting_id: int) -> Ro
         raise Invalid("rollcall_not_started")
     prefill: list[tuple[int, str, str | None]] = []
     for inv in await store.invitations(services.db, meeting.id):
-        if inv.answer == "attend":
+        if inv.answer == "attend" or (inv.person_id == actor.person_id
+                                      and inv.answer is None):
             prefill.append((inv.person_id, "present", None))
         elif inv.answer == "absent":
             prefill.append((inv.person_id, "excused", inv.reason))
@@ -104,6 +112,7 @@ async def toggle(services: Services, actor: Actor, meeting_id: int,
     async with services.db.transaction() as conn:
         await store.put_attendance(conn, meeting.id, [(person_id, status, row.reason)],
                                    actor.person_id, services.clock.now(), overwrite=True)
+        await _audit_correction(conn, services, actor, meeting, row, status, row.reason)
     updated = {r.person_id: r for r in await store.attendance(services.db, meeting.id)}
     return updated[person_id]
 
@@ -122,17 +131,49 @@ async def set_reason(services: Services, actor: Actor, meeting_id: int, person_i
     async with services.db.transaction() as conn:
         await store.put_attendance(conn, meeting.id, [(person_id, "excused", reason)],
                                    actor.person_id, services.clock.now(), overwrite=True)
+        await _audit_correction(conn, services, actor, meeting, rows[person_id], "excused",
+                                reason)
     return {r.person_id: r for r in await store.attendance(services.db, meeting.id)}[person_id]
+
+
+async def _audit_correction(conn: Connection, services: Services, actor: Actor,
+                            meeting: MeetingRow, row: AttendanceRow, status: str,
+                            reason: str | None) -> None:
+    """A change to a closed roll call (reopened for a correction): who, when, old → new,
+    why."""
+    if meeting.correction_reason is None:
+        return
+    old = row.status + (f" ({row.reason})" if row.reason else "")
+    new = status + (f" ({reason})" if reason else "")
+    await audit.write(conn, at=services.clock.now(), actor_id=actor.telegram_user_id,
+                      action="attendance.correct", unit_id=meeting.unit_id,
+                      detail=f"meeting {meeting.id}, person {row.person_id} "
+                             f"({row.full_name}): {old} → {new}; lý do: "
+                             f"{meeting.correction_reason}")
+
+
+async def unmarked(services: Services, actor: Actor, meeting_id: int) -> list[AttendanceRow]:
+    """Who would be closed as absent without a reason: the officer confirms them first."""
+    meeting = await editable(services, actor, meeting_id)
+    return [r for r in await store.attendance(services.db, meeting.id)
+            if r.status == "unexcused" and r.capacity == "member"]
 
 
 async def close_rollcall(services: Services, actor: Actor, meeting_id: int) -> RollCall:
     meeting = await editable(services, actor, meeting_id)
     now = services.clock.now()
     async with services.db.transaction() as conn:
-        await store.set_state(conn, meeting.id, "closed", now)
-        await audit.write(conn, at=now, actor_id=actor.telegram_user_id,
-                          action="meeting.close", unit_id=meeting.unit_id,
-                          detail=f"meeting {meeting.id}")
+        if meeting.correction_reason is not None:
+            await store.set_correction(conn, meeting.id, None, now)
+            await audit.write(conn, at=now, actor_id=actor.telegram_user_id,
+                              action="meeting.correct.close", unit_id=meeting.unit_id,
+                              detail=f"meeting {meeting.id}; lý do: "
+                                     f"{meeting.correction_reason}")
+        else:
+            await store.set_state(conn, meeting.id, "closed", now)
+            await audit.write(conn, at=now, actor_id=actor.telegram_user_id,
+                              action="meeting.close", unit_id=meeting.unit_id,
+                              detail=f"meeting {meeting.id}")
     closed = await store.get(services.db, meeting.id)
     assert closed is not None
     return RollCall(closed, await store.attendance(services.db, meeting.id))
@@ -225,6 +266,47 @@ async def mark_late(services: Services, actor: Actor, meeting_id: int,
         for row in chosen:
             await store.set_late(conn, meeting.id, row.person_id, True)
     return [r.full_name for r in chosen]
+
+
+@dataclass(frozen=True)
+class Added:
+    kind: str  # member (a member of the branch who was not invited) | guest
+    name: str
+
+
+async def add_person(services: Services, actor: Actor, meeting_id: int,
+                     name: str) -> Added:
+    """Someone who came without an invitation, marked present: a member of the branch
+    (a late joiner) by name; anyone else is a guest of this meeting only."""
+    meeting = await editable(services, actor, meeting_id)
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise Invalid("held_person_unknown", name="")
+    if len(cleaned) > MAX_NAME:
+        raise Invalid("text_too_long", limit=MAX_NAME)
+    key = name_key(cleaned)
+    listed = {r.person_id for r in await store.attendance(services.db, meeting.id)}
+    found = [m for m in await people.members_of(services.db, meeting.unit_id)
+             if name_key(m.full_name) == key]
+    if any(m.person_id in listed for m in found):
+        raise Invalid("rollcall_already_listed", name=found[0].full_name)
+    now = services.clock.now()
+    if found:
+        member = found[0]
+        if member.joined_at is not None and member.joined_at > meeting.starts_at:
+            raise Invalid("rollcall_not_member_then", name=member.full_name)
+        async with services.db.transaction() as conn:
+            await store.invite(conn, meeting.id, [(member.person_id, "member",
+                                                   member.standing)])
+            await store.put_attendance(conn, meeting.id, [(member.person_id, "present", None)],
+                                       actor.person_id, now, overwrite=True)
+            await audit.write(conn, at=now, actor_id=actor.telegram_user_id,
+                              action="attendance.add", unit_id=meeting.unit_id,
+                              detail=f"meeting {meeting.id}, person {member.person_id} "
+                                     f"({member.full_name}): present, not invited")
+        return Added("member", member.full_name)
+    await guests.add(services, actor, meeting.id, cleaned, None, present=True)
+    return Added("guest", cleaned)
 
 
 def minutes_block(rows: list[AttendanceRow], lang: Language) -> str:
