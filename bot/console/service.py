@@ -13,10 +13,10 @@ from typing import Any
 
 from bot.core import formatting as fmt
 from bot.core.access import Actor
-from bot.core.errors import Denied
+from bot.core.errors import Denied, NotFound
 from bot.core.permissions import Permission, branches_where, unit_or_fail
 from bot.core.services import Services
-from bot.meetings import rollcall
+from bot.meetings import corrections, guests, rollcall
 from bot.meetings import texts as mt
 from bot.meetings.rollcall import AttendanceRow, MeetingRow
 from bot.members import records
@@ -79,6 +79,7 @@ def _clock(instant: datetime, services: Services) -> str:
 def _meeting(meeting: MeetingRow, unit_name: str, services: Services, lang: Language) -> Json:
     return {"id": meeting.id, "unit": meeting.unit_id,
             "title": mt.summary(meeting, unit_name, services.tz, lang),
+            "correcting": meeting.correction_reason,
             "start": _clock(meeting.held_from or meeting.starts_at, services),
             "end": _clock(meeting.held_until or meeting.planned_end, services),
             "minutes": meeting.length_min, "closed": meeting.state == "closed"}
@@ -89,9 +90,17 @@ async def rollcall_view(services: Services, actor: Actor, meeting_id: int,
     """The whole roll call, opened (and pre-filled) exactly as ``/attendance`` opens it."""
     roll = await rollcall.open_rollcall(services, actor, meeting_id)
     unit = await unit_or_fail(services, roll.meeting.unit_id)
-    return {"meeting": _meeting(roll.meeting, unit.name, services, lang),
+    view = {"meeting": _meeting(roll.meeting, unit.name, services, lang),
             "chair": roll.chair, "secretary": roll.secretary,
-            "rows": [_row(r, lang) for r in roll.rows]}
+            "rows": [_row(r, lang) for r in roll.rows],
+            "guests": [_guest(g) for g in await guests.of_meeting(services, meeting_id)]}
+    if roll.meeting.state == "closed":
+        view["minutes"] = rollcall.minutes_block(roll.rows, lang)
+    return view
+
+
+def _guest(guest: guests.GuestRow) -> Json:
+    return {"id": guest.id, "name": guest.full_name, "present": bool(guest.present)}
 
 
 async def rollcall_tap(services: Services, actor: Actor, meeting_id: int, person_id: int,
@@ -125,9 +134,42 @@ async def rollcall_role(services: Services, actor: Actor, meeting_id: int, role:
 
 
 async def rollcall_close(services: Services, actor: Actor, meeting_id: int,
-                         lang: Language) -> Json:
-    roll = await rollcall.close_rollcall(services, actor, meeting_id)
+                         lang: Language, *, confirmed: bool) -> Json:
+    """Close, as the chat closes: anyone still unmarked is listed for the officer to
+    confirm first; after a correction the warnings follow at once."""
+    if not confirmed:
+        left = await rollcall.unmarked(services, actor, meeting_id)
+        if left:
+            names = "\n".join(f"  - {r.full_name}" for r in left)
+            return {"closed": False, "unmarked": [r.person_id for r in left],
+                    "question": t(lang, "rollcall_confirm_close", count=len(left),
+                                  names=names)}
+    roll = await corrections.close(services, actor, meeting_id)
     return {"closed": True, "minutes": rollcall.minutes_block(roll.rows, lang)}
+
+
+async def rollcall_add(services: Services, actor: Actor, meeting_id: int, name: str,
+                       lang: Language) -> Json:
+    """Someone who came without an invitation: a member present, anyone else a guest."""
+    added = await rollcall.add_person(services, actor, meeting_id, name)
+    return {"message": t(lang, f"rollcall_added_{added.kind}", name=added.name),
+            "roll": await rollcall_view(services, actor, meeting_id, lang)}
+
+
+async def rollcall_guest(services: Services, actor: Actor, meeting_id: int,
+                         guest_id: int) -> Json:
+    """A guest at the roll call: present ↔ không dự."""
+    if guest_id not in {g.id for g in await guests.of_meeting(services, meeting_id)}:
+        raise NotFound()
+    return {"guest": _guest(await guests.toggle(services, actor, guest_id))}
+
+
+async def rollcall_reopen(services: Services, actor: Actor, meeting_id: int, reason: str,
+                          lang: Language) -> Json:
+    """A closed roll call reopened for a correction; every change then is audited with
+    the old and the new mark and ``reason``."""
+    await corrections.reopen(services, actor, meeting_id, reason)
+    return await rollcall_view(services, actor, meeting_id, lang)
 
 
 # --- members --------------------------------------------------------------------------------

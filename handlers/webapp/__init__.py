@@ -127,9 +127,17 @@ def _text(data: dict[str, Any], key: str) -> str:
 # --- routes ---------------------------------------------------------------------------------
 
 
+# Chat texts the page shows as they are (the roll call's own words, one catalog).
+SHARED_TEXTS = ("rollcall_btn_add", "rollcall_ask_add", "rollcall_btn_correct",
+                "rollcall_ask_correction", "rollcall_correcting", "rollcall_guest",
+                "rollcall_guest_absent")
+
+
 async def me(request: web.Request, c: Caller) -> web.StreamResponse:
-    texts = {k.removeprefix("console_ui_"): v for k, v in CATALOGS[c.lang].items()
+    catalog = CATALOGS[c.lang]
+    texts = {k.removeprefix("console_ui_"): v for k, v in catalog.items()
              if k.startswith("console_ui_")}
+    texts.update({k: catalog[k] for k in SHARED_TEXTS})
     return _json({"lang": c.lang, "texts": texts,
                   "home": await console.home(c.services, c.actor, c.lang)})
 
@@ -165,8 +173,27 @@ async def rollcall_role(request: web.Request, c: Caller) -> web.StreamResponse:
 
 
 async def rollcall_close(request: web.Request, c: Caller) -> web.StreamResponse:
+    data = await _body(request) if request.can_read_body else {}
     return _json(await console.rollcall_close(c.services, c.actor, _id(request, "meeting"),
-                                              c.lang))
+                                              c.lang, confirmed=data.get("confirmed") is True))
+
+
+async def rollcall_add(request: web.Request, c: Caller) -> web.StreamResponse:
+    data = await _body(request)
+    return _json(await console.rollcall_add(c.services, c.actor, _id(request, "meeting"),
+                                            _text(data, "name"), c.lang))
+
+
+async def rollcall_guest(request: web.Request, c: Caller) -> web.StreamResponse:
+    data = await _body(request)
+    return _json(await console.rollcall_guest(c.services, c.actor, _id(request, "meeting"),
+                                              int(data["guest"])))
+
+
+async def rollcall_reopen(request: web.Request, c: Caller) -> web.StreamResponse:
+    data = await _body(request)
+    return _json(await console.rollcall_reopen(c.services, c.actor, _id(request, "meeting"),
+                                               _text(data, "reason"), c.lang))
 
 
 async def members(request: web.Request, c: Caller) -> web.StreamResponse:
@@ -234,6 +261,9 @@ def web_application(services: Callable[[], Services], token: str) -> web.Applica
     post(f"{PREFIX}/api/rollcall/{{meeting:\\d+}}/times", api(rollcall_times))
     post(f"{PREFIX}/api/rollcall/{{meeting:\\d+}}/role", api(rollcall_role))
     post(f"{PREFIX}/api/rollcall/{{meeting:\\d+}}/close", api(rollcall_close))
+    post(f"{PREFIX}/api/rollcall/{{meeting:\\d+}}/add", api(rollcall_add))
+    post(f"{PREFIX}/api/rollcall/{{meeting:\\d+}}/guest", api(rollcall_guest))
+    post(f"{PREFIX}/api/rollcall/{{meeting:\\d+}}/reopen", api(rollcall_reopen))
     get(f"{PREFIX}/api/members/{{unit:\\d+}}", api(members))
     get(f"{PREFIX}/api/member/{{membership:\\d+}}", api(member))
     post(f"{PREFIX}/api/member/{{membership:\\d+}}", api(member_correct))

@@ -4,12 +4,14 @@ open it, a 150-member roll call through the grid recorded as the chat records it
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from playwright.async_api import Browser, Page, Request
 
 from bot.demo.playground import Playground
 from storage import meetings as store
+from storage import people
+from tests.conftest import START
 from tests.e2e.console_helpers import (
     PUBLIC_URL,
     init_data,
@@ -162,6 +164,10 @@ async def test_a_150_member_roll_call_through_the_grid(cg: Playground, browser: 
     await page.set_viewport_size({"width": 1280, "height": 800})
     await screenshot(page, "rollcall-1280.png")
     await page.locator("#close").click()
+    # As in the chat: those still unmarked are listed, and the officer confirms.
+    question = await page.locator("#modal-label").inner_text()
+    assert "Còn 2 đồng chí" in question
+    assert "Đảng viên Số 020" in question and "Đảng viên Số 030" in question
     await page.locator("#modal-ok").click()
     closed = await page.locator("#closed").inner_text(timeout=20_000)
     assert "Có mặt 147/150 đồng chí; vắng 3 đồng chí." in closed
@@ -225,3 +231,57 @@ async def test_no_console_button_when_the_console_is_off(pg: Playground) -> None
     assert web_apps(await secretary.ask("/members")) == {}
     assert web_apps(await secretary.ask("/report")) == {}
     assert pg.emu.menu_buttons == {}
+
+
+async def test_add_who_came_then_reopen_and_correct(cg: Playground, browser: Browser) -> None:
+    """The roll call's life (issue 20) through the console: a guest and a member who were
+    not invited are added present; closed, reopened with a reason, corrected, audited."""
+    branch_id, meeting_id, secretary_tg = await held_meeting(cg, 3)
+    async with cg.services.db.transaction() as conn:
+        late = await people.add_person(conn, full_name="Vũ Văn Đến Sau",
+                                       name_key="vũ văn đến sau", now=START)
+        await people.add_membership(conn, person_id=late, unit_id=branch_id, now=START,
+                                    admitted_on=date(2015, 1, 1), official_on=date(2016, 1, 1))
+    page = await open_page(browser, cg, init_data(cg, secretary_tg),
+                           f"?s=rollcall&m={meeting_id}")
+    counts = page.locator("#count-present")
+    assert await counts.inner_text(timeout=20_000) == "Có mặt 1/4"
+    for name in ("Vũ Văn Đến Sau", "Nguyễn Thị Khách Mời"):
+        await page.locator("#add").click()
+        await page.locator("#modal-input").fill(name)
+        await page.locator("#modal-ok").click()
+        await page.locator("button.row", has_text=name).wait_for()
+    assert await counts.inner_text() == "Có mặt 2/5"
+    assert await page.locator("#guests").inner_text() == "Khách mời\n👤\nNguyễn Thị Khách Mời"
+    await page.locator("#close").click()
+    await page.locator("#modal-ok").click()  # three members still unmarked: confirmed
+    await page.locator("#closed").wait_for()
+    # Reopened with a reason: the member who phoned in sick is corrected.
+    [sick] = [r for r in await store.attendance(cg.services.db, meeting_id)
+              if r.full_name == "Đảng viên Số 001"]
+    await page.locator("#reopen").click()
+    await page.locator("#modal-input").fill("Đã gọi điện báo ốm")
+    await page.locator("#modal-ok").click()
+    await page.get_by_text("lý do: Đã gọi điện báo ốm").wait_for()
+    row = page.locator(f'button[data-person="{sick.person_id}"]')
+    await row.click()  # ❌ → ✅
+    await page.locator(f'button[data-person="{sick.person_id}"][data-status="present"]').wait_for()
+    await row.click()  # ✅ → 🟡, with its reason
+    await page.locator("#modal-input").fill("Ốm")
+    await page.locator("#modal-ok").click()
+    await page.get_by_text("Ốm", exact=True).wait_for()
+    await page.locator("#close").click()
+    await page.locator("#modal-ok").click()
+    await page.locator("#closed").wait_for()
+    meeting = await store.get(cg.services.db, meeting_id)
+    assert meeting is not None and meeting.state == "closed"
+    assert meeting.correction_reason is None
+    final = {r.person_id: r for r in await store.attendance(cg.services.db, meeting_id)}
+    assert (final[sick.person_id].status, final[sick.person_id].reason) == ("excused", "Ốm")
+    assert final[late].status == "present"
+    actions = [a["action"] for a in await cg.services.db.fetch_all(
+        "SELECT action FROM audit_log ORDER BY id")]
+    assert actions.count("attendance.correct") == 3  # ❌ → ✅, ✅ → 🟡, the reason
+    for action in ("attendance.add", "guest.add", "meeting.close", "meeting.reopen",
+                   "meeting.correct.close"):
+        assert action in actions, action

@@ -125,7 +125,8 @@
         var rows = roll.rows.filter(function (r) { return r.status === state && (!query || fold(r.name).indexOf(query) >= 0); });
         return el("section", {"class": "group", "data-state": state}, [el("h2", {text: T[state] + " (" + rows.length + ")"}),
           el("div", {"class": "rows"}, rows.map(rowButton))]);
-      }));
+      }).concat((roll.guests || []).length ? [el("section", {"class": "group", id: "guests"}, [el("h2", {text: T.guests}),
+        el("div", {"class": "rows"}, roll.guests.map(guestButton))])] : []));
     }
     function rowButton(r) {
       var detail = r.reason || r.standing || "";
@@ -165,14 +166,44 @@
         });
       };
     }
-    function close() {
-      ask(T.close_confirm, "", false).then(function (ok) {
-        if (!ok) return;
-        api("POST", "rollcall/" + m.id + "/close").then(function (res) {
-          m.closed = true; toast(T.closed);
-          renderRollcall(Object.assign({}, roll, {meeting: m, minutes: res.minutes}));
+    function closed(res) {
+      m.closed = true; m.correcting = null; toast(T.closed);
+      renderRollcall(Object.assign({}, roll, {meeting: m, minutes: res.minutes}));
+    }
+    function close() {  // as the chat: anyone still unmarked is listed first
+      api("POST", "rollcall/" + m.id + "/close", {}).then(function (res) {
+        if (res.closed) return closed(res);
+        return ask(res.question, "", false).then(function (ok) {
+          if (!ok) return;
+          return api("POST", "rollcall/" + m.id + "/close", {confirmed: true}).then(closed);
+        });
+      }).catch(failed);
+    }
+    function addPerson() {
+      ask(T.rollcall_ask_add, "").then(function (name) {
+        if (!name || !name.trim()) return;
+        api("POST", "rollcall/" + m.id + "/add", {name: name}).then(function (res) {
+          renderRollcall(res.roll); toast(res.message);
         }, failed);
       });
+    }
+    function reopen() {
+      ask(T.rollcall_ask_correction, "").then(function (reason) {
+        if (reason === null) return;
+        api("POST", "rollcall/" + m.id + "/reopen", {reason: reason}).then(renderRollcall, failed);
+      });
+    }
+    function guestButton(g) {
+      return el("button", {"class": "row", type: "button", "data-guest": g.id, "data-present": g.present ? "1" : "0",
+        on: {click: function (e) {
+          var node = e.currentTarget;
+          if (m.closed || node.classList.contains("busy")) return;
+          node.classList.add("busy");
+          api("POST", "rollcall/" + m.id + "/guest", {guest: g.id}).then(function (res) {
+            roll.guests = roll.guests.map(function (x) { return x.id === g.id ? res.guest : x; }); draw();
+          }, function (error) { node.classList.remove("busy"); failed(error); });
+        }}}, [el("span", {"class": "mark", text: g.present ? T.rollcall_guest : T.rollcall_guest_absent}),
+              el("span", {"class": "who", text: g.name})]);
     }
     drawHead(); draw();
     main.replaceChildren(
@@ -180,10 +211,13 @@
         el("div", {"class": "line"}, [times, editButton("edit-times", editTimes)]),
         el("div", {"class": "line"}, [chair, editButton("edit-chair", editRole("chair"))]),
         el("div", {"class": "line"}, [secretary, editButton("edit-secretary", editRole("secretary"))])]),
+      m.correcting ? el("p", {id: "correcting", "class": "card", text: fill(T.rollcall_correcting, {reason: m.correcting})}) : null,
       m.closed ? el("p", {id: "closed", "class": "card pre", text: T.closed + (roll.minutes ? "\n\n" + roll.minutes : "")}) :
         el("p", {"class": "muted", text: T.tap_hint}),
+      m.closed ? el("p", {}, [el("button", {"class": "btn", type: "button", id: "reopen", on: {click: reopen}, text: T.rollcall_btn_correct})]) : null,
       counts, search, el("div", {"class": m.closed ? "closed" : ""}, [lists]),
-      m.closed ? null : el("p", {}, [el("button", {"class": "btn primary", type: "button", id: "close", on: {click: close}, text: T.close})]));
+      m.closed ? null : el("p", {"class": "line"}, [el("button", {"class": "btn", type: "button", id: "add", on: {click: addPerson}, text: T.rollcall_btn_add}),
+        el("button", {"class": "btn primary", type: "button", id: "close", on: {click: close}, text: T.close})]));
   }
 
   // --- members --------------------------------------------------------------------------
