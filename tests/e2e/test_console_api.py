@@ -77,8 +77,13 @@ async def test_what_the_api_refuses(cg: Playground) -> None:
     assert await store.attendance(cg.services.db, meeting) == before
 
     # Closed: a tap is refused with the chat's words and changes nothing.
-    status, _ = await call(cg, "POST", f"rollcall/{meeting}/close", who=secretary)
-    assert status == 200
+    status, data = await call(cg, "POST", f"rollcall/{meeting}/close", who=secretary)
+    assert status == 200 and data["closed"] is False and len(data["unmarked"]) == 2
+    assert "Còn 2 đồng chí" in data["question"]  # the chat's confirmation, nothing closed
+    assert (await store.get(cg.services.db, meeting)).state == "scheduled"  # type: ignore[union-attr]
+    status, data = await call(cg, "POST", f"rollcall/{meeting}/close", who=secretary,
+                              body={"confirmed": True})
+    assert status == 200 and data["closed"] is True
     closed = await store.attendance(cg.services.db, meeting)
     status, data = await call(cg, "POST", f"rollcall/{meeting}/tap", who=secretary,
                               body={"person": person})
