@@ -29,6 +29,7 @@ from pydantic import (
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # noqa: S105 - the variable name, not a secret
 PASSWORD_ENV = "CHIBO_DATABASE_PASSWORD"  # noqa: S105 - the variable name, not a secret
 WEBHOOK_PORT_ENV = "CHIBO_WEBHOOK_PORT"
+WEBAPP_LISTEN_ENV = "CHIBO_WEBAPP_LISTEN"
 _OFFSET = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60}
 
@@ -310,6 +311,10 @@ def config_from_dict(data: dict[str, Any], *, base_dir: Path | None = None) -> C
     if env_port and isinstance(data.get("webhook"), dict):
         # One config file for every worker on a machine, each listening on its own port.
         data = {**data, "webhook": {**data["webhook"], "port": env_port}}
+    env_listen = os.environ.get(WEBAPP_LISTEN_ENV, "").strip()
+    if env_listen:
+        # Several workers on one machine: each serves the console on its own port.
+        data = {**data, "webapp": {**data.get("webapp", {}), "listen": env_listen}}
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
