@@ -165,6 +165,7 @@ async def test_a_150_member_roll_call_through_the_grid(cg: Playground, browser: 
     await screenshot(page, "rollcall-1280.png")
     await page.locator("#close").click()
     # As in the chat: those still unmarked are listed, and the officer confirms.
+    await page.get_by_text("Còn 2 đồng chí").wait_for()
     question = await page.locator("#modal-label").inner_text()
     assert "Còn 2 đồng chí" in question
     assert "Đảng viên Số 020" in question and "Đảng viên Số 030" in question
