@@ -78,3 +78,9 @@ async def bind(conn: Connection, guest_id: int, telegram_user_id: int) -> bool:
 
 async def set_answer(conn: Connection, guest_id: int, answer: str) -> None:
     await conn.execute("UPDATE guests SET answer = ? WHERE id = ?", (answer, guest_id))
+
+
+async def prefill_present(conn: Connection, meeting_id: int) -> None:
+    """At the roll call, a guest who said they would come starts as present."""
+    await conn.execute("UPDATE guests SET present = 1 WHERE meeting_id = ? AND present IS NULL "
+                       "AND answer = 'attend'", (meeting_id,))

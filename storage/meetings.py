@@ -266,7 +266,8 @@ async def answer_context(db: Database, meeting_id: int, person_id: int
         "p.telegram_user_id, i.capacity, i.standing, i.answer, i.reason "
         "FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
         "JOIN units u ON u.id = m.unit_id JOIN people p ON p.id = i.person_id "
-        "WHERE i.meeting_id = ? AND i.person_id = ?", (meeting_id, person_id))
+        f"WHERE i.meeting_id = ? AND i.person_id = ? AND {in_period()}",
+        (meeting_id, person_id))
     if r is None:
         return None
     return _meeting(r), InvitationRow(meeting_id, r["person_id"], r["full_name"],
@@ -311,9 +312,11 @@ async def clear_answers(conn: Connection, meeting_id: int) -> None:
 
 async def upcoming_for_person(db: Database, person_id: int, now: datetime,
                               limit: int = 10) -> list[tuple[MeetingRow, InvitationRow]]:
+    """The person's upcoming invitations, each only while the meeting is inside their
+    period in the branch (a member moved away is no longer invited to its meetings)."""
     rows = await db.fetch_all(
         "SELECT m.id AS mid FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
-        "WHERE i.person_id = ? AND m.state = 'scheduled' AND m.starts_at > ? "
+        f"WHERE i.person_id = ? AND m.state = 'scheduled' AND m.starts_at > ? AND {in_period()} "
         "ORDER BY m.starts_at LIMIT ?", (person_id, to_db(now), limit))
     result: list[tuple[MeetingRow, InvitationRow]] = []
     for r in rows:
@@ -368,6 +371,18 @@ async def skip_pending(conn: Connection, key_prefix: str) -> int:
         "UPDATE outbox SET state = 'skipped', last_error = 'cancelled' WHERE state = 'pending' "
         "AND business_key >= ? AND business_key < ?", (key_prefix, upper))
     return cur.rowcount
+
+
+async def skip_pending_for(conn: Connection, meeting_id: int, person_id: int) -> int:
+    """Skip one person's unsent rows about a meeting (invited no more: moved away)."""
+    total = 0
+    for prefix in ("invite", "combined", "remind", "moved", "nudge", "doc"):
+        cur = await conn.execute(
+            "UPDATE outbox SET state = 'skipped', last_error = 'withdrawn' "
+            "WHERE state = 'pending' AND person_id = ? AND business_key LIKE ?",
+            (person_id, f"{prefix}:{meeting_id}:%"))
+        total += cur.rowcount
+    return total
 
 
 # --- documents ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from bot.core.access import Actor
 from bot.core.errors import Invalid
 from bot.core.permissions import Permission
 from bot.core.services import Services
-from bot.meetings.rollcall import MAX_REASON, RollCall, close_rollcall
+from bot.meetings.rollcall import RollCall, clean_reason, close_rollcall
 from bot.meetings.service import officer_meeting
 from bot.reports.jobs import review_branch
 from storage import audit, units
@@ -33,11 +33,7 @@ async def reopen(services: Services, actor: Actor, meeting_id: int,
                  reason: str) -> MeetingRow:
     """Reopen a closed roll call; ``reason`` is kept with every change until it closes."""
     meeting = await correctable(services, actor, meeting_id)
-    reason = " ".join(reason.split())
-    if not reason:
-        raise Invalid("correction_reason_needed")
-    if len(reason) > MAX_REASON:
-        raise Invalid("text_too_long", limit=MAX_REASON)
+    reason = clean_reason(reason, "correction_reason_needed")
     now = services.clock.now()
     async with services.db.transaction() as conn:
         await store.set_correction(conn, meeting.id, reason, now)

@@ -14,7 +14,8 @@ new mark and the reason.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,8 +29,10 @@ from bot.meetings import guests
 from bot.meetings.service import officer_meeting
 from bot.texts import Language, t
 from storage import audit, people
+from storage import guests as guests_store
 from storage import meetings as store
 from storage.db import Connection
+from storage.guests import GuestRow
 from storage.meetings import AttendanceRow as AttendanceRow  # re-exported for handlers
 from storage.meetings import MeetingRow as MeetingRow
 
@@ -47,6 +50,7 @@ class RollCall:
     rows: list[AttendanceRow]
     chair: str | None = None  # who chaired, who kept the minutes (names)
     secretary: str | None = None
+    guests: list[GuestRow] = field(default_factory=list)  # never counted in figures
 
 
 async def started_meetings(services: Services, actor: Actor, unit_id: int) -> list[MeetingRow]:
@@ -76,6 +80,8 @@ async def open_rollcall(services: Services, actor: Actor, meeting_id: int) -> Ro
     async with services.db.transaction() as conn:
         await store.put_attendance(conn, meeting.id, prefill, actor.person_id,
                                    services.clock.now(), overwrite=False)
+        if meeting.state == "scheduled":
+            await guests_store.prefill_present(conn, meeting.id)
         if meeting.state == "scheduled" and meeting.held_from is None:
             await store.set_held(conn, meeting.id, meeting.starts_at, meeting.planned_end)
         if meeting.state == "scheduled" and meeting.chair_id is None:
@@ -89,7 +95,8 @@ async def open_rollcall(services: Services, actor: Actor, meeting_id: int) -> Ro
     assert fresh is not None
     return RollCall(fresh, await store.attendance(services.db, meeting.id),
                     await store.person_name(services.db, fresh.chair_id),
-                    await store.person_name(services.db, fresh.secretary_id))
+                    await store.person_name(services.db, fresh.secretary_id),
+                    await guests_store.of_meeting(services.db, meeting.id))
 
 
 async def editable(services: Services, actor: Actor, meeting_id: int) -> MeetingRow:
@@ -102,13 +109,16 @@ async def editable(services: Services, actor: Actor, meeting_id: int) -> Meeting
 
 async def toggle(services: Services, actor: Actor, meeting_id: int,
                  person_id: int) -> AttendanceRow:
-    """Present → excused → unexcused → present."""
+    """Present → excused → unexcused → present; a follower: present ↔ không dự (stored
+    as not present, never an absence of the branch's)."""
     meeting = await editable(services, actor, meeting_id)
     current = {r.person_id: r for r in await store.attendance(services.db, meeting.id)}
     row = current.get(person_id)
     if row is None:
         raise NotFound()
     status = CYCLE[row.status]
+    if row.capacity != "member":
+        status = "unexcused" if row.status == "present" else "present"
     async with services.db.transaction() as conn:
         await store.put_attendance(conn, meeting.id, [(person_id, status, row.reason)],
                                    actor.person_id, services.clock.now(), overwrite=True)
@@ -117,14 +127,20 @@ async def toggle(services: Services, actor: Actor, meeting_id: int,
     return updated[person_id]
 
 
+def clean_reason(text: str, needed: str) -> str:
+    """A reason typed by an officer: one line, not empty (``needed`` says so), not long."""
+    reason = " ".join(text.split())
+    if not reason:
+        raise Invalid(needed)
+    if len(reason) > MAX_REASON:
+        raise Invalid("text_too_long", limit=MAX_REASON)
+    return reason
+
+
 async def set_reason(services: Services, actor: Actor, meeting_id: int, person_id: int,
                      reason: str) -> AttendanceRow:
     meeting = await editable(services, actor, meeting_id)
-    reason = " ".join(reason.split())
-    if not reason:
-        raise Invalid("absence_reason_needed")
-    if len(reason) > MAX_REASON:
-        raise Invalid("text_too_long", limit=MAX_REASON)
+    reason = clean_reason(reason, "absence_reason_needed")
     rows = {r.person_id: r for r in await store.attendance(services.db, meeting.id)}
     if person_id not in rows:
         raise NotFound()
@@ -174,9 +190,11 @@ async def close_rollcall(services: Services, actor: Actor, meeting_id: int) -> R
             await audit.write(conn, at=now, actor_id=actor.telegram_user_id,
                               action="meeting.close", unit_id=meeting.unit_id,
                               detail=f"meeting {meeting.id}")
+        await guests_store.fill_absent(conn, meeting.id)
     closed = await store.get(services.db, meeting.id)
     assert closed is not None
-    return RollCall(closed, await store.attendance(services.db, meeting.id))
+    return RollCall(closed, await store.attendance(services.db, meeting.id),
+                    guests=await guests_store.of_meeting(services.db, meeting.id))
 
 
 def parse_span(text: str, meeting: MeetingRow, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -268,6 +286,10 @@ async def mark_late(services: Services, actor: Actor, meeting_id: int,
     return [r.full_name for r in chosen]
 
 
+def guest_label(guest: GuestRow) -> str:
+    return f"{guest.full_name} ({guest.note})" if guest.note else guest.full_name
+
+
 @dataclass(frozen=True)
 class Added:
     kind: str  # member (a member of the branch who was not invited) | guest
@@ -309,7 +331,8 @@ async def add_person(services: Services, actor: Actor, meeting_id: int,
     return Added("guest", cleaned)
 
 
-def minutes_block(rows: list[AttendanceRow], lang: Language) -> str:
+def minutes_block(rows: list[AttendanceRow], lang: Language,
+                  guests: Sequence[GuestRow] = ()) -> str:
     """The attendance block of the minutes, ready to paste."""
     members = [r for r in rows if r.capacity == "member"]
     present = [r for r in members if r.status == "present"]
@@ -328,6 +351,15 @@ def minutes_block(rows: list[AttendanceRow], lang: Language) -> str:
     followers = [r.full_name for r in rows if r.capacity == "follower" and r.status == "present"]
     if followers:
         lines.append(t(lang, "minutes_followers", names=", ".join(followers)))
+    away = [r.full_name for r in rows if r.capacity == "follower" and r.status != "present"]
+    if away:
+        lines.append(t(lang, "minutes_followers_absent", names=", ".join(away)))
+    came = [guest_label(g) for g in guests if g.present]
+    if came:
+        lines.append(t(lang, "minutes_guests", names=", ".join(came)))
+    missed = [guest_label(g) for g in guests if not g.present]
+    if missed:
+        lines.append(t(lang, "minutes_guests_absent", names=", ".join(missed)))
     late = [r.full_name for r in rows if r.status == "present" and r.late]
     if late:
         lines.append(t(lang, "minutes_late", names=", ".join(late)))

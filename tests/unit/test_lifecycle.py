@@ -9,6 +9,8 @@ from bot.core.clock import FakeClock
 from bot.core.services import Services
 from bot.meetings import corrections, rollcall
 from bot.reports import jobs
+from storage.guests import GuestRow
+from storage.meetings import AttendanceRow
 from tests.factories import seed_branch
 from tests.unit.test_figures import (
     at,
@@ -51,3 +53,17 @@ async def test_a_corrected_roll_call_withdraws_the_flag_it_caused(
     assert len(withdrawn) == 1
     assert withdrawn[0].startswith("✅ Rút cảnh báo xem xét xóa tên: đồng chí Đảng viên Số 001 "
                                    "(Chi bộ Thôn 3) nay còn 2 tháng")
+
+
+def test_a_follower_or_guest_who_does_not_come_is_khong_du() -> None:
+    """A committee follower or a guest who did not come is "không dự" in the minutes,
+    never "vắng không lý do", and never counted with the branch's members."""
+    rows = [AttendanceRow(1, "Đảng Viên Một", "member", None, "present", None),
+            AttendanceRow(2, "Đảng Viên Hai", "member", None, "unexcused", None),
+            AttendanceRow(3, "Cấp Ủy Theo Dõi", "follower", None, "unexcused", None)]
+    guests = [GuestRow(1, 9, "Nguyễn Văn Khách", "quần chúng ưu tú", None, None, False)]
+    block = rollcall.minutes_block(rows, "vi", guests)
+    assert block.startswith("Có mặt 1/2 đồng chí; vắng 1 đồng chí.")
+    assert "Vắng không có lý do (1):\n  - Đảng Viên Hai\n" in block
+    assert "Đồng chí cấp ủy viên phụ trách chi bộ không dự: Cấp Ủy Theo Dõi." in block
+    assert "Khách mời không dự: Nguyễn Văn Khách (quần chúng ưu tú)." in block
