@@ -14,7 +14,13 @@ from typing import Any
 from bot.core import formatting as fmt
 from bot.core.access import Actor
 from bot.core.errors import Denied, NotFound
-from bot.core.permissions import Permission, branches_where, unit_or_fail
+from bot.core.permissions import (
+    Permission,
+    branches_where,
+    holds_somewhere,
+    require_somewhere,
+    unit_or_fail,
+)
 from bot.core.services import Services
 from bot.meetings import corrections, guests, rollcall
 from bot.meetings import texts as mt
@@ -32,12 +38,11 @@ Json = dict[str, Any]
 
 def may_use(actor: Actor) -> bool:
     """Officers of a branch or a committee; everyone else gets the refusal page."""
-    return actor.is_branch_officer or actor.is_committee_officer
+    return holds_somewhere(actor, Permission.USE_CONSOLE)
 
 
 def require_console(actor: Actor) -> None:
-    if not may_use(actor):
-        raise Denied("console_denied")
+    require_somewhere(actor, Permission.USE_CONSOLE)
 
 
 # --- home -----------------------------------------------------------------------------------
