@@ -203,6 +203,13 @@ async def test_a_transfer_is_told_and_the_old_invitations_withdrawn(pg: Playgrou
         in came
     listed = (await lan.ask("/meetings")).text
     assert "06/12/2026" in listed and "05/12/2026" not in listed
+    old_card = next(m for m in lan.chat if "GIẤY MỜI" in m.text and "05/12/2026" in m.text)
+    answer = await lan.callback_answer(await lan.press("✅ Tham dự",
+                                                       message_id=old_card.message_id))
+    assert "Không tìm thấy cuộc họp" in answer  # the old branch's invitation is withdrawn
+    pg.clock.set(DEC5 - timedelta(hours=1))  # type: ignore[attr-defined]
+    await pg.settle()
+    assert not any("05/12/2026" in m.text for m in lan.drain())  # no reminder either
 
 
 # --- history (finding 7) ---------------------------------------------------------------------
@@ -323,3 +330,20 @@ async def test_a_guest_hears_of_a_cancellation(pg: Playground) -> None:
     await tap(secretary, "⚠️ Xác nhận hủy cuộc họp")
     await pg.settle()
     assert any("HỦY HỌP" in m.text for m in guest.drain())
+
+
+async def test_the_guided_meeting_also_enters_a_past_one(pg: Playground) -> None:
+    """The guided /meeting takes a past time too, and asks the same question at the end."""
+    seeded, secretary, _ = await branch(pg, 1)
+    await secretary.ask("/recordstart 01/01/2026")
+    await secretary.ask("/meeting")
+    secretary.drain()
+    await secretary.ask("10/10/2026 19:30")  # a time straight away: a regular meeting
+    await secretary.ask("Nhà văn hóa")
+    asked = await secretary.ask("Sinh hoạt tháng 10")
+    assert "Có phải đồng chí nhập một cuộc họp đã diễn ra" in asked.text
+    await tap(secretary, "🗂 Nhập cuộc họp đã diễn ra", message_id=asked.message_id)
+    assert "🗂 Cuộc họp nhập sau" in message(secretary, asked.message_id).text
+    [meeting] = await store.of_unit(pg.services.db, seeded.branch_id, until=pg.clock.now())
+    assert meeting.entered_later and meeting.place == "Nhà văn hóa"
+    assert meeting.agenda == "Sinh hoạt tháng 10"
