@@ -250,9 +250,7 @@ async def committee_year(services: Services, actor: Actor, scope_key: str | None
     list with each month's cause, and the probations ending and overdue."""
     report = await reports.year_report(services, actor, scope_key, year)
     scope, chosen = report.scope, report.year
-    heat = report_export.heatmap_from(
-        report.branches,
-        await report_export.monthly_series(services, scope, chosen, every_branch=True), chosen)
+    heat = await report_export.heatmap_data(services, scope, chosen)  # as the export draws it
     cells = []
     for r, branch in enumerate(report.branches):
         row = []
