@@ -265,6 +265,11 @@ class BotApiEmulator:
         return {lang: cmds for (scope, lang), cmds in items if scope == "default"}
 
     @property
+    def menu_buttons(self) -> dict[int, JsonDict]:
+        """setChatMenuButton as sent, by private chat id (0: the bot's default)."""
+        return dict(self._api.menu_buttons)
+
+    @property
     def scoped_commands(self) -> dict[tuple[str, str], list[tuple[str, str]]]:
         """All commands keyed by (scope key, language code); see ``api.scope_key``."""
         return dict(self._api.commands)

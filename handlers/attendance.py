@@ -19,6 +19,7 @@ from bot.meetings import texts as mt
 from bot.meetings.buttons import RollcallAction, RollcallButton
 from bot.meetings.rollcall import PAGE_SIZE, SHIFT_MINUTES, MeetingRow
 from handlers.base import Asker, ButtonRow, asker, command_line, tap
+from handlers.console import console_row
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
@@ -130,6 +131,7 @@ async def _show(who: Asker, meeting_id: int, page: int = 0, toast: str | None = 
         rows.append(nav)
     rows.append([(texts("rollcall_btn_add"), _data(R.ADD, meeting_id)),
                  (texts("rollcall_close"), _data(R.CLOSE, meeting_id))])
+    rows += await console_row(who, "console_button_rollcall", s="rollcall", m=meeting_id)
     lines = [texts("rollcall_header", summary=summary), _held_line(who, roll.meeting),
              texts("held_officers", chair=roll.chair or "—", secretary=roll.secretary or "—")]
     if roll.meeting.entered_later:

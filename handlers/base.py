@@ -8,7 +8,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    WebAppInfo,
+)
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
@@ -24,10 +31,21 @@ log = logging.getLogger("chibo.handlers")
 ButtonRow = Sequence[tuple[str, str]]
 
 
+class WebAppUrl(str):
+    """In a button row, the HTTPS address of a Mini App to open instead of callback data."""
+
+    __slots__ = ()
+
+
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    if isinstance(data, WebAppUrl):
+        return InlineKeyboardButton(label, web_app=WebAppInfo(str(data)))
+    return InlineKeyboardButton(label, callback_data=data)
+
+
 def markup(rows: Sequence[ButtonRow]) -> InlineKeyboardMarkup | None:
-    """Inline keyboard from rows of (label, callback data)."""
-    cleaned = [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
-               for row in rows if row]
+    """Inline keyboard from rows of (label, callback data or a :class:`WebAppUrl`)."""
+    cleaned = [[_button(label, data) for label, data in row] for row in rows if row]
     return InlineKeyboardMarkup(cleaned) if cleaned else None
 
 

@@ -27,6 +27,7 @@ from bot.members.registration import IssuedInvite, officer_invite
 from bot.members.service import MemberRow
 from bot.texts import Texts
 from handlers.base import Asker, ButtonRow, asker, command_line, tap
+from handlers.console import console_row
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
@@ -110,6 +111,7 @@ async def _show_page(who: Asker, unit_id: int, page: int) -> None:
     if view.page + 1 < view.pages:
         nav.append((texts("btn_next"), _data(A.PAGE, unit_id, view.page + 1)))
     rows.append(nav)
+    rows += await console_row(who, "console_button_members", s="members", u=unit_id)
     await who.show("\n".join(lines), rows)
 
 

@@ -16,6 +16,7 @@ from bot.reports.buttons import ReportButton, ReportCode, ReportPage
 from bot.reports.export import export
 from bot.reports.scope import Scope, resolve, scopes_for
 from handlers.base import Asker, ButtonRow, asker, tap
+from handlers.console import console_row
 from handlers.context import ChiboContext
 
 MAX_PAGES = 5
@@ -95,6 +96,7 @@ async def _menu(who: Asker, scope_key: str | None) -> None:
             rows.append([(("• " if k == key else "") + label[:30],
                           ReportButton("s", k, 0).encode()) for label, k in
                          choices[start:start + 3]])
+    rows += await console_row(who, "console_button_report", s="year", c=key)
     await who.show(texts("report_menu", scope=scope.label), rows)
 
 

@@ -38,6 +38,8 @@ class Services:
     # Telegram accounts marked unreachable, kept in memory so that every update does not
     # cost a write: when one of them writes to the bot again, the mark is cleared.
     unreachable_accounts: set[int] = field(default_factory=set)
+    # Private chats whose console menu button this process set (True) or cleared (False).
+    console_menus: dict[int, bool] = field(default_factory=dict)
 
     @property
     def tz(self) -> ZoneInfo:

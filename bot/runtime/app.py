@@ -42,6 +42,7 @@ from bot.runtime.delivery.retry import RetryingRequest
 from bot.runtime.delivery.telegram_transport import TelegramTransport, rejected_status
 from bot.runtime.inbox import Inbox
 from bot.runtime.updates import PerUserUpdateProcessor
+from bot.runtime.webapp import ConsoleServer, start_console
 from bot.texts import LANGUAGES, t
 from handlers.context import ChiboApp, ChiboContext
 from storage import people
@@ -158,6 +159,8 @@ async def _post_init(app: ChiboApp) -> None:
             _tick, interval=app.bot_data["tick_seconds"], first=0.5,
             job_kwargs={"misfire_grace_time": 60, "coalesce": True, "max_instances": 1},
         )
+    if config.webapp.enabled:
+        app.bot_data["webapp"] = await start_console(app, config.webapp)
     log.info("chibo started as @%s", app.bot.username)
 
 
@@ -193,6 +196,9 @@ def _replaying(inbox: Inbox) -> Callable[[], Awaitable[None]]:
 
 
 async def _post_shutdown(app: ChiboApp) -> None:
+    console: ConsoleServer | None = app.bot_data.pop("webapp", None)
+    if console is not None:
+        await console.stop()
     menus: asyncio.Task[None] | None = app.bot_data.pop("menus", None)
     if menus is not None and not menus.done():
         menus.cancel()
