@@ -123,7 +123,8 @@ async def _import(who: Asker, plan: AnyPlan) -> None:
         return
     chat = who.update.effective_chat
     assert chat is not None  # on_button refuses taps from nowhere
-    await who.update.get_bot().send_document(
-        chat.id, done.links, filename=who.texts("links_filename", unit=done.unit_id),
+    links = done.links
+    await who.then(lambda: who.update.get_bot().send_document(
+        chat.id, links, filename=who.texts("links_filename", unit=done.unit_id),
         caption=who.texts(done.key, **counts),
-    )
+    ))

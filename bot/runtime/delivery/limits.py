@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from storage import cluster
@@ -19,12 +20,16 @@ from storage.db import Database
 
 class Pacer:
     """The bot's one sending budget: grants at most ``rate`` slots a second, evenly
-    spaced, whoever asks (outbox rows, replies, edits, answers to taps).
+    spaced, whoever asks (outbox rows, replies, edits; answers to taps are not counted).
 
-    No slot is reserved ahead: a waiter sleeps until the next free slot and takes it if
-    it is still free, so an urgent caller (a reply to a person) that comes meanwhile takes
-    it first and the outbox row waits one slot more. Urgent callers borrow ahead of the
-    outbox; nobody goes past the total."""
+    Two lanes share it: the interactive lane (``urgent``: a reply to a person who waits,
+    the edit of the card they pressed) and the bulk lane (the outbox: invitations,
+    reminders, digests). When both wait, the next slot goes to the interactive lane, but
+    bulk gets at least ``BULK_FLOOR`` of the rate while it waits, so a fan-out always
+    progresses. Nobody goes past the total. Alone, no slot is reserved ahead: a waiter
+    sleeps until the next free slot and takes it if it is still free. Shared by several
+    workers (``share``), slots are reserved in the database and the lanes hold there too:
+    replies reserve the next slot, however far ahead; bulk only a slot that is free now."""
 
     # Slots are spaced for ``rate`` per (1 + JITTER) seconds: Telegram counts arrivals,
     # and a request that travels faster than the one sent a second before it would
@@ -33,6 +38,7 @@ class Pacer:
     # Shared budget: a slot reached more than this share of an interval late is dropped.
     LATE = 0.5
     SHARED_SPREAD = 0.06  # seconds of arrival spread a shared budget allows for
+    BULK_FLOOR = 0.1  # the share of the rate the bulk lane gets while replies crowd it
 
     def __init__(self, rate: float) -> None:
         self.rate = rate
@@ -43,6 +49,8 @@ class Pacer:
         self._shared: Database | None = None
         self._holds: set[asyncio.Task[None]] = set()
         self.late_slots = 0  # shared slots dropped because this worker reached them late
+        self._bulk_last = 0.0  # when the bulk lane last got a slot (monotonic)
+        self._bulk_owed = False  # bulk waits past its floor: the next slot is its
 
     def share(self, db: Database) -> None:
         """Spend the budget together with every worker on ``db``: each slot is reserved in
@@ -66,33 +74,66 @@ class Pacer:
             return 0.0
         return slot - now
 
+    @property
+    def bulk_gap(self) -> float:
+        """The longest the bulk lane waits for a slot while replies crowd the budget."""
+        return 1.0 / (self.BULK_FLOOR * self.rate)
+
+    def _floor_due(self, now: float) -> bool:
+        return now - self._bulk_last >= self.bulk_gap
+
     async def acquire(self, *, urgent: bool = False) -> None:
+        """Wait for a slot: ``urgent`` in the interactive lane, else in the bulk lane."""
         if self._shared is not None:
-            await self._acquire_shared(self._shared)
-            return
+            await self._acquire_shared(self._shared, urgent)
+        else:
+            await self._acquire_alone(urgent)
+        if not urgent:
+            self._bulk_last = time.monotonic()
+
+    async def _acquire_alone(self, urgent: bool) -> None:
         if urgent:
             self._urgent += 1
         try:
             while True:
                 now = time.monotonic()
-                wait = self._take(now) if urgent or not self._urgent else self.interval
+                if urgent:  # a reply goes first, unless bulk is owed its floor
+                    first = not self._bulk_owed
+                else:
+                    first = not self._urgent or self._floor_due(now)
+                    self._bulk_owed = first and self._urgent > 0
+                wait = self._take(now) if first else self.interval
                 if wait <= 0:
                     return
                 await asyncio.sleep(wait)
         finally:
             if urgent:
                 self._urgent -= 1
+            else:
+                self._bulk_owed = False
 
-    async def _acquire_shared(self, db: Database) -> None:
-        """Reserve the next free slot of the shared budget and wait for it. A slot this
-        worker reaches late (a busy event loop, a slow round trip) is dropped and another
-        reserved: sent late, it would land next to the slots after it and make a burst,
-        and a dropped slot costs only a little throughput."""
+    async def _acquire_shared(self, db: Database, urgent: bool) -> None:
+        """Reserve a slot of the shared budget and wait for it: a reply the next free
+        one, bulk one that is free now (or, past its floor, the next free one). A slot
+        this worker reaches late (a busy event loop, a slow round trip) is dropped and
+        another reserved: sent late, it would land next to the slots after it and make a
+        burst, and a dropped slot costs only a little throughput."""
         pause = self._paused_until - time.monotonic()
         if pause > 0:
             await asyncio.sleep(pause)
         while True:
-            slot = await cluster.reserve_slot(db, "global", time.time(), self.interval)
+            now = time.time()
+            if urgent or self._floor_due(time.monotonic()):
+                slot: float | None = await cluster.reserve_slot(db, "global", now,
+                                                                self.interval)
+            else:
+                slot, again = await cluster.reserve_free_slot(db, "global", now,
+                                                              self.interval, self.interval)
+                if slot is None:  # replies queued ahead: bulk waits for them
+                    await asyncio.sleep(min(self.bulk_gap, max(self.interval,
+                                                               again - time.time())))
+                    continue
+            assert slot is not None
             wait = slot - time.time()
             if wait > 0:
                 await asyncio.sleep(wait)
@@ -184,20 +225,25 @@ class ChatGates:
         bucket = self._bucket(chat_id, now)
         bucket.tokens -= 1.0
 
-    async def wait_turn(self, chat_id: int) -> None:
-        """Wait until the chat may take a message, and take the turn."""
+    async def wait_turn(self, chat_id: int, give_up: Callable[[], bool] | None = None) -> bool:
+        """Wait until the chat may take a message, and take the turn; False (no turn
+        taken) as soon as ``give_up()`` says the message is not wanted any more."""
         if self._shared is not None:
             while True:
+                if give_up is not None and give_up():
+                    return False
                 if await self.take(chat_id):
-                    return
+                    return True
                 now = time.monotonic()
                 await asyncio.sleep(max(0.01, self.opens_at(chat_id, now) - now))
         while True:
+            if give_up is not None and give_up():
+                return False
             now = time.monotonic()
             opens = self.opens_at(chat_id, now)
             if opens <= now:
                 self.passed(chat_id, now)
-                return
+                return True
             await asyncio.sleep(opens - now)
 
     def hold(self, chat_id: int, until: float) -> None:
