@@ -11,11 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from storage import cluster
 from storage.db import Database
+
+
+@dataclass
+class _Waiter:
+    future: asyncio.Future[bool]
+    give_up: Callable[[], bool] | None
 
 
 class Pacer:
@@ -45,12 +52,13 @@ class Pacer:
         self.interval = (1.0 + self.JITTER) / rate
         self._next = 0.0
         self._paused_until = 0.0
-        self._urgent = 0  # urgent callers waiting for a slot
+        self._replies: deque[_Waiter] = deque()  # the interactive lane, in order
+        self._bulk: deque[_Waiter] = deque()  # the bulk lane (the outbox)
+        self._dispatcher: asyncio.Task[None] | None = None
         self._shared: Database | None = None
         self._holds: set[asyncio.Task[None]] = set()
         self.late_slots = 0  # shared slots dropped because this worker reached them late
         self._bulk_last = 0.0  # when the bulk lane last got a slot (monotonic)
-        self._bulk_owed = False  # bulk waits past its floor: the next slot is its
 
     def share(self, db: Database) -> None:
         """Spend the budget together with every worker on ``db``: each slot is reserved in
@@ -82,35 +90,59 @@ class Pacer:
     def _floor_due(self, now: float) -> bool:
         return now - self._bulk_last >= self.bulk_gap
 
-    async def acquire(self, *, urgent: bool = False) -> None:
-        """Wait for a slot: ``urgent`` in the interactive lane, else in the bulk lane."""
+    async def acquire(self, *, urgent: bool = False,
+                      give_up: Callable[[], bool] | None = None) -> bool:
+        """Wait for a slot: ``urgent`` in the interactive lane, else in the bulk lane.
+        False (no slot spent) when ``give_up()`` says, as the slot comes, that the
+        message is not wanted any more (an edit a newer one overtook)."""
         if self._shared is not None:
+            if give_up is not None and give_up():
+                return False
             await self._acquire_shared(self._shared, urgent)
-        else:
-            await self._acquire_alone(urgent)
+        elif not await self._acquire_alone(urgent, give_up):
+            return False
         if not urgent:
             self._bulk_last = time.monotonic()
+        return True
 
-    async def _acquire_alone(self, urgent: bool) -> None:
-        if urgent:
-            self._urgent += 1
-        try:
-            while True:
-                now = time.monotonic()
-                if urgent:  # a reply goes first, unless bulk is owed its floor
-                    first = not self._bulk_owed
-                else:
-                    first = not self._urgent or self._floor_due(now)
-                    self._bulk_owed = first and self._urgent > 0
-                wait = self._take(now) if first else self.interval
-                if wait <= 0:
-                    return
+    async def _acquire_alone(self, urgent: bool, give_up: Callable[[], bool] | None) -> bool:
+        """Queue in the lane; the one dispatcher hands out the slots (a crowd of waiters
+        is not woken at every slot, only the one it goes to)."""
+        waiter: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        (self._replies if urgent else self._bulk).append(_Waiter(waiter, give_up))
+        if self._dispatcher is None or self._dispatcher.done():
+            self._dispatcher = asyncio.get_running_loop().create_task(self._dispatch())
+        return await waiter
+
+    def _next_waiter(self, now: float) -> _Waiter | None:
+        """The replies' lane first, unless bulk has waited past its floor."""
+        first, second = self._replies, self._bulk
+        if self._bulk and (not self._replies or self._floor_due(now)):
+            first, second = self._bulk, self._replies
+        for lane in (first, second):
+            while lane:
+                waiter = lane.popleft()
+                if waiter.future.done():  # its caller was cancelled
+                    continue
+                if waiter.give_up is not None and waiter.give_up():
+                    waiter.future.set_result(False)
+                    continue
+                return waiter
+        return None
+
+    async def _dispatch(self) -> None:
+        while self._replies or self._bulk:
+            now = time.monotonic()
+            wait = self._take(now)
+            if wait > 0:
                 await asyncio.sleep(wait)
-        finally:
-            if urgent:
-                self._urgent -= 1
-            else:
-                self._bulk_owed = False
+                continue
+            waiter = self._next_waiter(now)
+            if waiter is None:
+                self._next = now  # nobody took the slot: it stays free
+                continue
+            waiter.future.set_result(True)
+            await asyncio.sleep(0)  # let it go before the next slot is handed out
 
     async def _acquire_shared(self, db: Database, urgent: bool) -> None:
         """Reserve a slot of the shared budget and wait for it: a reply the next free

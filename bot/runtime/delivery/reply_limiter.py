@@ -100,9 +100,8 @@ class ReplyLimiter(BaseRateLimiter[dict[str, Any]]):
             if chat_id is not None and not await self._throttle.gates.wait_turn(
                     chat_id, give_up=overtaken):
                 return self._dropped(endpoint)
-            if overtaken is not None and overtaken():
+            if not await self._throttle.pacer.acquire(urgent=True, give_up=overtaken):
                 return self._dropped(endpoint)
-            await self._throttle.pacer.acquire(urgent=True)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as err:
