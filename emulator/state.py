@@ -142,6 +142,7 @@ class CallbackRecord:
     data: str
     created_at: float
     answered: bool = False
+    answered_at: float | None = None  # time.monotonic(), as created_at
     text: str | None = None
     show_alert: bool = False
     url: str | None = None
