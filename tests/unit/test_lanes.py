@@ -67,3 +67,29 @@ async def test_bulk_reserves_only_a_slot_free_now_on_a_shared_engine(db: Databas
     # A reply still reserves the next slot, however far ahead.
     assert abs(await cluster.reserve_slot(db, "global", NOW, interval)
                - (NOW + 11 * interval)) < 1e-6
+
+
+async def test_replies_of_one_worker_go_ahead_of_another_workers_bulk(db: Database) -> None:
+    """Two workers share one budget: one's replies keep it busy, the other's fan-out
+    gets its floor, not an equal share (first come, first served would give it 1/4)."""
+    rate, span = 20.0, 1.5
+    replying, sending = Pacer(rate), Pacer(rate)
+    replying.share(db)
+    sending.share(db)
+    granted: dict[bool, int] = {True: 0, False: 0}
+
+    async def lane(pacer: Pacer, urgent: bool) -> None:
+        while True:
+            await pacer.acquire(urgent=urgent)
+            granted[urgent] += 1
+
+    tasks = [asyncio.create_task(lane(replying, True)) for _ in range(3)]
+    tasks.append(asyncio.create_task(lane(sending, False)))
+    await asyncio.sleep(span)  # the measured span itself
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert granted[True] >= 5 * granted[False]
+    assert granted[False] >= 1  # the floor: the fan-out progresses
