@@ -6,7 +6,8 @@ in a task of their own, so a crowd tapping is answered at the platform's speed a
 update processor is free for the next tap while the edits wait their turn.
 
 The tasks are the application's (``Application.create_task``): ``Application.stop``
-waits for them, and what one raises reaches the error handler with its update.
+waits for them, and what one raises reaches the error handler with its update
+(before the follow-up counts as done, so a test waiting for them sees the apology).
 """
 
 from __future__ import annotations
@@ -46,17 +47,20 @@ class Followups:
         if not steps:
             self._done()
             return
-        app.create_task(self._chain(list(steps)), update=update, name="chibo-followup")
+        app.create_task(self._chain(app, update, list(steps)), update=update,
+                        name="chibo-followup")
 
     def _done(self) -> None:
         self._pending -= 1
         if self._pending == 0:
             self._idle.set()
 
-    async def _chain(self, steps: list[Step]) -> None:
+    async def _chain(self, app: AnyApp, update: Update, steps: list[Step]) -> None:
         try:
             for step in steps:
                 await step()
+        except Exception as err:  # told like any handler's error, before counted done
+            await app.process_error(update=update, error=err)
         finally:
             self._done()
 
