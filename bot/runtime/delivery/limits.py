@@ -21,7 +21,7 @@ from storage.db import Database
 
 @dataclass
 class _Waiter:
-    future: asyncio.Future[bool]
+    future: asyncio.Future[float | None]  # the slot's instant, None: given up
     give_up: Callable[[], bool] | None
 
 
@@ -42,7 +42,7 @@ class Pacer:
     # and a request that travels faster than the one sent a second before it would
     # otherwise make ``rate + 1`` in its window and draw a 429.
     JITTER = 0.03
-    # Shared budget: a slot reached more than this share of an interval late is dropped.
+    # A slot reached more than this share of an interval late is dropped.
     LATE = 0.5
     SHARED_SPREAD = 0.06  # seconds of arrival spread a shared budget allows for
     BULK_FLOOR = 0.1  # the share of the rate the bulk lane gets while replies crowd it
@@ -57,7 +57,7 @@ class Pacer:
         self._dispatcher: asyncio.Task[None] | None = None
         self._shared: Database | None = None
         self._holds: set[asyncio.Task[None]] = set()
-        self.late_slots = 0  # shared slots dropped because this worker reached them late
+        self.late_slots = 0  # slots dropped because this worker reached them late
         self._bulk_last = 0.0  # when the bulk lane last got a slot (monotonic)
 
     def share(self, db: Database) -> None:
@@ -107,12 +107,27 @@ class Pacer:
 
     async def _acquire_alone(self, urgent: bool, give_up: Callable[[], bool] | None) -> bool:
         """Queue in the lane; the one dispatcher hands out the slots (a crowd of waiters
-        is not woken at every slot, only the one it goes to)."""
-        waiter: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        (self._replies if urgent else self._bulk).append(_Waiter(waiter, give_up))
-        if self._dispatcher is None or self._dispatcher.done():
-            self._dispatcher = asyncio.get_running_loop().create_task(self._dispatch())
-        return await waiter
+        is not woken at every slot, only the one it goes to). A slot this caller resumes
+        at too late (a busy event loop) is given up and the next one waited for at the
+        head of the lane: sent late, it would land next to the slots after it and make
+        more than ``rate`` in a second at Telegram."""
+        lane = self._replies if urgent else self._bulk
+        late = False
+        while True:
+            waiter = _Waiter(asyncio.get_running_loop().create_future(), give_up)
+            if late:
+                lane.appendleft(waiter)
+            else:
+                lane.append(waiter)
+            if self._dispatcher is None or self._dispatcher.done():
+                self._dispatcher = asyncio.get_running_loop().create_task(self._dispatch())
+            slot = await waiter.future
+            if slot is None:
+                return False
+            if time.monotonic() - slot <= self.interval * self.LATE:
+                return True
+            self.late_slots += 1
+            late = True
 
     def _next_waiter(self, now: float) -> _Waiter | None:
         """The replies' lane first, unless bulk has waited past its floor."""
@@ -125,7 +140,7 @@ class Pacer:
                 if waiter.future.done():  # its caller was cancelled
                     continue
                 if waiter.give_up is not None and waiter.give_up():
-                    waiter.future.set_result(False)
+                    waiter.future.set_result(None)
                     continue
                 return waiter
         return None
@@ -141,7 +156,7 @@ class Pacer:
             if waiter is None:
                 self._next = now  # nobody took the slot: it stays free
                 continue
-            waiter.future.set_result(True)
+            waiter.future.set_result(now)
             await asyncio.sleep(0)  # let it go before the next slot is handed out
 
     async def _acquire_shared(self, db: Database, urgent: bool) -> None:
