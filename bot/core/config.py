@@ -161,6 +161,8 @@ class DeliverySettings(_Section):
     concurrency: int = Field(default=32, ge=1, le=256)
     max_attempts: int = Field(default=8, ge=1)
     read_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Rows due and the queue not moving for this long: one ERROR line, and status says so.
+    stall_alert_seconds: float = Field(default=120.0, ge=5, le=86_400)
 
 
 class MeetingSettings(_Section):

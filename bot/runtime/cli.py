@@ -326,7 +326,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     async def status() -> int:
         db = await open_database(config.database.target, password=database_password())
         try:
-            stats = await delivery_status(db, SystemClock())
+            stats = await delivery_status(db, SystemClock(), config.delivery)
         finally:
             await db.close()
         print(render_status(stats, Texts(config.bot.language), config.bot.tz))
