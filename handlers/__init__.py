@@ -31,6 +31,7 @@ from handlers import (
     duties,
     flood,
     followers,
+    guests,
     households,
     imports,
     inputs,
@@ -92,6 +93,7 @@ def register(app: ChiboApp) -> None:
             command("schedule", meetings.schedule),
             command("skip", meetings.skip),
             command("attendance", attendance.attendance),
+            command("guest", guests.guest_command),
             command("follow", followers.follow),
             command("report", reports.report),
             command("recordstart", reports.record_start),
@@ -110,7 +112,10 @@ def register(app: ChiboApp) -> None:
             button(rsvp.on_rsvp),
             button(meetings.on_button),
             button(meetings.on_kind),
+            button(meetings.on_past),
             button(attendance.on_button),
+            button(guests.on_meeting),
+            button(guests.on_answer),
             button(followers.on_button),
             button(reports.on_button),
             button(dues.on_button),
@@ -129,6 +134,8 @@ def register(app: ChiboApp) -> None:
                            & filters.UpdateType.MESSAGE, inputs.on_text),
             MessageHandler(private & ~filters.COMMAND & filters.UpdateType.MESSAGE,
                            common.not_understood),
+            MessageHandler(filters.ChatType.GROUPS & filters.COMMAND
+                           & filters.UpdateType.MESSAGE, common.group_command),
             CallbackQueryHandler(common.stale_button),
         ]
     )

@@ -165,6 +165,7 @@ async def _page(who: Asker, button: MemberButton) -> None:
 
 
 async def _open(who: Asker, button: MemberButton) -> None:
+    await svc.view_member(who.services, who.actor, button.target)  # audited
     await _show_card(who, button.target)
 
 

@@ -48,6 +48,10 @@ class DatabaseUnavailable(RuntimeError):
     without its password and says why)."""
 
 
+class DatabaseNotWritable(DatabaseUnavailable):
+    """The database opened but cannot be written (a read-only file, folder or disk)."""
+
+
 class BackupNotSupported(RuntimeError):
     """The engine is backed up by its own tools (PostgreSQL: ``pg_dump``)."""
 

@@ -237,7 +237,11 @@ async def move_membership(
 
 
 async def erase_personal_data(conn: Connection, person_id: int, now: datetime) -> None:
-    """Blank personal fields and unbind the account; the name stays for the minutes' history."""
+    """Blank personal fields and unbind the account; the name stays for the minutes' history.
+    Copies of those fields (outbox messages, audit details, inputs) go first."""
+    from storage.privacy import scrub
+
+    await scrub(conn, person_id)
     await conn.execute("DELETE FROM pending_inputs WHERE telegram_user_id IN "
                        "(SELECT telegram_user_id FROM people WHERE id = ?)", (person_id,))
     await conn.execute(

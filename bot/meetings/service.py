@@ -23,7 +23,7 @@ from bot.core.permissions import Permission, require, unit_or_fail
 from bot.core.services import Services
 from bot.meetings import texts as mt
 from bot.texts import Language, as_language, t
-from storage import audit, followers, outbox, people, roles
+from storage import audit, followers, guests, outbox, people, roles
 from storage import meetings as store
 from storage.db import Connection
 from storage.meetings import InvitationRow as InvitationRow  # re-exported for handlers
@@ -160,6 +160,19 @@ async def _announce_to_group(conn: Connection, services: Services, unit: UnitRow
                                          stale_after=meeting.starts_at)], services.clock.now())
 
 
+async def _tell_guests(conn: Connection, services: Services, meeting: MeetingRow,
+                       unit: UnitRow, key: str, header: str) -> None:
+    """Guests whose link bound their Telegram hear of a move or a cancellation too."""
+    lang = services.config.bot.language
+    text = "\n".join([t(lang, header), mt.summary(meeting, unit.name, services.tz, lang)])
+    envelopes = [Envelope(key=f"{key}:g{g.id}", chat_id=g.telegram_user_id, kind="guest",
+                          message=OutgoingMessage(text), unit_id=unit.id,
+                          stale_after=meeting.starts_at)
+                 for g in await guests.of_meeting(services.db, meeting.id)
+                 if g.telegram_user_id is not None]
+    await outbox.enqueue(conn, envelopes, services.clock.now())
+
+
 async def send_invitations(conn: Connection, services: Services, meeting: MeetingRow,
                            unit: UnitRow, *, header: str = "invitation_header",
                            key: str = "invite") -> None:
@@ -179,6 +192,17 @@ async def send_invitations(conn: Connection, services: Services, meeting: Meetin
 # --- creating, moving, cancelling ------------------------------------------------------------
 
 
+def check_kind(kind: str, agenda: str | None) -> None:
+    """A known kind; a thematic or combined meeting names its topic, an extraordinary
+    one its purpose."""
+    if kind not in KINDS:
+        raise Invalid("denied")
+    if kind in ("thematic", "combined") and not agenda:
+        raise Invalid("thematic_topic_needed")
+    if kind == "extraordinary" and not agenda:
+        raise Invalid("extraordinary_purpose_needed")
+
+
 async def create_meeting(
     services: Services, actor: Actor | None, *, unit_id: int, kind: str, starts_at: datetime,
     place: str | None, agenda: str | None, auto_month: str | None = None,
@@ -190,12 +214,7 @@ async def create_meeting(
     unit = await unit_or_fail(services, unit_id)
     now = services.clock.now()
     require_future(starts_at, services)
-    if kind not in KINDS:
-        raise Invalid("denied")
-    if kind in ("thematic", "combined") and not agenda:
-        raise Invalid("thematic_topic_needed")
-    if kind == "extraordinary" and not agenda:
-        raise Invalid("extraordinary_purpose_needed")
+    check_kind(kind, agenda)
     settings = services.config.meetings
     place = place or unit.default_place
     same_time = [m for m in await store.of_unit(services.db, unit_id, since=starts_at,
@@ -273,6 +292,8 @@ async def move_meeting(services: Services, actor: Actor, meeting_id: int,
         await outbox.enqueue(conn, envelopes, now)
         await _announce_to_group(conn, services, unit, moved,
                                  f"group:moved:{moved.id}:{epoch(now)}", "moved_header")
+        await _tell_guests(conn, services, moved, unit, f"moved:{moved.id}:{epoch(now)}",
+                           "moved_header")
     services.sender.wake()
     return moved
 
@@ -296,6 +317,8 @@ async def cancel_meeting(services: Services, actor: Actor, meeting_id: int) -> M
         await outbox.enqueue(conn, envelopes, now)
         await _announce_to_group(conn, services, unit, meeting, f"group:cancel:{meeting.id}",
                                  "cancelled_header")
+        await _tell_guests(conn, services, meeting, unit, f"cancel:{meeting.id}",
+                           "cancelled_header")
     services.sender.wake()
     cancelled = await store.get(services.db, meeting.id)
     assert cancelled is not None
@@ -387,9 +410,14 @@ async def unit_name(services: Services, unit_id: int) -> str:
 
 async def officer_invitations(services: Services, actor: Actor,
                               meeting_id: int) -> tuple[MeetingRow, list[InvitationRow]]:
-    """The meeting's invitations as its officers see them (who recorded what)."""
+    """The meeting's invitations as its officers see them (who recorded what). They show
+    absence reasons, so the read is audited."""
     meeting = await officer_meeting(services, actor, meeting_id)
-    return meeting, await store.invitations(services.db, meeting.id)
+    invited = await store.invitations(services.db, meeting.id)
+    await audit.log(services.db, at=services.clock.now(), actor_id=actor.telegram_user_id,
+                    action="meeting.answers", unit_id=meeting.unit_id,
+                    detail=f"meeting {meeting.id}")
+    return meeting, invited
 
 
 async def answer_for(services: Services, actor: Actor, meeting_id: int, person_id: int,

@@ -19,6 +19,7 @@ from bot.core.errors import Invalid
 from bot.core.permissions import Permission, authorize, require, unit_or_fail
 from bot.core.services import Services
 from bot.imports.names import has_control_chars, name_key, normalize_name
+from bot.meetings import membership
 from storage import audit, invites, people, units
 from storage.invites import InviteRow
 from storage.units import UnitRow
@@ -109,7 +110,15 @@ async def create_unit(
 ) -> UnitRow:
     """Admins create committees (top level) and branches (under a committee)."""
     require(actor, Permission.ADMIN_UNITS)
-    clean = clean_name(name)
+    try:
+        clean = clean_name(name)
+    except Invalid as err:  # the person-name wording would confuse here
+        if err.key != "name_invalid":
+            raise
+        raise Invalid("unit_name_invalid") from None
+    same = [u for u in await units.all_units(services.db) if u.name.casefold() == clean.casefold()]
+    if same:
+        raise Invalid("unit_name_taken", name=same[0].name, id=same[0].id)
     if kind == "committee":
         parent_id = None
     elif kind == "branch":
@@ -203,6 +212,8 @@ async def issue_invite(
             conn, token_hash=hash_token(token), person_id=person_id, unit_id=unit_id,
             role=role, created_by=created_by, now=now, expires_at=expires,
         )
+    if unit.kind == "branch":  # a late joiner is invited to the meetings ahead at once
+        await membership.invite_to_upcoming(services, person_id, unit_id)
     record = await people.person(services.db, person_id)
     assert record is not None
     return IssuedInvite(
@@ -316,6 +327,7 @@ async def redeem(services: Services, token: str, telegram_user_id: int) -> Joine
             await people.bind_telegram(conn, person_id, telegram_user_id)
         if committee:
             await people.add_committee_officer(conn, person_id, invite.unit_id, invite.role, now)
+    await membership.send_invitations_to(services, person_id)  # invited before the link
     return Joined(seen.full_name, seen.unit_name, invite.role)
 
 
@@ -336,6 +348,8 @@ async def _join_second_branch(services: Services, seen: InvitePreview, invite: I
         await audit.write(conn, at=now, actor_id=telegram_user_id, unit_id=invite.unit_id,
                           action="member.join_213",
                           detail=f"person {second.person_id} (was {invite.person_id})")
+    await membership.invite_to_upcoming(services, second.person_id, invite.unit_id)
+    await membership.send_invitations_to(services, second.person_id)
     return Joined(second.full_name, seen.unit_name, invite.role, second_branch=True)
 
 

@@ -34,7 +34,7 @@ from bot.notices.announcements import report_broadcasts
 from bot.reports import jobs as report_jobs
 from bot.runtime.cluster import Cluster
 from bot.runtime.delivery import Sender
-from bot.runtime.delivery.aiohttp_request import AiohttpRequest
+from bot.runtime.delivery.aiohttp_request import proxied_request
 from bot.runtime.delivery.limits import Throttle
 from bot.runtime.delivery.reply_limiter import ReplyLimiter, seconds
 from bot.runtime.delivery.retry import RetryingRequest
@@ -81,11 +81,11 @@ def build_application(
     delivery = config.delivery
     throttle = Throttle(delivery.messages_per_second, delivery.private_chat_interval_seconds,
                         delivery.group_messages_per_minute)
-    request = RetryingRequest(AiohttpRequest(
-        connection_pool_size=REPLY_POOL_SIZE, pool_timeout=1.0,
+    request = RetryingRequest(proxied_request(
+        config, connection_pool_size=REPLY_POOL_SIZE, pool_timeout=1.0,
         read_timeout=delivery.read_timeout_seconds, write_timeout=20.0,
     ))  # replies and tap answers: retried shortly when safe to repeat
-    updates_request = AiohttpRequest(connection_pool_size=2, read_timeout=40.0)
+    updates_request = proxied_request(config, connection_pool_size=2, read_timeout=40.0)
     inbox = Inbox()  # every update stored before Telegram is told it arrived
     processor = PerUserUpdateProcessor(64)
     processor.inbox = inbox
@@ -133,9 +133,9 @@ async def _post_init(app: ChiboApp) -> None:
     outbox_bot: ExtBot[None] = ExtBot(
         app.bot.token, base_url=config.telegram.base_url,
         base_file_url=config.telegram.base_file_url,
-        request=AiohttpRequest(connection_pool_size=config.delivery.concurrency,
-                             pool_timeout=1.0, write_timeout=20.0,
-                             read_timeout=config.delivery.read_timeout_seconds))
+        request=proxied_request(config, connection_pool_size=config.delivery.concurrency,
+                                pool_timeout=1.0, write_timeout=20.0,
+                                read_timeout=config.delivery.read_timeout_seconds))
     await outbox_bot.initialize()
     app.bot_data["outbox_bot"] = outbox_bot
     workers = await _join_cluster(app, db)
@@ -267,12 +267,27 @@ class TokenRejected(Exception):
         self.status = status
 
 
-async def connect(app: ChiboApp) -> None:
+class StartupTimedOut(Exception):
+    """Start-up did not finish within ``[telegram] startup_deadline_seconds``."""
+
+    def __init__(self, seconds: float, reason: str) -> None:
+        super().__init__(f"not started after {seconds:.0f} s ({reason})")
+        self.seconds = seconds
+        self.reason = reason
+
+
+class BotApiNonConforming(Exception):
+    """The Bot API answered getMe with something that is not a bot user."""
+
+
+async def connect(app: ChiboApp, progress: list[str] | None = None) -> None:
     """Ask Telegram who the bot is (getMe) until it answers.
 
-    A transient failure (network, timeout, 5xx, 429) is retried with backoff; a
-    rejected token raises ``TokenRejected`` after closing the HTTP sessions, and never
-    carries the token (PTB's own ``InvalidToken`` puts it in its message)."""
+    A transient failure (network, timeout, 5xx, 429) is retried with backoff, its reason
+    appended to ``progress`` (what a start-up deadline reports); a rejected token raises
+    ``TokenRejected`` after closing the HTTP sessions, and never carries the token (PTB's
+    own ``InvalidToken`` puts it in its message); an answer that is not a bot user raises
+    ``BotApiNonConforming``."""
     delay = CONNECT_RETRY_FIRST
     while True:
         try:
@@ -287,25 +302,80 @@ async def connect(app: ChiboApp) -> None:
         except (TelegramError, OSError) as err:
             wait = delay
             reason = f"{type(err).__name__}: {err}"
+        except (KeyError, TypeError, ValueError) as err:  # getMe without a bot's fields
+            await app.bot.shutdown()
+            raise BotApiNonConforming(f"{type(err).__name__}: {err}") from None
+        if progress is not None:
+            progress.append(reason)
         log.warning("Telegram did not answer getMe (%s); trying again in %.0f s", reason, wait)
         await asyncio.sleep(wait)
         delay = min(CONNECT_RETRY_CAP, delay * 2)
 
 
-async def serve(app: ChiboApp, webhook: WebhookSettings | None = None) -> None:
+def warn_about_identity(app: ChiboApp) -> None:
+    """Configuration that works but surprises later: invite links pointing at another
+    bot, or nobody able to create the first unit."""
+    config: Config = app.bot_data["config"]
+    configured = config.telegram.bot_username.lstrip("@")
+    if configured and configured.lower() != app.bot.username.lower():
+        log.warning("[telegram] bot_username is @%s but this token is @%s: invite links "
+                    "printed by the command line point at the other bot; fix bot_username",
+                    configured, app.bot.username)
+    if not config.bot.admins:
+        log.warning("[bot] admins is empty: nobody can create units or appoint officers "
+                    "in the bot; add your Telegram user id (see the README)")
+
+
+async def serve(app: ChiboApp, webhook: WebhookSettings | None = None, *,
+                startup_deadline: float | None = None) -> None:
     """Connect (see ``connect``), start, poll or serve ``webhook`` until SIGINT/SIGTERM,
-    then stop; whatever fails on the way, the sessions are closed."""
+    then stop; whatever fails on the way, the sessions are closed.
+
+    A signal is honoured at every stage, start-up included (waiting for Telegram, opening
+    the database); start-up longer than ``startup_deadline`` seconds raises
+    ``StartupTimedOut``."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-    await connect(app)
-    try:
+    progress: list[str] = []
+    connected = False
+
+    async def start() -> None:
+        nonlocal connected
+        await connect(app, progress)
+        connected = True
+        warn_about_identity(app)
         await start_app(app, poll_timeout=10, webhook=webhook)
-        await stop.wait()
+
+    async def start_within_deadline() -> None:
+        try:
+            async with asyncio.timeout(startup_deadline):
+                await start()
+        except TimeoutError:
+            assert startup_deadline is not None
+            reason = progress[-1] if progress else "Telegram or the database did not answer"
+            raise StartupTimedOut(startup_deadline, reason) from None
+
+    starting = asyncio.create_task(start_within_deadline(), name="chibo-start")
+    stopping = asyncio.create_task(stop.wait(), name="chibo-stop-signal")
+    try:
+        await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not starting.done():
+            starting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
+            log.info("stopped by a signal during start-up")
+            return
+        starting.result()  # a failed start raises here
+        await stopping
     finally:
-        await stop_app(app)
+        stopping.cancel()
+        if connected:
+            await stop_app(app)
+        else:  # nothing started: only getMe's HTTP session may be open
+            await app.bot.shutdown()
 
 
 async def start_app(
