@@ -1,4 +1,4 @@
-"""The version of the data reports are computed from (migration 0008_taps).
+"""The version of the data reports are computed from (migration 0009_taps).
 
 Every write to a table the figures read bumps it (a trigger, so no writer can forget):
 a report computed under one version is still true while the version stands.

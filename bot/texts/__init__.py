@@ -17,7 +17,7 @@ LANGUAGES: tuple[Language, ...] = ("vi", "en")
 
 # Per-feature catalogs: modules defining VI and EN dicts, merged over the core ones.
 FEATURES: tuple[str, ...] = ("duties", "records", "meetings_held", "robustness", "figures",
-                              "workers", "delivery", "lifecycle", "operator")
+                              "workers", "delivery", "ledger", "lifecycle", "operator")
 
 
 def _merge() -> dict[Language, dict[str, str]]:
