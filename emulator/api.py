@@ -208,6 +208,7 @@ class BotApi(MessageMethods):
         if record is None or record.answered or time.monotonic() - record.created_at > CALLBACK_TTL:
             raise bad_request(QUERY_TOO_OLD.removeprefix("Bad Request: "))
         record.answered = True
+        record.answered_at = time.monotonic()
         record.text = req.params.get("text")
         record.show_alert = bool(req.params.get("show_alert"))
         record.url = req.params.get("url")

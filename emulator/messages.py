@@ -183,6 +183,8 @@ class MessageMethods:
         stored.data["edit_date"] = int(time.time())
         stored.edited = True
         self.state.stats.edits += 1
+        self.state.stats.edit_times.append(time.monotonic())
+        self.state.stats.edited_at[(chat.id, stored.message_id)] = time.monotonic()
         return copy.deepcopy(stored.data)
 
     # -- methods ---------------------------------------------------------------

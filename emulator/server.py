@@ -6,7 +6,7 @@ import asyncio
 import copy
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
 
@@ -65,6 +65,11 @@ class BotApiEmulator:
     @strict_private_chats.setter
     def strict_private_chats(self, value: bool) -> None:
         self._api.strict_private_chats = value
+
+    def after_answer(self, settle: Callable[[], Awaitable[None]] | None) -> None:
+        """``callback_answer`` then also awaits ``settle`` (a harness running the bot in
+        this process: until the bot has sent what follows its answer, the card's edit)."""
+        self._state.after_answer = settle
 
     def set_limits(self, limits: Limits) -> None:
         """Replace the flood limits (history is reset)."""

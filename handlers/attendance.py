@@ -153,10 +153,10 @@ async def _send_minutes(who: Asker, meeting_id: int) -> None:
     chat = who.update.effective_chat
     assert chat is not None
     await who.toast()
-    await who.update.get_bot().send_document(
+    await who.then(lambda: who.update.get_bot().send_document(
         chat.id, io.BytesIO(result.data), filename=result.file_name,
         caption=who.texts("minutes_docx_caption",
-                          when=mt.when(result.meeting, who.services.tz, who.texts.lang)))
+                          when=mt.when(result.meeting, who.services.tz, who.texts.lang))))
 
 
 async def minutes(update: Update, context: ChiboContext) -> None:

@@ -124,8 +124,13 @@ async def _import(who: Asker, plan: AnyPlan) -> None:
         return
     chat = who.update.effective_chat
     assert chat is not None  # on_button refuses taps from nowhere
-    await who.update.get_bot().send_document(
-        chat.id, done.links, filename=who.texts("links_filename", unit=done.unit_id),
-        caption=who.texts(done.key, **counts),
-    )
-    await links_sent(who.services, done)
+    links = done.links
+
+    async def send_links() -> None:
+        # The links are marked delivered only once the file has reached the officer.
+        await who.update.get_bot().send_document(
+            chat.id, links, filename=who.texts("links_filename", unit=done.unit_id),
+            caption=who.texts(done.key, **counts))
+        await links_sent(who.services, done)
+
+    await who.then(send_links)

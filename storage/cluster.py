@@ -87,6 +87,23 @@ async def reserve_slot(db: Database, key: str, now: float, interval: float) -> f
     return float(value) - interval
 
 
+async def reserve_free_slot(db: Database, key: str, now: float, interval: float,
+                            lead: float) -> tuple[float | None, float]:
+    """Reserve the next free slot of ``key`` only if it starts within ``lead`` of ``now``
+    (bulk work, which never queues behind the replies others reserved ahead): (its
+    start, ``now``), or (None, the instant it is worth asking again)."""
+    async with db.unlocked() as conn:
+        value = await conn.fetch_value(
+            "INSERT INTO send_pace (pace_key, tat) VALUES (?, ?) ON CONFLICT (pace_key) "
+            "DO UPDATE SET tat = CASE WHEN send_pace.tat > ? THEN send_pace.tat ELSE ? END + ? "
+            "WHERE send_pace.tat <= ? RETURNING tat",
+            (key, now + interval, now, now, interval, now + lead))
+        if value is not None:
+            return float(value) - interval, now
+        tat = await conn.fetch_value("SELECT tat FROM send_pace WHERE pace_key = ?", (key,))
+    return None, now if tat is None else max(now, float(tat) - lead)
+
+
 async def try_pass(db: Database, key: str, now: float, interval: float,
                    burst: float) -> float | None:
     """Take one turn of ``key`` now if its bucket allows (``burst`` turns at once, then

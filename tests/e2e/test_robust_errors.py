@@ -40,8 +40,12 @@ async def test_a_committed_change_whose_edit_fails_is_confirmed_not_denied(
                                           timeout=10)
     reports = await pg.services.db.fetch_all("SELECT status FROM duty_reports")
     assert [r["status"] for r in reports] == ["normal"]  # the report was kept
-    assert "Đã ghi nhận thay đổi của đồng chí" in answer
-    assert "không bị thay đổi" not in answer
+    # The tap is answered first, when the report is recorded; the edit that fails comes
+    # after, and its apology (a message: the tap is answered) confirms the change.
+    assert answer == "Đã ghi: hộ số 1 bình thường."
+    apology = (await member.next_message(timeout=10)).text
+    assert "Đã ghi nhận thay đổi của đồng chí" in apology
+    assert "không bị thay đổi" not in apology
 
 
 async def test_an_error_before_anything_was_committed_says_nothing_changed(
