@@ -12,7 +12,7 @@ from typing import Any
 from .errors import QUERY_TOO_OLD, ApiError, bad_request, conflict, method_not_found
 from .faults import Faults
 from .limits import RateLimiter
-from .messages import MessageMethods, Request
+from .messages import MessageMethods, Request, check_web_app
 from .state import JsonDict, State
 
 Handler = Callable[[Request], Any]
@@ -62,6 +62,8 @@ class BotApi(MessageMethods):
         self.webhook: JsonDict = {}
         self.allowed_updates: frozenset[str] = DEFAULT_UPDATES
         self.commands: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        # setChatMenuButton: per private chat (0: the bot's default), as sent.
+        self.menu_buttons: dict[int, JsonDict] = {}
         self.stopping = False
         self._poll_generation = 0
         self.waiting_polls = 0  # getUpdates requests currently long-polling
@@ -92,7 +94,8 @@ class BotApi(MessageMethods):
             "setMyDescription": lambda r: True,
             "setMyShortDescription": lambda r: True,
             "setMyName": lambda r: True,
-            "setChatMenuButton": lambda r: True,
+            "setChatMenuButton": self.set_chat_menu_button,
+            "getChatMenuButton": self.get_chat_menu_button,
         }
         self._lower = {name.lower(): name for name in self.handlers}
 
@@ -205,6 +208,7 @@ class BotApi(MessageMethods):
         if record is None or record.answered or time.monotonic() - record.created_at > CALLBACK_TTL:
             raise bad_request(QUERY_TOO_OLD.removeprefix("Bad Request: "))
         record.answered = True
+        record.answered_at = time.monotonic()
         record.text = req.params.get("text")
         record.show_alert = bool(req.params.get("show_alert"))
         record.url = req.params.get("url")
@@ -250,6 +254,27 @@ class BotApi(MessageMethods):
         key = (scope_key(req.params.get("scope")), str(req.params.get("language_code") or ""))
         self.commands.pop(key, None)
         return True
+
+    def set_chat_menu_button(self, req: Request) -> bool:
+        chat_id = req.params.get("chat_id")
+        if chat_id is not None:
+            chat = self.target_chat(req.params, write=False)
+            if chat.type != "private":
+                raise bad_request("chat_id must be a private chat")
+        button = req.params.get("menu_button") or {"type": "default"}
+        if not isinstance(button, dict) or button.get("type") not in (
+                "default", "commands", "web_app"):
+            raise bad_request("can't parse menu button JSON object")
+        if button["type"] == "web_app":
+            if not str(button.get("text") or "").strip():
+                raise bad_request("menu button text is empty")
+            check_web_app(button.get("web_app"))
+        self.menu_buttons[int(chat_id or 0)] = dict(button)
+        return True
+
+    def get_chat_menu_button(self, req: Request) -> JsonDict:
+        chat_id = int(req.params.get("chat_id") or 0)
+        return self.menu_buttons.get(chat_id, self.menu_buttons.get(0, {"type": "default"}))
 
     # -- chats -------------------------------------------------------------------
     def send_chat_action(self, req: Request) -> bool:

@@ -60,6 +60,8 @@ class Stats:
     errors: Counter[str] = field(default_factory=Counter)
     calls_by_method: Counter[str] = field(default_factory=Counter)
     send_times: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
+    edit_times: list[float] = field(default_factory=list)  # every chat's, in order
+    edited_at: dict[tuple[int, int], float] = field(default_factory=dict)  # last edit
 
 
 class RateLimiter:

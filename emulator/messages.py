@@ -82,8 +82,11 @@ class MessageMethods:
             raise forbidden("bot can't initiate conversation with a user")
 
     @staticmethod
-    def split_markup(markup: Any) -> tuple[JsonDict | None, JsonDict | None]:
-        """Validate reply_markup; return (inline markup to echo, other keyboard)."""
+    def split_markup(markup: Any, chat: ChatState | None = None
+                     ) -> tuple[JsonDict | None, JsonDict | None]:
+        """Validate reply_markup; return (inline markup to echo, other keyboard).
+
+        A ``web_app`` button opens an https Mini App, and only in a private chat."""
         if markup is None:
             return None, None
         if not isinstance(markup, dict):
@@ -100,7 +103,11 @@ class MessageMethods:
                 if not isinstance(button, dict) or not button.get("text"):
                     raise bad_request("can't parse inline keyboard button: text is empty")
                 data = button.get("callback_data")
-                if data is not None:
+                if "web_app" in button:
+                    check_web_app(button["web_app"])
+                    if chat is not None and chat.type != "private":
+                        raise bad_request("BUTTON_TYPE_INVALID")
+                elif data is not None:
                     size = len(str(data).encode("utf-8"))
                     if size == 0 or size > MAX_CALLBACK_DATA:
                         raise bad_request("BUTTON_DATA_INVALID")
@@ -176,6 +183,8 @@ class MessageMethods:
         stored.data["edit_date"] = int(time.time())
         stored.edited = True
         self.state.stats.edits += 1
+        self.state.stats.edit_times.append(time.monotonic())
+        self.state.stats.edited_at[(chat.id, stored.message_id)] = time.monotonic()
         return copy.deepcopy(stored.data)
 
     # -- methods ---------------------------------------------------------------
@@ -187,7 +196,7 @@ class MessageMethods:
             raise bad_request("message text is empty")
         if len(text) > MAX_TEXT:
             raise bad_request("message is too long")
-        inline, keyboard = self.split_markup(p.get("reply_markup"))
+        inline, keyboard = self.split_markup(p.get("reply_markup"), chat)
         reply = self.reply_target(chat, p)
         self.rate(req.method, chat)
         fields: JsonDict = {
@@ -209,7 +218,7 @@ class MessageMethods:
             raise bad_request("message text is empty")
         if len(text) > MAX_TEXT:
             raise bad_request("message is too long")
-        inline, _ = self.split_markup(p.get("reply_markup"))
+        inline, _ = self.split_markup(p.get("reply_markup"), chat)
         new = {"text": text, "entities": entities or None, "reply_markup": inline}
         return self.commit_edit(req.method, chat, stored, new)
 
@@ -224,7 +233,7 @@ class MessageMethods:
         )
         if len(caption) > MAX_CAPTION:
             raise bad_request("message caption is too long")
-        inline, _ = self.split_markup(p.get("reply_markup"))
+        inline, _ = self.split_markup(p.get("reply_markup"), chat)
         new = {
             "caption": caption or None,
             "caption_entities": entities or None,
@@ -235,7 +244,7 @@ class MessageMethods:
     def edit_message_reply_markup(self, req: Request) -> JsonDict:
         chat = self.target_chat(req.params)
         stored = self.editable(chat, req.params)
-        inline, _ = self.split_markup(req.params.get("reply_markup"))
+        inline, _ = self.split_markup(req.params.get("reply_markup"), chat)
         return self.commit_edit(req.method, chat, stored, {"reply_markup": inline})
 
     def delete_message(self, req: Request) -> bool:
@@ -279,7 +288,7 @@ class MessageMethods:
         )
         if len(caption) > MAX_CAPTION:
             raise bad_request("message caption is too long")
-        inline, keyboard = self.split_markup(p.get("reply_markup"))
+        inline, keyboard = self.split_markup(p.get("reply_markup"), chat)
         reply = self.reply_target(chat, p)
         record = self._resolve_file(req, field, folder)
         self.rate(req.method, chat)
@@ -297,3 +306,11 @@ class MessageMethods:
 
     def send_photo(self, req: Request) -> JsonDict:
         return self._send_media(req, "photo", "photos")
+
+
+def check_web_app(info: Any) -> str:
+    """A WebAppInfo: Telegram opens only https addresses."""
+    url = info.get("url") if isinstance(info, dict) else None
+    if not isinstance(url, str) or not url.startswith("https://"):
+        raise bad_request("BUTTON_URL_INVALID")
+    return url

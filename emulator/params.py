@@ -23,6 +23,7 @@ JSON_FIELDS = frozenset(
         "media",
         "message_ids",
         "results",
+        "menu_button",
     }
 )
 INT_FIELDS = frozenset(

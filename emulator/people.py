@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import hashlib
 import mimetypes
@@ -190,11 +191,21 @@ class Conversation:
     async def callback_answer(self, query_id: str, timeout: float = 5.0) -> str:
         """Wait for answerCallbackQuery on ``query_id``; return its text ("" if none)."""
         record = self._state.callbacks[query_id]
+        started = time.monotonic()
         await self._state.wait_until(
             lambda: record.answered,
             timeout,
             lambda: f"callback query {query_id} (data={record.data!r}) was not answered",
         )
+        settle = self._state.after_answer
+        if settle is not None:  # the bot answers first, then edits: wait for the edit too
+            left = max(0.1, timeout - (time.monotonic() - started))
+            try:
+                async with asyncio.timeout(left):
+                    await settle()
+            except TimeoutError:
+                raise TimeoutError(f"timed out after {timeout:g}s: the bot's follow-ups to "
+                                   f"callback query {query_id} are still pending") from None
         return record.text or ""
 
 

@@ -6,7 +6,7 @@ import asyncio
 import copy
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
 
@@ -19,7 +19,7 @@ from .limits import Limits, RateLimiter, Stats
 from .messages import Request
 from .params import read_params
 from .people import FakeGroup, FakeUser
-from .state import ApiCall, ChatState, JsonDict, State, UserRecord
+from .state import ApiCall, CallbackRecord, ChatState, JsonDict, State, UserRecord
 from .views import BotMessageView
 
 logger = logging.getLogger(__name__)
@@ -65,6 +65,11 @@ class BotApiEmulator:
     @strict_private_chats.setter
     def strict_private_chats(self, value: bool) -> None:
         self._api.strict_private_chats = value
+
+    def after_answer(self, settle: Callable[[], Awaitable[None]] | None) -> None:
+        """``callback_answer`` then also awaits ``settle`` (a harness running the bot in
+        this process: until the bot has sent what follows its answer, the card's edit)."""
+        self._state.after_answer = settle
 
     def set_limits(self, limits: Limits) -> None:
         """Replace the flood limits (history is reset)."""
@@ -265,6 +270,11 @@ class BotApiEmulator:
         return {lang: cmds for (scope, lang), cmds in items if scope == "default"}
 
     @property
+    def menu_buttons(self) -> dict[int, JsonDict]:
+        """setChatMenuButton as sent, by private chat id (0: the bot's default)."""
+        return dict(self._api.menu_buttons)
+
+    @property
     def scoped_commands(self) -> dict[tuple[str, str], list[tuple[str, str]]]:
         """All commands keyed by (scope key, language code); see ``api.scope_key``."""
         return dict(self._api.commands)
@@ -280,6 +290,10 @@ class BotApiEmulator:
 
     def pending_updates(self) -> int:
         return len(self._state.updates)
+
+    def callbacks(self) -> list[CallbackRecord]:
+        """Every tap so far (``answered`` says whether the bot answered it)."""
+        return list(self._state.callbacks.values())
 
     def take_updates(self) -> list[JsonDict]:
         """Remove and return the pending updates: what Telegram would POST to a webhook."""

@@ -6,7 +6,7 @@ import asyncio
 import itertools
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,6 +142,7 @@ class CallbackRecord:
     data: str
     created_at: float
     answered: bool = False
+    answered_at: float | None = None  # time.monotonic(), as created_at
     text: str | None = None
     show_alert: bool = False
     url: str | None = None
@@ -160,6 +161,9 @@ class State:
         self.callbacks: dict[str, CallbackRecord] = {}
         self.calls: list[ApiCall] = []
         self.stats = Stats()
+        # Set by a harness that runs the bot in this process: awaited after a tap is seen
+        # answered, until what the bot sends after its answer (the card's edit) is out.
+        self.after_answer: Callable[[], Awaitable[None]] | None = None
         self._update_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)

@@ -14,6 +14,7 @@ class Button:
     text: str
     callback_data: str | None = None
     url: str | None = None
+    web_app: str | None = None  # the Mini App's address, for a web_app button
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ class BotMessageView:
         data = stored.data
         markup = data.get("reply_markup") or {}
         buttons = [
-            [Button(str(b.get("text", "")), b.get("callback_data"), b.get("url")) for b in row]
+            [Button(str(b.get("text", "")), b.get("callback_data"), b.get("url"),
+                    (b.get("web_app") or {}).get("url")) for b in row]
             for row in markup.get("inline_keyboard", [])
         ]
         document = None

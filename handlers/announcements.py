@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.imports.names import clean_free_text
 from bot.notices.announcements import broadcast, link_group
 from handlers.base import asker
 from handlers.context import ChiboContext
@@ -23,7 +24,7 @@ async def broadcast_cmd(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
     message = update.effective_message
     text = (message.text or "") if message else ""
-    body = text.partition(" ")[2] if " " in text else ""
+    body = clean_free_text(text.partition(" ")[2]) if " " in text else ""
     if not body.strip():
         await who.say(who.texts("broadcast_usage"))
         return

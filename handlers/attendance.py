@@ -18,7 +18,8 @@ from bot.meetings import rollcall as svc
 from bot.meetings import texts as mt
 from bot.meetings.buttons import RollcallAction, RollcallButton
 from bot.meetings.rollcall import PAGE_SIZE, SHIFT_MINUTES, MeetingRow
-from handlers.base import Asker, ButtonRow, asker, tap
+from handlers.base import Asker, ButtonRow, asker, command_line, tap
+from handlers.console import console_row
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
@@ -130,6 +131,7 @@ async def _show(who: Asker, meeting_id: int, page: int = 0, toast: str | None = 
         rows.append(nav)
     rows.append([(texts("rollcall_btn_add"), _data(R.ADD, meeting_id)),
                  (texts("rollcall_close"), _data(R.CLOSE, meeting_id))])
+    rows += await console_row(who, "console_button_rollcall", s="rollcall", m=meeting_id)
     lines = [texts("rollcall_header", summary=summary), _held_line(who, roll.meeting),
              texts("held_officers", chair=roll.chair or "—", secretary=roll.secretary or "—")]
     if roll.meeting.entered_later:
@@ -151,10 +153,10 @@ async def _send_minutes(who: Asker, meeting_id: int) -> None:
     chat = who.update.effective_chat
     assert chat is not None
     await who.toast()
-    await who.update.get_bot().send_document(
+    await who.then(lambda: who.update.get_bot().send_document(
         chat.id, io.BytesIO(result.data), filename=result.file_name,
         caption=who.texts("minutes_docx_caption",
-                          when=mt.when(result.meeting, who.services.tz, who.texts.lang)))
+                          when=mt.when(result.meeting, who.services.tz, who.texts.lang))))
 
 
 async def minutes(update: Update, context: ChiboContext) -> None:
@@ -162,7 +164,7 @@ async def minutes(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
     unit_id = acting_branch(who.actor, Permission.RECORD_ATTENDANCE)
     meeting_id = await minutes_svc.closed_meeting(who.services, who.actor, unit_id,
-                                                  " ".join(context.args or []) or None)
+                                                  command_line(context) or None)
     await _send_minutes(who, meeting_id)
 
 

@@ -5,10 +5,17 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    WebAppInfo,
+)
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
@@ -16,18 +23,37 @@ from bot.core.access import Actor
 from bot.core.callbacks import BadButton, Codec
 from bot.core.errors import Invalid
 from bot.core.services import Services
+from bot.imports.names import clean_free_text
 from bot.texts import Texts, as_language
 from handlers.context import ChiboContext
+from handlers.followups import Step, followups_of
 
 log = logging.getLogger("chibo.handlers")
 ButtonRow = Sequence[tuple[str, str]]
 
 
+class WebAppUrl(str):
+    """In a button row, the HTTPS address of a Mini App to open instead of callback data."""
+
+    __slots__ = ()
+
+
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    if isinstance(data, WebAppUrl):
+        return InlineKeyboardButton(label, web_app=WebAppInfo(str(data)))
+    return InlineKeyboardButton(label, callback_data=data)
+
+
 def markup(rows: Sequence[ButtonRow]) -> InlineKeyboardMarkup | None:
-    """Inline keyboard from rows of (label, callback data)."""
-    cleaned = [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
-               for row in rows if row]
+    """Inline keyboard from rows of (label, callback data or a :class:`WebAppUrl`)."""
+    cleaned = [[_button(label, data) for label, data in row] for row in rows if row]
     return InlineKeyboardMarkup(cleaned) if cleaned else None
+
+
+def command_line(context: ChiboContext) -> str:
+    """What was typed after a command, cleaned as every free text is on its way into
+    the domain (see ``clean_free_text``)."""
+    return clean_free_text(" ".join(context.args or []))
 
 
 @dataclass
@@ -41,13 +67,23 @@ class Asker:
     message: Message | None
     query: CallbackQuery | None
     answered: bool = False
+    # While a tap is handled, its edits and messages wait here until the tap is answered
+    # (``Tap``), then go out in order, after the answer (see handlers/followups.py).
+    later: list[Step] | None = field(default=None, repr=False)
 
     @property
     def user_id(self) -> int:
         return self.actor.telegram_user_id
 
     async def say(self, text: str, rows: Sequence[ButtonRow] = ()) -> Message | None:
-        """Reply in the chat the update came from."""
+        """Reply in the chat the update came from (after the answer, for a tap: then
+        nothing is returned)."""
+        if self.later is not None:
+            self.later.append(lambda: self._say(text, rows))
+            return None
+        return await self._say(text, rows)
+
+    async def _say(self, text: str, rows: Sequence[ButtonRow]) -> Message | None:
         chat = self.update.effective_chat
         if chat is None:
             return None
@@ -55,20 +91,40 @@ class Asker:
 
     async def show(self, text: str, rows: Sequence[ButtonRow] = (),
                    toast: str | None = None) -> None:
-        """Edit the message a button sits on (or reply, for a typed command); then answer
-        the tap, so whoever waits for the answer sees the edit done."""
+        """Edit the message a button sits on (or reply, for a typed command), and answer
+        the tap with ``toast``: for a tap, the answer goes first and the edit follows."""
         if self.query is not None and self.query.message is not None:
             message = self.query.message
-            if not await self.edit(message.chat.id, message.message_id, text, rows):
-                await self.say(text, rows)  # the message is gone: answer with a new one
+            chat_id, message_id = message.chat.id, message.message_id
+
+            async def edit_or_say() -> None:
+                if not await self._edit(chat_id, message_id, text, rows):
+                    await self._say(text, rows)  # the message is gone: answer with a new one
+
+            await self.then(edit_or_say)
         else:
             await self.say(text, rows)
         await self.toast(toast)  # a tap without a message to edit is answered all the same
 
+    async def then(self, step: Step) -> None:
+        """Run ``step`` now, or after the tap's answer while a tap is handled."""
+        if self.later is not None:
+            self.later.append(step)
+        else:
+            await step()
+
     async def edit(self, chat_id: int, message_id: int, text: str,
                    rows: Sequence[ButtonRow] = ()) -> bool:
         """Edit a bot message; the same content again (a replayed tap) is not an error.
-        False when the message cannot be edited any more (deleted, or too old)."""
+        False when the message cannot be edited any more (deleted, or too old). For a
+        tap the edit goes after the answer, and True is returned."""
+        if self.later is not None:
+            self.later.append(lambda: self._edit(chat_id, message_id, text, rows))
+            return True
+        return await self._edit(chat_id, message_id, text, rows)
+
+    async def _edit(self, chat_id: int, message_id: int, text: str,
+                    rows: Sequence[ButtonRow] = ()) -> bool:
         try:
             await self.update.get_bot().edit_message_text(
                 text, chat_id=chat_id, message_id=message_id, reply_markup=markup(rows))
@@ -161,7 +217,18 @@ class Tap(Generic[C]):
             log.debug("refused a %s button", self.codec.PREFIX)
             await who.toast(who.texts("button_expired"))
             return
-        await self.act(who, button)
+        # Answer first: the edits and messages the tap causes are held until the domain
+        # has recorded it and the tap is answered, then sent in order by a task of their
+        # own, so the answer never waits for a slot of the sending budget.
+        followups = followups_of(context.application)
+        followups.begin()
+        who.later = []
+        try:
+            await self.act(who, button)
+            await who.toast()
+        finally:
+            later, who.later = who.later, None
+            followups.run(context.application, update, later)
 
 
 def tap(codec: type[C]) -> Callable[[Act[C]], Tap[C]]:

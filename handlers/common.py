@@ -9,6 +9,7 @@ from bot.core.flood import OncePer
 from bot.core.permissions import Permission, branches_where, committees_where, may
 from bot.texts import LANGUAGES, Texts, as_language, t
 from handlers.base import answer_query, asker
+from handlers.console import sync_menu
 from handlers.context import ChiboContext
 
 
@@ -28,6 +29,7 @@ def help_text(actor: Actor, texts: Texts) -> str:
 
 async def start(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
+    await sync_menu(who)
     if who.actor.registered:
         await who.say(who.texts("welcome_back", name=who.actor.full_name))
     else:
@@ -37,6 +39,7 @@ async def start(update: Update, context: ChiboContext) -> None:
 
 async def show_help(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
+    await sync_menu(who)
     await who.say(help_text(who.actor, who.texts))
 
 

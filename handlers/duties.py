@@ -99,12 +99,17 @@ async def _refresh(who: Asker, view: DutyView, tapped: Ref | None,
         text, rows = card(view, lang, keep_buttons=by_tap not in reminders, page=page)
         await who.show(text, rows, toast=toast)
     targets = [*reminders, *([tapped] if tapped is not None and tapped not in reminders else [])]
-    for chat_id, message_id in (r for r in targets if r != by_tap):
-        text, rows = card(view, lang, keep_buttons=(chat_id, message_id) not in reminders,
-                          page=page)
-        try:
-            await who.update.get_bot().edit_message_text(
-                text, chat_id=chat_id, message_id=message_id, reply_markup=markup(rows))
-        except BadRequest as err:  # not modified, deleted by the member, too old
-            log.debug("duty card %s/%s not edited: %s", chat_id, message_id, err.message)
+    copies = [r for r in targets if r != by_tap]
+
+    async def edit_copies() -> None:
+        for chat_id, message_id in copies:
+            text, rows = card(view, lang, keep_buttons=(chat_id, message_id) not in reminders,
+                              page=page)
+            try:
+                await who.update.get_bot().edit_message_text(
+                    text, chat_id=chat_id, message_id=message_id, reply_markup=markup(rows))
+            except BadRequest as err:  # not modified, deleted by the member, too old
+                log.debug("duty card %s/%s not edited: %s", chat_id, message_id, err.message)
+
+    await who.then(edit_copies)
     await who.toast(toast)

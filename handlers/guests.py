@@ -12,7 +12,7 @@ from bot.meetings import guests as svc
 from bot.meetings import texts as mt
 from bot.meetings.buttons import GuestButton, GuestRsvpButton
 from bot.meetings.guests import OutgoingMessage
-from handlers.base import Asker, ButtonRow, asker, tap
+from handlers.base import Asker, ButtonRow, asker, command_line, tap
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route, waiting_for
 
@@ -24,7 +24,7 @@ async def guest_command(update: Update, context: ChiboContext) -> None:
     """``/guest Họ tên | ai (quần chúng ưu tú…)``, then the meeting is chosen by a tap."""
     who = await asker(update, context)
     unit_id = acting_branch(who.actor, Permission.MANAGE_MEETINGS)
-    line = " ".join(context.args or []).strip()
+    line = command_line(context)
     if not line:
         await ask_for(who, GUEST_NAME, {"unit": unit_id}, who.texts("guest_ask_name"))
         return

@@ -13,6 +13,7 @@ from bot.imports.plan import describe_update
 from bot.members.uploads import (
     AnyPlan,
     apply_upload,
+    links_sent,
     plan_upload,
     remember_upload,
     take_upload,
@@ -53,7 +54,7 @@ async def on_document(update: Update, context: ChiboContext) -> None:
         await progress.delete()
     unused = ([who.texts("rimp_ignored_columns", columns=", ".join(plan.ignored))]
               if plan.ignored else [])
-    if plan.clean and not plan.valid and plan.unchanged:
+    if plan.clean and not plan.valid and plan.unchanged and not plan.relinks:
         await who.say(who.texts("rimp_nothing", unchanged=fmt.number(plan.unchanged,
                                                                       who.texts.lang)))
         return
@@ -123,7 +124,13 @@ async def _import(who: Asker, plan: AnyPlan) -> None:
         return
     chat = who.update.effective_chat
     assert chat is not None  # on_button refuses taps from nowhere
-    await who.update.get_bot().send_document(
-        chat.id, done.links, filename=who.texts("links_filename", unit=done.unit_id),
-        caption=who.texts(done.key, **counts),
-    )
+    links = done.links
+
+    async def send_links() -> None:
+        # The links are marked delivered only once the file has reached the officer.
+        await who.update.get_bot().send_document(
+            chat.id, links, filename=who.texts("links_filename", unit=done.unit_id),
+            caption=who.texts(done.key, **counts))
+        await links_sent(who.services, done)
+
+    await who.then(send_links)

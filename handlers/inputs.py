@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot.core import inputs
 from bot.core.inputs import Waiting
+from bot.imports.names import clean_free_text
 from handlers.base import Asker, asker
 from handlers.common import not_understood
 from handlers.context import ChiboContext
@@ -37,7 +38,7 @@ async def on_text(update: Update, context: ChiboContext) -> None:
         await not_understood(update, context)
         return
     who = await asker(update, context)
-    await handler(who, waiting, message.text.strip()[:MAX_TEXT])
+    await handler(who, waiting, clean_free_text(message.text)[:MAX_TEXT].strip())
 
 
 async def cancel(update: Update, context: ChiboContext) -> None:

@@ -14,6 +14,7 @@ from bot.core.inputs import Waiting
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, acting_branch, branches_where, unit_or_fail
 from bot.core.services import Services
+from bot.imports.names import clean_free_text
 from bot.meetings import history
 from bot.meetings import service as svc
 from bot.meetings import texts as mt
@@ -29,7 +30,7 @@ from bot.meetings.schedule import ScheduleRule, parse_rule
 from bot.meetings.service import InvitationRow, MeetingRow
 from bot.texts import Texts
 from handlers.attendance import show_rollcall
-from handlers.base import Asker, ButtonRow, asker, tap
+from handlers.base import Asker, ButtonRow, asker, command_line, tap
 from handlers.common import not_understood
 from handlers.context import ChiboContext
 from handlers.imports import on_document
@@ -62,7 +63,7 @@ async def new_thematic(update: Update, context: ChiboContext) -> None:
 async def _start_creation(update: Update, context: ChiboContext, kind: str) -> None:
     who = await asker(update, context)
     unit_id = acting_branch(who.actor, Permission.MANAGE_MEETINGS)
-    line = " ".join(context.args or []).strip()
+    line = command_line(context)
     if not line and kind == "regular":  # guided /meeting: which kind first
         await inputs.expect(who.services, who.user_id, NEW_MEETING,
                             {"kind": kind, "unit": unit_id, "step": "kind"})
@@ -385,7 +386,9 @@ async def on_file(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
     if message.document is not None:
         doc = message.document
-        file_id, name, mime, size, photo = (doc.file_id, doc.file_name or "tai-lieu",
+        # A file's name is shown to every member: no bidi override may disguise it.
+        file_id, name, mime, size, photo = (doc.file_id,
+                                            clean_free_text(doc.file_name or "") or "tai-lieu",
                                             doc.mime_type, doc.file_size, False)
     elif message.photo:
         best = message.photo[-1]
@@ -422,7 +425,7 @@ def describe_rule(rule: ScheduleRule, texts: Texts) -> str:
 async def schedule(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
     unit_id = acting_branch(who.actor, Permission.MANAGE_MEETINGS)
-    line = " ".join(context.args or []).strip()
+    line = command_line(context)
     if not line:
         unit = await unit_or_fail(who.services, unit_id)
         current = who.texts("schedule_none")

@@ -26,7 +26,8 @@ from bot.members.dues import my_dues
 from bot.members.registration import IssuedInvite, officer_invite
 from bot.members.service import MemberRow
 from bot.texts import Texts
-from handlers.base import Asker, ButtonRow, asker, tap
+from handlers.base import Asker, ButtonRow, asker, command_line, tap
+from handlers.console import console_row
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
@@ -60,7 +61,7 @@ def link_text(issued: IssuedInvite, who: Asker) -> str:
 async def invite(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
     unit_id = acting_branch(who.actor, Permission.MANAGE_MEMBERS)
-    name = " ".join(context.args or []).strip()
+    name = command_line(context)
     if not name:
         await ask_for(who, "invite_name", {"unit": unit_id}, who.texts("invite_ask_name"))
         return
@@ -110,6 +111,7 @@ async def _show_page(who: Asker, unit_id: int, page: int) -> None:
     if view.page + 1 < view.pages:
         nav.append((texts("btn_next"), _data(A.PAGE, unit_id, view.page + 1)))
     rows.append(nav)
+    rows += await console_row(who, "console_button_members", s="members", u=unit_id)
     await who.show("\n".join(lines), rows)
 
 

@@ -36,6 +36,6 @@ async def on_button(who: Asker, button: PrivacyButton) -> None:
     name, data = await svc.officer_export(who.services, who.actor, membership)
     payload = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
     await who.toast()
-    await who.update.get_bot().send_document(
+    await who.then(lambda: who.update.get_bot().send_document(
         chat.id, io.BytesIO(payload), filename=f"du-lieu-ca-nhan-{membership}.json",
-        caption=who.texts("privacy_export_done", name=name))
+        caption=who.texts("privacy_export_done", name=name)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from telegram import Message, Update
 
@@ -11,14 +13,16 @@ from bot.core import formatting as fmt
 from bot.core.errors import Invalid
 from bot.core.parsing import parse_day, parse_month
 from bot.imports.names import fold_accents
-from bot.reports import record, render, service
+from bot.reports import record, render, service, sessions
 from bot.reports.buttons import ReportButton, ReportCode, ReportPage
 from bot.reports.export import export
 from bot.reports.scope import Scope, resolve, scopes_for
 from handlers.base import Asker, ButtonRow, asker, tap
+from handlers.console import console_row
 from handlers.context import ChiboContext
 
 MAX_PAGES = 5
+T = TypeVar("T")
 CODES: dict[str, ReportCode] = {"meeting": "m", "year": "y", "duties": "d", "probation": "p",
                                 "branches": "b", "export": "x", "member": "u"}
 ALIASES = {"cuoc hop": "meeting", "hop": "meeting", "nam": "year", "ho": "duties",
@@ -95,6 +99,7 @@ async def _menu(who: Asker, scope_key: str | None) -> None:
             rows.append([(("• " if k == key else "") + label[:30],
                           ReportButton("s", k, 0).encode()) for label, k in
                          choices[start:start + 3]])
+    rows += await console_row(who, "console_button_report", s="year", c=key)
     await who.show(texts("report_menu", scope=scope.label), rows)
 
 
@@ -119,6 +124,9 @@ async def _tapped(who: Asker, button: ReportButton, *, turning: bool) -> None:
 
 async def _progress(who: Asker, scope: Scope, code: str) -> Message | None:
     if code == "x" or len(scope.branches) > 1:
+        if who.query is not None:  # a tap: its answer says it, at once
+            await who.toast(who.texts("report_progress"))
+            return None
         return await who.say(who.texts("report_progress"))
     return None
 
@@ -135,7 +143,7 @@ async def _show(who: Asker, code: ReportCode, scope_key: str | None, page: int, 
             await who.toast()
             return
         try:
-            text, arg = await _text(who, code, scope, arg)
+            text, arg = await _text(who, code, scope, arg, turning)
         except service.AmbiguousMember as several:
             await _ask_which(who, scope, several)
             return
@@ -146,9 +154,9 @@ async def _show(who: Asker, code: ReportCode, scope_key: str | None, page: int, 
     if len(pages) > MAX_PAGES:
         chat = who.update.effective_chat
         assert chat is not None
-        await who.update.get_bot().send_document(
+        await who.then(lambda: who.update.get_bot().send_document(
             chat.id, io.BytesIO(text.encode()), filename=f"bao-cao-{code}.txt",
-            caption=texts("report_as_file", pages=len(pages)))
+            caption=texts("report_as_file", pages=len(pages))))
         await who.toast()
         return
     page = min(max(page, 0), len(pages) - 1)
@@ -171,25 +179,32 @@ async def _show(who: Asker, code: ReportCode, scope_key: str | None, page: int, 
         await who.say(body, rows)
 
 
-async def _text(who: Asker, code: str, scope: Scope, arg: str) -> tuple[str, str]:
+async def _text(who: Asker, code: str, scope: Scope, arg: str,
+                turning: bool = False) -> tuple[str, str]:
     services, texts, actor, tz = who.services, who.texts, who.actor, who.services.tz
     year = int(arg) if arg.isdigit() and len(arg) == 4 else None
+
+    def once(compute: Callable[[], Awaitable[T]]) -> Awaitable[T]:
+        """One computation per question: a page turn reads the session's."""
+        return sessions.asked(services, actor, code, scope.key, arg, compute, turning=turning)
+
     if code == "y":
-        return render.year_text(await service.year_report(services, actor, scope.key, year),
-                                texts), arg
+        return render.year_text(await once(lambda: service.year_report(
+            services, actor, scope.key, year)), texts), arg
     if code == "b":
-        b = await service.branches_report(services, actor, scope.key, year)
+        b = await once(lambda: service.branches_report(services, actor, scope.key, year))
         return render.branches_text(b.scope.label, b.year, b.branches, texts, b.followers), arg
     if code == "d":
         period = f"{arg[:4]}-{arg[4:]}" if arg.isdigit() and len(arg) == 6 else None
-        s, month, duty_rows = await service.duties_report(services, actor, scope.key, period)
+        s, month, duty_rows = await once(lambda: service.duties_report(
+            services, actor, scope.key, period))
         return render.duties_text(s.label, month, duty_rows, texts), arg
     if code == "p":
-        s, probation = await service.probation_report(services, actor, scope.key)
+        s, probation = await once(lambda: service.probation_report(services, actor, scope.key))
         return render.probation_text(s.label, probation, texts), arg
     if code == "m":
-        meeting = await service.meeting_report(services, actor, scope.key,
-                                               int(arg) if arg.isdigit() else None)
+        meeting = await once(lambda: service.meeting_report(
+            services, actor, scope.key, int(arg) if arg.isdigit() else None))
         return render.meeting_text(meeting, texts, tz), str(meeting.meeting.id)
     picked = _PICKED.fullmatch(arg)
     member = await service.member_report(
@@ -219,10 +234,10 @@ async def _export(who: Asker, scope: Scope, year: int | None) -> None:
     assert chat is not None
     bot = who.update.get_bot()
     caption = who.texts("report_export_done", scope=result.scope.label, year=result.year)
-    await bot.send_document(chat.id, io.BytesIO(result.workbook),
-                            filename=who.texts("report_export_filename", year=result.year),
-                            caption=caption)
-    await bot.send_photo(chat.id, io.BytesIO(result.chart),
-                         caption=who.texts("report_chart_title", scope=result.scope.label,
-                                           year=fmt.number(result.year, "en")
-                                           .replace(",", "")))
+    await who.then(lambda: bot.send_document(
+        chat.id, io.BytesIO(result.workbook),
+        filename=who.texts("report_export_filename", year=result.year), caption=caption))
+    await who.then(lambda: bot.send_photo(
+        chat.id, io.BytesIO(result.chart),
+        caption=who.texts("report_chart_title", scope=result.scope.label,
+                          year=fmt.number(result.year, "en").replace(",", ""))))

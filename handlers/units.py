@@ -16,7 +16,7 @@ from bot.members.registration import (
     create_unit,
     units_overview,
 )
-from handlers.base import Asker, asker, tap
+from handlers.base import Asker, asker, command_line, tap
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
@@ -44,7 +44,7 @@ async def list_units(update: Update, context: ChiboContext) -> None:
 async def new_unit(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
     require(who.actor, Permission.ADMIN_UNITS)
-    text = " ".join(context.args or [])
+    text = command_line(context)
     if not text:
         await who.say(who.texts("newunit_ask_kind"), [[
             (who.texts("kind_committee"), NewUnitButton("committee").encode()),
@@ -97,7 +97,7 @@ async def _forget(who: Asker) -> None:
 async def appoint_cmd(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
     require(who.actor, Permission.ADMIN_UNITS)
-    text = " ".join(context.args or [])
+    text = command_line(context)
     if not text:
         rows = await admin_units(who.services, who.actor)
         if not rows:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Connection, Database
+from storage.engine import bookkeeping
 from storage.timefmt import to_db
 
 
@@ -28,9 +29,12 @@ async def write(
 
 async def log(db: Database, *, at: datetime, actor_id: int | None, action: str,
               unit_id: int | None = None, detail: str | None = None) -> None:
-    async with db.transaction() as conn:
-        await write(conn, at=at, actor_id=actor_id, action=action, unit_id=unit_id,
-                    detail=detail)
+    """An entry in a transaction of its own: a record of what was done or read, never
+    itself the person's change (see ``bookkeeping``)."""
+    with bookkeeping():
+        async with db.transaction() as conn:
+            await write(conn, at=at, actor_id=actor_id, action=action, unit_id=unit_id,
+                        detail=detail)
 
 
 async def entries(db: Database, unit_ids: list[int], limit: int = 40

@@ -14,6 +14,16 @@ from storage.db import Database
 WORKER_TTL = 10.0  # seconds: a worker not heard of for this long is dead
 POLLER = "poller"  # the lease of the one worker that long-polls Telegram
 
+# --- the database's clock ---------------------------------------------------------------------
+async def database_time(db: Database) -> float | None:
+    """The database server's time (epoch seconds) on a shared engine, which every worker
+    reckons leases, heartbeats and the shared pace by (a worker's own clock may be off);
+    None on SQLite, whose one process has one clock."""
+    if db.engine == "sqlite":
+        return None
+    return float(await db.fetch_value("SELECT extract(epoch from clock_timestamp())"))
+
+
 # --- workers ---------------------------------------------------------------------------------
 async def heartbeat(db: Database, worker: str, now: float) -> None:
     """Say ``worker`` is alive (registering it the first time)."""
@@ -75,6 +85,23 @@ async def reserve_slot(db: Database, key: str, now: float, interval: float) -> f
             "RETURNING tat",
             (key, now + interval, now, now, interval))
     return float(value) - interval
+
+
+async def reserve_free_slot(db: Database, key: str, now: float, interval: float,
+                            lead: float) -> tuple[float | None, float]:
+    """Reserve the next free slot of ``key`` only if it starts within ``lead`` of ``now``
+    (bulk work, which never queues behind the replies others reserved ahead): (its
+    start, ``now``), or (None, the instant it is worth asking again)."""
+    async with db.unlocked() as conn:
+        value = await conn.fetch_value(
+            "INSERT INTO send_pace (pace_key, tat) VALUES (?, ?) ON CONFLICT (pace_key) "
+            "DO UPDATE SET tat = CASE WHEN send_pace.tat > ? THEN send_pace.tat ELSE ? END + ? "
+            "WHERE send_pace.tat <= ? RETURNING tat",
+            (key, now + interval, now, now, interval, now + lead))
+        if value is not None:
+            return float(value) - interval, now
+        tat = await conn.fetch_value("SELECT tat FROM send_pace WHERE pace_key = ?", (key,))
+    return None, now if tat is None else max(now, float(tat) - lead)
 
 
 async def try_pass(db: Database, key: str, now: float, interval: float,

@@ -17,8 +17,8 @@ a savepoint) runs on the transaction's own connection.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,10 +148,56 @@ def committed_here() -> bool:
     return tracker is not None and tracker.committed
 
 
+_bookkeeping: ContextVar[bool] = ContextVar("chibo_bookkeeping", default=False)
+
+
+@contextmanager
+def bookkeeping() -> Iterator[None]:
+    """Writes in this block record what the bot did, not a change the person asked for
+    (the audit line of a report they read, the question they were asked): they do not
+    count for ``committed_here``, so a failed report is not apologised for as a kept
+    change."""
+    token = _bookkeeping.set(True)
+    try:
+        yield
+    finally:
+        _bookkeeping.reset(token)
+
+
 def note_commit(changed: bool) -> None:
     tracker = _tracker.get()
-    if changed and tracker is not None:
+    if changed and tracker is not None and not _bookkeeping.get():
         tracker.committed = True
+
+
+@dataclass
+class Rider:
+    """A statement that rides along with the first transaction of this context that
+    commits a change (marking the update being handled as handled, atomically with its
+    effect); ``done`` once such a transaction committed it."""
+
+    sql: str
+    params: tuple[Any, ...]
+    done: bool = False
+
+
+_rider: ContextVar[Rider | None] = ContextVar("chibo_rider", default=None)
+
+
+def ride_with_next_commit(sql: str, params: tuple[Any, ...]) -> Rider:
+    """From now on in this context (and the tasks it starts), the first transaction that
+    changes rows also runs ``sql`` before it commits."""
+    rider = Rider(sql, params)
+    _rider.set(rider)
+    return rider
+
+
+async def _ride(conn: Connection) -> Rider | None:
+    rider = _rider.get()
+    if rider is None or rider.done or conn.changes == 0:
+        return None
+    await conn.execute(rider.sql, rider.params)
+    return rider
 
 
 class Database(ABC):
@@ -212,14 +258,18 @@ class Database(ABC):
             finally:
                 state.depth -= 1
             return
+        rider: Rider | None = None
         async with self._outer() as conn:
             state = _Open(self, conn)
             token = _current.set(state)
             try:
                 yield conn
+                rider = await _ride(conn)
             finally:
                 state.open = False
                 _current.reset(token)
+        if rider is not None:
+            rider.done = True
         note_commit(conn.changes > 0)
 
     @asynccontextmanager

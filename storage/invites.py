@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,13 +45,59 @@ async def create(
     created_by: int | None,
     now: datetime,
     expires_at: datetime,
+    undelivered: bool = False,
 ) -> int:
     cur = await conn.execute(
         "INSERT INTO invites (token_hash, person_id, unit_id, role, created_by, created_at, "
-        "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (token_hash, person_id, unit_id, role, created_by, to_db(now), to_db(expires_at)),
+        "expires_at, undelivered) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (token_hash, person_id, unit_id, role, created_by, to_db(now), to_db(expires_at),
+         1 if undelivered else 0),
     )
     return int(cur.lastrowid or 0)
+
+
+async def mark_delivered(db: Database, invite_ids: Sequence[int]) -> None:
+    """The links reached the officer (the file of an import was sent)."""
+    if not invite_ids:
+        return
+    marks = ",".join("?" * len(invite_ids))
+    await db.execute(f"UPDATE invites SET undelivered = 0 WHERE id IN ({marks})",
+                     tuple(invite_ids))
+
+
+async def handed_out(db: Database, unit_id: int, now: datetime) -> set[int]:
+    """People of the unit holding a live link that reached an officer."""
+    rows = await db.fetch_all(
+        "SELECT DISTINCT person_id FROM invites WHERE unit_id = ? AND undelivered = 0 "
+        "AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?", (unit_id, to_db(now)))
+    return {int(r[0]) for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class Stranded:
+    """Live links an import created whose file never reached the officer who made it."""
+
+    created_by: int
+    unit_id: int
+    count: int
+    since: datetime
+
+
+async def stranded(db: Database, created_before: datetime, now: datetime) -> list[Stranded]:
+    rows = await db.fetch_all(
+        "SELECT created_by, unit_id, count(*), min(created_at) FROM invites "
+        "WHERE undelivered = 1 AND created_by IS NOT NULL AND created_at < ? "
+        "AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ? "
+        "GROUP BY created_by, unit_id ORDER BY created_by, unit_id",
+        (to_db(created_before), to_db(now)))
+    return [Stranded(int(r[0]), int(r[1]), int(r[2]), from_db(r[3])) for r in rows]
+
+
+async def mark_told(conn: Connection, item: Stranded, created_before: datetime) -> None:
+    await conn.execute(
+        "UPDATE invites SET undelivered = 2 WHERE undelivered = 1 AND created_by = ? "
+        "AND unit_id = ? AND created_at < ?",
+        (item.created_by, item.unit_id, to_db(created_before)))
 
 
 async def by_hash(db: Database, token_hash: str) -> InviteRow | None:

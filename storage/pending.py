@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.db import Database
+from storage.engine import bookkeeping
 from storage.timefmt import from_db, to_db
 
 
@@ -23,6 +24,12 @@ class PendingInput:
 
 async def put(db: Database, telegram_user_id: int, kind: str, data: dict[str, Any],
               now: datetime) -> None:
+    with bookkeeping():  # a question asked, not the person's data
+        await _put(db, telegram_user_id, kind, data, now)
+
+
+async def _put(db: Database, telegram_user_id: int, kind: str, data: dict[str, Any],
+               now: datetime) -> None:
     await db.execute(
         "INSERT INTO pending_inputs (telegram_user_id, kind, data, created_at) "
         "VALUES (?, ?, ?, ?) ON CONFLICT (telegram_user_id) DO UPDATE SET kind = excluded.kind, "
@@ -42,6 +49,11 @@ async def get(db: Database, telegram_user_id: int) -> PendingInput | None:
 
 
 async def clear(db: Database, telegram_user_id: int, kind: str | None = None) -> None:
+    with bookkeeping():
+        await _clear(db, telegram_user_id, kind)
+
+
+async def _clear(db: Database, telegram_user_id: int, kind: str | None) -> None:
     if kind is None:
         await db.execute("DELETE FROM pending_inputs WHERE telegram_user_id = ?",
                          (telegram_user_id,))

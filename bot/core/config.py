@@ -29,6 +29,7 @@ from pydantic import (
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # noqa: S105 - the variable name, not a secret
 PASSWORD_ENV = "CHIBO_DATABASE_PASSWORD"  # noqa: S105 - the variable name, not a secret
 WEBHOOK_PORT_ENV = "CHIBO_WEBHOOK_PORT"
+WEBAPP_LISTEN_ENV = "CHIBO_WEBAPP_LISTEN"
 _OFFSET = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60}
 
@@ -123,6 +124,8 @@ class BotSettings(_Section):
     language: Literal["vi", "en"] = "vi"
     # Commands one person may send in a burst before the bot asks them to slow down.
     user_commands_per_minute: int = Field(default=30, ge=1)
+    # Memory (MB of address space) the child process reading an uploaded list may use.
+    import_memory_mb: int = Field(default=512, ge=128)
 
     @field_validator("timezone")
     @classmethod
@@ -195,6 +198,8 @@ class DeliverySettings(_Section):
     concurrency: int = Field(default=32, ge=1, le=256)
     max_attempts: int = Field(default=8, ge=1)
     read_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Rows due and the queue not moving for this long: one ERROR line, and status says so.
+    stall_alert_seconds: float = Field(default=120.0, ge=1, le=86_400)
 
 
 class MeetingSettings(_Section):
@@ -270,6 +275,42 @@ class WebhookSettings(_Section):
         return urlsplit(self.url).path.strip("/")
 
 
+class WebappSettings(_Section):
+    """The officers' console (a Telegram Mini App) served by the bot itself.
+
+    The bot listens on ``listen`` (``host:port``); Telegram clients reach it at
+    ``public_url`` (HTTPS, usually nginx in front). Init data older than
+    ``max_age_hours`` is refused."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1:8443"
+    public_url: str = ""
+    max_age_hours: int = Field(default=24, ge=1, le=24 * 30)
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, sep, port = value.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 <= int(port) < 65536:
+            raise ValueError(f"'{value}' is not host:port like 127.0.0.1:8443")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must be the https:// address Telegram clients open")
+        return value.rstrip("/")
+
+    @property
+    def host(self) -> str:
+        return self.listen.rpartition(":")[0]
+
+    @property
+    def port(self) -> int:
+        return int(self.listen.rpartition(":")[2])
+
+
 class Config(_Section):
     telegram: TelegramSettings = TelegramSettings()
     bot: BotSettings = BotSettings()
@@ -280,6 +321,7 @@ class Config(_Section):
     dues: DuesSettings = DuesSettings()
     invites: InviteSettings = InviteSettings()
     webhook: WebhookSettings | None = None
+    webapp: WebappSettings = WebappSettings()
 
     def token(self) -> str | None:
         secret = self.telegram.token
@@ -316,6 +358,10 @@ def config_from_dict(data: dict[str, Any], *, base_dir: Path | None = None) -> C
     if env_port and isinstance(data.get("webhook"), dict):
         # One config file for every worker on a machine, each listening on its own port.
         data = {**data, "webhook": {**data["webhook"], "port": env_port}}
+    env_listen = os.environ.get(WEBAPP_LISTEN_ENV, "").strip()
+    if env_listen:
+        # Several workers on one machine: each serves the console on its own port.
+        data = {**data, "webapp": {**data.get("webapp", {}), "listen": env_listen}}
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:

@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from storage.db import committed_here
+from storage.faults import database_fault
+
+__all__ = ["AppError", "Denied", "Invalid", "NotFound", "database_fault", "error_text_key"]
 
 
 class AppError(Exception):

@@ -44,6 +44,7 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view_audit"  # /audit
     # Branch officers in their branch, committee officers in all their branches.
     VIEW_REPORTS = "view_reports"  # /report
+    USE_CONSOLE = "use_console"  # the officers' console (Mini App), its menu button
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ RULES: dict[Permission, Rule] = {
     Permission.VIEW_AUDIT: _COMMITTEE,
     Permission.VIEW_REPORTS: Rule("reports_officers_only", branch_officer=True,
                                   committee_officer=True),
+    Permission.USE_CONSOLE: Rule("console_denied", branch_officer=True,
+                                 committee_officer=True),
 }
 
 
@@ -116,10 +119,15 @@ def committees_where(actor: Actor, permission: Permission) -> list[int]:
     return list(actor.committee_roles)
 
 
+def holds_somewhere(actor: Actor, permission: Permission) -> bool:
+    """Whether the actor holds ``permission`` in at least one unit."""
+    return bool(may(actor, permission) or branches_where(actor, permission)
+                or committees_where(actor, permission))
+
+
 def require_somewhere(actor: Actor, permission: Permission) -> None:
     """Raise :class:`Denied` unless the actor holds ``permission`` in at least one unit."""
-    if not (may(actor, permission) or branches_where(actor, permission)
-            or committees_where(actor, permission)):
+    if not holds_somewhere(actor, permission):
         raise denied(permission)
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.core.access import Actor, resolve_actor
 from bot.core.clock import Clock
 from bot.core.config import Config
+from bot.core.memo import Memo
 from bot.texts import Language, Texts, as_language
 from storage import outbox, people, prefs
 from storage.db import Database
@@ -38,6 +39,10 @@ class Services:
     # Telegram accounts marked unreachable, kept in memory so that every update does not
     # cost a write: when one of them writes to the bot again, the mark is cleared.
     unreachable_accounts: set[int] = field(default_factory=set)
+    # Private chats whose console menu button this process set (True) or cleared (False).
+    console_menus: dict[int, bool] = field(default_factory=dict)
+    # Reports computed for their paging session (bot/reports/sessions.py).
+    reports: Memo = field(default_factory=Memo)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -20,6 +20,7 @@ from bot.runtime.app import build_application, start_app, stop_app, tick
 from bot.runtime.delivery import Sender
 from emulator import BotApiEmulator, Limits
 from handlers.context import ChiboApp
+from handlers.followups import followups_of
 
 TOKEN = "123456:PLAYGROUND-TOKEN"  # noqa: S105 - the emulator's token, not a real secret
 BOT_USERNAME = "chibo_bot"
@@ -60,6 +61,10 @@ class Playground:
                                      tick_seconds=self.app.bot_data["tick_seconds"])
         await start_app(self.app, poll_timeout=1)
 
+    async def followups(self) -> None:
+        """Until the bot has sent what its answers to taps cause (the cards' edits)."""
+        await followups_of(self.app).idle()
+
     async def settle(self, timeout: float = 30.0) -> None:
         """Run the due scans and wait until the outbox has sent everything due."""
         await self.tick()
@@ -98,6 +103,7 @@ async def playground(
             await stop_app(app)  # a start that failed half-way (the database refused us)
             raise
         ground = Playground(emu=emu, app=app, clock=clock, config=config)
+        emu.after_answer(ground.followups)  # a test sees the edit that follows an answer
         try:
             yield ground
         finally:

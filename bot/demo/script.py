@@ -6,18 +6,20 @@ branch, and every message, button and tap is printed as it happens.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
 from bot.core.clock import FakeClock
+from bot.demo.console import hold_console
 from bot.demo.duties import play_duties
 from bot.demo.playground import Playground, playground
 from bot.demo.transcript import Transcript
@@ -251,15 +253,21 @@ async def join(tr: Transcript, user: FakeUser, link: str, *, quiet: bool = False
 
 
 async def run_demo(lang: str = "vi", out: TextIO | None = None,
-                   database: str | None = None) -> int:
+                   database: str | None = None, console: str | None = None,
+                   stop: asyncio.Event | None = None) -> int:
     """Play the script on a temporary SQLite file, or with ``database`` (the URL of an
-    empty PostgreSQL database) on the server engine: the same product either way."""
+    empty PostgreSQL database) on the server engine: the same product either way.
+
+    With ``console`` (host:port) the officers' console listens there and stays open
+    after the script until Ctrl-C (or ``stop``)."""
     stream = out or sys.stdout
+    settings: dict[str, Any] = {"bot": {"admins": [ADMIN_ID], "language": lang}}
+    if console is not None:
+        settings["webapp"] = {"enabled": True, "listen": console}
     with tempfile.TemporaryDirectory(prefix="chibo-demo-") as tmp:
         clock = FakeClock(DEMO_START)
         async with playground(
-            database or Path(tmp) / "demo.sqlite3", clock=clock,
-            settings={"bot": {"admins": [ADMIN_ID], "language": lang}},
+            database or Path(tmp) / "demo.sqlite3", clock=clock, settings=settings,
         ) as pg:
             db = pg.services.db
             where = "SQLite" if db.engine == "sqlite" else f"PostgreSQL {db.location}"
@@ -270,6 +278,8 @@ async def run_demo(lang: str = "vi", out: TextIO | None = None,
             stats = pg.emu.stats
             print(f"\n✔ demo finished: {stats.sends} messages sent, {stats.edits} edits, "
                   f"{stats.rate_limited} rate-limited", file=stream)
+            if console is not None:
+                await hold_console(pg, stream, stop)
     return 0
 
 

@@ -26,7 +26,6 @@ from storage.households import Household
 from storage.people import MemberRow
 
 PENDING_KIND = "import_households"
-BATCH = 200  # rows per write transaction
 
 
 @dataclass
@@ -145,26 +144,28 @@ async def apply_household_import(services: Services, actor: Actor,
     imported = assigned = 0
     gained: dict[int, list[tuple[int, int]]] = {}
     lost: dict[int, list[tuple[int, int]]] = {}
-    updated = await _apply_updates(services, actor, plan, active, gained, lost)
-    for start in range(0, len(plan.valid), BATCH):
-        async with services.db.transaction() as conn:
-            for line, row in plan.valid[start:start + BATCH]:
-                key = household_key(row.head_name, row.address)
-                if key in known:
-                    continue
-                known.add(key)
-                household_id = await households.add(
-                    conn, unit_id=plan.unit_id, head_name=row.head_name,
-                    name_key=name_key(row.head_name), now=now, hamlet=row.hamlet,
-                    house_number=row.house_number, address=row.address, notes=row.notes)
-                imported += 1
-                person_id = plan.assignees.get(line)
-                if person_id in active and person_id is not None:
-                    opened = await assignments.assign(conn, household_id, person_id, today)
-                    gained.setdefault(person_id, []).append((opened, household_id))
-                    assigned += 1
-    await audit.log(services.db, at=now, actor_id=actor.telegram_user_id, unit_id=plan.unit_id,
-                    action="household.import", detail=f"{imported} households, {assigned} assigned")
+    # One transaction: a failure half-way (a full disk, a killed process) leaves no
+    # household of the list written and none assigned.
+    async with services.db.transaction() as conn:
+        updated = await _apply_updates(services, actor, plan, active, gained, lost)
+        for line, row in plan.valid:
+            key = household_key(row.head_name, row.address)
+            if key in known:
+                continue
+            known.add(key)
+            household_id = await households.add(
+                conn, unit_id=plan.unit_id, head_name=row.head_name,
+                name_key=name_key(row.head_name), now=now, hamlet=row.hamlet,
+                house_number=row.house_number, address=row.address, notes=row.notes)
+            imported += 1
+            person_id = plan.assignees.get(line)
+            if person_id in active and person_id is not None:
+                opened = await assignments.assign(conn, household_id, person_id, today)
+                gained.setdefault(person_id, []).append((opened, household_id))
+                assigned += 1
+        await audit.log(services.db, at=now, actor_id=actor.telegram_user_id,
+                        unit_id=plan.unit_id, action="household.import",
+                        detail=f"{imported} households, {assigned} assigned")
     await notices.tell(services, plan.unit_id, gained, lost)
     return HouseholdImportDone(imported, assigned, plan.skipped + len(plan.valid) - imported,
                                updated)

@@ -13,6 +13,7 @@ Role = Literal["secretary", "deputy", "committee_member", "member"]
 ErrorCode = Literal[
     # file level (RowError.line is None)
     "too_large",
+    "too_complex",
     "not_a_spreadsheet",
     "empty_file",
     "no_header",

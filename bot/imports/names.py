@@ -28,6 +28,35 @@ def has_control_chars(text: str) -> bool:
     return False
 
 
+_ZWJ = "\u200d"
+_EMOJI_JOINED = ("So", "Sk", "Mn")  # a joiner between pictographs (👨‍👩‍👧) is kept
+
+
+def clean_free_text(text: str) -> str:
+    """Free text as typed (a reason, a note, an agenda, a place, an announcement) without
+    what would disguise it when shown to others: bidi overrides and isolates, zero-width
+    and other format characters, control characters. Line breaks are kept (a tab is a
+    space), NFC, trimmed. Names are refused for these characters; free text loses them.
+
+    The one cleaning every typed text and command line gets on its way into the domain.
+    """
+    kept: list[str] = []
+    source = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    for i, ch in enumerate(source):
+        if ch == "\n" or ch in "\u2028\u2029":  # line and paragraph separators: a break
+            kept.append("\n")
+        elif ch in _SPACE_CONTROLS:
+            kept.append(" ")
+        elif ch == _ZWJ:
+            after = source[i + 1:i + 2]
+            if (kept and unicodedata.category(kept[-1]) in _EMOJI_JOINED
+                    and after and unicodedata.category(after) == "So"):
+                kept.append(ch)
+        elif unicodedata.category(ch) not in ("Cc", "Cf", "Cs"):
+            kept.append(ch)
+    return "".join(kept).strip()
+
+
 def normalize_name(text: str) -> str:
     """NFC, zero-width characters removed, trimmed, inner whitespace collapsed to one space."""
     return " ".join(unicodedata.normalize("NFC", strip_zero_width(text)).split())

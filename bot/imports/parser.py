@@ -27,7 +27,14 @@ from bot.imports.names import (
     normalize_name,
     title_case_capitals,
 )
-from bot.imports.reader import Row, Unreadable, ZipTooLarge, is_error_literal, read_rows
+from bot.imports.reader import (
+    Row,
+    TooComplex,
+    Unreadable,
+    ZipTooLarge,
+    is_error_literal,
+    read_rows,
+)
 from bot.imports.values import (
     MAX_CELL_LEN,
     MAX_NAME_LEN,
@@ -382,8 +389,8 @@ def parse_upload(
         rows = read_rows(filename, data, max_unzipped=max_bytes * UNZIP_FACTOR)
         with closing(rows):
             return _parse_rows(rows, today=today, max_rows=max_rows, expect=expect)
-    except ZipTooLarge:
-        return _failed("too_large", max_mb=f"{max_bytes / 1_000_000:g}")
+    except (ZipTooLarge, TooComplex):
+        return _failed("too_complex")
     except Unreadable:
         return _failed("not_a_spreadsheet")
 

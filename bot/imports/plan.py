@@ -67,6 +67,25 @@ def describe_update(update: Update, lang: Language) -> str:
     return t(lang, "rimp_update_line", line=update.line, name=update.name, changes=changes)
 
 
+@dataclass(frozen=True)
+class Relink:
+    """A row naming a member already in the branch who never joined the bot: their
+    earlier link may never have reached anyone (the bot stopped before sending the
+    file), so the import hands out a new one."""
+
+    line: int
+    person_id: int
+    name: str
+    role: str
+
+    def as_json(self) -> list[Any]:
+        return [self.line, self.person_id, self.name, self.role]
+
+    @staticmethod
+    def from_json(data: list[Any]) -> Relink:
+        return Relink(int(data[0]), int(data[1]), str(data[2]), str(data[3]))
+
+
 @dataclass
 class ImportPlan(Generic[R]):
     unit_id: int
@@ -77,6 +96,7 @@ class ImportPlan(Generic[R]):
     updates: list[Update] = field(default_factory=list)  # rows correcting a record
     unchanged: int = 0  # rows matching a record exactly
     ignored: list[str] = field(default_factory=list)  # headers of columns not read
+    relinks: list[Relink] = field(default_factory=list)  # members given a new link
 
     @property
     def clean(self) -> bool:
@@ -97,6 +117,7 @@ class Recalled:
     rows: list[dict[str, Any]]
     updates: list[Update] = field(default_factory=list)
     unchanged: int = 0
+    relinks: list[Relink] = field(default_factory=list)
 
 
 async def remember(services: Services, telegram_user_id: int, kind: str,
@@ -105,7 +126,8 @@ async def remember(services: Services, telegram_user_id: int, kind: str,
                         {"unit_id": plan.unit_id, "nonce": plan.nonce, "rows": rows,
                          "skipped": plan.skipped,
                          "updates": [u.as_json() for u in plan.updates],
-                         "unchanged": plan.unchanged})
+                         "unchanged": plan.unchanged,
+                         "relinks": [r.as_json() for r in plan.relinks]})
 
 
 async def recall(services: Services, telegram_user_id: int, kind: str, nonce: str) -> Recalled:
@@ -115,7 +137,8 @@ async def recall(services: Services, telegram_user_id: int, kind: str, nonce: st
     data = stored.data
     return Recalled(int(data["unit_id"]), nonce, int(data.get("skipped", 0)), list(data["rows"]),
                     [Update.from_json(u) for u in data.get("updates", [])],
-                    int(data.get("unchanged", 0)))
+                    int(data.get("unchanged", 0)),
+                    [Relink.from_json(r) for r in data.get("relinks", [])])
 
 
 async def waiting_kind(services: Services, telegram_user_id: int, nonce: str) -> str | None:

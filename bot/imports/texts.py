@@ -11,6 +11,7 @@ vi: dict[str, str] = {
     "line": "Dòng {line}: {message}",
     # --- file level ----------------------------------------------------------
     "error.too_large": "Tệp quá lớn: tối đa {max_mb} MB.",
+    "error.too_complex": "Tệp này không đọc được an toàn: giải nén ra quá lớn, có dòng quá nhiều ô hoặc ô quá dài. Hãy chỉ giữ bảng danh sách trong tệp, lưu lại rồi gửi lại.",
     "error.not_a_spreadsheet": "Đây không phải tệp Excel (.xlsx) hay CSV (.csv) đọc được. Hãy lưu lại thành .xlsx hoặc .csv rồi gửi lại.",
     "error.empty_file": "Tệp không có dữ liệu.",
     "error.no_header": "Không tìm thấy dòng tiêu đề cột (ví dụ: Họ và tên, Ngày vào Đảng) ở các dòng đầu của tệp.",
@@ -84,6 +85,7 @@ en: dict[str, str] = {
     "line": "Line {line}: {message}",
     # --- file level ----------------------------------------------------------
     "error.too_large": "The file is too large: at most {max_mb} MB.",
+    "error.too_complex": "This file cannot be read safely: it unpacks too large, or has a row with too many cells or a cell too long. Keep only the list in the file, save it and send it again.",
     "error.not_a_spreadsheet": "This is not a readable Excel (.xlsx) or CSV (.csv) file. Save it as .xlsx or .csv and send it again.",
     "error.empty_file": "The file has no data.",
     "error.no_header": "No column header row (e.g. Họ và tên / full_name, Ngày vào Đảng / admitted_on) found in the first lines of the file.",

@@ -7,8 +7,9 @@ file is clean or the officer confirms importing the valid rows.
 
 from __future__ import annotations
 
-import io
-from datetime import date, tzinfo
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta, tzinfo
 
 from bot.core import formatting as fmt
 from bot.core.access import Actor
@@ -18,12 +19,14 @@ from bot.core.services import Services
 from bot.imports import ImportKind, MemberRow, ParsedImport, RowError, describe, parse_upload
 from bot.imports.names import name_key, title_case_capitals
 from bot.imports.parser import check_member_dates
-from bot.imports.plan import Change, ImportPlan, Update, new_nonce, recall, remember
+from bot.imports.plan import Change, ImportPlan, Relink, Update, new_nonce, recall, remember
 from bot.members import records
 from bot.members.records import day_start
 from bot.members.registration import IssuedInvite, issue_invite
+from bot.reports.xlsx import Workbook
 from bot.texts import Language, t
-from storage import people
+from storage import invites, outbox, people, units
+from storage.outbox import Envelope, OutgoingMessage
 from storage.people import MemberRow as MembershipRow
 
 PENDING_KIND = "import_members"
@@ -75,6 +78,7 @@ async def plan_member_import(
         by_exact.setdefault((key, member.birth_date), []).append(member)
         by_name.setdefault(key, []).append(member)
     matched: dict[int, int] = {}  # membership id -> the line that matched it
+    handed = await invites.handed_out(services.db, unit_id, services.clock.now())
     for line, row in parsed.rows:
         assert isinstance(row, MemberRow)
         key = name_key(row.full_name)
@@ -94,6 +98,9 @@ async def plan_member_import(
                                    first=matched[target.membership_id]))
             continue
         matched[target.membership_id] = line
+        if (target.telegram_user_id is None and target.state == "active"
+                and target.person_id not in handed):
+            plan.relinks.append(Relink(line, target.person_id, target.full_name, target.role))
         changes = _changes(row, target, services.tz)
         merged = {c.field: date.fromisoformat(str(c.value)) for c in changes
                   if c.field in ("birth_date", "admitted_on", "official_on")}
@@ -128,7 +135,8 @@ async def remember_plan(services: Services, telegram_user_id: int,
 async def recall_plan(services: Services, telegram_user_id: int, nonce: str) -> MemberImportPlan:
     stored = await recall(services, telegram_user_id, PENDING_KIND, nonce)
     plan = MemberImportPlan(unit_id=stored.unit_id, nonce=nonce, skipped=stored.skipped,
-                            updates=stored.updates, unchanged=stored.unchanged)
+                            updates=stored.updates, unchanged=stored.unchanged,
+                            relinks=stored.relinks)
     for r in stored.rows:
         plan.valid.append((int(r["line"]), MemberRow(
             full_name=r["full_name"],
@@ -141,15 +149,51 @@ async def recall_plan(services: Services, telegram_user_id: int, nonce: str) -> 
     return plan
 
 
+@dataclass(frozen=True)
+class MembersImported:
+    """What a member import did: the links to hand out (new members, then members who
+    never joined and get a new one), how many records it updated and relinked."""
+
+    issued: list[IssuedInvite]
+    updated: int
+    relinked: int
+
+
 async def apply_member_import(
     services: Services, actor: Actor, plan: MemberImportPlan
-) -> tuple[list[IssuedInvite], int]:
-    """Apply the updates, then create each new member with their facts and a personal
-    invite link."""
+) -> MembersImported:
+    """Apply the updates, create each new member with their facts and a personal invite
+    link, and give a new link to each member named again who never joined. One
+    transaction: a failure half-way (a full disk, a killed process) leaves nothing, and
+    no member exists whose link nobody was given."""
     require(actor, Permission.MANAGE_MEMBERS, branch=plan.unit_id)
+    async with services.db.transaction():
+        updated = await apply_member_updates(services, actor, plan)
+        issued = await _create_members(services, actor, plan)
+        relinked = await _relink(services, actor, plan)
+    return MembersImported(issued + relinked, updated, len(relinked))
+
+
+async def _relink(services: Services, actor: Actor,
+                  plan: MemberImportPlan) -> list[IssuedInvite]:
+    """A new link (the older ones revoked) for each member named who still has not
+    joined and is still in the branch."""
+    issued: list[IssuedInvite] = []
+    for relink in plan.relinks:
+        row = await people.member(services.db, plan.unit_id, relink.person_id)
+        if row is None or row.state != "active" or row.telegram_user_id is not None:
+            continue
+        issued.append(await issue_invite(services, unit_id=plan.unit_id,
+                                         full_name=row.full_name, role=row.role,
+                                         created_by=actor.person_id, person_id=row.person_id,
+                                         undelivered=True))
+    return issued
+
+
+async def _create_members(services: Services, actor: Actor,
+                          plan: MemberImportPlan) -> list[IssuedInvite]:
     issued: list[IssuedInvite] = []
     now = services.clock.now()
-    updated = await apply_member_updates(services, actor, plan)
     for _, row in plan.valid:
         async with services.db.transaction() as conn:
             person_id = await people.add_person(
@@ -163,8 +207,9 @@ async def apply_member_import(
             )
         issued.append(await issue_invite(services, unit_id=plan.unit_id,
                                          full_name=row.full_name, role=str(row.role),
-                                         created_by=actor.person_id, person_id=person_id))
-    return issued, updated
+                                         created_by=actor.person_id, person_id=person_id,
+                                         undelivered=True))
+    return issued
 
 
 async def apply_member_updates(services: Services, actor: Actor,
@@ -188,25 +233,51 @@ async def apply_member_updates(services: Services, actor: Actor,
     return done
 
 
+STRANDED_AFTER = timedelta(minutes=10)  # an import's file is sent within seconds
+
+
+async def links_delivered(services: Services, invite_ids: Sequence[int]) -> None:
+    """The file holding these links reached the officer."""
+    await invites.mark_delivered(services.db, invite_ids)
+
+
+async def tell_stranded(services: Services) -> int:
+    """After a restart: tell each officer whose import was written but whose file of
+    links never reached them (the bot stopped in between) to send the list again, which
+    hands out new links (see ``Relink``). Once each; returns how many were told."""
+    now = services.clock.now()
+    before = now - STRANDED_AFTER
+    told = 0
+    for item in await invites.stranded(services.db, before, now):
+        officer = await people.person(services.db, item.created_by)
+        unit = await units.get_unit(services.db, item.unit_id)
+        envelopes: list[Envelope] = []
+        if officer is not None and officer.telegram_user_id is not None and unit is not None:
+            lang = await services.language(officer.telegram_user_id)
+            text = t(lang, "import_links_stranded", count=item.count, unit=unit.name,
+                     when=fmt.local_time(item.since, services.tz))
+            envelopes.append(Envelope(
+                key=f"links-stranded:{item.created_by}:{item.unit_id}:{item.since.isoformat()}",
+                chat_id=officer.telegram_user_id, kind="import", person_id=item.created_by,
+                unit_id=item.unit_id, message=OutgoingMessage(text)))
+        async with services.db.transaction() as conn:
+            if envelopes:
+                told += await outbox.enqueue(conn, envelopes, now)
+            await invites.mark_told(conn, item, before)
+    return told
+
+
 def links_workbook(issued: list[IssuedInvite], lang: Language, services: Services) -> bytes:
-    """An .xlsx with each new member's personal link, for the secretary to hand out."""
-    from openpyxl import Workbook  # imported here: openpyxl pulls in numpy and Pillow,
-    # 30 MB the running bot should not carry until someone imports a list.
+    """An .xlsx with each new member's personal link, for the secretary to hand out.
 
+    Written by the export's own writer: every text is an inline string, so a name typed
+    as ``=HYPERLINK(...)`` or ``=cmd|...`` stays the text it was and never becomes a
+    formula the spreadsheet would run (and the bot need not load openpyxl)."""
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = t(lang, "links_sheet")
-    sheet.append([t(lang, "links_col_name"), t(lang, "links_col_link"),
-                  t(lang, "links_col_expires")])
-    for invite in issued:
-        sheet.append([invite.full_name, invite.link,
-                      fmt.local_time(invite.expires_at, services.tz)])
-    sheet.freeze_panes = "A2"
-    sheet.column_dimensions["A"].width = 32
-    sheet.column_dimensions["B"].width = 60
-    sheet.column_dimensions["C"].width = 18
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
+    book.add_sheet(
+        t(lang, "links_sheet"),
+        [t(lang, "links_col_name"), t(lang, "links_col_link"), t(lang, "links_col_expires")],
+        [32, 60, 18],
+        ([invite.full_name, invite.link, fmt.local_time(invite.expires_at, services.tz)]
+         for invite in issued))
+    return book.to_bytes()

@@ -176,8 +176,10 @@ async def issue_invite(
     role: str = "member",
     created_by: int | None = None,
     person_id: int | None = None,
+    undelivered: bool = False,
 ) -> IssuedInvite:
     """A fresh personal link for ``full_name`` in a unit (no permission check: callers do).
+    ``undelivered``: the link is part of a file still to be sent (a list import).
 
     In a branch, an unbound member with that name gets a new link (older ones are
     revoked); otherwise the member is created. In a committee, the link appoints a
@@ -220,6 +222,7 @@ async def issue_invite(
         invite_id = await invites.create(
             conn, token_hash=hash_token(token), person_id=person_id, unit_id=unit_id,
             role=role, created_by=created_by, now=now, expires_at=expires,
+            undelivered=undelivered,
         )
     if unit.kind == "branch":  # a late joiner is invited to the meetings ahead at once
         await membership.invite_to_upcoming(services, person_id, unit_id)

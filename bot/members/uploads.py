@@ -19,8 +19,8 @@ from bot.duties import household_import as households
 from bot.duties.household_import import HouseholdImportPlan
 from bot.imports.models import ImportKind, ParsedImport
 from bot.imports.names import header_key
-from bot.imports.parser import parse_upload
 from bot.imports.plan import waiting_kind
+from bot.imports.sandbox import parse_isolated
 from bot.members import dues, member_import
 from bot.members.dues import DuesImportPlan
 from bot.members.member_import import MemberImportPlan
@@ -40,6 +40,7 @@ class Imported:
     links: bytes | None = None
     unit_id: int = 0
     before: list[tuple[str, dict[str, int]]] = field(default_factory=list)
+    invites: tuple[int, ...] = ()  # the links in ``links``: delivered once it is sent
 
 
 INDEX_HEADERS = frozenset({"stt", "tt", "so tt", "so thu tu", "no"})  # running numbers
@@ -57,8 +58,10 @@ async def plan_upload(services: Services, actor: Actor, unit_id: int, filename: 
     """Read the file and plan its import into the officer's branch (nothing written)."""
     # Reading a workbook is CPU work (seconds for a hostile one): off the event loop, so
     # everyone else keeps getting answers meanwhile.
-    parsed = await asyncio.to_thread(parse_upload, filename, data,
-                                     today=today_in(services), max_bytes=max_bytes)
+    # In a child process with a memory ceiling: no file can take the bot's memory.
+    parsed = await asyncio.to_thread(parse_isolated, filename, data,
+                                     today=today_in(services), max_bytes=max_bytes,
+                                     memory_mb=services.config.bot.import_memory_mb)
     plan: AnyPlan
     if parsed.kind is ImportKind.DUES:
         plan = await dues.plan_dues_import(services, actor, unit_id, parsed, lang)
@@ -116,10 +119,19 @@ async def apply_upload(services: Services, actor: Actor, plan: AnyPlan,
                                       "skipped": done.skipped}, unit_id=plan.unit_id,
                         before=[("rimp_updated_households", {"count": done.updated})]
                         if plan.updates else [])
-    issued, updated = await member_import.apply_member_import(services, actor, plan)
-    if plan.updates and not issued:  # corrections only: no new links to hand out
-        return Imported("rimp_updated", {"count": updated}, unit_id=plan.unit_id)
-    return Imported("import_done", {"imported": len(issued), "skipped": plan.skipped},
-                    links=member_import.links_workbook(issued, lang, services),
-                    unit_id=plan.unit_id,
-                    before=[("rimp_updated", {"count": updated})] if plan.updates else [])
+    members = await member_import.apply_member_import(services, actor, plan)
+    if plan.updates and not members.issued:  # corrections only: no new links to hand out
+        return Imported("rimp_updated", {"count": members.updated}, unit_id=plan.unit_id)
+    before = [("rimp_updated", {"count": members.updated})] if plan.updates else []
+    if members.relinked:
+        before.append(("rimp_relinked", {"count": members.relinked}))
+    return Imported("import_done", {"imported": len(members.issued) - members.relinked,
+                                    "skipped": plan.skipped},
+                    links=member_import.links_workbook(members.issued, lang, services),
+                    unit_id=plan.unit_id, before=before,
+                    invites=tuple(i.invite_id for i in members.issued))
+
+
+async def links_sent(services: Services, done: Imported) -> None:
+    """The officer has the file of links: they are no longer the import's to re-issue."""
+    await member_import.links_delivered(services, done.invites)

@@ -12,8 +12,7 @@ import contextlib
 import logging
 import os
 import signal
-import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -30,6 +29,7 @@ from bot.core.logs import REDACTOR, install_redaction
 from bot.core.services import Services
 from bot.duties import reminders as duties
 from bot.meetings import jobs as meeting_jobs
+from bot.members import member_import
 from bot.notices.alerts import officers_told_unreachable
 from bot.notices.announcements import report_broadcasts
 from bot.reports import jobs as report_jobs
@@ -38,11 +38,13 @@ from bot.runtime.delivery import Sender
 from bot.runtime.delivery.aiohttp_request import proxied_request
 from bot.runtime.delivery.limits import Throttle
 from bot.runtime.delivery.reply_limiter import ReplyLimiter, seconds
+from bot.runtime.delivery.retry import RetryingRequest
 from bot.runtime.delivery.telegram_transport import TelegramTransport, rejected_status
+from bot.runtime.inbox import Inbox
 from bot.runtime.updates import PerUserUpdateProcessor
+from bot.runtime.webapp import ConsoleServer, start_console
 from bot.texts import LANGUAGES, t
 from handlers.context import ChiboApp, ChiboContext
-from storage import cluster as cluster_store
 from storage import people
 from storage.db import Database, open_database
 
@@ -81,11 +83,14 @@ def build_application(
     delivery = config.delivery
     throttle = Throttle(delivery.messages_per_second, delivery.private_chat_interval_seconds,
                         delivery.group_messages_per_minute)
-    request = proxied_request(
+    request = RetryingRequest(proxied_request(
         config, connection_pool_size=REPLY_POOL_SIZE, pool_timeout=1.0,
         read_timeout=delivery.read_timeout_seconds, write_timeout=20.0,
-    )
+    ))  # replies and tap answers: retried shortly when safe to repeat
     updates_request = proxied_request(config, connection_pool_size=2, read_timeout=40.0)
+    inbox = Inbox()  # every update stored before Telegram is told it arrived
+    processor = PerUserUpdateProcessor(64)
+    processor.inbox = inbox
     app: ChiboApp = (
         ApplicationBuilder()
         .token(token)
@@ -95,7 +100,8 @@ def build_application(
         .get_updates_request(updates_request)
         .defaults(Defaults(tzinfo=config.bot.tz))
         .context_types(ContextTypes(context=ChiboContext))
-        .concurrent_updates(PerUserUpdateProcessor(64))
+        .update_queue(inbox)
+        .concurrent_updates(processor)
         .rate_limiter(ReplyLimiter(throttle))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -106,6 +112,7 @@ def build_application(
     app.bot_data["tick_seconds"] = tick_seconds
     app.bot_data["throttle"] = throttle
     app.bot_data["flood"] = FloodGate(config.bot.user_commands_per_minute)
+    app.bot_data["inbox"] = inbox
     handlers.register(app)
     return app
 
@@ -136,6 +143,7 @@ async def _post_init(app: ChiboApp) -> None:
     workers = await _join_cluster(app, db)
     if workers is not None:  # another worker's sender may mark an account unreachable
         workers.refreshers.append(services.load_unreachable)
+    await _keep_updates(app, db, workers)
     sender = Sender(db, services.clock, TelegramTransport(outbox_bot), config.delivery,
                     app.bot_data["throttle"], on_unreachable=on_unreachable,
                     worker=workers.worker if workers else None)
@@ -151,6 +159,8 @@ async def _post_init(app: ChiboApp) -> None:
             _tick, interval=app.bot_data["tick_seconds"], first=0.5,
             job_kwargs={"misfire_grace_time": 60, "coalesce": True, "max_instances": 1},
         )
+    if config.webapp.enabled:
+        app.bot_data["webapp"] = await start_console(app, config.webapp)
     log.info("chibo started as @%s", app.bot.username)
 
 
@@ -162,14 +172,33 @@ async def _join_cluster(app: ChiboApp, db: Database) -> Cluster | None:
     workers = Cluster(db)
     await workers.start()
     app.bot_data["cluster"] = workers
-    app.bot_data["throttle"].share(db)
-    processor = app.update_processor
-    if isinstance(processor, PerUserUpdateProcessor):
-        processor.taken = lambda update_id: cluster_store.take_update(db, update_id, time.time())
+    app.bot_data["throttle"].share(db, workers.clock)  # on the database's clock
     return workers
 
 
+async def _keep_updates(app: ChiboApp, db: Database, workers: Cluster | None) -> None:
+    """Store every update before Telegram forgets it, and handle now what a crash or a
+    restart left unhandled (with several workers: what dead workers left, at every sweep
+    too)."""
+    inbox: Inbox = app.bot_data["inbox"]
+    if workers is None:
+        inbox.attach(db, app.bot)
+    else:
+        inbox.attach(db, app.bot, worker=workers.worker, live=workers.live)
+        workers.refreshers.append(_replaying(inbox))
+    await inbox.replay()
+
+
+def _replaying(inbox: Inbox) -> Callable[[], Awaitable[None]]:
+    async def replay() -> None:
+        await inbox.replay()
+    return replay
+
+
 async def _post_shutdown(app: ChiboApp) -> None:
+    console: ConsoleServer | None = app.bot_data.pop("webapp", None)
+    if console is not None:
+        await console.stop()
     menus: asyncio.Task[None] | None = app.bot_data.pop("menus", None)
     if menus is not None and not menus.done():
         menus.cancel()
@@ -178,6 +207,7 @@ async def _post_shutdown(app: ChiboApp) -> None:
     sender: Sender | None = app.bot_data.get("sender")
     if sender is not None:
         await sender.stop()
+    await app.bot_data["inbox"].close()
     workers: Cluster | None = app.bot_data.get("cluster")
     if workers is not None:
         await workers.stop()
@@ -204,6 +234,7 @@ async def tick(services: Services) -> None:
     await report_broadcasts(services)
     await duties.due_work(services)
     await report_jobs.due_work(services)
+    await member_import.tell_stranded(services)
     services.sender.wake()
 
 

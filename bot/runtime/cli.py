@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--database", metavar="URL", default=None,
         help="play on this empty PostgreSQL database (postgresql://user@host/db; password "
         "from CHIBO_DATABASE_PASSWORD) instead of a temporary SQLite file")
+    demo.add_argument(
+        "--console", metavar="HOST:PORT", nargs="?", const="127.0.0.1:8765", default=None,
+        help="after the script, keep the officers' console open at HOST:PORT (default "
+        "127.0.0.1:8765) and print a signed link to it; Ctrl-C to stop")
     demo.set_defaults(func=cmd_demo)
 
     migrate = sub.add_parser(
@@ -241,7 +245,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo.script import run_demo
 
-    return _run_async(lambda: run_demo(lang=args.lang, database=args.database))
+    return _run_async(lambda: run_demo(lang=args.lang, database=args.database,
+                                       console=args.console))
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -376,7 +381,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     async def status() -> int:
         db = await open_database(config.database.target, password=database_password())
         try:
-            stats = await delivery_status(db, SystemClock())
+            stats = await delivery_status(db, SystemClock(), config.delivery)
         finally:
             await db.close()
         print(render_status(stats, _texts(args), config.bot.tz))

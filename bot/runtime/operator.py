@@ -25,7 +25,12 @@ from bot.imports import describe
 from bot.imports.names import fold_accents
 from bot.imports.plan import describe_update
 from bot.members import privacy
-from bot.members.member_import import apply_member_import, parse_members, plan_member_import
+from bot.members.member_import import (
+    apply_member_import,
+    links_delivered,
+    parse_members,
+    plan_member_import,
+)
 from bot.members.registration import IssuedInvite, create_unit, issue_invite
 from bot.runtime.delivery.aiohttp_request import proxied_request
 from bot.runtime.delivery.telegram_transport import rejected_status
@@ -163,7 +168,8 @@ async def import_members(config: Config, unit_id: int, path: Path, data: bytes, 
             listed = plan.problems + [describe_update(u, texts.lang) for u in plan.updates]
             if listed and not force:
                 return [], listed
-            issued, _ = await apply_member_import(services, officer, plan)
+            issued = (await apply_member_import(services, officer, plan)).issued
+            await links_delivered(services, [i.invite_id for i in issued])  # printed here
             return issued, listed
         except AppError as err:
             raise _explain(err, texts) from None

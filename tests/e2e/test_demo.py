@@ -59,3 +59,35 @@ async def test_demo_plays_the_same_script_on_postgres() -> None:
         assert await run_demo(out=out, database=url) == 0
     assert f"database: PostgreSQL {url}" in out.getvalue()
     _played_all(out.getvalue())
+
+
+async def test_demo_console_prints_a_signed_link_and_stays_open() -> None:
+    """``chibo demo --console``: after the script, the console's address and a link
+    signed for the branch secretary; the link opens her console until stopped."""
+    import asyncio
+    from urllib.parse import parse_qs, urlsplit
+
+    import aiohttp
+
+    out, stop = io.StringIO(), asyncio.Event()
+    demo = asyncio.create_task(run_demo(out=out, console="127.0.0.1:0", stop=stop))
+    for _ in range(1200):
+        if "Ctrl-C" in out.getvalue() or demo.done():
+            break
+        await asyncio.sleep(0.1)
+    assert not demo.done(), out.getvalue()[-2000:]
+    link = next(line.strip() for line in out.getvalue().splitlines()
+                if line.strip().startswith("http://127.0.0.1:") and "#tgWebAppData=" in line)
+    parts = urlsplit(link)
+    init_data = parse_qs(parts.fragment)["tgWebAppData"][0]
+    base = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    async with aiohttp.ClientSession() as http:
+        async with http.get(base) as page:
+            assert page.status == 200 and "app.js" in await page.text()
+        async with http.get(base + "api/me", headers={"Authorization": "tma " + init_data}
+                            ) as me:
+            assert me.status == 200
+            home = await me.json()
+    assert [b["name"] for b in home["home"]["branches"]] == ["Chi bộ Thôn 3"]
+    stop.set()
+    assert await asyncio.wait_for(demo, 30) == 0

@@ -120,7 +120,7 @@ async def test_a_member_imported_after_the_invitations_is_invited_at_once(
                  ["Phạm Văn Phúc", "19/05/2000", "02/12/2026"]])
     parsed = parse_members("dv.xlsx", data, date(2026, 12, 2))
     plan = await plan_member_import(pg.services, officer, seeded.branch_id, parsed, "vi")
-    [issued], _ = await apply_member_import(pg.services, officer, plan)
+    [issued] = (await apply_member_import(pg.services, officer, plan)).issued
     phuc = pg.emu.user(7001, "Phúc")
     await phuc.send(f"/start {issued.token}")
     await phuc.next_message()

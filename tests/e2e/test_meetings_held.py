@@ -275,7 +275,8 @@ async def test_officer_records_an_answer_documents_and_docx_minutes(pg: Playgrou
     listing = await secretary.ask("/meetings")
     await tap(secretary, "📎 Tài liệu #1", message_id=listing.message_id)
     assert "PDF, DOCX, XLSX" in (await secretary.next_message()).text
-    await secretary.upload("du-thao-nghi-quyet.pdf", b"%PDF-1.4 du thao", mime_type=None)
+    # Its name carries a bidi override (issue 21, finding 10): members see it without.
+    await secretary.upload("du-thao-nghi-quyet\u202e.pdf", b"%PDF-1.4 du thao", mime_type=None)
     answer = await secretary.next_message()
     assert "Đã đính kèm du-thao-nghi-quyet.pdf và gửi đến 5 đồng chí" in answer.text
     assert "sau 12 giờ nữa" in answer.text and "trước ít nhất một ngày" in answer.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.demo.playground import Playground
+from bot.runtime.delivery.retry import ATTEMPTS
 from storage import assignments, households
 from tests.factories import seed_branch
 
@@ -33,14 +34,18 @@ async def test_a_committed_change_whose_edit_fails_is_confirmed_not_denied(
     tg = await _member_with_a_household(pg)
     member = pg.emu.user(tg, "An")
     card = await member.ask("/duties", timeout=10)
-    pg.emu.faults.fail_next(1, status=500, description="Internal Server Error",
-                            methods={"editMessageText"})
+    pg.emu.faults.fail_next(ATTEMPTS, status=500, description="Internal Server Error",
+                            methods={"editMessageText"})  # past its retries
     answer = await member.callback_answer(await member.press("1. Bình thường", card.message_id),
                                           timeout=10)
     reports = await pg.services.db.fetch_all("SELECT status FROM duty_reports")
     assert [r["status"] for r in reports] == ["normal"]  # the report was kept
-    assert "Đã ghi nhận thay đổi của đồng chí" in answer
-    assert "không bị thay đổi" not in answer
+    # The tap is answered first, when the report is recorded; the edit that fails comes
+    # after, and its apology (a message: the tap is answered) confirms the change.
+    assert answer == "Đã ghi: hộ số 1 bình thường."
+    apology = (await member.next_message(timeout=10)).text
+    assert "Đã ghi nhận thay đổi của đồng chí" in apology
+    assert "không bị thay đổi" not in apology
 
 
 async def test_an_error_before_anything_was_committed_says_nothing_changed(
@@ -52,3 +57,21 @@ async def test_an_error_before_anything_was_committed_says_nothing_changed(
                             methods={"sendMessage"})
     reply = await member.ask("/duties", timeout=10)
     assert "Dữ liệu của đồng chí không bị thay đổi" in reply.text
+
+
+async def test_a_report_file_that_cannot_be_sent_says_nothing_changed(
+    pg: Playground,
+) -> None:
+    """Issue 21, finding 9: a report changes nothing, so when its file cannot be sent the
+    secretary must not read that a change was kept."""
+    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=3)
+    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    await secretary.ask("/help", timeout=10)
+    pg.emu.faults.fail_next(3, status=500, description="Internal Server Error",
+                            methods={"sendDocument"})
+    await secretary.send("/report export")
+    reply = await secretary.next_message(timeout=20)
+    while reply.text.startswith("⏳"):
+        reply = await secretary.next_message(timeout=20)
+    assert "Dữ liệu của đồng chí không bị thay đổi" in reply.text
+    assert "Đã ghi nhận thay đổi" not in reply.text

@@ -214,3 +214,27 @@ async def test_commands_and_misc(emu: BotApiEmulator, bot: Bot) -> None:
     assert group.chat[0].text == "Chào chi bộ"
     webhook = await bot.get_webhook_info()
     assert webhook.url == ""
+
+
+async def test_menu_button_and_web_app_buttons(emu: BotApiEmulator, bot: Bot) -> None:
+    """Mini Apps (issue 25): a per-chat menu button and web_app buttons, https only, and
+    web_app buttons in private chats only, as Telegram has them."""
+    from telegram import InlineKeyboardButton, MenuButtonDefault, MenuButtonWebApp, WebAppInfo
+
+    alice = emu.user(1001, "An")
+    await alice.send("hi")
+    app = WebAppInfo("https://chibo.example.org/console/")
+    assert await bot.set_chat_menu_button(1001, MenuButtonWebApp("Bảng điều khiển", app))
+    assert emu.menu_buttons[1001]["web_app"]["url"] == "https://chibo.example.org/console/"
+    assert isinstance(await bot.get_chat_menu_button(1001), MenuButtonWebApp)
+    assert isinstance(await bot.get_chat_menu_button(), MenuButtonDefault)
+    with pytest.raises(BadRequest, match="Button_url_invalid"):
+        await bot.set_chat_menu_button(1001, MenuButtonWebApp("x", WebAppInfo("http://a/")))
+    sent = await bot.send_message(1001, "Mở", reply_markup=InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Mở bảng", web_app=app)]]))
+    assert alice.chat[-1].buttons[0][0].web_app == "https://chibo.example.org/console/"
+    assert sent.reply_markup is not None
+    emu.group(-100123, "Chi bộ 3")
+    with pytest.raises(BadRequest, match="Button_type_invalid"):
+        await bot.send_message(-100123, "Mở", reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("Mở bảng", web_app=app)]]))

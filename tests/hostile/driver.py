@@ -28,6 +28,7 @@ from bot.demo.playground import Playground
 from bot.texts import CATALOGS, LANGUAGES, t
 from emulator import BotApiEmulator, FakeGroup, FakeUser
 from handlers.context import ChiboApp, ChiboContext
+from handlers.followups import followups_of
 from tests.hostile import files
 from tests.hostile.strategies import ROLES, Action
 
@@ -605,6 +606,8 @@ class Driver:
         calls_before, errors_before = len(self.emu.calls), len(self.errors.records)
         try:
             await self.app.process_update(update)
+            # A tap is answered first; what it causes follows in a task: wait for it too.
+            await asyncio.wait_for(followups_of(self.app).idle(), 30)
         except Exception as exc:  # escaped the application: the worst kind of bug
             self.failures.append(Failure(category, f"escaped: {exc!r}", describe(raw),
                                          traceback.format_exc()))

@@ -220,3 +220,22 @@ def test_webhook_port_from_the_environment(tmp_path: Path,
     monkeypatch.setenv("CHIBO_WEBHOOK_PORT", "99999")
     with pytest.raises(ConfigError, match=r"webhook\.port"):
         load_config(path)
+
+
+def test_webapp_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """[webapp] (issue 25): off by default; listen is host:port; public_url an address;
+    CHIBO_WEBAPP_LISTEN gives each worker on a machine its own port."""
+    monkeypatch.delenv("CHIBO_WEBAPP_LISTEN", raising=False)
+    assert not load_config(write(tmp_path, "")).webapp.enabled
+    config = load_config(write(tmp_path, '[webapp]\nenabled = true\nlisten = "10.0.0.5:9000"\n'
+                                         'public_url = "https://chibo.example.org/"\n'))
+    assert (config.webapp.host, config.webapp.port) == ("10.0.0.5", 9000)
+    assert config.webapp.public_url == "https://chibo.example.org"
+    assert config.webapp.max_age_hours == 24
+    for bad, key in (('listen = "9000"', "webapp.listen"), ('listen = "h:99999"', "webapp.listen"),
+                     ('public_url = "chibo.example.org"', "webapp.public_url"),
+                     ("max_age_hours = 0", "webapp.max_age_hours"), ("port = 1", "webapp.port")):
+        with pytest.raises(ConfigError, match=re.escape(key)):
+            load_config(write(tmp_path, f"[webapp]\n{bad}\n"))
+    monkeypatch.setenv("CHIBO_WEBAPP_LISTEN", "127.0.0.1:9101")
+    assert load_config(write(tmp_path, "[webapp]\nenabled = true\n")).webapp.port == 9101

@@ -341,7 +341,7 @@ def test_a_zip_bomb_is_too_large() -> None:
     data = buffer.getvalue()
     assert len(data) < 1_000_000
     result = parse("bomb.xlsx", data, max_bytes=1_000_000)
-    assert result.file_error is not None and result.file_error.code == "too_large"
+    assert result.file_error is not None and result.file_error.code == "too_complex"
 
 
 def test_too_many_rows_xlsx_and_csv() -> None:

@@ -24,6 +24,7 @@ from bot.core.permissions import (
     authorize,
     branches_where,
     committees_where,
+    holds_somewhere,
     may,
     require,
     require_own,
@@ -199,3 +200,15 @@ def test_role_checks_and_officer_refusals_live_in_the_permission_module() -> Non
                                                         "unit_or_fail"}):
                 found.append(f"{name}:{node.lineno} imports a helper that moved to bot.core")
     assert found == []
+
+
+def test_the_console_is_for_branch_and_committee_officers() -> None:
+    """Issue 25: the Mini App and its menu button; a member or a bare admin is refused
+    with the console's own words."""
+    assert holds_somewhere(officer(10), Permission.USE_CONSOLE)
+    assert holds_somewhere(committee_officer(1), Permission.USE_CONSOLE)
+    for actor in (MEMBER, ADMIN):
+        assert not holds_somewhere(actor, Permission.USE_CONSOLE)
+        with pytest.raises(Denied) as refused:
+            require_somewhere(actor, Permission.USE_CONSOLE)
+        assert refused.value.key == "console_denied"

@@ -21,6 +21,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.core.config import Config
 
+ANSWER = "/answerCallbackQuery"
 NOT_SENT = ("Pool timeout: no connection was free in time. Request was *not* sent to "
             "Telegram.")
 
@@ -39,21 +40,30 @@ class AiohttpRequest(BaseRequest):
         self._timeouts = {"read": read_timeout, "write": write_timeout,
                           "connect": connect_timeout, "pool": pool_timeout}
         self._session: aiohttp.ClientSession | None = None
+        # Answers to taps have connections of their own: a crowd's answers must not hold
+        # up the paced edits and replies in the pool (they would leave in a bunch, above
+        # the rate, when the crowd thins), nor the paced calls the answers.
+        self._answers: aiohttp.ClientSession | None = None
 
     @property
     def read_timeout(self) -> float | None:
         return self._timeouts["read"]
 
+    def _open(self) -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300)
+        return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
+
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300)
-            self._session = aiohttp.ClientSession(connector=connector,
-                                                  cookie_jar=aiohttp.DummyCookieJar())
+            self._session = self._open()
+        if self._answers is None or self._answers.closed:
+            self._answers = self._open()
 
     async def shutdown(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-        self._session = None
+        for session in (self._session, self._answers):
+            if session is not None and not session.closed:
+                await session.close()
+        self._session = self._answers = None
 
     def _pick(self, value: Any, name: str) -> float | None:
         if isinstance(value, DefaultValue):
@@ -67,7 +77,8 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        if self._session is None:
+        session = self._answers if url.endswith(ANSWER) else self._session
+        if session is None:
             raise RuntimeError("AiohttpRequest is not initialized")
         read = self._pick(read_timeout, "read")
         pool = self._pick(pool_timeout, "pool")
@@ -87,8 +98,8 @@ class AiohttpRequest(BaseRequest):
             else:
                 data = request_data.json_parameters
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout,
-                                             proxy=self._proxy) as response:
+            async with session.request(method, url, data=data, timeout=timeout,
+                                       proxy=self._proxy) as response:
                 return response.status, await response.read()
         except aiohttp.ConnectionTimeoutError as err:
             raise TimedOut(NOT_SENT) from err

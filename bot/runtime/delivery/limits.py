@@ -11,40 +11,57 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from storage import cluster
 from storage.db import Database
 
 
+@dataclass
+class _Waiter:
+    future: asyncio.Future[float | None]  # the slot's instant, None: given up
+    give_up: Callable[[], bool] | None
+
+
 class Pacer:
     """The bot's one sending budget: grants at most ``rate`` slots a second, evenly
-    spaced, whoever asks (outbox rows, replies, edits, answers to taps).
+    spaced, whoever asks (outbox rows, replies, edits; answers to taps are not counted).
 
-    No slot is reserved ahead: a waiter sleeps until the next free slot and takes it if
-    it is still free, so an urgent caller (a reply to a person) that comes meanwhile takes
-    it first and the outbox row waits one slot more. Urgent callers borrow ahead of the
-    outbox; nobody goes past the total."""
+    Two lanes share it: the interactive lane (``urgent``: a reply to a person who waits,
+    the edit of the card they pressed) and the bulk lane (the outbox: invitations,
+    reminders, digests). When both wait, the next slot goes to the interactive lane, but
+    bulk gets at least ``BULK_FLOOR`` of the rate while it waits, so a fan-out always
+    progresses. Nobody goes past the total. Alone, no slot is reserved ahead: a waiter
+    sleeps until the next free slot and takes it if it is still free. Shared by several
+    workers (``share``), slots are reserved in the database and the lanes hold there too:
+    replies reserve the next slot, however far ahead; bulk only a slot that is free now."""
 
     # Slots are spaced for ``rate`` per (1 + JITTER) seconds: Telegram counts arrivals,
     # and a request that travels faster than the one sent a second before it would
     # otherwise make ``rate + 1`` in its window and draw a 429.
     JITTER = 0.03
-    # Shared budget: a slot reached more than this share of an interval late is dropped.
+    # A slot reached more than this share of an interval late is dropped.
     LATE = 0.5
     SHARED_SPREAD = 0.06  # seconds of arrival spread a shared budget allows for
+    BULK_FLOOR = 0.1  # the share of the rate the bulk lane gets while replies crowd it
 
     def __init__(self, rate: float) -> None:
         self.rate = rate
         self.interval = (1.0 + self.JITTER) / rate
         self._next = 0.0
         self._paused_until = 0.0
-        self._urgent = 0  # urgent callers waiting for a slot
+        self._replies: deque[_Waiter] = deque()  # the interactive lane, in order
+        self._bulk: deque[_Waiter] = deque()  # the bulk lane (the outbox)
+        self._dispatcher: asyncio.Task[None] | None = None
         self._shared: Database | None = None
+        self._wall: Callable[[], float] = time.time  # the shared budget's clock
         self._holds: set[asyncio.Task[None]] = set()
-        self.late_slots = 0  # shared slots dropped because this worker reached them late
+        self.late_slots = 0  # slots dropped because this worker reached them late
+        self._bulk_last = 0.0  # when the bulk lane last got a slot (monotonic)
 
-    def share(self, db: Database) -> None:
+    def share(self, db: Database, wall: Callable[[], float] = time.time) -> None:
         """Spend the budget together with every worker on ``db``: each slot is reserved in
         the database (one atomic upsert), so the bot's total across workers stays within
         ``rate`` — the token has one limit at Telegram, however many processes use it.
@@ -53,8 +70,10 @@ class Pacer:
         Slots are spaced wider than alone: messages from several processes and pools
         reach Telegram with more spread, so any ``rate`` consecutive slots span a second
         plus ``SHARED_SPREAD``, and a second holds ``rate`` arrivals unless one message is
-        delayed that much more than the ones after it."""
+        delayed that much more than the ones after it. ``wall`` is the clock the workers
+        share: the database's, as this worker reckons it (its own may be off)."""
         self._shared = db
+        self._wall = wall
         if self.rate > 1:
             self.interval = max(self.interval, (1.0 + self.SHARED_SPREAD) / (self.rate - 1))
 
@@ -66,37 +85,109 @@ class Pacer:
             return 0.0
         return slot - now
 
-    async def acquire(self, *, urgent: bool = False) -> None:
-        if self._shared is not None:
-            await self._acquire_shared(self._shared)
-            return
-        if urgent:
-            self._urgent += 1
-        try:
-            while True:
-                now = time.monotonic()
-                wait = self._take(now) if urgent or not self._urgent else self.interval
-                if wait <= 0:
-                    return
-                await asyncio.sleep(wait)
-        finally:
-            if urgent:
-                self._urgent -= 1
+    @property
+    def bulk_gap(self) -> float:
+        """The longest the bulk lane waits for a slot while replies crowd the budget."""
+        return 1.0 / (self.BULK_FLOOR * self.rate)
 
-    async def _acquire_shared(self, db: Database) -> None:
-        """Reserve the next free slot of the shared budget and wait for it. A slot this
-        worker reaches late (a busy event loop, a slow round trip) is dropped and another
-        reserved: sent late, it would land next to the slots after it and make a burst,
-        and a dropped slot costs only a little throughput."""
+    def _floor_due(self, now: float) -> bool:
+        return now - self._bulk_last >= self.bulk_gap
+
+    async def acquire(self, *, urgent: bool = False,
+                      give_up: Callable[[], bool] | None = None) -> bool:
+        """Wait for a slot: ``urgent`` in the interactive lane, else in the bulk lane.
+        False (no slot spent) when ``give_up()`` says, as the slot comes, that the
+        message is not wanted any more (an edit a newer one overtook)."""
+        if self._shared is not None:
+            if give_up is not None and give_up():
+                return False
+            await self._acquire_shared(self._shared, urgent)
+        elif not await self._acquire_alone(urgent, give_up):
+            return False
+        if not urgent:
+            self._bulk_last = time.monotonic()
+        return True
+
+    async def _acquire_alone(self, urgent: bool, give_up: Callable[[], bool] | None) -> bool:
+        """Queue in the lane; the one dispatcher hands out the slots (a crowd of waiters
+        is not woken at every slot, only the one it goes to). A slot this caller resumes
+        at too late (a busy event loop) is given up and the next one waited for at the
+        head of the lane: sent late, it would land next to the slots after it and make
+        more than ``rate`` in a second at Telegram."""
+        lane = self._replies if urgent else self._bulk
+        late = False
+        while True:
+            waiter = _Waiter(asyncio.get_running_loop().create_future(), give_up)
+            if late:
+                lane.appendleft(waiter)
+            else:
+                lane.append(waiter)
+            if self._dispatcher is None or self._dispatcher.done():
+                self._dispatcher = asyncio.get_running_loop().create_task(self._dispatch())
+            slot = await waiter.future
+            if slot is None:
+                return False
+            if time.monotonic() - slot <= self.interval * self.LATE:
+                return True
+            self.late_slots += 1
+            late = True
+
+    def _next_waiter(self, now: float) -> _Waiter | None:
+        """The replies' lane first, unless bulk has waited past its floor."""
+        first, second = self._replies, self._bulk
+        if self._bulk and (not self._replies or self._floor_due(now)):
+            first, second = self._bulk, self._replies
+        for lane in (first, second):
+            while lane:
+                waiter = lane.popleft()
+                if waiter.future.done():  # its caller was cancelled
+                    continue
+                if waiter.give_up is not None and waiter.give_up():
+                    waiter.future.set_result(None)
+                    continue
+                return waiter
+        return None
+
+    async def _dispatch(self) -> None:
+        while self._replies or self._bulk:
+            now = time.monotonic()
+            wait = self._take(now)
+            if wait > 0:
+                await asyncio.sleep(wait)
+                continue
+            waiter = self._next_waiter(now)
+            if waiter is None:
+                self._next = now  # nobody took the slot: it stays free
+                continue
+            waiter.future.set_result(now)
+            await asyncio.sleep(0)  # let it go before the next slot is handed out
+
+    async def _acquire_shared(self, db: Database, urgent: bool) -> None:
+        """Reserve a slot of the shared budget and wait for it: a reply the next free
+        one, bulk one that is free now (or, past its floor, the next free one). A slot
+        this worker reaches late (a busy event loop, a slow round trip) is dropped and
+        another reserved: sent late, it would land next to the slots after it and make a
+        burst, and a dropped slot costs only a little throughput."""
         pause = self._paused_until - time.monotonic()
         if pause > 0:
             await asyncio.sleep(pause)
         while True:
-            slot = await cluster.reserve_slot(db, "global", time.time(), self.interval)
-            wait = slot - time.time()
+            now = self._wall()
+            if urgent or self._floor_due(time.monotonic()):
+                slot: float | None = await cluster.reserve_slot(db, "global", now,
+                                                                self.interval)
+            else:
+                slot, again = await cluster.reserve_free_slot(db, "global", now,
+                                                              self.interval, self.interval)
+                if slot is None:  # replies queued ahead: bulk waits for them
+                    await asyncio.sleep(min(self.bulk_gap, max(self.interval,
+                                                               again - self._wall())))
+                    continue
+            assert slot is not None
+            wait = slot - self._wall()
             if wait > 0:
                 await asyncio.sleep(wait)
-            if time.time() - slot <= self.interval * self.LATE:
+            if self._wall() - slot <= self.interval * self.LATE:
                 return
             self.late_slots += 1
 
@@ -105,7 +196,7 @@ class Pacer:
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
         if self._shared is not None:
             task = asyncio.get_running_loop().create_task(
-                cluster.hold_until(self._shared, "global", time.time() + seconds))
+                cluster.hold_until(self._shared, "global", self._wall() + seconds))
             self._holds.add(task)
             task.add_done_callback(self._holds.discard)
 
@@ -128,11 +219,14 @@ class ChatGates:
         self.group_interval = 60.0 / group_per_minute
         self._buckets: dict[int, _Bucket] = {}
         self._shared: Database | None = None
+        self._wall: Callable[[], float] = time.time
 
-    def share(self, db: Database) -> None:
+    def share(self, db: Database, wall: Callable[[], float] = time.time) -> None:
         """Keep each chat's bucket in the database too, so a chat's limit holds whichever
-        worker sends to it (the local buckets still remember holds and skip early)."""
+        worker sends to it (the local buckets still remember holds and skip early);
+        reckoned on ``wall``, the clock the workers share."""
         self._shared = db
+        self._wall = wall
 
     async def take(self, chat_id: int) -> bool:
         """Take the chat's turn now if it is open (here, and in the shared bucket)."""
@@ -141,7 +235,7 @@ class ChatGates:
             return False
         if self._shared is not None:
             capacity, per_token = self._shape(chat_id)
-            wall = time.time()
+            wall = self._wall()
             opens = await cluster.try_pass(self._shared, f"chat:{chat_id}", wall, per_token,
                                            capacity)
             if opens is not None:
@@ -184,20 +278,25 @@ class ChatGates:
         bucket = self._bucket(chat_id, now)
         bucket.tokens -= 1.0
 
-    async def wait_turn(self, chat_id: int) -> None:
-        """Wait until the chat may take a message, and take the turn."""
+    async def wait_turn(self, chat_id: int, give_up: Callable[[], bool] | None = None) -> bool:
+        """Wait until the chat may take a message, and take the turn; False (no turn
+        taken) as soon as ``give_up()`` says the message is not wanted any more."""
         if self._shared is not None:
             while True:
+                if give_up is not None and give_up():
+                    return False
                 if await self.take(chat_id):
-                    return
+                    return True
                 now = time.monotonic()
                 await asyncio.sleep(max(0.01, self.opens_at(chat_id, now) - now))
         while True:
+            if give_up is not None and give_up():
+                return False
             now = time.monotonic()
             opens = self.opens_at(chat_id, now)
             if opens <= now:
                 self.passed(chat_id, now)
-                return
+                return True
             await asyncio.sleep(opens - now)
 
     def hold(self, chat_id: int, until: float) -> None:
@@ -227,7 +326,8 @@ class Throttle:
         self.pacer = Pacer(rate)
         self.gates = ChatGates(private_interval, group_per_minute)
 
-    def share(self, db: Database) -> None:
-        """Pace together with every other worker on ``db`` (a shared engine)."""
-        self.pacer.share(db)
-        self.gates.share(db)
+    def share(self, db: Database, wall: Callable[[], float] = time.time) -> None:
+        """Pace together with every other worker on ``db`` (a shared engine), on ``wall``
+        (the database's clock as this worker reckons it)."""
+        self.pacer.share(db, wall)
+        self.gates.share(db, wall)
