@@ -26,6 +26,7 @@ from bot.members.dues import my_dues
 from bot.members.registration import IssuedInvite, officer_invite
 from bot.members.service import MemberRow
 from bot.texts import Texts
+from bot.zalo.codes import invite_line
 from handlers.base import Asker, ButtonRow, asker, tap
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
@@ -51,7 +52,7 @@ def link_text(issued: IssuedInvite, who: Asker) -> str:
     return who.texts("invite_link", name=issued.full_name, unit=issued.unit_name,
                      role=who.texts(f"role_{issued.role}"),
                      expires=fmt.day(issued.expires_at.astimezone(who.services.tz).date()),
-                     link=issued.link)
+                     link=issued.link) + invite_line(issued.zalo_code, who.texts.lang)
 
 
 # --- /invite ------------------------------------------------------------------------------

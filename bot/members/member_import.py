@@ -197,11 +197,14 @@ def links_workbook(issued: list[IssuedInvite], lang: Language, services: Service
     sheet = book.active
     assert sheet is not None
     sheet.title = t(lang, "links_sheet")
+    codes = any(invite.zalo_code for invite in issued)
     sheet.append([t(lang, "links_col_name"), t(lang, "links_col_link"),
-                  t(lang, "links_col_expires")])
+                  t(lang, "links_col_expires"),
+                  *([t(lang, "zalo_links_col_code")] if codes else [])])
     for invite in issued:
         sheet.append([invite.full_name, invite.link,
-                      fmt.local_time(invite.expires_at, services.tz)])
+                      fmt.local_time(invite.expires_at, services.tz),
+                      *([invite.zalo_code or ""] if codes else [])])
     sheet.freeze_panes = "A2"
     sheet.column_dimensions["A"].width = 32
     sheet.column_dimensions["B"].width = 60

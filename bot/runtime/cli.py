@@ -360,6 +360,8 @@ def cmd_invite(args: argparse.Namespace) -> int:
     config = _load(args.config)
     issued = _run_async(lambda: operator.invite(config, args.unit, args.role, args.name))
     print(issued.link)
+    if issued.zalo_code is not None:
+        print(f"Mã Zalo: {issued.zalo_code}")
     return 0
 
 
@@ -377,7 +379,8 @@ def cmd_import(args: argparse.Namespace) -> int:
               "import the valid rows)", file=sys.stderr)
         return 1
     for invite in issued:
-        print(f"{invite.full_name}\t{invite.link}")
+        code = f"\tMã Zalo: {invite.zalo_code}" if invite.zalo_code else ""
+        print(f"{invite.full_name}\t{invite.link}{code}")
     print(f"imported {len(issued)}, skipped {len(problems)}", file=sys.stderr)
     return 0
 
