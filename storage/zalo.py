@@ -174,3 +174,17 @@ async def invite_of_code(db: Database, invite_id: int) -> InviteOfCode | None:
         return None
     return InviteOfCode(int(r[0]), str(r[1]), str(r[2]), r[3] is not None, r[4] is not None,
                         from_db(r[5]))
+
+
+async def linked(db: Database, person_ids: list[int]) -> set[int]:
+    """Those of ``person_ids`` who have a Zalo account."""
+    found: set[int] = set()
+    for start in range(0, len(person_ids), 500):
+        chunk = person_ids[start:start + 500]
+        if not chunk:
+            continue
+        marks = ", ".join("?" for _ in chunk)
+        rows = await db.fetch_all(f"SELECT id FROM people WHERE zalo_user_id IS NOT NULL "
+                                  f"AND erased_at IS NULL AND id IN ({marks})", tuple(chunk))
+        found.update(int(r[0]) for r in rows)
+    return found

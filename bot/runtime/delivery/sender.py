@@ -79,8 +79,10 @@ class Sender:
         throttle: Throttle,
         on_unreachable: UnreachableHook | None = None,
         worker: str | None = None,
+        channel: str = "telegram",
     ) -> None:
         self._db = db
+        self._channel = channel  # the outbox rows this sender takes (issue 26: 'zalo')
         self._clock = clock
         self._transport = transport
         self._settings = settings
@@ -127,7 +129,8 @@ class Sender:
         deadline = time.monotonic() + timeout
         while True:
             self._progress.clear()
-            if not self._inflight and await outbox.count_due(self._db, self._clock.now()) == 0:
+            if not self._inflight and await outbox.count_due(self._db, self._clock.now(),
+                                                                 self._channel) == 0:
                 return
             self.wake()
             remaining = deadline - time.monotonic()
@@ -155,7 +158,7 @@ class Sender:
         await outbox.skip_stale(self._db, now)
         mono = time.monotonic()
         self._gates.forget_old(mono)
-        rows = await outbox.due(self._db, now, FETCH)
+        rows = await outbox.due(self._db, now, FETCH, self._channel)
         dispatched = 0
         for row in rows:
             if self._stopping:
