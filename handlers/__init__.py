@@ -42,6 +42,7 @@ from handlers import (
     reports,
     rsvp,
     units,
+    zalo,
 )
 from handlers.base import Tap
 from handlers.context import ChiboApp, ChiboContext
@@ -80,6 +81,7 @@ def register(app: ChiboApp) -> None:
             command("lang", common.set_language),
             command("cancel", inputs.cancel),
             command("me", members.me),
+            command("zalo", zalo.zalo),
             command("invite", members.invite),
             command("members", members.list_members),
             command("units", units.list_units),

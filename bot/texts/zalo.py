@@ -29,6 +29,7 @@ VI: dict[str, str] = {
     "zalo_rsvp_reason": "Báo vắng cần kèm lý do, ví dụ: 2 đi công tác.",
     "zalo_duty_none": "Đồng chí không có hộ gia đình nào cần báo cáo tháng này.",
     "zalo_duty_all": "Đã ghi: {count:plural:hộ:hộ} bình thường trong tháng {month}.",
+    "zalo_duty_done": "Đồng chí đã báo cáo đủ các hộ tháng {month}. Muốn sửa một hộ: số hộ kèm ok hoặc kèm vấn đề.",
     "zalo_duty_one": "Đã ghi: hộ số {n} ({household}) bình thường.",
     "zalo_duty_problem": "Đã ghi vấn đề của hộ số {n} ({household}) và báo ngay cho cấp ủy chi bộ.",
     "zalo_duty_no_such": "Không có hộ số {n}. Các hộ của đồng chí được đánh số từ 1 đến {count}.",
@@ -36,6 +37,7 @@ VI: dict[str, str] = {
     "zalo_channel_telegram": "Từ nay thông báo sẽ gửi qua Telegram.",
     "zalo_channel_no_telegram": "Đồng chí chưa liên kết Telegram, nên thông báo vẫn gửi qua Zalo.",
     "zalo_refused": "Không ghi được: {reason}",
+    "zalo_not_linked_yet": "Đồng chí chưa liên kết Zalo. Gõ /zalo để lấy mã rồi gửi mã cho bot Zalo của chi bộ.",
     "channel_telegram": "Telegram",
     "channel_zalo": "Zalo",
 }
@@ -69,6 +71,7 @@ EN: dict[str, str] = {
     "zalo_rsvp_reason": "An absence needs a reason, e.g. 2 business trip.",
     "zalo_duty_none": "You have no household to report on this month.",
     "zalo_duty_all": "Recorded: {count:plural:household:households} normal in {month}.",
+    "zalo_duty_done": "Every household is reported for {month}. To change one: its number with ok or with the problem.",
     "zalo_duty_one": "Recorded: household {n} ({household}) is normal.",
     "zalo_duty_problem": "The problem of household {n} ({household}) is recorded and the branch officers are told now.",
     "zalo_duty_no_such": "There is no household {n}. Your households are numbered 1 to {count}.",
@@ -76,6 +79,7 @@ EN: dict[str, str] = {
     "zalo_channel_telegram": "Messages now come on Telegram.",
     "zalo_channel_no_telegram": "Telegram is not linked, so messages still come on Zalo.",
     "zalo_refused": "Not recorded: {reason}",
+    "zalo_not_linked_yet": "Zalo is not linked yet. Type /zalo for a code and send it to the branch's Zalo bot.",
     "channel_telegram": "Telegram",
     "channel_zalo": "Zalo",
 }

@@ -148,12 +148,17 @@ async def _has_card(services: Services, actor: Actor) -> bool:
 
 
 async def _all_normal(services: Services, actor: Actor, lang: Language) -> str:
+    """"ok": every household not reported yet this month is normal (a problem reported
+    earlier stays; "N ok" clears it)."""
     view = await duty_reports.my_duties(services, actor)
     if not view.lines:
         return t(lang, "zalo_duty_none")
-    for line in view.lines:
-        await duty_reports.report(services, actor, line.household.id, view.period, "normal")
-    return t(lang, "zalo_duty_all", count=fmt.number(view.total, lang),
+    todo = [line.household.id for line in view.lines if line.report is None]
+    if not todo:
+        return t(lang, "zalo_duty_done", month=fmt.month(view.period))
+    for household_id in todo:
+        await duty_reports.report(services, actor, household_id, view.period, "normal")
+    return t(lang, "zalo_duty_all", count=fmt.number(len(todo), lang),
              month=fmt.month(view.period))
 
 

@@ -119,3 +119,15 @@ async def code_for(services: Services, actor: Actor) -> tuple[str, datetime]:
         code = await codes.issue(conn, person_id=actor.person_id, invite_id=None, now=now,
                                  expires_at=expires)
     return code, expires
+
+
+async def choose_channel(services: Services, actor: Actor, channel: str) -> str:
+    """``/zalo telegram`` or ``/zalo zalo`` from Telegram: where messages come."""
+    if actor.person_id is None:
+        raise Invalid("not_registered")
+    if channel == "zalo":
+        address = await store.zalo_address(services.db, actor.person_id)
+        if address is None:
+            raise Invalid("zalo_not_linked_yet")
+    await store.set_channel(services.db, actor.person_id, channel)
+    return channel

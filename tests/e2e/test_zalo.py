@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from bot.demo.playground import Playground, playground
 from bot.runtime.zalo.channel import ZaloChannel
 from emulator import FakeUser
 from emulator.zalo import ZaloEmulator, ZaloUser
+from storage import assignments, households
 from storage import meetings as store
 from tests.factories import SeededBranch, seed_branch
 
@@ -115,3 +117,98 @@ async def test_wrong_and_used_codes_are_refused(zpg: Playground, zalo: ZaloEmula
     assert "Đã liên kết" in await tu.next_text()
     await stranger.send(found.group(1))
     assert "đã được dùng" in await stranger.next_text()
+
+
+async def person_id_of(pg: Playground, user: ZaloUser) -> int:
+    value = await pg.services.db.fetch_value(
+        "SELECT id FROM people WHERE zalo_user_id = ?", (user.id,))
+    assert value is not None
+    return int(value)
+
+
+async def give_households(pg: Playground, unit_id: int, person_id: int, count: int) -> None:
+    async with pg.services.db.transaction() as conn:
+        for n in range(count):
+            head = f"Chủ hộ {n + 1}"
+            household = await households.add(conn, unit_id=unit_id, head_name=head,
+                                             name_key=head.casefold(), now=pg.clock.now(),
+                                             hamlet="Thôn 3")
+            await assignments.assign(conn, household, person_id, date(2026, 11, 1))
+
+
+async def test_household_card_ok_and_a_problem_reaching_the_secretary(
+        zpg: Playground, zalo: ZaloEmulator) -> None:
+    seeded, secretary = await branch(zpg)
+    lan = await invite_on_zalo(zpg, secretary, zalo, "Mai Thị Lan")
+    await give_households(zpg, seeded.branch_id, await person_id_of(zpg, lan), 3)
+    await settle(zpg)  # 1 December, 08:00: the month's household card
+    card = await lan.wait_for_text(lambda text: "Theo dõi hộ gia đình" in text)
+    assert "Chủ hộ 3" in card and "Trả lời ok" in card
+    await lan.send("3 mái nhà dột")
+    problem = await lan.wait_for_text(lambda text: "hộ số 3" in text)
+    assert "Chủ hộ 3" in problem and "cấp ủy" in problem
+    await settle(zpg)
+    [alert] = [m.text for m in secretary.drain() if "mái nhà dột" in m.text]
+    assert "Mai Thị Lan" in alert and "Chủ hộ 3" in alert
+    await lan.send("OK")
+    done = await lan.wait_for_text(lambda text: "bình thường trong tháng" in text)
+    assert "2 hộ" in done
+    rows = await zpg.services.db.fetch_all(
+        "SELECT h.head_name, r.status, r.note FROM duty_reports r JOIN households h "
+        "ON h.id = r.household_id ORDER BY h.head_name")
+    assert [tuple(r) for r in rows] == [("Chủ hộ 1", "normal", None),
+                                        ("Chủ hộ 2", "normal", None),
+                                        ("Chủ hộ 3", "problem", "mái nhà dột")]
+    await lan.send("3 ok")
+    assert "hộ số 3" in await lan.wait_for_text(lambda text: "bình thường." in text)
+
+
+async def test_an_unnamed_reply_with_two_meetings_open_gets_the_list(
+        zpg: Playground, zalo: ZaloEmulator) -> None:
+    from bot.meetings.service import create_meeting
+
+    seeded, secretary = await branch(zpg)
+    lan = await invite_on_zalo(zpg, secretary, zalo, "Mai Thị Lan")
+    first = second = None
+    for day in (5, 6):
+        made = await create_meeting(
+            zpg.services, None, unit_id=seeded.branch_id, kind="extraordinary",
+            starts_at=datetime(2026, 12, day, 12, 30, tzinfo=UTC), place="Nhà văn hóa",
+            agenda="Việc gấp")
+        assert made is not None
+        first, second = (made, second) if first is None else (first, made)
+    assert first is not None and second is not None
+    await settle(zpg)
+    lan.inbox.clear()
+    lan._read = 0
+    await lan.send("2 ốm")
+    listing = await lan.next_text()
+    assert f"{first.id}: " in listing and f"{second.id}: " in listing
+    answered = await zpg.services.db.fetch_value(
+        "SELECT count(*) FROM invitations WHERE answer IS NOT NULL")
+    assert answered == 0  # never guessed
+    await lan.send(f"{second.id} 2 ốm")
+    assert "lý do: ốm" in await lan.next_text()
+    await lan.send(f"{first.id} 1")
+    assert (await lan.next_text()).startswith("Đã ghi: đồng chí tham dự")
+    rows = await zpg.services.db.fetch_all(
+        "SELECT meeting_id, answer, reason FROM invitations WHERE answer IS NOT NULL "
+        "ORDER BY meeting_id")
+    assert [tuple(r) for r in rows] == [(first.id, "attend", None),
+                                        (second.id, "absent", "ốm")]
+
+
+async def test_a_redelivered_event_changes_nothing(zpg: Playground,
+                                                   zalo: ZaloEmulator) -> None:
+    _, secretary = await branch(zpg)
+    lan = await invite_on_zalo(zpg, secretary, zalo, "Mai Thị Lan")
+    event = await lan.send("kenh zalo")
+    assert await lan.next_text() == "Từ nay thông báo sẽ gửi qua Zalo."
+    await zalo.push(event)  # Zalo delivers the same event again
+    await lan.send("?")
+    assert "Trả lời thư mời" in await lan.next_text()  # the next answer is to "?"
+    assert lan.texts().count("Từ nay thông báo sẽ gửi qua Zalo.") == 1
+    await lan.send("hello there")
+    assert await lan.next_text() == "Chưa hiểu tin nhắn. Nhắn ? để xem cách trả lời."
+    await lan.send_unsupported()
+    assert "chưa đọc được" in await lan.next_text()
