@@ -5,23 +5,27 @@ redelivered event, a wrong webhook secret, and Zalo's 429 and 403."""
 
 from __future__ import annotations
 
+import logging
 import re
+import socket
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.core.clock import FakeClock
 from bot.demo.playground import Playground, playground
+from bot.runtime.zalo import client as client_module
 from bot.runtime.zalo.channel import ZaloChannel
 from emulator import FakeUser
-from emulator.zalo import ZaloEmulator, ZaloUser
+from emulator.zalo import ZaloApiError, ZaloEmulator, ZaloUser
 from storage import assignments, households
 from storage import meetings as store
 from tests.factories import SeededBranch, seed_branch
 
 ZALO_TOKEN = "7654321:zalo-e2e-token-secret"
+HOOK_SECRET = "hook-e2e-secret-42"
 CODE = re.compile(r"Mã Zalo: ([A-Z0-9]{4}-[A-Z0-9]{4})")
 
 
@@ -212,3 +216,113 @@ async def test_a_redelivered_event_changes_nothing(zpg: Playground,
     assert await lan.next_text() == "Chưa hiểu tin nhắn. Nhắn ? để xem cách trả lời."
     await lan.send_unsupported()
     assert "chưa đọc được" in await lan.next_text()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+async def hooked(tmp_path: Path, clock: FakeClock, zalo: ZaloEmulator,
+                 monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Playground]:
+    """The bot with a Zalo webhook instead of polling."""
+    monkeypatch.setenv("ZALO_BOT_TOKEN", ZALO_TOKEN)
+    monkeypatch.setenv("ZALO_WEBHOOK_SECRET", HOOK_SECRET)
+    port = free_port()
+    settings = {"bot": {"admins": [1]}, "delivery": {"read_timeout_seconds": 1.0},
+                "zalo": {"enabled": True, "base_url": zalo.base_url, "port": port,
+                         "webhook_url": f"http://127.0.0.1:{port}/zalo-hook",
+                         "per_chat_interval_seconds": 0}}
+    async with playground(tmp_path / "bot.sqlite3", clock=clock, settings=settings) as ground:
+        yield ground
+
+
+async def test_webhook_refuses_a_wrong_secret_before_any_work(
+        hooked: Playground, zalo: ZaloEmulator) -> None:
+    assert zalo.webhook_url.endswith("/zalo-hook")
+    assert zalo.webhook_secret == HOOK_SECRET
+    _, secretary = await branch(hooked)
+    lan = await invite_on_zalo(hooked, secretary, zalo, "Mai Thị Lan")  # over the webhook
+    forged = zalo.event_for(lan, "message.text.received", "kenh telegram")
+    assert await zalo.post_to_webhook(forged, "not-the-secret") == 403
+    assert await zalo.post_to_webhook(forged, "") == 403
+    assert zalo.stats.webhook_refused == 2
+    channel_now = await hooked.services.db.fetch_value(
+        "SELECT channel FROM people WHERE zalo_user_id = ?", (lan.id,))
+    assert channel_now == "zalo"  # nothing changed
+    handled = await hooked.services.db.fetch_value(
+        "SELECT count(*) FROM zalo_events WHERE event_id = ?", (forged["message"]["message_id"],))
+    assert handled == 0  # not even recorded as seen
+    await lan.send("?")
+    assert "Trả lời thư mời" in await lan.next_text()
+    assert len(lan.texts()) == 3  # confirm ask, linked, help: nothing for the forgeries
+
+
+async def test_quota_exceeded_backs_off_and_blocked_is_unreachable(
+        zpg: Playground, zalo: ZaloEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client_module, "QUOTA_BACKOFF", 0.2)
+    seeded, secretary = await branch(zpg)
+    lan = await invite_on_zalo(zpg, secretary, zalo, "Mai Thị Lan")
+    binh = await invite_on_zalo(zpg, secretary, zalo, "Lê Văn Bình")
+    binh.blocked = True
+    zalo.fail_next.append(ZaloApiError(429, "Quota exceeded"))
+    await secretary.ask("/schedule ngày 10 19:30 | Nhà văn hóa thôn 3")
+    await zpg.settle()
+    assert isinstance(zpg.clock, FakeClock)
+    for _ in range(20):  # the 429'd row waits its backoff on the bot's clock
+        zpg.clock.advance(timedelta(seconds=1))
+        await channel(zpg).sender.drain()
+        if any("GIẤY MỜI" in text for text in lan.texts()):
+            break
+    assert sum("GIẤY MỜI" in text for text in lan.texts()) == 1  # once, not lost
+    assert zalo.stats.errors["Quota exceeded"] == 1
+    assert channel(zpg).sender.counters.rate_limited == 1
+    assert not any("GIẤY MỜI" in text for text in binh.texts())
+    since = await zpg.services.db.fetch_value(
+        "SELECT unreachable_reason FROM people WHERE zalo_user_id = ?", (binh.id,))
+    assert since == "blocked"
+    await zpg.settle()
+    told = [m.text for m in secretary.drain() if "Lê Văn Bình" in m.text]
+    assert told, "the officers are told the member cannot be reached"
+
+
+async def test_no_zalo_token_or_secret_on_any_log_or_stream(
+        tmp_path: Path, clock: FakeClock, zalo: ZaloEmulator, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ZALO_BOT_TOKEN", ZALO_TOKEN)
+    monkeypatch.setenv("ZALO_WEBHOOK_SECRET", HOOK_SECRET)
+    monkeypatch.setattr(client_module, "QUOTA_BACKOFF", 0.1)
+    port = free_port()
+    settings = {"bot": {"admins": [1]}, "delivery": {"read_timeout_seconds": 1.0},
+                "zalo": {"enabled": True, "base_url": zalo.base_url, "port": port,
+                         "webhook_url": f"http://127.0.0.1:{port}/zalo-hook",
+                         "per_chat_interval_seconds": 0}}
+    names = ("chibo", "aiohttp", "telegram", "httpx", "httpcore", "asyncio")
+    with caplog.at_level(logging.DEBUG):
+        for name in names:
+            logging.getLogger(name).setLevel(logging.DEBUG)
+        try:
+            async with playground(tmp_path / "bot.sqlite3", clock=clock,
+                                  settings=settings) as pg:
+                _, secretary = await branch(pg)
+                lan = await invite_on_zalo(pg, secretary, zalo, "Mai Thị Lan")
+                forged = zalo.event_for(lan, "message.text.received", "?")
+                assert await zalo.post_to_webhook(forged, "wrong-secret-123") == 403
+                lan.blocked = True
+                zalo.fail_next.append(ZaloApiError(429, "Quota exceeded"))
+                zalo.fail_next.append(ZaloApiError(401, "Unauthorized"))
+                await secretary.ask("/schedule ngày 10 19:30 | Nhà văn hóa thôn 3")
+                await settle(pg)
+                clock.advance(timedelta(seconds=30))
+                await settle(pg)
+        finally:
+            for name in names:
+                logging.getLogger(name).setLevel(logging.NOTSET)
+    out, err = capfd.readouterr()
+    logs = caplog.text
+    assert "Zalo" in logs or "zalo" in logs  # the run was logged
+    for secret in (ZALO_TOKEN, ZALO_TOKEN.split(":")[1], HOOK_SECRET):
+        assert secret not in logs, "a Zalo secret reached the logs"
+        assert secret not in out and secret not in err, "a Zalo secret reached a stream"
