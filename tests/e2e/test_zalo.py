@@ -263,7 +263,7 @@ async def test_webhook_refuses_a_wrong_secret_before_any_work(
 async def test_quota_exceeded_backs_off_and_blocked_is_unreachable(
         zpg: Playground, zalo: ZaloEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(client_module, "QUOTA_BACKOFF", 0.2)
-    seeded, secretary = await branch(zpg)
+    _, secretary = await branch(zpg)
     lan = await invite_on_zalo(zpg, secretary, zalo, "Mai Thị Lan")
     binh = await invite_on_zalo(zpg, secretary, zalo, "Lê Văn Bình")
     binh.blocked = True
