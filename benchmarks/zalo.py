@@ -18,21 +18,18 @@ import argparse
 import asyncio
 import math
 import os
-import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bot.core.clock import SystemClock  # noqa: E402
-from bot.demo.playground import playground  # noqa: E402
-from bot.meetings.service import create_meeting  # noqa: E402
-from bot.runtime.zalo.channel import ZaloChannel  # noqa: E402
-from emulator.zalo import ZaloEmulator, ZaloLimits  # noqa: E402
-from storage import people, units  # noqa: E402
-from storage import zalo as zalo_store  # noqa: E402
+from bot.core.clock import SystemClock
+from bot.demo.playground import playground
+from bot.meetings.service import create_meeting
+from bot.runtime.zalo.channel import ZaloChannel
+from emulator.zalo import ZaloEmulator, ZaloLimits
+from storage import people, units
+from storage import zalo as zalo_store
 
 TOKEN = "4242:zalo-benchmark-token"
 
