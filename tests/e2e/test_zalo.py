@@ -326,3 +326,17 @@ async def test_no_zalo_token_or_secret_on_any_log_or_stream(
     for secret in (ZALO_TOKEN, ZALO_TOKEN.split(":")[1], HOOK_SECRET):
         assert secret not in logs, "a Zalo secret reached the logs"
         assert secret not in out and secret not in err, "a Zalo secret reached a stream"
+
+
+async def test_a_notice_reaches_a_member_on_zalo_only(zpg: Playground,
+                                                       zalo: ZaloEmulator) -> None:
+    _, secretary = await branch(zpg)
+    lan = await invite_on_zalo(zpg, secretary, zalo, "Mai Thị Lan")
+    secretary.drain()
+    await secretary.send("/broadcast Họp bất thường lúc 8h sáng mai")
+    await settle(zpg)
+    notice = await lan.wait_for_text(lambda text: "Họp bất thường" in text)
+    assert "Chi bộ Thôn 3" in notice
+    await settle(zpg)  # the author hears how it went: Lan counts as reached
+    [report] = [m.text for m in secretary.drain() if m.text.startswith("Đã gửi thông báo")]
+    assert "Mai Thị Lan" not in report
