@@ -98,7 +98,9 @@ async def _show_page(who: Asker, unit_id: int, page: int) -> None:
             flags += texts("members_flag_probation")
         if row.standing:
             flags += " · " + standing_text(row, texts)
-        if row.telegram_user_id is None:
+        if row.on_zalo:
+            flags += texts("members_flag_zalo")
+        elif row.telegram_user_id is None:
             flags += texts("members_flag_unbound")
         if row.unreachable_since:
             flags += texts("members_flag_unreachable")

@@ -340,3 +340,14 @@ async def test_a_notice_reaches_a_member_on_zalo_only(zpg: Playground,
     await settle(zpg)  # the author hears how it went: Lan counts as reached
     [report] = [m.text for m in secretary.drain() if m.text.startswith("Đã gửi thông báo")]
     assert "Mai Thị Lan" not in report
+
+
+async def test_members_list_shows_who_is_on_zalo(zpg: Playground, zalo: ZaloEmulator) -> None:
+    _, secretary = await branch(zpg)
+    await invite_on_zalo(zpg, secretary, zalo, "Mai Thị Lan")
+    await secretary.ask("/invite Hồ Văn Tư")  # invited, not joined anywhere yet
+    secretary.drain()
+    listing = await secretary.ask("/members")
+    [lan] = [line for line in listing.text.splitlines() if "Mai Thị Lan" in line]
+    [tu] = [line for line in listing.text.splitlines() if "Hồ Văn Tư" in line]
+    assert "Zalo" in lan and "Zalo" not in tu
