@@ -6,13 +6,14 @@ branch, and every message, button and tap is printed as it happens.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from docx import Document
 from openpyxl import Workbook, load_workbook
@@ -21,8 +22,10 @@ from bot.core.clock import FakeClock
 from bot.demo.duties import play_duties
 from bot.demo.playground import Playground, playground
 from bot.demo.transcript import Transcript
+from bot.demo.zalo import ZALO_TOKEN, play_zalo
 from bot.texts import Texts, as_language
 from emulator import FakeUser
+from emulator.zalo import ZaloEmulator
 
 # The demo starts on Tuesday 01/12/2026 08:00 in Hanoi.
 DEMO_START = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
@@ -48,7 +51,7 @@ def _member_sheet() -> bytes:
     return out.getvalue()
 
 
-async def play(pg: Playground, out: TextIO) -> None:
+async def play(pg: Playground, out: TextIO, zalo: ZaloEmulator | None = None) -> None:
     tr = Transcript(pg, out)
     texts = Texts(as_language(pg.config.bot.language))  # the labels people see by default
     visitor = pg.emu.user(2999, "Khách")
@@ -149,6 +152,9 @@ async def play(pg: Playground, out: TextIO) -> None:
     tr.section("Sửa hồ sơ / Correcting a record")
     await correct_admission(tr, hoa, texts)
 
+    if zalo is not None:
+        await play_zalo(tr, zalo, hoa, int(branch_id))
+
 
 async def correct_admission(tr: Transcript, hoa: FakeUser, texts: Texts) -> None:
     """Dung's admission year was typed wrong: the secretary corrects it on her card, and
@@ -227,16 +233,22 @@ async def run_demo(lang: str = "vi", out: TextIO | None = None,
     stream = out or sys.stdout
     with tempfile.TemporaryDirectory(prefix="chibo-demo-") as tmp:
         clock = FakeClock(DEMO_START)
-        async with playground(
-            database or Path(tmp) / "demo.sqlite3", clock=clock,
-            settings={"bot": {"admins": [ADMIN_ID], "language": lang}},
-        ) as pg:
+        zalo = ZaloEmulator(token=ZALO_TOKEN)
+        await zalo.start()
+        settings: dict[str, dict[str, Any]] = {
+            "bot": {"admins": [ADMIN_ID], "language": lang},
+            "zalo": {"enabled": True, "token": ZALO_TOKEN, "base_url": zalo.base_url,
+                     "per_chat_interval_seconds": 0}}
+        async with contextlib.AsyncExitStack() as stack:
+            stack.push_async_callback(zalo.stop)
+            pg = await stack.enter_async_context(playground(
+                database or Path(tmp) / "demo.sqlite3", clock=clock, settings=settings))
             db = pg.services.db
             where = "SQLite" if db.engine == "sqlite" else f"PostgreSQL {db.location}"
             print(f"chibo demo: bot @{pg.services.bot_username} ↔ Bot API emulator at "
-                  f"{pg.emu.base_url.rsplit('/', 1)[0]} (no token, no network); "
-                  f"database: {where}", file=stream)
-            await play(pg, stream)
+                  f"{pg.emu.base_url.rsplit('/', 1)[0]} and Zalo Bot API emulator at "
+                  f"{zalo.base_url} (no token, no network); database: {where}", file=stream)
+            await play(pg, stream, zalo)
             stats = pg.emu.stats
             print(f"\n✔ demo finished: {stats.sends} messages sent, {stats.edits} edits, "
                   f"{stats.rate_limited} rate-limited", file=stream)
