@@ -139,22 +139,24 @@ async def _on_zalo(conn: Connection, person_ids: set[int]) -> dict[int, int]:
     return found
 
 
-async def recover_in_flight(db: Database, *, live: Sequence[str] | None = None) -> int:
+async def recover_in_flight(db: Database, *, live: Sequence[str] | None = None,
+                            channel: str = "telegram") -> int:
     """Rows a crash left in ``sending`` may or may not have gone out: send again, flagged.
 
     ``live`` None or empty: every such row (one process owns a SQLite database, so whatever is in
     flight at its start was left by its previous life). Else only rows claimed by a
     worker not in ``live``: another live worker's rows are its own business."""
-    params: tuple[str, ...] = ()
+    params: tuple[str, ...] = (channel,)
     sql = ""
     if live:
         marks = ", ".join("?" for _ in live)
         sql = f" AND (claimed_by IS NULL OR claimed_by NOT IN ({marks}))"
-        params = tuple(live)
+        params += tuple(live)
     async with db.transaction() as conn:
+        # Each channel's sender recovers its own rows: the other may be sending already.
         cur = await conn.execute(
             "UPDATE outbox SET state = 'pending', possible_duplicate = 1, claimed_by = NULL "
-            f"WHERE state = 'sending'{sql}", params)
+            f"WHERE state = 'sending' AND channel = ?{sql}", params)
         return cur.rowcount
 
 
@@ -307,6 +309,13 @@ async def mark_unreachable(db: Database, person_id: int, since: datetime, reason
             (to_db(since), reason, person_id),
         )
         return cur.rowcount == 1
+
+
+async def clear_unreachable_zalo(db: Database, zalo_user_id: str) -> None:
+    """The person wrote on Zalo: whatever blocked delivery there is over."""
+    await db.execute(
+        "UPDATE people SET unreachable_since = NULL, unreachable_reason = NULL "
+        "WHERE zalo_user_id = ? AND unreachable_since IS NOT NULL", (zalo_user_id,))
 
 
 async def clear_unreachable(db: Database, telegram_user_id: int) -> None:

@@ -161,10 +161,11 @@ async def _start_zalo(app: ChiboApp, services: Services, sender: Sender) -> None
     config: Config = app.bot_data["config"]
     if not config.zalo.enabled:
         return
-    zalo = ZaloChannel(services, config.zalo)
+    workers: Cluster | None = app.bot_data.get("cluster")
+    zalo = ZaloChannel(services, config.zalo, worker=workers.worker if workers else None)
     app.bot_data["zalo"] = zalo
     services.sender = Senders(sender, zalo.sender)
-    await zalo.start()
+    await zalo.start(live=await workers.live() if workers else None)
 
 
 async def _join_cluster(app: ChiboApp, db: Database) -> Cluster | None:

@@ -155,3 +155,26 @@ async def test_outbox_addresses_each_person_on_their_channel(
     assert [(r.key, r.chat_id) for r in await outbox.due(db, now, 10, "zalo")] == [
         ("a", on_zalo.person_id)]
     assert [r.key for r in await outbox.due(db, now, 10)] == ["b"]
+
+
+async def test_each_sender_recovers_only_its_own_rows_in_flight(
+        services: Services, db: Database) -> None:
+    """The Zalo sender starts after the Telegram one: its recovery must not turn the
+    Telegram sender's rows in flight into possible duplicates (nor the reverse)."""
+    unit_id = await branch(services)
+    on_zalo = await issue_invite(services, unit_id=unit_id, full_name="Nguyễn Văn An")
+    assert on_zalo.zalo_code
+    await linking.offer(services, "zalo-an", on_zalo.zalo_code)
+    await linking.confirm(services, "zalo-an")
+    now = services.clock.now()
+    async with db.transaction() as conn:
+        await outbox.enqueue(conn, [
+            Envelope("z", 0, "invite", OutgoingMessage("x"), person_id=on_zalo.person_id),
+            Envelope("t", 9001, "invite", OutgoingMessage("x")),
+        ], now)
+    for row in [*await outbox.due(db, now, 10, "zalo"), *await outbox.due(db, now, 10)]:
+        assert await outbox.claim(db, row.id)
+    assert await outbox.recover_in_flight(db, channel="zalo") == 1
+    states = {r[0]: r[1] for r in await db.fetch_all(
+        "SELECT business_key, state FROM outbox ORDER BY business_key")}
+    assert states == {"t": "sending", "z": "pending"}

@@ -103,7 +103,7 @@ class Sender:
     async def start(self, *, live: Sequence[str] | None = None) -> None:
         """Start sending; first send again what a crash left in flight: every such row, or
         with ``live`` (workers sharing the database) only rows of workers not in it."""
-        recovered = await outbox.recover_in_flight(self._db, live=live)
+        recovered = await outbox.recover_in_flight(self._db, live=live, channel=self._channel)
         if recovered:
             log.warning("recovered %d message(s) left in flight by a stop; sending again",
                         recovered)

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 
 from aiohttp import web
@@ -32,6 +33,7 @@ from bot.runtime.zalo.transport import ZaloTransport
 from bot.texts import t
 from bot.zalo import inbound
 from bot.zalo.render import split
+from storage import outbox
 from storage import zalo as store
 
 log = logging.getLogger("chibo.zalo")
@@ -53,7 +55,7 @@ class ZaloChannel:
     """Start with the bot when ``[zalo] enabled``; stop with it."""
 
     def __init__(self, services: Services, settings: ZaloSettings, *,
-                 poll_timeout: int = POLL_TIMEOUT) -> None:
+                 poll_timeout: int = POLL_TIMEOUT, worker: str | None = None) -> None:
         token = settings.bot_token()
         assert token is not None  # the configuration refuses enabled without a token
         REDACTOR.add_secret(token)
@@ -73,13 +75,16 @@ class ZaloChannel:
         self.sender = Sender(services.db, services.clock,
                              ZaloTransport(services, self._replies), delivery,
                              Throttle(settings.rate, settings.per_chat_interval_seconds, 20),
-                             on_unreachable=self._unreachable, channel="zalo")
+                             on_unreachable=self._unreachable, worker=worker,
+                             channel="zalo")
 
     async def _unreachable(self, person_id: int, reason: str, since: datetime) -> None:
         await officers_told_unreachable(self._services, person_id, reason, since)
 
     # --- life cycle -------------------------------------------------------------------
-    async def start(self) -> None:
+    async def start(self, *, live: Sequence[str] | None = None) -> None:
+        """Connect, take events (poll or webhook) and start sending; ``live``: the workers
+        sharing the database, whose rows in flight are theirs (as for Telegram)."""
         me = await self.client.get_me()
         log.info("zalo: connected as %s", me.account_name or me.id)
         if self._settings.webhook_url is not None:
@@ -88,7 +93,7 @@ class ZaloChannel:
             with contextlib.suppress(DeliveryError):
                 await self.client.delete_webhook()
             self._poller = asyncio.create_task(self._poll(), name="chibo-zalo-poller")
-        await self.sender.start()
+        await self.sender.start(live=live)
 
     async def stop(self) -> None:
         if self._poller is not None:
@@ -153,6 +158,7 @@ class ZaloChannel:
                                       self._services.clock.now()):
             return  # redelivered
         try:
+            await outbox.clear_unreachable_zalo(self._services.db, event.sender_id)
             if event.event_name == TEXT_EVENT and event.text is not None:
                 reply = await inbound.answer(self._services, event.sender_id, event.text)
             else:  # images, stickers, and content Zalo withholds: answer, record nothing
