@@ -26,6 +26,7 @@ from bot.members.dues import my_dues
 from bot.members.registration import IssuedInvite, officer_invite
 from bot.members.service import MemberRow
 from bot.texts import Texts
+from bot.zalo import linking as zalo_linking
 from bot.zalo.codes import invite_line
 from handlers.base import Asker, ButtonRow, asker, tap
 from handlers.context import ChiboContext
@@ -344,4 +345,7 @@ async def me(update: Update, context: ChiboContext) -> None:
         lines.append(texts("me_dues", year=year, paid=fmt.ratio(len(paid), len(months),
                                                                  texts.lang),
                            unpaid=", ".join(unpaid) or "—"))
+    channel = await zalo_linking.channel_of(who.services, who.actor)
+    if channel is not None:
+        lines.append(texts("me_channel", channel=texts(f"channel_{channel}")))
     await who.say("\n".join(lines))

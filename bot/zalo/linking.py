@@ -131,3 +131,11 @@ async def choose_channel(services: Services, actor: Actor, channel: str) -> str:
             raise Invalid("zalo_not_linked_yet")
     await store.set_channel(services.db, actor.person_id, channel)
     return channel
+
+
+async def channel_of(services: Services, actor: Actor) -> str | None:
+    """Where the caller's messages go, for ``/me`` (None while Zalo is off)."""
+    if not services.config.zalo.enabled or actor.person_id is None:
+        return None
+    person = await store.person(services.db, actor.person_id)
+    return person.channel if person is not None else None

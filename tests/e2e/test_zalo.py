@@ -351,3 +351,30 @@ async def test_members_list_shows_who_is_on_zalo(zpg: Playground, zalo: ZaloEmul
     [lan] = [line for line in listing.text.splitlines() if "Mai Thị Lan" in line]
     [tu] = [line for line in listing.text.splitlines() if "Hồ Văn Tư" in line]
     assert "Zalo" in lan and "Zalo" not in tu
+
+
+async def test_a_telegram_member_adds_zalo_and_chooses_the_channel(
+        zpg: Playground, zalo: ZaloEmulator) -> None:
+    seeded, secretary = await branch(zpg)
+    member = zpg.emu.user(seeded.members[0][1], "An")
+    reply = await member.ask("/zalo")
+    found = CODE.search(reply.text.replace("Mã Zalo của đồng chí", "Mã Zalo"))
+    assert found is not None, reply.text
+    an = zalo.user("An")
+    await an.send(found.group(1))
+    assert "Đảng viên Số 001" in await an.next_text()
+    await an.send("1")
+    assert "Đã liên kết Zalo" in await an.next_text()
+    assert "Kênh nhận tin: Zalo" in (await member.ask("/me")).text
+    await secretary.send("/broadcast Lần một")
+    await settle(zpg)
+    assert any("Lần một" in text for text in an.texts())
+    assert not any("Lần một" in m.text for m in member.drain())
+    assert (await member.ask("/zalo telegram")).text == "Từ nay thông báo sẽ gửi qua Telegram."
+    await secretary.send("/broadcast Lần hai")
+    await settle(zpg)
+    assert any("Lần hai" in m.text for m in member.drain())
+    assert not any("Lần hai" in text for text in an.texts())
+    await an.send("kenh zalo")  # and back, from Zalo
+    assert await an.wait_for_text(lambda text: text.startswith("Từ nay")) == \
+        "Từ nay thông báo sẽ gửi qua Zalo."
