@@ -195,6 +195,18 @@ _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _URL_PATH = re.compile(r"^[A-Za-z0-9._~/-]*$")
 
 
+def _webhook_url(value: str, schemes: tuple[str, ...]) -> str:
+    """A public URL a platform POSTs updates to, served at its path by the bot."""
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.hostname:
+        raise ValueError("must be a public https:// URL")
+    if parts.query or parts.fragment:
+        raise ValueError("must not have a query or a fragment")
+    if not _URL_PATH.match(parts.path):
+        raise ValueError("use only letters, digits and . _ ~ - / in the path")
+    return value
+
+
 class WebhookSettings(_Section):
     """Optional: with it ``chibo run`` serves a webhook instead of long polling.
 
@@ -212,14 +224,7 @@ class WebhookSettings(_Section):
     @classmethod
     def _https_url(cls, value: str) -> str:
         # The URL is not repeated in the messages: a mistaken one might hold the token.
-        parts = urlsplit(value)
-        if parts.scheme != "https" or not parts.hostname:
-            raise ValueError("must be a public https:// URL")
-        if parts.query or parts.fragment:
-            raise ValueError("must not have a query or a fragment")
-        if not _URL_PATH.match(parts.path):
-            raise ValueError("use only letters, digits and . _ ~ - / in the path")
-        return value
+        return _webhook_url(value, ("https",))
 
     @field_validator("secret_token", mode="before")
     @classmethod
@@ -273,14 +278,7 @@ class ZaloSettings(_Section):
     def _webhook_url(cls, value: str | None) -> str | None:
         if value is None or value == "":
             return None
-        parts = urlsplit(value)
-        if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise ValueError("must be a public https:// URL")
-        if parts.query or parts.fragment:
-            raise ValueError("must not have a query or a fragment")
-        if not _URL_PATH.match(parts.path):
-            raise ValueError("use only letters, digits and . _ ~ - / in the path")
-        return value
+        return _webhook_url(value, ("https", "http"))  # http: a local test server
 
     @property
     def url_path(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.duties.buttons import DutyButton
 from bot.meetings.buttons import RsvpButton
+from bot.reports.render import paginate
 from bot.texts import Language, t
 from storage.outbox import OutgoingMessage
 
@@ -45,24 +46,7 @@ def instructions(message: OutgoingMessage, lang: Language) -> list[str]:
 
 def split(text: str, limit: int = MAX_TEXT) -> list[str]:
     """Pieces of at most ``limit`` characters, cut between lines where possible."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            current = line
-        else:
-            current = candidate
-    if current.strip():
-        pieces.append(current)
-    return [p for p in pieces if p.strip()] or ["…"]
+    return [piece for piece in paginate(text, limit) if piece.strip()] or ["…"]
 
 
 def as_texts(message: OutgoingMessage, lang: Language) -> list[str]:
