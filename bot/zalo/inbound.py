@@ -109,6 +109,8 @@ async def _rsvp(services: Services, actor: Actor, person: ZaloPerson, reply: Rep
     numbers = reply.numbers
     if len(numbers) == 2 and numbers[0] in ids and numbers[1] in (1, 2):
         return await _record(services, actor, numbers[0], numbers[1], reply.rest, lang)
+    if len(numbers) == 1 and numbers[0] in (1, 2) and not reply.rest and not upcoming:
+        return t(lang, "zalo_rsvp_none")
     if numbers[0] in (1, 2) and upcoming and not (numbers[0] == 1 and reply.rest
                                                      and await _has_card(services, actor)):
         if len(numbers) > 1:

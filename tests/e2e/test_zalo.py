@@ -5,6 +5,7 @@ redelivered event, a wrong webhook secret, and Zalo's 429 and 403."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import socket
@@ -216,6 +217,8 @@ async def test_a_redelivered_event_changes_nothing(zpg: Playground,
     assert await lan.next_text() == "Chưa hiểu tin nhắn. Nhắn ? để xem cách trả lời."
     await lan.send_unsupported()
     assert "chưa đọc được" in await lan.next_text()
+    await lan.send("1")  # no meeting awaits an answer
+    assert await lan.next_text() == "Đồng chí không có cuộc họp nào đang chờ trả lời."
 
 
 def free_port() -> int:
@@ -236,6 +239,7 @@ async def hooked(tmp_path: Path, clock: FakeClock, zalo: ZaloEmulator,
                          "webhook_url": f"http://127.0.0.1:{port}/zalo-hook",
                          "per_chat_interval_seconds": 0}}
     async with playground(tmp_path / "bot.sqlite3", clock=clock, settings=settings) as ground:
+        await asyncio.wait_for(channel(ground).connected.wait(), 10)  # setWebhook answered
         yield ground
 
 
@@ -306,6 +310,7 @@ async def test_no_zalo_token_or_secret_on_any_log_or_stream(
         try:
             async with playground(tmp_path / "bot.sqlite3", clock=clock,
                                   settings=settings) as pg:
+                await asyncio.wait_for(channel(pg).connected.wait(), 10)
                 _, secretary = await branch(pg)
                 lan = await invite_on_zalo(pg, secretary, zalo, "Mai Thị Lan")
                 forged = zalo.event_for(lan, "message.text.received", "?")
@@ -378,3 +383,14 @@ async def test_a_telegram_member_adds_zalo_and_chooses_the_channel(
     await an.send("kenh zalo")  # and back, from Zalo
     assert await an.wait_for_text(lambda text: text.startswith("Từ nay")) == \
         "Từ nay thông báo sẽ gửi qua Zalo."
+
+
+async def test_zalo_down_at_start_never_stops_the_bot(
+        tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZALO_BOT_TOKEN", ZALO_TOKEN)
+    settings = {"bot": {"admins": [1]},
+                "zalo": {"enabled": True, "base_url": f"http://127.0.0.1:{free_port()}"}}
+    async with playground(tmp_path / "bot.sqlite3", clock=clock, settings=settings) as pg:
+        _, secretary = await branch(pg)
+        assert "Trần Thị Bí Thư" in (await secretary.ask("/me")).text  # Telegram works
+        assert not channel(pg).connected.is_set()

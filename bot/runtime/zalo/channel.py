@@ -41,6 +41,8 @@ log = logging.getLogger("chibo.zalo")
 TEXT_EVENT = "message.text.received"
 POLL_TIMEOUT = 30
 POLL_RETRY = 2.0
+CONNECT_RETRY_FIRST = 1.0
+CONNECT_RETRY_CAP = 60.0
 SECRET_HEADER = "X-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
 
@@ -66,7 +68,7 @@ class ZaloChannel:
         self._replies = ZaloClient(token, settings.base_url)  # not behind a long poll
         self._poller: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
-        self._handling: set[asyncio.Task[None]] = set()
+        self.connected = asyncio.Event()  # getMe answered (and the webhook is set)
         self.port = 0
         delivery = DeliverySettings(
             messages_per_second=settings.rate,
@@ -83,17 +85,37 @@ class ZaloChannel:
 
     # --- life cycle -------------------------------------------------------------------
     async def start(self, *, live: Sequence[str] | None = None) -> None:
-        """Connect, take events (poll or webhook) and start sending; ``live``: the workers
-        sharing the database, whose rows in flight are theirs (as for Telegram)."""
-        me = await self.client.get_me()
-        log.info("zalo: connected as %s", me.account_name or me.id)
-        if self._settings.webhook_url is not None:
-            await self._serve_webhook()
-        else:
-            with contextlib.suppress(DeliveryError):
-                await self.client.delete_webhook()
-            self._poller = asyncio.create_task(self._poll(), name="chibo-zalo-poller")
+        """Start sending and taking events (poll or webhook); ``live``: the workers sharing
+        the database, whose rows in flight are theirs (as for Telegram). Zalo being down
+        never stops the bot: connecting is retried in the background."""
         await self.sender.start(live=live)
+        if self._settings.webhook_url is not None:
+            await self._listen()
+        self._poller = asyncio.create_task(self._run(), name="chibo-zalo")
+
+    async def _run(self) -> None:
+        """getMe (and setWebhook, or deleteWebhook for polling) until Zalo answers; then
+        poll, unless Zalo POSTs to the webhook."""
+        delay = CONNECT_RETRY_FIRST
+        while True:
+            try:
+                me = await self.client.get_me()
+                if self._settings.webhook_url is not None:
+                    await self.client.set_webhook(self._settings.webhook_url,
+                                                  self._settings.secret() or "")
+                else:
+                    with contextlib.suppress(DeliveryError):
+                        await self.client.delete_webhook()
+                break
+            except DeliveryError as err:
+                log.warning("zalo: could not connect (%s: %s); trying again in %.0f s",
+                            type(err).__name__, err, delay)
+                await asyncio.sleep(delay)
+                delay = min(CONNECT_RETRY_CAP, delay * 2)
+        log.info("zalo: connected as %s", me.account_name or me.id)
+        self.connected.set()
+        if self._settings.webhook_url is None:
+            await self._poll()
 
     async def stop(self) -> None:
         if self._poller is not None:
@@ -104,8 +126,6 @@ class ZaloChannel:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        if self._handling:
-            await asyncio.gather(*self._handling, return_exceptions=True)
         await self.sender.stop()
         await self.client.close()
         await self._replies.close()
@@ -124,9 +144,9 @@ class ZaloChannel:
             if event is not None:
                 await self.handle(event, event)
 
-    async def _serve_webhook(self) -> None:
+    async def _listen(self) -> None:
         secret = self._settings.secret()
-        assert secret is not None
+        assert secret is not None  # the configuration refuses a webhook without one
         REDACTOR.add_secret(secret)
         app = web.Application()
         app.router.add_post(self._settings.url_path, self._on_webhook)
@@ -135,7 +155,6 @@ class ZaloChannel:
         site = web.TCPSite(self._runner, self._settings.listen, self._settings.port)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
-        await self.client.set_webhook(self._settings.webhook_url or "", secret)
         log.info("zalo: webhook listening on %s:%d", self._settings.listen, self.port)
 
     async def _on_webhook(self, request: web.Request) -> web.Response:
