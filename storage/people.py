@@ -244,6 +244,7 @@ async def erase_personal_data(conn: Connection, person_id: int, now: datetime) -
                        "(SELECT telegram_user_id FROM people WHERE id = ?)", (person_id,))
     await conn.execute(
         "UPDATE people SET birth_date = NULL, phone = NULL, telegram_user_id = NULL, "
+        "zalo_user_id = NULL, channel = 'telegram', "
         "unreachable_since = NULL, unreachable_reason = NULL, erased_at = ? WHERE id = ?",
         (to_db(now), person_id))
     await conn.execute("UPDATE invitations SET reason = NULL WHERE person_id = ?", (person_id,))

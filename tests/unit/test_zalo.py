@@ -178,3 +178,17 @@ async def test_each_sender_recovers_only_its_own_rows_in_flight(
     states = {r[0]: r[1] for r in await db.fetch_all(
         "SELECT business_key, state FROM outbox ORDER BY business_key")}
     assert states == {"t": "sending", "z": "pending"}
+
+
+async def test_erasing_a_person_unlinks_their_zalo_account(services: Services) -> None:
+    from bot.members.privacy import erase
+
+    unit_id = await branch(services)
+    issued = await issue_invite(services, unit_id=unit_id, full_name="Nguyễn Văn An")
+    assert issued.zalo_code
+    await linking.offer(services, "zalo-an", issued.zalo_code)
+    await linking.confirm(services, "zalo-an")
+    await erase(services, issued.person_id, None)
+    assert await services.db.fetch_value(
+        "SELECT count(*) FROM people WHERE zalo_user_id IS NOT NULL") == 0
+    assert await store.person_by_zalo(services.db, "zalo-an") is None
