@@ -192,3 +192,20 @@ async def test_erasing_a_person_unlinks_their_zalo_account(services: Services) -
     assert await services.db.fetch_value(
         "SELECT count(*) FROM people WHERE zalo_user_id IS NOT NULL") == 0
     assert await store.person_by_zalo(services.db, "zalo-an") is None
+
+
+async def test_the_links_file_of_an_import_carries_each_zalo_code(services: Services) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from bot.members.member_import import links_workbook
+
+    unit_id = await branch(services)
+    issued = [await issue_invite(services, unit_id=unit_id, full_name=name)
+              for name in ("Nguyễn Văn An", "Lê Thị Bình")]
+    sheet = load_workbook(io.BytesIO(links_workbook(issued, "vi", services))).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-1] == "Mã Zalo"
+    assert [r[-1] for r in rows[1:]] == [i.zalo_code for i in issued]
