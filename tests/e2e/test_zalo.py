@@ -203,8 +203,9 @@ async def test_an_unnamed_reply_with_two_meetings_open_gets_the_list(
                                         (second.id, "absent", "ốm")]
 
 
-async def test_a_redelivered_event_changes_nothing(zpg: Playground,
-                                                   zalo: ZaloEmulator) -> None:
+async def test_a_redelivered_event_changes_nothing(
+        zpg: Playground, zalo: ZaloEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client_module, "QUOTA_BACKOFF", 0.2)
     _, secretary = await branch(zpg)
     lan = await invite_on_zalo(zpg, secretary, zalo, "Mai Thị Lan")
     event = await lan.send("kenh zalo")
@@ -217,6 +218,7 @@ async def test_a_redelivered_event_changes_nothing(zpg: Playground,
     assert await lan.next_text() == "Chưa hiểu tin nhắn. Nhắn ? để xem cách trả lời."
     await lan.send_unsupported()
     assert "chưa đọc được" in await lan.next_text()
+    zalo.fail_next.append(ZaloApiError(429, "Quota exceeded"))  # the answer waits, then goes
     await lan.send("1")  # no meeting awaits an answer
     assert await lan.next_text() == "Đồng chí không có cuộc họp nào đang chờ trả lời."
 

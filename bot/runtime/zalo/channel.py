@@ -26,7 +26,7 @@ from bot.core.logs import REDACTOR
 from bot.core.services import Services
 from bot.notices.alerts import officers_told_unreachable
 from bot.runtime.delivery import Sender
-from bot.runtime.delivery.errors import DeliveryError
+from bot.runtime.delivery.errors import DeliveryError, RateLimited
 from bot.runtime.delivery.limits import Throttle
 from bot.runtime.zalo.client import ZaloClient, ZaloEvent
 from bot.runtime.zalo.transport import ZaloTransport
@@ -187,11 +187,20 @@ class ZaloChannel:
             self.sender.wake()
             self._services.sender.wake()
             for piece in split(reply):
-                await self._replies.send_message(event.chat_id, piece)
+                await self._reply(event.chat_id, piece)
         except DeliveryError as err:
             log.warning("zalo reply not sent (%s: %s)", type(err).__name__, err)
         except Exception:
             log.exception("zalo event %s failed", event.event_name)
+
+
+    async def _reply(self, chat_id: str, text: str) -> None:
+        """A direct answer (as on Telegram); past Zalo's quota, once more after the wait."""
+        try:
+            await self._replies.send_message(chat_id, text)
+        except RateLimited as err:
+            await asyncio.sleep(err.retry_after)
+            await self._replies.send_message(chat_id, text)
 
 
 class Senders:
