@@ -396,3 +396,18 @@ async def test_zalo_down_at_start_never_stops_the_bot(
         _, secretary = await branch(pg)
         assert "Trần Thị Bí Thư" in (await secretary.ask("/me")).text  # Telegram works
         assert not channel(pg).connected.is_set()
+
+
+async def test_a_second_worker_on_the_same_host_only_sends(hooked: Playground,
+                                                            zalo: ZaloEmulator) -> None:
+    """Two workers with one config: the second cannot listen on the webhook's port; it
+    starts anyway (its Zalo sender drains the shared outbox) instead of failing."""
+    second = ZaloChannel(hooked.services, hooked.config.zalo)
+    await second.start()
+    try:
+        await asyncio.wait_for(second.connected.wait(), 10)
+        assert second.port == 0  # not listening
+    finally:
+        await second.stop()
+    _, secretary = await branch(hooked)
+    await invite_on_zalo(hooked, secretary, zalo, "Mai Thị Lan")  # the first still listens

@@ -90,7 +90,11 @@ class ZaloChannel:
         never stops the bot: connecting is retried in the background."""
         await self.sender.start(live=live)
         if self._settings.webhook_url is not None:
-            await self._listen()
+            try:
+                await self._listen()
+            except OSError as err:  # a second worker on this host: the first one listens
+                log.warning("zalo: cannot listen on %s:%d (%s); this worker only sends",
+                            self._settings.listen, self._settings.port, err.strerror)
         self._poller = asyncio.create_task(self._run(), name="chibo-zalo")
 
     async def _run(self) -> None:
