@@ -10,6 +10,7 @@ import logging
 import re
 import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -23,11 +24,22 @@ from emulator import FakeUser
 from emulator.zalo import ZaloApiError, ZaloEmulator, ZaloUser
 from storage import assignments, households
 from storage import meetings as store
+from tests.engines import E2E_ON_POSTGRES, fresh_postgres
 from tests.factories import SeededBranch, seed_branch
 
 ZALO_TOKEN = "7654321:zalo-e2e-token-secret"
 HOOK_SECRET = "hook-e2e-secret-42"
 CODE = re.compile(r"Mã Zalo: ([A-Z0-9]{4}-[A-Z0-9]{4})")
+
+
+@asynccontextmanager
+async def database(tmp_path: Path) -> AsyncIterator[Path | str]:
+    """A SQLite file, or with CHIBO_TEST_E2E_POSTGRES=1 a fresh PostgreSQL database."""
+    if not E2E_ON_POSTGRES:
+        yield tmp_path / "bot.sqlite3"
+        return
+    async with fresh_postgres() as url:
+        yield url
 
 
 @pytest.fixture
@@ -43,7 +55,8 @@ async def zpg(tmp_path: Path, clock: FakeClock, zalo: ZaloEmulator,
     settings = {"bot": {"admins": [1]}, "delivery": {"read_timeout_seconds": 1.0},
                 "zalo": {"enabled": True, "base_url": zalo.base_url, "rate": 50,
                          "per_chat_interval_seconds": 0}}
-    async with playground(tmp_path / "bot.sqlite3", clock=clock, settings=settings) as ground:
+    async with database(tmp_path) as target, \
+            playground(target, clock=clock, settings=settings) as ground:
         yield ground
 
 
@@ -240,7 +253,8 @@ async def hooked(tmp_path: Path, clock: FakeClock, zalo: ZaloEmulator,
                 "zalo": {"enabled": True, "base_url": zalo.base_url, "port": port,
                          "webhook_url": f"http://127.0.0.1:{port}/zalo-hook",
                          "per_chat_interval_seconds": 0}}
-    async with playground(tmp_path / "bot.sqlite3", clock=clock, settings=settings) as ground:
+    async with database(tmp_path) as target, \
+            playground(target, clock=clock, settings=settings) as ground:
         await asyncio.wait_for(channel(ground).connected.wait(), 10)  # setWebhook answered
         yield ground
 
