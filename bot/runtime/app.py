@@ -163,6 +163,8 @@ async def _start_zalo(app: ChiboApp, services: Services, sender: Sender) -> None
         return
     workers: Cluster | None = app.bot_data.get("cluster")
     zalo = ZaloChannel(services, config.zalo, worker=workers.worker if workers else None)
+    if workers is not None:  # one Zalo budget for every worker, as for Telegram
+        zalo.throttle.share(services.db)
     app.bot_data["zalo"] = zalo
     services.sender = Senders(sender, zalo.sender)
     await zalo.start(live=await workers.live() if workers else None)

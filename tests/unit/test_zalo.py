@@ -209,3 +209,18 @@ async def test_the_links_file_of_an_import_carries_each_zalo_code(services: Serv
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][-1] == "Mã Zalo"
     assert [r[-1] for r in rows[1:]] == [i.zalo_code for i in issued]
+
+
+async def test_the_zalo_budget_is_shared_apart_from_telegrams(db: Database) -> None:
+    """On a shared engine both budgets live in send_pace: each in rows of its own, so
+    Zalo's sends never spend Telegram's slots (nor the reverse)."""
+    from bot.runtime.delivery.limits import Throttle
+
+    telegram, zalo = Throttle(25.0, 1.0, 20), Throttle(10.0, 1.0, 20, namespace="zalo")
+    telegram.share(db)
+    zalo.share(db)
+    await telegram.pacer.acquire()
+    await zalo.pacer.acquire()
+    assert await telegram.gates.take(42) and await zalo.gates.take(42)  # one chat id each
+    keys = {r[0] for r in await db.fetch_all("SELECT pace_key FROM send_pace")}
+    assert keys == {"global", "chat:42", "zalo:global", "zalo:chat:42"}

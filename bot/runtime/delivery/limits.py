@@ -34,8 +34,9 @@ class Pacer:
     LATE = 0.5
     SHARED_SPREAD = 0.06  # seconds of arrival spread a shared budget allows for
 
-    def __init__(self, rate: float) -> None:
+    def __init__(self, rate: float, key: str = "global") -> None:
         self.rate = rate
+        self._key = key  # the shared budget's row ('global'; 'zalo:global' for Zalo)
         self.interval = (1.0 + self.JITTER) / rate
         self._next = 0.0
         self._paused_until = 0.0
@@ -92,7 +93,7 @@ class Pacer:
         if pause > 0:
             await asyncio.sleep(pause)
         while True:
-            slot = await cluster.reserve_slot(db, "global", time.time(), self.interval)
+            slot = await cluster.reserve_slot(db, self._key, time.time(), self.interval)
             wait = slot - time.time()
             if wait > 0:
                 await asyncio.sleep(wait)
@@ -105,7 +106,7 @@ class Pacer:
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
         if self._shared is not None:
             task = asyncio.get_running_loop().create_task(
-                cluster.hold_until(self._shared, "global", time.time() + seconds))
+                cluster.hold_until(self._shared, self._key, time.time() + seconds))
             self._holds.add(task)
             task.add_done_callback(self._holds.discard)
 
@@ -123,8 +124,10 @@ class ChatGates:
     PRIVATE_BURST = 2.0
     GROUP_BURST = 1.0
 
-    def __init__(self, private_interval: float, group_per_minute: int) -> None:
+    def __init__(self, private_interval: float, group_per_minute: int,
+                 prefix: str = "chat:") -> None:
         self.private_interval = private_interval
+        self._prefix = prefix  # the shared buckets' rows ('chat:<id>'; 'zalo:chat:<id>')
         self.group_interval = 60.0 / group_per_minute
         self._buckets: dict[int, _Bucket] = {}
         self._shared: Database | None = None
@@ -142,8 +145,8 @@ class ChatGates:
         if self._shared is not None:
             capacity, per_token = self._shape(chat_id)
             wall = time.time()
-            opens = await cluster.try_pass(self._shared, f"chat:{chat_id}", wall, per_token,
-                                           capacity)
+            opens = await cluster.try_pass(self._shared, f"{self._prefix}{chat_id}", wall,
+                                           per_token, capacity)
             if opens is not None:
                 self.hold(chat_id, time.monotonic() + (opens - wall))
                 return False
@@ -223,9 +226,12 @@ class ChatGates:
 class Throttle:
     """The pacer and chat gates one bot shares between its outbox and its replies."""
 
-    def __init__(self, rate: float, private_interval: float, group_per_minute: int) -> None:
-        self.pacer = Pacer(rate)
-        self.gates = ChatGates(private_interval, group_per_minute)
+    def __init__(self, rate: float, private_interval: float, group_per_minute: int,
+                 namespace: str = "") -> None:
+        """``namespace``: another platform's budget on a shared engine ('zalo')."""
+        self.pacer = Pacer(rate, f"{namespace}:global" if namespace else "global")
+        self.gates = ChatGates(private_interval, group_per_minute,
+                               f"{namespace}:chat:" if namespace else "chat:")
 
     def share(self, db: Database) -> None:
         """Pace together with every other worker on ``db`` (a shared engine)."""

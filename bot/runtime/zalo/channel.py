@@ -74,9 +74,12 @@ class ZaloChannel:
             messages_per_second=settings.rate,
             private_chat_interval_seconds=settings.per_chat_interval_seconds,
             concurrency=settings.concurrency)
+        # Zalo's own budget; on a shared engine ``share`` it across workers (its own rows).
+        self.throttle = Throttle(settings.rate, settings.per_chat_interval_seconds, 20,
+                                 namespace="zalo")
         self.sender = Sender(services.db, services.clock,
                              ZaloTransport(services, self._replies), delivery,
-                             Throttle(settings.rate, settings.per_chat_interval_seconds, 20),
+                             self.throttle,
                              on_unreachable=self._unreachable, worker=worker,
                              channel="zalo")
 
