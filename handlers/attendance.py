@@ -12,11 +12,12 @@ from bot.core import inputs
 from bot.core.inputs import Waiting
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, acting_branch, unit_or_fail
+from bot.meetings import corrections, guests
 from bot.meetings import minutes as minutes_svc
 from bot.meetings import rollcall as svc
 from bot.meetings import texts as mt
 from bot.meetings.buttons import RollcallAction, RollcallButton
-from bot.meetings.rollcall import PAGE_SIZE, SHIFT_MINUTES, AttendanceRow, MeetingRow
+from bot.meetings.rollcall import PAGE_SIZE, SHIFT_MINUTES, MeetingRow
 from handlers.base import Asker, ButtonRow, asker, tap
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
@@ -53,17 +54,38 @@ def _held_line(who: Asker, meeting: MeetingRow) -> str:
                  minutes=fmt.number(meeting.length_min, texts.lang))
 
 
-async def _closed_view(who: Asker, meeting_id: int, rows: list[AttendanceRow],
+async def _closed_view(who: Asker, meeting_id: int, roll: svc.RollCall,
                        toast: str | None = None) -> None:
-    await who.show(who.texts("minutes_header") + "\n\n" + svc.minutes_block(rows, who.texts.lang),
-                   [[(who.texts("held_btn_minutes"), _data(R.MINUTES, meeting_id))]],
+    block = svc.minutes_block(roll.rows, who.texts.lang, roll.guests)
+    await who.show(who.texts("minutes_header") + "\n\n" + block,
+                   [[(who.texts("held_btn_minutes"), _data(R.MINUTES, meeting_id)),
+                     (who.texts("rollcall_btn_correct"), _data(R.CORRECT, meeting_id))]],
                    toast=toast)
+
+
+async def _confirm_close(who: Asker, meeting_id: int) -> None:
+    """Anyone still marked absent without a reason is listed; the officer confirms."""
+    left = await svc.unmarked(who.services, who.actor, meeting_id)
+    if not left:
+        await _close(who, meeting_id)
+        return
+    names = "\n".join(f"  - {r.full_name}" for r in left[:PAGE_SIZE])
+    if len(left) > PAGE_SIZE:
+        names += "\n" + who.texts("rollcall_more", count=len(left) - PAGE_SIZE)
+    await who.show(who.texts("rollcall_confirm_close", count=len(left), names=names),
+                   [[(who.texts("rollcall_btn_close_yes"), _data(R.CLOSE_YES, meeting_id)),
+                     (who.texts("rollcall_btn_back"), _data(R.OPEN, meeting_id))]])
+
+
+async def _close(who: Asker, meeting_id: int) -> None:
+    roll = await corrections.close(who.services, who.actor, meeting_id)
+    await _closed_view(who, meeting_id, roll)
 
 
 async def _show(who: Asker, meeting_id: int, page: int = 0, toast: str | None = None) -> None:
     roll = await svc.open_rollcall(who.services, who.actor, meeting_id)
     if roll.meeting.state == "closed":
-        await _closed_view(who, meeting_id, roll.rows, toast)
+        await _closed_view(who, meeting_id, roll, toast)
         return
     texts = who.texts
     unit = await unit_or_fail(who.services, roll.meeting.unit_id)
@@ -93,7 +115,14 @@ async def _show(who: Asker, meeting_id: int, page: int = 0, toast: str | None = 
             label += " " + texts("held_late_mark")
         if r.status == "excused" and r.reason:
             label += f" ({r.reason})"
+        if r.capacity != "member" and r.status != "present":
+            label = f"{texts('rollcall_guest_absent')} {r.full_name}"  # không dự
         rows.append([(label[:64], _data(R.TOGGLE, meeting_id, r.person_id, page))])
+    if page + 1 >= pages:  # guests after the members, on the last page
+        for g in roll.guests:
+            mark = texts("rollcall_guest" if g.present else "rollcall_guest_absent")
+            label = f"{mark} {svc.guest_label(g)} — {texts('rollcall_guest_word')}"
+            rows.append([(label[:64], _data(R.GUEST, meeting_id, g.id))])
     if pages > 1:
         nav: list[tuple[str, str]] = []
         if page > 0:
@@ -101,12 +130,22 @@ async def _show(who: Asker, meeting_id: int, page: int = 0, toast: str | None = 
         if page + 1 < pages:
             nav.append((texts("btn_next"), _data(R.PAGE, meeting_id, page + 1)))
         rows.append(nav)
-    rows.append([(texts("rollcall_close"), _data(R.CLOSE, meeting_id))])
+    rows.append([(texts("rollcall_btn_add"), _data(R.ADD, meeting_id)),
+                 (texts("rollcall_close"), _data(R.CLOSE, meeting_id))])
     lines = [texts("rollcall_header", summary=summary), _held_line(who, roll.meeting),
              texts("held_officers", chair=roll.chair or "—", secretary=roll.secretary or "—")]
+    if roll.meeting.entered_later:
+        lines.append(texts("rollcall_entered_later"))
+    if roll.meeting.correction_reason is not None:
+        lines.append(texts("rollcall_correcting", reason=roll.meeting.correction_reason))
     if pages > 1:
         lines.append(texts("report_page", page=page + 1, pages=pages))
     await who.show("\n".join(lines), rows, toast=toast)
+
+
+async def show_rollcall(who: Asker, meeting_id: int) -> None:
+    """The roll call of a meeting (open or closed), e.g. right after entering a past one."""
+    await _show(who, meeting_id)
 
 
 async def _send_minutes(who: Asker, meeting_id: int) -> None:
@@ -131,6 +170,8 @@ async def minutes(update: Update, context: ChiboContext) -> None:
 
 _SHIFTS = {R.START_EARLIER: ("s", -1), R.START_LATER: ("s", 1), R.END_EARLIER: ("e", -1),
            R.END_LATER: ("e", 1)}
+_ASKS = {R.TYPE_TIMES: ("rollcall_times", "held_ask_times"),
+         R.ADD: ("rollcall_add", "rollcall_ask_add")}
 _TYPED_ROLES = {R.CHAIR: "chair", R.SECRETARY: "secretary", R.LATE: "late"}
 
 
@@ -139,17 +180,20 @@ async def on_button(who: Asker, button: RollcallButton) -> None:
     meeting_id, action = button.meeting, button.action
     if action in (R.OPEN, R.PAGE):
         await _show(who, meeting_id, button.page)
+    elif action == R.GUEST:
+        await guests.toggle(who.services, who.actor, button.extra[0])
+        await _show(who, meeting_id, button.page)
     elif button.person is not None:  # R.TOGGLE
         await _toggle(who, meeting_id, button.person, button.page)
     elif action in _SHIFTS:
         which, sign = _SHIFTS[action]
         await svc.shift_time(who.services, who.actor, meeting_id, which, sign * SHIFT_MINUTES)
         await _show(who, meeting_id)
-    elif action == R.TYPE_TIMES:
+    elif action in _ASKS:  # the actual times, or someone who came uninvited
         await svc.editable(who.services, who.actor, meeting_id)
         await who.toast()
-        await ask_for(who, "rollcall_times", {"meeting": meeting_id},
-                      who.texts("held_ask_times"))
+        kind, prompt = _ASKS[action]
+        await ask_for(who, kind, {"meeting": meeting_id}, who.texts(prompt))
     elif action in _TYPED_ROLES:
         await svc.editable(who.services, who.actor, meeting_id)
         await who.toast()
@@ -157,8 +201,14 @@ async def on_button(who: Asker, button: RollcallButton) -> None:
         await ask_for(who, "rollcall_role", {"meeting": meeting_id, "role": kind},
                       who.texts(f"held_ask_{kind}"))
     elif action == R.CLOSE:
-        roll = await svc.close_rollcall(who.services, who.actor, meeting_id)
-        await _closed_view(who, meeting_id, roll.rows)
+        await _confirm_close(who, meeting_id)
+    elif action == R.CLOSE_YES:
+        await _close(who, meeting_id)
+    elif action == R.CORRECT:
+        await corrections.correctable(who.services, who.actor, meeting_id)
+        await who.toast()
+        await ask_for(who, "rollcall_correct", {"meeting": meeting_id},
+                      who.texts("rollcall_ask_correction"))
     else:  # R.MINUTES
         await _send_minutes(who, meeting_id)
 
@@ -198,4 +248,22 @@ async def _role(who: Asker, waiting: Waiting, text: str) -> None:
         name = await svc.set_role(who.services, who.actor, meeting_id, role, text)
         await inputs.forget(who.services, who.user_id)
         await who.say(who.texts(f"held_{role}_saved", name=name))
+    await _show(who, meeting_id)
+
+
+@route("rollcall_correct")
+async def _correct(who: Asker, waiting: Waiting, text: str) -> None:
+    meeting = await corrections.reopen(who.services, who.actor, int(waiting.data["meeting"]),
+                                       text)
+    await inputs.forget(who.services, who.user_id)
+    await who.say(who.texts("rollcall_reopened"))
+    await _show(who, meeting.id)
+
+
+@route("rollcall_add")
+async def _add(who: Asker, waiting: Waiting, text: str) -> None:
+    meeting_id = int(waiting.data["meeting"])
+    added = await svc.add_person(who.services, who.actor, meeting_id, text)
+    await inputs.forget(who.services, who.user_id)
+    await who.say(who.texts(f"rollcall_added_{added.kind}", name=added.name))
     await _show(who, meeting_id)

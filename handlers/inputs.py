@@ -50,3 +50,13 @@ async def ask_for(who: Asker, kind: str, data: dict[str, object], prompt: str) -
     """Remember what the next text is for, then ask for it."""
     await inputs.expect(who.services, who.user_id, kind, data)
     await who.say(prompt)
+
+
+async def waiting_for(who: Asker, kind: str) -> Waiting | None:
+    """What a tap confirms (kept as a pending input of ``kind``); None, with the tap
+    answered "expired", when the person is no longer there (cancelled, or answered)."""
+    waiting = await inputs.waiting(who.services, who.user_id)
+    if waiting is None or waiting.kind != kind:
+        await who.toast(who.texts("button_expired"))
+        return None
+    return waiting

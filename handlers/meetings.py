@@ -14,6 +14,7 @@ from bot.core.inputs import Waiting
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, acting_branch, branches_where, unit_or_fail
 from bot.core.services import Services
+from bot.meetings import history
 from bot.meetings import service as svc
 from bot.meetings import texts as mt
 from bot.meetings.admin import set_schedule
@@ -22,17 +23,20 @@ from bot.meetings.buttons import (
     MeetingAction,
     MeetingButton,
     MeetingKindButton,
+    PastMeetingButton,
 )
 from bot.meetings.schedule import ScheduleRule, parse_rule
 from bot.meetings.service import InvitationRow, MeetingRow
 from bot.texts import Texts
+from handlers.attendance import show_rollcall
 from handlers.base import Asker, ButtonRow, asker, tap
 from handlers.common import not_understood
 from handlers.context import ChiboContext
 from handlers.imports import on_document
-from handlers.inputs import ROUTES, ask_for, route
+from handlers.inputs import ROUTES, ask_for, route, waiting_for
 
 NEW_MEETING = "meeting_new"
+PAST_MEETING = "meeting_past"
 M = MeetingAction
 
 
@@ -96,6 +100,9 @@ async def on_kind(who: Asker, button: MeetingKindButton) -> None:
 async def _create(who: Asker, unit_id: int, kind: str, starts_iso: str, place: str | None,
                   agenda: str | None) -> None:
     starts = datetime.fromisoformat(starts_iso)
+    if history.is_past(who.services, starts):
+        await _ask_past(who, unit_id, kind, starts, place, agenda)
+        return
     meeting = await svc.create_meeting(who.services, who.actor, unit_id=unit_id, kind=kind,
                                        starts_at=starts, place=place, agenda=agenda)
     assert meeting is not None
@@ -104,6 +111,43 @@ async def _create(who: Asker, unit_id: int, kind: str, starts_iso: str, place: s
     key = "meeting_combined" if meeting.kind == "combined" and kind == "thematic" else \
         "meeting_created"
     await who.say(who.texts(key, count=counts.total, summary=_summary(who, meeting, unit.name)))
+
+
+async def _ask_past(who: Asker, unit_id: int, kind: str, starts: datetime, place: str | None,
+                    agenda: str | None) -> None:
+    """A past time: a meeting held before the bot was used? Asked before anything is made."""
+    await history.check_when(who.services, unit_id, starts)
+    await inputs.expect(who.services, who.user_id, PAST_MEETING,
+                        {"unit": unit_id, "kind": kind, "when": starts.isoformat(),
+                         "place": place, "agenda": agenda})
+    await who.say(who.texts("meeting_past_confirm", kind=who.texts(f"meeting_btn_kind_{kind}"),
+                            when=fmt.local_time(starts, who.services.tz),
+                            place=place or "—", agenda=agenda or "—"),
+                  [[(who.texts("meeting_past_btn_yes"), PastMeetingButton("y").encode()),
+                    (who.texts("btn_cancel"), PastMeetingButton("n").encode())]])
+
+
+@tap(PastMeetingButton)
+async def on_past(who: Asker, button: PastMeetingButton) -> None:
+    waiting = await waiting_for(who, PAST_MEETING)
+    if waiting is None:
+        return
+    data = waiting.data
+    if button.answer == "n":
+        await inputs.forget(who.services, who.user_id)
+        await who.show(who.texts("meeting_past_cancelled"))
+        return
+    meeting = await history.enter_past_meeting(
+        who.services, who.actor, unit_id=int(data["unit"]), kind=str(data["kind"]),
+        starts_at=datetime.fromisoformat(str(data["when"])),
+        place=data.get("place"), agenda=data.get("agenda"))
+    await inputs.forget(who.services, who.user_id)
+    await show_rollcall(who, meeting.id)
+
+
+@route(PAST_MEETING)
+async def _past_typed(who: Asker, waiting: Waiting, text: str) -> None:
+    await who.say(who.texts("meeting_past_tap"))
 
 
 @route(NEW_MEETING)
@@ -123,7 +167,7 @@ async def _creation_step(who: Asker, waiting: Waiting, text: str) -> None:
         text = rest if named else text
     if step == "when":
         starts = svc.parse_when(text, who.services)
-        svc.require_future(starts, who.services)
+        await history.check_when(who.services, unit_id, starts)
         data.update(step="place", when=starts.isoformat())
         unit = await unit_or_fail(who.services, unit_id)
         prompt = (who.texts("meeting_ask_place_default", place=unit.default_place)
@@ -134,8 +178,8 @@ async def _creation_step(who: Asker, waiting: Waiting, text: str) -> None:
         await ask_for(who, NEW_MEETING, data, who.texts(_agenda_prompt(kind)))
     else:
         agenda = " ".join(text.split()) or None
-        await _create(who, unit_id, kind, str(data["when"]), data.get("place"), agenda)
         await inputs.forget(who.services, who.user_id)
+        await _create(who, unit_id, kind, str(data["when"]), data.get("place"), agenda)
 
 
 async def skip(update: Update, context: ChiboContext) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.meetings.guests import is_guest_link
 from bot.members.buttons import JoinButton
 from bot.members.registration import InviteState, check_account, preview, redeem
+from handlers import guests
 from handlers.base import Asker, asker, tap
 from handlers.common import start as welcome
 from handlers.context import ChiboContext
@@ -17,6 +19,9 @@ async def start(update: Update, context: ChiboContext) -> None:
         await welcome(update, context)
         return
     who = await asker(update, context)
+    if is_guest_link(token):  # a guest of one meeting, never a member
+        await guests.open_link(who, token)
+        return
     seen = await preview(who.services, token[:64])
     if seen.state is not InviteState.VALID:
         await who.say(who.texts(f"invite_{seen.state.value}"))

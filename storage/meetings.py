@@ -27,6 +27,8 @@ class MeetingRow:
     held_until: datetime | None = None
     chair_id: int | None = None
     secretary_id: int | None = None
+    correction_reason: str | None = None  # set while a closed roll call is reopened
+    entered_later: bool = False  # a past meeting entered after the fact
 
     @property
     def planned_end(self) -> datetime:
@@ -78,7 +80,8 @@ class AttendanceRow:
 
 
 _M_COLS = ("id, unit_id, kind, starts_at, duration_min, place, agenda, state, auto_month, "
-           "updated_at, held_from, ended_at, chair_id, secretary_id")
+           "updated_at, held_from, ended_at, chair_id, secretary_id, correction_reason, "
+           "entered_later")
 
 
 def _maybe(value: str | None) -> datetime | None:
@@ -89,7 +92,8 @@ def _meeting(r: Row) -> MeetingRow:
     return MeetingRow(r["id"], r["unit_id"], r["kind"], from_db(r["starts_at"]),
                       r["duration_min"], r["place"], r["agenda"], r["state"], r["auto_month"],
                       from_db(r["updated_at"]), _maybe(r["held_from"]), _maybe(r["ended_at"]),
-                      r["chair_id"], r["secretary_id"])
+                      r["chair_id"], r["secretary_id"], r["correction_reason"],
+                      bool(r["entered_later"]))
 
 
 async def create(
@@ -181,6 +185,19 @@ async def set_officers(conn: Connection, meeting_id: int, *, chair_id: int | Non
                        (chair_id, secretary_id, meeting_id))
 
 
+async def set_correction(conn: Connection, meeting_id: int, reason: str | None,
+                         now: datetime) -> None:
+    """Reopen a closed roll call for a correction (``reason``), or close it again (None)."""
+    state = "scheduled" if reason is not None else "closed"
+    await conn.execute(
+        "UPDATE meetings SET state = ?, correction_reason = ?, updated_at = ? WHERE id = ?",
+        (state, reason, to_db(now), meeting_id))
+
+
+async def set_entered_later(conn: Connection, meeting_id: int) -> None:
+    await conn.execute("UPDATE meetings SET entered_later = 1 WHERE id = ?", (meeting_id,))
+
+
 async def set_state(conn: Connection, meeting_id: int, state: str,
                     now: datetime) -> None:
     closed = to_db(now) if state == "closed" else None
@@ -248,11 +265,13 @@ async def answer_context(db: Database, meeting_id: int, person_id: int
     r = await db.fetch_one(
         "SELECT m.id, m.unit_id, m.kind, m.starts_at, m.duration_min, m.place, m.agenda, "
         "m.state, m.auto_month, m.updated_at, m.held_from, m.ended_at, m.chair_id, "
-        "m.secretary_id, u.name AS unit_name, i.person_id, p.full_name, "
+        "m.secretary_id, m.correction_reason, m.entered_later, u.name AS unit_name, "
+        "i.person_id, p.full_name, "
         "p.telegram_user_id, i.capacity, i.standing, i.answer, i.reason "
         "FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
         "JOIN units u ON u.id = m.unit_id JOIN people p ON p.id = i.person_id "
-        "WHERE i.meeting_id = ? AND i.person_id = ?", (meeting_id, person_id))
+        f"WHERE i.meeting_id = ? AND i.person_id = ? AND {in_period()}",
+        (meeting_id, person_id))
     if r is None:
         return None
     return _meeting(r), InvitationRow(meeting_id, r["person_id"], r["full_name"],
@@ -297,9 +316,11 @@ async def clear_answers(conn: Connection, meeting_id: int) -> None:
 
 async def upcoming_for_person(db: Database, person_id: int, now: datetime,
                               limit: int = 10) -> list[tuple[MeetingRow, InvitationRow]]:
+    """The person's upcoming invitations, each only while the meeting is inside their
+    period in the branch (a member moved away is no longer invited to its meetings)."""
     rows = await db.fetch_all(
         "SELECT m.id AS mid FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
-        "WHERE i.person_id = ? AND m.state = 'scheduled' AND m.starts_at > ? "
+        f"WHERE i.person_id = ? AND m.state = 'scheduled' AND m.starts_at > ? AND {in_period()} "
         "ORDER BY m.starts_at LIMIT ?", (person_id, to_db(now), limit))
     result: list[tuple[MeetingRow, InvitationRow]] = []
     for r in rows:
@@ -355,6 +376,18 @@ async def skip_pending(conn: Connection, key_prefix: str) -> int:
         "UPDATE outbox SET state = 'skipped', last_error = 'cancelled' WHERE state = 'pending' "
         "AND business_key >= ? AND business_key < ?", (key_prefix, upper))
     return cur.rowcount
+
+
+async def skip_pending_for(conn: Connection, meeting_id: int, person_id: int) -> int:
+    """Skip one person's unsent rows about a meeting (invited no more: moved away)."""
+    total = 0
+    for prefix in ("invite", "combined", "remind", "moved", "nudge", "doc"):
+        cur = await conn.execute(
+            "UPDATE outbox SET state = 'skipped', last_error = 'withdrawn' "
+            "WHERE state = 'pending' AND person_id = ? AND business_key LIKE ?",
+            (person_id, f"{prefix}:{meeting_id}:%"))
+        total += cur.rowcount
+    return total
 
 
 # --- documents ----------------------------------------------------------------------------

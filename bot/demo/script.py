@@ -139,12 +139,19 @@ async def play(pg: Playground, out: TextIO, zalo: ZaloEmulator | None = None) ->
     tr.note("Giờ họp thực tế: 105 phút / the actual length is what the rules check")
     await tr.press(hoa, texts("rollcall_close"), replies=0)
     tr.show(hoa, hoa.chat[-1])
+    tr.note("Gấm chưa được điểm danh: bot hỏi lại trước khi chốt / Gấm is still unmarked: "
+            "the bot asks before closing")
+    await tr.press(hoa, texts("rollcall_btn_close_yes"), replies=0)
+    tr.show(hoa, hoa.chat[-1])
     [minutes] = await tr.press(hoa, texts("held_btn_minutes"))
     if minutes.document is not None:
         tr.note(" / ".join(minutes_preview(minutes.document.data)))
 
     tr.section("Đảng phí và quy định 3 tháng / Dues and the 3-month rule")
     await play_rule24(tr, pg, hoa)
+
+    tr.section("Sửa điểm danh đã chốt / Correcting a closed roll call")
+    await correct_rollcall(tr, pg, hoa, texts)
 
     tr.section("Theo dõi hộ gia đình / Household duties")
     await play_duties(tr, pg, hoa, [an, binh, *others])
@@ -154,6 +161,29 @@ async def play(pg: Playground, out: TextIO, zalo: ZaloEmulator | None = None) ->
 
     if zalo is not None:
         await play_zalo(tr, zalo, hoa, int(branch_id))
+
+
+async def correct_rollcall(tr: Transcript, pg: Playground, hoa: FakeUser,
+                           texts: Texts) -> None:
+    """Gấm had phoned in sick for 10/12: the secretary reopens the closed roll call with
+    the reason, marks her excused, closes it again, and the warning is withdrawn."""
+    hoa.drain()
+    [choose] = await tr.say(hoa, "/attendance")
+    await tr.press(hoa, choose.button_labels[0], replies=0)
+    tr.show(hoa, hoa.chat[-1])
+    await tr.press(hoa, texts("rollcall_btn_correct"))
+    [_, roll] = await tr.say(hoa, "Đồng chí Gấm đã gọi điện báo ốm", replies=2)
+    gam = next(b for b in hoa.chat[-1].button_labels if "Đỗ Thị Gấm" in b)
+    await tr.press(hoa, gam, replies=0)  # unexcused -> present
+    gam = next(b for b in hoa.chat[-1].button_labels if "Đỗ Thị Gấm" in b)
+    await tr.press(hoa, gam)  # present -> excused: the reason is asked
+    await tr.say(hoa, "Ốm")
+    await tr.press(hoa, texts("rollcall_close"), replies=0)
+    tr.show(hoa, next(m for m in hoa.chat if m.message_id == roll.message_id))
+    await pg.settle()
+    tr.note("Mỗi thay đổi được ghi nhật ký: ai, lúc nào, cũ → mới, lý do / every change is "
+            "audited: who, when, old → new, why")
+    await tr.inbox(hoa)
 
 
 async def correct_admission(tr: Transcript, hoa: FakeUser, texts: Texts) -> None:

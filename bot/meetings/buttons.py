@@ -63,11 +63,37 @@ class MeetingKindButton(Codec, prefix="mk"):
     kind: MeetingKind
 
 
+@dataclass(frozen=True)
+class GuestButton(Codec, prefix="gu"):
+    """``gu:<meeting>``: the meeting a guest named in the pending input is invited to."""
+
+    meeting: int
+
+
+@dataclass(frozen=True)
+class GuestRsvpButton(Codec, prefix="gr"):
+    """``gr:<guest>:<y|n>``: a guest's answer (only the account bound by the link)."""
+
+    guest: int
+    answer: Literal["y", "n"]
+
+
+@dataclass(frozen=True)
+class PastMeetingButton(Codec, prefix="mp"):
+    """``mp:<y|n>``: enter the past meeting described in the pending input, or not."""
+
+    answer: Literal["y", "n"]
+
+
 class RollcallAction(StrEnum):
     OPEN = "o"
     PAGE = "p"  # extra: the page
     TOGGLE = "t"  # extra: the person[, the page shown]
-    CLOSE = "c"
+    CLOSE = "c"  # asks to confirm when anyone is still marked absent without a reason
+    CLOSE_YES = "cy"  # close, confirmed
+    CORRECT = "fix"  # reopen a closed roll call for a correction (the reason is asked next)
+    ADD = "a"  # add someone who came without an invitation (the name is asked next)
+    GUEST = "g"  # extra: the guest (present ↔ không dự)
     MINUTES = "m"  # the printable minutes of the closed meeting
     START_EARLIER = "s0"  # the actual start or end, moved by a step
     START_LATER = "s1"
@@ -80,7 +106,8 @@ class RollcallAction(StrEnum):
 
 
 # How many numbers each roll-call action carries (the person and the page shown, …).
-ROLLCALL_EXTRA = {RollcallAction.PAGE: (1,), RollcallAction.TOGGLE: (1, 2)}
+ROLLCALL_EXTRA = {RollcallAction.PAGE: (1,), RollcallAction.TOGGLE: (1, 2),
+                  RollcallAction.GUEST: (1,)}
 
 
 @dataclass(frozen=True)

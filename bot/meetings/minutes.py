@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -32,10 +32,13 @@ from bot.core.errors import Invalid, NotFound
 from bot.core.parsing import parse_day
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
+from bot.meetings.rollcall import guest_label
 from bot.meetings.service import officer_meeting
 from bot.texts import Language, t
+from storage import guests as guests_store
 from storage import meetings as store
 from storage import units
+from storage.guests import GuestRow
 from storage.meetings import AttendanceRow, MeetingRow
 
 FONT = "Times New Roman"
@@ -56,6 +59,7 @@ class MinutesFacts:
     rows: list[AttendanceRow]
     tz: ZoneInfo
     lang: Language
+    guests: list[GuestRow] = field(default_factory=list)  # listed, never counted
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,8 @@ async def gather(services: Services, actor: Actor, meeting_id: int,
         meeting=meeting, branch=branch.name, committee=parent.name if parent else None,
         chair=await store.person_name(services.db, meeting.chair_id),
         secretary=await store.person_name(services.db, meeting.secretary_id),
-        rows=await store.attendance(services.db, meeting.id), tz=services.tz, lang=lang)
+        rows=await store.attendance(services.db, meeting.id), tz=services.tz, lang=lang,
+        guests=await guests_store.of_meeting(services.db, meeting.id))
 
 
 async def minutes_for(services: Services, actor: Actor, meeting_id: int,
@@ -242,6 +247,16 @@ def build_docx(facts: MinutesFacts) -> bytes:
                  if r.capacity == "follower" and r.status == "present"]
     if followers:
         _line(doc, t(lang, "docx_followers", names=", ".join(followers)), BODY_PT)
+    away = [r.full_name for r in facts.rows
+            if r.capacity == "follower" and r.status != "present"]
+    if away:
+        _line(doc, t(lang, "docx_followers_absent", names=", ".join(away)), BODY_PT)
+    came = [guest_label(g) for g in facts.guests if g.present]
+    if came:
+        _line(doc, t(lang, "docx_guests", names=", ".join(came)), BODY_PT)
+    missed = [guest_label(g) for g in facts.guests if not g.present]
+    if missed:
+        _line(doc, t(lang, "docx_guests_absent", names=", ".join(missed)), BODY_PT)
     late = [r.full_name for r in facts.rows if r.status == "present" and r.late]
     if late:
         _line(doc, t(lang, "docx_late", names=", ".join(late)), BODY_PT)

@@ -23,7 +23,7 @@ from bot.core.permissions import Permission, require, unit_or_fail
 from bot.core.services import Services
 from bot.meetings import texts as mt
 from bot.texts import Language, as_language, t
-from storage import audit, followers, outbox, people, roles
+from storage import audit, followers, guests, outbox, people, roles
 from storage import meetings as store
 from storage import zalo as zalo_store
 from storage.db import Connection
@@ -164,6 +164,19 @@ async def _announce_to_group(conn: Connection, services: Services, unit: UnitRow
                                          stale_after=meeting.starts_at)], services.clock.now())
 
 
+async def _tell_guests(conn: Connection, services: Services, meeting: MeetingRow,
+                       unit: UnitRow, key: str, header: str) -> None:
+    """Guests whose link bound their Telegram hear of a move or a cancellation too."""
+    lang = services.config.bot.language
+    text = "\n".join([t(lang, header), mt.summary(meeting, unit.name, services.tz, lang)])
+    envelopes = [Envelope(key=f"{key}:g{g.id}", chat_id=g.telegram_user_id, kind="guest",
+                          message=OutgoingMessage(text), unit_id=unit.id,
+                          stale_after=meeting.starts_at)
+                 for g in await guests.of_meeting(services.db, meeting.id)
+                 if g.telegram_user_id is not None]
+    await outbox.enqueue(conn, envelopes, services.clock.now())
+
+
 async def send_invitations(conn: Connection, services: Services, meeting: MeetingRow,
                            unit: UnitRow, *, header: str = "invitation_header",
                            key: str = "invite") -> None:
@@ -183,6 +196,17 @@ async def send_invitations(conn: Connection, services: Services, meeting: Meetin
 # --- creating, moving, cancelling ------------------------------------------------------------
 
 
+def check_kind(kind: str, agenda: str | None) -> None:
+    """A known kind; a thematic or combined meeting names its topic, an extraordinary
+    one its purpose."""
+    if kind not in KINDS:
+        raise Invalid("denied")
+    if kind in ("thematic", "combined") and not agenda:
+        raise Invalid("thematic_topic_needed")
+    if kind == "extraordinary" and not agenda:
+        raise Invalid("extraordinary_purpose_needed")
+
+
 async def create_meeting(
     services: Services, actor: Actor | None, *, unit_id: int, kind: str, starts_at: datetime,
     place: str | None, agenda: str | None, auto_month: str | None = None,
@@ -194,12 +218,7 @@ async def create_meeting(
     unit = await unit_or_fail(services, unit_id)
     now = services.clock.now()
     require_future(starts_at, services)
-    if kind not in KINDS:
-        raise Invalid("denied")
-    if kind in ("thematic", "combined") and not agenda:
-        raise Invalid("thematic_topic_needed")
-    if kind == "extraordinary" and not agenda:
-        raise Invalid("extraordinary_purpose_needed")
+    check_kind(kind, agenda)
     settings = services.config.meetings
     place = place or unit.default_place
     same_time = [m for m in await store.of_unit(services.db, unit_id, since=starts_at,
@@ -277,6 +296,8 @@ async def move_meeting(services: Services, actor: Actor, meeting_id: int,
         await outbox.enqueue(conn, envelopes, now)
         await _announce_to_group(conn, services, unit, moved,
                                  f"group:moved:{moved.id}:{epoch(now)}", "moved_header")
+        await _tell_guests(conn, services, moved, unit, f"moved:{moved.id}:{epoch(now)}",
+                           "moved_header")
     services.sender.wake()
     return moved
 
@@ -300,6 +321,8 @@ async def cancel_meeting(services: Services, actor: Actor, meeting_id: int) -> M
         await outbox.enqueue(conn, envelopes, now)
         await _announce_to_group(conn, services, unit, meeting, f"group:cancel:{meeting.id}",
                                  "cancelled_header")
+        await _tell_guests(conn, services, meeting, unit, f"cancel:{meeting.id}",
+                           "cancelled_header")
     services.sender.wake()
     cancelled = await store.get(services.db, meeting.id)
     assert cancelled is not None

@@ -16,6 +16,7 @@ from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, authorize, require, unit_or_fail
 from bot.core.services import Services
 from bot.imports.names import vi_sort_key
+from bot.meetings import membership
 from bot.members.registration import (
     BRANCH_ROLES,
     IssuedInvite,
@@ -133,10 +134,13 @@ async def move_member(services: Services, actor: Actor, membership_id: int,
     if to_unit not in targets:
         raise NotFound("unit_not_found")
     old = await unit_or_fail(services, row.unit_id)
+    withdrawn = await membership.invited_upcoming(services, row.person_id, row.unit_id)
     async with services.db.transaction() as conn:
         await people.move_membership(conn, membership_id, to_unit, services.clock.now())
         await assignments.end_for_member(conn, row.person_id, row.unit_id, today_in(services))
     await _audit(services, actor, row.unit_id, f"member.move.{to_unit}", row)
+    await membership.after_transfer(services, row.person_id, row.full_name, old,
+                                    targets[to_unit], withdrawn)
     return row, old, targets[to_unit]
 
 

@@ -17,7 +17,7 @@ LANGUAGES: tuple[Language, ...] = ("vi", "en")
 
 # Per-feature catalogs: modules defining VI and EN dicts, merged over the core ones.
 FEATURES: tuple[str, ...] = ("duties", "records", "meetings_held", "robustness", "figures",
-                              "workers", "zalo")
+                              "workers", "zalo", "lifecycle")
 
 
 def _merge() -> dict[Language, dict[str, str]]:

@@ -147,6 +147,7 @@ COMMANDS: list[tuple[str, set[str]]] = [
     ("/thematic 21/12/2026 19:30 | Hội trường | Nghị quyết", BRANCH_OFFICERS),
     ("/schedule ngày 5 19:30 | Hội trường", BRANCH_OFFICERS),
     ("/attendance", BRANCH_OFFICERS), ("/households", BRANCH_OFFICERS),
+    ("/guest Khách Mời | quần chúng ưu tú", BRANCH_OFFICERS),
     ("/assign", BRANCH_OFFICERS), ("/broadcast Thông báo", BRANCH_OFFICERS),
     ("/report", BRANCH_OFFICERS | {"committee", "committee_other"}),
     ("/report year", BRANCH_OFFICERS | {"committee", "committee_other"}),
@@ -172,6 +173,9 @@ def buttons(w: World) -> list[tuple[str, set[str]]]:
         ("nu:committee", {"admin"}), (f"ap:{a}", {"admin"}),
         ("join:AAAAAAAAAAAAAAAAAAAAAAAA", set()), ("imp:ok:deadbeef", set()),
         ("zz:garbage", set()), (f"mem:rmy:{mid}", OFFICER_A), (f"mt:cxy:{m}", OFFICER_A),
+        # issue 20: a correction, someone added at the roll call, guests, a past meeting
+        (f"rc:fix:{m}", OFFICER_A), (f"rc:a:{m}", OFFICER_A), (f"rc:g:{m}:1", set()),
+        (f"gr:{m}:y", set()), (f"gu:{m}", set()), ("mp:y", set()),
     ]
 
 

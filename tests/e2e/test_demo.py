@@ -26,6 +26,10 @@ EXPECTED = (
         "⚠️ Đồng chí Đỗ Thị Gấm (Chi bộ Thôn 3) đã có 2 tháng trong năm 2026 vắng sinh hoạt "
         "không lý do hoặc chưa đóng đảng phí: 11/2026: chưa đóng đảng phí · 12/2026: vắng "
         "không lý do buổi 10/12.",
+        # A roll call corrected after closing withdraws the warning (issue 20).
+        "✏️ Đang sửa điểm danh đã chốt — lý do: Đồng chí Gấm đã gọi điện báo ốm",
+        "  - Đỗ Thị Gấm: Ốm",
+        "✅ Rút nhắc nhở: đồng chí Đỗ Thị Gấm (Chi bộ Thôn 3) nay còn 1 tháng",
         "Theo dõi hộ gia đình — tháng 01/2027",
         "Cảm ơn đồng chí đã báo cáo đủ 3 hộ",
         "Ghi chú: Mái nhà bị dột sau bão",

@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot.demo.playground import Playground
 from emulator import FakeUser
 from tests.conftest import ADMIN_ID
+from tests.e2e.test_meetings_held import close_tap
 from tests.factories import seed_branch
 
 
@@ -50,7 +51,7 @@ async def test_committee_officer_follows_a_branch(pg: Playground) -> None:
     pg.clock.advance(timedelta(days=5))  # type: ignore[attr-defined]
     secretary.drain()
     roll = await secretary.ask("/attendance")
-    await tap(secretary, "📝 Chốt điểm danh")
+    await close_tap(secretary, roll.message_id)
     minutes = next(m for m in secretary.chat if m.message_id == roll.message_id).text
-    assert "Có mặt 0/3 đồng chí" in minutes
+    assert "Có mặt 1/3 đồng chí" in minutes  # the secretary taking it is present
     assert "Đồng chí cấp ủy viên phụ trách chi bộ dự: Lê Thị Thường Trực." in minutes

@@ -128,6 +128,9 @@ async def test_month_of_a_30_member_branch(pg: Playground) -> None:
     secretary.drain()  # the bot asks for the reason of an excused absence
     await tap(secretary, f"🟡 {name}")
     await tap(secretary, "📝 Chốt điểm danh")
+    asked = next(m for m in secretary.chat if m.message_id == roll.message_id).text
+    assert "Còn 5 đồng chí chưa được ghi có mặt hay vắng có lý do" in asked
+    await tap(secretary, "✅ Vẫn chốt")
     minutes = next(m for m in secretary.chat if m.message_id == roll.message_id).text
     assert "Có mặt 19/30 đồng chí; vắng 11 đồng chí." in minutes
     assert "Vắng có lý do (6):" in minutes and "Đi công tác 3" in minutes

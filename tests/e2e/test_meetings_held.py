@@ -58,6 +58,14 @@ def message(user: FakeUser, message_id: int) -> BotMessageView:
     return next(m for m in user.chat if m.message_id == message_id)
 
 
+async def close_tap(secretary: FakeUser, message_id: int) -> None:
+    """Tap "Chốt điểm danh"; when the bot lists who is still absent without a reason and
+    asks, confirm (issue 20)."""
+    await tap(secretary, "📝 Chốt điểm danh", message_id=message_id)
+    if "✅ Vẫn chốt" in message(secretary, message_id).button_labels:
+        await tap(secretary, "✅ Vẫn chốt", message_id=message_id)
+
+
 async def close_rollcall(pg: Playground, secretary: FakeUser, *, times: str | None) -> str:
     """Open the roll call, optionally type the actual times, close it; the minutes text."""
     roll = await secretary.ask("/attendance")
@@ -68,7 +76,7 @@ async def close_rollcall(pg: Playground, secretary: FakeUser, *, times: str | No
         saved = await secretary.ask(times)
         assert "Đã ghi giờ họp thực tế" in saved.text
         roll = await secretary.next_message()
-    await tap(secretary, "📝 Chốt điểm danh", message_id=roll.message_id)
+    await close_tap(secretary, roll.message_id)
     return message(secretary, roll.message_id).text
 
 
@@ -95,7 +103,7 @@ async def test_a_75_minute_regular_meeting_is_short(pg: Playground) -> None:
     # A tap moves the end 15 minutes earlier: 75 minutes.
     await tap(secretary, "KT −15′", message_id=roll.message_id)
     assert "Thực tế: 19:30–20:45 (75 phút)" in message(secretary, roll.message_id).text
-    await tap(secretary, "📝 Chốt điểm danh", message_id=roll.message_id)
+    await close_tap(secretary, roll.message_id)
     [meeting] = await store.of_unit(pg.services.db, seeded.branch_id, states=("closed",))
     assert meeting.length_min == 75 and meeting.duration_min == 90
 
@@ -302,7 +310,7 @@ async def test_officer_records_an_answer_documents_and_docx_minutes(pg: Playgrou
     await secretary.next_message()
     await secretary.ask("Đảng viên Số 003")
     roll = await secretary.next_message()
-    await tap(secretary, "📝 Chốt điểm danh", message_id=roll.message_id)
+    await close_tap(secretary, roll.message_id)
     closed = message(secretary, roll.message_id)
     assert f"{NO_TELEGRAM}: ốm" in closed.text
     assert "Đến muộn: Đảng viên Số 003." in closed.text
@@ -385,4 +393,8 @@ async def test_rollcall_of_150_members_is_paged(pg: Playground) -> None:
     last = message(secretary, roll.message_id)
     assert "Trang 4/4" in last.text and "Sau »" not in last.button_labels
     await tap(secretary, "📝 Chốt điểm danh", message_id=roll.message_id)
-    assert "Có mặt 1/150 đồng chí" in message(secretary, roll.message_id).text
+    asked = message(secretary, roll.message_id).text
+    assert "Còn 148 đồng chí" in asked and "… và 108 đồng chí khác" in asked
+    assert len(asked) < 4096
+    await tap(secretary, "✅ Vẫn chốt", message_id=roll.message_id)
+    assert "Có mặt 2/150 đồng chí" in message(secretary, roll.message_id).text
