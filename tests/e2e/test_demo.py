@@ -35,7 +35,7 @@ EXPECTED = (
         "Ghi chú: Mái nhà bị dột sau bão",
         "Đã sửa Ngày vào Đảng của đồng chí Hoàng Thị Dung: 07/03/2026 → 07/03/2025.",
         # A member on Zalo joins by his code and answers by text (issue 26).
-        "📱 Khôi (Zalo): 2 ốm",
+        " 2 ốm\n🤖 → Khôi (Zalo): Đã ghi",
         "🤖 → Khôi (Zalo): Đã ghi: đồng chí vắng mặt Họp chi bộ bất thường",
         "0 rate-limited",
 )
