@@ -9,11 +9,17 @@ yet recorded, when the process dies.
 
 Goals: every member has the invitation; members with more than one copy <= the sender's
 concurrency (16), the most that can be in flight when the process dies.
+
+Inbound case (``--inbound``): every member taps "✅ Tham dự" on an invitation at once
+(3,000 by default); the bot gets SIGKILL after ``--kill-after`` answers (500), when
+Telegram has long handed over every tap, and is started again. Goals: every tap
+recorded, every tap answered, none lost (``taps lost after kill -9: 0``).
 Yardstick: PTB ``AIORateLimiter`` + ``asyncio.gather`` killed at the same point; it keeps
 no record of what went out, so a restart must send the whole list again (every member
 already served gets a second copy) or drop it (every member not yet served is lost).
 
     .venv/bin/python benchmarks/crash.py [--count N] [--latency S] [--no-yardstick] [--keep]
+    .venv/bin/python benchmarks/crash.py --inbound [--count 3000] [--kill-after 500]
 """
 
 from __future__ import annotations
@@ -27,7 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common import (
+    BOT_USERNAME,
     CONCURRENCY,
+    TOKEN,
     Child,
     Deliveries,
     OutboxSummary,
@@ -54,11 +62,15 @@ from common import (
     write_config,
     yardstick_ready,
 )
+from inbound import invitations, seed
 
 from emulator import BotApiEmulator
+from storage.db import open_database
 
 KILL_AT = 0.5
 LATENCY = 0.2
+TAPS = 3000
+KILL_AFTER_ANSWERS = 500
 
 
 @dataclass
@@ -181,11 +193,104 @@ async def main_async(args: argparse.Namespace) -> int:
         return report.finish()
 
 
+@dataclass
+class TapCrash:
+    """What a tap burst cut by ``kill -9`` and a restart came to."""
+
+    count: int
+    answered_at_kill: int
+    queued_at_kill: int  # taps Telegram still held (not yet handed to the bot)
+    recorded: int  # answers in the database after the restart
+    answered: int  # taps answered (Telegram takes one answer per tap)
+    handled: int  # updates marked handled in the database
+    finished: bool
+
+    @property
+    def lost(self) -> int:
+        return self.count - min(self.recorded, self.answered)
+
+
+async def tap_burst_killed(count: int, work: Path, kill_after: int,
+                           database: Path | str | None = None) -> TapCrash | None:
+    """``count`` members tap at once; ``chibo run`` is killed after ``kill_after`` answers,
+    started again, and runs until every tap is recorded and answered (or a timeout).
+    ``database``: a PostgreSQL URL (an empty database), else a SQLite file in ``work``."""
+    database = database or work / "taps.sqlite3"
+    meeting_id = await seed(database, count)
+    async with BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME) as emu:
+        targets = await invitations(emu, count, meeting_id)
+        config = write_config(work, emu, database)
+        answers = emu.stats.calls_by_method
+        first = await start_bot(config, work / "taps.log")
+        if not await wait_for(lambda: answers["getUpdates"] > 0, child=first, timeout=60,
+                              label="the bot to poll"):
+            await first.stop()
+            return None
+        for user, message_id in targets:
+            await user.press_data(f"rsvp:{meeting_id}:y", message_id=message_id)
+        if not await wait_for(lambda: answers["answerCallbackQuery"] >= kill_after,
+                              child=first, timeout=default_timeout(count),
+                              label=f"{kill_after} answers"):
+            await first.stop()
+            return None
+        first.kill()
+        await first.wait_closed()
+        at_kill, queued = answers["answerCallbackQuery"], emu.pending_updates()
+        progress(f"killed the bot (pid {first.pid}) after {at_kill} answers; Telegram "
+                 f"still held {queued} tap(s); restarting")
+        second = await start_bot(config, work / "taps.log")
+
+        def everyone_answered() -> bool:
+            return sum(1 for c in emu.callbacks() if c.answered) >= count
+
+        finished = await wait_for(everyone_answered, child=second,
+                                  timeout=default_timeout(count), label="every tap answered")
+        await second.stop()
+        answered = sum(1 for c in emu.callbacks() if c.answered)
+    db = await open_database(database)
+    try:
+        recorded = int(await db.fetch_value(
+            "SELECT count(*) FROM invitations WHERE meeting_id = ? AND answer = 'attend'",
+            (meeting_id,)))
+        handled = int(await db.fetch_value(
+            "SELECT count(*) FROM inbound_updates WHERE handled_at IS NOT NULL"))
+    finally:
+        await db.close()
+    return TapCrash(count, at_kill, queued, recorded, answered, handled, finished)
+
+
+async def inbound_async(args: argparse.Namespace) -> int:
+    count: int = args.count
+    report = Report(f"crash, inbound: {count} taps at once, kill -9 after "
+                    f"{args.kill_after} answers, restart")
+    with workdir(args.keep) as work:
+        run = await tap_burst_killed(count, work, args.kill_after)
+    report.section("ours: chibo run, killed during the burst and restarted")
+    if run is None:
+        report.goal("the bot reached the kill point", False)
+        return report.finish()
+    report.line(f"killed at      {run.answered_at_kill} answers; taps Telegram still held: "
+                f"{run.queued_at_kill}")
+    report.line(f"recorded       {run.recorded}/{count}; answered {run.answered}/{count}; "
+                f"updates handled {run.handled}")
+    report.section("goals")
+    report.goal(f"taps lost after kill -9: {run.lost}", run.lost == 0 and run.finished)
+    return report.finish()
+
+
 def main() -> int:
     p = parser(__doc__.splitlines()[0], default_count=4000)
     p.add_argument("--latency", type=float, default=LATENCY,
                    help=f"seconds between storing a message and answering (default {LATENCY:g})")
+    p.add_argument("--inbound", action="store_true",
+                   help=f"the inbound case: a tap burst (default {TAPS} taps) cut by kill -9")
+    p.add_argument("--kill-after", type=int, default=KILL_AFTER_ANSWERS,
+                   help=f"inbound: answers before the kill (default {KILL_AFTER_ANSWERS})")
     args = p.parse_args()
+    if args.inbound:
+        if "--count" not in sys.argv:
+            args.count = TAPS
+        return asyncio.run(inbound_async(args))
     return asyncio.run(main_async(args))
 
 

@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.core.access import resolve_actor
 from bot.core.clock import FakeClock
 from bot.demo.playground import Playground, playground
-from bot.reports import render, service
+from bot.reports import ledger, render, service
 from bot.reports.export import build_workbook, heatmap_data, render_heatmap
 from bot.reports.periods import year_window
 from bot.reports.scope import Scope, resolve
@@ -51,6 +51,7 @@ from bot.texts import Texts
 from emulator import FakeUser
 from emulator.views import BotMessageView
 from storage import exports, people
+from storage import ledger as ledger_store
 from storage import reports as aggregates
 from storage.db import Database, open_database
 from tests.history import History, seed_history
@@ -261,33 +262,37 @@ async def responsiveness(pg: Playground, history: History, officer: FakeUser,
 
 # --- the SQL behind each report -----------------------------------------------------------------
 
-async def sql_year(db: Database, ids: list[int], zone: ZoneInfo) -> int:
+async def sql_ledger(db: Database, ids: list[int], zone: ZoneInfo) -> int:
+    """What every figure reads: the ledger's rows (memberships, meetings, seats, dues)."""
     since, until = year_window(YEAR, zone)
-    counts = await aggregates.attendance_counts(db, ids, since, until)
-    unexcused = await aggregates.unexcused_instants(db, ids, since, until)
-    dues = await aggregates.dues_paid(db, ids, YEAR)
-    return len(counts) + len(unexcused) + len(dues)
+    rows = await ledger_store.ledger_rows(db, ids, since, until, f"{YEAR}-01", f"{YEAR}-12")
+    followers = await ledger_store.followers_of(db, ids)
+    return len(rows.memberships) + len(rows.meetings) + len(rows.seats) + len(rows.dues) \
+        + len(followers)
+
+
+async def sql_year(db: Database, ids: list[int], zone: ZoneInfo) -> int:
+    return await sql_ledger(db, ids, zone)
 
 
 async def sql_branches(db: Database, ids: list[int], zone: ZoneInfo) -> int:
-    since, until = year_window(YEAR, zone)
-    meetings = await aggregates.meetings_in(db, ids, since, min(until, NOW))
-    attendance = await aggregates.branch_attendance(db, ids, since, until)
-    return len(meetings) + len(attendance)
+    return await sql_ledger(db, ids, zone)
 
 
 async def sql_export(db: Database, ids: list[int], zone: ZoneInfo) -> dict[str, int]:
+    """The rows each sheet must have: the meetings and attendance sheets are the ledger's
+    (meetings held or due; every seat but those never invited)."""
     since, until = year_window(YEAR, zone)
     first, last = f"{YEAR}-01", f"{YEAR}-12"
+    book = await ledger.load(db, ids, YEAR, NOW, zone, 10)
     return {
         "Đảng viên": len(await exports.members(db, ids)),
-        "Cuộc họp": len(await exports.meetings(db, ids, since, until)),
-        "Điểm danh": len(await exports.attendance(db, ids, since, until)),
+        "Cuộc họp": len(book.meetings),
+        "Điểm danh": sum(s.outcome != "not_invited" for s in book.seats),
         "Theo dõi hộ": len(await exports.duties(db, ids, first, last)),
         "Đảng phí": len(await exports.dues(db, ids, first, last)),
         "Theo tháng": len(ids) * 12,
         "Cấp ủy viên phụ trách": len(await aggregates.follower_presence(db, ids, since, until)),
-        "(chart) monthly_rates": len(await exports.monthly_rates(db, ids, since, until)),
     }
 
 
@@ -390,28 +395,21 @@ async def measure(pg: Playground, history: History, args: argparse.Namespace,
     out(f"\nRaw SQL on the same database, {repeat} run(s) each (median s)")
     sql: dict[str, float] = {}
     for name, call, what in (
-        ("year", lambda: sql_year(db, ids, zone),
-         "attendance_counts + unexcused_instants + dues_paid"),
-        ("branches", lambda: sql_branches(db, ids, zone), "meetings_in + branch_attendance"),
+        ("year", lambda: sql_year(db, ids, zone), "ledger rows"),
+        ("branches", lambda: sql_branches(db, ids, zone), "ledger rows"),
         ("export", lambda: sql_export(db, ids, zone),
-         "exports.members/meetings/attendance/duties/dues + monthly_rates"),
+         "exports.members/duties/dues + ledger rows + followers"),
     ):
         sql[name], each = await median_of(call, repeat)
         out(f"  {name:<9} {sql[name]:.3f}  ({spread(each)})  {what}")
     since, until = year_window(YEAR, zone)
     first, last = f"{YEAR}-01", f"{YEAR}-12"
     for label, one in (
-        ("attendance_counts", lambda: aggregates.attendance_counts(db, ids, since, until)),
-        ("unexcused_instants", lambda: aggregates.unexcused_instants(db, ids, since, until)),
-        ("dues_paid", lambda: aggregates.dues_paid(db, ids, YEAR)),
-        ("meetings_in", lambda: aggregates.meetings_in(db, ids, since, min(until, NOW))),
-        ("branch_attendance", lambda: aggregates.branch_attendance(db, ids, since, until)),
+        ("ledger.ledger_rows", lambda: ledger_store.ledger_rows(
+            db, ids, since, until, first, last)),
         ("exports.members", lambda: exports.members(db, ids)),
-        ("exports.meetings", lambda: exports.meetings(db, ids, since, until)),
-        ("exports.attendance", lambda: exports.attendance(db, ids, since, until)),
         ("exports.duties", lambda: exports.duties(db, ids, first, last)),
         ("exports.dues", lambda: exports.dues(db, ids, first, last)),
-        ("exports.monthly_rates", lambda: exports.monthly_rates(db, ids, since, until)),
         ("people.members_of x branches", lambda: sql_members_loop(db, ids)),
         ("people.count_members x branches", lambda: sql_member_counts_loop(db, ids)),
     ):

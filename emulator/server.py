@@ -19,7 +19,7 @@ from .limits import Limits, RateLimiter, Stats
 from .messages import Request
 from .params import read_params
 from .people import FakeGroup, FakeUser
-from .state import ApiCall, ChatState, JsonDict, State, UserRecord
+from .state import ApiCall, CallbackRecord, ChatState, JsonDict, State, UserRecord
 from .views import BotMessageView
 
 logger = logging.getLogger(__name__)
@@ -280,6 +280,10 @@ class BotApiEmulator:
 
     def pending_updates(self) -> int:
         return len(self._state.updates)
+
+    def callbacks(self) -> list[CallbackRecord]:
+        """Every tap so far (``answered`` says whether the bot answered it)."""
+        return list(self._state.callbacks.values())
 
     def take_updates(self) -> list[JsonDict]:
         """Remove and return the pending updates: what Telegram would POST to a webhook."""

@@ -136,6 +136,8 @@ def register(app: ChiboApp) -> None:
                            & filters.UpdateType.MESSAGE, inputs.on_text),
             MessageHandler(private & ~filters.COMMAND & filters.UpdateType.MESSAGE,
                            common.not_understood),
+            MessageHandler(filters.ChatType.GROUPS & filters.COMMAND
+                           & filters.UpdateType.MESSAGE, common.group_command),
             CallbackQueryHandler(common.stale_button),
         ]
     )

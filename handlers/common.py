@@ -5,8 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.core.access import Actor
+from bot.core.flood import OncePer
 from bot.core.permissions import Permission, branches_where, committees_where, may
-from bot.texts import LANGUAGES, Texts, as_language
+from bot.texts import LANGUAGES, Texts, as_language, t
 from handlers.base import answer_query, asker
 from handlers.context import ChiboContext
 
@@ -57,6 +58,24 @@ async def _answer(update: Update, context: ChiboContext, key: str) -> None:
 
 async def unknown_command(update: Update, context: ChiboContext) -> None:
     await _answer(update, context, "unknown_command")
+
+
+GROUP_HINT_SECONDS = 600.0
+
+
+async def group_command(update: Update, context: ChiboContext) -> None:
+    """A command typed in a group (other than /linkgroup): say once in a while that
+    commands work in the private chat; never a word of anyone's data in the group."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    _, _, addressed = message.text.split()[0].partition("@")
+    if addressed and addressed.lower() != (context.bot.username or "").lower():
+        return  # meant for another bot of the group
+    hints: OncePer = context.bot_data.setdefault("group_hints", OncePer(GROUP_HINT_SECONDS))
+    if not hints.allow(message.chat_id):
+        return
+    await message.reply_text(t(context.services.config.bot.language, "private_only"))
 
 
 async def not_understood(update: Update, context: ChiboContext) -> None:

@@ -10,11 +10,14 @@ from handlers.base import Asker, ButtonRow, tap
 
 def _render(who: Asker, view: svc.DuesCard) -> tuple[str, list[ButtonRow]]:
     texts = who.texts
-    paid = [m for m in view.months if m in view.paid]
-    unpaid = [fmt.month(m) for m in view.months if m not in view.paid]
+    paid = view.months_in("paid")
+    unpaid = [fmt.month(m) for m in view.months_in("unpaid", "unrecorded")]
     text = texts("dues_card", name=view.member.full_name, year=view.year,
-                 paid=fmt.ratio(len(paid), len(view.months), texts.lang),
+                 paid=fmt.ratio(len(paid), len(paid) + len(unpaid), texts.lang),
                  unpaid=", ".join(unpaid) or "—")
+    not_due = view.months_in("not_due")
+    if not_due:
+        text += "\n" + texts("dues_not_due", months=", ".join(fmt.month(m) for m in not_due))
     mid = view.member.membership_id
     buttons = [(("✅ " if m in view.paid else "▫️ ") + m[5:] + "/" + m[:4],
                 DuesButton("t", mid, m.replace("-", "")).encode()) for m in view.months]

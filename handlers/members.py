@@ -169,6 +169,7 @@ async def _page(who: Asker, button: MemberButton) -> None:
 
 
 async def _open(who: Asker, button: MemberButton) -> None:
+    await svc.view_member(who.services, who.actor, button.target)  # audited
     await _show_card(who, button.target)
 
 
@@ -340,11 +341,14 @@ async def me(update: Update, context: ChiboContext) -> None:
     if record.phone:
         lines.append(texts("me_phone", phone=record.phone))
     if record.memberships:
-        year, months, paid = await my_dues(who.services, who.actor)
-        unpaid = [fmt.month(m) for m in months if m not in paid]
-        lines.append(texts("me_dues", year=year, paid=fmt.ratio(len(paid), len(months),
-                                                                 texts.lang),
-                           unpaid=", ".join(unpaid) or "—"))
+        dues = await my_dues(who.services, who.actor)
+        lines.append(texts("me_dues", year=dues.year,
+                           paid=fmt.ratio(len(dues.paid), len(dues.paid) + len(dues.unpaid),
+                                          texts.lang),
+                           unpaid=", ".join(fmt.month(m) for m in dues.unpaid) or "—"))
+        if dues.not_due:
+            lines.append("  " + texts("dues_not_due", months=", ".join(
+                fmt.month(m) for m in dues.not_due)))
     channel = await zalo_linking.channel_of(who.services, who.actor)
     if channel is not None:
         lines.append(texts("me_channel", channel=texts(f"channel_{channel}")))

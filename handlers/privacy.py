@@ -22,7 +22,8 @@ async def audit(update: Update, context: ChiboContext) -> None:
     for at, actor_id, name, action, unit in rows:
         when = fmt.local_time(from_db(at), who.services.tz)
         lines.append(who.texts("audit_line", when=when, who=name or actor_id or "CLI",
-                               action=action, unit=unit or "—"))
+                               action=svc.describe_action(action, who.texts.lang),
+                               unit=unit or "—"))
     await who.say("\n".join(lines)[:4000])
 
 

@@ -29,7 +29,8 @@ async def start(update: Update, context: ChiboContext) -> None:
     assert seen.invite is not None
     second = await check_account(who.services, seen, who.user_id)
     if second is not None:
-        text = who.texts("two_join_preview", name=second.full_name,
+        key = "two_join_preview_official" if second.official_here else "two_join_preview"
+        text = who.texts(key, name=second.full_name,
                          home=", ".join(second.home_units), unit=seen.unit_name)
     else:
         text = who.texts("invite_preview", unit=seen.unit_name, name=seen.full_name,
@@ -44,6 +45,7 @@ async def confirm(who: Asker, button: JoinButton) -> None:
         await who.show(who.texts("invite_not_me_done"))
         return
     joined = await redeem(who.services, button.token, who.user_id)
-    key = "two_join_done" if joined.second_branch else "invite_joined"
+    key = ("two_join_done_official" if joined.official_here else "two_join_done") \
+        if joined.second_branch else "invite_joined"
     await who.show(who.texts(key, name=joined.full_name, unit=joined.unit_name,
                              role=who.texts(f"role_{joined.role}")))

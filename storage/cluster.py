@@ -14,6 +14,16 @@ from storage.db import Database
 WORKER_TTL = 10.0  # seconds: a worker not heard of for this long is dead
 POLLER = "poller"  # the lease of the one worker that long-polls Telegram
 
+# --- the database's clock ---------------------------------------------------------------------
+async def database_time(db: Database) -> float | None:
+    """The database server's time (epoch seconds) on a shared engine, which every worker
+    reckons leases, heartbeats and the shared pace by (a worker's own clock may be off);
+    None on SQLite, whose one process has one clock."""
+    if db.engine == "sqlite":
+        return None
+    return float(await db.fetch_value("SELECT extract(epoch from clock_timestamp())"))
+
+
 # --- workers ---------------------------------------------------------------------------------
 async def heartbeat(db: Database, worker: str, now: float) -> None:
     """Say ``worker`` is alive (registering it the first time)."""

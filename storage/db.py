@@ -12,6 +12,7 @@ from storage.engine import (
     BackupNotSupported,
     Connection,
     Database,
+    DatabaseNotWritable,
     DatabaseUnavailable,
     IntegrityError,
     NestedTransactionError,
@@ -20,12 +21,13 @@ from storage.engine import (
     committed_here,
     track_commits,
 )
-from storage.sqlite import SqliteDatabase, open_sqlite
+from storage.sqlite import SqliteDatabase, open_sqlite, owner_only
 
 __all__ = [
-    "BackupNotSupported", "Connection", "Database", "DatabaseUnavailable", "IntegrityError",
+    "BackupNotSupported", "Connection", "Database", "DatabaseNotWritable",
+    "DatabaseUnavailable", "IntegrityError",
     "NestedTransactionError", "Params", "Row", "SqliteDatabase", "committed_here",
-    "is_server_url", "open_database", "track_commits",
+    "is_server_url", "open_database", "owner_only", "track_commits",
 ]
 
 

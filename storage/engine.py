@@ -48,6 +48,10 @@ class DatabaseUnavailable(RuntimeError):
     without its password and says why)."""
 
 
+class DatabaseNotWritable(DatabaseUnavailable):
+    """The database opened but cannot be written (a read-only file, folder or disk)."""
+
+
 class BackupNotSupported(RuntimeError):
     """The engine is backed up by its own tools (PostgreSQL: ``pg_dump``)."""
 
@@ -150,6 +154,36 @@ def note_commit(changed: bool) -> None:
         tracker.committed = True
 
 
+@dataclass
+class Rider:
+    """A statement that rides along with the first transaction of this context that
+    commits a change (marking the update being handled as handled, atomically with its
+    effect); ``done`` once such a transaction committed it."""
+
+    sql: str
+    params: tuple[Any, ...]
+    done: bool = False
+
+
+_rider: ContextVar[Rider | None] = ContextVar("chibo_rider", default=None)
+
+
+def ride_with_next_commit(sql: str, params: tuple[Any, ...]) -> Rider:
+    """From now on in this context (and the tasks it starts), the first transaction that
+    changes rows also runs ``sql`` before it commits."""
+    rider = Rider(sql, params)
+    _rider.set(rider)
+    return rider
+
+
+async def _ride(conn: Connection) -> Rider | None:
+    rider = _rider.get()
+    if rider is None or rider.done or conn.changes == 0:
+        return None
+    await conn.execute(rider.sql, rider.params)
+    return rider
+
+
 class Database(ABC):
     """A migrated database: transactions, and reads and lone writes outside them."""
 
@@ -208,14 +242,18 @@ class Database(ABC):
             finally:
                 state.depth -= 1
             return
+        rider: Rider | None = None
         async with self._outer() as conn:
             state = _Open(self, conn)
             token = _current.set(state)
             try:
                 yield conn
+                rider = await _ride(conn)
             finally:
                 state.open = False
                 _current.reset(token)
+        if rider is not None:
+            rider.done = True
         note_commit(conn.changes > 0)
 
     @asynccontextmanager

@@ -8,9 +8,9 @@ went stale before it could be sent. Instants are UTC ISO text.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from storage.db import Connection, Database
@@ -93,6 +93,9 @@ class OutboxStats:
     # (person id, name, since, reason)
     workers: list[str] = field(default_factory=list)  # live workers on a shared engine
     poller: str | None = None  # the worker holding the poller lease, if one does
+    # The queue is stuck: messages due for a while and none sent meanwhile.
+    stalled_due: int = 0  # how many are due
+    stalled_since: str | None = None  # since when the oldest of them is due
 
 
 async def enqueue(conn: Connection, envelopes: Sequence[Envelope], now: datetime) -> int:
@@ -140,14 +143,16 @@ async def _on_zalo(conn: Connection, person_ids: set[int]) -> dict[int, int]:
 
 
 async def recover_in_flight(db: Database, *, live: Sequence[str] | None = None,
-                            channel: str = "telegram") -> int:
+                            channel: str | None = None) -> int:
     """Rows a crash left in ``sending`` may or may not have gone out: send again, flagged.
+    ``channel``: only that channel's rows (a sender starting; the other channel's sender
+    may be sending already); None: every channel (the sweep for dead workers).
 
     ``live`` None or empty: every such row (one process owns a SQLite database, so whatever is in
     flight at its start was left by its previous life). Else only rows claimed by a
     worker not in ``live``: another live worker's rows are its own business."""
-    params: tuple[str, ...] = (channel,)
-    sql = ""
+    params: tuple[str, ...] = () if channel is None else (channel,)
+    sql = "" if channel is None else " AND channel = ?"
     if live:
         marks = ", ".join("?" for _ in live)
         sql = f" AND (claimed_by IS NULL OR claimed_by NOT IN ({marks}))"
@@ -156,7 +161,22 @@ async def recover_in_flight(db: Database, *, live: Sequence[str] | None = None,
         # Each channel's sender recovers its own rows: the other may be sending already.
         cur = await conn.execute(
             "UPDATE outbox SET state = 'pending', possible_duplicate = 1, claimed_by = NULL "
-            f"WHERE state = 'sending' AND channel = ?{sql}", params)
+            f"WHERE state = 'sending'{sql}", params)
+        return cur.rowcount
+
+
+async def release_orphans(db: Database, worker: str | None, keep: Iterable[int]) -> int:
+    """Put back to ``pending`` the rows in ``sending`` under ``worker`` but not in ``keep``
+    (the rows it is sending, or holds an unwritten outcome for): a claim whose answer was
+    lost on the way, an un-claim the database refused. ``worker`` None: the one process
+    of a SQLite database, whose rows carry no worker."""
+    kept = sorted(set(keep))
+    marks = ", ".join("?" for _ in kept)
+    spared = f" AND id NOT IN ({marks})" if kept else ""
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE outbox SET state = 'pending', claimed_by = NULL "
+            f"WHERE state = 'sending' AND claimed_by IS ?{spared}", (worker, *kept))
         return cur.rowcount
 
 
@@ -278,8 +298,13 @@ async def message_id_for(db: Database, key: str) -> tuple[int, int] | None:
     return None if row is None else (int(row["chat_id"]), int(row["message_id"]))
 
 
-async def stats(db: Database, now: datetime, since: datetime) -> OutboxStats:
+async def stats(db: Database, now: datetime, since: datetime,
+                stall_after: timedelta | None = None) -> OutboxStats:
+    """Counts for the status; with ``stall_after``, whether the queue is stuck: rows due
+    for longer than that and none sent during it."""
     result = OutboxStats()
+    if stall_after is not None:
+        await _stall(db, now, stall_after, result)
     for r in await db.fetch_all("SELECT state, count(*) AS n FROM outbox GROUP BY state"):
         result.by_state[r["state"]] = r["n"]
     result.sent_24h = int(await db.fetch_value(
@@ -298,6 +323,23 @@ async def stats(db: Database, now: datetime, since: datetime) -> OutboxStats:
             "WHERE unreachable_since IS NOT NULL ORDER BY unreachable_since")
     ]
     return result
+
+
+async def _stall(db: Database, now: datetime, stall_after: timedelta,
+                 result: OutboxStats) -> None:
+    limit = to_db(now - stall_after)
+    row = await db.fetch_one(
+        "SELECT count(*) AS n, min(next_attempt_at) AS since FROM outbox "
+        "WHERE state = 'pending' AND next_attempt_at <= ?", (limit,))
+    if row is None or not row["n"]:
+        return
+    moved = await db.fetch_value(
+        "SELECT count(*) FROM outbox WHERE state = 'sent' AND sent_at > ?", (limit,))
+    if int(moved) == 0:
+        result.stalled_due = int(await db.fetch_value(
+            "SELECT count(*) FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?",
+            (to_db(now),)))
+        result.stalled_since = str(row["since"])
 
 
 async def mark_unreachable(db: Database, person_id: int, since: datetime, reason: str) -> bool:

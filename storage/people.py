@@ -127,10 +127,39 @@ async def bind_telegram(conn: Connection, person_id: int, telegram_user_id: int)
 
 
 async def member(db: Database, unit_id: int, person_id: int) -> MemberRow | None:
+    """The person's membership in the branch: the open period, else the latest one."""
     row = await db.fetch_one(
-        _MEMBER_SELECT + "WHERE m.unit_id = ? AND m.person_id = ?", (unit_id, person_id)
+        _MEMBER_SELECT + "WHERE m.unit_id = ? AND m.person_id = ? "
+        "ORDER BY CASE WHEN m.state = 'active' THEN 0 ELSE 1 END, m.joined_at DESC, m.id DESC",
+        (unit_id, person_id)
     )
     return None if row is None else _member(row)
+
+
+async def former_in_unit(db: Database, unit_id: int, name_key: str) -> list[int]:
+    """People with that name who belonged to the branch and have no open period there."""
+    rows = await db.fetch_all(
+        "SELECT DISTINCT p.id FROM memberships m JOIN people p ON p.id = m.person_id "
+        "WHERE m.unit_id = ? AND p.name_key = ? AND p.erased_at IS NULL AND m.state != 'active' "
+        "AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.person_id = p.id "
+        "AND o.unit_id = m.unit_id AND o.state = 'active') ORDER BY p.id", (unit_id, name_key))
+    return [int(r[0]) for r in rows]
+
+
+async def reopen_membership(conn: Connection, person_id: int, unit_id: int,
+                            now: datetime) -> int:
+    """A new membership period for a person coming back to the branch, with the facts of
+    their latest period (party dates, standing); the earlier periods stay as they were."""
+    row = await conn.fetch_one(
+        "SELECT admitted_on, official_on, is_away, is_exempt, is_213 FROM memberships "
+        "WHERE person_id = ? AND unit_id = ? ORDER BY joined_at DESC, id DESC",
+        (person_id, unit_id))
+    assert row is not None
+    cur = await conn.execute(
+        "INSERT INTO memberships (person_id, unit_id, role, admitted_on, official_on, is_away, "
+        "is_exempt, is_213, joined_at) VALUES (?, ?, 'member', ?, ?, ?, ?, ?, ?)",
+        (person_id, unit_id, row[0], row[1], row[2], row[3], row[4], to_db(now)))
+    return int(cur.lastrowid or 0)
 
 
 async def members_of(db: Database, unit_id: int, *, active_only: bool = True) -> list[MemberRow]:
@@ -222,24 +251,35 @@ async def end_membership(
 async def move_membership(
     conn: Connection, membership_id: int, to_unit: int, now: datetime
 ) -> int:
-    """End the membership as 'transferred' and open one in ``to_unit`` with the same facts."""
+    """End the membership as 'transferred' and open a new period in ``to_unit`` with the
+    same facts (a return to an earlier branch is a new period there: the earlier one stays
+    in its years). An open "213" relation in ``to_unit`` becomes the official membership."""
     row = await conn.fetch_one(
         "SELECT person_id, admitted_on, official_on, is_away, is_exempt, is_213 "
         "FROM memberships WHERE id = ?", (membership_id,))
     assert row is not None
     await end_membership(conn, membership_id, "transferred", now)
+    open_id = await conn.fetch_value(
+        "SELECT id FROM memberships WHERE person_id = ? AND unit_id = ? AND state = 'active'",
+        (row[0], to_unit))
+    if open_id is not None:
+        await conn.execute("UPDATE memberships SET is_213 = ? WHERE id = ?",
+                           (row[5], open_id))
+        return int(open_id)
     cur = await conn.execute(
         "INSERT INTO memberships (person_id, unit_id, role, admitted_on, official_on, is_away, "
-        "is_exempt, is_213, joined_at) VALUES (?, ?, 'member', ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (person_id, unit_id) DO UPDATE SET state = 'active', ended_at = NULL, "
-        "role = 'member'",
+        "is_exempt, is_213, joined_at) VALUES (?, ?, 'member', ?, ?, ?, ?, ?, ?)",
         (row[0], to_unit, row[1], row[2], row[3], row[4], row[5], to_db(now)),
     )
     return int(cur.lastrowid or 0)
 
 
 async def erase_personal_data(conn: Connection, person_id: int, now: datetime) -> None:
-    """Blank personal fields and unbind the account; the name stays for the minutes' history."""
+    """Blank personal fields and unbind the account; the name stays for the minutes' history.
+    Copies of those fields (outbox messages, audit details, inputs) go first."""
+    from storage.privacy import scrub
+
+    await scrub(conn, person_id)
     await conn.execute("DELETE FROM pending_inputs WHERE telegram_user_id IN "
                        "(SELECT telegram_user_id FROM people WHERE id = ?)", (person_id,))
     await conn.execute(
@@ -346,13 +386,15 @@ async def _repoint(conn: Connection, table: str, column: str, kept_id: int,
 
 
 async def start_second_membership(conn: Connection, person_id: int, unit_id: int, *,
-                                  admitted_on: date | None, official_on: date | None) -> None:
-    """Mark a person's membership in ``unit_id`` as their "213" one, filling the party dates
-    it lacks from their other membership."""
+                                  admitted_on: date | None, official_on: date | None,
+                                  relation: bool = True) -> None:
+    """Mark a person's membership in ``unit_id`` as their "213" relation (``relation``) or
+    their official one, filling the party dates it lacks from their other membership."""
     await conn.execute(
-        "UPDATE memberships SET is_213 = 1, admitted_on = coalesce(admitted_on, ?), "
-        "official_on = coalesce(official_on, ?) WHERE person_id = ? AND unit_id = ?",
-        (admitted_on.isoformat() if admitted_on else None,
+        "UPDATE memberships SET is_213 = ?, admitted_on = coalesce(admitted_on, ?), "
+        "official_on = coalesce(official_on, ?) WHERE person_id = ? AND unit_id = ? "
+        "AND state = 'active'",
+        (int(relation), admitted_on.isoformat() if admitted_on else None,
          official_on.isoformat() if official_on else None, person_id, unit_id))
 
 

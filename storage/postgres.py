@@ -284,7 +284,8 @@ async def open_postgres(url: str, *, migrate: bool = True, password: str | None 
     try:
         first = await psycopg.AsyncConnection.connect(url, **kwargs)
     except psycopg.OperationalError as err:
-        reason = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+        # The whole of libpq's reason ("Connection refused", then its hint), on one line.
+        reason = " ".join(str(err).split()) or type(err).__name__
         raise DatabaseUnavailable(f"{redact(url)}: {reason}") from None
     async with first as raw:
         await _configure(raw)

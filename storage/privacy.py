@@ -6,10 +6,11 @@ they are: the export shows what is stored, as it is stored.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from storage.db import Database
+from storage.db import Connection, Database
 
 Record = dict[str, Any]
 
@@ -101,3 +102,80 @@ async def personal_data(db: Database, *, person_id: int) -> PersonalData | None:
             person_id,
         ),
     )
+
+
+async def text_columns(db: Database) -> list[tuple[str, str]]:
+    """(table, column) for every text column of the schema, on either engine: the
+    places personal data can be written to."""
+    if db.engine == "sqlite":
+        tables = await db.fetch_all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name")
+        found: list[tuple[str, str]] = []
+        for table in tables:
+            for column in await db.fetch_all(f"PRAGMA table_info({table[0]})"):
+                if str(column[2]).upper() == "TEXT":
+                    found.append((str(table[0]), str(column[1])))
+        return found
+    rows = await db.fetch_all(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND data_type IN ('text', 'character varying') "
+        "ORDER BY table_name, ordinal_position")
+    return [(str(r[0]), str(r[1])) for r in rows if r[0] != "schema_version"]
+
+
+# A secret this short could match unrelated words: it is removed only from the person's
+# own rows, not searched for everywhere.
+_SHORTEST_SEARCHED = 4
+_REMOVED = "…"
+
+
+async def scrub(conn: Connection, person_id: int) -> None:
+    """Remove the person's personal texts from where they were copied: messages in the
+    outbox (alerts to officers carry a member's note or reason), other people's
+    half-typed inputs, and audit details (a corrected phone's old → new). Called before
+    the fields themselves are blanked (``people.erase_personal_data``)."""
+    person = await conn.fetch_one(
+        "SELECT phone, birth_date, telegram_user_id FROM people WHERE id = ?", (person_id,))
+    if person is None:
+        return
+    secrets = {str(v) for v in (person[0], person[1]) if v}
+    if person[1]:
+        secrets.add(_dmy(str(person[1])))
+    for sql in ("SELECT reason FROM invitations WHERE person_id = ? AND reason IS NOT NULL",
+                "SELECT reason FROM attendance WHERE person_id = ? AND reason IS NOT NULL",
+                "SELECT note FROM duty_reports WHERE person_id = ? AND note IS NOT NULL"):
+        secrets |= {str(r[0]) for r in await conn.fetch_all(sql, (person_id,)) if r[0]}
+    for secret in sorted(secrets, key=len, reverse=True):
+        needles = {secret, json.dumps(secret, ensure_ascii=False)[1:-1]}
+        for needle in needles:
+            if len(secret) < _SHORTEST_SEARCHED:
+                await conn.execute(
+                    "UPDATE outbox SET payload = REPLACE(payload, ?, ?) WHERE person_id = ?",
+                    (needle, _REMOVED, person_id))
+                continue
+            like = f"%{_escaped(needle)}%"
+            await conn.execute(
+                "UPDATE outbox SET payload = REPLACE(payload, ?, ?) "
+                "WHERE payload LIKE ? ESCAPE '!'", (needle, _REMOVED, like))
+            await conn.execute("DELETE FROM pending_inputs WHERE data LIKE ? ESCAPE '!'",
+                               (like,))
+            await conn.execute(
+                "UPDATE audit_log SET detail = REPLACE(detail, ?, ?) "
+                "WHERE detail LIKE ? ESCAPE '!'", (needle, _REMOVED, like))
+    # Corrections of the record: "person N: old → new" keeps only who and when.
+    await conn.execute("UPDATE audit_log SET detail = ? WHERE detail LIKE ?",
+                       (f"person {person_id}", f"person {person_id}: %"))
+    if person[2] is not None:
+        await conn.execute("DELETE FROM user_prefs WHERE telegram_user_id = ?", (person[2],))
+
+
+def _escaped(text: str) -> str:
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+
+
+def _dmy(iso: str) -> str:
+    """``1985-03-12`` as messages show it: ``12/03/1985``."""
+    year, _, rest = iso.partition("-")
+    month, _, day = rest.partition("-")
+    return f"{day}/{month}/{year}" if day else iso

@@ -1,7 +1,6 @@
-"""SQL aggregates behind the reports. Every query takes a list of branch ids (the scope)
-and a UTC window, and groups in SQLite rather than looping in Python. Every meeting a
-figure counts passes ``storage.periods.counted``: inside the person's period and the
-branch's record."""
+"""SQL behind the reports that the ledger does not hold (followers' presence across
+branches, probation, duties). Attendance, the 3-month rule and dues are read by the
+ledger (``storage/ledger.py``). Every query takes a list of branch ids (the scope)."""
 
 from __future__ import annotations
 
@@ -10,117 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
-from storage.meetings import held_length
-from storage.periods import counted, in_record
-from storage.timefmt import from_db, to_db
+from storage.periods import counted
+from storage.timefmt import to_db
 
 
 def in_list(ids: Sequence[int]) -> str:
     """A literal ``IN (...)`` list of integer ids (never user text)."""
     return ",".join(str(int(i)) for i in ids) or "NULL"
-
-
-@dataclass(frozen=True, slots=True)
-class AttendanceCount:
-    person_id: int
-    unit_id: int
-    present: int
-    excused: int
-    unexcused: int
-    counted_present: int  # present, not excused by standing
-    counted_invited: int  # invited, not excused by standing
-
-
-async def attendance_counts(db: Database, units: Sequence[int], since: datetime,
-                            until: datetime) -> list[AttendanceCount]:
-    """Per member and branch: roll-call figures of the closed meetings in the window."""
-    rows = await db.fetch_all(
-        "SELECT a.person_id, m.unit_id, "
-        "sum(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN a.status = 'excused' THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN a.status = 'unexcused' THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN a.status = 'present' AND i.standing IS NULL THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN i.standing IS NULL THEN 1 ELSE 0 END) "
-        "FROM attendance a JOIN meetings m ON m.id = a.meeting_id "
-        "JOIN invitations i ON i.meeting_id = a.meeting_id AND i.person_id = a.person_id "
-        f"WHERE m.unit_id IN ({in_list(units)}) AND m.state = 'closed' AND i.capacity = 'member' "
-        f"AND m.starts_at >= ? AND m.starts_at < ? AND {counted()} "
-        "GROUP BY a.person_id, m.unit_id",
-        (to_db(since), to_db(until)))
-    return [AttendanceCount(*(int(v) for v in r)) for r in rows]
-
-
-async def unexcused_instants(db: Database, units: Sequence[int], since: datetime,
-                             until: datetime) -> list[tuple[int, int, datetime]]:
-    """(person, branch, meeting start) of each unexcused absence in the window."""
-    rows = await db.fetch_all(
-        "SELECT a.person_id, m.unit_id, m.starts_at FROM attendance a "
-        "JOIN meetings m ON m.id = a.meeting_id JOIN invitations i ON i.meeting_id = "
-        "a.meeting_id AND i.person_id = a.person_id "
-        f"WHERE m.unit_id IN ({in_list(units)}) AND m.state = 'closed' AND i.capacity = 'member' "
-        f"AND a.status = 'unexcused' AND m.starts_at >= ? AND m.starts_at < ? AND {counted()}",
-        (to_db(since), to_db(until)))
-    return [(int(r[0]), int(r[1]), from_db(r[2])) for r in rows]
-
-
-async def dues_paid(db: Database, units: Sequence[int], year: int
-                    ) -> list[tuple[int, int, str, int | None]]:
-    """(person, branch, "YYYY-MM", amount) of every recorded payment in the year."""
-    rows = await db.fetch_all(
-        f"SELECT person_id, unit_id, period, amount FROM dues WHERE unit_id IN ({in_list(units)}) "
-        "AND period >= ? AND period <= ?", (f"{year}-01", f"{year}-12"))
-    return [(int(r[0]), int(r[1]), str(r[2]), r[3]) for r in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingFact:
-    id: int
-    unit_id: int
-    kind: str
-    starts_at: datetime
-    duration_min: int
-    state: str
-    length_min: int = 0  # actual length once the roll call took it, else the plan
-
-
-async def meetings_in(db: Database, units: Sequence[int], since: datetime,
-                      until: datetime) -> list[MeetingFact]:
-    """Meetings not cancelled that started in the window (held, or due to be)."""
-    rows = await db.fetch_all(
-        "SELECT id, unit_id, kind, starts_at, duration_min, state, held_from, ended_at "
-        f"FROM meetings WHERE unit_id IN ({in_list(units)}) AND state != 'cancelled' "
-        f"AND starts_at >= ? AND starts_at < ? AND {in_record('meetings')} ORDER BY starts_at",
-        (to_db(since), to_db(until)))
-    return [MeetingFact(int(r[0]), int(r[1]), str(r[2]), from_db(r[3]), int(r[4]), str(r[5]),
-                        held_length(from_db(r[6]) if r[6] else None,
-                                    from_db(r[7]) if r[7] else None, int(r[4])))
-            for r in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class BranchAttendance:
-    unit_id: int
-    counted_present: int
-    counted_invited: int
-    followers_present: int
-    followers_invited: int
-
-
-async def branch_attendance(db: Database, units: Sequence[int], since: datetime,
-                            until: datetime) -> dict[int, BranchAttendance]:
-    rows = await db.fetch_all(
-        "SELECT m.unit_id, "
-        "sum(CASE WHEN i.capacity = 'member' AND i.standing IS NULL AND a.status = 'present' THEN "
-        "1 ELSE 0 END), "
-        "sum(CASE WHEN i.capacity = 'member' AND i.standing IS NULL THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN i.capacity = 'follower' AND a.status = 'present' THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN i.capacity = 'follower' THEN 1 ELSE 0 END) "
-        "FROM attendance a JOIN meetings m ON m.id = a.meeting_id "
-        "JOIN invitations i ON i.meeting_id = a.meeting_id AND i.person_id = a.person_id "
-        f"WHERE m.unit_id IN ({in_list(units)}) AND m.state = 'closed' "
-        f"AND m.starts_at >= ? AND m.starts_at < ? AND {counted()} GROUP BY m.unit_id",
-        (to_db(since), to_db(until)))
-    return {int(r[0]): BranchAttendance(*(int(v or 0) for v in r)) for r in rows}
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,32 +64,6 @@ async def probationary(db: Database, units: Sequence[int]) -> list[ProbationRow]
         f"WHERE m.unit_id IN ({in_list(units)}) AND m.state = 'active' AND m.official_on IS NULL "
         "AND m.admitted_on IS NOT NULL ORDER BY m.admitted_on, p.name_key")
     return [ProbationRow(int(r[0]), int(r[1]), int(r[2]), str(r[3]), str(r[4])) for r in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class MemberMeeting:
-    meeting_id: int
-    unit_id: int
-    kind: str
-    starts_at: datetime
-    state: str
-    answer: str | None
-    answer_reason: str | None
-    status: str | None  # roll call: present | excused | unexcused
-    reason: str | None
-
-
-async def member_meetings(db: Database, person_id: int, since: datetime,
-                          until: datetime) -> list[MemberMeeting]:
-    rows = await db.fetch_all(
-        "SELECT m.id, m.unit_id, m.kind, m.starts_at, m.state, i.answer, i.reason, a.status, "
-        "a.reason FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
-        "LEFT JOIN attendance a ON a.meeting_id = i.meeting_id AND a.person_id = i.person_id "
-        "WHERE i.person_id = ? AND m.state != 'cancelled' AND m.starts_at >= ? "
-        f"AND m.starts_at < ? AND {counted()} ORDER BY m.starts_at",
-        (person_id, to_db(since), to_db(until)))
-    return [MemberMeeting(int(r[0]), int(r[1]), str(r[2]), from_db(r[3]), str(r[4]), r[5], r[6],
-                          r[7], r[8]) for r in rows]
 
 
 async def member_duty_reports(db: Database, person_id: int, year: int

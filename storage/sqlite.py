@@ -11,6 +11,7 @@ connections: there reads take the writer's lock instead.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -23,6 +24,7 @@ from storage import migrations
 from storage.engine import (
     Connection,
     Database,
+    DatabaseNotWritable,
     IntegrityError,
     NestedTransactionError,
     Outcome,
@@ -128,7 +130,7 @@ class SqliteDatabase(Database):
         if self._own() is not None:
             raise NestedTransactionError(
                 "backup_to() inside an open transaction would copy uncommitted writes")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        owner_only(target, exclusive=True)  # a missing folder is an error, never created
         async with self._lock:
             dest = await aiosqlite.connect(target)
             try:
@@ -183,17 +185,53 @@ async def _connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connecti
     return conn
 
 
+_CANNOT_WRITE = ("readonly", "read-only", "unable to open", "disk i/o error", "disk is full")
+
+
+def owner_only(path: Path, *, exclusive: bool = False) -> None:
+    """Create ``path`` empty and readable by its owner only (0600, whatever the umask),
+    unless it exists (``exclusive``: an existing file is an error)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if exclusive:
+            raise
+
+
+def _unusable(path: Path, err: sqlite3.OperationalError) -> Exception:
+    """A file the bot cannot write: one line naming it and SQLite's reason (no traceback
+    for the operator). Any other error (a broken migration) stays as it is."""
+    if any(words in str(err).lower() for words in _CANNOT_WRITE):
+        return DatabaseNotWritable(f"{path}: {err}")
+    return err
+
+
+async def _check_writable(conn: aiosqlite.Connection) -> None:
+    """Take the write lock once: a read-only file, folder or disk fails here, at start,
+    not at the first member's tap."""
+    await conn.execute("BEGIN IMMEDIATE")
+    await conn.execute("ROLLBACK")
+
+
 async def open_sqlite(path: Path | str, *, migrate: bool = True) -> SqliteDatabase:
     """Open (creating if needed) and migrate the SQLite database at ``path``."""
     path = Path(path)
     in_memory = str(path) == ":memory:"
     if not in_memory:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    conn = await _connect(path)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        owner_only(path)  # SQLite gives the WAL and SHM files the database file's mode
+    try:
+        conn = await _connect(path)
+    except sqlite3.OperationalError as err:
+        raise _unusable(path, err) from None
     readers: list[aiosqlite.Connection] = []
     try:
         if migrate:
-            await apply_migrations(conn)
+            try:
+                await apply_migrations(conn)
+                await _check_writable(conn)
+            except sqlite3.OperationalError as err:
+                raise _unusable(path, err) from None
         if not in_memory:
             for _ in range(READERS):
                 readers.append(await _connect(path, read_only=True))

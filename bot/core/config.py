@@ -76,6 +76,13 @@ class TelegramSettings(_Section):
     # The bot's @username, for invite links printed by the command line; when empty
     # the command line asks Telegram (getMe) with the token.
     bot_username: str = ""
+    # How long ``chibo run`` keeps trying to reach Telegram and start before it gives up
+    # with one line and a non-zero exit (a supervisor then restarts it).
+    startup_deadline_seconds: float = Field(default=300.0, gt=0, le=86400)
+    # An HTTP proxy for every request to the Bot API (http://host:port, or
+    # http://user@host:port). Absent: the HTTPS_PROXY environment variable, if set;
+    # "" means no proxy even when HTTPS_PROXY is set.
+    proxy_url: str | None = None
 
     @field_validator("base_url", "base_file_url")
     @classmethod
@@ -83,6 +90,33 @@ class TelegramSettings(_Section):
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"'{value}' must start with http:// or https://")
         return value
+
+    @field_validator("proxy_url")
+    @classmethod
+    def _proxy_url(cls, value: str | None) -> str | None:
+        # Not repeated in the message: a proxy URL may hold a password.
+        if value:
+            try:
+                parts = urlsplit(value)
+                parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+            except ValueError:
+                raise ValueError("is not a URL like http://proxy.example:3128") from None
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError("must be an http:// proxy URL like http://proxy.example:3128")
+        return value
+
+    def proxy(self) -> str | None:
+        """The proxy for the Bot API: ``proxy_url``, else ``HTTPS_PROXY`` (not for a
+        host ``NO_PROXY`` names), else none."""
+        if self.proxy_url is not None:
+            return self.proxy_url or None
+        env = (os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy") or "").strip()
+        host = (urlsplit(self.base_url).hostname or "").lower()
+        bypass = os.environ.get("NO_PROXY") or os.environ.get("no_proxy") or ""
+        for entry in (e.strip().lower().lstrip(".") for e in bypass.split(",")):
+            if entry == "*" or (entry and (host == entry or host.endswith("." + entry))):
+                return None
+        return env or None
 
 
 class BotSettings(_Section):
@@ -163,6 +197,8 @@ class DeliverySettings(_Section):
     concurrency: int = Field(default=32, ge=1, le=256)
     max_attempts: int = Field(default=8, ge=1)
     read_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Rows due and the queue not moving for this long: one ERROR line, and status says so.
+    stall_alert_seconds: float = Field(default=120.0, ge=1, le=86_400)
 
 
 class MeetingSettings(_Section):
@@ -309,6 +345,15 @@ class Config(_Section):
         secret = self.telegram.token
         value = secret.get_secret_value().strip() if secret else ""
         return value or None
+
+
+_TOKEN_SHAPE = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{1,200}$")
+
+
+def token_well_formed(token: str) -> bool:
+    """A bot token's shape: the bot's numeric id, a colon, then URL-safe characters
+    (``123456789:AAH…``). Anything else cannot be a token: refused before any request."""
+    return bool(_TOKEN_SHAPE.match(token))
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -55,3 +55,22 @@ class FloodGate:
         if len(self._buckets) > 10_000:
             full = self.burst / self.rate if self.rate else 0.0
             self._buckets = {u: b for u, b in self._buckets.items() if now - b.stamp < full}
+
+
+class OncePer:
+    """At most one answer per key (a group chat) per ``seconds``: a group that types
+    commands is told once where they work, not once per command."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._last: dict[int, float] = {}
+
+    def allow(self, key: int, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        last = self._last.get(key)
+        if last is not None and now - last < self.seconds:
+            return False
+        if len(self._last) > 10_000:
+            self._last = {k: v for k, v in self._last.items() if now - v < self.seconds}
+        self._last[key] = now
+        return True

@@ -35,9 +35,9 @@ from bot.core.services import Services
 from bot.meetings.rollcall import guest_label
 from bot.meetings.service import officer_meeting
 from bot.texts import Language, t
+from storage import audit, units
 from storage import guests as guests_store
 from storage import meetings as store
-from storage import units
 from storage.guests import GuestRow
 from storage.meetings import AttendanceRow, MeetingRow
 
@@ -92,6 +92,10 @@ async def minutes_for(services: Services, actor: Actor, meeting_id: int,
     """The minutes of a closed meeting, for its officers."""
     facts = await gather(services, actor, meeting_id, lang)
     data = await asyncio.to_thread(build_docx, facts)
+    # The minutes name the absent and their reasons: a read of personal data.
+    await audit.log(services.db, at=services.clock.now(), actor_id=actor.telegram_user_id,
+                    action="meeting.minutes", unit_id=facts.meeting.unit_id,
+                    detail=f"meeting {facts.meeting.id}")
     day = facts.meeting.starts_at.astimezone(facts.tz).strftime("%Y-%m-%d")
     return Minutes(f"bien-ban-{day}-{facts.meeting.id}.docx", data, facts.meeting)
 

@@ -414,9 +414,14 @@ async def unit_name(services: Services, unit_id: int) -> str:
 
 async def officer_invitations(services: Services, actor: Actor,
                               meeting_id: int) -> tuple[MeetingRow, list[InvitationRow]]:
-    """The meeting's invitations as its officers see them (who recorded what)."""
+    """The meeting's invitations as its officers see them (who recorded what). They show
+    absence reasons, so the read is audited."""
     meeting = await officer_meeting(services, actor, meeting_id)
-    return meeting, await store.invitations(services.db, meeting.id)
+    invited = await store.invitations(services.db, meeting.id)
+    await audit.log(services.db, at=services.clock.now(), actor_id=actor.telegram_user_id,
+                    action="meeting.answers", unit_id=meeting.unit_id,
+                    detail=f"meeting {meeting.id}")
+    return meeting, invited
 
 
 async def answer_for(services: Services, actor: Actor, meeting_id: int, person_id: int,

@@ -1,15 +1,15 @@
 """Party dues: officers mark months paid (by tap or by import); members see their own.
 
-Dues can be recorded for any past month (last year's December in January too). A
-month's dues count as unpaid toward the 3-month rule (see bot/reports/figures.py) only
-after the due day of the next month, inside the membership period, and only in months
-the branch records dues at all. Recording or undoing a payment re-checks the branch's
-warnings at once, so a warning whose cause was corrected is withdrawn with a notice.
+Dues can be recorded for any past month (last year's December in January too). The
+state of each month (not due yet, paid, unpaid) is the ledger's (bot/reports/ledger.py),
+so the card, `/me` and the 3-month rule say the same. Recording or undoing a payment
+re-checks the branch's warnings at once, so a warning whose cause was corrected is
+withdrawn with a notice.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.access import Actor
 from bot.core.clock import today_in
@@ -20,6 +20,7 @@ from bot.imports import DuesRow, ParsedImport, describe
 from bot.imports.names import name_key
 from bot.imports.plan import ImportPlan, new_nonce, recall, remember
 from bot.members.service import open_member
+from bot.reports import ledger
 from bot.reports.jobs import review_branch
 from bot.texts import Language, t
 from storage import audit, people, units
@@ -34,10 +35,31 @@ FIRST_YEAR = 2000
 class DuesCard:
     member: MemberRow
     year: int
-    months: list[str]  # the year's months up to now
-    paid: dict[str, int | None]
+    months: list[str]  # the year's months up to now (each can be recorded)
+    paid: dict[str, int | None]  # recorded in this branch
     previous_year: int | None = None  # years the card can turn to
     next_year: int | None = None
+    states: dict[str, str] = field(default_factory=dict)  # the ledger's, month -> state
+
+    def months_in(self, *states: str) -> list[str]:
+        return [m for m in self.months if self.states.get(m) in states]
+
+
+@dataclass(frozen=True)
+class MyDues:
+    year: int
+    paid: list[str]
+    unpaid: list[str]  # due, no payment recorded
+    not_due: list[str]
+
+
+async def dues_states(services: Services, person_id: int, year: int) -> dict[str, str]:
+    """The ledger's dues state of each month of the person's year: paid | unpaid |
+    unrecorded (due, none recorded, the branch keeps no dues that month) | not_due;
+    months outside every membership are left out."""
+    book = await ledger.load(services.db, [], year, services.clock.now(), services.tz,
+                             services.config.dues.due_day, person_id)
+    return {pm.month: pm.dues for pm in book.person_months(person_id) if pm.dues != "none"}
 
 
 def _months(year: int, services: Services) -> list[str]:
@@ -57,7 +79,8 @@ async def card(services: Services, actor: Actor, membership_id: int,
                     await store.paid_months(services.db, member.person_id, member.unit_id,
                                             chosen),
                     previous_year=chosen - 1 if chosen > FIRST_YEAR else None,
-                    next_year=chosen + 1 if chosen < current else None)
+                    next_year=chosen + 1 if chosen < current else None,
+                    states=await dues_states(services, member.person_id, chosen))
 
 
 async def toggle(services: Services, actor: Actor, membership_id: int,
@@ -90,13 +113,15 @@ async def _recheck(services: Services, unit_id: int) -> None:
         await review_branch(services, unit)
 
 
-async def my_dues(services: Services, actor: Actor) -> tuple[int, list[str], list[str]]:
-    """(year, months due so far, months paid) of the caller, this year."""
+async def my_dues(services: Services, actor: Actor) -> MyDues:
+    """The caller's dues this year, month by month as the ledger holds them."""
     if actor.person_id is None:
         raise NotFound("me_unregistered")
     year = today_in(services).year
-    paid = await store.paid_months(services.db, actor.person_id, None, year)
-    return year, _months(year, services), sorted(paid)
+    states = await dues_states(services, actor.person_id, year)
+    return MyDues(year, [m for m, s in states.items() if s == "paid"],
+                  [m for m, s in states.items() if s in ("unpaid", "unrecorded")],
+                  [m for m, s in states.items() if s == "not_due"])
 
 
 # --- import: Họ và tên, Tháng, Số tiền ---------------------------------------------------

@@ -14,6 +14,7 @@ from bot.core.errors import NotFound
 from bot.core.permissions import Permission, committees_where, require_somewhere
 from bot.core.services import Services
 from bot.members.service import open_member
+from bot.texts import CATALOGS, Language, t
 from storage import assignments, audit, invites, people, privacy, units
 
 
@@ -36,21 +37,45 @@ async def person_data(services: Services, person_id: int) -> dict[str, Any]:
     }
 
 
-async def erase(services: Services, person_id: int, actor_id: int | None) -> str:
-    """Blank the person's personal data everywhere; returns the name kept for history."""
+async def _audit_units(services: Services, person_id: int) -> list[int | None]:
+    """Where an operator's action on a person is audited: each branch they are in (so
+    its committee sees it in /audit), or nowhere in particular."""
+    found = {m.unit_id for m in await people.memberships_of_person(services.db, person_id)}
+    return [*sorted(found)] or [None]
+
+
+async def erase(services: Services, person_id: int, actor_id: int | None,
+                by: str = "command line") -> str:
+    """Blank the person's personal data everywhere; returns the name kept for history.
+
+    The audit says who erased whom, in each branch the person was in, without the data."""
     record = await people.person(services.db, person_id)
     if record is None:
         raise NotFound()
+    unit_ids = await _audit_units(services, person_id)
     now = services.clock.now()
     async with services.db.transaction() as conn:
         await invites.revoke_pending(conn, person_id, now)
         await assignments.end_all_for_person(conn, person_id, now.astimezone(services.tz).date())
         await people.erase_personal_data(conn, person_id, now)
         await people.leave_everywhere(conn, person_id=person_id, now=now)
-        await audit.write(
-            conn, at=now, actor_id=actor_id, action="person.erase", detail=f"person {person_id}"
-        )
+        for unit_id in unit_ids:
+            await audit.write(conn, at=now, actor_id=actor_id, unit_id=unit_id,
+                              action="person.erase", detail=f"person {person_id} ({by})")
     return record.full_name
+
+
+async def operator_export(services: Services, person_id: int, actor_id: int,
+                          by: str = "command line") -> dict[str, Any]:
+    """Everything about the person for the operator, the read audited in each of the
+    person's branches (so the committee sees it in /audit)."""
+    data = await person_data(services, person_id)
+    unit_ids = await _audit_units(services, person_id)
+    async with services.db.transaction() as conn:
+        for unit_id in unit_ids:
+            await audit.write(conn, at=services.clock.now(), actor_id=actor_id, unit_id=unit_id,
+                              action="person.export", detail=f"person {person_id} ({by})")
+    return data
 
 
 async def officer_export(
@@ -69,6 +94,17 @@ async def officer_export(
         detail=f"person {member.person_id}",
     )
     return member.full_name, data
+
+
+def describe_action(code: str, lang: Language) -> str:
+    """An audit action code in words: the longest catalogued prefix of the code, the rest
+    (a field, a role, an id) as its detail; the code itself only if nothing matches."""
+    parts = code.split(".")
+    for end in range(len(parts), 0, -1):
+        key = "audit_action_" + "_".join(parts[:end])
+        if key in CATALOGS[lang]:
+            return t(lang, key, rest=".".join(parts[end:]))
+    return code
 
 
 async def audit_log(

@@ -91,7 +91,8 @@ class Joined:
     full_name: str
     unit_name: str
     role: str
-    second_branch: bool = False  # joined as 213 besides the branch they belong to
+    second_branch: bool = False  # joined besides the branch they belong to
+    official_here: bool = False  # ... and this one is the official membership, not the 213
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class SecondBranch:
     person_id: int
     full_name: str
     home_units: list[str]
+    official_here: bool = False  # every other membership is a "213" relation: this one is
 
 
 # --- units ---------------------------------------------------------------------------
@@ -112,7 +114,15 @@ async def create_unit(
 ) -> UnitRow:
     """Admins create committees (top level) and branches (under a committee)."""
     require(actor, Permission.ADMIN_UNITS)
-    clean = clean_name(name)
+    try:
+        clean = clean_name(name)
+    except Invalid as err:  # the person-name wording would confuse here
+        if err.key != "name_invalid":
+            raise
+        raise Invalid("unit_name_invalid") from None
+    same = [u for u in await units.all_units(services.db) if u.name.casefold() == clean.casefold()]
+    if same:
+        raise Invalid("unit_name_taken", name=same[0].name, id=same[0].id)
     if kind == "committee":
         parent_id = None
     elif kind == "branch":
@@ -190,6 +200,13 @@ async def issue_invite(
                 if existing.telegram_user_id is None:
                     person_id = existing.person_id
                     break
+        if person_id is None and unit.kind == "branch":
+            # Leave and return: a person who belonged here comes back as the same person
+            # (dates, Telegram account), in a new membership period from today.
+            former = await people.former_in_unit(services.db, unit_id, name_key(clean))
+            if len(former) == 1:
+                person_id = former[0]
+                await people.reopen_membership(conn, person_id, unit_id, now)
         if person_id is None:
             person_id = await people.add_person(conn, full_name=clean, name_key=name_key(clean),
                                                 now=now)
@@ -279,7 +296,10 @@ async def second_branch(services: Services, seen: InvitePreview,
         unit = await units.get_unit(services.db, home.unit_id)
         if unit is not None:
             names.append(unit.name)
-    return SecondBranch(bound.id, bound.full_name, names)
+    # Exactly one official membership: if the branch where they live already marked them
+    # "213", the branch joined now (where they work) is the official one.
+    official_here = all(home.is_213 for home in homes)
+    return SecondBranch(bound.id, bound.full_name, names, official_here)
 
 
 async def check_account(services: Services, seen: InvitePreview,
@@ -333,8 +353,9 @@ async def redeem(services: Services, token: str, telegram_user_id: int) -> Joine
 async def _join_second_branch(services: Services, seen: InvitePreview, invite: InviteRow,
                               second: SecondBranch, telegram_user_id: int) -> Joined:
     """The record the second branch made for this person becomes part of the person the
-    account belongs to; the new membership is marked 213 and keeps its own facts (the
-    party dates of the first membership fill what the second branch did not know)."""
+    account belongs to; the new membership is the "213" relation (or, when the other
+    branch already marked them 213, the official one) and keeps its own facts (the party
+    dates of the first membership fill what the second branch did not know)."""
     now = services.clock.now()
     home = (await people.memberships_of_person(services.db, second.person_id))[0]
     async with services.db.transaction() as conn:
@@ -343,12 +364,14 @@ async def _join_second_branch(services: Services, seen: InvitePreview, invite: I
         await people.merge_person(conn, invite.person_id, second.person_id)
         await people.start_second_membership(conn, second.person_id, invite.unit_id,
                                              admitted_on=home.admitted_on,
-                                             official_on=home.official_on)
+                                             official_on=home.official_on,
+                                             relation=not second.official_here)
         await audit.write(conn, at=now, actor_id=telegram_user_id, unit_id=invite.unit_id,
                           action="member.join_213",
                           detail=f"person {second.person_id} (was {invite.person_id})")
     await membership.invite_to_upcoming(services, second.person_id, invite.unit_id)
     await membership.send_invitations_to(services, second.person_id)
-    return Joined(second.full_name, seen.unit_name, invite.role, second_branch=True)
+    return Joined(second.full_name, seen.unit_name, invite.role, second_branch=True,
+                  official_here=second.official_here)
 
 

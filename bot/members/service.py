@@ -65,6 +65,14 @@ async def open_member(services: Services, actor: Actor, membership_id: int,
     return await _managed(services, actor, membership_id, permission)
 
 
+async def view_member(services: Services, actor: Actor, membership_id: int) -> MemberRow:
+    """A member's card for an officer: it shows the phone and birth date, so the read is
+    audited (who, which branch, whose card)."""
+    row = await _managed(services, actor, membership_id, Permission.MANAGE_MEMBERS)
+    await _audit(services, actor, row.unit_id, "member.view", row)
+    return row
+
+
 async def _audit(services: Services, actor: Actor, unit_id: int, action: str,
                  row: MemberRow) -> None:
     await audit.log(services.db, at=services.clock.now(), actor_id=actor.telegram_user_id,

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.core import formatting as fmt
 from bot.core.access import Actor
 from bot.core.clock import Clock, from_db
+from bot.core.config import DeliverySettings
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.texts import Texts
@@ -22,11 +23,15 @@ from storage.outbox import OutboxStats
 STATES = ("pending", "sending", "sent", "failed", "skipped")
 
 
-async def delivery_status(db: Database, clock: Clock) -> OutboxStats:
+async def delivery_status(db: Database, clock: Clock,
+                          settings: DeliverySettings | None = None) -> OutboxStats:
+    """The counts, and whether the queue is stuck (due rows and nothing sent for the
+    configured ``stall_alert_seconds``)."""
     now = clock.now()
-    stats = await outbox.stats(db, now, now - timedelta(hours=24))
+    stall_after = timedelta(seconds=(settings or DeliverySettings()).stall_alert_seconds)
+    stats = await outbox.stats(db, now, now - timedelta(hours=24), stall_after)
     if db.engine != "sqlite":  # several workers may share it: who is alive, who polls
-        wall = time.time()
+        wall = await cluster.database_time(db) or time.time()  # the workers' clock
         stats.workers = await cluster.live_workers(db, wall - cluster.WORKER_TTL)
         stats.poller = await cluster.lease_holder(db, cluster.POLLER, wall)
     return stats
@@ -35,7 +40,7 @@ async def delivery_status(db: Database, clock: Clock) -> OutboxStats:
 async def admin_status(services: Services, actor: Actor) -> OutboxStats:
     """The delivery status, for admins."""
     require(actor, Permission.VIEW_DELIVERY)
-    return await delivery_status(services.db, services.clock)
+    return await delivery_status(services.db, services.clock, services.config.delivery)
 
 
 def render_status(stats: OutboxStats, texts: Texts, tz: ZoneInfo) -> str:
@@ -46,6 +51,9 @@ def render_status(stats: OutboxStats, texts: Texts, tz: ZoneInfo) -> str:
     lines.append(texts("status_24h", sent=fmt.number(stats.sent_24h, lang),
                        failed=fmt.number(stats.failed_24h, lang),
                        duplicates=fmt.number(stats.possible_duplicates, lang)))
+    if stats.stalled_since is not None:
+        lines.append(texts("status_stalled", count=fmt.number(stats.stalled_due, lang),
+                           since=fmt.local_time(from_db(stats.stalled_since), tz)))
     if stats.retrying:
         lines.append(texts("status_retrying", count=fmt.number(stats.retrying, lang)))
     if stats.workers:

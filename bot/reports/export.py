@@ -14,7 +14,7 @@ import asyncio
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -22,15 +22,16 @@ from bot.core import formatting as fmt
 from bot.core.access import Actor
 from bot.core.services import Services
 from bot.reports.figures import BranchYear, is_short
-from bot.reports.periods import in_record, year_window
+from bot.reports.ledger import Ledger
+from bot.reports.periods import in_record
 from bot.reports.scope import Scope, resolve
-from bot.reports.service import compute_branches, compute_followers
+from bot.reports.service import book_of, compute_branches, compute_followers
 from bot.reports.xlsx import Cell, Workbook
 from bot.texts import Texts
 from storage import audit, exports
+from storage.ledger import MeetingRecord
 from storage.meetings import held_length
 from storage.reports import FollowerPresence
-from storage.timefmt import from_db
 
 HEADERS = {
     "members": ("xl_name", "xl_branch", "xl_role", "xl_birth", "xl_admitted", "xl_official",
@@ -65,6 +66,10 @@ def _local(text: str | None, tz: ZoneInfo) -> datetime | None:
     return value.astimezone(tz).replace(tzinfo=None)
 
 
+def _naive(instant: datetime, tz: ZoneInfo) -> datetime:
+    return instant.astimezone(tz).replace(tzinfo=None)
+
+
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
@@ -83,24 +88,25 @@ def _standing(texts: Texts, away: int, exempt: int, is_213: int) -> str:
 async def build_workbook(services: Services, scope: Scope, year: int, texts: Texts,
                          branch_rows: list[BranchYear] | None = None,
                          series: dict[str, list[float | None]] | None = None,
-                         ) -> tuple[bytes, dict[str, int]]:
+                         book: Ledger | None = None) -> tuple[bytes, dict[str, int]]:
     """Fetch the rows on the event loop, then write the workbook in a worker thread: a
-    committee's year is about a million cells, which must not stall other people's taps."""
+    committee's year is about a million cells, which must not stall other people's taps.
+    The meetings and attendance sheets are the ledger's seats."""
     tz = services.tz
-    since, until = year_window(year, tz)
     first, last = f"{year}-01", f"{year}-12"
     db, ids = services.db, scope.ids
+    book = book or await book_of(services, scope, year)
     fetched = {
         "members": await exports.members(db, ids),
-        "meetings": await exports.meetings(db, ids, since, until),
-        "attendance": await exports.attendance(db, ids, since, until),
+        "meetings": meeting_rows(book, scope),
+        "attendance": attendance_rows(book, scope),
         "duties": await exports.duties(db, ids, first, last),
         "dues": await exports.dues(db, ids, first, last),
     }
     if series is None:
-        series = await monthly_series(services, scope, year, every_branch=True)
+        series = monthly_series(book, scope, every_branch=True)
     if branch_rows is None:
-        branch_rows = await compute_branches(services, scope, year)
+        branch_rows = await compute_branches(services, scope, year, book)
     fetched["months"] = [
         (b.name, f"{year}-{m:02d}",
          b.regular_by_month.get(f"{year}-{m:02d}", NO_DATA if not in_record(
@@ -115,10 +121,34 @@ async def build_workbook(services: Services, scope: Scope, year: int, texts: Tex
     return await asyncio.to_thread(_write_workbook, fetched, texts, tz, minimums)
 
 
-def _length(row: exports.Row) -> int:
-    """The meeting's actual length (from the roll call), else the planned one."""
-    return held_length(from_db(row[9]) if row[9] else None,
-                       from_db(row[10]) if row[10] else None, int(row[3]))
+def _state(meeting: MeetingRecord) -> str:
+    """``closed`` (held), or ``unconfirmed``: past, no closed roll call, not held."""
+    return "closed" if meeting.confirmed else "unconfirmed"
+
+
+def meeting_rows(book: Ledger, scope: Scope) -> list[exports.Row]:
+    """(branch, kind, start, length, place, agenda, state, invited, present): the scope's
+    meetings that started, with their counted seats (official members in their period)."""
+    names = {b.id: b.name for b in scope.branches}
+    invited: dict[int, int] = defaultdict(int)
+    present: dict[int, int] = defaultdict(int)
+    for seat in book.seats:
+        if seat.capacity == "member" and seat.held is not None and seat.outcome != \
+                "not_invited":
+            invited[seat.meeting.id] += 1
+            present[seat.meeting.id] += seat.outcome == "present"
+    return [(names[m.unit_id], m.kind, m.starts_at, held_length(m.held_from, m.ended_at,
+                                                               m.duration_min),
+             m.place, m.agenda, _state(m), invited[m.id], present[m.id])
+            for m in book.meetings if m.unit_id in names]
+
+
+def attendance_rows(book: Ledger, scope: Scope) -> list[exports.Row]:
+    """(start, branch, name, capacity, standing, outcome, reason) of every seat."""
+    names = {b.id: b.name for b in scope.branches}
+    return [(s.meeting.starts_at, names[s.meeting.unit_id], s.full_name, s.capacity,
+             s.standing, s.outcome, s.reason)
+            for s in book.seats if s.meeting.unit_id in names and s.outcome != "not_invited"]
 
 
 NO_DATA = "—"  # a month before the record start: no data, never "missing"
@@ -145,14 +175,13 @@ def _write_workbook(fetched: dict[str, list[exports.Row]], texts: Texts, tz: Zon
          texts(f"channel_{r[11]}") if r[11] else "")
         for r in fetched["members"]))
     counts["meetings"] = _sheet(book, texts("xl_sheet_meetings"), HEADERS["meetings"], texts, (
-        (r[0], texts(f"report_kind_{r[1]}"), _local(r[2], tz), _length(r), r[4], r[5],
+        (r[0], texts(f"report_kind_{r[1]}"), _naive(r[2], tz), r[3], r[4], r[5],
          texts(f"xl_state_{r[6]}"), r[7], r[8],
-         texts("xl_yes") if r[6] != "cancelled" and is_short(r[1], _length(r), *minimums)
-         else "")
+         texts("xl_yes") if r[6] == "closed" and is_short(r[1], r[3], *minimums) else "")
         for r in fetched["meetings"]))
     counts["attendance"] = _sheet(book, texts("xl_sheet_attendance"), HEADERS["attendance"],
                                   texts, (
-        (_local(r[0], tz), r[1], r[2], texts(f"xl_capacity_{r[3]}"),
+        (_naive(r[0], tz), r[1], r[2], texts(f"xl_capacity_{r[3]}"),
          texts(f"standing_{r[4]}") if r[4] else "", texts(f"report_status_{r[5]}"), r[6])
         for r in fetched["attendance"]))
     counts["duties"] = _sheet(book, texts("xl_sheet_duties"), HEADERS["duties"], texts, (
@@ -167,24 +196,22 @@ def _write_workbook(fetched: dict[str, list[exports.Row]], texts: Texts, tz: Zon
     return book.to_bytes(), counts
 
 
-async def monthly_series(services: Services, scope: Scope, year: int, *,
-                         every_branch: bool = False) -> dict[str, list[float | None]]:
+def monthly_series(book: Ledger, scope: Scope, *, every_branch: bool = False
+                   ) -> dict[str, list[float | None]]:
     """Attendance rate by month (12 values, None without data), per branch for a
     committee (``every_branch``: also those without any data), or one series for a
-    branch. Only meetings inside each member's period and the branch's record count."""
-    since, until = year_window(year, services.tz)
-    rows = await exports.monthly_rates(services.db, scope.ids, since, until)
-    names = {b.id: b.name for b in scope.branches}
-    present: dict[tuple[str, int], int] = defaultdict(int)
-    counted: dict[tuple[str, int], int] = defaultdict(int)
-    for unit_id, starts, p, c in rows:
-        month = datetime.fromisoformat(starts).astimezone(services.tz).month
-        present[(names[unit_id], month)] += p
-        counted[(names[unit_id], month)] += c
+    branch: the ledger's counted seats, month by month."""
+    present: dict[tuple[int, int], int] = defaultdict(int)
+    counted: dict[tuple[int, int], int] = defaultdict(int)
+    for seat in book.seats:
+        if seat.counted:
+            key = (seat.meeting.unit_id, seat.day.month)
+            counted[key] += 1
+            present[key] += seat.outcome == "present"
     series: dict[str, list[float | None]] = {}
     for branch in scope.branches:
-        values = [present[(branch.name, m)] / counted[(branch.name, m)] * 100
-                  if counted[(branch.name, m)] else None for m in range(1, 13)]
+        values = [present[(branch.id, m)] / counted[(branch.id, m)] * 100
+                  if counted[(branch.id, m)] else None for m in range(1, 13)]
         if any(v is not None for v in values) or len(scope.branches) == 1 or every_branch:
             series[branch.name] = values
     return series
@@ -225,11 +252,13 @@ class Heatmap:
     rates: list[list[float | None]]  # percent, None without a closed meeting
     missing: set[tuple[int, int]]  # (row, month index): month over, no regular meeting
     no_data: set[tuple[int, int]]  # before the branch's record start
+    unconfirmed: set[tuple[int, int]] = field(default_factory=set)  # a meeting not confirmed
 
 
 async def heatmap_data(services: Services, scope: Scope, year: int) -> Heatmap:
-    return heatmap_from(await compute_branches(services, scope, year),
-                        await monthly_series(services, scope, year, every_branch=True), year)
+    book = await book_of(services, scope, year)
+    return heatmap_from(await compute_branches(services, scope, year, book),
+                        monthly_series(book, scope, every_branch=True), year)
 
 
 def heatmap_from(rows: list[BranchYear], series: dict[str, list[float | None]],
@@ -244,6 +273,9 @@ def heatmap_from(rows: list[BranchYear], series: dict[str, list[float | None]],
                 result.missing.add((r, m))
             if not in_record(month, branch.record_start):
                 result.no_data.add((r, m))
+        for day in branch.unconfirmed:
+            if day.year == year:
+                result.unconfirmed.add((r, day.month - 1))
     return result
 
 
@@ -273,6 +305,8 @@ def render_heatmap(data: Heatmap, title: str, texts: Texts) -> bytes:
             label = fmt.number(round(value), texts.lang) if value is not None else ""
             if (r, m) in data.missing:
                 label = (label + " " if label else "") + "×"
+            if (r, m) in data.unconfirmed:
+                label = (label + " " if label else "") + "?"
             if label:
                 axes.text(m, r, label, ha="center", va="center", fontsize=8)
     axes.set_xticks(range(12), [f"{m:02d}" for m in range(1, 13)])
@@ -283,8 +317,10 @@ def render_heatmap(data: Heatmap, title: str, texts: Texts) -> bytes:
     colorbar.set_label(texts("report_chart_rate"))
     figure.legend(handles=[Patch(color="#c8c8c8", label=texts("report_heatmap_no_data")),
                            Patch(facecolor="white", edgecolor="black",
-                                 label=texts("report_heatmap_missing"))],
-                  loc="lower left", fontsize=8, ncol=2, frameon=False)
+                                 label=texts("report_heatmap_missing")),
+                           Patch(facecolor="white", edgecolor="grey",
+                                 label=texts("report_heatmap_unconfirmed"))],
+                  loc="lower left", fontsize=8, ncol=3, frameon=False)
     figure.tight_layout(rect=(0, 0.04, 1, 1))
     out = io.BytesIO()
     figure.savefig(out, format="png")
@@ -295,15 +331,17 @@ async def export(services: Services, actor: Actor, scope_key: str | None, year: 
                  texts: Texts) -> Export:
     scope = await resolve(services, actor, scope_key)
     chosen = year or services.clock.now().astimezone(services.tz).year
-    branch_rows = await compute_branches(services, scope, chosen)
-    every = await monthly_series(services, scope, chosen, every_branch=True)
-    workbook, counts = await build_workbook(services, scope, chosen, texts, branch_rows, every)
+    book = await book_of(services, scope, chosen)
+    branch_rows = await compute_branches(services, scope, chosen, book)
+    every = monthly_series(book, scope, every_branch=True)
+    workbook, counts = await build_workbook(services, scope, chosen, texts, branch_rows, every,
+                                            book)
     title = texts("report_chart_title", scope=scope.label, year=chosen)
     if scope.committee is not None and len(scope.branches) > 1:
         heatmap = heatmap_from(branch_rows, every, chosen)
         chart = await asyncio.to_thread(render_heatmap, heatmap, title, texts)
     else:
-        series = await monthly_series(services, scope, chosen)
+        series = monthly_series(book, scope)
         chart = await asyncio.to_thread(render_chart, series, title, texts)
     await audit.log(services.db, at=services.clock.now(), actor_id=actor.telegram_user_id,
                     action="report.export", unit_id=(scope.committee or scope.branches[0]).id,

@@ -1,16 +1,9 @@
-"""The figures the committee asks for, each defined once, here.
+"""The figures the committee asks for, each read from the one ledger
+(``bot/reports/ledger.py``, where the rules of periods, outcomes, rate, dues and the
+3-month rule are stated once), and shaped here for the views.
 
-- Attendance rate = present / (invited − members excused by standing: away, exempt,
-  213), over closed meetings (roll call done). Standing members are shown apart.
-- Records over time (PRODUCT.md): a meeting or a month counts for a member only inside
-  the membership period and from the branch's record start (``storage/periods.py`` for
-  meetings, ``bot/reports/periods.py`` for months); before the record start there is
-  *no data*, shown as "—" and left out of every count.
-- Quy định 24-QĐ/TW, point 8.1: per member and calendar year, the months with an
-  unexcused absence or unpaid dues, each month once whatever the cause; 2 such months
-  warn the officers, 3 or more flag the member, and each month is named with its causes.
-  A month's dues are unpaid only after the due day of the next month, inside the period,
-  and only in months for which the branch records dues at all.
+- Attendance rate, the 3-month rule's months, dues: see the ledger. Members who left
+  during the year stay in its rows with the day they moved away or were removed.
 - Followers' presence: meetings attended / meetings invited to, as ``X/Y``.
 - Per branch: regular meetings held per month and thematic per quarter (missing ones
   marked once the month or quarter is over), and meetings shorter than the minimum on
@@ -22,15 +15,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from bot.members.service import probation_ends
+from bot.reports.ledger import FLAG_AT, WARN_AT, Held, Ledger, MonthCause
 from bot.reports.periods import (
-    Period,
-    dues_due,
     in_record,
     month_of,
     months_passed,
@@ -39,16 +30,10 @@ from bot.reports.periods import (
     quarter_of,
     quarters_passed,
 )
-from storage.people import MemberRow
-from storage.reports import (
-    AttendanceCount,
-    BranchAttendance,
-    MeetingFact,
-    ProbationRow,
-)
+from storage.meetings import held_length
+from storage.reports import ProbationRow
 
-WARN_AT = 2
-FLAG_AT = 3
+__all__ = ["FLAG_AT", "WARN_AT"]
 PROBATION_SOON_DAYS = 60
 
 
@@ -65,6 +50,11 @@ def is_short(kind: str, length_min: int, minimum: int, combined_minimum: int) ->
 
 @dataclass
 class MemberYear:
+    """One membership's year in a branch, read from the ledger. The summary counts are
+    this branch's meetings; the months of the 3-month rule are the person's, across all
+    their memberships (each named with its branch), and only on the official membership
+    (a "213" relation is shown, never judged)."""
+
     person_id: int
     unit_id: int
     full_name: str
@@ -74,9 +64,10 @@ class MemberYear:
     unexcused: int = 0
     counted_present: int = 0
     counted_invited: int = 0
-    unexcused_months: list[str] = field(default_factory=list)
-    unpaid_months: list[str] = field(default_factory=list)
-    absences: dict[str, list[date]] = field(default_factory=dict)  # month -> local days
+    months: list[MonthCause] = field(default_factory=list)
+    left: str | None = None  # transferred | left, when the membership ended
+    left_on: date | None = None
+    membership_id: int = 0
 
     @property
     def rate(self) -> float | None:
@@ -84,67 +75,55 @@ class MemberYear:
 
     @property
     def violation_months(self) -> list[str]:
-        return sorted(set(self.unexcused_months) | set(self.unpaid_months))
+        return [c.month for c in self.months]
 
-    def causes(self) -> list[tuple[str, list[date], bool]]:
-        """(month, days of unexcused absences, dues unpaid) for each violation month."""
-        unpaid = set(self.unpaid_months)
-        return [(m, sorted(self.absences.get(m, [])), m in unpaid)
-                for m in self.violation_months]
+    @property
+    def unexcused_months(self) -> list[str]:
+        return [c.month for c in self.months if c.days]
+
+    @property
+    def unpaid_months(self) -> list[str]:
+        return [c.month for c in self.months if c.unpaid]
 
     @property
     def level(self) -> str:
         """``flag`` (3 or more months), ``warn`` (2), or ``ok``."""
-        count = len(self.violation_months)
+        count = len(self.months)
         return "flag" if count >= FLAG_AT else "warn" if count >= WARN_AT else "ok"
 
 
-def member_years(
-    members: list[MemberRow],
-    counts: list[AttendanceCount],
-    unexcused: list[tuple[int, int, datetime]],
-    dues: list[tuple[int, int, str, int | None]],
-    year: int,
-    today: date,
-    tz: ZoneInfo,
-    periods: Mapping[tuple[int, int], Period] | None = None,
-    due_day: int = 10,
-) -> list[MemberYear]:
-    """One ``MemberYear`` per member given, from the raw rows of the year (meetings are
-    already inside each period; ``periods`` decide the dues months)."""
-    by_key = {(m.person_id, m.unit_id): MemberYear(m.person_id, m.unit_id, m.full_name,
-                                                  m.standing) for m in members}
-    for c in counts:
-        row = by_key.get((c.person_id, c.unit_id))
-        if row is None:
-            continue
-        row.present, row.excused, row.unexcused = c.present, c.excused, c.unexcused
-        row.counted_present, row.counted_invited = c.counted_present, c.counted_invited
-    for person_id, unit_id, starts in unexcused:
-        row = by_key.get((person_id, unit_id))
-        if row is not None:
-            month = month_of(starts, tz)
-            if month not in row.unexcused_months:
-                row.unexcused_months.append(month)
-            row.absences.setdefault(month, []).append(starts.astimezone(tz).date())
-    tracked: dict[int, set[str]] = defaultdict(set)
-    paid: set[tuple[int, int, str]] = set()
-    for person_id, unit_id, period, _ in dues:
-        tracked[unit_id].add(period)
-        paid.add((person_id, unit_id, period))
-    due_months = {m for m in months_until(year, today) if dues_due(m, today, due_day)}
-    joined = {(m.person_id, m.unit_id): m for m in members}
-    everywhere = Period(None, None, None)
-    owed = {unit_id: sorted(months & due_months) for unit_id, months in tracked.items()}
-    for (person_id, unit_id), row in by_key.items():
-        if joined[(person_id, unit_id)].standing is not None:
-            continue
-        period_of = (periods or {}).get((person_id, unit_id), everywhere)
-        for period in owed.get(unit_id, ()):
-            if period_of.month_counts(period) and (person_id, unit_id, period) not in paid:
-                row.unpaid_months.append(period)
-        row.unexcused_months.sort()
-    return sorted(by_key.values(), key=lambda r: (r.unit_id, r.full_name))
+def member_years(book: Ledger, units: Sequence[int]) -> list[MemberYear]:
+    """One ``MemberYear`` per person and branch of ``units`` whose membership overlaps the
+    year: members who moved away or were removed stay in the year they belonged to, and
+    a person who left and came back is one row over both periods."""
+    wanted = set(units)
+    periods: dict[tuple[int, int], list[Held]] = defaultdict(list)
+    for held in book.held:
+        if held.record.unit_id in wanted:
+            periods[(held.record.person_id, held.record.unit_id)].append(held)
+    result = []
+    for (person_id, unit_id), mine in periods.items():
+        latest = max(mine, key=lambda h: (h.record.joined_at, h.record.membership_id))
+        record = latest.record
+        row = MemberYear(person_id, unit_id, record.full_name, latest.standing,
+                         membership_id=record.membership_id)
+        for held in mine:
+            for seat in book.seats_of(held):
+                if seat.outcome == "present":
+                    row.present += 1
+                elif seat.outcome == "excused":
+                    row.excused += 1
+                elif seat.outcome == "unexcused":
+                    row.unexcused += 1
+                if seat.counted:
+                    row.counted_invited += 1
+                    row.counted_present += seat.outcome == "present"
+        if any(h.official for h in mine):
+            row.months = book.causes(person_id)
+        if record.state != "active" and latest.end is not None:
+            row.left, row.left_on = record.state, latest.end
+        result.append(row)
+    return sorted(result, key=lambda r: (r.unit_id, r.full_name, r.person_id))
 
 
 @dataclass
@@ -165,6 +144,8 @@ class BranchYear:
     extraordinary: list[date] = field(default_factory=list)
     record_start: date | None = None
     no_data_months: list[str] = field(default_factory=list)  # before the record start
+    unconfirmed: list[date] = field(default_factory=list)  # past, no closed roll call
+    pending_month: str | None = None  # the current month, not held yet and not over
 
     @property
     def rate(self) -> float | None:
@@ -174,52 +155,67 @@ class BranchYear:
     def held_months(self) -> int:
         return sum(1 for v in self.regular_by_month.values() if v)
 
+    @property
+    def due_months(self) -> int:
+        """Months that count: those over, and the current one once its meeting was held."""
+        return len(self.regular_by_month) - (self.pending_month is not None)
 
-def branch_years(
-    branches: list[tuple[int, str, int, date | None]],
-    meetings: list[MeetingFact],
-    attendance: dict[int, BranchAttendance],
-    year: int,
-    today: date,
-    tz: ZoneInfo,
-    minimum_minutes: int,
-    combined_minimum: int,
-) -> list[BranchYear]:
-    """``branches`` are (id, name, active members, record start). Months and quarters
-    before the record start are *no data*: not in ``regular_by_month``, never missing."""
+
+def branch_years(book: Ledger, branches: list[tuple[int, str, int, date | None]],
+                 minimum_minutes: int, combined_minimum: int) -> list[BranchYear]:
+    """``branches`` are (id, name, active members, record start). Only meetings whose roll
+    call was closed are held; months and quarters before the record start are *no data*:
+    not in ``regular_by_month``, never missing; the current month is never missing."""
+    year, today, tz = book.year, book.today, book.tz
     result = []
     for unit_id, name, members, start in branches:
-        mine = [m for m in meetings if m.unit_id == unit_id]
         regular: dict[str, int] = defaultdict(int)
         thematic: dict[int, int] = defaultdict(int)
         short: list[tuple[date, str, int]] = []
-        for m in mine:
+        extraordinary: list[date] = []
+        unconfirmed: list[date] = []
+        for m in book.meetings:
+            if m.unit_id != unit_id:
+                continue
+            day = m.starts_at.astimezone(tz).date()
+            if start is not None and day < start:
+                continue
+            if not m.confirmed:
+                unconfirmed.append(day)
+                continue
             month = month_of(m.starts_at, tz)
             if m.kind in ("regular", "combined"):
                 regular[month] += 1
             if m.kind in ("thematic", "combined"):
                 thematic[quarter_of(month)] += 1
-            if is_short(m.kind, m.length_min, minimum_minutes, combined_minimum):
-                short.append((m.starts_at.astimezone(tz).date(), m.kind, m.length_min))
-        held_regular = {k: v for k, v in regular.items() if v}
-        att = attendance.get(unit_id, BranchAttendance(unit_id, 0, 0, 0, 0))
+            length = held_length(m.held_from, m.ended_at, m.duration_min)
+            if is_short(m.kind, length, minimum_minutes, combined_minimum):
+                short.append((day, m.kind, length))
+            if m.kind == "extraordinary":
+                extraordinary.append(day)
+        seats = book.branch_seats(unit_id)
+        counted = [s for s in seats if s.counted]
+        followed = [s for s in seats if s.capacity == "follower" and s.outcome != "unconfirmed"]
+        current = f"{today.year}-{today.month:02d}"
+        in_year = [m for m in months_until(year, today) if in_record(m, start)]
         result.append(BranchYear(
             unit_id=unit_id, name=name, members=members,
-            regular_by_month={m: held_regular.get(m, 0) for m in months_until(year, today)
-                              if in_record(m, start)},
+            regular_by_month={m: regular.get(m, 0) for m in in_year},
             missing_months=[m for m in months_passed(year, today)
-                            if in_record(m, start) and not held_regular.get(m)],
+                            if in_record(m, start) and not regular.get(m)],
             thematic_by_quarter={q: thematic.get(q, 0) for q in range(1, 5)
                                  if in_record(f"{year}-{q * 3:02d}", start)},
             missing_quarters=[q for q in quarters_passed(year, today)
                               if quarter_in_record(year, q, start) and not thematic.get(q)],
-            short_meetings=len(short), counted_present=att.counted_present,
-            counted_invited=att.counted_invited, followers_present=att.followers_present,
-            followers_invited=att.followers_invited, short_list=short,
-            extraordinary=[m.starts_at.astimezone(tz).date() for m in mine
-                           if m.kind == "extraordinary"],
+            short_meetings=len(short),
+            counted_present=sum(s.outcome == "present" for s in counted),
+            counted_invited=len(counted),
+            followers_present=sum(s.outcome == "present" for s in followed),
+            followers_invited=len(followed), short_list=short, extraordinary=extraordinary,
             record_start=start,
             no_data_months=[m for m in months_until(year, today) if not in_record(m, start)],
+            unconfirmed=unconfirmed,
+            pending_month=current if current in in_year and not regular.get(current) else None,
         ))
     return result
 

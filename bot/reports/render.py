@@ -41,15 +41,26 @@ def causes_text(member: figures.MemberYear, lang: Language) -> str:
     """Each month of the 3-month rule with its causes: ``03/2026: vắng không lý do buổi
     05/03 · 04/2026: chưa đóng đảng phí``."""
     parts = []
-    for month, days, unpaid in member.causes():
+    several = len({c.branch for c in member.months}) > 1  # months brought from another branch
+    for cause in member.months:
         causes = []
-        if days:
+        if cause.days:
             causes.append(t(lang, "rule24_cause_absence",
-                            days=", ".join(d.strftime("%d/%m") for d in days)))
-        if unpaid:
+                            days=", ".join(d.strftime("%d/%m") for d in cause.days)))
+        if cause.unpaid:
             causes.append(t(lang, "rule24_cause_dues"))
-        parts.append(t(lang, "rule24_month", month=fmt.month(month), causes=", ".join(causes)))
+        month = fmt.month(cause.month)
+        if several and cause.branch:
+            month = t(lang, "rule24_month_branch", month=month, branch=cause.branch)
+        parts.append(t(lang, "rule24_month", month=month, causes=", ".join(causes)))
     return " · ".join(parts)
+
+
+def left_text(member: figures.MemberYear, texts: Texts) -> str:
+    """`` — đã chuyển đi ngày 01/03/2026`` for a member who left during the year."""
+    if member.left is None or member.left_on is None:
+        return ""
+    return " — " + texts(f"report_left_{member.left}", date=fmt.day(member.left_on))
 
 
 def _standing(texts: Texts, standing: str | None) -> str:
@@ -110,7 +121,8 @@ def _member_lines(members: list[figures.MemberYear], texts: Texts, lines: list[s
         lines.append(texts("report_year_line", n=n, name=m.full_name,
                            standing=_standing(texts, m.standing), present=m.present,
                            excused=m.excused, unexcused=m.unexcused,
-                           rate=fmt.percent(m.rate, texts.lang), mark=mark))
+                           rate=fmt.percent(m.rate, texts.lang), mark=mark)
+                     + left_text(m, texts))
         if m.violation_months:
             lines.append(texts("report_year_months", months=causes_text(m, texts.lang)))
 
@@ -145,9 +157,10 @@ def branches_text(label: str, year: int, rows: list[figures.BranchYear], texts: 
             lines.append(texts("report_branch_record_start", date=fmt.day(r.record_start),
                                months=_span(r.no_data_months)))
         lines += [
-                  texts("report_branch_regular", held=held,
-                        months=len(r.regular_by_month),
-                        missing=", ".join(fmt.month(m) for m in r.missing_months) or "—"),
+                  texts("report_branch_regular", held=held, months=r.due_months,
+                        missing=", ".join(fmt.month(m) for m in r.missing_months) or "—")
+                  + (texts("report_branch_pending", month=int(r.pending_month[5:7]))
+                     if r.pending_month else ""),
                   texts("report_branch_thematic",
                         quarters=" ".join(f"Q{q}:{r.thematic_by_quarter.get(q, '—')}"
                                           for q in range(1, 5)),
@@ -160,8 +173,12 @@ def branches_text(label: str, year: int, rows: list[figures.BranchYear], texts: 
 
 
 def held_lines(r: figures.BranchYear, texts: Texts) -> list[str]:
-    """Short meetings (on their actual length) and extraordinary meetings, listed apart."""
+    """Short meetings (on their actual length) and extraordinary meetings, listed apart;
+    past meetings whose roll call was never closed, as not confirmed (not held)."""
     lines: list[str] = []
+    if r.unconfirmed:
+        lines.append(texts("report_branch_unconfirmed", count=len(r.unconfirmed),
+                           days=", ".join(fmt.day(d) for d in r.unconfirmed)))
     if r.short_meetings:
         lines.append(texts("report_branch_short", count=r.short_meetings))
         lines += [texts("held_short_line", day=fmt.day(day), kind=texts(f"report_kind_{kind}"),
@@ -238,6 +255,8 @@ def member_text(report: MemberReport, texts: Texts, tz: ZoneInfo) -> str:
     m = report.member
     lines = [texts("report_member_title", name=m.full_name, unit=report.unit_name,
                    year=report.year)]
+    if report.figures is not None and report.figures.left is not None:
+        lines[0] += left_text(report.figures, texts)
     if report.figures is not None:
         f = report.figures
         lines.append(texts("report_member_summary", present=f.present, excused=f.excused,
@@ -250,13 +269,14 @@ def member_text(report: MemberReport, texts: Texts, tz: ZoneInfo) -> str:
                            present=fmt.ratio(report.following.present,
                                              report.following.invited, lang)))
     lines += ["", texts("report_member_meetings")]
-    for meeting in report.meetings:
-        status = meeting.status or (f"answer_{meeting.answer}" if meeting.answer else None)
-        label = texts(f"report_status_{status}") if status else texts("report_status_none")
-        reason = meeting.reason or meeting.answer_reason
-        when = fmt.local_time(meeting.starts_at, tz)
-        lines.append(f"  {when} — {texts(f'report_kind_{meeting.kind}')}: {label}"
-                     + (f" ({reason})" if reason and status != "present" else ""))
+    for seat in report.meetings:
+        label = texts(f"report_status_{seat.outcome}")
+        when = fmt.local_time(seat.meeting.starts_at, tz)
+        branch = f" ({seat.held.record.unit_name})" if seat.held is not None \
+            and seat.held.record.unit_id != m.unit_id else ""
+        lines.append(f"  {when}{branch} — {texts(f'report_kind_{seat.meeting.kind}')}: {label}"
+                     + (f" ({seat.reason})" if seat.reason and seat.outcome != "present"
+                        else ""))
     if not report.meetings:
         lines.append("  —")
     lines += ["", texts("report_member_households",

@@ -13,8 +13,9 @@ from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
 from bot.core.services import Services
 from bot.imports.names import fold_accents, name_key
-from bot.reports import figures
-from bot.reports.periods import Period, local_day, year_window
+from bot.reports import figures, ledger
+from bot.reports.ledger import Ledger, Seat
+from bot.reports.periods import local_day, year_window
 from bot.reports.scope import Scope, resolve
 from storage import assignments, audit, people
 from storage import meetings as meeting_store
@@ -42,16 +43,21 @@ async def _members(services: Services, scope: Scope) -> list[MemberRow]:
 
 
 async def _members_in_year(services: Services, scope: Scope, year: int) -> list[MemberRow]:
-    """Every membership of the scope whose period overlaps the year (active or ended)."""
+    """Everyone of the scope whose membership overlaps the year (active or ended), once
+    per person and branch (the latest period: a person who came back is one person)."""
     first, last = date(year, 1, 1), date(year, 12, 31)
-    result: list[MemberRow] = []
+    result: dict[tuple[int, int], MemberRow] = {}
     for branch in scope.branches:
         for m in await people.members_of(services.db, branch.id, active_only=False):
             start = local_day(m.joined_at, services.tz)
             end = local_day(m.ended_at, services.tz)
             if (start is None or start <= last) and (end is None or end > first):
-                result.append(m)
-    return result
+                key = (m.person_id, m.unit_id)
+                known = result.get(key)
+                if known is None or m.state == "active" or (
+                        known.state != "active" and m.membership_id > known.membership_id):
+                    result[key] = m
+    return list(result.values())
 
 
 # --- year -----------------------------------------------------------------------------------
@@ -73,28 +79,18 @@ class YearReport:
         return [m for m in self.members if m.level == "flag"]
 
 
-def periods_of(services: Services, scope: Scope,
-               members: list[MemberRow]) -> dict[tuple[int, int], Period]:
-    """Each member's period in their branch, with the branch's record start."""
-    starts = {b.id: b.record_start for b in scope.branches}
-    return {(m.person_id, m.unit_id): Period(local_day(m.joined_at, services.tz),
-                                             local_day(m.ended_at, services.tz),
-                                             starts.get(m.unit_id))
-            for m in members}
+async def book_of(services: Services, scope: Scope, year: int,
+                  person_id: int | None = None) -> Ledger:
+    """The ledger of the scope's people (or one person) for the year, as of now."""
+    return await ledger.load(services.db, scope.ids, year, services.clock.now(), services.tz,
+                             services.config.dues.due_day, person_id)
 
 
 async def compute_year(services: Services, scope: Scope, year: int,
-                       members: list[MemberRow] | None = None) -> YearReport:
-    """The year of the scope's active members (or of ``members``, e.g. one who left)."""
-    since, until = year_window(year, services.tz)
-    if members is None:
-        members = await _members(services, scope)
-    counts = await rows.attendance_counts(services.db, scope.ids, since, until)
-    unexcused = await rows.unexcused_instants(services.db, scope.ids, since, until)
-    dues = await rows.dues_paid(services.db, scope.ids, year)
-    return YearReport(scope, year, figures.member_years(
-        members, counts, unexcused, dues, year, today(services), services.tz,
-        periods_of(services, scope, members), services.config.dues.due_day))
+                       book: Ledger | None = None) -> YearReport:
+    """The year of everyone who belonged to the scope's branches during it."""
+    book = book or await book_of(services, scope, year)
+    return YearReport(scope, year, figures.member_years(book, scope.ids))
 
 
 async def year_report(services: Services, actor: Actor, scope_key: str | None,
@@ -103,8 +99,9 @@ async def year_report(services: Services, actor: Actor, scope_key: str | None,
     chosen = year or today(services).year
     if not 2000 <= chosen <= today(services).year + 1:
         raise Invalid("report_year_invalid")
-    report = await compute_year(services, scope, chosen)
-    report.branches = await compute_branches(services, scope, chosen)  # short, extraordinary
+    book = await book_of(services, scope, chosen)
+    report = await compute_year(services, scope, chosen, book)
+    report.branches = await compute_branches(services, scope, chosen, book)
     await _audit(services, actor, scope, "year")
     return report
 
@@ -112,17 +109,13 @@ async def year_report(services: Services, actor: Actor, scope_key: str | None,
 # --- branches -------------------------------------------------------------------------------
 
 
-async def compute_branches(services: Services, scope: Scope, year: int
-                           ) -> list[figures.BranchYear]:
-    since, until = year_window(year, services.tz)
-    meetings = await rows.meetings_in(services.db, scope.ids, since,
-                                      min(until, services.clock.now()))
-    attendance = await rows.branch_attendance(services.db, scope.ids, since, until)
+async def compute_branches(services: Services, scope: Scope, year: int,
+                           book: Ledger | None = None) -> list[figures.BranchYear]:
+    book = book or await book_of(services, scope, year)
     branches = [(b.id, b.name, await people.count_members(services.db, b.id), b.record_start)
                 for b in scope.branches]
     settings = services.config.meetings
-    return figures.branch_years(branches, meetings, attendance, year, today(services),
-                                services.tz, settings.default_duration_minutes,
+    return figures.branch_years(book, branches, settings.default_duration_minutes,
                                 settings.combined_duration_minutes)
 
 
@@ -228,7 +221,7 @@ class MemberReport:
     member: MemberRow
     unit_name: str
     year: int
-    meetings: list[rows.MemberMeeting]
+    meetings: list[Seat]
     duties: list[tuple[str, str, str, str | None]]
     dues: list[tuple[str, int | None]]
     figures: figures.MemberYear | None = None
@@ -293,24 +286,22 @@ async def member_report(services: Services, actor: Actor, scope_key: str | None,
         raise AmbiguousMember(found, year)
     member = found[0]
     since, until = year_window(chosen, services.tz)
-    year_figures = await compute_year(services, Scope(
-        [b for b in scope.branches if b.id == member.unit_id], scope.committee, ""), chosen,
-        [member])
+    book = await book_of(services, scope, chosen, person_id=member.person_id)
+    year_figures = figures.member_years(book, [member.unit_id])
     households = await assignments.current_household_heads(services.db,
                                                            person_id=member.person_id)
-    dues = [(period, amount) for person, unit, period, amount in
-            await rows.dues_paid(services.db, [member.unit_id], chosen)
-            if person == member.person_id]
+    dues = [(pm.month, None) for pm in book.person_months(member.person_id)
+            if pm.dues == "paid"]
     await _audit(services, actor, scope, f"member.{member.person_id}")
     return MemberReport(
         member=member,
         unit_name=next(b.name for b in scope.branches if b.id == member.unit_id),
         year=chosen,
-        meetings=await rows.member_meetings(services.db, member.person_id, since, until),
+        meetings=[s for s in book.seats if s.person_id == member.person_id
+                  and s.capacity == "member"],
         duties=await rows.member_duty_reports(services.db, member.person_id, chosen),
         dues=sorted(dues),
-        figures=next((f for f in year_figures.members if f.person_id == member.person_id),
-                     None),
+        figures=next((f for f in year_figures if f.person_id == member.person_id), None),
         households=households,
         following=next(iter(await rows.follower_presence(
             services.db, None, since, until, person_id=member.person_id)), None),

@@ -12,8 +12,7 @@ import contextlib
 import logging
 import os
 import signal
-import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -35,15 +34,16 @@ from bot.notices.announcements import report_broadcasts
 from bot.reports import jobs as report_jobs
 from bot.runtime.cluster import Cluster
 from bot.runtime.delivery import Sender
-from bot.runtime.delivery.aiohttp_request import AiohttpRequest
+from bot.runtime.delivery.aiohttp_request import proxied_request
 from bot.runtime.delivery.limits import Throttle
 from bot.runtime.delivery.reply_limiter import ReplyLimiter, seconds
+from bot.runtime.delivery.retry import RetryingRequest
 from bot.runtime.delivery.telegram_transport import TelegramTransport, rejected_status
+from bot.runtime.inbox import Inbox
 from bot.runtime.updates import PerUserUpdateProcessor
 from bot.runtime.zalo.channel import Senders, ZaloChannel
 from bot.texts import LANGUAGES, t
 from handlers.context import ChiboApp, ChiboContext
-from storage import cluster as cluster_store
 from storage import people
 from storage.db import Database, open_database
 
@@ -82,11 +82,14 @@ def build_application(
     delivery = config.delivery
     throttle = Throttle(delivery.messages_per_second, delivery.private_chat_interval_seconds,
                         delivery.group_messages_per_minute)
-    request = AiohttpRequest(
-        connection_pool_size=REPLY_POOL_SIZE, pool_timeout=1.0,
+    request = RetryingRequest(proxied_request(
+        config, connection_pool_size=REPLY_POOL_SIZE, pool_timeout=1.0,
         read_timeout=delivery.read_timeout_seconds, write_timeout=20.0,
-    )
-    updates_request = AiohttpRequest(connection_pool_size=2, read_timeout=40.0)
+    ))  # replies and tap answers: retried shortly when safe to repeat
+    updates_request = proxied_request(config, connection_pool_size=2, read_timeout=40.0)
+    inbox = Inbox()  # every update stored before Telegram is told it arrived
+    processor = PerUserUpdateProcessor(64)
+    processor.inbox = inbox
     app: ChiboApp = (
         ApplicationBuilder()
         .token(token)
@@ -96,7 +99,8 @@ def build_application(
         .get_updates_request(updates_request)
         .defaults(Defaults(tzinfo=config.bot.tz))
         .context_types(ContextTypes(context=ChiboContext))
-        .concurrent_updates(PerUserUpdateProcessor(64))
+        .update_queue(inbox)
+        .concurrent_updates(processor)
         .rate_limiter(ReplyLimiter(throttle))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -107,6 +111,7 @@ def build_application(
     app.bot_data["tick_seconds"] = tick_seconds
     app.bot_data["throttle"] = throttle
     app.bot_data["flood"] = FloodGate(config.bot.user_commands_per_minute)
+    app.bot_data["inbox"] = inbox
     handlers.register(app)
     return app
 
@@ -129,14 +134,15 @@ async def _post_init(app: ChiboApp) -> None:
     outbox_bot: ExtBot[None] = ExtBot(
         app.bot.token, base_url=config.telegram.base_url,
         base_file_url=config.telegram.base_file_url,
-        request=AiohttpRequest(connection_pool_size=config.delivery.concurrency,
-                             pool_timeout=1.0, write_timeout=20.0,
-                             read_timeout=config.delivery.read_timeout_seconds))
+        request=proxied_request(config, connection_pool_size=config.delivery.concurrency,
+                                pool_timeout=1.0, write_timeout=20.0,
+                                read_timeout=config.delivery.read_timeout_seconds))
     await outbox_bot.initialize()
     app.bot_data["outbox_bot"] = outbox_bot
     workers = await _join_cluster(app, db)
     if workers is not None:  # another worker's sender may mark an account unreachable
         workers.refreshers.append(services.load_unreachable)
+    await _keep_updates(app, db, workers)
     sender = Sender(db, services.clock, TelegramTransport(outbox_bot), config.delivery,
                     app.bot_data["throttle"], on_unreachable=on_unreachable,
                     worker=workers.worker if workers else None)
@@ -178,11 +184,27 @@ async def _join_cluster(app: ChiboApp, db: Database) -> Cluster | None:
     workers = Cluster(db)
     await workers.start()
     app.bot_data["cluster"] = workers
-    app.bot_data["throttle"].share(db)
-    processor = app.update_processor
-    if isinstance(processor, PerUserUpdateProcessor):
-        processor.taken = lambda update_id: cluster_store.take_update(db, update_id, time.time())
+    app.bot_data["throttle"].share(db, workers.clock)  # on the database's clock
     return workers
+
+
+async def _keep_updates(app: ChiboApp, db: Database, workers: Cluster | None) -> None:
+    """Store every update before Telegram forgets it, and handle now what a crash or a
+    restart left unhandled (with several workers: what dead workers left, at every sweep
+    too)."""
+    inbox: Inbox = app.bot_data["inbox"]
+    if workers is None:
+        inbox.attach(db, app.bot)
+    else:
+        inbox.attach(db, app.bot, worker=workers.worker, live=workers.live)
+        workers.refreshers.append(_replaying(inbox))
+    await inbox.replay()
+
+
+def _replaying(inbox: Inbox) -> Callable[[], Awaitable[None]]:
+    async def replay() -> None:
+        await inbox.replay()
+    return replay
 
 
 async def _post_shutdown(app: ChiboApp) -> None:
@@ -197,6 +219,7 @@ async def _post_shutdown(app: ChiboApp) -> None:
     sender: Sender | None = app.bot_data.get("sender")
     if sender is not None:
         await sender.stop()
+    await app.bot_data["inbox"].close()
     workers: Cluster | None = app.bot_data.get("cluster")
     if workers is not None:
         await workers.stop()
@@ -263,12 +286,27 @@ class TokenRejected(Exception):
         self.status = status
 
 
-async def connect(app: ChiboApp) -> None:
+class StartupTimedOut(Exception):
+    """Start-up did not finish within ``[telegram] startup_deadline_seconds``."""
+
+    def __init__(self, seconds: float, reason: str) -> None:
+        super().__init__(f"not started after {seconds:.0f} s ({reason})")
+        self.seconds = seconds
+        self.reason = reason
+
+
+class BotApiNonConforming(Exception):
+    """The Bot API answered getMe with something that is not a bot user."""
+
+
+async def connect(app: ChiboApp, progress: list[str] | None = None) -> None:
     """Ask Telegram who the bot is (getMe) until it answers.
 
-    A transient failure (network, timeout, 5xx, 429) is retried with backoff; a
-    rejected token raises ``TokenRejected`` after closing the HTTP sessions, and never
-    carries the token (PTB's own ``InvalidToken`` puts it in its message)."""
+    A transient failure (network, timeout, 5xx, 429) is retried with backoff, its reason
+    appended to ``progress`` (what a start-up deadline reports); a rejected token raises
+    ``TokenRejected`` after closing the HTTP sessions, and never carries the token (PTB's
+    own ``InvalidToken`` puts it in its message); an answer that is not a bot user raises
+    ``BotApiNonConforming``."""
     delay = CONNECT_RETRY_FIRST
     while True:
         try:
@@ -283,25 +321,80 @@ async def connect(app: ChiboApp) -> None:
         except (TelegramError, OSError) as err:
             wait = delay
             reason = f"{type(err).__name__}: {err}"
+        except (KeyError, TypeError, ValueError) as err:  # getMe without a bot's fields
+            await app.bot.shutdown()
+            raise BotApiNonConforming(f"{type(err).__name__}: {err}") from None
+        if progress is not None:
+            progress.append(reason)
         log.warning("Telegram did not answer getMe (%s); trying again in %.0f s", reason, wait)
         await asyncio.sleep(wait)
         delay = min(CONNECT_RETRY_CAP, delay * 2)
 
 
-async def serve(app: ChiboApp, webhook: WebhookSettings | None = None) -> None:
+def warn_about_identity(app: ChiboApp) -> None:
+    """Configuration that works but surprises later: invite links pointing at another
+    bot, or nobody able to create the first unit."""
+    config: Config = app.bot_data["config"]
+    configured = config.telegram.bot_username.lstrip("@")
+    if configured and configured.lower() != app.bot.username.lower():
+        log.warning("[telegram] bot_username is @%s but this token is @%s: invite links "
+                    "printed by the command line point at the other bot; fix bot_username",
+                    configured, app.bot.username)
+    if not config.bot.admins:
+        log.warning("[bot] admins is empty: nobody can create units or appoint officers "
+                    "in the bot; add your Telegram user id (see the README)")
+
+
+async def serve(app: ChiboApp, webhook: WebhookSettings | None = None, *,
+                startup_deadline: float | None = None) -> None:
     """Connect (see ``connect``), start, poll or serve ``webhook`` until SIGINT/SIGTERM,
-    then stop; whatever fails on the way, the sessions are closed."""
+    then stop; whatever fails on the way, the sessions are closed.
+
+    A signal is honoured at every stage, start-up included (waiting for Telegram, opening
+    the database); start-up longer than ``startup_deadline`` seconds raises
+    ``StartupTimedOut``."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-    await connect(app)
-    try:
+    progress: list[str] = []
+    connected = False
+
+    async def start() -> None:
+        nonlocal connected
+        await connect(app, progress)
+        connected = True
+        warn_about_identity(app)
         await start_app(app, poll_timeout=10, webhook=webhook)
-        await stop.wait()
+
+    async def start_within_deadline() -> None:
+        try:
+            async with asyncio.timeout(startup_deadline):
+                await start()
+        except TimeoutError:
+            assert startup_deadline is not None
+            reason = progress[-1] if progress else "Telegram or the database did not answer"
+            raise StartupTimedOut(startup_deadline, reason) from None
+
+    starting = asyncio.create_task(start_within_deadline(), name="chibo-start")
+    stopping = asyncio.create_task(stop.wait(), name="chibo-stop-signal")
+    try:
+        await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not starting.done():
+            starting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
+            log.info("stopped by a signal during start-up")
+            return
+        starting.result()  # a failed start raises here
+        await stopping
     finally:
-        await stop_app(app)
+        stopping.cancel()
+        if connected:
+            await stop_app(app)
+        else:  # nothing started: only getMe's HTTP session may be open
+            await app.bot.shutdown()
 
 
 async def start_app(

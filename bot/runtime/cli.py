@@ -17,16 +17,14 @@ from bot.core.config import (
     ConfigError,
     database_password,
     load_config,
+    token_well_formed,
 )
 from bot.runtime.operator import OperatorError
-from storage.db import DatabaseUnavailable
+from bot.texts import Texts, as_language
+from storage.db import DatabaseNotWritable, DatabaseUnavailable, owner_only
 
 EXIT_USAGE = 2
 
-NO_TOKEN = (
-    f"no bot token: set {TOKEN_ENV} (or [telegram] token in the config); get one from "
-    "@BotFather in Telegram with /newbot. `chibo demo` needs no token."
-)
 
 
 def _config_arg(parser: argparse.ArgumentParser) -> None:
@@ -34,6 +32,9 @@ def _config_arg(parser: argparse.ArgumentParser) -> None:
         "--config", "-c", type=Path, default=Path("config.toml"),
         help="configuration file (default: config.toml; see config.example.toml)",
     )
+    parser.add_argument(
+        "--lang", choices=("vi", "en"), default=None,
+        help="language of this command's messages (default: [bot] language)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,8 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     _config_arg(imp)
     imp.set_defaults(func=cmd_import)
 
-    member = sub.add_parser("member", help="a member's request about their personal data",
-                            description="Export or erase one person's personal data.")
+    member = sub.add_parser("member", help="find a person; export or erase their data",
+                            description="Find people by name; export or erase one "
+                            "person's personal data.")
     member_sub = member.add_subparsers(dest="member_command", required=True, metavar="ACTION")
     export = member_sub.add_parser(
         "export", help="print everything kept about a person as JSON",
@@ -140,6 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", type=Path, help="write to this file instead of stdout")
     _config_arg(export)
     export.set_defaults(func=cmd_member_export)
+    listing = member_sub.add_parser(
+        "list", help="find people of a unit and their ids",
+        description="List the members of a unit (those who left too) with their person "
+        "ids, for member export and member erase; --name keeps those whose name contains "
+        "the text, accents and case ignored (--name an finds Nguyễn Văn An).")
+    listing.add_argument("--unit", type=int, required=True, help="unit id (see unit list)")
+    listing.add_argument("--name", help="part of the name, accents optional")
+    _config_arg(listing)
+    listing.set_defaults(func=cmd_member_list)
     erase = member_sub.add_parser(
         "erase", help="erase a person's personal data (history kept)",
         description="Blank birth date, phone, absence reasons and household notes, unbind the "
@@ -151,11 +162,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(path: Path) -> Config:
-    return load_config(path)
+def _load(args: argparse.Namespace) -> Config:
+    config = load_config(args.config)
+    args.loaded_config = config
+    return config
+
+
+def _texts(args: argparse.Namespace) -> Texts:
+    """One language for the whole run: ``--lang``, else the configuration's, else vi."""
+    lang = getattr(args, "lang", None)
+    if lang is None:
+        config: Config | None = getattr(args, "loaded_config", None)
+        lang = config.bot.language if config is not None else "vi"
+    return Texts(as_language(lang))
+
+
+def _say(args: argparse.Namespace, key: str, /, *, err: bool = False, **params: Any) -> None:
+    print(_texts(args)(key, **params), file=sys.stderr if err else sys.stdout)
 
 
 T = TypeVar("T")
+
+
+def one_line(text: str) -> str:
+    """A driver's message on one line: no TAB, no newline (it is one line of a terminal
+    and of a log)."""
+    return " ".join(text.split())
 
 
 def _run_async(coro_factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
@@ -164,21 +196,44 @@ def _run_async(coro_factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.core.logs import setup_logging
-    from bot.runtime.app import TokenRejected, build_application, serve
-    from bot.texts import Texts
-
-    config = _load(args.config)
+    from bot.runtime.app import (
+        BotApiNonConforming,
+        StartupTimedOut,
+        TokenRejected,
+        build_application,
+        serve,
+    )
+    config = _load(args)
+    texts = _texts(args)
     token = config.token()
     if token is None:
-        print(NO_TOKEN, file=sys.stderr)
+        print(texts("cli_no_token", env=TOKEN_ENV), file=sys.stderr)
+        return EXIT_USAGE
+    if not token_well_formed(token):
+        print(texts("cli_token_malformed", env=TOKEN_ENV), file=sys.stderr)
         return EXIT_USAGE
     setup_logging()
     app = build_application(config, token)
     try:
-        asyncio.run(serve(app, config.webhook))
+        asyncio.run(serve(app, config.webhook,
+                          startup_deadline=config.telegram.startup_deadline_seconds))
     except TokenRejected as rejected:
-        print(Texts(config.bot.language)("startup_token_rejected", status=rejected.status,
-                                         env=TOKEN_ENV), file=sys.stderr)
+        print(texts("startup_token_rejected", status=rejected.status, env=TOKEN_ENV),
+              file=sys.stderr)
+        return EXIT_USAGE
+    except StartupTimedOut as late:
+        print(texts("startup_deadline", seconds=f"{late.seconds:g}", reason=late.reason),
+              file=sys.stderr)
+        return 1
+    except BotApiNonConforming as odd:
+        print(texts("startup_get_me_odd", error=str(odd)), file=sys.stderr)
+        return 1
+    except DatabaseNotWritable as err:
+        print(texts("cli_database_not_writable", error=str(err)), file=sys.stderr)
+        return EXIT_USAGE
+    except DatabaseUnavailable as err:
+        print(texts("cli_database_unavailable", error=str(err), env=PASSWORD_ENV),
+              file=sys.stderr)
         return EXIT_USAGE
     return 0
 
@@ -192,29 +247,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from storage.db import open_database
 
-    config = _load(args.config)
+    config = _load(args)
     if args.from_sqlite is not None:
         if not config.database.on_server:
-            print("migrate --from-sqlite: the target is [database] url, a PostgreSQL "
-                  "database; this configuration has none (it uses the SQLite file "
-                  f"{config.database.path})", file=sys.stderr)
+            _say(args, "cli_transfer_no_server", err=True, path=config.database.path)
             return EXIT_USAGE
         if not args.from_sqlite.is_file():
-            print(f"migrate --from-sqlite: {args.from_sqlite} is not a file", file=sys.stderr)
+            _say(args, "cli_transfer_not_a_file", err=True, path=args.from_sqlite)
             return EXIT_USAGE
-        return _run_async(lambda: _from_sqlite(config, args.from_sqlite))
+        return _run_async(lambda: _from_sqlite(config, args.from_sqlite, _texts(args)))
 
     async def migrate() -> int:
         db = await open_database(config.database.target, password=database_password())
         version = await db.user_version()
         await db.close()
-        print(f"database {db.location} is at schema version {version}")
+        _say(args, "cli_schema_version", location=db.location, version=version)
         return 0
 
     return _run_async(migrate)
 
 
-async def _from_sqlite(config: Config, source_path: Path) -> int:
+async def _from_sqlite(config: Config, source_path: Path, texts: Texts) -> int:
     """``chibo migrate --from-sqlite FILE``: the SQLite database into the empty server one."""
     from storage.db import open_database
     from storage.transfer import TransferError, copy_sqlite, open_source, tables_with_rows
@@ -223,46 +276,48 @@ async def _from_sqlite(config: Config, source_path: Path) -> int:
     try:
         full = await tables_with_rows(target)
         if full:
-            print(f"migrate --from-sqlite: {target.location} already holds data (tables "
-                  f"{', '.join(full)}); nothing was copied or changed. The copy needs a new "
-                  "empty database.", file=sys.stderr)
+            print(texts("cli_transfer_not_empty", location=target.location,
+                        tables=", ".join(full)), file=sys.stderr)
             return 1
         try:
             source = await open_source(source_path)
         except TransferError as err:
-            print(f"migrate --from-sqlite: {err}; nothing was changed", file=sys.stderr)
+            print(texts("cli_transfer_failed", error=err), file=sys.stderr)
             return 1
         try:
-            print(f"copying {source.location} (schema version {await source.user_version()}) "
-                  f"into {target.location}")
+            print(texts("cli_transfer_copying", source=source.location,
+                        version=await source.user_version(), target=target.location))
             counts = await copy_sqlite(source, target)
         except TransferError as err:
-            print(f"migrate --from-sqlite: {err}; nothing was changed", file=sys.stderr)
+            print(texts("cli_transfer_failed", error=err), file=sys.stderr)
             return 1
         finally:
             await source.close()
     finally:
         await target.close()
     width = max(len(c.table) for c in counts)
-    print(f"  {'table':<{width}}  {'sqlite':>8}  {'postgres':>8}")
+    print(f"  {texts('cli_transfer_table'):<{width}}  {'sqlite':>8}  {'postgres':>8}")
     for count in counts:
         print(f"  {count.table:<{width}}  {count.source:>8}  {count.target:>8}  "
-              f"{'ok' if count.ok else 'DIFFERENT'}")
+              f"{texts('cli_transfer_same' if count.ok else 'cli_transfer_different')}")
     total = sum(c.target for c in counts)
-    print(f"copied {total} rows in {len(counts)} tables; every row count matches")
+    print(texts("cli_transfer_done", rows=total, tables=len(counts)))
     return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from storage.db import open_database
 
-    config = _load(args.config)
+    config = _load(args)
     target: Path = args.path
     if target.exists():
-        print(f"backup: {target} already exists; choose a new path", file=sys.stderr)
+        _say(args, "cli_backup_exists", err=True, path=target)
+        return EXIT_USAGE
+    if not target.parent.is_dir():  # a mistyped folder must not be created silently
+        _say(args, "cli_backup_no_folder", err=True, folder=target.parent)
         return EXIT_USAGE
     if config.database.url is not None:
-        return _pg_dump(config.database.url, target)
+        return _pg_dump(args, config.database.url, target)
 
     async def backup() -> int:
         db = await open_database(config.database.target, migrate=False)
@@ -270,7 +325,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
             await db.backup_to(target)
         finally:
             await db.close()
-        print(f"backup written to {target}")
+        _say(args, "cli_backup_done", path=target)
         return 0
 
     return _run_async(backup)
@@ -281,7 +336,7 @@ def pg_dump_command(url: str, target: Path, pg_dump: str = "pg_dump") -> list[st
     return [pg_dump, "--format=custom", f"--file={target}", "--no-password", url]
 
 
-def _pg_dump(url: str, target: Path) -> int:
+def _pg_dump(args: argparse.Namespace, url: str, target: Path) -> int:
     """A PostgreSQL backup: pg_dump's custom format, the password only in its own env."""
     import os
     import shlex
@@ -293,43 +348,38 @@ def _pg_dump(url: str, target: Path) -> int:
     program = shutil.which("pg_dump")
     if program is None:
         command = shlex.join(pg_dump_command(url, target))
-        print("backup: pg_dump is not on PATH, so nothing was written. Install the "
-              "PostgreSQL client tools (Debian/Ubuntu: apt-get install postgresql-client, "
-              "the server's major version or newer) and run "
-              f"`chibo backup` again, or run pg_dump yourself:\n  {command}\n"
-              f"with the password in PGPASSWORD (or ~/.pgpass) if the server asks for one "
-              f"(chibo reads it from {PASSWORD_ENV}). Restore with pg_restore.",
-              file=sys.stderr)
+        _say(args, "cli_no_pg_dump", err=True, command=command, env=PASSWORD_ENV)
         return 1
     env = dict(os.environ)
     password = database_password()
     if password is not None:
         env["PGPASSWORD"] = password
+    owner_only(target, exclusive=True)  # pg_dump writes into it, keeping the 0600 mode
     done = subprocess.run(pg_dump_command(url, target, program), env=env,  # noqa: S603
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
         problem = (done.stderr.strip() or f"exit status {done.returncode}").splitlines()
-        print(f"backup: pg_dump failed: {' '.join(problem)}", file=sys.stderr)
+        target.unlink(missing_ok=True)
+        _say(args, "cli_backup_pg_failed", err=True, problem=" ".join(problem))
         return 1
-    print(f"backup written to {target} (pg_dump custom format; restore with pg_restore)")
+    _say(args, "cli_backup_done_pg", path=target)
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     from bot.core.clock import SystemClock
     from bot.notices.status import delivery_status, render_status
-    from bot.texts import Texts
     from storage.db import open_database
 
-    config = _load(args.config)
+    config = _load(args)
 
     async def status() -> int:
         db = await open_database(config.database.target, password=database_password())
         try:
-            stats = await delivery_status(db, SystemClock())
+            stats = await delivery_status(db, SystemClock(), config.delivery)
         finally:
             await db.close()
-        print(render_status(stats, Texts(config.bot.language), config.bot.tz))
+        print(render_status(stats, _texts(args), config.bot.tz))
         return 0
 
     return _run_async(status)
@@ -338,8 +388,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_unit_add(args: argparse.Namespace) -> int:
     from bot.runtime import operator
 
-    config = _load(args.config)
-    unit = _run_async(lambda: operator.add_unit(config, args.name, args.parent))
+    config = _load(args)
+    unit = _run_async(lambda: operator.add_unit(config, args.name, args.parent, _texts(args)))
     print(unit.id)
     return 0
 
@@ -347,18 +397,24 @@ def cmd_unit_add(args: argparse.Namespace) -> int:
 def cmd_unit_list(args: argparse.Namespace) -> int:
     from bot.runtime import operator
 
-    config = _load(args.config)
-    for unit in _run_async(lambda: operator.list_units(config)):
-        parent = f"  (in {unit.parent_id})" if unit.parent_id else ""
-        print(f"{unit.id}\t{unit.kind}\t{unit.name}{parent}")
+    config = _load(args)
+    texts = _texts(args)
+    found = _run_async(lambda: operator.list_units(config))
+    if not found:
+        print(texts("cli_no_units"), file=sys.stderr)
+    for unit in found:
+        parent = texts("cli_unit_parent", parent=unit.parent_id) if unit.parent_id else ""
+        print(texts("cli_unit_line", id=unit.id, kind=texts(f"cli_unit_kind_{unit.kind}"),
+                    name=unit.name, parent=parent))
     return 0
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
     from bot.runtime import operator
 
-    config = _load(args.config)
-    issued = _run_async(lambda: operator.invite(config, args.unit, args.role, args.name))
+    config = _load(args)
+    issued = _run_async(lambda: operator.invite(config, args.unit, args.role, args.name,
+                                                _texts(args)))
     print(issued.link)
     if issued.zalo_code is not None:
         print(f"Mã Zalo: {issued.zalo_code}")
@@ -368,20 +424,21 @@ def cmd_invite(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from bot.runtime import operator
 
-    config = _load(args.config)
-    data = operator.read_file(args.file)
-    issued, problems = _run_async(
-        lambda: operator.import_members(config, args.unit, args.file, data, force=args.force))
+    config = _load(args)
+    texts = _texts(args)
+    data = operator.read_file(args.file, texts)
+    issued, problems = _run_async(lambda: operator.import_members(
+        config, args.unit, args.file, data, force=args.force, texts=texts))
     for line in problems:
         print(line, file=sys.stderr)
     if problems and not issued and not args.force:
-        print(f"{len(problems)} problem(s): nothing imported (fix the file, or --force to "
-              "import the valid rows)", file=sys.stderr)
+        print(texts("cli_import_refused", count=len(problems)), file=sys.stderr)
         return 1
     for invite in issued:
         code = f"\tMã Zalo: {invite.zalo_code}" if invite.zalo_code else ""
         print(f"{invite.full_name}\t{invite.link}{code}")
-    print(f"imported {len(issued)}, skipped {len(problems)}", file=sys.stderr)
+    print(texts("cli_import_done", imported=len(issued), skipped=len(problems)),
+          file=sys.stderr)
     return 0
 
 
@@ -390,27 +447,43 @@ def cmd_member_export(args: argparse.Namespace) -> int:
 
     from bot.runtime import operator
 
-    config = _load(args.config)
-    data = _run_async(lambda: operator.person_data(config, args.person))
+    config = _load(args)
+    data = _run_async(lambda: operator.person_data(config, args.person, _texts(args)))
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     if args.output:
+        owner_only(args.output)  # 0600 from its first byte, whatever the umask
         args.output.write_text(text + "\n", encoding="utf-8")
-        args.output.chmod(0o600)
-        print(f"written to {args.output}", file=sys.stderr)
+        _say(args, "cli_export_written", err=True, path=args.output)
     else:
         print(text)
+    return 0
+
+
+def cmd_member_list(args: argparse.Namespace) -> int:
+    from bot.runtime import operator
+
+    config = _load(args)
+    texts = _texts(args)
+    found = _run_async(lambda: operator.list_people(config, args.unit, args.name, texts))
+    if not found:
+        print(texts("cli_no_people", unit=args.unit, name=args.name or ""), file=sys.stderr)
+        return 1
+    for member in found:
+        print(texts("cli_person_line", id=member.person_id, name=member.full_name,
+                    role=texts(f"role_{member.role}"),
+                    state="" if member.state == "active" else texts("cli_person_left")))
     return 0
 
 
 def cmd_member_erase(args: argparse.Namespace) -> int:
     from bot.runtime import operator
 
+    config = _load(args)
     if not args.yes:
-        print("member erase: this cannot be undone; add --yes to confirm", file=sys.stderr)
+        _say(args, "cli_erase_confirm", err=True)
         return EXIT_USAGE
-    config = _load(args.config)
-    name = _run_async(lambda: operator.erase_person(config, args.person))
-    print(f"erased the personal data of person {args.person} ({name})")
+    name = _run_async(lambda: operator.erase_person(config, args.person, _texts(args)))
+    _say(args, "cli_erase_done", person=args.person, name=name)
     return 0
 
 
@@ -426,10 +499,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.command}: {exc}", file=sys.stderr)
         return 1
     except DatabaseUnavailable as exc:
-        from bot.texts import Texts
-
-        print(Texts("vi")("cli_database_unavailable", error=str(exc), env=PASSWORD_ENV),
-              file=sys.stderr)
+        print(_texts(args)("cli_database_unavailable", error=one_line(str(exc)),
+                           env=PASSWORD_ENV), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0

@@ -2,19 +2,20 @@
 
 Different people are served in parallel (a slow report for one secretary
 never delays another member's tap), while one person's updates run one after
-another, so "press Absent, then type the reason" is never reordered.
+another, so "press Absent, then type the reason" is never reordered. Each update
+is marked handled in the database (see ``bot.runtime.inbox``) once its handler ran.
 """
 
 from __future__ import annotations
 
 import asyncio
-import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.runtime.inbox import Inbox
 from storage.db import track_commits
 
 
@@ -23,17 +24,25 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
-        # With several workers: takes an update id, False when another worker (or this
-        # one, before a redelivery) already took it; such an update is not handled again.
-        self.taken: Callable[[int], Awaitable[bool]] | None = None
+        # The queue that stored each update (a redelivery never reaches here): marks
+        # each one handled, with its first committed write or when its handler ends.
+        self.inbox: Inbox | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         track_commits()  # this update's own task: the error reply says what was kept
-        if (self.taken is not None and isinstance(update, Update)
-                and not await self.taken(update.update_id)):
-            if inspect.iscoroutine(coroutine):
-                coroutine.close()
-            return
+        rider = self.inbox.handling(update) if self.inbox is not None else None
+        try:
+            await self._in_turn(update, coroutine)
+        except asyncio.CancelledError:  # stopped: not handled, handled after the restart
+            raise
+        except Exception:
+            if self.inbox is not None:
+                await self.inbox.handled(update, rider)
+            raise
+        if self.inbox is not None:
+            await self.inbox.handled(update, rider)
+
+    async def _in_turn(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _sender_key(update)
         if key is None:
             await coroutine

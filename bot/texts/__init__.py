@@ -17,7 +17,8 @@ LANGUAGES: tuple[Language, ...] = ("vi", "en")
 
 # Per-feature catalogs: modules defining VI and EN dicts, merged over the core ones.
 FEATURES: tuple[str, ...] = ("duties", "records", "meetings_held", "robustness", "figures",
-                              "workers", "zalo", "lifecycle")
+                              "workers", "ledger", "lifecycle", "operator", "delivery",
+                              "zalo")
 
 
 def _merge() -> dict[Language, dict[str, str]]:

@@ -34,7 +34,7 @@ MESSAGES: dict[str, str] = {
         "/minutes [dd/mm/yyyy] — the printable minutes (.docx) of a meeting whose roll call is closed\n"
         "/households — households\n"
         "/assign — assign households to members\n"
-        "/report — reports\n"
+        "/report — reports (a meeting whose roll call was never closed is not confirmed, never counted as held)\n"
         "/recordstart [dd/mm/yyyy] — the day the branch's record starts\n"
         "/broadcast <text> — announce to the whole branch\n"
         "/linkgroup — send in the branch's Telegram group to link it"

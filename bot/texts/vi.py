@@ -33,7 +33,7 @@ MESSAGES: dict[str, str] = {
         "/minutes [dd/mm/yyyy] — biên bản sinh hoạt chi bộ (.docx) của cuộc họp đã chốt điểm danh\n"
         "/households — các hộ gia đình\n"
         "/assign — phân công theo dõi hộ\n"
-        "/report — báo cáo\n"
+        "/report — báo cáo (buổi họp chưa chốt điểm danh là chưa xác nhận, không tính là đã họp)\n"
         "/recordstart [dd/mm/yyyy] — ngày chi bộ bắt đầu ghi nhận số liệu\n"
         "/broadcast <nội dung> — gửi thông báo cho cả chi bộ\n"
         "/linkgroup — gửi trong nhóm Telegram của chi bộ để liên kết"

@@ -109,11 +109,13 @@ async def _seed(pg: Playground) -> World:
 
 
 async def snapshot(pg: Playground) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table, once the outbox has sent what earlier actions queued."""
+    """Every row of every table, once the outbox has sent what earlier actions queued;
+    but the updates received (kept until handled, whatever they ask)."""
     await pg.sender.drain()
     db = pg.services.db
     tables = [r[0] for r in await db.fetch_all(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND name != 'inbound_updates'")]
     return {t: [tuple(r) for r in await db.fetch_all(f"SELECT * FROM {t} ORDER BY 1")]
             for t in tables}
 

@@ -30,14 +30,19 @@ def dues_sheet(rows: list[list[object]]) -> bytes:
 
 async def test_dues_by_tap_by_import_and_in_me(pg: Playground) -> None:
     seeded = await seed_branch(pg.services.db, pg.clock.now(), members=2)
+    async with pg.services.db.transaction() as conn:  # members since January, on 01/12
+        await conn.execute("UPDATE memberships SET joined_at = ?", ("2025-12-31T17:00:00+00:00",))
+        await conn.execute("UPDATE units SET record_start = '2026-01-01'")
     secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
     await secretary.ask("/members")
     await tap(secretary, "Đảng viên Số 001")
     await tap(secretary, "💰 Đảng phí")
     card = secretary.chat[-1]
-    assert "Đã đóng 0/12 tháng" in card.text
+    # January–October are due; November falls due on 11/12 and December is not over.
+    assert "Đã đóng 0/10 tháng" in card.text
+    assert "Chưa đến hạn: 11/2026, 12/2026" in card.text
     await tap(secretary, "▫️ 11/2026")
-    assert "Đã đóng 1/12 tháng" in secretary.chat[-1].text
+    assert "Đã đóng 1/11 tháng" in secretary.chat[-1].text
     person = seeded.members[0][0]
     assert await pg.services.db.fetch_value(
         "SELECT count(*) FROM dues WHERE person_id = ? AND period = '2026-11'", (person,)) == 1
@@ -67,5 +72,6 @@ async def test_dues_by_tap_by_import_and_in_me(pg: Playground) -> None:
     assert [tuple(r) for r in amounts] == [(seeded.members[0][0], "2026-10", 20000),
                                            (seeded.members[1][0], "2026-10", 20000)]
     me = await pg.emu.user(seeded.members[0][1], "An").ask("/me")
-    assert "Đảng phí năm 2026: đã đóng 1/12 tháng" in me.text
-    assert "11/2026" in me.text and "10/2026" not in me.text.split("chưa ghi nhận:")[1]
+    assert "Đảng phí năm 2026: đã đóng 1/10 tháng" in me.text
+    assert "09/2026" in me.text and "10/2026" not in me.text.split("chưa ghi nhận:")[1]
+    assert "Chưa đến hạn: 11/2026, 12/2026" in me.text

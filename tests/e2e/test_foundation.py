@@ -89,7 +89,7 @@ async def test_backup_while_running_passes_integrity_check(pg: Playground, tmp_p
     )
     out, err = await proc.communicate()
     assert proc.returncode == 0, err.decode()
-    assert "backup written" in out.decode()
+    assert "Đã ghi bản sao lưu vào" in out.decode()
     assert (await an.ask("/help")).text.startswith("Commands you can use:")  # still serving
     async with aiosqlite.connect(target) as copy:
         async with copy.execute("PRAGMA integrity_check") as cur:

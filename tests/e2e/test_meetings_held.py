@@ -337,7 +337,11 @@ async def test_officer_records_an_answer_documents_and_docx_minutes(pg: Playgrou
     # /minutes sends the same document for the latest closed meeting, or one by date.
     again = await secretary.ask("/minutes 20/12/2026")
     assert again.document is not None and "ĐẢNG BỘ XÃ TÂN LẬP" in docx_text(again.document.data)
-    del seeded
+    # The minutes name the absent and why: each copy handed out is audited.
+    reads = await pg.services.db.fetch_all(
+        "SELECT actor_id, unit_id FROM audit_log WHERE action = 'meeting.minutes'")
+    assert len(reads) >= 2
+    assert {tuple(r) for r in reads} == {(seeded.secretary[1], seeded.branch_id)}
 
 
 def docx_text(data: bytes) -> str:

@@ -83,8 +83,9 @@ async def test_audit_log_is_written_and_read_by_the_committee(pg: Playground) ->
     officer = pg.emu.user(6001, "Thường trực")
     log = await officer.ask("/audit")
     assert "Nhật ký truy cập" in log.text
-    assert "Trần Thị Bí Thư — report.probation — Chi bộ Thôn 3" in log.text
-    assert "Trần Thị Bí Thư — report.year — Chi bộ Thôn 3" in log.text
+    assert "Trần Thị Bí Thư — Xem báo cáo đảng viên dự bị — Chi bộ Thôn 3" in log.text
+    assert "Trần Thị Bí Thư — Xem báo cáo năm — Chi bộ Thôn 3" in log.text
+    assert "report." not in log.text
 
 
 async def test_member_data_export_and_erase(pg: Playground, tmp_path: Path) -> None:

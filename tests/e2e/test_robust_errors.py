@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.demo.playground import Playground
+from bot.runtime.delivery.retry import ATTEMPTS
 from storage import assignments, households
 from tests.factories import seed_branch
 
@@ -33,8 +34,8 @@ async def test_a_committed_change_whose_edit_fails_is_confirmed_not_denied(
     tg = await _member_with_a_household(pg)
     member = pg.emu.user(tg, "An")
     card = await member.ask("/duties", timeout=10)
-    pg.emu.faults.fail_next(1, status=500, description="Internal Server Error",
-                            methods={"editMessageText"})
+    pg.emu.faults.fail_next(ATTEMPTS, status=500, description="Internal Server Error",
+                            methods={"editMessageText"})  # past its retries
     answer = await member.callback_answer(await member.press("1. Bình thường", card.message_id),
                                           timeout=10)
     reports = await pg.services.db.fetch_all("SELECT status FROM duty_reports")

@@ -114,7 +114,8 @@ def test_chibo_run_serves_the_webhook_when_configured(
 ) -> None:
     served: list[WebhookSettings] = []
 
-    async def serve(app: object, webhook: WebhookSettings | None = None) -> None:
+    async def serve(app: object, webhook: WebhookSettings | None = None,
+                    startup_deadline: float | None = None) -> None:
         if webhook is None:
             pytest.fail("polled")
         served.append(webhook)

@@ -60,7 +60,7 @@ def test_backup_runs_pg_dump_with_the_password_in_its_environment_only(
     assert seen["env"]["PGPASSWORD"] == PASSWORD
     assert "PGPASSWORD" not in os.environ  # the child's environment, not ours
     out = capsys.readouterr()
-    assert "backup written to" in out.out and PASSWORD not in out.out + out.err
+    assert "Đã ghi bản sao lưu vào" in out.out and PASSWORD not in out.out + out.err
 
 
 def test_backup_reports_a_pg_dump_failure(
@@ -70,7 +70,7 @@ def test_backup_reports_a_pg_dump_failure(
     monkeypatch.setattr(subprocess, "run", lambda argv, **kw: subprocess.CompletedProcess(
         argv, 1, "", "pg_dump: error: connection to server failed\n"))
     assert main(["backup", str(tmp_path / "x.dump"), "--config", str(_config(tmp_path))]) == 1
-    assert "pg_dump failed: pg_dump: error: connection" in capsys.readouterr().err
+    assert "pg_dump lỗi: pg_dump: error: connection" in capsys.readouterr().err
 
 
 @needs_postgres
@@ -80,7 +80,7 @@ async def test_migrate_status_and_backup_on_a_real_server(
     async with fresh_postgres() as url:
         config = str(_config(tmp_path, url))
         assert await asyncio.to_thread(main, ["migrate", "--config", config]) == 0
-        assert "is at schema version" in capsys.readouterr().out
+        assert "đang ở phiên bản lược đồ" in capsys.readouterr().out
         assert await asyncio.to_thread(main, ["status", "--config", config]) == 0
         capsys.readouterr()
         if shutil.which("pg_dump") is None:
@@ -88,6 +88,7 @@ async def test_migrate_status_and_backup_on_a_real_server(
         target = tmp_path / "chibo.dump"
         assert await asyncio.to_thread(main, ["backup", str(target), "--config", config]) == 0
         assert target.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
+        assert target.stat().st_mode & 0o777 == 0o600  # owner only, whatever the umask
 
 
 @needs_postgres

@@ -11,11 +11,11 @@ import pytest
 
 from bot.core.errors import Invalid
 from bot.meetings import minutes, rollcall, service
-from bot.reports import figures
+from bot.reports import figures, ledger
 from storage import meetings as store
 from storage.db import Database
+from storage.ledger import LedgerRows, MeetingRecord
 from storage.meetings import MeetingRow, held_length
-from storage.reports import MeetingFact
 from tests.factories import seed_branch
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -43,10 +43,14 @@ def test_short_on_the_actual_length(kind: str, length: int, short: bool) -> None
 
 
 def test_extraordinary_never_counts_as_the_regular_meeting() -> None:
-    facts = [MeetingFact(1, 7, "extraordinary", START, 90, "closed", 60),
-             MeetingFact(2, 7, "regular", START - timedelta(days=40), 90, "closed", 75)]
-    [year] = figures.branch_years([(7, "Chi bộ", 10, None)], facts, {}, 2026, date(2026, 12, 20),
-                                  TZ, 90, 120)
+    earlier = START - timedelta(days=40)
+    facts = [MeetingRecord(1, 7, "extraordinary", START, "closed", 90, START,
+                           START + timedelta(minutes=60), None, None),
+             MeetingRecord(2, 7, "regular", earlier, "closed", 90, earlier,
+                           earlier + timedelta(minutes=75), None, None)]
+    book = ledger.build(LedgerRows([], facts, [], []), [], 2026,
+                        datetime(2026, 12, 20, 12, tzinfo=TZ), TZ, 10)
+    [year] = figures.branch_years(book, [(7, "Chi bộ", 10, None)], 90, 120)
     assert year.regular_by_month["2026-12"] == 0
     assert year.regular_by_month["2026-10"] == 1
     assert year.extraordinary == [date(2026, 12, 5)]

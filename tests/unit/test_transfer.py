@@ -88,7 +88,8 @@ async def test_the_demo_database_moves_to_postgres_whole(
         config.write_text(f'[database]\nurl = "{url}"\n', encoding="utf-8")
         capsys.readouterr()
         code = await asyncio.to_thread(
-            _cli, "migrate", "--from-sqlite", str(source_path), "--config", str(config))
+            _cli, "migrate", "--lang", "en", "--from-sqlite", str(source_path),
+            "--config", str(config))
         out, err = capsys.readouterr()
         assert code == 0, err
         for table, count in before.items():
@@ -112,7 +113,8 @@ async def test_the_demo_database_moves_to_postgres_whole(
 
         # A second copy into the database that now holds data is refused, nothing changed.
         code = await asyncio.to_thread(
-            _cli, "migrate", "--from-sqlite", str(source_path), "--config", str(config))
+            _cli, "migrate", "--lang", "en", "--from-sqlite", str(source_path),
+            "--config", str(config))
         out, err = capsys.readouterr()
         assert code == 1
         assert "already holds data" in err and "nothing was copied" in err
@@ -142,7 +144,8 @@ def test_from_sqlite_needs_a_postgres_target_and_an_existing_file(
     pg_config.write_text('[database]\nurl = "postgresql://chibo@127.0.0.1:1/chibo"\n',
                          encoding="utf-8")
     missing = tmp_path / "missing.sqlite3"
-    assert main(["migrate", "--from-sqlite", str(missing), "--config", str(pg_config)]) == 2
+    assert main(["migrate", "--lang", "en", "--from-sqlite", str(missing),
+                 "--config", str(pg_config)]) == 2
     assert "is not a file" in capsys.readouterr().err
     assert not missing.exists()
 

@@ -19,15 +19,23 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.core.config import Config
+
 NOT_SENT = ("Pool timeout: no connection was free in time. Request was *not* sent to "
             "Telegram.")
+
+
+def proxied_request(config: Config, **settings: Any) -> AiohttpRequest:
+    """A request backend going through the configured proxy, if any."""
+    return AiohttpRequest(proxy=config.telegram.proxy(), **settings)
 
 
 class AiohttpRequest(BaseRequest):
     def __init__(self, *, connection_pool_size: int = 16, read_timeout: float | None = 5.0,
                  write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
-                 pool_timeout: float | None = 1.0) -> None:
+                 pool_timeout: float | None = 1.0, proxy: str | None = None) -> None:
         self._pool_size = connection_pool_size
+        self._proxy = proxy  # an HTTP proxy for every request ([telegram] proxy_url)
         self._timeouts = {"read": read_timeout, "write": write_timeout,
                           "connect": connect_timeout, "pool": pool_timeout}
         self._session: aiohttp.ClientSession | None = None
@@ -79,8 +87,8 @@ class AiohttpRequest(BaseRequest):
             else:
                 data = request_data.json_parameters
         try:
-            async with self._session.request(method, url, data=data,
-                                             timeout=timeout) as response:
+            async with self._session.request(method, url, data=data, timeout=timeout,
+                                             proxy=self._proxy) as response:
                 return response.status, await response.read()
         except aiohttp.ConnectionTimeoutError as err:
             raise TimedOut(NOT_SENT) from err

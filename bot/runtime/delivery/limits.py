@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from storage import cluster
@@ -42,10 +43,11 @@ class Pacer:
         self._paused_until = 0.0
         self._urgent = 0  # urgent callers waiting for a slot
         self._shared: Database | None = None
+        self._wall: Callable[[], float] = time.time  # the shared budget's clock
         self._holds: set[asyncio.Task[None]] = set()
         self.late_slots = 0  # shared slots dropped because this worker reached them late
 
-    def share(self, db: Database) -> None:
+    def share(self, db: Database, wall: Callable[[], float] = time.time) -> None:
         """Spend the budget together with every worker on ``db``: each slot is reserved in
         the database (one atomic upsert), so the bot's total across workers stays within
         ``rate`` — the token has one limit at Telegram, however many processes use it.
@@ -54,8 +56,10 @@ class Pacer:
         Slots are spaced wider than alone: messages from several processes and pools
         reach Telegram with more spread, so any ``rate`` consecutive slots span a second
         plus ``SHARED_SPREAD``, and a second holds ``rate`` arrivals unless one message is
-        delayed that much more than the ones after it."""
+        delayed that much more than the ones after it. ``wall`` is the clock the workers
+        share: the database's, as this worker reckons it (its own may be off)."""
         self._shared = db
+        self._wall = wall
         if self.rate > 1:
             self.interval = max(self.interval, (1.0 + self.SHARED_SPREAD) / (self.rate - 1))
 
@@ -93,11 +97,11 @@ class Pacer:
         if pause > 0:
             await asyncio.sleep(pause)
         while True:
-            slot = await cluster.reserve_slot(db, self._key, time.time(), self.interval)
-            wait = slot - time.time()
+            slot = await cluster.reserve_slot(db, self._key, self._wall(), self.interval)
+            wait = slot - self._wall()
             if wait > 0:
                 await asyncio.sleep(wait)
-            if time.time() - slot <= self.interval * self.LATE:
+            if self._wall() - slot <= self.interval * self.LATE:
                 return
             self.late_slots += 1
 
@@ -106,7 +110,7 @@ class Pacer:
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
         if self._shared is not None:
             task = asyncio.get_running_loop().create_task(
-                cluster.hold_until(self._shared, self._key, time.time() + seconds))
+                cluster.hold_until(self._shared, self._key, self._wall() + seconds))
             self._holds.add(task)
             task.add_done_callback(self._holds.discard)
 
@@ -131,11 +135,14 @@ class ChatGates:
         self.group_interval = 60.0 / group_per_minute
         self._buckets: dict[int, _Bucket] = {}
         self._shared: Database | None = None
+        self._wall: Callable[[], float] = time.time
 
-    def share(self, db: Database) -> None:
+    def share(self, db: Database, wall: Callable[[], float] = time.time) -> None:
         """Keep each chat's bucket in the database too, so a chat's limit holds whichever
-        worker sends to it (the local buckets still remember holds and skip early)."""
+        worker sends to it (the local buckets still remember holds and skip early);
+        reckoned on ``wall``, the clock the workers share."""
         self._shared = db
+        self._wall = wall
 
     async def take(self, chat_id: int) -> bool:
         """Take the chat's turn now if it is open (here, and in the shared bucket)."""
@@ -144,7 +151,7 @@ class ChatGates:
             return False
         if self._shared is not None:
             capacity, per_token = self._shape(chat_id)
-            wall = time.time()
+            wall = self._wall()
             opens = await cluster.try_pass(self._shared, f"{self._prefix}{chat_id}", wall,
                                            per_token, capacity)
             if opens is not None:
@@ -233,7 +240,8 @@ class Throttle:
         self.gates = ChatGates(private_interval, group_per_minute,
                                f"{namespace}:chat:" if namespace else "chat:")
 
-    def share(self, db: Database) -> None:
-        """Pace together with every other worker on ``db`` (a shared engine)."""
-        self.pacer.share(db)
-        self.gates.share(db)
+    def share(self, db: Database, wall: Callable[[], float] = time.time) -> None:
+        """Pace together with every other worker on ``db`` (a shared engine), on ``wall``
+        (the database's clock as this worker reckons it)."""
+        self.pacer.share(db, wall)
+        self.gates.share(db, wall)

@@ -8,6 +8,14 @@ gate, keeps at most ``concurrency`` requests in flight, and writes each
 outcome back. What is due is read from the database on every pass, against
 the injected clock; the pacing itself runs on real (monotonic) time because it
 answers Telegram's real-time limits.
+
+It cannot stall: whatever a pass takes (a slot, a claim, a chat's turn, a slot of
+the pace) is given back on every path, a failing database included; a row claimed
+but not sent goes back to ``pending``; rows left in ``sending`` under this worker
+with no send behind them are swept back; an outcome the database refused is kept
+and written again at the next pass; ``stop()`` returns within ``STOP_GRACE``
+seconds whatever it waits for; and when the queue has not moved for
+``stall_alert_seconds`` while rows are due, one ERROR line says so.
 """
 
 from __future__ import annotations
@@ -47,7 +55,9 @@ BACKOFF_BASE = 2.0
 BACKOFF_CAP = 600.0
 GLOBAL_429_WINDOW = 1.0
 GLOBAL_429_COUNT = 3
-RECORD_TRIES = 3
+STOP_GRACE = 4.0  # seconds stop() lets the loop and the sends in flight finish
+GIVE_BACK_TIMEOUT = 2.0  # seconds for un-claiming a row on a failing path
+SWEEP_SECONDS = 10.0  # how often this worker looks for its own orphaned 'sending' rows
 
 UnreachableHook = Callable[[int, str, datetime], Awaitable[None]]
 
@@ -94,9 +104,18 @@ class Sender:
         self._wake = asyncio.Event()
         self._progress = asyncio.Event()
         self._inflight: set[asyncio.Task[None]] = set()
+        self._flying: set[int] = set()  # ids of the rows whose send is under way here
+        self._unrecorded: dict[int, Outcome] = {}  # outcomes the database refused so far
         self._recent_429: list[float] = []
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._next_sweep = 0.0
+        # When the queue last moved (or had nothing due), in real time: a stall is the
+        # process's, and a jump of the domain's clock (a test, a catch-up) is not one.
+        self._moved_at = time.monotonic()
+        self._stalled = False
+        self._failing: str | None = None  # the cause of the passes failing since, if any
+        self._failures = 0
         self.counters = SenderCounters()
 
     # --- life cycle ---------------------------------------------------------------
@@ -108,17 +127,31 @@ class Sender:
             log.warning("recovered %d message(s) left in flight by a stop; sending again",
                         recovered)
         self._stopping = False
+        self._moved_at = time.monotonic()
+        self._stalled = False
         self._task = asyncio.create_task(self._run(), name="chibo-sender")
 
     async def stop(self) -> None:
-        """Stop taking rows; let what is in flight finish and be recorded."""
+        """Stop taking rows; let what is in flight finish and be recorded, for at most
+        ``STOP_GRACE`` seconds whatever the sender waits for (a pace, a database that
+        does not answer, a slow send): what is then still under way is cancelled. A row
+        whose send was cancelled stays ``sending`` and is sent again, flagged as a possible
+        duplicate, by the next start; a row claimed but not sent goes back to pending."""
         self._stopping = True
         self._wake.set()
+        deadline = time.monotonic() + STOP_GRACE
         if self._task is not None:
-            await self._task
+            await _finish({self._task}, min(STOP_GRACE / 2, deadline - time.monotonic()))
             self._task = None
-        if self._inflight:
-            await asyncio.gather(*self._inflight, return_exceptions=True)
+        await _finish(set(self._inflight), deadline - time.monotonic())
+        if self._unrecorded:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._flush(), max(0.1, deadline - time.monotonic()))
+        if self._unrecorded:
+            log.error("stopping with %d outcome(s) the database refused: those messages "
+                      "are sent again (flagged as possible duplicates) at the next start",
+                      len(self._unrecorded))
+            self._unrecorded.clear()
 
     def wake(self) -> None:
         """New rows were enqueued: look now rather than at the next pass."""
@@ -141,24 +174,73 @@ class Sender:
             except TimeoutError:
                 continue
 
+    @property
+    def stalled(self) -> bool:
+        """True while rows are due and the queue has not moved for the configured time."""
+        return self._stalled
+
     # --- the loop -----------------------------------------------------------------
     async def _run(self) -> None:
         while not self._stopping:
             try:
                 dispatched = await self._pass()
-            except Exception:
-                log.exception("delivery pass failed; retrying shortly")
+            except Exception as err:
+                self._pass_failed(err)
                 dispatched = 0
+            else:
+                self._pass_worked()
+            self._watch_stall()
             if dispatched == 0 and not self._stopping:
                 self._progress.set()
                 await self._idle()
 
+    def _pass_failed(self, err: Exception) -> None:
+        """One line when passes start failing, and one when they work again; the same
+        cause failing pass after pass is not logged again (its traceback at DEBUG)."""
+        cause = f"{type(err).__name__}: {err}"
+        self._failures += 1
+        if self._failing is None:
+            log.error("delivery pass failed (%s); nothing is lost, trying again every %.0f s",
+                      cause, IDLE_WAIT)
+        elif cause != self._failing:
+            log.error("delivery pass failed again, now: %s; still trying", cause)
+        log.debug("delivery pass failure", exc_info=err)
+        self._failing = cause
+
+    def _pass_worked(self) -> None:
+        if self._failing is not None:
+            log.warning("delivery passes work again after %d failure(s) (%s)",
+                        self._failures, self._failing)
+            self._failing = None
+            self._failures = 0
+
+    def _watch_stall(self) -> None:
+        """One ERROR line when the queue has not moved for ``stall_alert_seconds`` while
+        rows are due; one WARNING when it moves again."""
+        idle = time.monotonic() - self._moved_at
+        if not self._stalled and idle >= self._settings.stall_alert_seconds:
+            self._stalled = True
+            log.error("the outbox has not moved for %.0f s while messages are due (%s); "
+                      "the sender keeps trying: check the database and Telegram",
+                      idle, self._failing or "no send succeeded")
+
+    def _moved(self) -> None:
+        self._moved_at = time.monotonic()
+        if self._stalled:
+            self._stalled = False
+            log.warning("the outbox moves again")
+
     async def _pass(self) -> int:
+        await self._flush()
+        if time.monotonic() >= self._next_sweep:
+            await self._sweep()
         now = self._clock.now()
         await outbox.skip_stale(self._db, now)
         mono = time.monotonic()
         self._gates.forget_old(mono)
         rows = await outbox.due(self._db, now, FETCH, self._channel)
+        if not rows and not self._flying:
+            self._moved()  # nothing due: an idle queue is not a stalled one
         dispatched = 0
         for row in rows:
             if self._stopping:
@@ -166,21 +248,68 @@ class Sender:
             if not self._gates.is_open(row.chat_id, time.monotonic()):
                 continue
             await self._slots.acquire()
-            # Claim first, then spend: several workers read the same due rows, and one
-            # that lost the claim must not have spent a slot of the shared budget on it.
-            if not await outbox.claim(self._db, row.id, self._worker):
+            try:
+                started = await self._start(row)
+            except BaseException:
                 self._slots.release()
-                continue
+                raise
+            if started:
+                dispatched += 1
+            else:
+                self._slots.release()
+        return dispatched
+
+    async def _start(self, row: OutboxRow) -> bool:
+        """Claim ``row``, take its chat's turn and a slot of the pace, and start sending it
+        (True); False when another worker took it or its chat's turn is not free. On any
+        failure (the database, a cancellation by ``stop``) the claim is given back."""
+        # Claim first, then spend: several workers read the same due rows, and one
+        # that lost the claim must not have spent a slot of the shared budget on it.
+        if not await outbox.claim(self._db, row.id, self._worker):
+            return False
+        try:
             if not await self._gates.take(row.chat_id):  # another worker just sent there
                 await outbox.unclaim(self._db, row.id, self._worker)
-                self._slots.release()
-                continue
+                return False
             await self._pacer.acquire()
-            task = asyncio.create_task(self._deliver(row))
-            self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
-            dispatched += 1
-        return dispatched
+        except BaseException:
+            await self._give_back(row)
+            raise
+        self._flying.add(row.id)
+        task = asyncio.create_task(self._deliver(row))
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
+        return True
+
+    async def _give_back(self, row: OutboxRow) -> None:
+        """Un-claim a row whose send did not happen; if the database refuses that too, the
+        next sweep puts it back (it is in ``sending`` under this worker, with no send)."""
+        try:
+            await asyncio.wait_for(outbox.unclaim(self._db, row.id, self._worker),
+                                   GIVE_BACK_TIMEOUT)
+        except Exception as err:  # the sweep is the fallback
+            log.debug("could not un-claim outbox row %d (%s: %s); the sweep will", row.id,
+                      type(err).__name__, err)
+
+    async def _sweep(self) -> None:
+        """Put back to pending this worker's ``sending`` rows with no send under way here
+        (a claim whose answer was lost, an un-claim the database refused)."""
+        keep = self._flying | set(self._unrecorded)
+        swept = await outbox.release_orphans(self._db, self._worker, keep)
+        self._next_sweep = time.monotonic() + SWEEP_SECONDS
+        if swept:
+            log.warning("put back %d message(s) this worker had claimed but not sent", swept)
+
+    async def _flush(self) -> None:
+        """Write the outcomes the database refused before."""
+        if not self._unrecorded:
+            return
+        outcomes = list(self._unrecorded.values())
+        await outbox.record(self._db, outcomes)
+        for outcome in outcomes:
+            self._unrecorded.pop(outcome.row_id, None)
+        log.warning("recorded %d delayed outcome(s)", len(outcomes))
+        self._moved()
 
     async def _idle(self) -> None:
         """Sleep until woken, a chat gate opens, or the next pass is due."""
@@ -199,19 +328,19 @@ class Sender:
                 outcome = await self._attempt(row)
             except Exception as err:  # not a DeliveryError: a bug, a codec or network library
                 outcome = self._broken(row, err)
-            for attempt in range(RECORD_TRIES):
-                try:
-                    await outbox.record(self._db, [outcome])
-                    break
-                except Exception:
-                    if attempt + 1 == RECORD_TRIES:
-                        raise
-                    await asyncio.sleep(0.2 * (attempt + 1))
-        except Exception:
-            # The send's outcome is known but the database refused it: left in 'sending',
-            # sent again (flagged as a possible duplicate) on restart.
-            log.exception("the outcome of outbox row %d could not be recorded", row.id)
+            try:
+                await outbox.record(self._db, [outcome])
+            except Exception as err:
+                # The send's outcome is known but the database refused it: kept here and
+                # written at the next pass (the row stays 'sending', so nobody sends it).
+                self._unrecorded[row.id] = outcome
+                log.warning("the outcome of outbox row %d could not be recorded (%s: %s); "
+                            "writing it again at the next pass", row.id, type(err).__name__,
+                            err)
+            else:
+                self._moved()
         finally:
+            self._flying.discard(row.id)
             self._slots.release()
             self._progress.set()
             self._wake.set()
@@ -249,9 +378,11 @@ class Sender:
         failed with the reason after ``max_attempts``; never left in 'sending'."""
         self.counters.errors += 1
         attempts = row.attempts + 1
-        log.error("sending outbox row %d (%s) raised %s: %s (attempt %d of %d)", row.id,
+        log.error("sending outbox row %d (%s) raised %s: %s (attempt %d of %d); %s", row.id,
                   row.kind, type(err).__name__, err, attempts, self._settings.max_attempts,
-                  exc_info=err)
+                  "giving up" if attempts >= self._settings.max_attempts
+                  else "trying again later")
+        log.debug("the send's traceback", exc_info=err)
         wrapped = Unexpected(f"{type(err).__name__}: {err}")
         if attempts >= self._settings.max_attempts:
             return self._fail(row, wrapped)
@@ -295,3 +426,14 @@ class Sender:
         first_time = await outbox.mark_unreachable(self._db, row.person_id, since, err.reason)
         if first_time and self._on_unreachable is not None:
             await self._on_unreachable(row.person_id, err.reason, since)
+
+
+async def _finish(tasks: set[asyncio.Task[None]], seconds: float) -> None:
+    """Let ``tasks`` finish for ``seconds``, then cancel what is left (and wait briefly)."""
+    if not tasks:
+        return
+    _, pending = await asyncio.wait(tasks, timeout=max(0.0, seconds))
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.wait(pending, timeout=0.5)

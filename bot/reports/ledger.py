@@ -1,0 +1,368 @@
+"""The one ledger (PRODUCT.md, "One ledger"): from the stored history, one fact per
+person × meeting (``Seat``) and per person × month (``PersonMonth``). Every figure —
+`/report year`, `/report branches`, `/report member`, `/report meeting`, `/me`, the dues
+card, the warnings, the export and the heatmap — reads these facts and nothing else.
+
+The rules, each stated once:
+
+- **Periods.** A meeting counts for a person in a branch only inside the membership
+  (``joined_at`` ≤ start < ``ended_at``) and on or after the branch's record start; a
+  follower's meeting only inside the follower's period. A month belongs to the membership
+  the person held at the month's end, from the first month that begins on or after the
+  record start.
+- **Outcomes.** A closed meeting gives each invited member their roll-call mark (present,
+  excused, unexcused); a member inside the period who was not invited is *not invited*.
+  A closed roll call reopened for a correction stays held with its current marks.
+  A past meeting without a closed roll call is *unconfirmed* for everyone: never held,
+  never an absence. A follower who does not come is *not attending*, never unexcused.
+- **Official or "213".** A membership marked 213 is the relation with the branch where
+  the person lives: invited and shown there, outside its rate, not judged there, no dues
+  owed there. The other membership is the official one.
+- **Rate** of a branch: present / marked, over the seats of official members without a
+  standing (away, exempt, 213) at the closed meetings inside their periods.
+- **Dues.** A month is owed to the branch of the official membership held at its end
+  (not by a member away or exempt); it is *not due* until the due day of the next month
+  has passed; *paid* when a payment is recorded for the person and month (in any branch);
+  *unpaid* when owed, due, not paid and the branch records dues for that month at all;
+  *unrecorded* when the branch keeps no dues for that month.
+- **The 3-month rule** (Quy định 24-QĐ/TW, 8.1) judges a person per calendar year across
+  all their official memberships: a month counts once if it has an unexcused absence in
+  an official membership or unpaid dues; each month names its branch and its causes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from storage import ledger as store
+from storage.db import Database
+from storage.ledger import MeetingRecord, MembershipRecord
+
+HELD = ("present", "excused", "unexcused")
+THREAD_ABOVE = 5_000  # seats: a larger ledger is built off the event loop
+WARN_AT = 2
+FLAG_AT = 3
+
+
+def month_key(day: date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+
+
+def dues_fall_due(month: str, due_day: int) -> date:
+    """The first day on which the month's dues count as unpaid (after the due day)."""
+    first = date(int(month[:4]), int(month[5:7]), 1)
+    return _next_month(first).replace(day=due_day) + timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A membership period: the branch, the standing, official or the "213" relation."""
+
+    record: MembershipRecord
+    start: date
+    end: date | None  # the local day it ended (moved away, removed)
+    first_month: str  # the first month that belongs to it (record start, start)
+    last_month: str | None  # the last month that ended inside it
+
+    @property
+    def official(self) -> bool:
+        return not self.record.is_213
+
+    @property
+    def owes_dues(self) -> bool:
+        return self.official and not self.record.is_away and not self.record.is_exempt
+
+    @property
+    def standing(self) -> str | None:
+        r = self.record
+        return "away" if r.is_away else "exempt" if r.is_exempt else "213" if r.is_213 else None
+
+    def holds(self, month: str) -> bool:
+        return month >= self.first_month and (self.last_month is None
+                                             or month <= self.last_month)
+
+
+@dataclass(slots=True)
+class Seat:
+    """One person × one meeting: the outcome and whether it counts in the branch's rate."""
+
+    meeting: MeetingRecord
+    person_id: int
+    full_name: str
+    capacity: str  # member | follower
+    standing: str | None
+    outcome: str  # present | excused | unexcused | not_invited | unconfirmed | not_attending
+    reason: str | None
+    answer: str | None
+    day: date
+    month: str
+    held: Held | None  # the membership (members only)
+
+    @property
+    def counted(self) -> bool:
+        """In the branch's attendance rate (the denominator)."""
+        return (self.capacity == "member" and self.held is not None and self.held.official
+                and self.standing is None and self.outcome in HELD)
+
+    @property
+    def judged(self) -> bool:
+        """An unexcused absence that counts toward the 3-month rule."""
+        return (self.capacity == "member" and self.held is not None and self.held.official
+                and self.outcome == "unexcused")
+
+
+@dataclass(slots=True)
+class PersonMonth:
+    """One person × one month: the membership held, the meetings, the dues, the rule."""
+
+    person_id: int
+    month: str
+    held: Held | None  # the official membership held at the month's end
+    relations: list[Held] = field(default_factory=list)  # "213" relations held
+    seats: list[Seat] = field(default_factory=list)
+    dues: str = "none"  # none | not_due | paid | unpaid | unrecorded
+
+    @property
+    def absences(self) -> list[Seat]:
+        return [s for s in self.seats if s.judged]
+
+    @property
+    def counts(self) -> bool:
+        """Whether the month counts for the 3-month rule."""
+        return bool(self.absences) or self.dues == "unpaid"
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCause:
+    month: str
+    branch: str | None
+    days: list[date]  # unexcused absences
+    unpaid: bool
+
+
+@dataclass
+class Ledger:
+    year: int
+    today: date
+    tz: ZoneInfo
+    held: list[Held]
+    seats: list[Seat]
+    meetings: list[MeetingRecord]
+    months: dict[tuple[int, str], PersonMonth]
+    unit_names: dict[int, str]
+    # Indexes built once, so that a committee's 5,000 people read in linear time.
+    _by_person: dict[int, list[PersonMonth]] = field(default_factory=dict, repr=False)
+    _by_held: dict[int, list[Seat]] = field(default_factory=dict, repr=False)
+    _by_branch: dict[int, list[Seat]] = field(default_factory=dict, repr=False)
+    _causes: dict[int, list[MonthCause]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        by_person: dict[int, list[PersonMonth]] = defaultdict(list)
+        for key in sorted(self.months):
+            by_person[key[0]].append(self.months[key])
+        self._by_person = dict(by_person)
+        by_held: dict[int, list[Seat]] = defaultdict(list)
+        by_branch: dict[int, list[Seat]] = defaultdict(list)
+        for seat in self.seats:
+            if seat.held is not None:
+                by_held[seat.held.record.membership_id].append(seat)
+            by_branch[seat.meeting.unit_id].append(seat)
+        self._by_held, self._by_branch = dict(by_held), dict(by_branch)
+
+    def person_months(self, person_id: int) -> list[PersonMonth]:
+        return self._by_person.get(person_id, [])
+
+    def causes(self, person_id: int) -> list[MonthCause]:
+        """The person's months under the 3-month rule this year, each with its causes."""
+        known = self._causes.get(person_id)
+        if known is not None:
+            return known
+        result = []
+        for pm in self.person_months(person_id):
+            if pm.counts:
+                # The branch where the month happened: of the absence, else the month's end.
+                branch = (self.unit_names.get(pm.absences[0].meeting.unit_id)
+                          if pm.absences else pm.held.record.unit_name if pm.held else None)
+                result.append(MonthCause(pm.month, branch,
+                                         sorted(s.day for s in pm.absences),
+                                         pm.dues == "unpaid"))
+        self._causes[person_id] = result
+        return result
+
+    def level(self, person_id: int) -> str:
+        count = len(self.causes(person_id))
+        return "flag" if count >= FLAG_AT else "warn" if count >= WARN_AT else "ok"
+
+    def seats_of(self, held: Held) -> list[Seat]:
+        return self._by_held.get(held.record.membership_id, [])
+
+    def branch_seats(self, unit_id: int) -> list[Seat]:
+        return self._by_branch.get(unit_id, [])
+
+    def unconfirmed(self, unit_id: int) -> list[MeetingRecord]:
+        return [m for m in self.meetings if m.unit_id == unit_id and not m.confirmed]
+
+
+
+def _local(instant: datetime, tz: ZoneInfo) -> date:
+    return instant.astimezone(tz).date()
+
+
+def _held(record: MembershipRecord, tz: ZoneInfo) -> Held:
+    start = _local(record.joined_at, tz)
+    end = _local(record.ended_at, tz) if record.ended_at is not None else None
+    first = month_key(start)
+    if record.record_start is not None:
+        rs = record.record_start
+        first = max(first, month_key(rs if rs.day == 1 else _next_month(rs)))
+    last = month_key(end.replace(day=1) - timedelta(days=1)) if end is not None else None
+    return Held(record, start, end, first, last)
+
+
+def _in_period(held: Held, meeting: MeetingRecord, day: date) -> bool:
+    r = held.record
+    if meeting.starts_at < r.joined_at:
+        return False
+    if r.ended_at is not None and meeting.starts_at >= r.ended_at:
+        return False
+    return r.record_start is None or day >= r.record_start
+
+
+def build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
+                                                        datetime | None]],
+          year: int, now: datetime, tz: ZoneInfo, due_day: int) -> Ledger:
+    """The ledger of one calendar year as of ``now`` (pure: no I/O). A committee's year
+    is some 150,000 new objects that live as long as the report: the cyclic garbage
+    collector, which would scan the growing heap again and again while they are made,
+    is paused meanwhile (nothing here makes a cycle; synchronous, so nothing else runs)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(rows, followers, year, now, tz, due_day)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
+                                                         datetime | None]],
+           year: int, now: datetime, tz: ZoneInfo, due_day: int) -> Ledger:
+    today = now.astimezone(tz).date()
+    last = 12 if year < today.year else (0 if year > today.year else today.month)
+    months = [f"{year}-{m:02d}" for m in range(1, last + 1)]
+    held = [_held(r, tz) for r in rows.memberships]
+    by_person_unit: dict[tuple[int, int], list[Held]] = defaultdict(list)
+    for h in held:
+        by_person_unit[(h.record.person_id, h.record.unit_id)].append(h)
+    record_start = {h.record.unit_id: h.record.record_start for h in held}
+    follows: dict[tuple[int, int], list[tuple[datetime, datetime | None]]] = defaultdict(list)
+    for person_id, unit_id, since, until in followers:
+        follows[(person_id, unit_id)].append((since, until))
+    meetings = {m.id: m for m in rows.meetings if m.confirmed or m.starts_at <= now}
+    # Per meeting, once: its local day and month, and whether it is in the record.
+    when: dict[int, tuple[date, str, bool]] = {}
+    for m in meetings.values():
+        day = _local(m.starts_at, tz)
+        start = record_start.get(m.unit_id)
+        when[m.id] = (day, month_key(day), start is None or day >= start)
+    seats: list[Seat] = []
+    invited: set[tuple[int, int]] = set()
+    for s in rows.seats:
+        meeting = meetings.get(s.meeting_id)
+        if meeting is None:
+            continue
+        day, month, recorded = when[s.meeting_id]
+        invited.add((s.meeting_id, s.person_id))
+        closed = meeting.confirmed
+        if s.capacity == "follower":
+            inside = any(since <= meeting.starts_at and (until is None
+                                                         or meeting.starts_at < until)
+                         for since, until in follows.get((s.person_id, meeting.unit_id), ()))
+            if not inside or not recorded:
+                continue
+            outcome = ("present" if s.status == "present" else "not_attending") if closed \
+                else "unconfirmed"
+            seats.append(Seat(meeting, s.person_id, s.full_name, s.capacity, s.standing,
+                              outcome, s.reason, s.answer, day, month, None))
+            continue
+        if not recorded or (closed and s.status is None):
+            continue  # before the record; or never marked at a closed roll call
+        mine = None
+        for h in by_person_unit.get((s.person_id, meeting.unit_id), ()):
+            if _in_period(h, meeting, day):
+                mine = h
+                break
+        if mine is None:
+            continue
+        marked: str = s.status if closed and s.status is not None else "unconfirmed"
+        seats.append(Seat(meeting, s.person_id, s.full_name, s.capacity, s.standing, marked,
+                          s.reason or s.answer_reason, s.answer, day, month, mine))
+    held_in: dict[int, list[Held]] = defaultdict(list)
+    for h in held:
+        held_in[h.record.unit_id].append(h)
+    for meeting in meetings.values():  # inside the period, never invited
+        day, month, recorded = when[meeting.id]
+        if not meeting.confirmed or not recorded:
+            continue
+        for h in held_in.get(meeting.unit_id, ()):
+            if ((meeting.id, h.record.person_id) not in invited
+                    and _in_period(h, meeting, day)):
+                seats.append(Seat(meeting, h.record.person_id, h.record.full_name, "member",
+                                  h.standing, "not_invited", None, None, day, month, h))
+    seats.sort(key=lambda s: (s.meeting.starts_at, s.meeting.id, s.person_id))
+    tracked = {(unit_id, period) for _, unit_id, period in rows.dues}
+    paid = {(person_id, period) for person_id, _, period in rows.dues}
+    by_person: dict[int, list[Held]] = defaultdict(list)
+    for h in held:
+        by_person[h.record.person_id].append(h)
+    person_months: dict[tuple[int, str], PersonMonth] = {}
+    for person_id, mine_all in by_person.items():
+        for month in months:
+            official = [h for h in mine_all if h.official and h.holds(month)]
+            at_end = max(official, key=lambda h: h.record.joined_at) if official else None
+            relations = [h for h in mine_all if not h.official and h.holds(month)]
+            pm = PersonMonth(person_id, month, at_end, relations)
+            if at_end is not None and at_end.owes_dues:
+                if (person_id, month) in paid:
+                    pm.dues = "paid"
+                elif today < dues_fall_due(month, due_day):
+                    pm.dues = "not_due"
+                elif (at_end.record.unit_id, month) in tracked:
+                    pm.dues = "unpaid"
+                else:
+                    pm.dues = "unrecorded"
+            person_months[(person_id, month)] = pm
+    for seat in seats:
+        if seat.capacity != "member":
+            continue
+        person_months.setdefault((seat.person_id, seat.month),
+                                 PersonMonth(seat.person_id, seat.month, None)
+                                 ).seats.append(seat)
+    names = {h.record.unit_id: h.record.unit_name for h in held}
+    return Ledger(year, today, tz, held, seats, sorted(meetings.values(),
+                                                       key=lambda m: (m.starts_at, m.id)),
+                  person_months, names)
+
+
+async def load(db: Database, units: Sequence[int], year: int, now: datetime, tz: ZoneInfo,
+               due_day: int, person_id: int | None = None) -> Ledger:
+    since = datetime(year, 1, 1, tzinfo=tz)
+    until = datetime(year + 1, 1, 1, tzinfo=tz)
+    rows = await store.ledger_rows(db, units, since, until, f"{year}-01", f"{year}-12",
+                                   person_id)
+    branch_ids = sorted({m.unit_id for m in rows.meetings})
+    followers = await store.followers_of(db, branch_ids)
+    if len(rows.seats) < THREAD_ABOVE:
+        return build(rows, followers, year, now, tz, due_day)
+    # A committee's year: built in a worker thread, so other people's taps are answered.
+    return await asyncio.to_thread(build, rows, followers, year, now, tz, due_day)

@@ -1,0 +1,150 @@
+"""The stored history the ledger reads (``bot/reports/ledger.py``): every membership of
+every person who ever belonged to the scope, the meetings of all the branches those
+people belonged to in the window, each seat (invitation, answer, roll-call mark), and the
+dues recorded there. Four plain queries; every rule is applied in the ledger, once.
+
+A person's months are judged across all their memberships, so a scope's ledger also
+reads the other branches its people belonged to (the months brought from an earlier
+branch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from storage.db import Database
+from storage.reports import in_list
+from storage.timefmt import from_db, to_db
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipRecord:
+    membership_id: int
+    person_id: int
+    unit_id: int
+    unit_name: str
+    full_name: str
+    is_away: bool
+    is_exempt: bool
+    is_213: bool
+    state: str  # active | transferred | left
+    joined_at: datetime
+    ended_at: datetime | None
+    record_start: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRecord:
+    id: int
+    unit_id: int
+    kind: str
+    starts_at: datetime
+    state: str  # scheduled | closed (cancelled meetings are not read)
+    duration_min: int
+    held_from: datetime | None
+    ended_at: datetime | None
+    place: str | None
+    agenda: str | None
+    correcting: bool = False  # a closed roll call reopened for a correction
+
+    @property
+    def confirmed(self) -> bool:
+        """Held: the roll call was closed (and, while corrected, stays held)."""
+        return self.state == "closed" or self.correcting
+
+
+@dataclass(frozen=True, slots=True)
+class SeatRecord:
+    meeting_id: int
+    person_id: int
+    full_name: str
+    capacity: str  # member | follower
+    standing: str | None  # away | exempt | 213, when invited
+    answer: str | None
+    answer_reason: str | None
+    status: str | None  # roll call: present | excused | unexcused
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRows:
+    memberships: list[MembershipRecord]
+    meetings: list[MeetingRecord]
+    seats: list[SeatRecord]
+    dues: list[tuple[int, int, str]]  # person, branch, "YYYY-MM"
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text[:10]) if text else None
+
+
+async def ledger_rows(db: Database, units: Sequence[int], since: datetime, until: datetime,
+                      first_month: str, last_month: str,
+                      person_id: int | None = None) -> LedgerRows:
+    """Everything the ledger needs for the scope ``units`` (or only one person's
+    memberships, seats and the dues of their branches) in a window."""
+    if person_id is not None:
+        who = f"m.person_id = {int(person_id)}"
+    else:
+        who = (f"m.person_id IN (SELECT person_id FROM memberships WHERE unit_id IN "
+               f"({in_list(units)}))")
+    rows = await db.fetch_all(
+        "SELECT m.id, m.person_id, m.unit_id, u.name, p.full_name, m.is_away, m.is_exempt, "
+        "m.is_213, m.state, m.joined_at, m.ended_at, u.record_start "
+        "FROM memberships m JOIN people p ON p.id = m.person_id JOIN units u ON u.id = m.unit_id "
+        f"WHERE {who} AND m.joined_at < ? AND (m.ended_at IS NULL OR m.ended_at >= ?) "
+        "ORDER BY m.person_id, m.joined_at, m.id", (to_db(until), to_db(since)))
+    memberships = [MembershipRecord(
+        int(r[0]), int(r[1]), int(r[2]), str(r[3]), str(r[4]), bool(r[5]), bool(r[6]),
+        bool(r[7]), str(r[8]), from_db(r[9]), from_db(r[10]) if r[10] else None, _day(r[11]))
+        for r in rows]
+    branch_ids = sorted({m.unit_id for m in memberships}
+                        | (set() if person_id is not None else set(units)))
+    mine = "" if person_id is None else f"AND i.person_id = {int(person_id)} "
+    rows = await db.fetch_all(
+        "SELECT id, unit_id, kind, starts_at, state, duration_min, held_from, ended_at, place, "
+        "agenda, correction_reason IS NOT NULL FROM meetings "
+        f"WHERE unit_id IN ({in_list(branch_ids)}) "
+        "AND state != 'cancelled' AND starts_at >= ? AND starts_at < ? ORDER BY starts_at, id",
+        (to_db(since), to_db(until)))
+    meetings = [MeetingRecord(int(r[0]), int(r[1]), str(r[2]), from_db(r[3]), str(r[4]),
+                              int(r[5]), from_db(r[6]) if r[6] else None,
+                              from_db(r[7]) if r[7] else None, r[8], r[9], bool(r[10]))
+                for r in rows]
+    rows = await db.fetch_all(
+        "SELECT i.meeting_id, i.person_id, p.full_name, i.capacity, i.standing, i.answer, "
+        "i.reason, a.status, a.reason FROM invitations i JOIN meetings mt ON mt.id = i.meeting_id "
+        "JOIN people p ON p.id = i.person_id LEFT JOIN attendance a ON a.meeting_id = "
+        "i.meeting_id AND a.person_id = i.person_id "
+        f"WHERE mt.unit_id IN ({in_list(branch_ids)}) AND mt.state != 'cancelled' {mine}"
+        "AND mt.starts_at >= ? AND mt.starts_at < ?", (to_db(since), to_db(until)))
+    seats = [SeatRecord(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], r[5], r[6], r[7],
+                        r[8]) for r in rows]
+    rows = await db.fetch_all(
+        f"SELECT person_id, unit_id, period FROM dues WHERE unit_id IN ({in_list(branch_ids)}) "
+        "AND period >= ? AND period <= ?", (first_month, last_month))
+    return LedgerRows(memberships, meetings, seats,
+                      [(int(r[0]), int(r[1]), str(r[2])) for r in rows])
+
+
+async def followers_of(db: Database, units: Sequence[int]
+                       ) -> list[tuple[int, int, datetime, datetime | None]]:
+    """(person, branch, since, until) of every follower period of the branches."""
+    rows = await db.fetch_all(
+        f"SELECT person_id, unit_id, since, until FROM followers WHERE unit_id IN "
+        f"({in_list(units)})")
+    return [(int(r[0]), int(r[1]), from_db(r[2]), from_db(r[3]) if r[3] else None)
+            for r in rows]
+
+
+async def unconfirmed_meetings(db: Database, since: datetime, until: datetime
+                               ) -> list[tuple[int, int, str, datetime]]:
+    """(meeting, branch, kind, start) of meetings that started in the window and whose
+    roll call was never closed (not cancelled): not confirmed, never held."""
+    rows = await db.fetch_all(
+        "SELECT id, unit_id, kind, starts_at FROM meetings WHERE state = 'scheduled' "
+        "AND correction_reason IS NULL AND starts_at >= ? AND starts_at < ? ORDER BY starts_at, id",
+        (to_db(since), to_db(until)))
+    return [(int(r[0]), int(r[1]), str(r[2]), from_db(r[3])) for r in rows]
