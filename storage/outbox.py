@@ -155,7 +155,7 @@ async def recover_in_flight(db: Database, *, live: Sequence[str] | None = None,
     sql = "" if channel is None else " AND channel = ?"
     if live:
         marks = ", ".join("?" for _ in live)
-        sql = f" AND (claimed_by IS NULL OR claimed_by NOT IN ({marks}))"
+        sql += f" AND (claimed_by IS NULL OR claimed_by NOT IN ({marks}))"
         params += tuple(live)
     async with db.transaction() as conn:
         # Each channel's sender recovers its own rows: the other may be sending already.
