@@ -43,6 +43,7 @@ from handlers import (
     reports,
     rsvp,
     units,
+    zalo,
 )
 from handlers.base import Tap
 from handlers.context import ChiboApp, ChiboContext
@@ -81,6 +82,7 @@ def register(app: ChiboApp) -> None:
             command("lang", common.set_language),
             command("cancel", inputs.cancel),
             command("me", members.me),
+            command("zalo", zalo.zalo),
             command("invite", members.invite),
             command("members", members.list_members),
             command("units", units.list_units),

@@ -110,6 +110,8 @@ async def _show(who: Asker, meeting_id: int, page: int = 0, toast: str | None = 
         label = f"{texts('rollcall_' + r.status)} {r.full_name}"
         if not r.has_telegram:
             label += " " + texts("held_no_telegram_mark")
+        if r.on_zalo:
+            label += " " + texts("zalo_mark")
         if r.status == "present" and r.late:
             label += " " + texts("held_late_mark")
         if r.status == "excused" and r.reason:

@@ -176,9 +176,10 @@ async def asker(update: Update, context: ChiboContext) -> Asker:
         # because a typo was fixed would act twice.
         raise Invalid("edited_ignored")
     chat = update.effective_chat
-    if update.callback_query is not None and chat is not None and chat.type != "private":
-        # The bot never puts buttons in a group: a tap there is forged, and answering it
-        # would show a member's card or report to the whole group.
+    if update.callback_query is not None and (chat is None or chat.type != "private"):
+        # The bot never puts buttons in a group, and has no inline mode: a tap in a group
+        # or on an inline message (no chat) is forged, and answering it would show a
+        # member's card or report to the whole group, or to nobody it could check.
         raise Invalid("button_expired")
     services = context.services
     actor = await services.actor(user.id)

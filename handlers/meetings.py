@@ -303,6 +303,8 @@ def answer_label(inv: InvitationRow, texts: Texts) -> str:
         line += " " + texts("answers_recorded_by", name=inv.recorded_by_name)
     if not inv.has_telegram:
         line += " " + texts("held_no_telegram_mark")
+    if inv.on_zalo:
+        line += " " + texts("zalo_mark")
     return line
 
 

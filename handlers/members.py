@@ -26,6 +26,8 @@ from bot.members.dues import my_dues
 from bot.members.registration import IssuedInvite, officer_invite
 from bot.members.service import MemberRow
 from bot.texts import Texts
+from bot.zalo import linking as zalo_linking
+from bot.zalo.codes import invite_line
 from handlers.base import Asker, ButtonRow, asker, command_line, tap
 from handlers.console import console_row
 from handlers.context import ChiboContext
@@ -52,7 +54,7 @@ def link_text(issued: IssuedInvite, who: Asker) -> str:
     return who.texts("invite_link", name=issued.full_name, unit=issued.unit_name,
                      role=who.texts(f"role_{issued.role}"),
                      expires=fmt.day(issued.expires_at.astimezone(who.services.tz).date()),
-                     link=issued.link)
+                     link=issued.link) + invite_line(issued.zalo_code, who.texts.lang)
 
 
 # --- /invite ------------------------------------------------------------------------------
@@ -98,7 +100,9 @@ async def _show_page(who: Asker, unit_id: int, page: int) -> None:
             flags += texts("members_flag_probation")
         if row.standing:
             flags += " · " + standing_text(row, texts)
-        if row.telegram_user_id is None:
+        if row.on_zalo:
+            flags += texts("members_flag_zalo")
+        elif row.telegram_user_id is None:
             flags += texts("members_flag_unbound")
         if row.unreachable_since:
             flags += texts("members_flag_unreachable")
@@ -347,4 +351,7 @@ async def me(update: Update, context: ChiboContext) -> None:
         if dues.not_due:
             lines.append("  " + texts("dues_not_due", months=", ".join(
                 fmt.month(m) for m in dues.not_due)))
+    channel = await zalo_linking.channel_of(who.services, who.actor)
+    if channel is not None:
+        lines.append(texts("me_channel", channel=texts(f"channel_{channel}")))
     await who.say("\n".join(lines))

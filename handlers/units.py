@@ -16,6 +16,7 @@ from bot.members.registration import (
     create_unit,
     units_overview,
 )
+from bot.zalo.codes import invite_line
 from handlers.base import Asker, asker, command_line, tap
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
@@ -118,7 +119,8 @@ async def _appoint(who: Asker, unit_id: int, name: str) -> None:
     await who.say(who.texts("invite_link", name=issued.full_name, unit=issued.unit_name,
                             role=who.texts(f"role_{issued.role}"),
                             expires=issued.expires_at.astimezone(who.services.tz)
-                            .strftime("%d/%m/%Y"), link=issued.link))
+                            .strftime("%d/%m/%Y"), link=issued.link)
+                  + invite_line(issued.zalo_code, who.texts.lang))
 
 
 @tap(AppointButton)

@@ -96,8 +96,10 @@ async def holders(db: Database) -> list[Holder]:
     """Bound members who follow households now, across every branch."""
     rows = await db.fetch_all(
         "SELECT DISTINCT a.person_id, p.telegram_user_id " + _FOLLOWING
-        + "AND p.telegram_user_id IS NOT NULL AND p.erased_at IS NULL ORDER BY a.person_id")
-    return [Holder(int(r[0]), int(r[1])) for r in rows]
+        + "AND (p.telegram_user_id IS NOT NULL OR p.zalo_user_id IS NOT NULL) "
+        "AND p.erased_at IS NULL ORDER BY a.person_id")
+    # Telegram account 0: on Zalo only (the outbox addresses it there).
+    return [Holder(int(r[0]), int(r[1] or 0)) for r in rows]
 
 
 async def unit_status(db: Database, unit_id: int, period: str) -> list[MemberStatus]:

@@ -14,7 +14,9 @@ Row = tuple[Any, ...]
 async def members(db: Database, units: Sequence[int]) -> list[Row]:
     return [tuple(r) for r in await db.fetch_all(
         "SELECT p.full_name, u.name, m.role, p.birth_date, m.admitted_on, m.official_on, "
-        "m.is_away, m.is_exempt, m.is_213, p.phone, p.telegram_user_id IS NOT NULL "
+        "m.is_away, m.is_exempt, m.is_213, p.phone, p.telegram_user_id IS NOT NULL, "
+        "CASE WHEN p.channel = 'zalo' AND p.zalo_user_id IS NOT NULL THEN 'zalo' "
+        "WHEN p.telegram_user_id IS NOT NULL THEN 'telegram' END "
         "FROM memberships m JOIN people p ON p.id = m.person_id "
         "JOIN units u ON u.id = m.unit_id "
         f"WHERE m.unit_id IN ({in_list(units)}) AND m.state = 'active' "

@@ -58,10 +58,12 @@ class InvitationRow:
     answer: str | None  # attend | absent
     reason: str | None
     recorded_by_name: str | None = None  # the officer who recorded it for the member
+    on_zalo: bool = False  # reached on Zalo, their preferred channel (issue 26)
 
     @property
     def has_telegram(self) -> bool:
-        return self.telegram_user_id is not None
+        """The bot can write to them (Telegram, or Zalo): no 📵 mark, no phoning."""
+        return self.telegram_user_id is not None or self.on_zalo
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +74,9 @@ class AttendanceRow:
     standing: str | None
     status: str  # present | excused | unexcused
     reason: str | None
-    has_telegram: bool = True
+    has_telegram: bool = True  # reachable by the bot: Telegram, or Zalo
     late: bool = False
+    on_zalo: bool = False  # reached on Zalo, their preferred channel (issue 26)
 
 
 _M_COLS = ("id, unit_id, kind, starts_at, duration_min, place, agenda, state, auto_month, "
@@ -228,7 +231,8 @@ async def invite(conn: Connection, meeting_id: int,
 
 _I_SELECT = (
     "SELECT i.meeting_id, i.person_id, p.full_name, p.telegram_user_id, i.capacity, "
-    "i.standing, i.answer, i.reason, rb.full_name AS recorded_by_name FROM invitations i "
+    "i.standing, i.answer, i.reason, rb.full_name AS recorded_by_name, "
+    "(p.zalo_user_id IS NOT NULL AND p.channel = 'zalo') AS on_zalo FROM invitations i "
     "JOIN people p ON p.id = i.person_id LEFT JOIN people rb ON rb.id = i.recorded_by "
 )
 
@@ -236,7 +240,7 @@ _I_SELECT = (
 def _invitation(r: Row) -> InvitationRow:
     return InvitationRow(r["meeting_id"], r["person_id"], r["full_name"], r["telegram_user_id"],
                          r["capacity"], r["standing"], r["answer"], r["reason"],
-                         r["recorded_by_name"])
+                         r["recorded_by_name"], bool(r["on_zalo"]))
 
 
 async def invitations(db: Database, meeting_id: int) -> list[InvitationRow]:
@@ -333,13 +337,14 @@ async def upcoming_for_person(db: Database, person_id: int, now: datetime,
 async def attendance(db: Database, meeting_id: int) -> list[AttendanceRow]:
     rows = await db.fetch_all(
         "SELECT a.person_id, p.full_name, i.capacity, i.standing, a.status, a.reason, "
-        "p.telegram_user_id IS NOT NULL, a.late "
+        "(p.telegram_user_id IS NOT NULL OR p.zalo_user_id IS NOT NULL), a.late, "
+        "(p.zalo_user_id IS NOT NULL AND p.channel = 'zalo') "
         "FROM attendance a JOIN people p ON p.id = a.person_id "
         "JOIN invitations i ON i.meeting_id = a.meeting_id AND i.person_id = a.person_id "
         f"JOIN meetings m ON m.id = a.meeting_id WHERE a.meeting_id = ? AND {in_period()} "
         "ORDER BY i.capacity DESC, p.name_key, p.id", (meeting_id,))
-    return [AttendanceRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]))
-            for r in rows]
+    return [AttendanceRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), bool(r[7]),
+                          bool(r[8])) for r in rows]
 
 
 async def set_late(conn: Connection, meeting_id: int, person_id: int,

@@ -99,35 +99,66 @@ class OutboxStats:
 
 
 async def enqueue(conn: Connection, envelopes: Sequence[Envelope], now: datetime) -> int:
-    """Insert inside the caller's transaction; returns how many were new."""
+    """Insert inside the caller's transaction; returns how many were new.
+
+    Every message to a person passes here, so this is where it is addressed (issue 26):
+    a person whose preferred channel is Zalo gets it on Zalo (``channel`` 'zalo',
+    ``chat_id`` the person's id); a person with no Telegram account (``chat_id`` 0) and
+    no Zalo account has nowhere to get it, and the row is not stored."""
+    zalo = await _on_zalo(conn, {e.person_id for e in envelopes if e.person_id is not None})
+    rows = []
+    for e in envelopes:
+        channel, chat_id = "telegram", e.chat_id
+        if e.person_id in zalo and e.chat_id in (0, zalo[e.person_id]):
+            channel, chat_id = "zalo", e.person_id
+        elif not e.chat_id:
+            continue
+        rows.append((
+            e.key, chat_id, e.person_id, e.unit_id, e.kind, e.message.to_json(),
+            to_db(e.not_before or now), to_db(e.stale_after) if e.stale_after else None,
+            to_db(now), channel,
+        ))
     return await conn.executemany(
         "INSERT INTO outbox (business_key, chat_id, person_id, unit_id, kind, payload, "
-        "next_attempt_at, stale_after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (business_key) DO NOTHING",
-        [
-            (
-                e.key, e.chat_id, e.person_id, e.unit_id, e.kind, e.message.to_json(),
-                to_db(e.not_before or now), to_db(e.stale_after) if e.stale_after else None,
-                to_db(now),
-            )
-            for e in envelopes
-        ],
+        "next_attempt_at, stale_after, created_at, channel) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (business_key) DO NOTHING",
+        rows,
     )
 
 
-async def recover_in_flight(db: Database, *, live: Sequence[str] | None = None) -> int:
+async def _on_zalo(conn: Connection, person_ids: set[int]) -> dict[int, int]:
+    """Person id -> Telegram account (0 if none) of those who prefer Zalo and have it."""
+    if not person_ids:
+        return {}
+    ids = sorted(person_ids)
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for r in await conn.fetch_all(
+                "SELECT id, telegram_user_id FROM people WHERE channel = 'zalo' "
+                f"AND zalo_user_id IS NOT NULL AND id IN ({marks})", tuple(chunk)):
+            found[int(r[0])] = int(r[1] or 0)
+    return found
+
+
+async def recover_in_flight(db: Database, *, live: Sequence[str] | None = None,
+                            channel: str | None = None) -> int:
     """Rows a crash left in ``sending`` may or may not have gone out: send again, flagged.
+    ``channel``: only that channel's rows (a sender starting; the other channel's sender
+    may be sending already); None: every channel (the sweep for dead workers).
 
     ``live`` None or empty: every such row (one process owns a SQLite database, so whatever is in
     flight at its start was left by its previous life). Else only rows claimed by a
     worker not in ``live``: another live worker's rows are its own business."""
-    params: tuple[str, ...] = ()
-    sql = ""
+    params: tuple[str, ...] = () if channel is None else (channel,)
+    sql = "" if channel is None else " AND channel = ?"
     if live:
         marks = ", ".join("?" for _ in live)
-        sql = f" AND (claimed_by IS NULL OR claimed_by NOT IN ({marks}))"
-        params = tuple(live)
+        sql += f" AND (claimed_by IS NULL OR claimed_by NOT IN ({marks}))"
+        params += tuple(live)
     async with db.transaction() as conn:
+        # Each channel's sender recovers its own rows: the other may be sending already.
         cur = await conn.execute(
             "UPDATE outbox SET state = 'pending', possible_duplicate = 1, claimed_by = NULL "
             f"WHERE state = 'sending'{sql}", params)
@@ -159,7 +190,8 @@ async def skip_stale(db: Database, now: datetime) -> int:
         return cur.rowcount
 
 
-async def due(db: Database, now: datetime, limit: int) -> list[OutboxRow]:
+async def due(db: Database, now: datetime, limit: int,
+              channel: str = "telegram") -> list[OutboxRow]:
     """Due rows in enqueue order, at most one per chat (a chat's next waits its turn), and
     none for a chat with a row in flight (whichever worker sends it).
 
@@ -169,10 +201,11 @@ async def due(db: Database, now: datetime, limit: int) -> list[OutboxRow]:
         "SELECT id, business_key, chat_id, kind, payload, person_id, unit_id, attempts, "
         "possible_duplicate FROM outbox WHERE id IN ("
         "  SELECT min(id) FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? "
-        "  AND chat_id NOT IN (SELECT chat_id FROM outbox WHERE state = 'sending') "
+        "  AND channel = ? AND chat_id NOT IN "
+        "  (SELECT chat_id FROM outbox WHERE state = 'sending' AND channel = ?) "
         "  GROUP BY chat_id) "
         "ORDER BY id LIMIT ?",
-        (to_db(now), limit),
+        (to_db(now), channel, channel, limit),
     )
     return [
         OutboxRow(
@@ -213,11 +246,11 @@ async def next_due_at(db: Database) -> datetime | None:
     return None if value is None else from_db(value)
 
 
-async def count_due(db: Database, now: datetime) -> int:
+async def count_due(db: Database, now: datetime, channel: str = "telegram") -> int:
     return int(await db.fetch_value(
         "SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending') "
-        "AND next_attempt_at <= ?",
-        (to_db(now),),
+        "AND next_attempt_at <= ? AND channel = ?",
+        (to_db(now), channel),
     ))
 
 
@@ -258,7 +291,8 @@ async def record(db: Database, outcomes: Sequence[Outcome]) -> None:
 async def message_id_for(db: Database, key: str) -> tuple[int, int] | None:
     """(chat id, message id) of a sent row, for later edits."""
     row = await db.fetch_one(
-        "SELECT chat_id, message_id FROM outbox WHERE business_key = ? AND message_id IS NOT NULL",
+        "SELECT chat_id, message_id FROM outbox WHERE business_key = ? "
+        "AND message_id IS NOT NULL AND channel = 'telegram'",
         (key,),
     )
     return None if row is None else (int(row["chat_id"]), int(row["message_id"]))
@@ -317,6 +351,13 @@ async def mark_unreachable(db: Database, person_id: int, since: datetime, reason
             (to_db(since), reason, person_id),
         )
         return cur.rowcount == 1
+
+
+async def clear_unreachable_zalo(db: Database, zalo_user_id: str) -> None:
+    """The person wrote on Zalo: whatever blocked delivery there is over."""
+    await db.execute(
+        "UPDATE people SET unreachable_since = NULL, unreachable_reason = NULL "
+        "WHERE zalo_user_id = ? AND unreachable_since IS NOT NULL", (zalo_user_id,))
 
 
 async def clear_unreachable(db: Database, telegram_user_id: int) -> None:

@@ -30,6 +30,7 @@ class MemberRow:
     unreachable_since: str | None
     joined_at: datetime | None = None  # the start in this branch
     ended_at: str | None = None  # moved away or removed
+    on_zalo: bool = False  # reached on Zalo, their preferred channel (issue 26)
 
     @property
     def probationary(self) -> bool:
@@ -56,7 +57,8 @@ class MemberRow:
 _MEMBER_SELECT = (
     "SELECT p.id AS person_id, m.id AS membership_id, m.unit_id, p.full_name, p.birth_date, "
     "p.phone, p.telegram_user_id, m.role, m.admitted_on, m.official_on, m.is_away, "
-    "m.is_exempt, m.is_213, m.state, p.unreachable_since, m.joined_at, m.ended_at "
+    "m.is_exempt, m.is_213, m.state, p.unreachable_since, m.joined_at, m.ended_at, "
+    "(p.zalo_user_id IS NOT NULL AND p.channel = 'zalo') AS on_zalo "
     "FROM memberships m JOIN people p ON p.id = m.person_id "
 )
 
@@ -74,7 +76,7 @@ def _member(r: Row) -> MemberRow:
         is_away=bool(r["is_away"]), is_exempt=bool(r["is_exempt"]), is_213=bool(r["is_213"]),
         state=r["state"], unreachable_since=r["unreachable_since"],
         joined_at=from_db(r["joined_at"]) if r["joined_at"] else None,
-        ended_at=r["ended_at"],
+        ended_at=r["ended_at"], on_zalo=bool(r["on_zalo"]),
     )
 
 
@@ -282,6 +284,7 @@ async def erase_personal_data(conn: Connection, person_id: int, now: datetime) -
                        "(SELECT telegram_user_id FROM people WHERE id = ?)", (person_id,))
     await conn.execute(
         "UPDATE people SET birth_date = NULL, phone = NULL, telegram_user_id = NULL, "
+        "zalo_user_id = NULL, channel = 'telegram', "
         "unreachable_since = NULL, unreachable_reason = NULL, erased_at = ? WHERE id = ?",
         (to_db(now), person_id))
     await conn.execute("UPDATE invitations SET reason = NULL WHERE person_id = ?", (person_id,))

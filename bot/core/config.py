@@ -30,6 +30,8 @@ TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # noqa: S105 - the variable name, not a secret
 PASSWORD_ENV = "CHIBO_DATABASE_PASSWORD"  # noqa: S105 - the variable name, not a secret
 WEBHOOK_PORT_ENV = "CHIBO_WEBHOOK_PORT"
 WEBAPP_LISTEN_ENV = "CHIBO_WEBAPP_LISTEN"
+ZALO_TOKEN_ENV = "ZALO_BOT_TOKEN"  # noqa: S105 - the variable name, not a secret
+ZALO_SECRET_ENV = "ZALO_WEBHOOK_SECRET"  # noqa: S105 - the variable name, not a secret
 _OFFSET = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60}
 
@@ -232,6 +234,18 @@ _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _URL_PATH = re.compile(r"^[A-Za-z0-9._~/-]*$")
 
 
+def _webhook_url(value: str, schemes: tuple[str, ...]) -> str:
+    """A public URL a platform POSTs updates to, served at its path by the bot."""
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.hostname:
+        raise ValueError("must be a public https:// URL")
+    if parts.query or parts.fragment:
+        raise ValueError("must not have a query or a fragment")
+    if not _URL_PATH.match(parts.path):
+        raise ValueError("use only letters, digits and . _ ~ - / in the path")
+    return value
+
+
 class WebhookSettings(_Section):
     """Optional: with it ``chibo run`` serves a webhook instead of long polling.
 
@@ -249,14 +263,7 @@ class WebhookSettings(_Section):
     @classmethod
     def _https_url(cls, value: str) -> str:
         # The URL is not repeated in the messages: a mistaken one might hold the token.
-        parts = urlsplit(value)
-        if parts.scheme != "https" or not parts.hostname:
-            raise ValueError("must be a public https:// URL")
-        if parts.query or parts.fragment:
-            raise ValueError("must not have a query or a fragment")
-        if not _URL_PATH.match(parts.path):
-            raise ValueError("use only letters, digits and . _ ~ - / in the path")
-        return value
+        return _webhook_url(value, ("https",))
 
     @field_validator("secret_token", mode="before")
     @classmethod
@@ -311,6 +318,56 @@ class WebappSettings(_Section):
         return int(self.listen.rpartition(":")[2])
 
 
+class ZaloSettings(_Section):
+    """The Zalo channel (issue 26): members reached through the Zalo Bot API.
+
+    The token comes from ``ZALO_BOT_TOKEN`` and the webhook secret from
+    ``ZALO_WEBHOOK_SECRET`` (environment only, never the file, never logged). Without
+    ``webhook_url`` the bot polls (getUpdates); with it, Zalo POSTs each event to that
+    URL and the bot listens on ``listen``:``port`` at the URL's path.
+    """
+
+    enabled: bool = False
+    token: SecretStr | None = None
+    base_url: str = "https://bot-api.zaloplatforms.com"
+    webhook_url: str | None = None
+    listen: str = "127.0.0.1"
+    port: int = Field(default=8444, ge=0, le=65535)
+    webhook_secret: SecretStr | None = None
+    # Zalo publishes no numeric limit: pace sends conservatively, back off on 429.
+    rate: float = Field(default=10.0, gt=0, le=1000)
+    per_chat_interval_seconds: float = Field(default=1.0, ge=0)
+    concurrency: int = Field(default=8, ge=1, le=64)
+    # Wrong codes one Zalo user may type per hour before being asked to wait.
+    code_attempts_per_hour: int = Field(default=5, ge=1)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"'{value}' must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        return _webhook_url(value, ("https", "http"))  # http: a local test server
+
+    @property
+    def url_path(self) -> str:
+        return "/" + urlsplit(self.webhook_url or "").path.strip("/")
+
+    def bot_token(self) -> str | None:
+        value = self.token.get_secret_value().strip() if self.token else ""
+        return value or None
+
+    def secret(self) -> str | None:
+        value = self.webhook_secret.get_secret_value().strip() if self.webhook_secret else ""
+        return value or None
+
+
 class Config(_Section):
     telegram: TelegramSettings = TelegramSettings()
     bot: BotSettings = BotSettings()
@@ -322,6 +379,7 @@ class Config(_Section):
     invites: InviteSettings = InviteSettings()
     webhook: WebhookSettings | None = None
     webapp: WebappSettings = WebappSettings()
+    zalo: ZaloSettings = ZaloSettings()
 
     def token(self) -> str | None:
         secret = self.telegram.token
@@ -362,6 +420,7 @@ def config_from_dict(data: dict[str, Any], *, base_dir: Path | None = None) -> C
     if env_listen:
         # Several workers on one machine: each serves the console on its own port.
         data = {**data, "webapp": {**data.get("webapp", {}), "listen": env_listen}}
+    data = _zalo_from_env(data)
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
@@ -370,10 +429,43 @@ def config_from_dict(data: dict[str, Any], *, base_dir: Path | None = None) -> C
     secret = (token.partition(":")[2] or token) if token else None
     if config.webhook is not None and secret and secret in config.webhook.url:
         raise ConfigError("config error: webhook.url: must not contain the bot token")
+    _check_zalo(config.zalo)
     if base_dir is not None and not config.database.path.is_absolute():
         database = config.database.model_copy(update={"path": base_dir / config.database.path})
         config = config.model_copy(update={"database": database})
     return config
+
+
+def _zalo_from_env(data: dict[str, Any]) -> dict[str, Any]:
+    """The Zalo token and webhook secret come from the environment (they override the file)."""
+    zalo = dict(data.get("zalo", {})) if isinstance(data.get("zalo"), dict) else None
+    if zalo is None:
+        return data
+    for env, key in ((ZALO_TOKEN_ENV, "token"), (ZALO_SECRET_ENV, "webhook_secret")):
+        value = os.environ.get(env, "").strip()
+        if value:
+            zalo[key] = value
+    return {**data, "zalo": zalo}
+
+
+def _check_zalo(zalo: ZaloSettings) -> None:
+    from bot.core.logs import REDACTOR
+
+    for secret in (zalo.bot_token(), zalo.secret()):
+        if secret is not None and len(secret) >= 6:
+            REDACTOR.add_secret(secret)
+    if not zalo.enabled:
+        return
+    token = zalo.bot_token()
+    if token is None:
+        raise ConfigError(f"config error: zalo.token: set {ZALO_TOKEN_ENV} in the environment")
+    if zalo.webhook_url is not None:
+        secret = zalo.secret()
+        if secret is None or not 8 <= len(secret) <= 256:
+            raise ConfigError(f"config error: zalo.webhook_secret: set {ZALO_SECRET_ENV} "
+                              "(8 to 256 characters) in the environment")
+        if token in zalo.webhook_url or (token.partition(":")[2] or token) in zalo.webhook_url:
+            raise ConfigError("config error: zalo.webhook_url: must not contain the bot token")
 
 
 def load_config(path: Path | str) -> Config:

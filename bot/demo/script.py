@@ -7,6 +7,7 @@ branch, and every message, button and tap is printed as it happens.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import re
 import sys
@@ -23,8 +24,10 @@ from bot.demo.console import hold_console
 from bot.demo.duties import play_duties
 from bot.demo.playground import Playground, playground
 from bot.demo.transcript import Transcript
+from bot.demo.zalo import ZALO_TOKEN, play_zalo
 from bot.texts import Texts, as_language
 from emulator import FakeUser
+from emulator.zalo import ZaloEmulator
 
 # The demo starts on Tuesday 01/12/2026 08:00 in Hanoi.
 DEMO_START = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
@@ -50,7 +53,7 @@ def _member_sheet() -> bytes:
     return out.getvalue()
 
 
-async def play(pg: Playground, out: TextIO) -> None:
+async def play(pg: Playground, out: TextIO, zalo: ZaloEmulator | None = None) -> None:
     tr = Transcript(pg, out)
     texts = Texts(as_language(pg.config.bot.language))  # the labels people see by default
     visitor = pg.emu.user(2999, "Khách")
@@ -157,6 +160,9 @@ async def play(pg: Playground, out: TextIO) -> None:
 
     tr.section("Sửa hồ sơ / Correcting a record")
     await correct_admission(tr, hoa, texts)
+
+    if zalo is not None:
+        await play_zalo(tr, zalo, hoa, int(branch_id))
 
 
 async def correct_rollcall(tr: Transcript, pg: Playground, hoa: FakeUser,
@@ -266,15 +272,20 @@ async def run_demo(lang: str = "vi", out: TextIO | None = None,
         settings["webapp"] = {"enabled": True, "listen": console}
     with tempfile.TemporaryDirectory(prefix="chibo-demo-") as tmp:
         clock = FakeClock(DEMO_START)
-        async with playground(
-            database or Path(tmp) / "demo.sqlite3", clock=clock, settings=settings,
-        ) as pg:
+        zalo = ZaloEmulator(token=ZALO_TOKEN)
+        await zalo.start()
+        settings["zalo"] = {"enabled": True, "token": ZALO_TOKEN, "base_url": zalo.base_url,
+                            "per_chat_interval_seconds": 0}
+        async with contextlib.AsyncExitStack() as stack:
+            stack.push_async_callback(zalo.stop)
+            pg = await stack.enter_async_context(playground(
+                database or Path(tmp) / "demo.sqlite3", clock=clock, settings=settings))
             db = pg.services.db
             where = "SQLite" if db.engine == "sqlite" else f"PostgreSQL {db.location}"
             print(f"chibo demo: bot @{pg.services.bot_username} ↔ Bot API emulator at "
-                  f"{pg.emu.base_url.rsplit('/', 1)[0]} (no token, no network); "
-                  f"database: {where}", file=stream)
-            await play(pg, stream)
+                  f"{pg.emu.base_url.rsplit('/', 1)[0]} and Zalo Bot API emulator at "
+                  f"{zalo.base_url} (no token, no network); database: {where}", file=stream)
+            await play(pg, stream, zalo)
             stats = pg.emu.stats
             print(f"\n✔ demo finished: {stats.sends} messages sent, {stats.edits} edits, "
                   f"{stats.rate_limited} rate-limited", file=stream)

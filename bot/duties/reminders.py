@@ -23,6 +23,7 @@ from bot.duties.card import as_outgoing, card
 from bot.duties.reports import period_at, view_of
 from bot.texts import Language, as_language, t
 from storage import duties, households, marks, outbox, people, roles, units
+from storage import zalo as zalo_store
 from storage.outbox import Envelope, OutgoingMessage
 
 
@@ -105,15 +106,18 @@ async def send_nudges(services: Services, period: str) -> int:
     envelopes = []
     for person_id in due:
         record = await people.person(services.db, person_id)
-        if record is None or record.telegram_user_id is None or record.erased:
+        if record is None or record.erased or (
+                record.telegram_user_id is None
+                and not await zalo_store.linked(services.db, [person_id])):
             continue
         view = await view_of(services, person_id, period)
         if not view.lines or view.complete:
             continue
-        lang = (await _langs(services, [record.telegram_user_id]))[record.telegram_user_id]
+        account = record.telegram_user_id or 0  # 0: on Zalo only (the outbox addresses it)
+        lang = (await _langs(services, [account]))[account]
         text, rows = card(view, lang, "nudge")
         envelopes.append(Envelope(
-            key=f"dutynudge:{period}:{person_id}", chat_id=record.telegram_user_id,
+            key=f"dutynudge:{period}:{person_id}", chat_id=account,
             kind="dutynudge", message=as_outgoing(text, rows), person_id=person_id,
             unit_id=view.lines[0].household.unit_id, stale_after=stale,
         ))

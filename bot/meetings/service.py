@@ -25,6 +25,7 @@ from bot.meetings import texts as mt
 from bot.texts import Language, as_language, t
 from storage import audit, followers, guests, outbox, people, roles
 from storage import meetings as store
+from storage import zalo as zalo_store
 from storage.db import Connection
 from storage.meetings import InvitationRow as InvitationRow  # re-exported for handlers
 from storage.meetings import MeetingRow as MeetingRow
@@ -131,9 +132,12 @@ async def invitees(services: Services, unit_id: int) -> list[tuple[int, str, str
 
 async def recipients(services: Services, meeting_id: int
                      ) -> list[tuple[InvitationRow, Language]]:
-    """Invited people who can be written to, each with their language."""
-    rows = [i for i in await store.invitations(services.db, meeting_id)
-            if i.telegram_user_id is not None]
+    """Invited people who can be written to (on Telegram, or on Zalo: issue 26), each
+    with their language."""
+    invited = await store.invitations(services.db, meeting_id)
+    on_zalo = await zalo_store.linked(services.db, [i.person_id for i in invited
+                                                    if i.telegram_user_id is None])
+    rows = [i for i in invited if i.telegram_user_id is not None or i.person_id in on_zalo]
     langs = await roles.languages(services.db, [i.telegram_user_id for i in rows
                                                 if i.telegram_user_id is not None])
     default = services.config.bot.language
@@ -142,8 +146,8 @@ async def recipients(services: Services, meeting_id: int
 
 def envelope(key: str, inv: InvitationRow, message: OutgoingMessage, meeting: MeetingRow,
              kind: str, *, stale: bool = True) -> Envelope:
-    assert inv.telegram_user_id is not None
-    return Envelope(key=key, chat_id=inv.telegram_user_id, kind=kind, message=message,
+    """To the person: the outbox addresses it (Telegram, or Zalo; chat 0 = no Telegram)."""
+    return Envelope(key=key, chat_id=inv.telegram_user_id or 0, kind=kind, message=message,
                     person_id=inv.person_id, unit_id=meeting.unit_id,
                     stale_after=meeting.starts_at if stale else None)
 

@@ -274,10 +274,13 @@ def links_workbook(issued: list[IssuedInvite], lang: Language, services: Service
     as ``=HYPERLINK(...)`` or ``=cmd|...`` stays the text it was and never becomes a
     formula the spreadsheet would run (and the bot need not load openpyxl)."""
     book = Workbook()
+    codes = any(invite.zalo_code for invite in issued)
     book.add_sheet(
         t(lang, "links_sheet"),
-        [t(lang, "links_col_name"), t(lang, "links_col_link"), t(lang, "links_col_expires")],
-        [32, 60, 18],
-        ([invite.full_name, invite.link, fmt.local_time(invite.expires_at, services.tz)]
+        [t(lang, "links_col_name"), t(lang, "links_col_link"), t(lang, "links_col_expires"),
+         *([t(lang, "zalo_links_col_code")] if codes else [])],
+        [32, 60, 18, *([14] if codes else [])],
+        ([invite.full_name, invite.link, fmt.local_time(invite.expires_at, services.tz),
+          *([invite.zalo_code or ""] if codes else [])]
          for invite in issued))
     return book.to_bytes()

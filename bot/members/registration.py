@@ -20,6 +20,7 @@ from bot.core.permissions import Permission, authorize, require, unit_or_fail
 from bot.core.services import Services
 from bot.imports.names import has_control_chars, name_key, normalize_name
 from bot.meetings import membership
+from bot.zalo import codes as zalo_codes
 from storage import audit, invites, people, units
 from storage.invites import InviteRow
 from storage.units import UnitRow
@@ -65,6 +66,7 @@ class IssuedInvite:
     token: str
     link: str
     expires_at: datetime
+    zalo_code: str | None = None  # "XXXX-XXXX" when the Zalo channel is enabled
 
 
 class InviteState(Enum):
@@ -224,6 +226,10 @@ async def issue_invite(
             role=role, created_by=created_by, now=now, expires_at=expires,
             undelivered=undelivered,
         )
+        zalo_code = None
+        if services.config.zalo.enabled:  # the same invitation, typed on Zalo
+            zalo_code = await zalo_codes.issue(conn, person_id=person_id, invite_id=invite_id,
+                                               now=now, expires_at=expires)
     if unit.kind == "branch":  # a late joiner is invited to the meetings ahead at once
         await membership.invite_to_upcoming(services, person_id, unit_id)
     record = await people.person(services.db, person_id)
@@ -232,6 +238,7 @@ async def issue_invite(
         invite_id=invite_id, person_id=person_id, unit_id=unit_id, unit_name=unit.name,
         full_name=record.full_name, role=role, token=token,
         link=invite_link(services.bot_username, token), expires_at=expires,
+        zalo_code=zalo_code,
     )
 
 

@@ -15,7 +15,9 @@ from bot.core.permissions import Permission, acting_branch, require, unit_or_fai
 from bot.core.services import Services
 from bot.texts import as_language, t
 from storage import audit, marks, outbox, people, roles, units
+from storage import zalo as zalo_store
 from storage.outbox import Envelope, OutgoingMessage
+from storage.people import MemberRow
 
 MAX_BROADCAST = 3500
 
@@ -42,8 +44,7 @@ async def broadcast(services: Services, actor: Actor, text: str) -> int:
         raise Invalid("text_too_long", limit=MAX_BROADCAST)
     unit = await unit_or_fail(services, unit_id)
     now = services.clock.now()
-    members = [m for m in await people.members_of(services.db, unit_id)
-               if m.telegram_user_id is not None]
+    members = await _reachable(services, unit_id)
     langs = await roles.languages(services.db, [m.telegram_user_id for m in members
                                                 if m.telegram_user_id is not None])
     async with services.db.transaction() as conn:
@@ -52,11 +53,10 @@ async def broadcast(services: Services, actor: Actor, text: str) -> int:
             detail=json.dumps({"recipients": len(members)}))
         envelopes = []
         for m in members:
-            assert m.telegram_user_id is not None
-            lang = as_language(langs.get(m.telegram_user_id), services.config.bot.language)
+            lang = as_language(langs.get(m.telegram_user_id or 0), services.config.bot.language)
             message = OutgoingMessage(t(lang, "broadcast_header", unit=unit.name) + "\n\n" + body)
             envelopes.append(Envelope(key=f"broadcast:{broadcast_id}:{m.person_id}",
-                                      chat_id=m.telegram_user_id, kind="broadcast",
+                                      chat_id=m.telegram_user_id or 0, kind="broadcast",
                                       message=message, person_id=m.person_id, unit_id=unit_id))
         if unit.group_chat_id is not None:
             lang = services.config.bot.language
@@ -102,9 +102,19 @@ async def report_broadcasts(services: Services) -> None:
                 unit_id=unit_id)], now)
 
 
+async def _reachable(services: Services, unit_id: int) -> list[MemberRow]:
+    """Active members the bot can write to: on Telegram, or on Zalo (issue 26; the outbox
+    addresses each on their channel)."""
+    everyone = await people.members_of(services.db, unit_id)
+    on_zalo = await zalo_store.linked(services.db, [m.person_id for m in everyone
+                                                    if m.telegram_user_id is None])
+    return [m for m in everyone if m.telegram_user_id is not None or m.person_id in on_zalo]
+
+
 async def _unbound_names(services: Services, unit_id: int) -> list[str]:
+    reachable = {m.person_id for m in await _reachable(services, unit_id)}
     return [m.full_name for m in await people.members_of(services.db, unit_id)
-            if m.telegram_user_id is None]
+            if m.person_id not in reachable]
 
 
 async def _unbound(services: Services, unit_id: int) -> int:

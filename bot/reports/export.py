@@ -35,7 +35,7 @@ from storage.reports import FollowerPresence
 
 HEADERS = {
     "members": ("xl_name", "xl_branch", "xl_role", "xl_birth", "xl_admitted", "xl_official",
-                "xl_standing", "xl_phone", "xl_telegram"),
+                "xl_standing", "xl_phone", "xl_telegram", "xl_channel"),
     "meetings": ("xl_branch", "xl_kind", "xl_start", "xl_minutes", "xl_place", "xl_agenda",
                  "xl_state", "xl_invited", "xl_present", "xl_short"),
     "attendance": ("xl_start", "xl_branch", "xl_name", "xl_capacity", "xl_standing",
@@ -173,7 +173,8 @@ def _write_workbook(fetched: dict[str, list[exports.Row]], texts: Texts, tz: Zon
     counts: dict[str, int] = {}
     counts["members"] = _sheet(book, texts("xl_sheet_members"), HEADERS["members"], texts, (
         (r[0], r[1], texts(f"role_{r[2]}"), _day(r[3]), _day(r[4]), _day(r[5]),
-         _standing(texts, r[6], r[7], r[8]), r[9], texts("xl_yes") if r[10] else texts("xl_no"))
+         _standing(texts, r[6], r[7], r[8]), r[9], texts("xl_yes") if r[10] else texts("xl_no"),
+         texts(f"channel_{r[11]}") if r[11] else "")
         for r in fetched["members"]))
     counts["meetings"] = _sheet(book, texts("xl_sheet_meetings"), HEADERS["meetings"], texts, (
         (r[0], texts(f"report_kind_{r[1]}"), _naive(r[2], tz), r[3], r[4], r[5],

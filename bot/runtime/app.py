@@ -43,6 +43,7 @@ from bot.runtime.delivery.telegram_transport import TelegramTransport, rejected_
 from bot.runtime.inbox import Inbox
 from bot.runtime.updates import PerUserUpdateProcessor
 from bot.runtime.webapp import ConsoleServer, start_console
+from bot.runtime.zalo.channel import Senders, ZaloChannel
 from bot.texts import LANGUAGES, t
 from handlers.context import ChiboApp, ChiboContext
 from storage import people
@@ -152,6 +153,7 @@ async def _post_init(app: ChiboApp) -> None:
     await sender.start(live=await workers.live() if workers else None)
     if workers is not None:
         workers.on_recovered = lambda _count: sender.wake()
+    await _start_zalo(app, services, sender)
     if not await _try_menus(app):
         app.bot_data["menus"] = asyncio.create_task(_menus_until_set(app), name="chibo-menus")
     if app.job_queue is not None and app.bot_data["tick_seconds"] is not None:
@@ -162,6 +164,20 @@ async def _post_init(app: ChiboApp) -> None:
     if config.webapp.enabled:
         app.bot_data["webapp"] = await start_console(app, config.webapp)
     log.info("chibo started as @%s", app.bot.username)
+
+
+async def _start_zalo(app: ChiboApp, services: Services, sender: Sender) -> None:
+    """The Zalo channel (issue 26) when ``[zalo] enabled``: its events and its sender."""
+    config: Config = app.bot_data["config"]
+    if not config.zalo.enabled:
+        return
+    workers: Cluster | None = app.bot_data.get("cluster")
+    zalo = ZaloChannel(services, config.zalo, worker=workers.worker if workers else None)
+    if workers is not None:  # one Zalo budget for every worker, as for Telegram
+        zalo.throttle.share(services.db)
+    app.bot_data["zalo"] = zalo
+    services.sender = Senders(sender, zalo.sender)
+    await zalo.start(live=await workers.live() if workers else None)
 
 
 async def _join_cluster(app: ChiboApp, db: Database) -> Cluster | None:
@@ -204,6 +220,9 @@ async def _post_shutdown(app: ChiboApp) -> None:
         menus.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await menus
+    zalo: ZaloChannel | None = app.bot_data.pop("zalo", None)
+    if zalo is not None:
+        await zalo.stop()
     sender: Sender | None = app.bot_data.get("sender")
     if sender is not None:
         await sender.stop()

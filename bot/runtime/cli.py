@@ -421,6 +421,8 @@ def cmd_invite(args: argparse.Namespace) -> int:
     issued = _run_async(lambda: operator.invite(config, args.unit, args.role, args.name,
                                                 _texts(args)))
     print(issued.link)
+    if issued.zalo_code is not None:
+        print(f"Mã Zalo: {issued.zalo_code}")
     return 0
 
 
@@ -438,7 +440,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(texts("cli_import_refused", count=len(problems)), file=sys.stderr)
         return 1
     for invite in issued:
-        print(f"{invite.full_name}\t{invite.link}")
+        code = f"\tMã Zalo: {invite.zalo_code}" if invite.zalo_code else ""
+        print(f"{invite.full_name}\t{invite.link}{code}")
     print(texts("cli_import_done", imported=len(issued), skipped=len(problems)),
           file=sys.stderr)
     return 0

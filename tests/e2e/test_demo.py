@@ -34,6 +34,9 @@ EXPECTED = (
         "Cảm ơn đồng chí đã báo cáo đủ 3 hộ",
         "Ghi chú: Mái nhà bị dột sau bão",
         "Đã sửa Ngày vào Đảng của đồng chí Hoàng Thị Dung: 07/03/2026 → 07/03/2025.",
+        # A member on Zalo joins by his code and answers by text (issue 26).
+        " 2 ốm\n🤖 → Khôi (Zalo): Đã ghi",
+        "🤖 → Khôi (Zalo): Đã ghi: đồng chí vắng mặt Họp chi bộ bất thường",
         "0 rate-limited",
 )
 

@@ -47,8 +47,9 @@ class Pacer:
     SHARED_SPREAD = 0.06  # seconds of arrival spread a shared budget allows for
     BULK_FLOOR = 0.1  # the share of the rate the bulk lane gets while replies crowd it
 
-    def __init__(self, rate: float) -> None:
+    def __init__(self, rate: float, key: str = "global") -> None:
         self.rate = rate
+        self._key = key  # the shared budget's row ('global'; 'zalo:global' for Zalo)
         self.interval = (1.0 + self.JITTER) / rate
         self._next = 0.0
         self._paused_until = 0.0
@@ -174,10 +175,10 @@ class Pacer:
         while True:
             now = self._wall()
             if urgent or self._floor_due(time.monotonic()):
-                slot: float | None = await cluster.reserve_slot(db, "global", now,
+                slot: float | None = await cluster.reserve_slot(db, self._key, now,
                                                                 self.interval)
             else:
-                slot, again = await cluster.reserve_free_slot(db, "global", now,
+                slot, again = await cluster.reserve_free_slot(db, self._key, now,
                                                               self.interval, self.interval)
                 if slot is None:  # replies queued ahead: bulk waits for them
                     await asyncio.sleep(min(self.bulk_gap, max(self.interval,
@@ -196,7 +197,7 @@ class Pacer:
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
         if self._shared is not None:
             task = asyncio.get_running_loop().create_task(
-                cluster.hold_until(self._shared, "global", self._wall() + seconds))
+                cluster.hold_until(self._shared, self._key, self._wall() + seconds))
             self._holds.add(task)
             task.add_done_callback(self._holds.discard)
 
@@ -214,8 +215,10 @@ class ChatGates:
     PRIVATE_BURST = 2.0
     GROUP_BURST = 1.0
 
-    def __init__(self, private_interval: float, group_per_minute: int) -> None:
+    def __init__(self, private_interval: float, group_per_minute: int,
+                 prefix: str = "chat:") -> None:
         self.private_interval = private_interval
+        self._prefix = prefix  # the shared buckets' rows ('chat:<id>'; 'zalo:chat:<id>')
         self.group_interval = 60.0 / group_per_minute
         self._buckets: dict[int, _Bucket] = {}
         self._shared: Database | None = None
@@ -236,8 +239,8 @@ class ChatGates:
         if self._shared is not None:
             capacity, per_token = self._shape(chat_id)
             wall = self._wall()
-            opens = await cluster.try_pass(self._shared, f"chat:{chat_id}", wall, per_token,
-                                           capacity)
+            opens = await cluster.try_pass(self._shared, f"{self._prefix}{chat_id}", wall,
+                                           per_token, capacity)
             if opens is not None:
                 self.hold(chat_id, time.monotonic() + (opens - wall))
                 return False
@@ -322,9 +325,12 @@ class ChatGates:
 class Throttle:
     """The pacer and chat gates one bot shares between its outbox and its replies."""
 
-    def __init__(self, rate: float, private_interval: float, group_per_minute: int) -> None:
-        self.pacer = Pacer(rate)
-        self.gates = ChatGates(private_interval, group_per_minute)
+    def __init__(self, rate: float, private_interval: float, group_per_minute: int,
+                 namespace: str = "") -> None:
+        """``namespace``: another platform's budget on a shared engine ('zalo')."""
+        self.pacer = Pacer(rate, f"{namespace}:global" if namespace else "global")
+        self.gates = ChatGates(private_interval, group_per_minute,
+                               f"{namespace}:chat:" if namespace else "chat:")
 
     def share(self, db: Database, wall: Callable[[], float] = time.time) -> None:
         """Pace together with every other worker on ``db`` (a shared engine), on ``wall``

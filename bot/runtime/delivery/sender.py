@@ -89,8 +89,10 @@ class Sender:
         throttle: Throttle,
         on_unreachable: UnreachableHook | None = None,
         worker: str | None = None,
+        channel: str = "telegram",
     ) -> None:
         self._db = db
+        self._channel = channel  # the outbox rows this sender takes (issue 26: 'zalo')
         self._clock = clock
         self._transport = transport
         self._settings = settings
@@ -120,7 +122,7 @@ class Sender:
     async def start(self, *, live: Sequence[str] | None = None) -> None:
         """Start sending; first send again what a crash left in flight: every such row, or
         with ``live`` (workers sharing the database) only rows of workers not in it."""
-        recovered = await outbox.recover_in_flight(self._db, live=live)
+        recovered = await outbox.recover_in_flight(self._db, live=live, channel=self._channel)
         if recovered:
             log.warning("recovered %d message(s) left in flight by a stop; sending again",
                         recovered)
@@ -160,7 +162,8 @@ class Sender:
         deadline = time.monotonic() + timeout
         while True:
             self._progress.clear()
-            if not self._inflight and await outbox.count_due(self._db, self._clock.now()) == 0:
+            if not self._inflight and await outbox.count_due(self._db, self._clock.now(),
+                                                                 self._channel) == 0:
                 return
             self.wake()
             remaining = deadline - time.monotonic()
@@ -235,7 +238,7 @@ class Sender:
         await outbox.skip_stale(self._db, now)
         mono = time.monotonic()
         self._gates.forget_old(mono)
-        rows = await outbox.due(self._db, now, FETCH)
+        rows = await outbox.due(self._db, now, FETCH, self._channel)
         if not rows and not self._flying:
             self._moved()  # nothing due: an idle queue is not a stalled one
         dispatched = 0

@@ -1,0 +1,57 @@
+"""A message as a Zalo member reads it: text only, at most 2,000 characters a piece.
+
+Zalo has no buttons: where a Telegram message has them, the text says what to reply
+instead (an invitation: ``1`` / ``2 lý do``, named by the meeting's number; the household
+card: ``ok``, ``N ok``, ``N vấn đề``). Officers' buttons have no text form: their
+commands stay on Telegram, and the message says so. A long text is split on line
+boundaries (a single line longer than the limit is cut).
+"""
+
+from __future__ import annotations
+
+from bot.duties.buttons import DutyButton
+from bot.meetings.buttons import RsvpButton
+from bot.reports.render import paginate
+from bot.texts import Language, t
+from storage.outbox import OutgoingMessage
+
+MAX_TEXT = 2000
+
+
+def instructions(message: OutgoingMessage, lang: Language) -> list[str]:
+    """What to reply, in place of the message's buttons."""
+    meetings: list[int] = []
+    households = other = False
+    links: list[str] = []
+    for row in message.buttons:
+        for button in row:
+            if button.url:
+                links.append(f"{button.text}: {button.url}")
+            elif RsvpButton.matches(button.data):
+                meeting = RsvpButton.decode(button.data).meeting
+                if meeting not in meetings:
+                    meetings.append(meeting)
+            elif DutyButton.matches(button.data):
+                households = households or DutyButton.decode(button.data).answer != "pg"
+            elif button.data:
+                other = True
+    lines = [t(lang, "zalo_rsvp_how", n=m) for m in meetings]
+    if households:
+        lines.append(t(lang, "zalo_duty_how"))
+    lines.extend(links)
+    if other and not lines:
+        lines.append(t(lang, "zalo_telegram_only"))
+    return lines
+
+
+def split(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut between lines where possible."""
+    return [piece for piece in paginate(text, limit) if piece.strip()] or ["…"]
+
+
+def as_texts(message: OutgoingMessage, lang: Language) -> list[str]:
+    extra = instructions(message, lang)
+    text = message.text.strip() if message.text.strip() else ""
+    if extra:
+        text = f"{text}\n\n" + "\n".join(extra) if text else "\n".join(extra)
+    return split(text)

@@ -1,0 +1,226 @@
+"""The Zalo channel's rules on a real database: codes, linking, replies, the text a
+member reads without buttons, and the outbox addressing each person on their channel."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.core.access import Actor
+from bot.core.clock import FakeClock
+from bot.core.config import Config, ZaloSettings
+from bot.core.errors import Invalid
+from bot.core.services import Services
+from bot.meetings.buttons import RsvpButton
+from bot.members.registration import create_unit, issue_invite, redeem
+from bot.zalo import codes, linking
+from bot.zalo.render import as_texts, split
+from bot.zalo.replies import read
+from storage import outbox
+from storage import zalo as store
+from storage.db import Database
+from storage.outbox import Button, Envelope, OutgoingMessage
+
+ADMIN = Actor(telegram_user_id=1, is_admin=True)
+ZALO_ON = Config(zalo=ZaloSettings(enabled=True, token="1:t0ken-for-tests",
+                                   code_attempts_per_hour=3))
+
+
+@pytest.fixture
+def services(db: Database, clock: FakeClock) -> Services:
+    return Services(config=ZALO_ON, db=db, clock=clock, bot_username="chibo_bot")
+
+
+async def branch(services: Services) -> int:
+    committee = await create_unit(services, ADMIN, kind="committee", name="Đảng ủy xã",
+                                  parent_id=None)
+    unit = await create_unit(services, ADMIN, kind="branch", name="Chi bộ 1",
+                             parent_id=committee.id)
+    return unit.id
+
+
+def test_codes_are_typed_any_way_and_shown_with_a_dash() -> None:
+    code = codes.new_code()
+    assert len(code) == 8 and not set(code) & set("01OI")
+    shown = codes.shown(code)
+    assert shown[4] == "-"
+    assert codes.normalize(shown.lower()) == code
+    assert codes.normalize(f" {code[:4]} {code[4:]} ") == code
+    assert codes.normalize("ABCD-EF2") is None
+    assert codes.normalize("2 đi công tác") is None
+
+
+async def test_invite_carries_a_code_and_only_its_hash_is_stored(services: Services) -> None:
+    unit_id = await branch(services)
+    issued = await issue_invite(services, unit_id=unit_id, full_name="Nguyễn Văn An")
+    assert issued.zalo_code is not None
+    dump = str([tuple(r) for r in await services.db.fetch_all("SELECT * FROM zalo_codes")])
+    assert issued.zalo_code not in dump and issued.zalo_code.replace("-", "") not in dump
+    off = Services(config=Config(), db=services.db, clock=services.clock)
+    assert (await issue_invite(off, unit_id=unit_id, full_name="Lê Thị Hoa")).zalo_code is None
+
+
+async def test_code_links_once_and_spends_the_link(services: Services) -> None:
+    unit_id = await branch(services)
+    issued = await issue_invite(services, unit_id=unit_id, full_name="Nguyễn Văn An")
+    assert issued.zalo_code is not None
+    seen = await linking.offer(services, "zalo-an", issued.zalo_code.lower())
+    assert (seen.full_name, seen.unit_name) == ("Nguyễn Văn An", "Chi bộ 1")
+    done = await linking.confirm(services, "zalo-an")
+    assert done is not None and done.person_id == issued.person_id
+    person = await store.person_by_zalo(services.db, "zalo-an")
+    assert person is not None and person.channel == "zalo"
+    with pytest.raises(Invalid) as used:
+        await linking.offer(services, "zalo-other", issued.zalo_code)
+    assert used.value.key == "zalo_code_used"
+    with pytest.raises(Invalid) as link_used:  # the Telegram link of the same invitation
+        await redeem(services, issued.token, 777)
+    assert link_used.value.key == "invite_used"
+
+
+async def test_used_link_expired_and_replaced_codes_are_refused(
+        services: Services, clock: FakeClock) -> None:
+    unit_id = await branch(services)
+    first = await issue_invite(services, unit_id=unit_id, full_name="Trần Văn Ba")
+    second = await issue_invite(services, unit_id=unit_id, full_name="Trần Văn Ba")
+    assert first.zalo_code and second.zalo_code
+    with pytest.raises(Invalid) as replaced:
+        await linking.offer(services, "z1", first.zalo_code)
+    assert replaced.value.key == "zalo_code_revoked"
+    await redeem(services, second.token, 888)  # joined on Telegram: the code is spent
+    with pytest.raises(Invalid) as used:
+        await linking.offer(services, "z1", second.zalo_code)
+    assert used.value.key == "zalo_code_used"
+    late = await issue_invite(services, unit_id=unit_id, full_name="Phạm Thị Tư")
+    assert late.zalo_code
+    clock.advance(timedelta(days=services.config.invites.expire_days, seconds=1))
+    with pytest.raises(Invalid) as expired:
+        await linking.offer(services, "z2", late.zalo_code)
+    assert expired.value.key == "zalo_code_expired"
+
+
+async def test_guessing_is_limited_per_zalo_user(services: Services) -> None:
+    unit_id = await branch(services)
+    issued = await issue_invite(services, unit_id=unit_id, full_name="Nguyễn Văn An")
+    assert issued.zalo_code
+    for _ in range(3):
+        with pytest.raises(Invalid):
+            await linking.offer(services, "guesser", "ABCD-EFGH")
+    with pytest.raises(Invalid) as wait:  # even the right code, until the hour is over
+        await linking.offer(services, "guesser", issued.zalo_code)
+    assert wait.value.key == "zalo_code_wait"
+    assert (await linking.offer(services, "someone-else", issued.zalo_code)).full_name
+
+
+def test_replies_are_read_without_accents_or_case() -> None:
+    assert read("Trợ giúp").is_help and read("?").is_help
+    assert read("Kênh Telegram").channel == "telegram"
+    assert read("OK").all_ok and read("1 Ok").one_ok == 1
+    absent = read("13 2 Ốm nặng")
+    assert absent.numbers == (13, 2) and absent.rest == "Ốm nặng"
+    problem = read("3 mái nhà dột")
+    assert problem.numbers == (3,) and problem.rest == "mái nhà dột"
+
+
+def test_a_message_without_buttons_says_what_to_reply_and_fits_zalo() -> None:
+    rows = ((Button("✅", RsvpButton(12, "y").encode()),
+             Button("❌", RsvpButton(12, "n").encode())),)
+    [text] = as_texts(OutgoingMessage("GIẤY MỜI", rows), "vi")
+    assert "Trả lời 1 để tham dự, hoặc 2 kèm lý do" in text and "12 1" in text
+    long = "\n".join(f"dòng {n} " + "x" * 90 for n in range(60))
+    pieces = split(long)
+    assert len(pieces) > 1 and all(len(p) <= 2000 for p in pieces)
+    assert "\n".join(pieces) == long  # cut between lines, nothing lost
+
+
+async def test_outbox_addresses_each_person_on_their_channel(
+        services: Services, db: Database) -> None:
+    unit_id = await branch(services)
+    on_zalo = await issue_invite(services, unit_id=unit_id, full_name="Nguyễn Văn An")
+    on_telegram = await issue_invite(services, unit_id=unit_id, full_name="Lê Văn Bình")
+    nowhere = await issue_invite(services, unit_id=unit_id, full_name="Hồ Văn Cư")
+    await redeem(services, on_telegram.token, 9001)
+    assert on_zalo.zalo_code
+    await linking.offer(services, "zalo-an", on_zalo.zalo_code)
+    await linking.confirm(services, "zalo-an")
+    now = services.clock.now()
+    async with db.transaction() as conn:
+        added = await outbox.enqueue(conn, [
+            Envelope("a", 0, "invite", OutgoingMessage("x"), person_id=on_zalo.person_id),
+            Envelope("b", 9001, "invite", OutgoingMessage("x"), person_id=on_telegram.person_id),
+            Envelope("c", 0, "invite", OutgoingMessage("x"), person_id=nowhere.person_id),
+        ], now)
+    assert added == 2
+    assert [(r.key, r.chat_id) for r in await outbox.due(db, now, 10, "zalo")] == [
+        ("a", on_zalo.person_id)]
+    assert [r.key for r in await outbox.due(db, now, 10)] == ["b"]
+
+
+async def test_each_sender_recovers_only_its_own_rows_in_flight(
+        services: Services, db: Database) -> None:
+    """The Zalo sender starts after the Telegram one: its recovery must not turn the
+    Telegram sender's rows in flight into possible duplicates (nor the reverse)."""
+    unit_id = await branch(services)
+    on_zalo = await issue_invite(services, unit_id=unit_id, full_name="Nguyễn Văn An")
+    assert on_zalo.zalo_code
+    await linking.offer(services, "zalo-an", on_zalo.zalo_code)
+    await linking.confirm(services, "zalo-an")
+    now = services.clock.now()
+    async with db.transaction() as conn:
+        await outbox.enqueue(conn, [
+            Envelope("z", 0, "invite", OutgoingMessage("x"), person_id=on_zalo.person_id),
+            Envelope("t", 9001, "invite", OutgoingMessage("x")),
+        ], now)
+    for row in [*await outbox.due(db, now, 10, "zalo"), *await outbox.due(db, now, 10)]:
+        assert await outbox.claim(db, row.id)
+    assert await outbox.recover_in_flight(db, channel="zalo") == 1
+    states = {r[0]: r[1] for r in await db.fetch_all(
+        "SELECT business_key, state FROM outbox ORDER BY business_key")}
+    assert states == {"t": "sending", "z": "pending"}
+
+
+async def test_erasing_a_person_unlinks_their_zalo_account(services: Services) -> None:
+    from bot.members.privacy import erase
+
+    unit_id = await branch(services)
+    issued = await issue_invite(services, unit_id=unit_id, full_name="Nguyễn Văn An")
+    assert issued.zalo_code
+    await linking.offer(services, "zalo-an", issued.zalo_code)
+    await linking.confirm(services, "zalo-an")
+    await erase(services, issued.person_id, None)
+    assert await services.db.fetch_value(
+        "SELECT count(*) FROM people WHERE zalo_user_id IS NOT NULL") == 0
+    assert await store.person_by_zalo(services.db, "zalo-an") is None
+
+
+async def test_the_links_file_of_an_import_carries_each_zalo_code(services: Services) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from bot.members.member_import import links_workbook
+
+    unit_id = await branch(services)
+    issued = [await issue_invite(services, unit_id=unit_id, full_name=name)
+              for name in ("Nguyễn Văn An", "Lê Thị Bình")]
+    sheet = load_workbook(io.BytesIO(links_workbook(issued, "vi", services))).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-1] == "Mã Zalo"
+    assert [r[-1] for r in rows[1:]] == [i.zalo_code for i in issued]
+
+
+async def test_the_zalo_budget_is_shared_apart_from_telegrams(db: Database) -> None:
+    """On a shared engine both budgets live in send_pace: each in rows of its own, so
+    Zalo's sends never spend Telegram's slots (nor the reverse)."""
+    from bot.runtime.delivery.limits import Throttle
+
+    telegram, zalo = Throttle(25.0, 1.0, 20), Throttle(10.0, 1.0, 20, namespace="zalo")
+    telegram.share(db)
+    zalo.share(db)
+    await telegram.pacer.acquire()
+    await zalo.pacer.acquire()
+    assert await telegram.gates.take(42) and await zalo.gates.take(42)  # one chat id each
+    keys = {r[0] for r in await db.fetch_all("SELECT pace_key FROM send_pace")}
+    assert keys == {"global", "chat:42", "zalo:global", "zalo:chat:42"}
