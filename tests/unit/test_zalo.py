@@ -224,3 +224,27 @@ async def test_the_zalo_budget_is_shared_apart_from_telegrams(db: Database) -> N
     assert await telegram.gates.take(42) and await zalo.gates.take(42)  # one chat id each
     keys = {r[0] for r in await db.fetch_all("SELECT pace_key FROM send_pace")}
     assert keys == {"global", "chat:42", "zalo:global", "zalo:chat:42"}
+
+
+async def test_what_an_officer_receives_reaches_a_zalo_only_officer(
+        services: Services, db: Database) -> None:
+    """Issue 26 item 4: officers are selected when reachable on either channel, and the
+    envelope built for them is addressed on Zalo by the one routing function."""
+    from bot.notices.alerts import officers_told_unreachable
+    from storage import roles
+
+    unit_id = await branch(services)
+    secretary = await issue_invite(services, unit_id=unit_id, full_name="Trần Thị Thu",
+                                   role="secretary")
+    member = await issue_invite(services, unit_id=unit_id, full_name="Lê Văn Bình")
+    await redeem(services, member.token, 9001)
+    assert secretary.zalo_code
+    await linking.offer(services, "zalo-thu", secretary.zalo_code)
+    await linking.confirm(services, "zalo-thu")
+    officers = await roles.branch_officers(db, unit_id)
+    assert [(o.person_id, o.telegram_user_id) for o in officers] == [(secretary.person_id, 0)]
+    now = services.clock.now()
+    assert await officers_told_unreachable(services, member.person_id, "blocked", now) == 1
+    rows = await outbox.due(db, now, 10, "zalo")
+    assert [r.chat_id for r in rows] == [secretary.person_id]
+    assert "Lê Văn Bình" in rows[0].message.text
