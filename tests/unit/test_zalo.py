@@ -248,3 +248,29 @@ async def test_what_an_officer_receives_reaches_a_zalo_only_officer(
     rows = await outbox.due(db, now, 10, "zalo")
     assert [r.chat_id for r in rows] == [secretary.person_id]
     assert "Lê Văn Bình" in rows[0].message.text
+
+
+async def test_a_member_only_on_zalo_is_told_of_households_gained_and_lost(
+        services: Services, db: Database) -> None:
+    """Issue 26 item 3: household notices select members reachable on a channel, not by
+    a Telegram id; the envelope reaches the member on Zalo."""
+    from bot.duties import notices
+    from storage import assignments, households
+
+    unit_id = await branch(services)
+    on_zalo = await issue_invite(services, unit_id=unit_id, full_name="Nguyễn Văn An")
+    assert on_zalo.zalo_code
+    await linking.offer(services, "zalo-an", on_zalo.zalo_code)
+    await linking.confirm(services, "zalo-an")
+    now = services.clock.now()
+    async with db.transaction() as conn:
+        hid = await households.add(conn, unit_id=unit_id, head_name="Hộ Lê Văn Tám",
+                                   name_key="ho le van tam", now=now, hamlet="Tổ 1")
+        aid = await assignments.assign(conn, hid, on_zalo.person_id, now.date())
+    moves = {on_zalo.person_id: [(aid, hid)]}
+    assert await notices.tell(services, unit_id, gained=moves, lost={}) == 1
+    assert await notices.tell(services, unit_id, gained={}, lost=moves) == 1
+    rows = await db.fetch_all("SELECT channel, chat_id, payload FROM outbox "
+                              "WHERE kind = 'hhnotice' ORDER BY id")
+    assert [(r[0], r[1]) for r in rows] == [("zalo", on_zalo.person_id)] * 2
+    assert all("Lê Văn Tám" in OutgoingMessage.from_json(r[2]).text for r in rows)
