@@ -274,3 +274,30 @@ async def test_a_member_only_on_zalo_is_told_of_households_gained_and_lost(
                               "WHERE kind = 'hhnotice' ORDER BY id")
     assert [(r[0], r[1]) for r in rows] == [("zalo", on_zalo.person_id)] * 2
     assert all("Lê Văn Tám" in OutgoingMessage.from_json(r[2]).text for r in rows)
+
+
+async def test_a_transfer_is_told_on_zalo_to_the_member_and_the_new_officer(
+        services: Services, db: Database) -> None:
+    """Issue 26: the transfer notice reaches a member and an officer linked only on Zalo."""
+    from bot.meetings.membership import after_transfer
+    from storage import units
+
+    old_id = await branch(services)
+    first = await units.get_unit(db, old_id)
+    assert first is not None
+    new_id = (await create_unit(services, ADMIN, kind="branch", name="Chi bộ 2",
+                                parent_id=first.parent_id)).id
+    member = await issue_invite(services, unit_id=old_id, full_name="Nguyễn Văn An")
+    officer = await issue_invite(services, unit_id=new_id, full_name="Trần Thị Thu",
+                                 role="secretary")
+    for issued, zalo_id in ((member, "zalo-an"), (officer, "zalo-thu")):
+        assert issued.zalo_code
+        await linking.offer(services, zalo_id, issued.zalo_code)
+        await linking.confirm(services, zalo_id)
+    old, new = await units.get_unit(db, old_id), await units.get_unit(db, new_id)
+    assert old is not None and new is not None
+    await after_transfer(services, member.person_id, "Nguyễn Văn An", old, new, [])
+    rows = await db.fetch_all("SELECT channel, chat_id FROM outbox WHERE kind = 'notice' "
+                              "ORDER BY chat_id")
+    assert [(r[0], r[1]) for r in rows] == sorted(
+        [("zalo", member.person_id), ("zalo", officer.person_id)], key=lambda r: r[1])
