@@ -301,3 +301,26 @@ async def test_a_transfer_is_told_on_zalo_to_the_member_and_the_new_officer(
                               "ORDER BY chat_id")
     assert [(r[0], r[1]) for r in rows] == sorted(
         [("zalo", member.person_id), ("zalo", officer.person_id)], key=lambda r: r[1])
+
+
+async def test_a_follower_only_on_zalo_is_told_of_the_assignment(
+        services: Services, db: Database) -> None:
+    """Issue 26: a committee member linked only on Zalo, assigned to follow a branch,
+    hears of it on Zalo."""
+    from bot.members import followers
+    from storage import people, units
+
+    branch_id = await branch(services)
+    unit = await units.get_unit(db, branch_id)
+    assert unit is not None and unit.parent_id is not None
+    follower = await issue_invite(services, unit_id=branch_id, full_name="Phạm Văn Hùng")
+    assert follower.zalo_code
+    await linking.offer(services, "zalo-hung", follower.zalo_code)
+    await linking.confirm(services, "zalo-hung")
+    async with db.transaction() as conn:  # a branch member who sits on the committee
+        await people.add_committee_officer(conn, follower.person_id, unit.parent_id,
+                                           "member", services.clock.now())
+    standing = Actor(telegram_user_id=7000, committee_roles={unit.parent_id: "standing"})
+    await followers.toggle_follow(services, standing, branch_id, follower.person_id)
+    rows = await db.fetch_all("SELECT channel, chat_id FROM outbox WHERE kind = 'follow'")
+    assert [(r[0], r[1]) for r in rows] == [("zalo", follower.person_id)]
