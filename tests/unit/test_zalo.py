@@ -324,3 +324,33 @@ async def test_a_follower_only_on_zalo_is_told_of_the_assignment(
     await followers.toggle_follow(services, standing, branch_id, follower.person_id)
     rows = await db.fetch_all("SELECT channel, chat_id FROM outbox WHERE kind = 'follow'")
     assert [(r[0], r[1]) for r in rows] == [("zalo", follower.person_id)]
+
+
+async def test_a_zalo_account_of_one_member_is_not_moved_to_another_branch_invite(
+        services: Services, db: Database) -> None:
+    """Issue 26 (the "213" rule): a second branch's code typed from a Zalo account that
+    already belongs to a member is refused clearly; nothing changes, the first link stays."""
+    first = await branch(services)
+    unit = await units_get(db, first)
+    second = (await create_unit(services, ADMIN, kind="branch", name="Chi bộ 2",
+                                parent_id=unit)).id
+    home = await issue_invite(services, unit_id=first, full_name="Nguyễn Văn An")
+    work = await issue_invite(services, unit_id=second, full_name="Nguyễn Văn An")
+    assert home.zalo_code and work.zalo_code
+    await linking.offer(services, "zalo-an", home.zalo_code)
+    await linking.confirm(services, "zalo-an")
+    with pytest.raises(Invalid) as refused:
+        await linking.offer(services, "zalo-an", work.zalo_code)
+    assert refused.value.key == "zalo_account_bound_other"
+    assert refused.value.params == {"name": "Nguyễn Văn An"}
+    person = await store.person_by_zalo(db, "zalo-an")
+    assert person is not None and person.id == home.person_id
+    assert await store.pending(db, "zalo-an") is None
+    again = await linking.offer(services, "zalo-other", work.zalo_code)  # code not spent
+    assert again.person_id == work.person_id
+
+
+async def units_get(db: Database, unit_id: int) -> int | None:
+    from storage import units
+    row = await units.get_unit(db, unit_id)
+    return None if row is None else row.parent_id
