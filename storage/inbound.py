@@ -49,21 +49,24 @@ def handled_on_commit(update_id: int, now: float) -> Rider:
 
 
 async def handled(db: Database, update_id: int, now: float) -> None:
-    """The update's handler ended without a write of its own: handled and finished."""
+    """The update's handler ended without a write of its own: handled and finished.
+    A finished update keeps only its id (to drop a redelivery), not what the person
+    typed: personal data is not kept where nothing needs it."""
     async with db.unlocked() as conn:
         await conn.execute(
-            "UPDATE inbound_updates SET handled_at = coalesce(handled_at, ?), finished_at = ? "
-            "WHERE update_id = ?", (now, now, update_id))
+            "UPDATE inbound_updates SET handled_at = coalesce(handled_at, ?), finished_at = ?, "
+            "payload = NULL WHERE update_id = ?", (now, now, update_id))
 
 
 async def finished(db: Database, update_ids: Sequence[int], now: float) -> None:
-    """The handlers of these (handled) updates ended."""
+    """The handlers of these (handled) updates ended; their payloads are dropped."""
     if not update_ids:
         return
     marks = ", ".join("?" for _ in update_ids)
     async with db.unlocked() as conn:
         await conn.execute(
-            f"UPDATE inbound_updates SET finished_at = ? WHERE update_id IN ({marks})",
+            f"UPDATE inbound_updates SET finished_at = ?, payload = NULL "
+            f"WHERE update_id IN ({marks})",
             (now, *update_ids))
 
 

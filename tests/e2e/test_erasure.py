@@ -42,6 +42,10 @@ PERSONAL = {
     ("households", "notes"), ("households", "address"),
     # a guest's own data; an officer's reason for correcting a roll call (free text)
     ("guests", "full_name"), ("guests", "note"), ("meetings", "correction_reason"),
+    # an update as Telegram sent it (what the person typed), kept until it is handled;
+    # Zalo identifiers: the account linked, codes redeemed, attempts and confirmations
+    ("inbound_updates", "payload"), ("people", "zalo_user_id"), ("zalo_codes", "used_by"),
+    ("zalo_attempts", "zalo_user_id"), ("zalo_pending", "zalo_user_id"),
 }
 OTHER = {
     # the name stays on purpose: past minutes must stay correct
@@ -78,6 +82,10 @@ OTHER = {
     ("send_pace", "pace_key"), ("units", "kind"), ("units", "name"),
     ("units", "schedule_rule"), ("units", "default_place"), ("units", "created_at"),
     ("units", "record_start"), ("workers", "id"),
+    ("data_version", "name"), ("inbound_updates", "taken_by"), ("outbox", "channel"),
+    ("people", "channel"), ("zalo_attempts", "at"), ("zalo_codes", "code_hash"),
+    ("zalo_codes", "created_at"), ("zalo_codes", "expires_at"), ("zalo_codes", "used_at"),
+    ("zalo_events", "event_id"), ("zalo_events", "taken_at"), ("zalo_pending", "created_at"),
 }
 
 
