@@ -177,16 +177,29 @@ class PersonRecord:
     phone: str | None
     telegram_user_id: int | None
     erased: bool
+    zalo_linked: bool = False
+
+    @property
+    def reachable(self) -> bool:
+        """Can be sent a message on some channel (Telegram or Zalo, issue 26)."""
+        return not self.erased and (self.telegram_user_id is not None or self.zalo_linked)
+
+    @property
+    def chat_id(self) -> int:
+        """The envelope's chat id: the Telegram account, or 0 for a person only on Zalo
+        (``outbox.enqueue`` then addresses the envelope by its ``person_id``)."""
+        return self.telegram_user_id or 0
 
 
 async def person(db: Database, person_id: int) -> PersonRecord | None:
     r = await db.fetch_one(
-        "SELECT id, full_name, name_key, birth_date, phone, telegram_user_id, erased_at "
-        "FROM people WHERE id = ?", (person_id,))
+        "SELECT id, full_name, name_key, birth_date, phone, telegram_user_id, erased_at, "
+        "zalo_user_id FROM people WHERE id = ?", (person_id,))
     if r is None:
         return None
     return PersonRecord(r["id"], r["full_name"], r["name_key"], _date(r["birth_date"]),
-                        r["phone"], r["telegram_user_id"], r["erased_at"] is not None)
+                        r["phone"], r["telegram_user_id"], r["erased_at"] is not None,
+                        r["zalo_user_id"] is not None)
 
 
 async def by_telegram(db: Database, telegram_user_id: int) -> PersonRecord | None:

@@ -110,15 +110,19 @@ class Recipient:
 
 
 async def branch_officers(db: Database, unit_id: int) -> list[Recipient]:
-    """Bound officers (secretary, deputy, committee member) of a branch."""
+    """Bound officers (secretary, deputy, committee member) of a branch, reachable on
+    Telegram or Zalo (issue 26). ``telegram_user_id`` is 0 for an officer only on Zalo:
+    envelopes carry the officer's ``person_id`` and ``outbox.enqueue`` addresses each one
+    on the officer's preferred channel, so callers need not know the channel."""
     rows = await db.fetch_all(
         "SELECT p.id, p.full_name, p.telegram_user_id, m.unit_id FROM memberships m "
         "JOIN people p ON p.id = m.person_id "
         "WHERE m.unit_id = ? AND m.state = 'active' AND m.role != 'member' "
-        "AND p.telegram_user_id IS NOT NULL AND p.erased_at IS NULL ORDER BY p.id",
+        "AND (p.telegram_user_id IS NOT NULL OR p.zalo_user_id IS NOT NULL) "
+        "AND p.erased_at IS NULL ORDER BY p.id",
         (unit_id,),
     )
-    return [Recipient(r[0], r[1], r[2], r[3]) for r in rows]
+    return [Recipient(r[0], r[1], int(r[2] or 0), r[3]) for r in rows]
 
 
 async def branches_of(db: Database, person_id: int) -> list[tuple[int, str]]:

@@ -43,9 +43,9 @@ async def tell(services: Services, unit_id: int, gained: Moves, lost: Moves) -> 
     envelopes: list[Envelope] = []
     for person_id, moves in gained.items():
         record = await people.person(services.db, person_id)
-        if not moves or record is None or record.telegram_user_id is None or record.erased:
+        if not moves or record is None or not record.reachable:
             continue
-        lang = await _lang(services, record.telegram_user_id)
+        lang = await _lang(services, record.chat_id)
         new_ids = {hid for _, hid in moves}
         view = await view_of(services, person_id, period)
         lines = [line for line in view.lines if line.household.id in new_ids]
@@ -67,14 +67,14 @@ async def tell(services: Services, unit_id: int, gained: Moves, lost: Moves) -> 
                                         households=listed)[:4000])
             stale = None
         envelopes.append(Envelope(
-            key=_key("hhnew", person_id, moves), chat_id=record.telegram_user_id,
+            key=_key("hhnew", person_id, moves), chat_id=record.chat_id,
             kind="hhnotice", message=message, person_id=person_id, unit_id=unit_id,
             stale_after=stale))
     for person_id, moves in lost.items():
         record = await people.person(services.db, person_id)
-        if not moves or record is None or record.telegram_user_id is None or record.erased:
+        if not moves or record is None or not record.reachable:
             continue
-        lang = await _lang(services, record.telegram_user_id)
+        lang = await _lang(services, record.chat_id)
         names = []
         for _, hid in moves:
             household = await households.get(services.db, hid)
@@ -83,7 +83,7 @@ async def tell(services: Services, unit_id: int, gained: Moves, lost: Moves) -> 
         if not names:
             continue
         envelopes.append(Envelope(
-            key=_key("hhlost", person_id, moves), chat_id=record.telegram_user_id,
+            key=_key("hhlost", person_id, moves), chat_id=record.chat_id,
             kind="hhnotice", person_id=person_id, unit_id=unit_id,
             message=OutgoingMessage(t(lang, "hhn_lost", count=len(names),
                                       households=", ".join(names))[:4000])))

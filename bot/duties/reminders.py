@@ -23,7 +23,6 @@ from bot.duties.card import as_outgoing, card
 from bot.duties.reports import period_at, view_of
 from bot.texts import Language, as_language, t
 from storage import duties, households, marks, outbox, people, roles, units
-from storage import zalo as zalo_store
 from storage.outbox import Envelope, OutgoingMessage
 
 
@@ -106,14 +105,12 @@ async def send_nudges(services: Services, period: str) -> int:
     envelopes = []
     for person_id in due:
         record = await people.person(services.db, person_id)
-        if record is None or record.erased or (
-                record.telegram_user_id is None
-                and not await zalo_store.linked(services.db, [person_id])):
+        if record is None or not record.reachable:
             continue
         view = await view_of(services, person_id, period)
         if not view.lines or view.complete:
             continue
-        account = record.telegram_user_id or 0  # 0: on Zalo only (the outbox addresses it)
+        account = record.chat_id  # 0: on Zalo only (the outbox addresses it)
         lang = (await _langs(services, [account]))[account]
         text, rows = card(view, lang, "nudge")
         envelopes.append(Envelope(

@@ -91,9 +91,9 @@ async def after_transfer(services: Services, person_id: int, full_name: str,
     stamp = int(now.timestamp())
     envelopes: list[Envelope] = []
     record = await people.person(services.db, person_id)
-    if record is not None and record.telegram_user_id is not None:
-        lang = as_language((await roles.languages(services.db, [record.telegram_user_id]))
-                           .get(record.telegram_user_id), default)
+    if record is not None and record.reachable:
+        lang = as_language((await roles.languages(services.db, [record.chat_id]))
+                           .get(record.chat_id), default)
         lines = [t(lang, "transfer_member", old=old.name, new=new.name, day=day)]
         if withdrawn:
             lines.append(t(lang, "transfer_withdrawn", old=old.name, meetings=", ".join(
@@ -101,7 +101,7 @@ async def after_transfer(services: Services, person_id: int, full_name: str,
         if invited:
             lines.append(t(lang, "transfer_invited", count=len(invited)))
         envelopes.append(Envelope(key=f"transfer:{person_id}:{new.id}:{stamp}:member",
-                                  chat_id=record.telegram_user_id, kind="notice",
+                                  chat_id=record.chat_id, kind="notice",
                                   person_id=person_id, unit_id=new.id,
                                   message=OutgoingMessage("\n".join(lines))))
     for unit, key in ((old, "transfer_officers_out"), (new, "transfer_officers_in")):

@@ -85,9 +85,9 @@ async def _tell(services: Services, conn: Connection, branch: UnitRow,
     """The follower hears of the assignment (or its end) and, when assigned, gets the
     invitation to each upcoming meeting; all through the outbox, in the same transaction."""
     person = await people.person(services.db, person_id)
-    tg = person.telegram_user_id if person is not None else None
-    if tg is None:
+    if person is None or not person.reachable:
         return
+    tg = person.chat_id  # 0 for a person only on Zalo: enqueue routes by person_id
     lang = as_language((await roles.languages(services.db, [int(tg)])).get(int(tg)),
                        services.config.bot.language)
     now = services.clock.now()

@@ -252,13 +252,13 @@ async def tell_stranded(services: Services) -> int:
         officer = await people.person(services.db, item.created_by)
         unit = await units.get_unit(services.db, item.unit_id)
         envelopes: list[Envelope] = []
-        if officer is not None and officer.telegram_user_id is not None and unit is not None:
-            lang = await services.language(officer.telegram_user_id)
+        if officer is not None and officer.reachable and unit is not None:
+            lang = await services.language(officer.chat_id)
             text = t(lang, "import_links_stranded", count=item.count, unit=unit.name,
                      when=fmt.local_time(item.since, services.tz))
             envelopes.append(Envelope(
                 key=f"links-stranded:{item.created_by}:{item.unit_id}:{item.since.isoformat()}",
-                chat_id=officer.telegram_user_id, kind="import", person_id=item.created_by,
+                chat_id=officer.chat_id, kind="import", person_id=item.created_by,
                 unit_id=item.unit_id, message=OutgoingMessage(text)))
         async with services.db.transaction() as conn:
             if envelopes:

@@ -57,6 +57,16 @@ async def _check(services: Services, code: ZaloCode) -> tuple[str, int | None]:
     return (unit.name if unit else ""), None
 
 
+async def _refuse_other_person(services: Services, zalo_user_id: str, person_id: int) -> None:
+    """One Zalo account, one person: an account already linked to a member is not moved
+    to another person's invitation. A member of two branches ("213") is one person, so a
+    second branch's code from that account is refused clearly (the secretary records the
+    second branch) rather than silently unlinking the first (issue 26, item 2)."""
+    bound = await store.person_by_zalo(services.db, zalo_user_id)
+    if bound is not None and bound.id != person_id:
+        raise Invalid("zalo_account_bound_other", name=bound.full_name)
+
+
 async def offer(services: Services, zalo_user_id: str, typed: str) -> Linking:
     """A code typed on Zalo: who it would link, remembered until the member replies 1."""
     now = services.clock.now()
@@ -76,6 +86,7 @@ async def offer(services: Services, zalo_user_id: str, typed: str) -> Linking:
     record = await people.person(services.db, code.person_id)
     if record is None or record.erased:
         raise Invalid("zalo_code_unknown")
+    await _refuse_other_person(services, zalo_user_id, code.person_id)
     await store.set_pending(services.db, zalo_user_id, code.id, now)
     return Linking(code.id, code.person_id, record.full_name, unit_name)
 
@@ -91,6 +102,7 @@ async def confirm(services: Services, zalo_user_id: str) -> Linking | None:
     now = services.clock.now()
     try:
         unit_name, invite_id = await _check(services, code)
+        await _refuse_other_person(services, zalo_user_id, code.person_id)
     except Invalid:
         async with services.db.transaction() as conn:
             await store.clear_pending(conn, zalo_user_id)

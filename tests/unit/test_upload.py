@@ -263,3 +263,28 @@ async def test_the_officer_is_told_once_when_the_links_never_reached_them(
     again = await plan_upload(services, officer, branch.branch_id, "ds.csv", MEMBERS, "vi",
                               max_bytes=100_000)
     assert len(again.relinks) == 2  # and sending it again hands out new links
+
+
+async def test_an_officer_now_only_on_zalo_is_told_of_stranded_links_there(
+        services: Services, branch: SeededBranch, clock: FakeClock) -> None:
+    """Issue 26, item 4: the stranded-links word reaches an officer reachable only on
+    Zalo (the outbox addresses it by the officer's person id)."""
+    from datetime import timedelta
+
+    from bot.members.member_import import tell_stranded
+    from storage import people
+    from storage import zalo as zalo_store
+
+    officer = await services.actor(SECRETARY)
+    assert officer.person_id is not None
+    plan = await plan_upload(services, officer, branch.branch_id, "ds.csv", MEMBERS, "vi",
+                             max_bytes=100_000)
+    await apply_upload(services, officer, plan, "vi")
+    async with services.db.transaction() as conn:  # Telegram gone, Zalo linked
+        await people.release_account(conn, telegram_user_id=SECRETARY, keeper_id=-1)
+        await zalo_store.bind(conn, officer.person_id, "zalo-secretary")
+    clock.advance(timedelta(minutes=11))
+    assert await tell_stranded(services) == 1
+    [(channel, chat)] = await services.db.fetch_all(
+        "SELECT channel, chat_id FROM outbox WHERE kind = 'import'")
+    assert (channel, chat) == ("zalo", officer.person_id)

@@ -224,3 +224,133 @@ async def test_the_zalo_budget_is_shared_apart_from_telegrams(db: Database) -> N
     assert await telegram.gates.take(42) and await zalo.gates.take(42)  # one chat id each
     keys = {r[0] for r in await db.fetch_all("SELECT pace_key FROM send_pace")}
     assert keys == {"global", "chat:42", "zalo:global", "zalo:chat:42"}
+
+
+async def test_what_an_officer_receives_reaches_a_zalo_only_officer(
+        services: Services, db: Database) -> None:
+    """Issue 26 item 4: officers are selected when reachable on either channel, and the
+    envelope built for them is addressed on Zalo by the one routing function."""
+    from bot.notices.alerts import officers_told_unreachable
+    from storage import roles
+
+    unit_id = await branch(services)
+    secretary = await issue_invite(services, unit_id=unit_id, full_name="Trần Thị Thu",
+                                   role="secretary")
+    member = await issue_invite(services, unit_id=unit_id, full_name="Lê Văn Bình")
+    await redeem(services, member.token, 9001)
+    assert secretary.zalo_code
+    await linking.offer(services, "zalo-thu", secretary.zalo_code)
+    await linking.confirm(services, "zalo-thu")
+    officers = await roles.branch_officers(db, unit_id)
+    assert [(o.person_id, o.telegram_user_id) for o in officers] == [(secretary.person_id, 0)]
+    now = services.clock.now()
+    assert await officers_told_unreachable(services, member.person_id, "blocked", now) == 1
+    rows = await outbox.due(db, now, 10, "zalo")
+    assert [r.chat_id for r in rows] == [secretary.person_id]
+    assert "Lê Văn Bình" in rows[0].message.text
+
+
+async def test_a_member_only_on_zalo_is_told_of_households_gained_and_lost(
+        services: Services, db: Database) -> None:
+    """Issue 26 item 3: household notices select members reachable on a channel, not by
+    a Telegram id; the envelope reaches the member on Zalo."""
+    from bot.duties import notices
+    from storage import assignments, households
+
+    unit_id = await branch(services)
+    on_zalo = await issue_invite(services, unit_id=unit_id, full_name="Nguyễn Văn An")
+    assert on_zalo.zalo_code
+    await linking.offer(services, "zalo-an", on_zalo.zalo_code)
+    await linking.confirm(services, "zalo-an")
+    now = services.clock.now()
+    async with db.transaction() as conn:
+        hid = await households.add(conn, unit_id=unit_id, head_name="Hộ Lê Văn Tám",
+                                   name_key="ho le van tam", now=now, hamlet="Tổ 1")
+        aid = await assignments.assign(conn, hid, on_zalo.person_id, now.date())
+    moves = {on_zalo.person_id: [(aid, hid)]}
+    assert await notices.tell(services, unit_id, gained=moves, lost={}) == 1
+    assert await notices.tell(services, unit_id, gained={}, lost=moves) == 1
+    rows = await db.fetch_all("SELECT channel, chat_id, payload FROM outbox "
+                              "WHERE kind = 'hhnotice' ORDER BY id")
+    assert [(r[0], r[1]) for r in rows] == [("zalo", on_zalo.person_id)] * 2
+    assert all("Lê Văn Tám" in OutgoingMessage.from_json(r[2]).text for r in rows)
+
+
+async def test_a_transfer_is_told_on_zalo_to_the_member_and_the_new_officer(
+        services: Services, db: Database) -> None:
+    """Issue 26: the transfer notice reaches a member and an officer linked only on Zalo."""
+    from bot.meetings.membership import after_transfer
+    from storage import units
+
+    old_id = await branch(services)
+    first = await units.get_unit(db, old_id)
+    assert first is not None
+    new_id = (await create_unit(services, ADMIN, kind="branch", name="Chi bộ 2",
+                                parent_id=first.parent_id)).id
+    member = await issue_invite(services, unit_id=old_id, full_name="Nguyễn Văn An")
+    officer = await issue_invite(services, unit_id=new_id, full_name="Trần Thị Thu",
+                                 role="secretary")
+    for issued, zalo_id in ((member, "zalo-an"), (officer, "zalo-thu")):
+        assert issued.zalo_code
+        await linking.offer(services, zalo_id, issued.zalo_code)
+        await linking.confirm(services, zalo_id)
+    old, new = await units.get_unit(db, old_id), await units.get_unit(db, new_id)
+    assert old is not None and new is not None
+    await after_transfer(services, member.person_id, "Nguyễn Văn An", old, new, [])
+    rows = await db.fetch_all("SELECT channel, chat_id FROM outbox WHERE kind = 'notice' "
+                              "ORDER BY chat_id")
+    assert [(r[0], r[1]) for r in rows] == sorted(
+        [("zalo", member.person_id), ("zalo", officer.person_id)], key=lambda r: r[1])
+
+
+async def test_a_follower_only_on_zalo_is_told_of_the_assignment(
+        services: Services, db: Database) -> None:
+    """Issue 26: a committee member linked only on Zalo, assigned to follow a branch,
+    hears of it on Zalo."""
+    from bot.members import followers
+    from storage import people, units
+
+    branch_id = await branch(services)
+    unit = await units.get_unit(db, branch_id)
+    assert unit is not None and unit.parent_id is not None
+    follower = await issue_invite(services, unit_id=branch_id, full_name="Phạm Văn Hùng")
+    assert follower.zalo_code
+    await linking.offer(services, "zalo-hung", follower.zalo_code)
+    await linking.confirm(services, "zalo-hung")
+    async with db.transaction() as conn:  # a branch member who sits on the committee
+        await people.add_committee_officer(conn, follower.person_id, unit.parent_id,
+                                           "member", services.clock.now())
+    standing = Actor(telegram_user_id=7000, committee_roles={unit.parent_id: "standing"})
+    await followers.toggle_follow(services, standing, branch_id, follower.person_id)
+    rows = await db.fetch_all("SELECT channel, chat_id FROM outbox WHERE kind = 'follow'")
+    assert [(r[0], r[1]) for r in rows] == [("zalo", follower.person_id)]
+
+
+async def test_a_zalo_account_of_one_member_is_not_moved_to_another_branch_invite(
+        services: Services, db: Database) -> None:
+    """Issue 26 (the "213" rule): a second branch's code typed from a Zalo account that
+    already belongs to a member is refused clearly; nothing changes, the first link stays."""
+    first = await branch(services)
+    unit = await units_get(db, first)
+    second = (await create_unit(services, ADMIN, kind="branch", name="Chi bộ 2",
+                                parent_id=unit)).id
+    home = await issue_invite(services, unit_id=first, full_name="Nguyễn Văn An")
+    work = await issue_invite(services, unit_id=second, full_name="Nguyễn Văn An")
+    assert home.zalo_code and work.zalo_code
+    await linking.offer(services, "zalo-an", home.zalo_code)
+    await linking.confirm(services, "zalo-an")
+    with pytest.raises(Invalid) as refused:
+        await linking.offer(services, "zalo-an", work.zalo_code)
+    assert refused.value.key == "zalo_account_bound_other"
+    assert refused.value.params == {"name": "Nguyễn Văn An"}
+    person = await store.person_by_zalo(db, "zalo-an")
+    assert person is not None and person.id == home.person_id
+    assert await store.pending(db, "zalo-an") is None
+    again = await linking.offer(services, "zalo-other", work.zalo_code)  # code not spent
+    assert again.person_id == work.person_id
+
+
+async def units_get(db: Database, unit_id: int) -> int | None:
+    from storage import units
+    row = await units.get_unit(db, unit_id)
+    return None if row is None else row.parent_id
