@@ -22,7 +22,7 @@ from bot.demo.script import ADMIN_ID, DEMO_START, play
 from bot.runtime.cli import main
 from storage import units
 from storage.db import Database, open_database
-from storage.transfer import TransferError, copy_sqlite, foreign_key_order
+from storage.transfer import SQLITE_ONLY, TransferError, copy_sqlite, foreign_key_order
 from tests.engines import POSTGRES_URL, fresh_postgres
 
 needs_postgres = pytest.mark.skipif(
@@ -93,6 +93,8 @@ async def test_the_demo_database_moves_to_postgres_whole(
         out, err = capsys.readouterr()
         assert code == 0, err
         for table, count in before.items():
+            if table in SQLITE_ONLY:  # the engine's own bookkeeping, not data
+                continue
             assert any(line.split()[:3] == [table, str(count), str(count)]
                        for line in out.splitlines()), (table, out)
         assert "every row count matches" in out
