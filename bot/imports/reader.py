@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
 import os
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Generator, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import IO, Any, Final
@@ -51,6 +53,40 @@ def read_rows(filename: str, data: bytes, *, max_unzipped: int) -> Generator[Row
     return _guard(_csv_rows(data))
 
 
+_NO_MEMORY: Final = expat.errors.codes[expat.errors.XML_ERROR_NO_MEMORY]
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc``, or what caused it, is the process running out of memory.
+
+    Under the sandbox's address-space cap the allocation that fails is a matter of
+    chance, and not every library says so with ``MemoryError``: expat and ElementTree
+    report "out of memory" as a parse error, zlib as its own error, the OS as ENOMEM.
+    Such a failure is the file's size, never its format."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, MemoryError):
+            return True
+        if isinstance(current, OSError) and current.errno == errno.ENOMEM:
+            return True
+        code = getattr(current, "code", None)
+        if isinstance(current, (expat.ExpatError, SyntaxError)) and code == _NO_MEMORY:
+            return True
+        if isinstance(current, zlib.error) and "-4" in str(current):  # Z_MEM_ERROR
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _unreadable(exc: Exception) -> Exception:
+    """What a reader's exception becomes: :class:`Unreadable`, unless memory ran out."""
+    if out_of_memory(exc):
+        return MemoryError(f"out of memory while reading: {exc}")
+    return Unreadable(str(exc))
+
+
 def _guard(rows: Iterator[Row]) -> Generator[Row, None, None]:
     """Turn any exception of the underlying reader into :class:`Unreadable`."""
     try:
@@ -62,7 +98,7 @@ def _guard(rows: Iterator[Row]) -> Generator[Row, None, None]:
             except (Unreadable, MemoryError):
                 raise
             except Exception as exc:  # hostile files break openpyxl/csv in many ways
-                raise Unreadable(str(exc)) from exc
+                raise _unreadable(exc) from exc
             yield row
     finally:
         close = getattr(rows, "close", None)
@@ -101,8 +137,9 @@ def _check_zip(data: bytes, max_unzipped: int) -> None:
                                               or name == "xl/sharedstrings.xml"):
                     with archive.open(info) as stream:
                         _scan_part(stream)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, expat.ExpatError) as exc:
-        raise Unreadable(str(exc)) from exc
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, expat.ExpatError,
+            zlib.error) as exc:
+        raise _unreadable(exc) from exc
 
 
 class _Counts:

@@ -8,6 +8,7 @@ import io
 import resource
 import time
 import zipfile
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -122,3 +123,79 @@ def test_the_parser_runs_under_a_memory_ceiling() -> None:
     starved = parse_isolated("ds.xlsx", data, today=TODAY, max_bytes=5_000_000, memory_mb=24)
     assert starved.file_error is not None and starved.file_error.code == "too_complex"
     assert _peak_rss_mb() - peak < 30
+
+
+def _expat_error(code: int) -> Exception:
+    from xml.parsers import expat
+
+    error = expat.ExpatError(f"{expat.ErrorString(code)}: line 1, column 0")
+    error.code = code
+    return error
+
+
+def _parse_error(code: int) -> Exception:
+    from xml.etree.ElementTree import ParseError
+
+    error = ParseError("parse error")
+    error.code = code
+    return error
+
+
+OUT_OF_MEMORY: dict[str, Callable[[], Exception]] = {
+    "MemoryError": lambda: MemoryError(),
+    "expat": lambda: _expat_error(1),
+    "ElementTree": lambda: _parse_error(1),
+    "ENOMEM": lambda: OSError(12, "Cannot allocate memory"),
+    "zlib": lambda: __import__("zlib").error("Error -4 while decompressing data"),
+}
+NOT_MEMORY: dict[str, Callable[[], Exception]] = {
+    "expat syntax": lambda: _expat_error(2),
+    "ElementTree syntax": lambda: _parse_error(4),
+    "EIO": lambda: OSError(5, "I/O error"),
+    "zlib data": lambda: __import__("zlib").error("Error -3 while decompressing data"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OUT_OF_MEMORY))
+def test_running_out_of_memory_is_never_called_a_bad_format(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under the sandbox's cap the allocation that fails is a matter of chance, and many
+    libraries report it as a parse or I/O error (CI once answered "not a spreadsheet" for
+    a list that was only too big for 24 MB). Every such shape leaves the parser as a
+    MemoryError, which the sandbox answers with the "too big to read safely" line."""
+    import bot.imports.reader as reader
+
+    def fails(data: bytes, *, data_only: bool) -> tuple[object, object]:
+        raise OUT_OF_MEMORY[name]()
+
+    monkeypatch.setattr(reader, "_open_first_sheet", fails)
+    with pytest.raises(MemoryError):
+        parse_upload("ds.xlsx", xlsx_bytes([VI_HEADER, *member_rows(3)]), today=TODAY)
+
+
+@pytest.mark.parametrize("name", sorted(NOT_MEMORY))
+def test_a_broken_file_is_still_not_a_spreadsheet(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.imports.reader as reader
+
+    def fails(data: bytes, *, data_only: bool) -> tuple[object, object]:
+        raise NOT_MEMORY[name]()
+
+    monkeypatch.setattr(reader, "_open_first_sheet", fails)
+    result = parse_upload("ds.xlsx", xlsx_bytes([VI_HEADER, *member_rows(3)]), today=TODAY)
+    assert result.file_error is not None and result.file_error.code == "not_a_spreadsheet"
+
+
+def test_a_library_error_raised_while_memory_ran_out_is_memory(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.imports.reader as reader
+
+    def fails(data: bytes, *, data_only: bool) -> tuple[object, object]:
+        try:
+            raise MemoryError
+        except MemoryError:
+            raise KeyError("lookup failed while handling it")  # noqa: B904
+
+    monkeypatch.setattr(reader, "_open_first_sheet", fails)
+    with pytest.raises(MemoryError):
+        parse_upload("ds.xlsx", xlsx_bytes([VI_HEADER, *member_rows(3)]), today=TODAY)
