@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from storage.db import Connection, Database
 from storage.engine import bookkeeping
@@ -37,16 +38,23 @@ async def log(db: Database, *, at: datetime, actor_id: int | None, action: str,
                         detail=detail)
 
 
-async def entries(db: Database, unit_ids: list[int], limit: int = 40
-                  ) -> list[tuple[str, int | None, str | None, str, str | None]]:
-    """(at, actor Telegram id, actor name, action, unit name), newest first."""
+class AuditEntry(NamedTuple):
+    at: str
+    actor_id: int | None  # the actor's Telegram id; None for the operator's command line
+    actor_name: str | None
+    action: str
+    unit_name: str | None
+
+
+async def entries(db: Database, unit_ids: list[int], limit: int = 40) -> list[AuditEntry]:
+    """The audit lines of the units, newest first."""
     marks = ",".join("?" * len(unit_ids)) or "NULL"
     rows = await db.fetch_all(
         "SELECT a.at, a.actor_id, p.full_name, a.action, u.name FROM audit_log a "
         "LEFT JOIN people p ON p.telegram_user_id = a.actor_id "
         "LEFT JOIN units u ON u.id = a.unit_id "
         f"WHERE a.unit_id IN ({marks}) ORDER BY a.id DESC LIMIT ?", [*unit_ids, limit])
-    return [(str(r[0]), r[1], r[2], str(r[3]), r[4]) for r in rows]
+    return [AuditEntry(str(r[0]), r[1], r[2], str(r[3]), r[4]) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ Telegram's limits and process liveness, not the domain's injected clock.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from storage.db import Database
 
 WORKER_TTL = 10.0  # seconds: a worker not heard of for this long is dead
@@ -87,8 +89,13 @@ async def reserve_slot(db: Database, key: str, now: float, interval: float) -> f
     return float(value) - interval
 
 
+class Reservation(NamedTuple):
+    slot: float | None  # the reserved slot's start, or None when none was free in time
+    again: float  # ``now`` when reserved, else the instant it is worth asking again
+
+
 async def reserve_free_slot(db: Database, key: str, now: float, interval: float,
-                            lead: float) -> tuple[float | None, float]:
+                            lead: float) -> Reservation:
     """Reserve the next free slot of ``key`` only if it starts within ``lead`` of ``now``
     (bulk work, which never queues behind the replies others reserved ahead): (its
     start, ``now``), or (None, the instant it is worth asking again)."""
@@ -99,9 +106,9 @@ async def reserve_free_slot(db: Database, key: str, now: float, interval: float,
             "WHERE send_pace.tat <= ? RETURNING tat",
             (key, now + interval, now, now, interval, now + lead))
         if value is not None:
-            return float(value) - interval, now
+            return Reservation(float(value) - interval, now)
         tat = await conn.fetch_value("SELECT tat FROM send_pace WHERE pace_key = ?", (key,))
-    return None, now if tat is None else max(now, float(tat) - lead)
+    return Reservation(None, now if tat is None else max(now, float(tat) - lead))
 
 
 async def try_pass(db: Database, key: str, now: float, interval: float,

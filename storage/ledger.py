@@ -141,22 +141,35 @@ async def ledger_rows(db: Database, units: Sequence[int], since: datetime, until
                       {(int(r[0]), str(r[1])) for r in rows})
 
 
-async def followers_of(db: Database, units: Sequence[int]
-                       ) -> list[tuple[int, int, datetime, datetime | None]]:
+class FollowerPeriod(NamedTuple):
+    person_id: int
+    unit_id: int  # the branch followed
+    since: datetime
+    until: datetime | None
+
+
+class UnconfirmedMeeting(NamedTuple):
+    id: int
+    unit_id: int
+    kind: str
+    starts_at: datetime
+
+
+async def followers_of(db: Database, units: Sequence[int]) -> list[FollowerPeriod]:
     """(person, branch, since, until) of every follower period of the branches."""
     rows = await db.fetch_all(
         f"SELECT person_id, unit_id, since, until FROM followers WHERE unit_id IN "
         f"({in_list(units)})")
-    return [(int(r[0]), int(r[1]), from_db(r[2]), from_db(r[3]) if r[3] else None)
-            for r in rows]
+    return [FollowerPeriod(int(r[0]), int(r[1]), from_db(r[2]),
+                           from_db(r[3]) if r[3] else None) for r in rows]
 
 
 async def unconfirmed_meetings(db: Database, since: datetime, until: datetime
-                               ) -> list[tuple[int, int, str, datetime]]:
+                               ) -> list[UnconfirmedMeeting]:
     """(meeting, branch, kind, start) of meetings that started in the window and whose
     roll call was never closed (not cancelled): not confirmed, never held."""
     rows = await db.fetch_all(
         "SELECT id, unit_id, kind, starts_at FROM meetings WHERE state = 'scheduled' "
         "AND correction_reason IS NULL AND starts_at >= ? AND starts_at < ? ORDER BY starts_at, id",
         (to_db(since), to_db(until)))
-    return [(int(r[0]), int(r[1]), str(r[2]), from_db(r[3])) for r in rows]
+    return [UnconfirmedMeeting(int(r[0]), int(r[1]), str(r[2]), from_db(r[3])) for r in rows]

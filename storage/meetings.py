@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from storage.db import Connection, Database, Row
 from storage.periods import in_period
@@ -258,8 +259,19 @@ async def invitation(db: Database, meeting_id: int, person_id: int) -> Invitatio
     return None if row is None else _invitation(row)
 
 
+class AnswerContext(NamedTuple):
+    meeting: MeetingRow
+    invitation: InvitationRow
+    unit_name: str
+
+
+class Upcoming(NamedTuple):
+    meeting: MeetingRow
+    invitation: InvitationRow
+
+
 async def answer_context(db: Database, meeting_id: int, person_id: int
-                         ) -> tuple[MeetingRow, InvitationRow, str] | None:
+                         ) -> AnswerContext | None:
     """The meeting, one person's invitation and the branch name, in one query (the hot
     path of every answer tap)."""
     r = await db.fetch_one(
@@ -274,9 +286,9 @@ async def answer_context(db: Database, meeting_id: int, person_id: int
         (meeting_id, person_id))
     if r is None:
         return None
-    return _meeting(r), InvitationRow(meeting_id, r["person_id"], r["full_name"],
-                                      r["telegram_user_id"], r["capacity"], r["standing"],
-                                      r["answer"], r["reason"]), str(r["unit_name"])
+    return AnswerContext(_meeting(r), InvitationRow(
+        meeting_id, r["person_id"], r["full_name"], r["telegram_user_id"], r["capacity"],
+        r["standing"], r["answer"], r["reason"]), str(r["unit_name"]))
 
 
 async def record_answer(db: Database, meeting_id: int, person_id: int, answer: str | None,
@@ -315,19 +327,19 @@ async def clear_answers(conn: Connection, meeting_id: int) -> None:
 
 
 async def upcoming_for_person(db: Database, person_id: int, now: datetime,
-                              limit: int = 10) -> list[tuple[MeetingRow, InvitationRow]]:
+                              limit: int = 10) -> list[Upcoming]:
     """The person's upcoming invitations, each only while the meeting is inside their
     period in the branch (a member moved away is no longer invited to its meetings)."""
     rows = await db.fetch_all(
         "SELECT m.id AS mid FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
         f"WHERE i.person_id = ? AND m.state = 'scheduled' AND m.starts_at > ? AND {in_period()} "
         "ORDER BY m.starts_at LIMIT ?", (person_id, to_db(now), limit))
-    result: list[tuple[MeetingRow, InvitationRow]] = []
+    result: list[Upcoming] = []
     for r in rows:
         meeting = await get(db, int(r["mid"]))
         inv = await invitation(db, int(r["mid"]), person_id)
         if meeting is not None and inv is not None:
-            result.append((meeting, inv))
+            result.append(Upcoming(meeting, inv))
     return result
 
 
@@ -423,15 +435,20 @@ async def documents(db: Database, meeting_id: int) -> list[DocumentRow]:
                         from_db(r[6])) for r in rows]
 
 
-async def officer_names(db: Database, unit_id: int) -> dict[str, list[tuple[int, str]]]:
-    """(person id, name) of the branch's secretary and deputies, by role."""
+class OfficerName(NamedTuple):
+    person_id: int
+    full_name: str
+
+
+async def officer_names(db: Database, unit_id: int) -> dict[str, list[OfficerName]]:
+    """The branch's secretary and deputies, by role."""
     rows = await db.fetch_all(
         "SELECT m.role, p.id, p.full_name FROM memberships m JOIN people p ON p.id = m.person_id "
         "WHERE m.unit_id = ? AND m.state = 'active' AND m.role IN ('secretary', 'deputy') "
         "ORDER BY p.name_key, p.id", (unit_id,))
-    result: dict[str, list[tuple[int, str]]] = {}
+    result: dict[str, list[OfficerName]] = {}
     for r in rows:
-        result.setdefault(str(r[0]), []).append((int(r[1]), str(r[2])))
+        result.setdefault(str(r[0]), []).append(OfficerName(int(r[1]), str(r[2])))
     return result
 
 

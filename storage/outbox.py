@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from storage.db import Connection, Database
 from storage.timefmt import from_db, to_db
@@ -288,14 +288,19 @@ async def record(db: Database, outcomes: Sequence[Outcome]) -> None:
         )
 
 
-async def message_id_for(db: Database, key: str) -> tuple[int, int] | None:
-    """(chat id, message id) of a sent row, for later edits."""
+class MessageRef(NamedTuple):
+    chat_id: int
+    message_id: int
+
+
+async def message_id_for(db: Database, key: str) -> MessageRef | None:
+    """Where a sent row landed, for later edits."""
     row = await db.fetch_one(
         "SELECT chat_id, message_id FROM outbox WHERE business_key = ? "
         "AND message_id IS NOT NULL AND channel = 'telegram'",
         (key,),
     )
-    return None if row is None else (int(row["chat_id"]), int(row["message_id"]))
+    return None if row is None else MessageRef(int(row["chat_id"]), int(row["message_id"]))
 
 
 async def stats(db: Database, now: datetime, since: datetime,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from storage.db import Connection, Database
 
@@ -104,24 +104,29 @@ async def personal_data(db: Database, *, person_id: int) -> PersonalData | None:
     )
 
 
-async def text_columns(db: Database) -> list[tuple[str, str]]:
-    """(table, column) for every text column of the schema, on either engine: the
-    places personal data can be written to."""
+class TextColumn(NamedTuple):
+    table: str
+    column: str
+
+
+async def text_columns(db: Database) -> list[TextColumn]:
+    """Every text column of the schema, on either engine: the places personal data can
+    be written to."""
     if db.engine == "sqlite":
         tables = await db.fetch_all(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
             "ORDER BY name")
-        found: list[tuple[str, str]] = []
+        found: list[TextColumn] = []
         for table in tables:
             for column in await db.fetch_all(f"PRAGMA table_info({table[0]})"):
                 if str(column[2]).upper() == "TEXT":
-                    found.append((str(table[0]), str(column[1])))
+                    found.append(TextColumn(str(table[0]), str(column[1])))
         return found
     rows = await db.fetch_all(
         "SELECT table_name, column_name FROM information_schema.columns "
         "WHERE table_schema = current_schema() AND data_type IN ('text', 'character varying') "
         "ORDER BY table_name, ordinal_position")
-    return [(str(r[0]), str(r[1])) for r in rows if r[0] != "schema_version"]
+    return [TextColumn(str(r[0]), str(r[1])) for r in rows if r[0] != "schema_version"]
 
 
 # A secret this short could match unrelated words: it is removed only from the person's

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from storage.db import Database
 from storage.periods import counted
@@ -66,15 +67,22 @@ async def probationary(db: Database, units: Sequence[int]) -> list[ProbationRow]
     return [ProbationRow(int(r[0]), int(r[1]), int(r[2]), str(r[3]), str(r[4])) for r in rows]
 
 
+class MemberDutyReport(NamedTuple):
+    period: str
+    head_name: str  # the household's head
+    status: str
+    note: str | None
+
+
 async def member_duty_reports(db: Database, person_id: int, year: int
-                              ) -> list[tuple[str, str, str, str | None]]:
-    """(period, head of household, status, note) of a member's reports in the year."""
+                              ) -> list[MemberDutyReport]:
+    """A member's household reports in the year."""
     rows = await db.fetch_all(
         "SELECT d.period, h.head_name, d.status, d.note FROM duty_reports d "
         "JOIN households h ON h.id = d.household_id WHERE d.person_id = ? "
         "AND d.period >= ? AND d.period <= ? ORDER BY d.period, h.head_name",
         (person_id, f"{year}-01", f"{year}-12"))
-    return [(str(r[0]), str(r[1]), str(r[2]), r[3]) for r in rows]
+    return [MemberDutyReport(str(r[0]), str(r[1]), str(r[2]), r[3]) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from storage.db import Database
 
@@ -125,14 +126,19 @@ async def branch_officers(db: Database, unit_id: int) -> list[Recipient]:
     return [Recipient(r[0], r[1], int(r[2] or 0), r[3]) for r in rows]
 
 
-async def branches_of(db: Database, person_id: int) -> list[tuple[int, str]]:
-    """(unit id, unit name) of the branches where the person is active."""
+class BranchName(NamedTuple):
+    id: int
+    name: str
+
+
+async def branches_of(db: Database, person_id: int) -> list[BranchName]:
+    """The branches where the person is active."""
     rows = await db.fetch_all(
         "SELECT u.id, u.name FROM memberships m JOIN units u ON u.id = m.unit_id "
         "WHERE m.person_id = ? AND m.state = 'active' ORDER BY u.id",
         (person_id,),
     )
-    return [(int(r[0]), str(r[1])) for r in rows]
+    return [BranchName(int(r[0]), str(r[1])) for r in rows]
 
 
 async def person_name(db: Database, person_id: int) -> str | None:

@@ -128,7 +128,8 @@ async def _problem_alerts(services: Services, actor: Actor, household: Household
     return envelopes
 
 
-async def card_messages(services: Services, person_id: int, period: str) -> list[tuple[int, int]]:
+async def card_messages(services: Services, person_id: int, period: str
+                        ) -> list[outbox.MessageRef]:
     """(chat id, message id) of the month's reminder and nudge, once sent, for edits."""
     found = []
     for key in (f"duty:{period}:{person_id}", f"dutynudge:{period}:{person_id}"):

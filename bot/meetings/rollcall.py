@@ -87,8 +87,8 @@ async def open_rollcall(services: Services, actor: Actor, meeting_id: int) -> Ro
         if meeting.state == "scheduled" and meeting.chair_id is None:
             officers = await store.officer_names(services.db, meeting.unit_id)
             secretaries, deputies = officers.get("secretary", []), officers.get("deputy", [])
-            chair = secretaries[0][0] if secretaries else None
-            deputy = deputies[0][0] if deputies else None
+            chair = secretaries[0].person_id if secretaries else None
+            deputy = deputies[0].person_id if deputies else None
             await store.set_officers(conn, meeting.id, chair_id=chair,
                                      secretary_id=meeting.secretary_id or deputy)
     fresh = await store.get(services.db, meeting.id)

@@ -394,7 +394,7 @@ async def counts(services: Services, meeting_id: int) -> Counts:
     return Counts(attend, absent, len(rows) - attend - absent, len(rows))
 
 
-async def my_meetings(services: Services, actor: Actor) -> list[tuple[MeetingRow, InvitationRow]]:
+async def my_meetings(services: Services, actor: Actor) -> list[store.Upcoming]:
     if actor.person_id is None:
         raise Invalid("not_registered")
     return await store.upcoming_for_person(services.db, actor.person_id, services.clock.now())

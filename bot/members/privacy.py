@@ -109,7 +109,7 @@ def describe_action(code: str, lang: Language) -> str:
 
 async def audit_log(
     services: Services, actor: Actor, limit: int = 40
-) -> list[tuple[str, int | None, str | None, str, str | None]]:
+) -> list[audit.AuditEntry]:
     """The audit log of the committees the actor is an officer of, and their branches."""
     require_somewhere(actor, Permission.VIEW_AUDIT)
     committees = committees_where(actor, Permission.VIEW_AUDIT)

@@ -252,8 +252,7 @@ def _in_period(held: Held, meeting: MeetingRecord, day: date) -> bool:
     return r.record_start is None or day >= r.record_start
 
 
-def build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
-                                                        datetime | None]],
+def build(rows: store.LedgerRows, followers: list[store.FollowerPeriod],
           year: int, now: datetime, tz: ZoneInfo, due_day: int, months: bool = True
           ) -> Ledger:
     """The ledger of one calendar year as of ``now`` (pure: no I/O); ``months``: with the
@@ -283,8 +282,7 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build(rows: store.LedgerRows, followers: list[tuple[int, int, datetime,
-                                                         datetime | None]],
+def _build(rows: store.LedgerRows, followers: list[store.FollowerPeriod],
            year: int, now: datetime, tz: ZoneInfo, due_day: int) -> Ledger:
     today = now.astimezone(tz).date()
     last = 12 if year < today.year else (0 if year > today.year else today.month)

@@ -223,7 +223,7 @@ class MemberReport:
     unit_name: str
     year: int
     meetings: list[Seat]
-    duties: list[tuple[str, str, str, str | None]]
+    duties: list[rows.MemberDutyReport]
     dues: list[tuple[str, int | None]]
     figures: figures.MemberYear | None = None
     households: list[str] = field(default_factory=list)

@@ -20,7 +20,7 @@ from bot.zalo import codes, linking
 from bot.zalo.replies import Reply, read
 from storage import roles
 from storage import zalo as store
-from storage.meetings import InvitationRow, MeetingRow
+from storage.meetings import MeetingRow, Upcoming
 from storage.zalo import ZaloPerson
 
 
@@ -93,11 +93,11 @@ def _label(meeting: MeetingRow, unit_name: str, services: Services, lang: Langua
     return f"{kind} ({mt.when(meeting, services.tz, lang)})"
 
 
-async def _open(services: Services, actor: Actor) -> list[tuple[MeetingRow, InvitationRow]]:
+async def _open(services: Services, actor: Actor) -> list[Upcoming]:
     """The meetings a bare "1" or "2 …" may mean: those not answered yet, else every
     upcoming one (to change an answer)."""
     upcoming = await meetings.my_meetings(services, actor)
-    unanswered = [(m, i) for m, i in upcoming if i.answer is None]
+    unanswered = [u for u in upcoming if u.invitation.answer is None]
     return unanswered or upcoming
 
 
@@ -116,9 +116,9 @@ async def _rsvp(services: Services, actor: Actor, person: ZaloPerson, reply: Rep
         if len(numbers) > 1:
             return None
         if len(upcoming) == 1:
-            return await _record(services, actor, upcoming[0][0].id, numbers[0], reply.rest,
+            return await _record(services, actor, upcoming[0].meeting.id, numbers[0], reply.rest,
                                  lang)
-        lines = [t(lang, "zalo_rsvp_which", example=f"{upcoming[0][0].id} {numbers[0]}")]
+        lines = [t(lang, "zalo_rsvp_which", example=f"{upcoming[0].meeting.id} {numbers[0]}")]
         for meeting, _ in upcoming:
             unit_name = await meetings.unit_name(services, meeting.unit_id)
             lines.append(t(lang, "zalo_rsvp_line", n=meeting.id,
