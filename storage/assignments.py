@@ -40,7 +40,8 @@ async def assign(conn: Connection, household_id: int, person_id: int,
     if current is not None:
         await unassign(conn, household_id, on)
     cur = await conn.execute(
-        "INSERT INTO assignments (household_id, person_id, from_date) VALUES (?, ?, ?)",
+        "INSERT INTO assignments (household_id, person_id, from_date) VALUES (?, ?, ?) "
+        "RETURNING id",
         (household_id, person_id, on.isoformat()),
     )
     return int(cur.lastrowid or 0)

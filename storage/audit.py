@@ -22,7 +22,8 @@ async def write(
 ) -> int:
     """Append an entry inside the caller's transaction; returns its id."""
     cur = await conn.execute(
-        "INSERT INTO audit_log (at, actor_id, unit_id, action, detail) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (at, actor_id, unit_id, action, detail) VALUES (?, ?, ?, ?, ?) "
+        "RETURNING id",
         (to_db(at), actor_id, unit_id, action, detail),
     )
     return int(cur.lastrowid or 0)

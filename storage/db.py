@@ -18,16 +18,18 @@ from storage.engine import (
     NestedTransactionError,
     Params,
     Row,
+    SqliteTooOld,
     committed_here,
     track_commits,
 )
-from storage.sqlite import SqliteDatabase, open_sqlite, owner_only
+from storage.sqlite import SqliteDatabase, open_sqlite, owner_only, require_sqlite_library
 
 __all__ = [
     "BackupNotSupported", "Connection", "Database", "DatabaseNotWritable",
     "DatabaseUnavailable", "IntegrityError",
-    "NestedTransactionError", "Params", "Row", "SqliteDatabase", "committed_here",
-    "is_server_url", "open_database", "owner_only", "track_commits",
+    "NestedTransactionError", "Params", "Row", "SqliteDatabase", "SqliteTooOld",
+    "committed_here", "is_server_url", "open_database", "owner_only",
+    "require_sqlite_library", "track_commits",
 ]
 
 

@@ -1,18 +1,18 @@
 """From the SQL the repositories write to the SQL PostgreSQL runs.
 
-The repositories write one SQL: the part SQLite and PostgreSQL share, with ``?``
-(or ``:name``) placeholders. What remains different is small and mechanical, and
-is rewritten here once per statement (and cached), never by hand in a repository:
+The repositories write one SQL, in the spelling both engines read with the same
+meaning (the null-safe comparison as ``IS NOT DISTINCT FROM ?``, the new row's id as
+an explicit ``RETURNING id``; SQLite reads both since ``MIN_SQLITE``). What is
+rewritten here, once per statement (and cached), is spelling only, never meaning:
 
 - placeholders: ``?`` becomes ``%s`` and ``:name`` becomes ``%(name)s`` (psycopg's
   style) outside quoted text, and every literal ``%`` becomes ``%%`` (the statement is
   always sent with its parameters, even none, so psycopg always reads it);
-- SQLite's null-safe comparison ``IS ?`` / ``IS NOT ?`` becomes
-  ``IS NOT DISTINCT FROM`` / ``IS DISTINCT FROM``;
-- an ``INSERT`` into a table keyed by ``id`` gets ``RETURNING id`` so the caller
-  learns the new row's id (SQLite's ``lastrowid``);
 - in migrations, SQLite's 64-bit ``INTEGER`` becomes ``BIGINT`` (Telegram ids do not fit
   in PostgreSQL's 32-bit INTEGER) and an ``INTEGER PRIMARY KEY`` an identity column.
+
+``tests/unit/test_dialect.py`` holds every statement of storage/ to that: spelled back,
+the PostgreSQL text is the text the repository wrote.
 """
 
 from __future__ import annotations
@@ -22,15 +22,19 @@ from functools import lru_cache
 
 _QUOTED = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
-_IS_NOT_PARAM = re.compile(r"\bIS\s+NOT\s+\?", re.IGNORECASE)
-_IS_PARAM = re.compile(r"\bIS\s+\?", re.IGNORECASE)
-_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+([A-Za-z_]\w*)", re.IGNORECASE)
-_RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
+_RETURNS_ID = re.compile(r"\bRETURNING\s+id\s*;?\s*$", re.IGNORECASE)
+
+# The oldest SQLite library that reads the SQL written here: ``IS [NOT] DISTINCT FROM``
+# came in 3.39.0 (``RETURNING`` in 3.35.0, upserts in 3.24.0).
+MIN_SQLITE = (3, 39, 0)
+
+
+def returns_id(sql: str) -> bool:
+    """The statement ends in ``RETURNING id``: its outcome carries the new row's id."""
+    return _RETURNS_ID.search(sql) is not None
 
 
 def _code_part(code: str) -> str:
-    code = _IS_NOT_PARAM.sub("IS DISTINCT FROM ?", code)
-    code = _IS_PARAM.sub("IS NOT DISTINCT FROM ?", code)
     code = code.replace("%", "%%").replace("?", "%s")
     return _NAMED.sub(r"%(\1)s", code)
 
@@ -40,17 +44,11 @@ def _quoted_part(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def to_postgres(sql: str, id_tables: frozenset[str] = frozenset()) -> tuple[str, bool]:
-    """(PostgreSQL text, whether ``RETURNING id`` was added for the new row's id)."""
+def to_postgres(sql: str) -> str:
+    """The statement with psycopg's placeholders."""
     parts = _QUOTED.split(sql)
-    text = "".join(_quoted_part(part) if i % 2 else _code_part(part)
+    return "".join(_quoted_part(part) if i % 2 else _code_part(part)
                    for i, part in enumerate(parts))
-    insert = _INSERT.match(sql)
-    returning = bool(insert and insert.group(1).lower() in id_tables
-                     and not _RETURNING.search(sql))
-    if returning:
-        text = text.rstrip().rstrip(";") + " RETURNING id"
-    return text, returning
 
 
 _INTEGER_KEY = re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\b", re.IGNORECASE)

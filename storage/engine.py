@@ -9,9 +9,11 @@ transactions, the reads outside them). ``storage.sqlite`` and
 Transactions have the same meaning on both engines: write transactions are
 serialised (SQLite's one writer; on PostgreSQL a transaction-scoped advisory lock
 that every worker takes), so a check-then-write inside one transaction never
-races another worker. Inside a transaction, every call the owning task makes
-through the ``Database`` (reads, writes, a nested ``transaction()``, which becomes
-a savepoint) runs on the transaction's own connection.
+races another worker. Inside a transaction, the owning task's reads through the
+``Database`` run on the transaction's own connection, and a nested ``transaction()``
+becomes a savepoint of it; its writes go through the transaction's connection only:
+a lone write through the ``Database`` (``execute``, ``unlocked()``…) is refused there
+(``NestedTransactionError``), so a write never joins a transaction it does not name.
 """
 
 from __future__ import annotations
@@ -52,6 +54,16 @@ class DatabaseNotWritable(DatabaseUnavailable):
     """The database opened but cannot be written (a read-only file, folder or disk)."""
 
 
+class SqliteTooOld(RuntimeError):
+    """The SQLite library Python was built with is older than the SQL the repositories
+    write needs (``found`` and ``needed`` as dotted versions)."""
+
+    def __init__(self, found: str, needed: str) -> None:
+        super().__init__(f"SQLite {found} is older than {needed}")
+        self.found = found
+        self.needed = needed
+
+
 class BackupNotSupported(RuntimeError):
     """The engine is backed up by its own tools (PostgreSQL: ``pg_dump``)."""
 
@@ -74,8 +86,8 @@ class Connection(ABC):
 
     @abstractmethod
     async def execute(self, sql: str, params: Params = ()) -> Outcome:
-        """Run one statement; ``lastrowid`` is the new row's id after an INSERT that
-        inserted one into a table with an ``id`` key, else None."""
+        """Run one statement; ``lastrowid`` is the new row's id when the statement ends
+        in ``RETURNING id`` (the first row's, when it wrote several), else None."""
 
     @abstractmethod
     async def executemany(self, sql: str, rows: Iterable[Params]) -> int:
@@ -293,15 +305,19 @@ class Database(ABC):
         async with self._reading() as conn:
             return await conn.fetch_value(sql, params)
 
+    def _lone_write(self) -> None:
+        """Refuse a lone write inside the caller's own open transaction."""
+        if self._own() is not None:
+            raise NestedTransactionError(
+                "a lone write inside an open transaction: write through the "
+                "transaction's connection")
+
     @asynccontextmanager
     async def _writing(self) -> AsyncIterator[Connection]:
-        """The caller's own transaction, else a transaction of its own (one statement)."""
-        state = self._own()
-        if state is not None:
-            yield state.conn
-        else:
-            async with self.transaction() as conn:
-                yield conn
+        """A transaction of its own (one statement); never inside the caller's."""
+        self._lone_write()
+        async with self.transaction() as conn:
+            yield conn
 
     def unlocked(self) -> AbstractAsyncContextManager[Connection]:
         """A connection for one statement that is safe under concurrency by itself (an
@@ -310,8 +326,8 @@ class Database(ABC):
         return self._writing()
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one write statement (atomic on its own, or part of the caller's open
-        transaction); returns the new row's id (0 when none)."""
+        """Run one write statement, atomic on its own (refused inside the caller's open
+        transaction); returns the new row's id when it ends in ``RETURNING id`` (else 0)."""
         async with self._writing() as conn:
             return (await conn.execute(sql, params)).lastrowid or 0
 

@@ -35,7 +35,7 @@ async def add(conn: Connection, meeting_id: int, *, full_name: str, note: str | 
               token_hash: str | None = None) -> int:
     cur = await conn.execute(
         "INSERT INTO guests (meeting_id, full_name, note, token_hash, present, added_by, "
-        "added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "added_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (meeting_id, full_name, note, token_hash, None if present is None else int(present),
          added_by, to_db(now)))
     assert cur.lastrowid is not None

@@ -58,7 +58,7 @@ async def add(
 ) -> int:
     cur = await conn.execute(
         "INSERT INTO households (unit_id, head_name, name_key, hamlet, house_number, address, "
-        "notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (unit_id, head_name, name_key, hamlet, house_number, address, notes, to_db(now)),
     )
     return int(cur.lastrowid or 0)

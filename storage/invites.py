@@ -49,7 +49,7 @@ async def create(
 ) -> int:
     cur = await conn.execute(
         "INSERT INTO invites (token_hash, person_id, unit_id, role, created_by, created_at, "
-        "expires_at, undelivered) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "expires_at, undelivered) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (token_hash, person_id, unit_id, role, created_by, to_db(now), to_db(expires_at),
          1 if undelivered else 0),
     )

@@ -106,7 +106,7 @@ async def create(
     cur = await conn.execute(
         "INSERT INTO meetings (unit_id, kind, starts_at, duration_min, place, agenda, "
         "auto_month, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (unit_id, auto_month) DO NOTHING",
+        "ON CONFLICT (unit_id, auto_month) DO NOTHING RETURNING id",
         (unit_id, kind, to_db(starts_at), duration_min, place, agenda, auto_month, created_by,
          to_db(now), to_db(now)),
     )
@@ -296,7 +296,8 @@ async def record_answer(db: Database, meeting_id: int, person_id: int, answer: s
     """The member's own answer, as one autocommit statement; True when it changed."""
     return await db.execute_count(
         "UPDATE invitations SET answer = ?, reason = ?, answered_at = ?, recorded_by = NULL "
-        "WHERE meeting_id = ? AND person_id = ? AND (answer IS NOT ? OR reason IS NOT ? "
+        "WHERE meeting_id = ? AND person_id = ? AND (answer IS DISTINCT FROM ? "
+        "OR reason IS DISTINCT FROM ? "
         "OR recorded_by IS NOT NULL)",
         (answer, reason, to_db(now), meeting_id, person_id, answer, reason)) == 1
 
@@ -316,7 +317,7 @@ async def set_answer(conn: Connection, meeting_id: int, person_id: int,
     """True when the stored answer changed."""
     cur = await conn.execute(
         "UPDATE invitations SET answer = ?, reason = ?, answered_at = ? WHERE meeting_id = ? "
-        "AND person_id = ? AND (answer IS NOT ? OR reason IS NOT ?)",
+        "AND person_id = ? AND (answer IS DISTINCT FROM ? OR reason IS DISTINCT FROM ?)",
         (answer, reason, to_db(now), meeting_id, person_id, answer, reason))
     return cur.rowcount == 1
 
@@ -421,7 +422,7 @@ async def add_document(conn: Connection, meeting_id: int, *, file_id: str,
                        added_by: int | None, now: datetime) -> int:
     cur = await conn.execute(
         "INSERT INTO meeting_documents (meeting_id, file_id, file_name, media, size_bytes, "
-        "added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "added_by, added_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (meeting_id, file_id, file_name, media, size_bytes, added_by, to_db(now)))
     assert cur.lastrowid is not None
     return int(cur.lastrowid)

@@ -176,7 +176,8 @@ async def release_orphans(db: Database, worker: str | None, keep: Iterable[int])
     async with db.transaction() as conn:
         cur = await conn.execute(
             "UPDATE outbox SET state = 'pending', claimed_by = NULL "
-            f"WHERE state = 'sending' AND claimed_by IS ?{spared}", (worker, *kept))
+            f"WHERE state = 'sending' AND claimed_by IS NOT DISTINCT FROM ?{spared}",
+            (worker, *kept))
         return cur.rowcount
 
 

@@ -91,7 +91,7 @@ async def add_person(
 ) -> int:
     cur = await conn.execute(
         "INSERT INTO people (full_name, name_key, birth_date, phone, created_at) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?) RETURNING id",
         (full_name, name_key, birth_date.isoformat() if birth_date else None, phone, to_db(now)),
     )
     return int(cur.lastrowid or 0)
@@ -112,7 +112,7 @@ async def add_membership(
     """``joined_at``: the start in this branch when known (else ``now``)."""
     cur = await conn.execute(
         "INSERT INTO memberships (person_id, unit_id, role, admitted_on, official_on, joined_at, "
-        "is_213) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "is_213) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (person_id, unit_id, role, admitted_on.isoformat() if admitted_on else None,
          official_on.isoformat() if official_on else None, to_db(joined_at or now),
          int(is_213)),
@@ -157,7 +157,7 @@ async def reopen_membership(conn: Connection, person_id: int, unit_id: int,
     assert row is not None
     cur = await conn.execute(
         "INSERT INTO memberships (person_id, unit_id, role, admitted_on, official_on, is_away, "
-        "is_exempt, is_213, joined_at) VALUES (?, ?, 'member', ?, ?, ?, ?, ?, ?)",
+        "is_exempt, is_213, joined_at) VALUES (?, ?, 'member', ?, ?, ?, ?, ?, ?) RETURNING id",
         (person_id, unit_id, row[0], row[1], row[2], row[3], row[4], to_db(now)))
     return int(cur.lastrowid or 0)
 
@@ -281,7 +281,7 @@ async def move_membership(
         return int(open_id)
     cur = await conn.execute(
         "INSERT INTO memberships (person_id, unit_id, role, admitted_on, official_on, is_away, "
-        "is_exempt, is_213, joined_at) VALUES (?, ?, 'member', ?, ?, ?, ?, ?, ?)",
+        "is_exempt, is_213, joined_at) VALUES (?, ?, 'member', ?, ?, ?, ?, ?, ?) RETURNING id",
         (row[0], to_unit, row[1], row[2], row[3], row[4], row[5], to_db(now)),
     )
     return int(cur.lastrowid or 0)

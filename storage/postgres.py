@@ -32,7 +32,7 @@ from psycopg.adapt import Dumper, Loader
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from storage import migrations
-from storage.dialect import to_postgres
+from storage.dialect import returns_id, to_postgres
 from storage.engine import (
     BackupNotSupported,
     Connection,
@@ -123,41 +123,37 @@ async def _configure(conn: psycopg.AsyncConnection[Any]) -> None:
 class PgConnection(Connection):
     engine: ClassVar[str] = "postgres"
 
-    def __init__(self, raw: psycopg.AsyncConnection[Any], id_tables: frozenset[str]) -> None:
+    def __init__(self, raw: psycopg.AsyncConnection[Any]) -> None:
         super().__init__()
         self.raw = raw
-        self._id_tables = id_tables
 
     async def execute(self, sql: str, params: Params = ()) -> Outcome:
-        text, returning = to_postgres(sql, self._id_tables)
         async with self.raw.cursor() as cur:
             with _constraints():
-                await cur.execute(text, params)
+                await cur.execute(to_postgres(sql), params)
             changed = max(cur.rowcount, 0)
             lastrowid = None
-            if returning:
+            if returns_id(sql):
                 row = await cur.fetchone()
                 lastrowid = int(row[0]) if row is not None else None
         self.changes += changed
         return Outcome(changed, lastrowid)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> int:
-        text, _ = to_postgres(sql)
         batch = list(rows)
         if not batch:
             return 0
         async with self.raw.cursor() as cur:
             with _constraints():
-                await cur.executemany(text, batch)
+                await cur.executemany(to_postgres(sql), batch)
             changed = max(cur.rowcount, 0)
         self.changes += changed
         return changed
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Any]:
-        text, _ = to_postgres(sql, self._id_tables)
         async with self.raw.cursor() as cur:
             with _constraints():
-                await cur.execute(text, params)
+                await cur.execute(to_postgres(sql), params)
             return list(await cur.fetchall())
 
 
@@ -187,11 +183,9 @@ class PgDatabase(Database):
 
     engine: ClassVar[str] = "postgres"
 
-    def __init__(self, pool: AsyncConnectionPool[Any], url: str,
-                 id_tables: frozenset[str]) -> None:
+    def __init__(self, pool: AsyncConnectionPool[Any], url: str) -> None:
         self._pool = pool
         self.url = self.location = redact(url)
-        self._id_tables = id_tables
         self._lock = asyncio.Lock()
         self.path = None
 
@@ -201,7 +195,7 @@ class PgDatabase(Database):
     @asynccontextmanager
     async def _outer(self) -> AsyncIterator[Connection]:
         async with self._lock, self._pool.connection() as raw:
-            conn = PgConnection(raw, self._id_tables)
+            conn = PgConnection(raw)
             await raw.execute("BEGIN")
             try:
                 await raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
@@ -216,16 +210,13 @@ class PgDatabase(Database):
     @asynccontextmanager
     async def _reader(self) -> AsyncIterator[Connection]:
         async with self._pool.connection() as raw:
-            yield PgConnection(raw, self._id_tables)
+            yield PgConnection(raw)
 
     @asynccontextmanager
     async def _unlocked(self) -> AsyncIterator[Connection]:
-        state = self._own()
-        if state is not None:
-            yield state.conn
-            return
+        self._lone_write()
         async with self._pool.connection() as raw:
-            yield PgConnection(raw, self._id_tables)
+            yield PgConnection(raw)
 
     def unlocked(self) -> AbstractAsyncContextManager[Connection]:
         """An autocommit connection outside the writers' lock (see ``Database.unlocked``)."""
@@ -268,13 +259,6 @@ async def _apply_migrations(raw: psycopg.AsyncConnection[Any]) -> list[int]:
     return applied
 
 
-async def _id_tables(raw: psycopg.AsyncConnection[Any]) -> frozenset[str]:
-    cur = await raw.execute(
-        "SELECT table_name FROM information_schema.columns WHERE column_name = 'id' "
-        "AND data_type IN ('bigint', 'integer') AND table_schema = current_schema()")
-    return frozenset(str(r[0]) for r in await cur.fetchall())
-
-
 async def open_postgres(url: str, *, migrate: bool = True, password: str | None = None,
                         pool_size: int = POOL_SIZE) -> PgDatabase:
     """Connect to (and migrate) the PostgreSQL database at ``url``."""
@@ -293,7 +277,6 @@ async def open_postgres(url: str, *, migrate: bool = True, password: str | None 
             applied = await _apply_migrations(raw)
             if applied:
                 log.info("PostgreSQL %s migrated to version %d", redact(url), applied[-1])
-        tables = await _id_tables(raw)
     pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
         url, min_size=1, max_size=pool_size, kwargs=kwargs, configure=_configure,
         open=False, name="chibo")
@@ -302,4 +285,4 @@ async def open_postgres(url: str, *, migrate: bool = True, password: str | None 
     except PoolTimeout:
         await pool.close()
         raise DatabaseUnavailable(f"{redact(url)}: no connection within 30 s") from None
-    return PgDatabase(pool, url, tables)
+    return PgDatabase(pool, url)

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import aiosqlite
 
 from storage import migrations
+from storage.dialect import MIN_SQLITE, returns_id
 from storage.engine import (
     Connection,
     Database,
@@ -29,6 +30,7 @@ from storage.engine import (
     NestedTransactionError,
     Outcome,
     Params,
+    SqliteTooOld,
 )
 
 BUSY_TIMEOUT_MS = 5000
@@ -43,14 +45,19 @@ class SqliteConnection(Connection):
         self.raw = raw
 
     async def execute(self, sql: str, params: Params = ()) -> Outcome:
+        lastrowid = None
         try:
-            cur = await self.raw.execute(sql, params)
+            async with self.raw.execute(sql, params) as cur:
+                if returns_id(sql):  # one row back per row written
+                    rows = list(await cur.fetchall())
+                    changed = len(rows)
+                    lastrowid = int(rows[0][0]) if rows else None
+                else:
+                    changed = max(cur.rowcount, 0)
         except sqlite3.IntegrityError as err:
             raise IntegrityError(str(err)) from err
-        changed = max(cur.rowcount, 0)
         self.changes += changed
-        lastrowid = cur.lastrowid if changed and sql.lstrip()[:6].upper() == "INSERT" else None
-        return Outcome(changed, lastrowid or None)
+        return Outcome(changed, lastrowid)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> int:
         before = self.raw.total_changes
@@ -213,8 +220,16 @@ async def _check_writable(conn: aiosqlite.Connection) -> None:
     await conn.execute("ROLLBACK")
 
 
+def require_sqlite_library() -> None:
+    """Refuse an SQLite library older than the SQL written in storage/ needs (it would
+    fail at the first null-safe comparison, long after start-up)."""
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        raise SqliteTooOld(sqlite3.sqlite_version, ".".join(map(str, MIN_SQLITE)))
+
+
 async def open_sqlite(path: Path | str, *, migrate: bool = True) -> SqliteDatabase:
     """Open (creating if needed) and migrate the SQLite database at ``path``."""
+    require_sqlite_library()
     path = Path(path)
     in_memory = str(path) == ":memory:"
     if not in_memory:

@@ -40,7 +40,7 @@ async def create_unit(
     start = record_start or now.date().replace(day=1)
     cur = await conn.execute(
         "INSERT INTO units (kind, name, parent_id, created_at, record_start) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?) RETURNING id",
         (kind, name, parent_id, to_db(now), start.isoformat()),
     )
     return int(cur.lastrowid or 0)

@@ -43,7 +43,7 @@ async def create_code(conn: Connection, *, code_hash: str, person_id: int,
                       invite_id: int | None, now: datetime, expires_at: datetime) -> int:
     cur = await conn.execute(
         "INSERT INTO zalo_codes (code_hash, person_id, invite_id, created_at, expires_at) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?) RETURNING id",
         (code_hash, person_id, invite_id, to_db(now), to_db(expires_at)))
     return int(cur.lastrowid or 0)
 

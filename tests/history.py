@@ -41,13 +41,14 @@ async def seed_history(db: Database, *, branches: int, members_per_branch: int,
         start = first_month.replace(day=1).isoformat()  # the record starts with the history
         cur = await conn.execute(
             "INSERT INTO units (kind, name, created_at, record_start) "
-            "VALUES ('committee', ?, ?, ?)", ("Đảng ủy xã Tân Lập", now, start))
+            "VALUES ('committee', ?, ?, ?) RETURNING id", ("Đảng ủy xã Tân Lập", now, start))
         committee = int(cur.lastrowid or 0)
         tg = first_tg
         # The committee officer who follows every branch.
         cur = await conn.execute(
             "INSERT INTO people (full_name, name_key, telegram_user_id, created_at) "
-            "VALUES (?, ?, ?, ?)", ("Lê Văn Thường Trực", "lê văn thường trực", tg, now))
+            "VALUES (?, ?, ?, ?) RETURNING id",
+            ("Lê Văn Thường Trực", "lê văn thường trực", tg, now))
         officer = int(cur.lastrowid or 0)
         officer_tg = tg
         tg += 1
@@ -59,8 +60,8 @@ async def seed_history(db: Database, *, branches: int, members_per_branch: int,
         for b in range(branches):
             cur = await conn.execute(
                 "INSERT INTO units (kind, name, parent_id, created_at, record_start) "
-                "VALUES ('branch', ?, ?, ?, ?)", (f"Chi bộ Thôn {b + 1:02d}", committee, now,
-                                                  start))
+                "VALUES ('branch', ?, ?, ?, ?) RETURNING id",
+                (f"Chi bộ Thôn {b + 1:02d}", committee, now, start))
             branch = int(cur.lastrowid or 0)
             history.branch_ids.append(branch)
             history.members[branch] = []

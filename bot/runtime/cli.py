@@ -21,7 +21,14 @@ from bot.core.config import (
 )
 from bot.runtime.operator import OperatorError
 from bot.texts import Texts, as_language
-from storage.db import DatabaseNotWritable, DatabaseUnavailable, owner_only
+from storage.db import (
+    DatabaseNotWritable,
+    DatabaseUnavailable,
+    SqliteTooOld,
+    is_server_url,
+    owner_only,
+    require_sqlite_library,
+)
 
 EXIT_USAGE = 2
 
@@ -209,6 +216,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     config = _load(args)
     texts = _texts(args)
+    if not is_server_url(config.database.target):
+        require_sqlite_library()  # before Telegram is asked anything
     token = config.token()
     if token is None:
         print(texts("cli_no_token", env=TOKEN_ENV), file=sys.stderr)
@@ -507,6 +516,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_texts(args)("cli_database_unavailable", error=one_line(str(exc)),
                            env=PASSWORD_ENV), file=sys.stderr)
         return 1
+    except SqliteTooOld as exc:
+        print(_texts(args)("cli_sqlite_too_old", found=exc.found, needed=exc.needed),
+              file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 0
     return result

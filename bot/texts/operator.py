@@ -5,6 +5,7 @@ VI: dict[str, str] = {
     "startup_deadline": "Bot chưa khởi động được sau {seconds} giây ({reason}); kiểm tra mạng, proxy và [telegram] base_url rồi chạy lại (thời hạn: [telegram] startup_deadline_seconds).",
     "startup_get_me_odd": "Bot API trả lời getMe không đúng chuẩn ({error}); kiểm tra [telegram] base_url có trỏ tới Bot API của Telegram không.",
     "cli_database_not_writable": "Không ghi được vào cơ sở dữ liệu ({error}); người chạy bot phải ghi được tệp cơ sở dữ liệu và thư mục chứa nó ([database] path).",
+    "cli_sqlite_too_old": "Python trên máy này dùng thư viện SQLite {found}, cũ hơn bản {needed} mà bot cần; hãy dùng Python có SQLite {needed} trở lên (hoặc PostgreSQL: [database] url). Chưa chạy, không đổi gì.",
     # --- the command line: one language per run (--lang, else [bot] language) -----------
     "cli_no_token": "Chưa có token của bot: đặt biến môi trường {env} (hoặc [telegram] token trong tệp cấu hình); lấy token từ @BotFather trong Telegram bằng lệnh /newbot. `chibo demo` không cần token.",
     "cli_token_malformed": "Token của bot không đúng dạng (phải là số id của bot, dấu hai chấm, rồi một chuỗi chữ, số, - và _, ví dụ 123456789:AAH…); kiểm tra {env} hoặc [telegram] token. Lấy token từ @BotFather.",
@@ -101,6 +102,7 @@ EN: dict[str, str] = {
     "startup_deadline": "The bot could not start within {seconds} seconds ({reason}); check the network, the proxy and [telegram] base_url, then run it again (limit: [telegram] startup_deadline_seconds).",
     "startup_get_me_odd": "The Bot API answered getMe with something that is not a bot ({error}); check that [telegram] base_url points at Telegram's Bot API.",
     "cli_database_not_writable": "Cannot write to the database ({error}); the user running the bot must be able to write the database file and its folder ([database] path).",
+    "cli_sqlite_too_old": "Python on this machine uses SQLite {found}, older than the {needed} the bot needs; use a Python built with SQLite {needed} or newer (or PostgreSQL: [database] url). Nothing was started or changed.",
     # --- the command line: one language per run (--lang, else [bot] language) -----------
     "cli_no_token": "No bot token: set {env} (or [telegram] token in the config file); get one from @BotFather in Telegram with /newbot. `chibo demo` needs no token.",
     "cli_token_malformed": "The bot token is malformed (it is the bot's numeric id, a colon, then letters, digits, - and _, like 123456789:AAH…); check {env} or [telegram] token. Get the token from @BotFather.",

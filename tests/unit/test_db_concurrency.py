@@ -72,20 +72,33 @@ async def test_a_nested_transaction_is_a_savepoint_not_a_deadlock(db: Database) 
                 async with db.transaction() as inner:
                     await inner.execute(ADD_UNIT, ("hủy",))
                     raise Boom
-            await db.execute(ADD_UNIT, ("sau",))
-            await db.execute_many(ADD_UNIT, [("nhiều 1",), ("nhiều 2",)])
+            await conn.execute(ADD_UNIT, ("sau",))
+            await conn.executemany(ADD_UNIT, [("nhiều 1",), ("nhiều 2",)])
 
     await asyncio.wait_for(nested(), HANG)
     assert await _units(db) == ["ngoài", "trong", "sau", "nhiều 1", "nhiều 2"]
 
 
-async def test_db_execute_inside_a_transaction_does_not_deadlock(db: Database) -> None:
-    async def inside() -> int:
-        async with db.transaction():
-            return await db.execute(ADD_UNIT, ("Chi bộ 1",))
+async def test_a_lone_write_inside_a_transaction_is_refused_at_once(db: Database) -> None:
+    """Inside a transaction, writes go through its connection: a write through the
+    Database would silently join it (or, on another engine, miss it)."""
+    async def inside() -> None:
+        async with db.transaction() as conn:
+            await conn.execute(ADD_UNIT, ("Chi bộ 1",))
+            with pytest.raises(NestedTransactionError):
+                await db.execute(ADD_UNIT, ("lẻ 1",))
+            with pytest.raises(NestedTransactionError):
+                await db.execute_count(ADD_UNIT, ("lẻ 2",))
+            with pytest.raises(NestedTransactionError):
+                await db.execute_many(ADD_UNIT, [("lẻ 3",)])
+            with pytest.raises(NestedTransactionError):
+                async with db.unlocked() as other:
+                    await other.execute(ADD_UNIT, ("lẻ 4",))
+            assert await db.fetch_value("SELECT count(*) FROM units") == 1  # reads: fine
 
-    assert await asyncio.wait_for(inside(), HANG) > 0
+    await asyncio.wait_for(inside(), HANG)
     assert await _units(db) == ["Chi bộ 1"]
+    assert await db.execute(ADD_UNIT + " RETURNING id", ("Chi bộ 2",)) > 0  # outside: fine
 
 
 async def test_an_outer_rollback_undoes_the_savepoints_too(db: Database) -> None:
@@ -93,7 +106,8 @@ async def test_an_outer_rollback_undoes_the_savepoints_too(db: Database) -> None
         async with db.transaction():
             async with db.transaction() as inner:
                 await inner.execute(ADD_UNIT, ("trong",))
-            await db.execute(ADD_UNIT, ("ngoài",))
+            async with db.transaction() as again:
+                await again.execute(ADD_UNIT, ("ngoài",))
             raise Boom
     assert await _units(db) == []
 
@@ -130,7 +144,7 @@ async def test_many_concurrent_writers_and_readers(db: Database) -> None:
     async def write(i: int) -> None:
         async with db.transaction() as conn:
             await conn.execute(ADD_UNIT, (f"a{i}",))
-            await db.execute(ADD_UNIT, (f"b{i}",))
+            await conn.execute(ADD_UNIT, (f"b{i}",))
 
     async def read() -> int:
         # Committed units come in pairs: a reader never sees half a transaction.

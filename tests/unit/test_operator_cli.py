@@ -205,6 +205,25 @@ def test_a_malformed_token_is_refused_by_its_shape(
     assert "abc" not in err
 
 
+@pytest.mark.parametrize("command", [("run",), ("status",), ("unit", "list")])
+def test_an_sqlite_older_than_the_sql_needs_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    command: tuple[str, ...],
+) -> None:
+    import sqlite3
+
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "246813:REAL-secret-token-Abcdefgh")
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    code, out, err = _run(capsys, *command, "--config", str(_config(tmp_path)))
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [
+        "Python trên máy này dùng thư viện SQLite 3.31.1, cũ hơn bản 3.39.0 mà bot cần; hãy "
+        "dùng Python có SQLite 3.39.0 trở lên (hoặc PostgreSQL: [database] url). Chưa chạy, "
+        "không đổi gì."], err
+    assert not list(tmp_path.glob("chibo.sqlite3*"))  # nothing created
+
+
 def test_the_readmes_example_member_file_imports_cleanly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
