@@ -29,6 +29,7 @@ _RETURNS_ID = re.compile(r"\bRETURNING\s+id\s*;?\s*$", re.IGNORECASE)
 MIN_SQLITE = (3, 39, 0)
 
 
+@lru_cache(maxsize=4096)
 def returns_id(sql: str) -> bool:
     """The statement ends in ``RETURNING id``: its outcome carries the new row's id."""
     return _RETURNS_ID.search(sql) is not None
