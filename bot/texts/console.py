@@ -1,4 +1,4 @@
-"""Texts of issue 25 (the officers' console, a Telegram Mini App).
+"""Texts of the officers' console, a Telegram Mini App.
 
 Keys ``console_ui_*`` are sent to the page as they are (it fills ``{…}`` itself)."""
 

@@ -1,4 +1,4 @@
-"""Texts of issue 26 (members on Zalo): what the Zalo bot writes, and the Zalo code."""
+"""Texts of members on Zalo: what the Zalo bot writes, and the Zalo code."""
 
 VI: dict[str, str] = {
     "zalo_code_line": "Mã Zalo: {code} (dùng một lần, gửi mã này cho bot Zalo của chi bộ nếu dùng Zalo thay Telegram)",
