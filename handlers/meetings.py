@@ -11,10 +11,10 @@ from bot.core import formatting as fmt
 from bot.core import inputs
 from bot.core.errors import Invalid
 from bot.core.inputs import Waiting
+from bot.core.names import clean_free_text
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, acting_branch, branches_where, unit_or_fail
 from bot.core.services import Services
-from bot.imports.names import clean_free_text
 from bot.meetings import history
 from bot.meetings import service as svc
 from bot.meetings import texts as mt

@@ -13,6 +13,7 @@ from bot.core.clock import today_in
 from bot.core.inputs import Waiting
 from bot.core.parsing import parse_past_day
 from bot.core.permissions import Permission, acting_branch, unit_or_fail
+from bot.core.probation import probation_ends
 from bot.members import records
 from bot.members import service as svc
 from bot.members.buttons import (
@@ -335,7 +336,7 @@ async def me(update: Update, context: ChiboContext) -> None:
                 lines.append(texts("me_official", date=fmt.day(row.official_on)))
             else:
                 lines.append(texts("me_probation",
-                                   date=fmt.day(svc.probation_ends(row.admitted_on))))
+                                   date=fmt.day(probation_ends(row.admitted_on))))
     for unit, role in record.committee:
         lines.append(texts("me_committee", unit=unit.name, role=texts(f"role_{role}")))
     if record.follows:

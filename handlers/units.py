@@ -6,8 +6,8 @@ from telegram import Update
 
 from bot.core import inputs
 from bot.core.inputs import Waiting
+from bot.core.names import fold_accents
 from bot.core.permissions import Permission, require
-from bot.imports.names import fold_accents
 from bot.members.buttons import AppointButton, NewUnitButton
 from bot.members.registration import (
     admin_units,

@@ -13,7 +13,7 @@ from storage.timefmt import from_db, to_db
 if TYPE_CHECKING:
     from bot.core.services import Services
 
-__all__ = ["Clock", "FakeClock", "SystemClock", "from_db", "to_db", "today_in"]
+__all__ = ["Clock", "FakeClock", "SystemClock", "epoch", "from_db", "to_db", "today_in"]
 
 
 class Clock(Protocol):
@@ -51,3 +51,8 @@ class FakeClock:
 def today_in(services: Services) -> date:
     """Today in the bot's time zone."""
     return services.clock.now().astimezone(services.tz).date()
+
+
+def epoch(instant: datetime) -> int:
+    """Whole seconds since 1970 (UTC): a stable number for keys built from an instant."""
+    return int(instant.timestamp())

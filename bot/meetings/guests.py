@@ -17,10 +17,10 @@ from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
+from bot.core.tokens import hash_token, invite_link, new_token
 from bot.meetings import texts as mt
 from bot.meetings.buttons import GuestRsvpButton
 from bot.meetings.service import officer_meeting
-from bot.members.registration import hash_token, invite_link, new_token
 from bot.texts import Language, t
 from storage import audit, units
 from storage import guests as store

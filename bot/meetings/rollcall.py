@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 
 from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
+from bot.core.names import name_key
 from bot.core.parsing import parse_clock
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
-from bot.imports.names import name_key
 from bot.meetings import guests
 from bot.meetings.service import officer_meeting
 from bot.texts import Language, t

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.core.access import Actor
+from bot.core.clock import epoch
 from bot.core.errors import Invalid, NotFound
 from bot.core.parsing import parse_clock, parse_day
 from bot.core.permissions import Permission, require, unit_or_fail
@@ -42,10 +43,6 @@ KIND_WORDS = {
     "bất thường": "extraordinary", "bat thuong": "extraordinary",
     "extraordinary": "extraordinary",
 }
-
-
-def epoch(instant: datetime) -> int:
-    return int(instant.timestamp())
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from bot.core.access import Actor
 from bot.core.clock import today_in
 from bot.core.errors import Invalid, NotFound
+from bot.core.names import name_key
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.imports import DuesRow, ParsedImport, describe
-from bot.imports.names import name_key
 from bot.imports.plan import ImportPlan, new_nonce, recall, remember
 from bot.members.service import open_member
 from bot.reports import ledger

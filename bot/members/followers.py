@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.access import Actor
+from bot.core.clock import epoch
 from bot.core.errors import NotFound
 from bot.core.permissions import Permission, committees_where, require, require_somewhere
 from bot.core.services import Services
 from bot.meetings import texts as mt
-from bot.meetings.service import epoch
 from bot.texts import as_language, t
 from storage import audit, followers, outbox, people, roles, units
 from storage import meetings as meeting_store

@@ -7,8 +7,6 @@ used to join. A token is shown once, to whoever created it.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -16,43 +14,18 @@ from enum import Enum
 from bot.core.access import Actor
 from bot.core.clock import today_in
 from bot.core.errors import Invalid
+from bot.core.names import clean_name, name_key
 from bot.core.permissions import Permission, authorize, require, unit_or_fail
 from bot.core.services import Services
-from bot.imports.names import has_control_chars, name_key, normalize_name
+from bot.core.tokens import hash_token, invite_link, new_token
 from bot.meetings import membership
 from bot.zalo import codes as zalo_codes
 from storage import audit, invites, people, units
 from storage.invites import InviteRow
 from storage.units import UnitRow
 
-TOKEN_BYTES = 18  # 144 bits
-MAX_NAME = 100
 BRANCH_ROLES = ("secretary", "deputy", "committee_member", "member")
 COMMITTEE_ROLES = ("standing", "member")
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
-
-
-def invite_link(bot_username: str, token: str) -> str:
-    return f"https://t.me/{bot_username}?start={token}"
-
-
-def clean_name(text: str) -> str:
-    """A person's or unit's name as stored: NFC, single spaces; refuses junk."""
-    name = normalize_name(text)
-    if not name or not any(ch.isalpha() for ch in name):
-        raise Invalid("name_invalid")
-    if len(name) > MAX_NAME:
-        raise Invalid("name_too_long", limit=MAX_NAME)
-    if has_control_chars(name):
-        raise Invalid("name_invalid")
-    return name
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from bot.core import formatting as fmt
 from bot.demo.playground import Playground
-from bot.members.service import probation_ends
+from bot.core.probation import probation_ends
 from emulator import FakeUser
 from tests.history import History, seed_history
 

@@ -9,7 +9,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.imports.names import clean_free_text
+from bot.core.names import clean_free_text
 
 HIDDEN = ("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200c\u200e\u200f"
           "\u2060\ufeff\u00ad\x00\x07\x1b\x7f\x85")
