@@ -15,6 +15,7 @@ from bot.duties import assignments
 from bot.duties import households as svc
 from bot.duties.buttons import AssignAction, AssignButton, HouseholdAction, HouseholdButton
 from bot.duties.card import household_label, state_text
+from bot.duties.fields import FIELDS
 from bot.duties.households import HouseholdDetail, MonthStatus
 from bot.texts import Texts
 from handlers.base import Asker, ButtonRow, asker, tap
@@ -124,7 +125,7 @@ def card_text(detail: HouseholdDetail, texts: Texts) -> str:
 def card_rows(detail: HouseholdDetail, texts: Texts) -> list[ButtonRow]:
     hid = detail.household.id
     edit = [(texts("hh_btn_edit", field=texts(f"hh_field_{code}")),
-             _data(H.EDIT, hid, code)) for code in svc.FIELDS]
+             _data(H.EDIT, hid, code)) for code in FIELDS]
     follow = [(texts("hh_btn_follow"),
                AssignButton(AssignAction.HOUSEHOLD_MEMBERS, (hid, 0)).encode())]
     if detail.household.member_id is not None:

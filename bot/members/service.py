@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.core import hooks
 from bot.core.access import Actor
 from bot.core.clock import today_in
 from bot.core.errors import Invalid, NotFound
@@ -17,7 +18,6 @@ from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, authorize, require, unit_or_fail
 from bot.core.probation import probation_ends
 from bot.core.services import Services
-from bot.meetings import membership
 from bot.members.registration import (
     BRANCH_ROLES,
     IssuedInvite,
@@ -142,12 +142,12 @@ async def move_member(services: Services, actor: Actor, membership_id: int,
     if to_unit not in targets:
         raise NotFound("unit_not_found")
     old = await unit_or_fail(services, row.unit_id)
-    withdrawn = await membership.invited_upcoming(services, row.person_id, row.unit_id)
+    withdrawn = await hooks.membership().invited_upcoming(services, row.person_id, row.unit_id)
     async with services.db.transaction() as conn:
         await people.move_membership(conn, membership_id, to_unit, services.clock.now())
         await assignments.end_for_member(conn, row.person_id, row.unit_id, today_in(services))
     await _audit(services, actor, row.unit_id, f"member.move.{to_unit}", row)
-    await membership.after_transfer(services, row.person_id, row.full_name, old,
+    await hooks.membership().after_transfer(services, row.person_id, row.full_name, old,
                                     targets[to_unit], withdrawn)
     return row, old, targets[to_unit]
 

@@ -21,12 +21,12 @@ from zoneinfo import ZoneInfo
 from bot.core import formatting as fmt
 from bot.core.access import Actor
 from bot.core.services import Services
+from bot.core.xlsx import Cell, Workbook
 from bot.reports.figures import BranchYear, is_short
 from bot.reports.ledger import Ledger, gc_paused
 from bot.reports.periods import in_record
 from bot.reports.scope import Scope, resolve
 from bot.reports.service import book_of, compute_branches, compute_followers
-from bot.reports.xlsx import Cell, Workbook
 from bot.texts import Texts
 from storage import audit, exports
 from storage.ledger import MeetingRecord

@@ -6,8 +6,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.core import formatting as fmt
-from bot.meetings import texts as mt
-from bot.meetings.rollcall import minutes_block
+from bot.core import hooks
 from bot.reports import figures
 from bot.reports.service import MeetingReport, MemberReport, YearReport
 from bot.texts import Language, Texts, t
@@ -233,7 +232,7 @@ def meeting_text(report: MeetingReport, texts: Texts, tz: ZoneInfo) -> str:
     lang = texts.lang
     inv = report.invitations
     lines = [texts("report_meeting_title"),
-             mt.summary(report.meeting, report.unit_name, tz, lang), ""]
+             hooks.meeting_text().summary(report.meeting, report.unit_name, tz, lang), ""]
     attend = [i for i in inv if i.answer == "attend"]
     absent = [i for i in inv if i.answer == "absent"]
     silent = [i for i in inv if i.answer is None]
@@ -246,7 +245,8 @@ def meeting_text(report: MeetingReport, texts: Texts, tz: ZoneInfo) -> str:
     if silent:
         lines.append(texts("digest_silent", names=", ".join(i.full_name for i in silent)))
     if report.attendance and report.meeting.state == "closed":
-        lines += ["", texts("report_meeting_actual"), minutes_block(report.attendance, lang)]
+        lines += ["", texts("report_meeting_actual"),
+                  hooks.meeting_text().minutes_block(report.attendance, lang)]
     return "\n".join(lines)
 
 

@@ -12,7 +12,7 @@ from bot.core.services import Services
 from bot.duties.household_import import HouseholdImportPlan
 from bot.members.dues import DuesImportPlan
 from bot.members.member_import import MemberImportPlan
-from bot.members.uploads import (
+from bot.uploads import (
     Imported,
     apply_upload,
     plan_upload,
@@ -228,7 +228,7 @@ async def test_a_household_import_failing_half_way_leaves_nothing(
 
 async def test_links_that_reached_the_officer_are_not_reissued(
         services: Services, branch: SeededBranch) -> None:
-    from bot.members.uploads import links_sent
+    from bot.uploads import links_sent
 
     officer = await services.actor(SECRETARY)
     first = await plan_upload(services, officer, branch.branch_id, "ds.csv", MEMBERS, "vi",

@@ -7,7 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
-from bot.reports.xlsx import Workbook
+from bot.core.xlsx import Workbook
 
 TYPED = ['=HYPERLINK("http://evil.example/x","A")', "=cmd|' /C calc'!A0", "+1+1", "-2",
          "@SUM(A1:A2)", "=1+1"]
