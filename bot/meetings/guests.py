@@ -30,6 +30,8 @@ from storage.meetings import MeetingRow
 from storage.outbox import Button
 from storage.outbox import OutgoingMessage as OutgoingMessage  # re-exported for handlers
 
+_GUEST_ANSWER = {"attend": "guest_answer_attend", "absent": "guest_answer_absent"}
+
 MAX_NAME = 120
 MAX_NOTE = 200
 LINK_PREFIX = "g-"  # /start g-<token>: a guest link, never a member's
@@ -128,7 +130,7 @@ def invitation(guest: GuestRow, meeting: MeetingRow, unit_name: str, services: S
     lines = [t(lang, "guest_invitation_header", name=guest.full_name),
              mt.summary(meeting, unit_name, services.tz, lang)]
     if guest.answer is not None:
-        lines += ["", t(lang, f"guest_answer_{guest.answer}")]
+        lines += ["", t(lang, _GUEST_ANSWER[guest.answer])]
     if meeting.state != "scheduled" or meeting.starts_at <= services.clock.now():
         return OutgoingMessage("\n".join(lines))
     lines += ["", t(lang, "guest_rsvp_ask")]

@@ -98,7 +98,6 @@ VI: dict[str, str] = {
     "weekday_4": "thứ Sáu",
     "weekday_5": "thứ Bảy",
     "weekday_6": "Chủ nhật",
-    "skip_hint": "/skip",
     "month_invalid": "Tháng không hợp lệ: '{value}'. Hãy nhập theo dạng mm/yyyy, ví dụ 12/2026.",
     "error_after_commit": "Đã ghi nhận thay đổi của đồng chí, nhưng có lỗi khi hiển thị kết quả. Xin lỗi đồng chí; gõ lại lệnh để xem tình trạng mới nhất.",
     # --- parsing ----------------------------------------------------------------------
@@ -204,7 +203,6 @@ EN: dict[str, str] = {
     "weekday_4": "Friday",
     "weekday_5": "Saturday",
     "weekday_6": "Sunday",
-    "skip_hint": "/skip",
     "month_invalid": "Invalid month: '{value}'. Type it as mm/yyyy, e.g. 12/2026.",
     "error_after_commit": "Your change was saved, but something went wrong showing the result. Sorry; send the command again to see the latest state.",
     # --- parsing ----------------------------------------------------------------------

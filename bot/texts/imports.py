@@ -5,8 +5,6 @@ VI: dict[str, str] = {
     "import_need_file": "Hãy gửi tệp .xlsx hoặc .csv, kèm chú thích /import.",
     "import_too_large": "Tệp quá lớn (tối đa {limit} MB).",
     "import_file_error": "Không đọc được tệp: {reason}",
-    "import_kind_unsupported": "Tệp này là danh sách {kind}; loại này chưa nhập được ở đây.",
-    "import_duplicate_in_branch": "Dòng {line}: {name} đã có trong chi bộ (trùng họ tên và ngày sinh).",
     "import_progress": "Đang kiểm tra tệp {name}…",
     "import_summary_clean": "Tệp hợp lệ: {count} dòng.",
     "import_summary_errors": "Tệp có {errors} dòng lỗi, {valid} dòng hợp lệ. Chưa nhập gì.",
@@ -25,7 +23,6 @@ VI: dict[str, str] = {
     # --- households from a spreadsheet ------------------------------------------------
     "himp_working": "Đang nhập {count} hộ gia đình…",
     "himp_done": "Đã nhập {imported} hộ gia đình, phân công {assigned} hộ; bỏ qua {skipped} dòng. Gõ /households để xem.",
-    "himp_duplicate_in_branch": "Dòng {line}: hộ {head} (cùng địa chỉ) đã có trong chi bộ.",
     "himp_member_unknown": "Dòng {line}: không có đảng viên tên '{name}' trong chi bộ.",
     "himp_member_ambiguous": "Dòng {line}: có {count} đảng viên tên '{name}' trong chi bộ; hãy để trống cột này rồi phân công bằng /assign.",
     # --- re-imports that update -------------------------------------------------------
@@ -61,8 +58,6 @@ EN: dict[str, str] = {
     "import_need_file": "Send an .xlsx or .csv file with the caption /import.",
     "import_too_large": "The file is too large (at most {limit} MB).",
     "import_file_error": "The file cannot be read: {reason}",
-    "import_kind_unsupported": "This file is a {kind} list; that kind cannot be imported here yet.",
-    "import_duplicate_in_branch": "Line {line}: {name} is already in the branch (same name and birth date).",
     "import_progress": "Checking {name}…",
     "import_summary_clean": "The file is valid: {count:plural:row:rows}.",
     "import_summary_errors": "The file has {errors:plural:bad row:bad rows} and {valid:plural:valid row:valid rows}. Nothing was imported yet.",
@@ -81,7 +76,6 @@ EN: dict[str, str] = {
     # --- households from a spreadsheet ------------------------------------------------
     "himp_working": "Importing {count:plural:household:households}…",
     "himp_done": "Households imported: {imported}, assigned: {assigned}; lines left out: {skipped}. Type /households to see them.",
-    "himp_duplicate_in_branch": "Line {line}: household {head} (same address) is already in the branch.",
     "himp_member_unknown": "Line {line}: no member named '{name}' in the branch.",
     "himp_member_ambiguous": "Line {line}: {count} members of the branch are named '{name}'; leave this cell empty and assign with /assign.",
     # --- re-imports that update -------------------------------------------------------

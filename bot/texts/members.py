@@ -81,7 +81,6 @@ VI: dict[str, str] = {
     "appoint_ask_unit": "Mời người phụ trách đầu tiên cho đơn vị nào?",
     "appoint_ask_name": "Nhập họ và tên bí thư (hoặc thường trực) của {unit}:",
     "appoint_usage": "Cách dùng: /appoint mã đơn vị | Họ và tên",
-    "admins_only_units": "Chỉ quản trị viên mới tạo được đơn vị.",
     # --- invitations ------------------------------------------------------------------
     "invite_preview": "Đồng chí được mời tham gia {unit} với tên: {name} ({role}).\n\nNếu đúng là đồng chí, hãy bấm Xác nhận.",
     "invite_confirm": "✅ Xác nhận",
@@ -210,7 +209,6 @@ EN: dict[str, str] = {
     "appoint_ask_unit": "Invite the first officer of which unit?",
     "appoint_ask_name": "Type the full name of the secretary (or standing officer) of {unit}:",
     "appoint_usage": "Usage: /appoint unit id | Full name",
-    "admins_only_units": "Only administrators can create units.",
     # --- invitations ------------------------------------------------------------------
     "invite_preview": "You are invited to join {unit} as: {name} ({role}).\n\nIf this is you, press Confirm.",
     "invite_confirm": "✅ Confirm",

@@ -33,7 +33,7 @@ REFUSALS = [CATALOGS["vi"][k] for k in (
     "officers_only", "admins_only", "committee_only", "reports_officers_only", "denied",
     "not_registered", "me_unregistered", "reports_scope_unknown", "not_found",
     "meeting_not_found", "button_expired", "import_expired", "invite_unknown",
-    "unit_not_found", "admins_only_units", "duty_not_yours",
+    "unit_not_found", "duty_not_yours",
     "committee_only")] + ["Đồng chí chưa tham gia chi bộ nào"]
 
 
