@@ -1,4 +1,4 @@
-"""Benchmark 7 (issue 7): reports on a committee's two years of history.
+"""Benchmark 7: reports on a committee's two years of history.
 
 A committee of 50 branches and 5,000 members with 24 months of meetings, answers, roll
 calls, household duty reports and dues (``tests.history.seed_history``). The real bot

@@ -1,5 +1,5 @@
 """/zalo: a code to add Zalo to a Telegram account; ``/zalo telegram`` / ``/zalo zalo``
-choose where messages come (issue 26)."""
+choose where messages come."""
 
 from __future__ import annotations
 

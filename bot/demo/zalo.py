@@ -1,4 +1,4 @@
-"""The demo's Zalo scene (issue 26): a member without Telegram joins by the Zalo code of
+"""The demo's Zalo scene: a member without Telegram joins by the Zalo code of
 his invitation, receives the next invitation on Zalo and answers it by text."""
 
 from __future__ import annotations

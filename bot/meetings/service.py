@@ -129,7 +129,7 @@ async def invitees(services: Services, unit_id: int) -> list[tuple[int, str, str
 
 async def recipients(services: Services, meeting_id: int
                      ) -> list[tuple[InvitationRow, Language]]:
-    """Invited people who can be written to (on Telegram, or on Zalo: issue 26), each
+    """Invited people who can be written to (on Telegram, or on Zalo), each
     with their language."""
     invited = await store.invitations(services.db, meeting_id)
     on_zalo = await zalo_store.linked(services.db, [i.person_id for i in invited

@@ -41,7 +41,7 @@ Notice = tuple[str | None, tuple[str, ...], str, dict[str, object], figures.Memb
 
 
 # Officers are reminded of a meeting whose roll call was never closed: the next morning,
-# and again three days after the meeting (PRODUCT.md, "The roll call as it goes").
+# and again three days after the meeting (docs/rules.md, "The roll call as it goes").
 UNCONFIRMED_REMINDERS = (1, 3)  # days after the meeting
 REMINDER_HOUR = 7
 UNCONFIRMED_LOOKBACK_DAYS = 30

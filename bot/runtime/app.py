@@ -170,7 +170,7 @@ async def _post_init(app: ChiboApp) -> None:
 
 
 async def _start_zalo(app: ChiboApp, services: Services, sender: Sender) -> None:
-    """The Zalo channel (issue 26) when ``[zalo] enabled``: its events and its sender."""
+    """The Zalo channel when ``[zalo] enabled``: its events and its sender."""
     config: Config = app.bot_data["config"]
     if not config.zalo.enabled:
         return

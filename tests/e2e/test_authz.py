@@ -1,6 +1,6 @@
 """The authorization matrix: every command and every button family, tried by seven kinds
-of people. Allowed exactly where PRODUCT.md says; every refusal is a polite answer and
-changes nothing in the database (all tables compared before and after).
+of people. Allowed exactly where the roles allow it (docs/rules.md); every refusal is a
+polite answer and changes nothing in the database (all tables compared before and after).
 
 Roles: an unregistered user, a member of branch A, an officer of branch B, an officer of
 branch A, a committee officer of another committee, the committee officer of A's
@@ -175,7 +175,7 @@ def buttons(w: World) -> list[tuple[str, set[str]]]:
         ("nu:committee", {"admin"}), (f"ap:{a}", {"admin"}),
         ("join:AAAAAAAAAAAAAAAAAAAAAAAA", set()), ("imp:ok:deadbeef", set()),
         ("zz:garbage", set()), (f"mem:rmy:{mid}", OFFICER_A), (f"mt:cxy:{m}", OFFICER_A),
-        # issue 20: a correction, someone added at the roll call, guests, a past meeting
+        # A correction, someone added at the roll call, guests, a past meeting
         (f"rc:fix:{m}", OFFICER_A), (f"rc:a:{m}", OFFICER_A), (f"rc:g:{m}:1", set()),
         (f"gr:{m}:y", set()), (f"gu:{m}", set()), ("mp:y", set()),
     ]

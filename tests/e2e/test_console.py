@@ -1,4 +1,4 @@
-"""The officers' console (issue 25) in headless Chromium against the real bot: who may
+"""The officers' console in headless Chromium against the real bot: who may
 open it, a 150-member roll call through the grid recorded as the chat records it."""
 
 from __future__ import annotations
@@ -235,7 +235,7 @@ async def test_no_console_button_when_the_console_is_off(live_bot: Playground) -
 
 
 async def test_add_who_came_then_reopen_and_correct(cg: Playground, browser: Browser) -> None:
-    """The roll call's life (issue 20) through the console: a guest and a member who were
+    """The roll call's life through the console: a guest and a member who were
     not invited are added present; closed, reopened with a reason, corrected, audited."""
     branch_id, meeting_id, secretary_tg = await held_meeting(cg, 3)
     async with cg.services.db.transaction() as conn:

@@ -1,4 +1,4 @@
-"""The console's API refuses what a page would never send (issue 25): no or bad init
+"""The console's API refuses what a page would never send: no or bad init
 data, malformed bodies, what is not the caller's, a closed roll call; nothing changes."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The committee's year in the console (issue 25): the heatmap of a 30-branch committee
+"""The committee's year in the console: the heatmap of a 30-branch committee
 from the figures of /report branches, a branch's own year, the 3-month rule list with
 its causes, probations ending and overdue, the export downloaded."""
 

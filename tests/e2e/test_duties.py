@@ -151,7 +151,7 @@ async def test_households_monthly_reminder_reports_problems_and_nudge(live_bot: 
     assert own[0] == [head(i) for i in range(5)]
     status = await secretary.ask("/households")
     assert "Chi bộ Thôn 3: 60 hộ gia đình, 0 hộ chưa phân công." in status.text
-    # Each member is told of their 5 (issue 14); November's reminder had gone out (to
+    # Each member is told of their 5; November's reminder had gone out (to
     # nobody), so the notice carries November's buttons.
     for user in users:
         notice = await user.next_message(timeout=10)

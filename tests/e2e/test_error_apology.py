@@ -62,7 +62,7 @@ async def test_an_error_before_anything_was_committed_says_nothing_changed(
 async def test_a_report_file_that_cannot_be_sent_says_nothing_changed(
     live_bot: Playground,
 ) -> None:
-    """Issue 21, finding 9: a report changes nothing, so when its file cannot be sent the
+    """A report changes nothing, so when its file cannot be sent the
     secretary must not read that a change was kept."""
     seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=3)
     secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")

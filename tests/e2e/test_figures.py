@@ -1,4 +1,4 @@
-"""Figures over time through the real bot (issue 16): /report member with a past year, a
+"""Figures over time through the real bot: /report member with a past year, a
 name typed without accents and a choice when several match; /recordstart; a follower
 told of the assignment and invited to a meeting created before it."""
 

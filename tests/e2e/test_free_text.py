@@ -1,5 +1,5 @@
 """Free text typed to the bot reaches the domain without bidi overrides, zero-width or
-control characters (issue 21, finding 10): a typed answer (an absence reason) and a
+control characters: a typed answer (an absence reason) and a
 command line (/schedule's place) alike."""
 
 from __future__ import annotations

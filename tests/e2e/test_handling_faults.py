@@ -1,4 +1,4 @@
-"""Faults met while handling an update are one line each (issue 21, finding 6): Telegram
+"""Faults met while handling an update are one line each: Telegram
 failing (5xx), not answering in time, a full disk, a read-only database. The line names
 the cause and what the bot does; the traceback is at DEBUG only; the person gets the
 apology that says nothing was changed."""

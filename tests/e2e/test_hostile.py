@@ -1,4 +1,4 @@
-"""Hostile input (issue 8): at least 10,000 random and malformed updates through the real
+"""Hostile input: at least 10,000 random and malformed updates through the real
 application; no unhandled exception, every person answered, the database intact.
 
 How it works

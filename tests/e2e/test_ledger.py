@@ -1,4 +1,4 @@
-"""Issue 20 through the emulator, as members and officers would: one person in two
+"""The one ledger through the emulator, as members and officers would: one person in two
 branches ("213") is counted, judged and owes dues in exactly one of them."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ async def tap(user: FakeUser, label: str, message_id: int | None = None) -> str:
 async def test_a_213_member_of_her_home_branch_joins_her_workplace_as_official(
     live_bot: Playground
 ) -> None:
-    """Finding 2: Dung, "213" in Thôn 3 where she lives, joins Chi bộ Trường học where she
+    """Dung, "213" in Thôn 3 where she lives, joins Chi bộ Trường học where she
     works: that membership is the official one (counted, judged, owes dues); Thôn 3 shows
     her attendance, outside its rate."""
     db = live_bot.services.db
@@ -74,7 +74,7 @@ async def test_a_213_member_of_her_home_branch_joins_her_workplace_as_official(
 
 
 async def test_a_member_who_left_and_comes_back_is_one_person(live_bot: Playground) -> None:
-    """Finding 13: Gấm, removed on 15/04, gets a new link on 01/09 and opens it with her
+    """Gấm, removed on 15/04, gets a new link on 01/09 and opens it with her
     Telegram account: the same person, her dates and account, a new period; her
     January–April stays in the year, and `/report member` finds one Gấm."""
     db = live_bot.services.db

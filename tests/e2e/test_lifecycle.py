@@ -1,4 +1,4 @@
-"""The life of a branch as it really goes (issue 20, the flows), end to end through the
+"""The life of a branch as it really goes (the flows), end to end through the
 emulator with the injected clock: a roll call confirmed before it closes and corrected
 after; late joiners invited and added at the roll call; transfers told and withdrawn;
 past meetings entered after the fact; guests."""
@@ -41,7 +41,7 @@ async def held_meeting(live_bot: Playground, members: int):  # type: ignore[no-u
 
 
 async def test_closing_asks_first_and_the_officer_starts_present(live_bot: Playground) -> None:
-    """Finding 1: "Chốt điểm danh" at once recorded 0/5 present, the secretary herself
+    """"Chốt điểm danh" at once recorded 0/5 present, the secretary herself
     among the absent, without asking."""
     seeded, secretary, _ = await held_meeting(live_bot, 4)
     roll = await secretary.ask("/attendance")
@@ -64,7 +64,7 @@ async def test_closing_asks_first_and_the_officer_starts_present(live_bot: Playg
 
 async def test_a_closed_roll_call_is_corrected_with_a_reason_and_audited(
         live_bot: Playground) -> None:
-    """Finding 1: on 11/06 the secretary learns that a member marked ❌ had phoned in
+    """On 11/06 the secretary learns that a member marked ❌ had phoned in
     sick; the closed roll call offered no way to change an entry."""
     seeded, secretary, _ = await held_meeting(live_bot, 2)
     roll = await secretary.ask("/attendance")
@@ -104,12 +104,12 @@ async def test_a_closed_roll_call_is_corrected_with_a_reason_and_audited(
         f"meeting {meeting.id}; lý do: Đồng chí Số 001 đã gọi điện báo ốm"]
 
 
-# --- late joiners and transfers (findings 4 and 14) -------------------------------------------
+# --- late joiners and transfers -------------------------------------------
 
 
 async def test_a_member_imported_after_the_invitations_is_invited_at_once(
         live_bot: Playground) -> None:
-    """Finding 4: Phúc, imported after the meeting was created with "Ngày chuyển đến",
+    """Phúc, imported after the meeting was created with "Ngày chuyển đến",
     never heard of it, and the roll call and minutes left him out."""
     seeded, secretary, users = await branch(live_bot, 2)
     await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Nội dung tháng 12")
@@ -144,7 +144,7 @@ async def test_a_member_imported_after_the_invitations_is_invited_at_once(
 
 
 async def test_someone_who_came_uninvited_is_added_at_the_roll_call(live_bot: Playground) -> None:
-    """Finding 4: "the roll call has no way to add a person who came" — a member of the
+    """"The roll call has no way to add a person who came" — a member of the
     branch who was not invited is added present; anyone else is recorded as a guest."""
     seeded, secretary, _ = await held_meeting(live_bot, 2)
     now = live_bot.clock.now()
@@ -169,7 +169,7 @@ async def test_someone_who_came_uninvited_is_added_at_the_roll_call(live_bot: Pl
 
 
 async def test_a_transfer_is_told_and_the_old_invitations_withdrawn(live_bot: Playground) -> None:
-    """Finding 14: Lan was not told she moved, the receiving secretary was not told she
+    """Lan was not told she moved, the receiving secretary was not told she
     arrived, and that evening her /meetings still listed the old branch's meeting."""
     seeded, secretary, users = await branch(live_bot, 2)
     other = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=1,
@@ -212,11 +212,11 @@ async def test_a_transfer_is_told_and_the_old_invitations_withdrawn(live_bot: Pl
     assert not any("05/12/2026" in m.text for m in lan.drain())  # no reminder either
 
 
-# --- history (finding 7) ---------------------------------------------------------------------
+# --- history ---------------------------------------------------------------------
 
 
 async def test_a_past_meeting_is_entered_after_the_fact(live_bot: Playground) -> None:
-    """Finding 7: a branch that starts on 01/12/2026 with `/recordstart 01/01/2026` could
+    """A branch that starts on 01/12/2026 with `/recordstart 01/01/2026` could
     not enter its November meeting: "Thời gian này đã qua"."""
     seeded, secretary, users = await branch(live_bot, 2)
     assert "01/01/2026" in (await secretary.ask("/recordstart 01/01/2026")).text
@@ -255,11 +255,11 @@ async def test_a_past_meeting_is_entered_after_the_fact(live_bot: Playground) ->
                                    states=("scheduled", "closed"))) == 1
 
 
-# --- guests (finding 12) --------------------------------------------------------------------
+# --- guests --------------------------------------------------------------------
 
 
 async def test_a_guest_is_invited_to_one_meeting_and_never_counted(live_bot: Playground) -> None:
-    """Finding 12: the only way to invite an outstanding candidate was /invite, which made
+    """The only way to invite an outstanding candidate was /invite, which made
     him a party member counted in attendance, dues and the 3-month rule."""
     _, secretary, users = await branch(live_bot, 2)
     await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Xét kết nạp đảng viên")

@@ -1,4 +1,4 @@
-"""Meetings as they really happen (issue 13), end to end through the emulator with the
+"""Meetings as they really happen, end to end through the emulator with the
 injected clock: the actual length at the roll call and the short-meeting rule on it, the
 extraordinary meeting that never fills the month, a move that keeps the answers, answers
 an officer takes for a member without Telegram, documents a day ahead, the printable
@@ -60,7 +60,7 @@ def message(user: FakeUser, message_id: int) -> BotMessageView:
 
 async def close_tap(secretary: FakeUser, message_id: int) -> None:
     """Tap "Chốt điểm danh"; when the bot lists who is still absent without a reason and
-    asks, confirm (issue 20)."""
+    asks, confirm."""
     await tap(secretary, "📝 Chốt điểm danh", message_id=message_id)
     if "✅ Vẫn chốt" in message(secretary, message_id).button_labels:
         await tap(secretary, "✅ Vẫn chốt", message_id=message_id)
@@ -154,7 +154,7 @@ async def test_typed_times_and_an_extraordinary_meeting_never_fills_the_month(
     live_bot.clock.set(datetime(2027, 1, 2, 2, 0, tzinfo=UTC))  # type: ignore[attr-defined]
     await live_bot.settle()
     text = await read_report(secretary, "/report branches 2026")
-    # The branch records from 01/12/2026 (its creation): only December is judged (issue 16).
+    # The branch records from 01/12/2026 (its creation): only December is judged.
     assert "Sinh hoạt thường kỳ: 0/1 tháng" in text
     assert "12/2026" in text.split("thiếu:")[1].split("\n")[0]  # December is still missing
     assert "Họp bất thường (không tính là họp thường kỳ): 1 buổi — 05/12/2026" in text
@@ -276,7 +276,7 @@ async def test_officer_records_an_answer_documents_and_docx_minutes(live_bot: Pl
     listing = await secretary.ask("/meetings")
     await tap(secretary, "📎 Tài liệu #1", message_id=listing.message_id)
     assert "PDF, DOCX, XLSX" in (await secretary.next_message()).text
-    # Its name carries a bidi override (issue 21, finding 10): members see it without.
+    # Its name carries a bidi override: members see it without.
     await secretary.upload("du-thao-nghi-quyet\u202e.pdf", b"%PDF-1.4 du thao", mime_type=None)
     answer = await secretary.next_message()
     assert "Đã đính kèm du-thao-nghi-quyet.pdf và gửi đến 5 đồng chí" in answer.text

@@ -1,4 +1,4 @@
-"""Records that can be corrected (issue 14), end to end through the emulator with the
+"""Records that can be corrected, end to end through the emulator with the
 injected clock: a corrected admission date moves the probation deadline; a re-import
 previews its updates and applies them on confirmation only; a 213 member joins a second
 branch with the same account; households imported after the month's reminder reach

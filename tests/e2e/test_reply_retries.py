@@ -1,6 +1,6 @@
-"""Replies and tap answers survive a Bot API that fails now and then (issue 21, finding
-6, the delivery part): a tap answer that meets a 5xx is tried again, every tap gets its
-answer, and each fault is one line in the log, never a traceback."""
+"""Replies and tap answers survive a Bot API that fails now and then: a tap answer that
+meets a 5xx is tried again, every tap gets its answer, and each fault is one line in the
+log, never a traceback."""
 
 from __future__ import annotations
 

@@ -142,7 +142,7 @@ async def test_branches_report_for_the_committee(live_bot: Playground, history: 
         missing = [f"{m:02d}/2026" for m in range(6, 12) if f"{m:02d}/2026" not in held]
         assert f"thiếu: {', '.join(missing) or '—'}" in section
         assert "01/2026 – 05/2026: — (chưa có dữ liệu)" in section
-        # December is not over and its meeting not held yet: not due, not missing (issue 20).
+        # December is not over and its meeting not held yet: not due, not missing.
         assert "12/2026" not in held
         assert f"{len(held & {f'{m:02d}/2026' for m in range(6, 12)})}/6 tháng" in section
         assert "tháng 12 chưa đến hạn" in section

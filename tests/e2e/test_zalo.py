@@ -1,4 +1,4 @@
-"""Members on Zalo end to end (issue 26): the real app, the Telegram emulator and the
+"""Members on Zalo end to end: the real app, the Telegram emulator and the
 Zalo emulator. Linking by code, an invitation answered "2 ốm", the household card
 answered "ok" and "3 …" (reaching the secretary on Telegram), the ambiguous reply, a
 redelivered event, a wrong webhook secret, and Zalo's 429 and 403."""

@@ -1,4 +1,4 @@
-"""Free text loses what would disguise it (issue 21, finding 10): bidi overrides and
+"""Free text loses what would disguise it: bidi overrides and
 isolates, zero-width and other format characters, control characters; what a person
 can see is kept as typed."""
 

@@ -1,4 +1,4 @@
-"""Records over time on a real SQLite file (issue 14): corrections validated like an
+"""Records over time on a real SQLite file: corrections validated like an
 import row and audited, the start in this branch from an import, Vietnamese order."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every workbook the bot writes keeps text as text (issue 21, finding 5): the export's
+"""Every workbook the bot writes keeps text as text: the export's
 writer is also the links workbook's, so one check covers both."""
 
 from __future__ import annotations
