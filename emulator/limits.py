@@ -62,6 +62,11 @@ class Stats:
     send_times: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
     edit_times: list[float] = field(default_factory=list)  # every chat's, in order
     edited_at: dict[tuple[int, int], float] = field(default_factory=dict)  # last edit
+    # Messages and edits by the instant their request reached the emulator's handler, not
+    # when it stored them: under load the two differ by the emulator's own lag, and a
+    # bot's pace is judged by when its requests arrived (as Telegram counts).
+    arrival_times: list[float] = field(default_factory=list)
+    stamp_lag_max: float = 0.0  # the longest arrival -> stored, seconds
 
 
 class RateLimiter:

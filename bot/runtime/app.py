@@ -86,7 +86,7 @@ def build_application(
                         delivery.group_messages_per_minute)
     request = RetryingRequest(proxied_request(
         config, connection_pool_size=REPLY_POOL_SIZE, pool_timeout=1.0,
-        read_timeout=delivery.read_timeout_seconds, write_timeout=20.0,
+        read_timeout=delivery.read_timeout_seconds, write_timeout=20.0, pacer=throttle.pacer,
     ))  # replies and tap answers: retried shortly when safe to repeat
     updates_request = proxied_request(config, connection_pool_size=2, read_timeout=40.0)
     inbox = Inbox()  # every update stored before Telegram is told it arrived
@@ -138,7 +138,8 @@ async def _post_init(app: ChiboApp) -> None:
         base_file_url=config.telegram.base_file_url,
         request=proxied_request(config, connection_pool_size=config.delivery.concurrency,
                                 pool_timeout=1.0, write_timeout=20.0,
-                                read_timeout=config.delivery.read_timeout_seconds))
+                                read_timeout=config.delivery.read_timeout_seconds,
+                                pacer=app.bot_data["throttle"].pacer))
     await outbox_bot.initialize()
     app.bot_data["outbox_bot"] = outbox_bot
     workers = await _join_cluster(app, db)
