@@ -128,16 +128,17 @@ class Pacer:
         return now - self._bulk_last >= self.bulk_gap
 
     async def acquire(self, *, urgent: bool = False,
-                      give_up: Callable[[], bool] | None = None) -> bool:
+                      give_up: Callable[[], bool] | None = None, again: bool = False) -> bool:
         """Wait for a slot: ``urgent`` in the interactive lane, else in the bulk lane.
         False (no slot spent) when ``give_up()`` says, as the slot comes, that the
-        message is not wanted any more (an edit a newer one overtook)."""
+        message is not wanted any more (an edit a newer one overtook). ``again``: this
+        caller's slot came too late, it waits at the head of its lane."""
         if self._shared is not None:
             if give_up is not None and give_up():
                 return False
             slot = await self._acquire_shared(self._shared, urgent)
         else:
-            alone = await self._acquire_alone(urgent, give_up)
+            alone = await self._acquire_alone(urgent, give_up, again)
             if alone is None:
                 return False
             slot = alone
@@ -163,7 +164,7 @@ class Pacer:
                 return
             if grant is not None:
                 self.late_slots += 1
-            await self.acquire(urgent=urgent)
+            await self.acquire(urgent=urgent, again=grant is not None)
             grant = take_grant()
 
     def _on_time(self, grant: Grant) -> bool:
@@ -174,8 +175,8 @@ class Pacer:
         mono = time.monotonic()
         return len(starts) < (starts.maxlen or 1) or mono - starts[0] >= 1.0
 
-    async def _acquire_alone(self, urgent: bool,
-                             give_up: Callable[[], bool] | None) -> float | None:
+    async def _acquire_alone(self, urgent: bool, give_up: Callable[[], bool] | None,
+                             late: bool = False) -> float | None:
         """Queue in the lane; the one dispatcher hands out the slots (a crowd of waiters
         is not woken at every slot, only the one it goes to). A slot this caller resumes
         at too late (a busy event loop) is given up and the next one waited for at the
@@ -183,7 +184,6 @@ class Pacer:
         more than ``rate`` in a second at Telegram. Returns the slot's instant, None
         when ``give_up`` said so."""
         lane = self._replies if urgent else self._bulk
-        late = False
         while True:
             waiter = _Waiter(asyncio.get_running_loop().create_future(), give_up)
             if late:
