@@ -15,7 +15,7 @@ from aiohttp import web
 from .api import BotApi
 from .errors import ApiError, unauthorized
 from .faults import Faults
-from .limits import EDIT_METHODS, SEND_METHODS, Limits, RateLimiter, Stats
+from .limits import ARRIVED, EDIT_METHODS, SEND_METHODS, Limits, RateLimiter, Stats
 from .messages import Request
 from .params import read_params
 from .people import FakeGroup, FakeUser
@@ -140,6 +140,7 @@ class BotApiEmulator:
     async def _handle_method(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         call = ApiCall(method, {}, time.monotonic())
+        ARRIVED.set(call.at)  # this request's task: limits judge it at its arrival
         try:
             if request.match_info["token"] != self.token:
                 raise unauthorized()
@@ -184,7 +185,6 @@ class BotApiEmulator:
         stats = self._state.stats
         stats.calls_by_method[call.method] += 1
         if call.ok and call.method in COUNTED:
-            stats.arrival_times.append(call.at)
             stats.stamp_lag_max = max(stats.stamp_lag_max, time.monotonic() - call.at)
 
     def _record_error(self, call: ApiCall, error: ApiError, request: web.Request) -> None:
