@@ -40,7 +40,7 @@ from bot.runtime.delivery.limits import Throttle
 from bot.runtime.delivery.reply_limiter import ReplyLimiter, seconds
 from bot.runtime.delivery.retry import RetryingRequest
 from bot.runtime.delivery.telegram_transport import TelegramTransport, rejected_status
-from bot.runtime.inbox import Inbox
+from bot.runtime.inbox import Inbox, StoredBeforeConfirmed
 from bot.runtime.updates import PerUserUpdateProcessor
 from bot.runtime.webapp import ConsoleServer, start_console
 from bot.runtime.zalo.channel import Senders, ZaloChannel
@@ -91,8 +91,9 @@ def build_application(
         config, connection_pool_size=REPLY_POOL_SIZE, pool_timeout=1.0,
         read_timeout=delivery.read_timeout_seconds, write_timeout=20.0, pacer=throttle.pacer,
     ))  # replies and tap answers: retried shortly when safe to repeat
-    updates_request = proxied_request(config, connection_pool_size=2, read_timeout=40.0)
     inbox = Inbox()  # every update stored before Telegram is told it arrived
+    updates_request = StoredBeforeConfirmed(
+        proxied_request(config, connection_pool_size=2, read_timeout=40.0), inbox)
     processor = PerUserUpdateProcessor(64)
     processor.inbox = inbox
     app: ChiboApp = (
