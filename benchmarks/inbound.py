@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -115,6 +116,7 @@ class Taps:
     rate_limited: int
     busiest_second: int  # most messages and edits arriving at the emulator in any second
     stamp_lag: float  # the emulator's longest lag from a request's arrival to storing it
+    loop_lag: float  # the longest the emulator's event loop was held (arrivals wait)
 
     @property
     def answered_per_second(self) -> float:
@@ -147,6 +149,8 @@ async def tap_all(emu: BotApiEmulator, targets: list[tuple[FakeUser, int]], data
     def edited() -> bool:
         return calls["editMessageText"] - edited0 >= len(targets)
 
+    watching = asyncio.Event()
+    watch = asyncio.create_task(_loop_lag(watching))
     started, cpu = time.monotonic(), time.process_time()
     queries = []
     for (user, message_id), offset in zip(targets, offsets or [0.0] * len(targets),
@@ -162,6 +166,7 @@ async def tap_all(emu: BotApiEmulator, targets: list[tuple[FakeUser, int]], data
         await emu.wait_until(edited, timeout=900.0)
         edited_in = time.monotonic() - started
     wall = time.monotonic() - started
+    watching.set()
     print(f"  (emulator process: {time.process_time() - cpu:.1f} s CPU in {wall:.1f} s)",
           file=sys.stderr)
     sent = [t for times in emu.stats.send_times.values() for t in times if t >= started]
@@ -169,7 +174,24 @@ async def tap_all(emu: BotApiEmulator, targets: list[tuple[FakeUser, int]], data
     return Taps(len(targets), [(r.answered_at or 0.0) - r.created_at for r in records],
                 answered_in, edited_in, emu.stats.rate_limited,
                 busiest_second(sent + emu.stats.edit_times[edit_times0:]),
-                emu.stats.stamp_lag_max)
+                emu.stats.stamp_lag_max, await watch)
+
+
+async def _loop_lag(done: asyncio.Event) -> float:
+    """The longest this process's event loop was held: requests arriving meanwhile wait
+    in the socket and are stamped together when it gets to them."""
+    worst = 0.0
+    while not done.is_set():
+        before = time.monotonic()
+        await asyncio.sleep(0.01)
+        worst = max(worst, time.monotonic() - before - 0.01)
+    return worst
+
+
+def bot_side_busiest(log: Path) -> int | None:
+    """The most sends the bot started within a second, as it logged at its stop."""
+    found = re.findall(r"at most (\d+) sends started in a second", log.read_text(errors="replace"))
+    return int(found[-1]) if found else None
 
 
 async def ready(emu: BotApiEmulator) -> None:
@@ -177,7 +199,8 @@ async def ready(emu: BotApiEmulator) -> None:
     await emu.wait_until(lambda: emu.stats.calls_by_method["getUpdates"] > 0, timeout=60.0)
 
 
-async def ours(count: int, work: Path, offsets: list[float]) -> tuple[Taps, int, int]:
+async def ours(count: int, work: Path,
+               offsets: list[float]) -> tuple[Taps, int, int, int | None]:
     database = work / "bot.sqlite3"
     meeting_id = await seed(database, count)
     async with BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME) as emu:
@@ -205,7 +228,7 @@ async def ours(count: int, work: Path, offsets: list[float]) -> tuple[Taps, int,
             (meeting_id,)))
     finally:
         await db.close()
-    return taps, recorded, final
+    return taps, recorded, final, bot_side_busiest(work / "bot.log")
 
 
 async def yardstick(count: int, work: Path, offsets: list[float]) -> Taps:
@@ -244,7 +267,7 @@ async def main() -> int:
     how = "at once" if args.arrival == "at-once" else f"{args.arrival} over {args.over:g} s"
     report = Report(f"Benchmark 4 — inbound answer taps ({args.count:,} members, {how})")
     with workdir(args.keep) as work:
-        taps, recorded, final = await ours(args.count, work, offsets)
+        taps, recorded, final, started = await ours(args.count, work, offsets)
         report.section("chibo (answer recorded in SQLite, tap answered, invitation edited)")
         _answers(report, taps)
         assert taps.edited_in is not None
@@ -254,7 +277,9 @@ async def main() -> int:
         report.line(f"answers recorded: {recorded:,}; cards edited to their final state: "
                     f"{final:,}; 429 answers: {taps.rate_limited}; busiest second at the "
                     f"emulator: {taps.busiest_second} messages and edits arrived (the "
-                    f"emulator stored them up to {taps.stamp_lag * 1000:,.0f} ms later)")
+                    f"emulator stored them up to {taps.stamp_lag * 1000:,.0f} ms later; its "
+                    f"event loop was held up to {taps.loop_lag * 1000:,.0f} ms); the bot "
+                    f"started at most {started} sends in a second")
         report.goal("every answer recorded", recorded == args.count)
         report.goal("every card edited to its final state", final == args.count)
         report.goal("0 x 429", taps.rate_limited == 0)

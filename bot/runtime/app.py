@@ -232,6 +232,10 @@ async def _post_shutdown(app: ChiboApp) -> None:
     if sender is not None:
         await sender.stop()
     await app.bot_data["inbox"].close()
+    pacer = app.bot_data["throttle"].pacer
+    log.info("sending budget: at most %d sends started in a second (%g/s configured); "
+             "%d slots dropped, reached late", pacer.busiest_second, pacer.rate,
+             pacer.late_slots)
     workers: Cluster | None = app.bot_data.get("cluster")
     if workers is not None:
         await workers.stop()

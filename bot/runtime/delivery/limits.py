@@ -94,6 +94,8 @@ class Pacer:
         self._bulk_last = 0.0  # when the bulk lane last got a slot (monotonic)
         # The latest send starts (monotonic): never more than ``rate`` in a window.
         self._starts: deque[float] = deque(maxlen=max(1, math.floor(rate)))
+        self._last_second: deque[float] = deque()  # the starts of the last second
+        self.busiest_second = 0  # the most sends this worker started within a second
 
     def share(self, db: Database, wall: Callable[[], float] = time.time) -> None:
         """Spend the budget together with every worker on ``db``: each slot is reserved in
@@ -160,12 +162,20 @@ class Pacer:
         urgent = grant.urgent if grant is not None else True
         while True:
             if grant is not None and grant.pacer is self and self._on_time(grant):
-                self._starts.append(time.monotonic())
+                self._started(time.monotonic())
                 return
             if grant is not None:
                 self.late_slots += 1
             await self.acquire(urgent=urgent, again=grant is not None)
             grant = take_grant()
+
+    def _started(self, now: float) -> None:
+        self._starts.append(now)
+        recent = self._last_second
+        recent.append(now)
+        while now - recent[0] >= 1.0:
+            recent.popleft()
+        self.busiest_second = max(self.busiest_second, len(recent))
 
     def _on_time(self, grant: Grant) -> bool:
         now = self._wall() if self._shared is not None else time.monotonic()
