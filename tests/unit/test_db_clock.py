@@ -73,7 +73,9 @@ async def test_a_worker_two_minutes_ahead_does_not_starve_the_other_of_the_pace(
             await asyncio.wait_for(fast_pace.acquire(), 5)
             await asyncio.wait_for(slow_pace.acquire(), 5)  # used to wait two minutes
         assert time.monotonic() - began < 5
-        assert fast_pace.late_slots == 0
+        # Judged on its own clock two minutes ahead, every slot it reached would be
+        # "late" (five or more); a loaded machine may make one or two genuinely late.
+        assert fast_pace.late_slots < 5
     finally:
         await fast.stop()
         await slow.stop()
