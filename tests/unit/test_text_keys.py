@@ -8,6 +8,7 @@ import ast
 import re
 from pathlib import Path
 
+from bot.core import labels
 from bot.texts import CATALOGS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,3 +72,10 @@ def test_every_text_is_used_by_the_code() -> None:
 
 def test_both_languages_define_the_same_keys() -> None:
     assert set(CATALOGS["vi"]) == set(CATALOGS["en"])
+
+
+def test_every_key_in_the_label_tables_is_defined() -> None:
+    tables = {name: value for name, value in vars(labels).items() if name.isupper()}
+    keys = {key for table in tables.values()
+            for key in (table.values() if isinstance(table, dict) else table)}
+    assert len(tables) >= 10 and sorted(keys - set(CATALOGS["vi"])) == []
