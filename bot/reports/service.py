@@ -80,17 +80,19 @@ class YearReport:
 
 
 async def book_of(services: Services, scope: Scope, year: int,
-                  person_id: int | None = None, months: bool = True) -> Ledger:
+                  person_id: int | None = None, months: bool = True,
+                  counted: bool = False) -> Ledger:
     """The ledger of the scope's people (or one person) for the year, as of now
-    (``months=False``: the person × month facts made only when asked for)."""
+    (``months=False``: the person × month facts made only when asked for;
+    ``counted=True``: for figures that only count, see ``ledger.load``)."""
     return await ledger.load(services.db, scope.ids, year, services.clock.now(), services.tz,
-                             services.config.dues.due_day, person_id, months)
+                             services.config.dues.due_day, person_id, months, counted)
 
 
 async def compute_year(services: Services, scope: Scope, year: int,
                        book: Ledger | None = None) -> YearReport:
     """The year of everyone who belonged to the scope's branches during it."""
-    book = book or await book_of(services, scope, year)
+    book = book or await book_of(services, scope, year, counted=True)
     return YearReport(scope, year, figures.member_years(book, scope.ids))
 
 
@@ -100,7 +102,7 @@ async def year_report(services: Services, actor: Actor, scope_key: str | None,
     chosen = year or today(services).year
     if not 2000 <= chosen <= today(services).year + 1:
         raise Invalid("report_year_invalid")
-    book = await book_of(services, scope, chosen)
+    book = await book_of(services, scope, chosen, counted=True)
     report = await compute_year(services, scope, chosen, book)
     report.branches = await compute_branches(services, scope, chosen, book)
     await _audit(services, actor, scope, "year")
@@ -112,7 +114,7 @@ async def year_report(services: Services, actor: Actor, scope_key: str | None,
 
 async def compute_branches(services: Services, scope: Scope, year: int,
                            book: Ledger | None = None) -> list[figures.BranchYear]:
-    book = book or await book_of(services, scope, year, months=False)
+    book = book or await book_of(services, scope, year, months=False, counted=True)
     branches = [(b.id, b.name, await people.count_members(services.db, b.id), b.record_start)
                 for b in scope.branches]
     settings = services.config.meetings

@@ -251,6 +251,12 @@ async def check(world: World) -> None:
     for year in sorted(world.years):
         scope = Scope(branch_rows, committee, "all")
         branches = {b.unit_id: b for b in await service.compute_branches(services, scope, year)}
+        # The counted reading (groups of seats) says what the seat-by-seat reading says.
+        detailed = await service.book_of(services, scope, year)
+        assert await service.compute_branches(services, scope, year, detailed) == list(
+            branches.values())
+        assert (await service.compute_year(services, scope, year, detailed)).members == (
+            await service.compute_year(services, scope, year)).members
         for unit in branch_rows:
             expected = model.branch_year(unit.id, year)
             got = branches[unit.id]
