@@ -201,7 +201,7 @@ class PersonMonth:
     @property
     def counts(self) -> bool:
         """Whether the month counts for the 3-month rule."""
-        return bool(self.absences) or self.dues == "unpaid"
+        return self.dues == "unpaid" or any(s.judged for s in self.seats)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,11 +275,11 @@ class Ledger:
         result = []
         for pm in self.person_months(person_id):
             if pm.counts:
+                absences = pm.absences
                 # The branch where the month happened: of the absence, else the month's end.
-                branch = (self.unit_names.get(pm.absences[0].meeting.unit_id)
-                          if pm.absences else pm.held.record.unit_name if pm.held else None)
-                result.append(MonthCause(pm.month, branch,
-                                         sorted(s.day for s in pm.absences),
+                branch = (self.unit_names.get(absences[0].meeting.unit_id)
+                          if absences else pm.held.record.unit_name if pm.held else None)
+                result.append(MonthCause(pm.month, branch, sorted(s.day for s in absences),
                                          pm.dues == "unpaid"))
         self._causes[person_id] = result
         return result
@@ -520,11 +520,13 @@ def _person_months(held: list[Held], seats: list[Seat], months: list[str],
         officials = [h for h in mine_all if h.official]
         others = [h for h in mine_all if not h.official]
         for month in months:
-            official = [h for h in officials if h.holds(month)]
-            at_end = (official[0] if len(official) == 1 else
-                      max(official, key=lambda h: h.record.joined_at) if official else None)
-            relations = [h for h in others if h.holds(month)] if others else []
-            pm = PersonMonth(person_id, month, at_end, relations)
+            at_end: Held | None = None  # the latest official membership holding the month
+            for h in officials:
+                if h.holds(month) and (at_end is None
+                                       or h.record.joined_at > at_end.record.joined_at):
+                    at_end = h
+            pm = PersonMonth(person_id, month, at_end,
+                             [h for h in others if h.holds(month)] if others else [])
             if at_end is not None and at_end.owes_dues:
                 if (person_id, month) in paid:
                     pm.dues = "paid"
