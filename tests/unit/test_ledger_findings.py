@@ -185,7 +185,7 @@ async def test_meetings_without_a_closed_roll_call_are_not_confirmed_in_every_vi
         services.db, seeded.branch_id)], None, ""), 2026)  # type: ignore[list-item]
     assert heat.unconfirmed == {(0, 0), (0, 1), (0, 2)} and heat.missing >= {(0, 0)}
     book = await service.book_of(services, scope, 2026)
-    states = [r[6] for r in export.meeting_rows(book, scope)]
+    states = [r.state for r in export.meeting_rows(book, scope)]
     assert states == ["unconfirmed"] * 3
     assert VI("xl_state_unconfirmed") == "chưa xác nhận"
     mine = [s.outcome for s in book.seats if s.person_id == seeded.members[0][0]]
