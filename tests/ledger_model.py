@@ -162,6 +162,17 @@ class Model:
                         result["cp"] += status == "present"
         return result
 
+    def meeting_attendance(self, meeting: MMeeting) -> tuple[int, int, int]:
+        """(present, excused, unexcused) among the members a held meeting counts: those
+        inside a membership of its branch at its start (the minutes' and /report
+        meeting's figures)."""
+        result = {"present": 0, "excused": 0, "unexcused": 0}
+        for person, mark in meeting.marks.items():
+            if any(m.person == person and self.meeting_counts_for(m, meeting)
+                   for m in self.memberships):
+                result[mark] += 1
+        return result["present"], result["excused"], result["unexcused"]
+
     def first_month(self, m: MMembership) -> str:
         rs = self.record_start[m.branch]
         if rs.day != 1:

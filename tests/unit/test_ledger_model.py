@@ -27,7 +27,7 @@ from bot.core.access import Actor
 from bot.core.clock import FakeClock
 from bot.core.config import Config
 from bot.core.services import Services
-from bot.meetings import rollcall
+from bot.meetings import minutes, rollcall
 from bot.meetings.service import cancel_meeting, create_meeting, move_meeting
 from bot.members import dues
 from bot.members.service import move_member, remove_member, toggle_flag
@@ -36,6 +36,7 @@ from bot.reports.record import set_record_start
 from bot.reports.scope import Scope
 from storage import marks, people, units
 from storage.db import Database, open_database
+from storage.meetings import AttendanceRow
 from tests.ledger_model import MMembership, Model
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -296,6 +297,27 @@ async def check(world: World) -> None:
                                                                                     year)
 
 
+async def check_meetings(world: World) -> None:
+    """/report meeting and the minutes count, for every held meeting in the record, the
+    members the model counts (finding: issue 20, "every figure reads the ledger")."""
+    services, model = world.services, world.model
+    for mid, meeting in model.meetings.items():
+        if meeting.state != "closed" or model.local(meeting.starts) < model.record_start[
+                meeting.branch]:
+            continue
+        expected = model.meeting_attendance(meeting)
+        actor = world.secretaries[meeting.branch]
+        facts = await minutes.gather(services, actor, mid, "vi")
+        assert _marks(facts.rows) == expected, (mid, meeting)
+        report = await service.meeting_report(services, actor, None, mid)
+        assert _marks(report.attendance) == expected, (mid, meeting)
+
+
+def _marks(rows: list[AttendanceRow]) -> tuple[int, int, int]:
+    members = [r.status for r in rows if r.capacity == "member"]
+    return members.count("present"), members.count("excused"), members.count("unexcused")
+
+
 async def check_warnings(world: World) -> None:
     """The warnings the officers hold equal the model's level of each current member."""
     services, model = world.services, world.model
@@ -327,6 +349,7 @@ async def run_history(history: list[Op]) -> None:
                 world.clock.set(world.clock.now() + timedelta(days=2, hours=5))
                 world.sync()
             await check(world)
+            await check_meetings(world)
             await check_warnings(world)
             # The clock crosses into the next year: the previous year's figures still hold.
             world.clock.set(world.clock.now() + timedelta(days=120))
