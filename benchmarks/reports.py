@@ -52,7 +52,6 @@ from emulator import FakeUser
 from emulator.views import BotMessageView
 from storage import exports, people
 from storage import ledger as ledger_store
-from storage import reports as aggregates
 from storage.db import Database, open_database
 from tests.history import History, seed_history
 
@@ -286,7 +285,6 @@ async def sql_branches(db: Database, ids: list[int], zone: ZoneInfo) -> int:
 async def sql_export(db: Database, ids: list[int], zone: ZoneInfo) -> dict[str, int]:
     """The rows each sheet must have: the meetings and attendance sheets are the ledger's
     (meetings held or due; every seat but those never invited)."""
-    since, until = year_window(YEAR, zone)
     first, last = f"{YEAR}-01", f"{YEAR}-12"
     book = await ledger.load(db, ids, YEAR, NOW, zone, 10)
     return {
@@ -296,7 +294,7 @@ async def sql_export(db: Database, ids: list[int], zone: ZoneInfo) -> dict[str, 
         "Theo dõi hộ": len(await exports.duties(db, ids, first, last)),
         "Đảng phí": len(await exports.dues(db, ids, first, last)),
         "Theo tháng": len(ids) * 12,
-        "Cấp ủy viên phụ trách": len(await aggregates.follower_presence(db, ids, since, until)),
+        "Cấp ủy viên phụ trách": len(book.follower_counts(ids)),
     }
 
 

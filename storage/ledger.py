@@ -222,6 +222,20 @@ async def followers_of(db: Database, units: Sequence[int]
             for r in rows]
 
 
+async def followed_branches(db: Database, persons: Sequence[int]) -> list[int]:
+    """Every branch the persons follow or followed."""
+    rows = await db.fetch_all(
+        f"SELECT DISTINCT unit_id FROM followers WHERE person_id IN ({in_list(persons)})")
+    return sorted(int(r[0]) for r in rows)
+
+
+async def names_of(db: Database, persons: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """person -> (full name, name key for sorting)."""
+    rows = await db.fetch_all(
+        f"SELECT id, full_name, name_key FROM people WHERE id IN ({in_list(persons)})")
+    return {int(r[0]): (str(r[1]), str(r[2])) for r in rows}
+
+
 async def unconfirmed_meetings(db: Database, since: datetime, until: datetime
                                ) -> list[tuple[int, int, str, datetime]]:
     """(meeting, branch, kind, start) of meetings that started in the window and whose

@@ -307,6 +307,19 @@ class Ledger:
                                          *self._tallies_by_branch.get(unit_id, ()))
                        if item.capacity == capacity])
 
+    def follower_counts(self, units: Sequence[int] | None = None) -> dict[int, Counts]:
+        """Per follower: their seats at the held meetings of ``units`` (every branch
+        read when None) by outcome; present / (present + not attending) is the line."""
+        wanted = None if units is None else set(units)
+        items: dict[int, list[Seat | Tally]] = defaultdict(list)
+        every: list[Seat | Tally] = [*self.seats, *self.tallies]
+        for item in every:
+            unit_id = item.meeting.unit_id if isinstance(item, Seat) else item.unit_id
+            if item.capacity == "follower" and item.outcome != "unconfirmed" and (
+                    wanted is None or unit_id in wanted):
+                items[item.person_id].append(item)
+        return {person: _count(mine) for person, mine in items.items()}
+
     def unconfirmed(self, unit_id: int) -> list[MeetingRecord]:
         return [m for m in self.meetings if m.unit_id == unit_id and not m.confirmed]
 

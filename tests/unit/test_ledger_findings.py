@@ -321,3 +321,44 @@ async def test_a_roll_call_reopened_for_a_correction_stays_held_and_is_not_remin
     scope = await branch_scope(services, seeded.branch_id)
     [branch] = await service.compute_branches(services, scope, 2026)
     assert branch.regular_by_month["2026-03"] == 1 and branch.unconfirmed == []
+
+
+# --- item 1: the per-follower lines read the ledger, like the branch's follower figure ----------
+
+
+async def test_a_follower_line_counts_a_roll_call_reopened_for_a_correction(
+    services: Services, clock: FakeClock
+) -> None:
+    """A roll call reopened for a correction stays held (the ledger); the branch's line
+    counted the follower's presence there while the per-follower line, computed apart
+    in SQL on closed meetings only, dropped it: "1/1" against "0/0" in one report."""
+    from bot.meetings import corrections
+
+    clock.set(at(date(2026, 3, 1)))
+    seeded = await seed_branch(services.db, clock.now(), members=1)
+    async with services.db.transaction() as conn:
+        follower = await people.add_person(conn, full_name="Lê Văn Phụ Trách",
+                                           name_key="lê văn phụ trách", now=clock.now())
+        await follower_store.start(conn, person_id=follower, unit_id=seeded.branch_id,
+                                   now=clock.now())
+    officer = secretary_of(seeded)
+    meeting = await create_meeting(services, officer, unit_id=seeded.branch_id,
+                                   kind="regular", starts_at=at(date(2026, 3, 10), 19, 30),
+                                   place=None, agenda=None)
+    assert meeting is not None
+    clock.set(at(date(2026, 3, 10), 21))
+    roll = await rollcall.open_rollcall(services, officer, meeting.id)
+    [row] = [r for r in roll.rows if r.person_id == follower]
+    if row.status != "present":
+        await rollcall.toggle(services, officer, meeting.id, follower)
+    await rollcall.close_rollcall(services, officer, meeting.id)
+    clock.set(at(date(2026, 3, 12), 9))
+    await corrections.reopen(services, officer, meeting.id, "Cường đã gọi điện báo ốm")
+    report = await service.branches_report(services, officer, None, 2026)
+    [branch] = report.branches
+    assert (branch.followers_present, branch.followers_invited) == (1, 1)
+    assert [(f.full_name, f.present, f.invited) for f in report.followers] == [
+        ("Lê Văn Phụ Trách", 1, 1)]
+    text = render.branches_text(report.scope.label, 2026, report.branches, VI,
+                                report.followers)
+    assert "• Lê Văn Phụ Trách: dự 1/1 buổi sinh hoạt chi bộ (100,0%)" in text

@@ -27,7 +27,7 @@ from bot.core.access import Actor
 from bot.core.clock import FakeClock
 from bot.core.config import Config
 from bot.core.services import Services
-from bot.meetings import minutes, rollcall
+from bot.meetings import corrections, minutes, rollcall
 from bot.meetings.service import cancel_meeting, create_meeting, move_meeting
 from bot.members import dues
 from bot.members.service import move_member, remove_member, toggle_flag
@@ -61,6 +61,9 @@ ops = st.lists(st.one_of(
     st.tuples(st.just("rollcall"), st.integers(0, 9),
               st.lists(st.sampled_from(MARKS), min_size=1, max_size=6)),
     st.tuples(st.just("pay"), st.integers(0, 9), st.integers(0, 5)),
+    # A closed roll call reopened, marks changed, closed again (or left open: still held).
+    st.tuples(st.just("correct"), st.integers(0, 9),
+              st.lists(st.sampled_from(MARKS), min_size=1, max_size=6), st.booleans()),
     st.tuples(st.just("recordstart"), st.integers(0, 1), st.integers(1, 8)),
     # A meeting created, held a day later and its roll call closed: the common case.
     st.tuples(st.just("held"), st.integers(0, 1), st.integers(0, 4),
@@ -81,6 +84,7 @@ class World:
     people: list[int] = field(default_factory=list)  # joined members, not secretaries
     meetings: list[int] = field(default_factory=list)
     years: set[int] = field(default_factory=set)
+    correcting: set[int] = field(default_factory=set)  # roll calls reopened, not closed
 
     def sync(self) -> None:
         self.model.now = self.clock.now()
@@ -224,16 +228,23 @@ async def step(world: World, op: Op) -> None:
                 await move_meeting(services, actor, mid, new)
                 meeting.starts = new
             return
-        marks: list[str] = list(op[2])
-        roll = await rollcall.open_rollcall(services, actor, mid)
-        for n, row in enumerate(roll.rows):
-            wanted = marks[n % len(marks)]
-            status = row.status
-            while status != wanted:
-                status = (await rollcall.toggle(services, actor, mid, row.person_id)).status
-            meeting.marks[row.person_id] = wanted
+        await mark_all(world, mid, list(op[2]))
         await rollcall.close_rollcall(services, actor, mid)
         meeting.state = "closed"
+    elif kind == "correct":
+        # Through the same domain functions the correction buttons use.
+        closed = pick([m for m in world.meetings if model.meetings[m].state == "closed"],
+                      int(op[1]))
+        if closed is None:
+            return
+        officer = world.secretaries[model.meetings[closed].branch]
+        if closed not in world.correcting:
+            await corrections.reopen(services, officer, closed, "Đồng chí đã gọi điện báo ốm")
+            world.correcting.add(closed)
+        await mark_all(world, closed, list(op[2]))
+        if op[3]:
+            await corrections.close(services, officer, closed)
+            world.correcting.discard(closed)
     elif kind == "recordstart":
         branch = world.branches[int(op[1])]
         day = date(today.year, today.month, 1)
@@ -242,6 +253,19 @@ async def step(world: World, op: Op) -> None:
         await set_record_start(services, world.secretaries[branch], day)
         model.move_record_start(branch, day)
     world.sync()
+
+
+async def mark_all(world: World, mid: int, marks: list[str]) -> None:
+    """Tap each row of the roll call until it shows its mark (``marks`` in turn)."""
+    meeting = world.model.meetings[mid]
+    actor = world.secretaries[meeting.branch]
+    roll = await rollcall.open_rollcall(world.services, actor, mid)
+    for n, row in enumerate(roll.rows):
+        wanted = marks[n % len(marks)]
+        status = row.status
+        while status != wanted:
+            status = (await rollcall.toggle(world.services, actor, mid, row.person_id)).status
+        meeting.marks[row.person_id] = wanted
 
 
 async def check(world: World) -> None:
@@ -303,8 +327,8 @@ async def check_meetings(world: World) -> None:
     services, model = world.services, world.model
     for mid, meeting in model.meetings.items():
         if meeting.state != "closed" or model.local(meeting.starts) < model.record_start[
-                meeting.branch]:
-            continue
+                meeting.branch] or mid in world.correcting:
+            continue  # (the minutes wait for a corrected roll call to close again)
         expected = model.meeting_attendance(meeting)
         actor = world.secretaries[meeting.branch]
         facts = await minutes.gather(services, actor, mid, "vi")
