@@ -243,16 +243,23 @@ async def test_a_member_who_joined_on_0112_owes_nothing_before_and_nothing_not_y
 # --- finding 11 (item 9): a follower who does not come is "không dự" --------------------------
 
 
+async def branch_with_follower(services: Services) -> tuple[SeededBranch, int]:
+    """A branch of one member and a committee member following it from now."""
+    now = services.clock.now()
+    seeded = await seed_branch(services.db, now, members=1)
+    async with services.db.transaction() as conn:
+        follower = await people.add_person(conn, full_name="Lê Văn Phụ Trách",
+                                           name_key="lê văn phụ trách", now=now)
+        await follower_store.start(conn, person_id=follower, unit_id=seeded.branch_id,
+                                   now=now)
+    return seeded, follower
+
+
 async def test_a_follower_who_did_not_come_is_not_attending_in_the_export(
     services: Services, clock: FakeClock
 ) -> None:
     clock.set(at(date(2026, 1, 5)))
-    seeded = await seed_branch(services.db, clock.now(), members=1)
-    async with services.db.transaction() as conn:
-        follower = await people.add_person(conn, full_name="Lê Văn Phụ Trách",
-                                           name_key="lê văn phụ trách", now=clock.now())
-        await follower_store.start(conn, person_id=follower, unit_id=seeded.branch_id,
-                                   now=clock.now())
+    seeded, _ = await branch_with_follower(services)
     officer = secretary_of(seeded)
     for month in (1, 2):
         clock.set(at(date(2026, month, 6)))
@@ -335,12 +342,7 @@ async def test_a_follower_line_counts_a_roll_call_reopened_for_a_correction(
     from bot.meetings import corrections
 
     clock.set(at(date(2026, 3, 1)))
-    seeded = await seed_branch(services.db, clock.now(), members=1)
-    async with services.db.transaction() as conn:
-        follower = await people.add_person(conn, full_name="Lê Văn Phụ Trách",
-                                           name_key="lê văn phụ trách", now=clock.now())
-        await follower_store.start(conn, person_id=follower, unit_id=seeded.branch_id,
-                                   now=clock.now())
+    seeded, follower = await branch_with_follower(services)
     officer = secretary_of(seeded)
     meeting = await create_meeting(services, officer, unit_id=seeded.branch_id,
                                    kind="regular", starts_at=at(date(2026, 3, 10), 19, 30),
