@@ -160,7 +160,7 @@ async def build_workbook(services: Services, scope: Scope, year: int, texts: Tex
                     b.record_start))
         for b in branch_rows for m in range(1, 13)]
     fetched.followers = [_follower_row(f, texts)
-                            for f in await compute_followers(services, scope, year)]
+                            for f in await compute_followers(services, scope, year, book)]
     settings = services.config.meetings
     minimums = (settings.default_duration_minutes, settings.combined_duration_minutes)
     return await asyncio.to_thread(_write_workbook, fetched, texts, tz, minimums)

@@ -161,8 +161,9 @@ async def branches_report(services: Services, actor: Actor, scope_key: str | Non
                           year: int | None) -> BranchesReport:
     scope = await resolve(services, actor, scope_key)
     chosen = year or today(services).year
-    result = await compute_branches(services, scope, chosen)
-    followers = await compute_followers(services, scope, chosen)
+    book = await book_of(services, scope, chosen, months=False, counted=True)
+    result = await compute_branches(services, scope, chosen, book)
+    followers = await compute_followers(services, scope, chosen, book)
     await _audit(services, actor, scope, "branches")
     return BranchesReport(scope, chosen, result, followers)
 
