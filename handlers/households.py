@@ -15,6 +15,7 @@ from bot.duties import assignments
 from bot.duties import households as svc
 from bot.duties.buttons import AssignAction, AssignButton, HouseholdAction, HouseholdButton
 from bot.duties.card import household_label, state_text
+from bot.duties.fields import FIELD_KEYS, FIELDS
 from bot.duties.households import HouseholdDetail, MonthStatus
 from bot.texts import Texts
 from handlers.base import Asker, ButtonRow, asker, tap
@@ -123,8 +124,8 @@ def card_text(detail: HouseholdDetail, texts: Texts) -> str:
 
 def card_rows(detail: HouseholdDetail, texts: Texts) -> list[ButtonRow]:
     hid = detail.household.id
-    edit = [(texts("hh_btn_edit", field=texts(f"hh_field_{code}")),
-             _data(H.EDIT, hid, code)) for code in svc.FIELDS]
+    edit = [(texts("hh_btn_edit", field=texts(FIELD_KEYS[code])),
+             _data(H.EDIT, hid, code)) for code in FIELDS]
     follow = [(texts("hh_btn_follow"),
                AssignButton(AssignAction.HOUSEHOLD_MEMBERS, (hid, 0)).encode())]
     if detail.household.member_id is not None:
@@ -170,7 +171,7 @@ async def _ask_field(who: Asker, button: HouseholdButton) -> None:
     household = await svc.open_household(who.services, who.actor, button.target)
     await who.toast()
     await ask_for(who, "hh_edit", {"household": button.target, "field": button.field},
-                  who.texts("hh_ask_field", field=who.texts(f"hh_field_{button.field}").lower(),
+                  who.texts("hh_ask_field", field=who.texts(FIELD_KEYS[button.field]).lower(),
                             household=household.head_name))
 
 
@@ -221,6 +222,6 @@ async def _edit(who: Asker, waiting: Waiting, text: str) -> None:
     household = await svc.edit_household(who.services, who.actor,
                                          int(waiting.data["household"]), code, text)
     await inputs.forget(who.services, who.user_id)
-    await who.say(who.texts("hh_edited", field=who.texts(f"hh_field_{code}").lower(),
+    await who.say(who.texts("hh_edited", field=who.texts(FIELD_KEYS[code]).lower(),
                             household=household.head_name))
     await show_card(who, household.id, new_message=True)

@@ -8,13 +8,13 @@ from datetime import datetime
 from telegram import Update
 
 from bot.core import formatting as fmt
-from bot.core import inputs
+from bot.core import inputs, labels
 from bot.core.errors import Invalid
 from bot.core.inputs import Waiting
+from bot.core.names import clean_free_text
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, acting_branch, branches_where, unit_or_fail
 from bot.core.services import Services
-from bot.imports.names import clean_free_text
 from bot.meetings import history
 from bot.meetings import service as svc
 from bot.meetings import texts as mt
@@ -68,7 +68,7 @@ async def _start_creation(update: Update, context: ChiboContext, kind: str) -> N
         await inputs.expect(who.services, who.user_id, NEW_MEETING,
                             {"kind": kind, "unit": unit_id, "step": "kind"})
         await who.say(who.texts("meeting_ask_kind"), [
-            [(who.texts(f"meeting_btn_kind_{k}"), MeetingKindButton(k).encode())]
+            [(who.texts(labels.MEETING_BUTTON_KIND[k]), MeetingKindButton(k).encode())]
             for k in MEETING_KINDS])
         return
     if not line:
@@ -94,7 +94,7 @@ async def on_kind(who: Asker, button: MeetingKindButton) -> None:
         return
     await who.toast()
     await ask_for(who, NEW_MEETING, {**waiting.data, "kind": kind, "step": "when"},
-                  who.texts(f"meeting_kind_{kind}", unit="").rstrip(" —") + "\n"
+                  who.texts(labels.MEETING_KIND[kind], unit="").rstrip(" —") + "\n"
                   + who.texts("meeting_ask_when"))
 
 
@@ -121,7 +121,8 @@ async def _ask_past(who: Asker, unit_id: int, kind: str, starts: datetime, place
     await inputs.expect(who.services, who.user_id, PAST_MEETING,
                         {"unit": unit_id, "kind": kind, "when": starts.isoformat(),
                          "place": place, "agenda": agenda})
-    await who.say(who.texts("meeting_past_confirm", kind=who.texts(f"meeting_btn_kind_{kind}"),
+    await who.say(who.texts("meeting_past_confirm",
+                            kind=who.texts(labels.MEETING_BUTTON_KIND[kind]),
                             when=fmt.local_time(starts, who.services.tz),
                             place=place or "—", agenda=agenda or "—"),
                   [[(who.texts("meeting_past_btn_yes"), PastMeetingButton("y").encode()),
@@ -227,7 +228,7 @@ async def _branch_lines(services: Services, texts: Texts, unit_id: int, rows: li
     for n, meeting in enumerate(upcoming, start=1):
         c = await svc.counts(services, meeting.id)
         lines += [f"#{n} " + mt.when(meeting, services.tz, texts.lang) + " — " +
-                  texts(f"meeting_kind_{meeting.kind}", unit="").rstrip(" —"),
+                  texts(labels.MEETING_KIND[meeting.kind], unit="").rstrip(" —"),
                   texts("meetings_counts", attend=c.attend, absent=c.absent,
                         silent=c.unanswered, total=c.total)]
         rows.append([(texts("btn_move_meeting", n=n), _data(M.MOVE, meeting.id)),
@@ -418,7 +419,8 @@ async def on_file(update: Update, context: ChiboContext) -> None:
 def describe_rule(rule: ScheduleRule, texts: Texts) -> str:
     if rule.day is not None:
         return texts("schedule_rule_day", day=rule.day, time=rule.time)
-    weekday = texts(f"weekday_{rule.weekday}")
+    assert rule.weekday is not None  # a rule names a day of the month or a weekday
+    weekday = texts(labels.WEEKDAY[rule.weekday])
     if rule.week == -1:
         return texts("schedule_rule_last", weekday=weekday, time=rule.time)
     return texts("schedule_rule_week", weekday=weekday, week=rule.week, time=rule.time)

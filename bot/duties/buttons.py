@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from bot.core.callbacks import NUMBER, ArgKind, Codec, Shape, as_number, expect_arg
+from bot.duties.fields import FIELDS
 
 STATUSES = {"ok": "normal", "pb": "problem"}
 
@@ -68,10 +69,6 @@ class HouseholdButton(Codec, prefix="hh"):
     arg: str | None = None
 
     def check(self) -> None:
-        # Imported here: the households module needs this package's card (and so these
-        # buttons) to load first.
-        from bot.duties.households import FIELDS
-
         kinds: dict[HouseholdAction, ArgKind] = {HouseholdAction.PAGE: NUMBER,
                                                  HouseholdAction.EDIT: tuple(FIELDS)}
         expect_arg(self.action, self.arg, kinds.get(self.action))

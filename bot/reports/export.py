@@ -20,19 +20,25 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from bot.core import formatting as fmt
+from bot.core import labels
 from bot.core.access import Actor
 from bot.core.services import Services
+from bot.core.xlsx import Cell, Workbook
 from bot.reports.figures import BranchYear, is_short
 from bot.reports.ledger import Ledger, gc_paused
 from bot.reports.periods import in_record
 from bot.reports.scope import Scope, resolve
 from bot.reports.service import book_of, compute_branches, compute_followers
-from bot.reports.xlsx import Cell, Workbook
 from bot.texts import Texts
 from storage import audit, exports
 from storage.ledger import MeetingRecord
 from storage.meetings import held_length
 from storage.reports import FollowerPresence
+
+_STATE = {"scheduled": "xl_state_scheduled", "closed": "xl_state_closed",
+          "cancelled": "xl_state_cancelled", "unconfirmed": "xl_state_unconfirmed"}
+_CAPACITY = {"member": "xl_capacity_member", "follower": "xl_capacity_follower"}
+_DUTY = {"normal": "report_duty_normal", "problem": "report_duty_problem"}
 
 HEADERS = {
     "members": ("xl_name", "xl_branch", "xl_role", "xl_birth", "xl_admitted", "xl_official",
@@ -128,7 +134,7 @@ def _sheet(book: Workbook, title: str, headers: Sequence[str], texts: Texts,
 
 
 def _standing(texts: Texts, away: bool, exempt: bool, is_213: bool) -> str:
-    return ", ".join(texts(f"standing_{k}") for k, on in
+    return ", ".join(texts(labels.STANDING[k]) for k, on in
                      (("away", away), ("exempt", exempt), ("213", is_213)) if on)
 
 
@@ -218,25 +224,24 @@ def _write_workbook(fetched: Sheets, texts: Texts, tz: ZoneInfo,
     counts: dict[str, int] = {}
     yes, no = texts("xl_yes"), texts("xl_no")
     counts["members"] = _sheet(book, texts("xl_sheet_members"), HEADERS["members"], texts, (
-        (r.full_name, r.branch, texts(f"role_{r.role}"), _day(r.birth_date),
+        (r.full_name, r.branch, texts(labels.ROLE[r.role]), _day(r.birth_date),
          _day(r.admitted_on), _day(r.official_on),
          _standing(texts, r.is_away, r.is_exempt, r.is_213), r.phone,
-         yes if r.has_telegram else no, texts(f"channel_{r.channel}") if r.channel else "")
+         yes if r.has_telegram else no, texts(labels.CHANNEL[r.channel]) if r.channel else "")
         for r in fetched.members))
     counts["meetings"] = _sheet(book, texts("xl_sheet_meetings"), HEADERS["meetings"], texts, (
-        (m.branch, texts(f"report_kind_{m.kind}"), _naive(m.starts_at, tz), m.length_min,
-         m.place, m.agenda, texts(f"xl_state_{m.state}"), m.invited, m.present,
+        (m.branch, texts(labels.REPORT_KIND[m.kind]), _naive(m.starts_at, tz), m.length_min,
+         m.place, m.agenda, texts(_STATE[m.state]), m.invited, m.present,
          yes if m.state == "closed" and is_short(m.kind, m.length_min, *minimums) else "")
         for m in fetched.meetings))
     counts["attendance"] = _sheet(book, texts("xl_sheet_attendance"), HEADERS["attendance"],
                                   texts, (
-        (_naive(a.starts_at, tz), a.branch, a.full_name, texts(f"xl_capacity_{a.capacity}"),
-         texts(f"standing_{a.standing}") if a.standing else "",
-         texts(f"report_status_{a.outcome}"), a.reason)
+        (_naive(a.starts_at, tz), a.branch, a.full_name, texts(_CAPACITY[a.capacity]),
+         texts(labels.STANDING[a.standing]) if a.standing else "",
+         texts(labels.REPORT_STATUS[a.outcome]), a.reason)
         for a in fetched.attendance))
     counts["duties"] = _sheet(book, texts("xl_sheet_duties"), HEADERS["duties"], texts, (
-        (d.period, d.branch, d.full_name, d.household, texts(f"report_duty_{d.status}"),
-         d.note)
+        (d.period, d.branch, d.full_name, d.household, texts(_DUTY[d.status]), d.note)
         for d in fetched.duties))
     counts["dues"] = _sheet(book, texts("xl_sheet_dues"), HEADERS["dues"], texts, (
         (d.period, d.branch, d.full_name, d.amount, _local(d.paid_at, tz))

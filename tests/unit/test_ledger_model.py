@@ -1,13 +1,13 @@
-"""The ledger against the reference model (tests/ledger_model.py) over random histories
-(issue 20, item 2): a committee with two branches lives through months of joins (also
-with past dates, and through the import service), "213" relations, removals, transfers,
-standing changes, meetings created, moved, cancelled and held (or never confirmed), roll
-calls, closed roll calls reopened and corrected (bot/meetings/corrections.py), answers
-recorded by officers, dues paid late or never, record starts moved back, and the clock
-crossing a year, all driven through the domain services with the injected clock. Every
-figure the bot computes must equal the model's (also who is invited, and the counts of
-/report meeting and of the minutes), and the views must agree with each other (the
-year's and branches' figures read counted and seat by seat).
+"""The ledger against the reference model (tests/ledger_model.py) over random histories:
+a committee with two branches lives through months of joins (also with past dates, and
+through the import service), "213" relations, removals, transfers, standing changes,
+meetings created, moved, cancelled and held (or never confirmed), roll calls, closed roll
+calls reopened and corrected (bot/meetings/corrections.py), answers recorded by
+officers, dues paid late or never, record starts moved back, and the clock crossing a
+year, all driven through the domain services with the injected clock. Every figure the
+bot computes must equal the model's (also who is invited, and the counts of /report
+meeting and of the minutes), and the views must agree with each other (the year's and
+branches' figures read counted and seat by seat).
 
 CI runs a fixed seed with ``CHIBO_LEDGER_EXAMPLES`` histories (default 300).
 """
@@ -330,7 +330,7 @@ async def check(world: World) -> None:
             assert len(got.unconfirmed) == expected["unconfirmed"]
             assert (got.counted_present, got.counted_invited) == expected["counted"]
             report = await service.compute_year(services, Scope([unit], None, unit.name), year)
-            # The year report and the branches report: the same rate (finding 6).
+            # The year report and the branches report: the same rate.
             assert (sum(r.counted_present for r in report.members),
                     sum(r.counted_invited for r in report.members)) == expected["counted"]
             rows = {r.person_id: r for r in report.members}
@@ -362,10 +362,10 @@ async def check(world: World) -> None:
 
 async def check_meetings(world: World) -> None:
     """/report meeting and the minutes count, for every held meeting in the record, the
-    members the model counts (finding: issue 20, "every figure reads the ledger")."""
+    members the model counts (every figure reads the ledger)."""
     services, model = world.services, world.model
     for mid, meeting in model.meetings.items():
-        if meeting.state != "cancelled":  # who was invited (finding 4: late joiners)
+        if meeting.state != "cancelled":  # who was invited (late joiners, transfers)
             invited = {i.person_id for i in await meeting_store.invitations(services.db, mid)
                        if i.capacity == "member"}
             assert invited == set(meeting.invited), (mid, meeting)
@@ -440,7 +440,7 @@ def test_the_ledger_equals_the_reference_model(history: list[Op]) -> None:
 
 def test_a_member_transferred_in_counts_at_a_meeting_created_before_the_transfer() -> None:
     """Found after merging the lifecycle flows: a member transferred in is now invited at
-    once to the branch's upcoming meetings (PRODUCT.md, "Late joiners, transfers"); the
+    once to the branch's upcoming meetings (docs/rules.md, "Late joiners, transfers, guests"); the
     model invited only those present when a meeting was created, and disagreed with the
     ledger on the receiving branch's rate and the member's row."""
     asyncio.run(run_history([
@@ -452,7 +452,7 @@ def test_a_member_transferred_in_counts_at_a_meeting_created_before_the_transfer
 
 
 def test_a_member_removed_after_the_invitations_is_no_longer_invited() -> None:
-    """Found when the property test began to compare who is invited (finding 4) and to
+    """Found when the property test began to compare who is invited and to
     join people through the import service: a member imported, moved there and back,
     then removed before a meeting keeps no invitation to it (the bot withdraws the
     branch's upcoming invitations); the model had kept it."""
