@@ -71,7 +71,7 @@ class Model:
     def join(self, person: int, branch: int, start: datetime, is_213: bool = False,
              away: bool = False, invited_at_once: bool = False) -> None:
         """``invited_at_once``: added by an officer (an import), invited at once to the
-        branch's upcoming meetings (PRODUCT.md, "Late joiners, transfers")."""
+        branch's upcoming meetings (docs/rules.md, "Late joiners, transfers, guests")."""
         m = MMembership(person, branch, start, is_213=is_213, away=away)
         self.memberships.append(m)
         if invited_at_once:
