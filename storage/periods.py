@@ -4,9 +4,9 @@ A meeting counts for a person only inside their period in the meeting's branch: 
 member from ``memberships.joined_at`` until ``ended_at`` (moved, removed), a follower
 from ``followers.since`` until ``until``. A meeting counts for a branch only from the
 branch's record start (``units.record_start``, *ghi nhận từ*); before it there is no
-data. Every report, warning, export, roll call and minutes query uses these fragments
-rather than writing its own condition. The month rule for dues, and the calendar of
-months and quarters, are in ``bot/reports/periods.py``.
+data. The roll call's and the minutes' queries use this fragment; every figure applies
+the same rule once, in the ledger (``bot/reports/ledger.py``). The month rule for dues,
+and the calendar of months and quarters, are in ``bot/reports/periods.py``.
 
 Dates and instants are ISO text, so they compare as text: a start written as a date
 ("2026-12-01") admits every meeting of that day.
@@ -28,14 +28,3 @@ def in_period(invitation: str = "i", meeting: str = "m") -> str:
         f"AND f.unit_id = {m}.unit_id AND {m}.starts_at >= f.since "
         f"AND (f.until IS NULL OR {m}.starts_at < f.until)) END)"
     )
-
-
-def in_record(meeting: str = "m") -> str:
-    """True when ``meeting`` started on or after its branch's record start."""
-    return (f"({meeting}.starts_at >= coalesce((SELECT u0.record_start FROM units u0 "
-            f"WHERE u0.id = {meeting}.unit_id), ''))")
-
-
-def counted(invitation: str = "i", meeting: str = "m") -> str:
-    """Both: the meeting is in the branch's record and in the person's period."""
-    return f"({in_record(meeting)} AND {in_period(invitation, meeting)})"

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import NamedTuple
 
 from storage.db import Database
-from storage.periods import counted
-from storage.timefmt import to_db
 
 
 def in_list(ids: Sequence[int]) -> str:
@@ -25,28 +22,6 @@ class FollowerPresence:
     full_name: str
     present: int
     invited: int
-
-
-async def follower_presence(db: Database, units: Sequence[int] | None, since: datetime,
-                            until: datetime, person_id: int | None = None
-                            ) -> list[FollowerPresence]:
-    """Per follower: closed meetings attended / invited to, across the branches given
-    (every branch when ``units`` is None), each inside the follower's period."""
-    where = "" if units is None else f"AND m.unit_id IN ({in_list(units)}) "
-    params: list[object] = [to_db(since), to_db(until)]
-    if person_id is not None:
-        where += "AND i.person_id = ? "
-        params.append(person_id)
-    rows = await db.fetch_all(
-        "SELECT i.person_id, p.full_name, "
-        "sum(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END), count(*) "
-        "FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
-        "JOIN people p ON p.id = i.person_id "
-        "LEFT JOIN attendance a ON a.meeting_id = i.meeting_id AND a.person_id = i.person_id "
-        "WHERE i.capacity = 'follower' AND m.state = 'closed' AND m.starts_at >= ? "
-        f"AND m.starts_at < ? {where}AND {counted()} "
-        "GROUP BY i.person_id, p.id ORDER BY p.name_key, p.id", params)
-    return [FollowerPresence(int(r[0]), str(r[1]), int(r[2] or 0), int(r[3])) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)

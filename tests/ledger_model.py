@@ -69,13 +69,29 @@ class Model:
         return None
 
     def join(self, person: int, branch: int, start: datetime, is_213: bool = False,
-             away: bool = False) -> None:
-        self.memberships.append(MMembership(person, branch, start, is_213=is_213, away=away))
+             away: bool = False, invited_at_once: bool = False) -> None:
+        """``invited_at_once``: added by an officer (an import), invited at once to the
+        branch's upcoming meetings (docs/rules.md, "Late joiners, transfers, guests")."""
+        m = MMembership(person, branch, start, is_213=is_213, away=away)
+        self.memberships.append(m)
+        if invited_at_once:
+            self.invite_upcoming(m)
+
+    def invite_upcoming(self, m: MMembership) -> None:
+        for meeting in self.meetings.values():
+            if (meeting.branch == m.branch and meeting.state == "scheduled"
+                    and meeting.starts > self.now and m.person not in meeting.invited):
+                meeting.invited[m.person] = self.standing(m)
 
     def end(self, person: int, branch: int, state: str) -> None:
+        """Removed or moved away: the branch's upcoming invitations are withdrawn."""
         m = self.active(person, branch)
         assert m is not None
         m.state, m.end = state, self.now
+        for meeting in self.meetings.values():
+            if (meeting.branch == branch and meeting.state == "scheduled"
+                    and meeting.starts > self.now):
+                meeting.invited.pop(person, None)
 
     def transfer(self, person: int, source: int, target: int) -> None:
         m = self.active(person, source)
@@ -88,10 +104,7 @@ class Model:
             there = MMembership(person, target, self.now, is_213=m.is_213, away=m.away)
             self.memberships.append(there)
         # Transferred in: invited at once to the branch's upcoming meetings.
-        for meeting in self.meetings.values():
-            if (meeting.branch == target and meeting.state == "scheduled"
-                    and meeting.starts > self.now and person not in meeting.invited):
-                meeting.invited[person] = self.standing(there)
+        self.invite_upcoming(there)
 
     def standing(self, m: MMembership) -> str | None:
         return "away" if m.away else "213" if m.is_213 else None
@@ -161,6 +174,17 @@ class Model:
                         result["ci"] += 1
                         result["cp"] += status == "present"
         return result
+
+    def meeting_attendance(self, meeting: MMeeting) -> tuple[int, int, int]:
+        """(present, excused, unexcused) among the members a held meeting counts: those
+        inside a membership of its branch at its start (the minutes' and /report
+        meeting's figures)."""
+        result = {"present": 0, "excused": 0, "unexcused": 0}
+        for person, mark in meeting.marks.items():
+            if any(m.person == person and self.meeting_counts_for(m, meeting)
+                   for m in self.memberships):
+                result[mark] += 1
+        return result["present"], result["excused"], result["unexcused"]
 
     def first_month(self, m: MMembership) -> str:
         rs = self.record_start[m.branch]

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from bot.core import formatting as fmt
@@ -56,6 +57,52 @@ WIDTHS = {"xl_name": 28, "xl_branch": 22, "xl_place": 24, "xl_agenda": 36, "xl_r
           "xl_note": 30, "xl_household": 24, "xl_start": 17, "xl_paid_at": 17}
 
 
+class MeetingSheetRow(NamedTuple):
+    """A meeting of the scope that started, with its counted seats."""
+
+    branch: str
+    kind: str
+    starts_at: datetime
+    length_min: int
+    place: str | None
+    agenda: str | None
+    state: str  # closed | unconfirmed
+    invited: int
+    present: int
+
+
+class AttendanceSheetRow(NamedTuple):
+    """One seat of the ledger (never a "not invited" one)."""
+
+    starts_at: datetime
+    branch: str
+    full_name: str
+    capacity: str
+    standing: str | None
+    outcome: str
+    reason: str | None
+
+
+class MonthSheetRow(NamedTuple):
+    branch: str
+    month: str  # YYYY-MM
+    regular: Cell  # regular meetings held; "—" before the record start
+    rate: Cell
+
+
+@dataclass
+class Sheets:
+    """The rows of every sheet, fetched on the event loop, written in a worker thread."""
+
+    members: list[exports.MemberSheetRow]
+    meetings: list[MeetingSheetRow]
+    attendance: list[AttendanceSheetRow]
+    duties: list[exports.DutySheetRow]
+    dues: list[exports.DuesSheetRow]
+    months: list[MonthSheetRow] = field(default_factory=list)
+    followers: list[tuple[Cell, ...]] = field(default_factory=list)
+
+
 @dataclass
 class Export:
     scope: Scope
@@ -86,7 +133,7 @@ def _sheet(book: Workbook, title: str, headers: Sequence[str], texts: Texts,
                           [WIDTHS.get(h, 14) for h in headers], rows)
 
 
-def _standing(texts: Texts, away: int, exempt: int, is_213: int) -> str:
+def _standing(texts: Texts, away: bool, exempt: bool, is_213: bool) -> str:
     return ", ".join(texts(labels.STANDING[k]) for k, on in
                      (("away", away), ("exempt", exempt), ("213", is_213)) if on)
 
@@ -102,26 +149,24 @@ async def build_workbook(services: Services, scope: Scope, year: int, texts: Tex
     first, last = f"{year}-01", f"{year}-12"
     db, ids = services.db, scope.ids
     book = book or await book_of(services, scope, year, months=False)
-    fetched = {
-        "members": await exports.members(db, ids),
-        "meetings": meeting_rows(book, scope),
-        "attendance": attendance_rows(book, scope),
-        "duties": await exports.duties(db, ids, first, last),
-        "dues": await exports.dues(db, ids, first, last),
-    }
+    fetched = Sheets(members=await exports.members(db, ids),
+                     meetings=meeting_rows(book, scope),
+                     attendance=attendance_rows(book, scope),
+                     duties=await exports.duties(db, ids, first, last),
+                     dues=await exports.dues(db, ids, first, last))
     if series is None:
         series = monthly_series(book, scope, every_branch=True)
     if branch_rows is None:
         branch_rows = await compute_branches(services, scope, year, book)
-    fetched["months"] = [
-        (b.name, f"{year}-{m:02d}",
+    fetched.months = [
+        MonthSheetRow(b.name, f"{year}-{m:02d}",
          b.regular_by_month.get(f"{year}-{m:02d}", NO_DATA if not in_record(
              f"{year}-{m:02d}", b.record_start) else None),
          _rate_cell(series.get(b.name, [None] * 12)[m - 1], f"{year}-{m:02d}",
                     b.record_start))
         for b in branch_rows for m in range(1, 13)]
-    fetched["followers"] = [_follower_row(f, texts)
-                            for f in await compute_followers(services, scope, year)]
+    fetched.followers = [_follower_row(f, texts)
+                            for f in await compute_followers(services, scope, year, book)]
     settings = services.config.meetings
     minimums = (settings.default_duration_minutes, settings.combined_duration_minutes)
     return await asyncio.to_thread(_write_workbook, fetched, texts, tz, minimums)
@@ -133,9 +178,9 @@ def _state(meeting: MeetingRecord) -> str:
 
 
 @gc_paused()
-def meeting_rows(book: Ledger, scope: Scope) -> list[exports.Row]:
-    """(branch, kind, start, length, place, agenda, state, invited, present): the scope's
-    meetings that started, with their counted seats (official members in their period)."""
+def meeting_rows(book: Ledger, scope: Scope) -> list[MeetingSheetRow]:
+    """The scope's meetings that started, with their counted seats (official members in
+    their period)."""
     names = {b.id: b.name for b in scope.branches}
     invited: dict[int, int] = defaultdict(int)
     present: dict[int, int] = defaultdict(int)
@@ -144,18 +189,18 @@ def meeting_rows(book: Ledger, scope: Scope) -> list[exports.Row]:
                 "not_invited":
             invited[seat.meeting.id] += 1
             present[seat.meeting.id] += seat.outcome == "present"
-    return [(names[m.unit_id], m.kind, m.starts_at, held_length(m.held_from, m.ended_at,
-                                                               m.duration_min),
-             m.place, m.agenda, _state(m), invited[m.id], present[m.id])
+    return [MeetingSheetRow(names[m.unit_id], m.kind, m.starts_at,
+                            held_length(m.held_from, m.ended_at, m.duration_min), m.place,
+                            m.agenda, _state(m), invited[m.id], present[m.id])
             for m in book.meetings if m.unit_id in names]
 
 
 @gc_paused()
-def attendance_rows(book: Ledger, scope: Scope) -> list[exports.Row]:
-    """(start, branch, name, capacity, standing, outcome, reason) of every seat."""
+def attendance_rows(book: Ledger, scope: Scope) -> list[AttendanceSheetRow]:
+    """Every seat of the scope's meetings, but those never invited."""
     names = {b.id: b.name for b in scope.branches}
-    return [(s.meeting.starts_at, names[s.meeting.unit_id], s.full_name, s.capacity,
-             s.standing, s.outcome, s.reason)
+    return [AttendanceSheetRow(s.meeting.starts_at, names[s.meeting.unit_id], s.full_name,
+                               s.capacity, s.standing, s.outcome, s.reason)
             for s in book.seats if s.meeting.unit_id in names and s.outcome != "not_invited"]
 
 
@@ -168,39 +213,43 @@ def _rate_cell(value: float | None, month: str, start: date | None) -> Cell:
     return None if value is None else round(value, 1)
 
 
-def _follower_row(f: FollowerPresence, texts: Texts) -> exports.Row:
+def _follower_row(f: FollowerPresence, texts: Texts) -> tuple[Cell, ...]:
     return (f.full_name, f.present, f.invited,
             texts("xl_follower_line", present=fmt.ratio(f.present, f.invited, texts.lang)))
 
 
-def _write_workbook(fetched: dict[str, list[exports.Row]], texts: Texts, tz: ZoneInfo,
+def _write_workbook(fetched: Sheets, texts: Texts, tz: ZoneInfo,
                     minimums: tuple[int, int] = (90, 120)) -> tuple[bytes, dict[str, int]]:
     book = Workbook()
     counts: dict[str, int] = {}
+    yes, no = texts("xl_yes"), texts("xl_no")
     counts["members"] = _sheet(book, texts("xl_sheet_members"), HEADERS["members"], texts, (
-        (r[0], r[1], texts(labels.ROLE[r[2]]), _day(r[3]), _day(r[4]), _day(r[5]),
-         _standing(texts, r[6], r[7], r[8]), r[9], texts("xl_yes") if r[10] else texts("xl_no"),
-         texts(labels.CHANNEL[r[11]]) if r[11] else "")
-        for r in fetched["members"]))
+        (r.full_name, r.branch, texts(labels.ROLE[r.role]), _day(r.birth_date),
+         _day(r.admitted_on), _day(r.official_on),
+         _standing(texts, r.is_away, r.is_exempt, r.is_213), r.phone,
+         yes if r.has_telegram else no, texts(labels.CHANNEL[r.channel]) if r.channel else "")
+        for r in fetched.members))
     counts["meetings"] = _sheet(book, texts("xl_sheet_meetings"), HEADERS["meetings"], texts, (
-        (r[0], texts(labels.REPORT_KIND[r[1]]), _naive(r[2], tz), r[3], r[4], r[5],
-         texts(_STATE[r[6]]), r[7], r[8],
-         texts("xl_yes") if r[6] == "closed" and is_short(r[1], r[3], *minimums) else "")
-        for r in fetched["meetings"]))
+        (m.branch, texts(labels.REPORT_KIND[m.kind]), _naive(m.starts_at, tz), m.length_min,
+         m.place, m.agenda, texts(_STATE[m.state]), m.invited, m.present,
+         yes if m.state == "closed" and is_short(m.kind, m.length_min, *minimums) else "")
+        for m in fetched.meetings))
     counts["attendance"] = _sheet(book, texts("xl_sheet_attendance"), HEADERS["attendance"],
                                   texts, (
-        (_naive(r[0], tz), r[1], r[2], texts(_CAPACITY[r[3]]),
-         texts(labels.STANDING[r[4]]) if r[4] else "", texts(labels.REPORT_STATUS[r[5]]), r[6])
-        for r in fetched["attendance"]))
+        (_naive(a.starts_at, tz), a.branch, a.full_name, texts(_CAPACITY[a.capacity]),
+         texts(labels.STANDING[a.standing]) if a.standing else "",
+         texts(labels.REPORT_STATUS[a.outcome]), a.reason)
+        for a in fetched.attendance))
     counts["duties"] = _sheet(book, texts("xl_sheet_duties"), HEADERS["duties"], texts, (
-        (r[0], r[1], r[2], r[3], texts(_DUTY[r[4]]), r[5])
-        for r in fetched["duties"]))
+        (d.period, d.branch, d.full_name, d.household, texts(_DUTY[d.status]), d.note)
+        for d in fetched.duties))
     counts["dues"] = _sheet(book, texts("xl_sheet_dues"), HEADERS["dues"], texts, (
-        (r[0], r[1], r[2], r[3], _local(r[4], tz)) for r in fetched["dues"]))
+        (d.period, d.branch, d.full_name, d.amount, _local(d.paid_at, tz))
+        for d in fetched.dues))
     counts["months"] = _sheet(book, texts("xl_sheet_months"), HEADERS["months"], texts, (
-        (r[0], fmt.month(r[1]), r[2], r[3]) for r in fetched["months"]))
+        (r.branch, fmt.month(r.month), r.regular, r.rate) for r in fetched.months))
     counts["followers"] = _sheet(book, texts("xl_sheet_followers"), HEADERS["followers"],
-                                 texts, fetched["followers"])
+                                 texts, fetched.followers)
     return book.to_bytes(), counts
 
 

@@ -109,16 +109,12 @@ def member_years(book: Ledger, units: Sequence[int]) -> list[MemberYear]:
         row = MemberYear(person_id, unit_id, record.full_name, latest.standing,
                          membership_id=record.membership_id)
         for held in mine:
-            for seat in book.seats_of(held):
-                if seat.outcome == "present":
-                    row.present += 1
-                elif seat.outcome == "excused":
-                    row.excused += 1
-                elif seat.outcome == "unexcused":
-                    row.unexcused += 1
-                if seat.counted:
-                    row.counted_invited += 1
-                    row.counted_present += seat.outcome == "present"
+            counts = book.counts_of(held)
+            row.present += counts.present
+            row.excused += counts.excused
+            row.unexcused += counts.unexcused
+            row.counted_present += counts.counted_present
+            row.counted_invited += counts.counted_invited
         if any(h.official for h in mine):
             row.months = book.causes(person_id)
         if record.state != "active" and latest.end is not None:
@@ -195,9 +191,8 @@ def branch_years(book: Ledger, branches: list[tuple[int, str, int, date | None]]
                 short.append((day, m.kind, length))
             if m.kind == "extraordinary":
                 extraordinary.append(day)
-        seats = book.branch_seats(unit_id)
-        counted = [s for s in seats if s.counted]
-        followed = [s for s in seats if s.capacity == "follower" and s.outcome != "unconfirmed"]
+        members_counts = book.branch_counts(unit_id)
+        followed = book.branch_counts(unit_id, "follower")
         current = f"{today.year}-{today.month:02d}"
         in_year = [m for m in months_until(year, today) if in_record(m, start)]
         result.append(BranchYear(
@@ -210,10 +205,11 @@ def branch_years(book: Ledger, branches: list[tuple[int, str, int, date | None]]
             missing_quarters=[q for q in quarters_passed(year, today)
                               if quarter_in_record(year, q, start) and not thematic.get(q)],
             short_meetings=len(short),
-            counted_present=sum(s.outcome == "present" for s in counted),
-            counted_invited=len(counted),
-            followers_present=sum(s.outcome == "present" for s in followed),
-            followers_invited=len(followed), short_list=short, extraordinary=extraordinary,
+            counted_present=members_counts.counted_present,
+            counted_invited=members_counts.counted_invited,
+            followers_present=followed.present,
+            followers_invited=followed.present + followed.not_attending,
+            short_list=short, extraordinary=extraordinary,
             record_start=start,
             no_data_months=[m for m in months_until(year, today) if not in_record(m, start)],
             unconfirmed=unconfirmed,

@@ -15,9 +15,10 @@ from bot.core.names import fold_accents, name_key
 from bot.core.services import Services
 from bot.reports import figures, ledger
 from bot.reports.ledger import Ledger, Seat
-from bot.reports.periods import local_day, year_window
+from bot.reports.periods import local_day
 from bot.reports.scope import Scope, resolve
 from storage import assignments, audit, people
+from storage import ledger as ledger_store
 from storage import meetings as meeting_store
 from storage import reports as rows
 from storage.meetings import AttendanceRow, InvitationRow, MeetingRow
@@ -80,17 +81,19 @@ class YearReport:
 
 
 async def book_of(services: Services, scope: Scope, year: int,
-                  person_id: int | None = None, months: bool = True) -> Ledger:
+                  person_id: int | None = None, months: bool = True,
+                  counted: bool = False) -> Ledger:
     """The ledger of the scope's people (or one person) for the year, as of now
-    (``months=False``: the person × month facts made only when asked for)."""
+    (``months=False``: the person × month facts made only when asked for;
+    ``counted=True``: for figures that only count, see ``ledger.load``)."""
     return await ledger.load(services.db, scope.ids, year, services.clock.now(), services.tz,
-                             services.config.dues.due_day, person_id, months)
+                             services.config.dues.due_day, person_id, months, counted)
 
 
 async def compute_year(services: Services, scope: Scope, year: int,
                        book: Ledger | None = None) -> YearReport:
     """The year of everyone who belonged to the scope's branches during it."""
-    book = book or await book_of(services, scope, year)
+    book = book or await book_of(services, scope, year, counted=True)
     return YearReport(scope, year, figures.member_years(book, scope.ids))
 
 
@@ -100,7 +103,7 @@ async def year_report(services: Services, actor: Actor, scope_key: str | None,
     chosen = year or today(services).year
     if not 2000 <= chosen <= today(services).year + 1:
         raise Invalid("report_year_invalid")
-    book = await book_of(services, scope, chosen)
+    book = await book_of(services, scope, chosen, counted=True)
     report = await compute_year(services, scope, chosen, book)
     report.branches = await compute_branches(services, scope, chosen, book)
     await _audit(services, actor, scope, "year")
@@ -112,7 +115,7 @@ async def year_report(services: Services, actor: Actor, scope_key: str | None,
 
 async def compute_branches(services: Services, scope: Scope, year: int,
                            book: Ledger | None = None) -> list[figures.BranchYear]:
-    book = book or await book_of(services, scope, year, months=False)
+    book = book or await book_of(services, scope, year, months=False, counted=True)
     branches = [(b.id, b.name, await people.count_members(services.db, b.id), b.record_start)
                 for b in scope.branches]
     settings = services.config.meetings
@@ -128,24 +131,39 @@ class BranchesReport:
     followers: list[rows.FollowerPresence]
 
 
-async def compute_followers(services: Services, scope: Scope, year: int
-                            ) -> list[rows.FollowerPresence]:
-    """Each follower of the scope's branches, counted across every branch they follow."""
-    since, until = year_window(year, services.tz)
-    mine = await rows.follower_presence(services.db, scope.ids, since, until)
-    if scope.committee is None:
-        return mine
-    wanted = {f.person_id for f in mine}
-    return [f for f in await rows.follower_presence(services.db, None, since, until)
-            if f.person_id in wanted]
+async def compute_followers(services: Services, scope: Scope, year: int,
+                            book: Ledger | None = None) -> list[rows.FollowerPresence]:
+    """Each follower of the scope's branches, from the ledger's seats; for a committee,
+    counted across every branch they follow."""
+    book = book or await book_of(services, scope, year, months=False, counted=True)
+    counts = book.follower_counts(scope.ids)
+    if scope.committee is not None and counts:
+        followed = await ledger_store.followed_branches(services.db, sorted(counts))
+        if set(followed) <= {m.unit_id for m in book.meetings} | set(scope.ids):
+            counts = {p: c for p, c in book.follower_counts().items() if p in counts}
+        else:
+            wider = await ledger.load(services.db, followed, year, services.clock.now(),
+                                      services.tz, services.config.dues.due_day,
+                                      months=False, counted=True)
+            counts = {p: c for p, c in wider.follower_counts().items() if p in counts}
+    return await _presence(services, counts)
+
+
+async def _presence(services: Services, counts: dict[int, ledger.Counts]
+                    ) -> list[rows.FollowerPresence]:
+    names = await ledger_store.names_of(services.db, sorted(counts))
+    result = [rows.FollowerPresence(p, names[p][0], c.present, c.present + c.not_attending)
+              for p, c in counts.items()]
+    return sorted(result, key=lambda f: (names[f.person_id][1], f.person_id))
 
 
 async def branches_report(services: Services, actor: Actor, scope_key: str | None,
                           year: int | None) -> BranchesReport:
     scope = await resolve(services, actor, scope_key)
     chosen = year or today(services).year
-    result = await compute_branches(services, scope, chosen)
-    followers = await compute_followers(services, scope, chosen)
+    book = await book_of(services, scope, chosen, months=False, counted=True)
+    result = await compute_branches(services, scope, chosen, book)
+    followers = await compute_followers(services, scope, chosen, book)
     await _audit(services, actor, scope, "branches")
     return BranchesReport(scope, chosen, result, followers)
 
@@ -212,6 +230,18 @@ async def meeting_report(services: Services, actor: Actor, scope_key: str | None
     return MeetingReport(scope, meeting, unit.name,
                          await meeting_store.invitations(services.db, meeting.id),
                          await meeting_store.attendance(services.db, meeting.id))
+
+
+async def _following(services: Services, person_id: int, year: int
+                     ) -> rows.FollowerPresence | None:
+    """The person's presence as a follower, across every branch they follow."""
+    followed = await ledger_store.followed_branches(services.db, [person_id])
+    if not followed:
+        return None
+    book = await ledger.load(services.db, followed, year, services.clock.now(), services.tz,
+                             services.config.dues.due_day, months=False, counted=True)
+    mine = {p: c for p, c in book.follower_counts().items() if p == person_id}
+    return next(iter(await _presence(services, mine)), None)
 
 
 # --- one member -----------------------------------------------------------------------------
@@ -286,7 +316,6 @@ async def member_report(services: Services, actor: Actor, scope_key: str | None,
     if len(found) > 1:
         raise AmbiguousMember(found, year)
     member = found[0]
-    since, until = year_window(chosen, services.tz)
     book = await book_of(services, scope, chosen, person_id=member.person_id)
     year_figures = figures.member_years(book, [member.unit_id])
     households = await assignments.current_household_heads(services.db,
@@ -304,6 +333,5 @@ async def member_report(services: Services, actor: Actor, scope_key: str | None,
         dues=sorted(dues),
         figures=next((f for f in year_figures if f.person_id == member.person_id), None),
         households=households,
-        following=next(iter(await rows.follower_presence(
-            services.db, None, since, until, person_id=member.person_id)), None),
+        following=await _following(services, member.person_id, chosen),
     )

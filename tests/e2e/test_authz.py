@@ -121,8 +121,12 @@ async def snapshot(live_bot: Playground) -> dict[str, list[tuple[object, ...]]]:
 
 
 async def command_answer(user: FakeUser, text: str) -> str:
+    """The answer; for a report that says "in progress" first, the report itself (it is
+    audited when made: the next role's snapshot must not catch that write)."""
     user.drain()
     reply = await user.ask(text, timeout=10)
+    if reply.text == CATALOGS["vi"]["report_progress"]:
+        reply = await user.next_message(timeout=30)
     return reply.text
 
 

@@ -185,7 +185,7 @@ async def test_meetings_without_a_closed_roll_call_are_not_confirmed_in_every_vi
         services.db, seeded.branch_id)], None, ""), 2026)  # type: ignore[list-item]
     assert heat.unconfirmed == {(0, 0), (0, 1), (0, 2)} and heat.missing >= {(0, 0)}
     book = await service.book_of(services, scope, 2026)
-    states = [r[6] for r in export.meeting_rows(book, scope)]
+    states = [r.state for r in export.meeting_rows(book, scope)]
     assert states == ["unconfirmed"] * 3
     assert VI("xl_state_unconfirmed") == "chưa xác nhận"
     mine = [s.outcome for s in book.seats if s.person_id == seeded.members[0][0]]
@@ -243,16 +243,23 @@ async def test_a_member_who_joined_on_0112_owes_nothing_before_and_nothing_not_y
 # --- a follower who does not come is "không dự" --------------------------
 
 
+async def branch_with_follower(services: Services) -> tuple[SeededBranch, int]:
+    """A branch of one member and a committee member following it from now."""
+    now = services.clock.now()
+    seeded = await seed_branch(services.db, now, members=1)
+    async with services.db.transaction() as conn:
+        follower = await people.add_person(conn, full_name="Lê Văn Phụ Trách",
+                                           name_key="lê văn phụ trách", now=now)
+        await follower_store.start(conn, person_id=follower, unit_id=seeded.branch_id,
+                                   now=now)
+    return seeded, follower
+
+
 async def test_a_follower_who_did_not_come_is_not_attending_in_the_export(
     services: Services, clock: FakeClock
 ) -> None:
     clock.set(at(date(2026, 1, 5)))
-    seeded = await seed_branch(services.db, clock.now(), members=1)
-    async with services.db.transaction() as conn:
-        follower = await people.add_person(conn, full_name="Lê Văn Phụ Trách",
-                                           name_key="lê văn phụ trách", now=clock.now())
-        await follower_store.start(conn, person_id=follower, unit_id=seeded.branch_id,
-                                   now=clock.now())
+    seeded, _ = await branch_with_follower(services)
     officer = secretary_of(seeded)
     for month in (1, 2):
         clock.set(at(date(2026, month, 6)))
@@ -321,3 +328,39 @@ async def test_a_roll_call_reopened_for_a_correction_stays_held_and_is_not_remin
     scope = await branch_scope(services, seeded.branch_id)
     [branch] = await service.compute_branches(services, scope, 2026)
     assert branch.regular_by_month["2026-03"] == 1 and branch.unconfirmed == []
+
+
+# --- item 1: the per-follower lines read the ledger, like the branch's follower figure ----------
+
+
+async def test_a_follower_line_counts_a_roll_call_reopened_for_a_correction(
+    services: Services, clock: FakeClock
+) -> None:
+    """A roll call reopened for a correction stays held (the ledger); the branch's line
+    counted the follower's presence there while the per-follower line, computed apart
+    in SQL on closed meetings only, dropped it: "1/1" against "0/0" in one report."""
+    from bot.meetings import corrections
+
+    clock.set(at(date(2026, 3, 1)))
+    seeded, follower = await branch_with_follower(services)
+    officer = secretary_of(seeded)
+    meeting = await create_meeting(services, officer, unit_id=seeded.branch_id,
+                                   kind="regular", starts_at=at(date(2026, 3, 10), 19, 30),
+                                   place=None, agenda=None)
+    assert meeting is not None
+    clock.set(at(date(2026, 3, 10), 21))
+    roll = await rollcall.open_rollcall(services, officer, meeting.id)
+    [row] = [r for r in roll.rows if r.person_id == follower]
+    if row.status != "present":
+        await rollcall.toggle(services, officer, meeting.id, follower)
+    await rollcall.close_rollcall(services, officer, meeting.id)
+    clock.set(at(date(2026, 3, 12), 9))
+    await corrections.reopen(services, officer, meeting.id, "Cường đã gọi điện báo ốm")
+    report = await service.branches_report(services, officer, None, 2026)
+    [branch] = report.branches
+    assert (branch.followers_present, branch.followers_invited) == (1, 1)
+    assert [(f.full_name, f.present, f.invited) for f in report.followers] == [
+        ("Lê Văn Phụ Trách", 1, 1)]
+    text = render.branches_text(report.scope.label, 2026, report.branches, VI,
+                                report.followers)
+    assert "• Lê Văn Phụ Trách: dự 1/1 buổi sinh hoạt chi bộ (100,0%)" in text
