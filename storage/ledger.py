@@ -242,11 +242,16 @@ async def followed_branches(db: Database, persons: Sequence[int]) -> list[int]:
     return sorted(int(r[0]) for r in rows)
 
 
-async def names_of(db: Database, persons: Sequence[int]) -> dict[int, tuple[str, str]]:
-    """person -> (full name, name key for sorting)."""
+class PersonName(NamedTuple):
+    full_name: str
+    name_key: str  # the name's sorting key
+
+
+async def names_of(db: Database, persons: Sequence[int]) -> dict[int, PersonName]:
+    """person -> their name and its sorting key."""
     rows = await db.fetch_all(
         f"SELECT id, full_name, name_key FROM people WHERE id IN ({in_list(persons)})")
-    return {int(r[0]): (str(r[1]), str(r[2])) for r in rows}
+    return {int(r[0]): PersonName(str(r[1]), str(r[2])) for r in rows}
 
 
 async def unconfirmed_meetings(db: Database, since: datetime, until: datetime

@@ -152,9 +152,9 @@ async def compute_followers(services: Services, scope: Scope, year: int,
 async def _presence(services: Services, counts: dict[int, ledger.Counts]
                     ) -> list[rows.FollowerPresence]:
     names = await ledger_store.names_of(services.db, sorted(counts))
-    result = [rows.FollowerPresence(p, names[p][0], c.present, c.present + c.not_attending)
+    result = [rows.FollowerPresence(p, names[p].full_name, c.present, c.present + c.not_attending)
               for p, c in counts.items()]
-    return sorted(result, key=lambda f: (names[f.person_id][1], f.person_id))
+    return sorted(result, key=lambda f: (names[f.person_id].name_key, f.person_id))
 
 
 async def branches_report(services: Services, actor: Actor, scope_key: str | None,
