@@ -45,16 +45,16 @@ from handlers import (
     units,
     zalo,
 )
-from handlers.base import Tap
+from handlers.base import Tap, Taps
 from handlers.context import ChiboApp, ChiboContext
 from handlers.errors import on_error
 
 Callback = Callable[[Update, ChiboContext], Coroutine[Any, Any, None]]
 
 
-def button(handler: Tap[Any]) -> CallbackQueryHandler[ChiboContext, None]:
-    """A button family's handler, listening to the family's prefix."""
-    return CallbackQueryHandler(handler, pattern=handler.codec.pattern())
+def button(handler: Tap[Any] | Taps) -> CallbackQueryHandler[ChiboContext, None]:
+    """A button handler, listening to its families' prefix."""
+    return CallbackQueryHandler(handler, pattern=handler.pattern)
 
 
 def register(app: ChiboApp) -> None:
@@ -126,9 +126,9 @@ def register(app: ChiboApp) -> None:
             command("households", households.households_cmd),
             command("assign", assign.assign_cmd),
             command("duties", duties.my_duties),
-            button(duties.on_button),
-            button(households.on_button),
-            button(assign.on_button),
+            button(duties.TAPS),
+            button(households.TAPS),
+            button(assign.TAPS),
             # Fallbacks: keep last.
             MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, common.edited),
             MessageHandler(private & filters.COMMAND, common.unknown_command),

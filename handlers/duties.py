@@ -10,9 +10,9 @@ from telegram.error import BadRequest
 from bot.core import inputs
 from bot.core.inputs import Waiting
 from bot.duties import reports as svc
-from bot.duties.buttons import DutyButton
+from bot.duties.buttons import DutyButton, DutyPage
 from bot.duties.card import DutyView, card, household_label
-from handlers.base import Asker, asker, markup, tap
+from handlers.base import Asker, Taps, asker, markup
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
@@ -38,11 +38,22 @@ def _tapped(who: Asker) -> Ref | None:
     return (message.chat.id, message.message_id) if message is not None else None
 
 
-@tap(DutyButton)
-async def on_button(who: Asker, button: DutyButton) -> None:
-    if button.turns_page:
-        await _turn_page(who, button.household, button.period)
-        return
+TAPS = Taps(DutyButton.PREFIX)
+
+
+@TAPS.on(DutyPage)
+async def _turn_page(who: Asker, button: DutyPage) -> None:
+    """Another page of the member's own card (the page number is clamped, the view is
+    read for the caller alone: nothing in the button is trusted)."""
+    view = await svc.card_page(who.services, who.actor, button.period)
+    reminders = await svc.card_messages(who.services, view.person_id, view.period)
+    text, rows = card(view, who.texts.lang, page=button.page,
+                      keep_buttons=_tapped(who) not in reminders)
+    await who.show(text, rows)
+
+
+@TAPS.on(DutyButton)
+async def _report(who: Asker, button: DutyButton) -> None:
     household_id, period = button.household, button.period
     if button.status == "problem":
         household = await svc.reportable(who.services, who.actor, household_id, period)
@@ -60,16 +71,6 @@ async def on_button(who: Asker, button: DutyButton) -> None:
     await _refresh(who, view, _tapped(who),
                    toast=who.texts("duty_saved_normal", n=view.line_of(household.id)),
                    household_id=household.id)
-
-
-async def _turn_page(who: Asker, page: int, period: str) -> None:
-    """Another page of the member's own card (the page number is clamped, the view is
-    read for the caller alone: nothing in the button is trusted)."""
-    view = await svc.card_page(who.services, who.actor, period)
-    reminders = await svc.card_messages(who.services, view.person_id, view.period)
-    text, rows = card(view, who.texts.lang, page=page,
-                      keep_buttons=_tapped(who) not in reminders)
-    await who.show(text, rows)
 
 
 @route(NOTE)

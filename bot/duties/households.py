@@ -17,6 +17,7 @@ from bot.core.errors import Invalid, NotFound
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, authorize, require
 from bot.core.services import Services
+from bot.duties.buttons import HOUSEHOLD_FIELDS
 from bot.duties.reports import current_period
 from bot.imports.names import has_control_chars, name_key, normalize_name, vi_sort_key
 from bot.members.registration import clean_name
@@ -32,6 +33,7 @@ MAX_NOTES = 500
 # Field codes in buttons -> columns.
 FIELDS = {"head": "head_name", "hamlet": "hamlet", "house": "house_number",
           "address": "address", "notes": "notes"}
+assert tuple(FIELDS) == HOUSEHOLD_FIELDS  # the codes the card's buttons carry
 CLEAR = "-"
 
 T = TypeVar("T")
