@@ -109,7 +109,7 @@ def register(app: ChiboApp) -> None:
             button(registration.confirm),
             button(units.new_unit_button),
             button(units.appoint_button),
-            button(members.on_button),
+            button(members.TAPS),
             button(imports.on_button),
             button(rsvp.on_rsvp),
             button(meetings.on_button),

@@ -16,10 +16,16 @@ from bot.core.permissions import Permission, acting_branch, unit_or_fail
 from bot.members import records
 from bot.members import service as svc
 from bot.members.buttons import (
+    RECORD_CODES,
     RECORD_FIELDS,
     DuesButton,
     MemberAction,
     MemberButton,
+    MemberEditField,
+    MemberFlag,
+    MemberMoveTo,
+    MemberPage,
+    MemberSetRole,
     PrivacyButton,
 )
 from bot.members.dues import my_dues
@@ -28,16 +34,21 @@ from bot.members.service import MemberRow
 from bot.texts import Texts
 from bot.zalo import linking as zalo_linking
 from bot.zalo.codes import invite_line
-from handlers.base import Asker, ButtonRow, asker, command_line, tap
+from handlers.base import Asker, ButtonRow, Taps, asker, command_line
 from handlers.console import console_row
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
 A = MemberAction
+TAPS = Taps(MemberButton.PREFIX)  # the card's buttons; a family per action that carries more
 
 
-def _data(action: MemberAction, target: int, arg: str | int | None = None) -> str:
-    return MemberButton(action, target, None if arg is None else str(arg)).encode()
+def _data(action: MemberAction, membership: int) -> str:
+    return MemberButton(action, membership).encode()
+
+
+def _page_data(branch: int, page: int) -> str:
+    return MemberPage(branch, page).encode()
 
 
 def _day(value: date | None, texts: Texts) -> str:
@@ -111,9 +122,9 @@ async def _show_page(who: Asker, unit_id: int, page: int) -> None:
         rows.append([(f"{n}. {row.full_name}"[:60], _data(A.OPEN, row.membership_id))])
     nav: list[tuple[str, str]] = []
     if view.page > 0:
-        nav.append((texts("btn_prev"), _data(A.PAGE, unit_id, view.page - 1)))
+        nav.append((texts("btn_prev"), _page_data(unit_id, view.page - 1)))
     if view.page + 1 < view.pages:
-        nav.append((texts("btn_next"), _data(A.PAGE, unit_id, view.page + 1)))
+        nav.append((texts("btn_next"), _page_data(unit_id, view.page + 1)))
     rows.append(nav)
     rows += await console_row(who, "console_button_members", s="members", u=unit_id)
     await who.show("\n".join(lines), rows)
@@ -142,7 +153,7 @@ def _card(row: MemberRow, unit_name: str, who: Asker) -> tuple[str, list[ButtonR
         rows.append([(texts("btn_official"), _data(A.OFFICIAL, mid))])
     rows.append([
         (texts("btn_flag_on" if on else "btn_flag_off", flag=texts(f"standing_{flag}")),
-         _data(A.FLAG, mid, flag)) for flag, on in flags.items()
+         MemberFlag(mid, flag).encode()) for flag, on in flags.items()
     ])
     rows.append([(texts("btn_role"), _data(A.ROLE, mid)),
                  (texts("btn_move"), _data(A.MOVE, mid))])
@@ -152,7 +163,7 @@ def _card(row: MemberRow, unit_name: str, who: Asker) -> tuple[str, list[ButtonR
     rows.append([(texts("btn_export_data"), PrivacyButton("x", mid).encode())])
     rows.append([(texts("btn_remove"), _data(A.REMOVE, mid)),
                  (texts("btn_erase"), _data(A.ERASE, mid))])
-    rows.append([(texts("btn_back_list"), _data(A.PAGE, row.unit_id, 0))])
+    rows.append([(texts("btn_back_list"), _page_data(row.unit_id, 0))])
     return text, rows
 
 
@@ -166,90 +177,96 @@ async def _show_card(who: Asker, membership_id: int, toast: str | None = None) -
 # --- the card's buttons: one function per action, chosen by a table -----------------------
 
 
-async def _page(who: Asker, button: MemberButton) -> None:
-    await _show_page(who, button.target, button.number)
+@TAPS.on(MemberPage)
+async def _page(who: Asker, button: MemberPage) -> None:
+    await _show_page(who, button.branch, button.page)
 
 
 async def _open(who: Asker, button: MemberButton) -> None:
-    await svc.view_member(who.services, who.actor, button.target)  # audited
-    await _show_card(who, button.target)
+    await svc.view_member(who.services, who.actor, button.membership)  # audited
+    await _show_card(who, button.membership)
 
 
-async def _flag(who: Asker, button: MemberButton) -> None:
-    row = await svc.toggle_flag(who.services, who.actor, button.target, button.word)
-    await _show_card(who, button.target, who.texts(
+@TAPS.on(MemberFlag)
+async def _flag(who: Asker, button: MemberFlag) -> None:
+    row = await svc.toggle_flag(who.services, who.actor, button.membership, button.flag)
+    await _show_card(who, button.membership, who.texts(
         "flag_done", name=row.full_name, standing=standing_text(row, who.texts)))
 
 
 async def _official(who: Asker, button: MemberButton) -> None:
-    row = await svc.open_member(who.services, who.actor, button.target)
+    row = await svc.open_member(who.services, who.actor, button.membership)
     await who.toast()
-    await ask_for(who, "official_date", {"membership": button.target},
+    await ask_for(who, "official_date", {"membership": button.membership},
                   who.texts("official_ask_date", name=row.full_name))
 
 
 async def _role(who: Asker, button: MemberButton) -> None:
-    row = await svc.open_member(who.services, who.actor, button.target)
-    texts, mid = who.texts, button.target
+    row = await svc.open_member(who.services, who.actor, button.membership)
+    texts, mid = who.texts, button.membership
     await who.show(texts("role_choose", name=row.full_name), [
-        [(texts(f"role_{role}"), _data(A.SET_ROLE, mid, role))]
+        [(texts(f"role_{role}"), MemberSetRole(mid, role).encode())]
         for role in ("secretary", "deputy", "committee_member", "member")
     ] + [[(texts("btn_cancel"), _data(A.OPEN, mid))]])
 
 
-async def _set_role(who: Asker, button: MemberButton) -> None:
-    row = await svc.change_role(who.services, who.actor, button.target, button.word)
-    await _show_card(who, button.target, who.texts(
+@TAPS.on(MemberSetRole)
+async def _set_role(who: Asker, button: MemberSetRole) -> None:
+    row = await svc.change_role(who.services, who.actor, button.membership, button.role)
+    await _show_card(who, button.membership, who.texts(
         "role_done", name=row.full_name, role=who.texts(f"role_{row.role}")))
 
 
 async def _move(who: Asker, button: MemberButton) -> None:
-    mid = button.target
+    mid = button.membership
     row = await svc.open_member(who.services, who.actor, mid)
     targets = await svc.move_targets(who.services, who.actor, mid)
     if not targets:
         await who.toast(who.texts("move_none"))
         return
     await who.show(who.texts("move_choose", name=row.full_name),
-                   [[(u.name, _data(A.MOVE_TO, mid, u.id))] for u in targets]
+                   [[(u.name, MemberMoveTo(mid, u.id).encode())] for u in targets]
                    + [[(who.texts("btn_cancel"), _data(A.OPEN, mid))]])
 
 
-async def _move_to(who: Asker, button: MemberButton) -> None:
-    moved, old, new = await svc.move_member(who.services, who.actor, button.target,
-                                            button.number)
+@TAPS.on(MemberMoveTo)
+async def _move_to(who: Asker, button: MemberMoveTo) -> None:
+    moved, old, new = await svc.move_member(who.services, who.actor, button.membership,
+                                            button.branch)
     await who.show(who.texts("move_done", name=moved.full_name, unit=new.name, old=old.name),
-                   [[(who.texts("btn_back_list"), _data(A.PAGE, old.id, 0))]])
+                   [[(who.texts("btn_back_list"), _page_data(old.id, 0))]])
 
 
 async def _edit(who: Asker, button: MemberButton) -> None:
     """Which field of the record to correct."""
-    row = await svc.open_member(who.services, who.actor, button.target)
-    codes = list(RECORD_FIELDS.items())
+    row = await svc.open_member(who.services, who.actor, button.membership)
+    codes = RECORD_CODES
     await who.show(who.texts("rec_choose", name=row.full_name), [
-        [(who.texts(f"rec_field_{field}"), _data(A.EDIT_FIELD, button.target, code))
-         for code, field in codes[i:i + 2]] for i in range(0, len(codes), 2)
-    ] + [[(who.texts("btn_cancel"), _data(A.OPEN, button.target))]])
+        [(who.texts(f"rec_field_{RECORD_FIELDS[code]}"),
+          MemberEditField(button.membership, code).encode())
+         for code in codes[i:i + 2]] for i in range(0, len(codes), 2)
+    ] + [[(who.texts("btn_cancel"), _data(A.OPEN, button.membership))]])
 
 
-async def _edit_field(who: Asker, button: MemberButton) -> None:
-    row = await svc.open_member(who.services, who.actor, button.target)
-    field = RECORD_FIELDS[button.word]
+@TAPS.on(MemberEditField)
+async def _edit_field(who: Asker, button: MemberEditField) -> None:
+    row = await svc.open_member(who.services, who.actor, button.membership)
+    field = button.field
     current = records.shown(records.current_value(row, field, who.services.tz))
     await who.toast()
-    await ask_for(who, "member_edit", {"membership": button.target, "field": field},
+    await ask_for(who, "member_edit", {"membership": button.membership, "field": field},
                   who.texts("rec_ask", field=who.texts(f"rec_field_{field}"),
                             name=row.full_name, current=current))
 
 
 async def _link(who: Asker, button: MemberButton) -> None:
-    issued = await svc.new_link(who.services, who.actor, button.target)
+    issued = await svc.new_link(who.services, who.actor, button.membership)
     await who.toast()
     await who.say(link_text(issued, who))
 
 
 async def _revoke(who: Asker, button: MemberButton) -> None:
-    row, count = await svc.revoke_links(who.services, who.actor, button.target)
+    row, count = await svc.revoke_links(who.services, who.actor, button.membership)
     await who.toast(who.texts("revoke_done", name=row.full_name, count=count))
 
 
@@ -260,36 +277,35 @@ _CONFIRM = {A.REMOVE: ("remove_confirm", "btn_confirm_remove", A.REMOVE_YES),
 async def _confirm(who: Asker, button: MemberButton) -> None:
     """Remove or erase: ask first."""
     key, label, yes = _CONFIRM[button.action]
-    row = await svc.open_member(who.services, who.actor, button.target)
+    row = await svc.open_member(who.services, who.actor, button.membership)
     unit = await unit_or_fail(who.services, row.unit_id)
     await who.show(who.texts(key, name=row.full_name, unit=unit.name), [
-        [(who.texts(label), _data(yes, button.target))],
-        [(who.texts("btn_cancel"), _data(A.OPEN, button.target))],
+        [(who.texts(label), _data(yes, button.membership))],
+        [(who.texts("btn_cancel"), _data(A.OPEN, button.membership))],
     ])
 
 
 async def _remove(who: Asker, button: MemberButton) -> None:
-    row, unit = await svc.remove_member(who.services, who.actor, button.target)
+    row, unit = await svc.remove_member(who.services, who.actor, button.membership)
     await who.show(who.texts("remove_done", name=row.full_name, unit=unit.name),
-                   [[(who.texts("btn_back_list"), _data(A.PAGE, row.unit_id, 0))]])
+                   [[(who.texts("btn_back_list"), _page_data(row.unit_id, 0))]])
 
 
 async def _erase(who: Asker, button: MemberButton) -> None:
-    row = await svc.erase_member(who.services, who.actor, button.target)
+    row = await svc.erase_member(who.services, who.actor, button.membership)
     await who.show(who.texts("erase_done", name=row.full_name),
-                   [[(who.texts("btn_back_list"), _data(A.PAGE, row.unit_id, 0))]])
+                   [[(who.texts("btn_back_list"), _page_data(row.unit_id, 0))]])
 
 
 CARD_ACTIONS: dict[MemberAction, Callable[[Asker, MemberButton], Awaitable[None]]] = {
-    A.PAGE: _page, A.OPEN: _open, A.FLAG: _flag, A.OFFICIAL: _official, A.ROLE: _role,
-    A.SET_ROLE: _set_role, A.MOVE: _move, A.MOVE_TO: _move_to, A.LINK: _link,
+    A.OPEN: _open, A.OFFICIAL: _official, A.ROLE: _role, A.MOVE: _move, A.LINK: _link,
     A.REVOKE: _revoke, A.REMOVE: _confirm, A.ERASE: _confirm, A.REMOVE_YES: _remove,
-    A.ERASE_YES: _erase, A.EDIT: _edit, A.EDIT_FIELD: _edit_field,
+    A.ERASE_YES: _erase, A.EDIT: _edit,
 }
 
 
-@tap(MemberButton)
-async def on_button(who: Asker, button: MemberButton) -> None:
+@TAPS.on(MemberButton)
+async def _card_tap(who: Asker, button: MemberButton) -> None:
     await CARD_ACTIONS[button.action](who, button)
 
 

@@ -46,16 +46,23 @@ from bot.meetings.buttons import (
     RsvpButton,
 )
 from bot.members.buttons import (
-    MEMBER_ARGS,
+    RECORD_CODES,
     AppointButton,
     DuesButton,
     FollowButton,
     JoinButton,
     MemberAction,
     MemberButton,
+    MemberEditField,
+    MemberFlag,
+    MemberMoveTo,
+    MemberPage,
+    MemberSetRole,
     NewUnitButton,
     PrivacyButton,
 )
+from bot.members.registration import BRANCH_ROLES
+from bot.members.service import FLAGS
 from bot.reports.buttons import ReportButton, ReportPage
 
 BIG = 10**12 - 1  # the largest id a button carries (12 digits)
@@ -93,7 +100,12 @@ STRATEGIES: dict[type[Codec], st.SearchStrategy[Codec]] = {
     NewUnitButton: st.just(NewUnitButton("committee"))
     | st.builds(NewUnitButton, st.just("branch"), st.none() | ids),
     AppointButton: st.builds(AppointButton, ids),
-    MemberButton: with_action(MemberButton, MemberAction, MEMBER_ARGS),
+    MemberButton: st.builds(MemberButton, st.sampled_from(list(MemberAction)), ids),
+    MemberPage: st.builds(MemberPage, ids, ids),
+    MemberFlag: st.builds(MemberFlag, ids, st.sampled_from(FLAGS)),
+    MemberSetRole: st.builds(MemberSetRole, ids, st.sampled_from(BRANCH_ROLES)),
+    MemberMoveTo: st.builds(MemberMoveTo, ids, ids),
+    MemberEditField: st.builds(MemberEditField, ids, st.sampled_from(RECORD_CODES)),
     DuesButton: st.builds(DuesButton, st.just("o"), ids)
     | st.builds(DuesButton, st.just("t"), ids, digits6),
     PrivacyButton: st.builds(PrivacyButton, st.just("x"), ids),
@@ -133,7 +145,9 @@ def widest_arg(kind: ArgKind) -> str | None:
 WIDEST: list[Codec] = [
     JoinButton(TOKEN), NewUnitButton("committee"), NewUnitButton("branch", BIG),
     AppointButton(BIG),
-    *[MemberButton(a, BIG, widest_arg(MEMBER_ARGS.get(a))) for a in MemberAction],
+    *[MemberButton(a, BIG) for a in MemberAction], MemberPage(BIG, BIG),
+    MemberFlag(BIG, max(FLAGS, key=len)), MemberSetRole(BIG, max(BRANCH_ROLES, key=len)),
+    MemberMoveTo(BIG, BIG), MemberEditField(BIG, "n"),
     DuesButton("t", BIG, "999912"), PrivacyButton("x", BIG), FollowButton("p", BIG, BIG),
     RsvpButton(BIG, "y"),
     *[MeetingButton(a, BIG, (BIG,) * MEETING_EXTRA.get(a, 0)) for a in MeetingAction],
@@ -183,8 +197,12 @@ def test_the_wire_format_is_the_one_buttons_already_sent_carry() -> None:
     assert RsvpButton(12, "n").encode() == "rsvp:12:n"
     assert DutyButton.of(7, "2026-12", "ok").encode() == "duty:7:202612:ok"
     assert MeetingButton(MeetingAction.NUDGE, 3).encode() == "mt:nudge:3"
-    assert MemberButton(MemberAction.FLAG, 5, "213").encode() == "mem:f:5:213"
-    assert MemberButton(MemberAction.PAGE, 2, "0").encode() == "mem:p:2:0"
+    assert MemberFlag(5, "213").encode() == "mem:f:5:213"
+    assert MemberPage(2, 0).encode() == "mem:p:2:0"
+    assert MemberButton(MemberAction.OPEN, 7).encode() == "mem:o:7"
+    assert MemberSetRole(7, "deputy").encode() == "mem:rs:7:deputy"
+    assert MemberMoveTo(7, 3).encode() == "mem:mt:7:3"
+    assert MemberEditField(7, "b").encode() == "mem:ef:7:b"
     assert AssignTick(1, 2, 3, 0).encode() == "asg:x:1:2:3:0"
     assert AssignMenu(5).encode() == "asg:menu:5"
     assert HouseholdEdit(4, "head").encode() == "hh:e:4:head"
@@ -269,9 +287,9 @@ def test_a_button_the_bot_would_refuse_cannot_be_built() -> None:
     with pytest.raises(ValueError):
         RsvpButton(10**12, "y")
     with pytest.raises(ValueError):
-        MemberButton(MemberAction.FLAG, 1, "nobody")
+        MemberFlag(1, "nobody")
     with pytest.raises(ValueError):
-        MemberButton(MemberAction.OPEN, 1, "1")
+        MemberSetRole(1, "admin")
     with pytest.raises(ValueError):
         AssignTick(1, 2, -3, 0)
     with pytest.raises(ValueError):
