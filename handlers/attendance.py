@@ -16,9 +16,15 @@ from bot.meetings import corrections, guests
 from bot.meetings import minutes as minutes_svc
 from bot.meetings import rollcall as svc
 from bot.meetings import texts as mt
-from bot.meetings.buttons import RollcallAction, RollcallButton
+from bot.meetings.buttons import (
+    RollcallAction,
+    RollcallButton,
+    RollcallGuest,
+    RollcallPage,
+    RollcallToggle,
+)
 from bot.meetings.rollcall import PAGE_SIZE, SHIFT_MINUTES, MeetingRow
-from handlers.base import Asker, ButtonRow, asker, command_line, tap
+from handlers.base import Asker, ButtonRow, Taps, asker, command_line
 from handlers.console import console_row
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
@@ -26,8 +32,11 @@ from handlers.inputs import ask_for, route
 R = RollcallAction
 
 
-def _data(action: RollcallAction, meeting_id: int, *extra: int) -> str:
-    return RollcallButton(action, meeting_id, extra).encode()
+TAPS = Taps(RollcallButton.PREFIX)  # a family per action that carries more than the meeting
+
+
+def _data(action: RollcallAction, meeting_id: int) -> str:
+    return RollcallButton(action, meeting_id).encode()
 
 
 async def attendance(update: Update, context: ChiboContext) -> None:
@@ -118,18 +127,18 @@ async def _show(who: Asker, meeting_id: int, page: int = 0, toast: str | None = 
             label += f" ({r.reason})"
         if r.capacity != "member" and r.status != "present":
             label = f"{texts('rollcall_guest_absent')} {r.full_name}"  # không dự
-        rows.append([(label[:64], _data(R.TOGGLE, meeting_id, r.person_id, page))])
+        rows.append([(label[:64], RollcallToggle(meeting_id, r.person_id, page).encode())])
     if page + 1 >= pages:  # guests after the members, on the last page
         for g in roll.guests:
             mark = texts("rollcall_guest" if g.present else "rollcall_guest_absent")
             label = f"{mark} {svc.guest_label(g)} — {texts('rollcall_guest_word')}"
-            rows.append([(label[:64], _data(R.GUEST, meeting_id, g.id))])
+            rows.append([(label[:64], RollcallGuest(meeting_id, g.id).encode())])
     if pages > 1:
         nav: list[tuple[str, str]] = []
         if page > 0:
-            nav.append((texts("btn_prev"), _data(R.PAGE, meeting_id, page - 1)))
+            nav.append((texts("btn_prev"), RollcallPage(meeting_id, page - 1).encode()))
         if page + 1 < pages:
-            nav.append((texts("btn_next"), _data(R.PAGE, meeting_id, page + 1)))
+            nav.append((texts("btn_next"), RollcallPage(meeting_id, page + 1).encode()))
         rows.append(nav)
     rows.append([(texts("rollcall_btn_add"), _data(R.ADD, meeting_id)),
                  (texts("rollcall_close"), _data(R.CLOSE, meeting_id))])
@@ -177,16 +186,32 @@ _ASKS = {R.TYPE_TIMES: ("rollcall_times", "held_ask_times"),
 _TYPED_ROLES = {R.CHAIR: "chair", R.SECRETARY: "secretary", R.LATE: "late"}
 
 
-@tap(RollcallButton)
-async def on_button(who: Asker, button: RollcallButton) -> None:
+@TAPS.on(RollcallPage)
+async def _page(who: Asker, button: RollcallPage) -> None:
+    await _show(who, button.meeting, button.page)
+
+
+@TAPS.on(RollcallGuest)
+async def _guest(who: Asker, button: RollcallGuest) -> None:
+    await guests.toggle(who.services, who.actor, button.guest)
+    await _show(who, button.meeting)
+
+
+@TAPS.on(RollcallToggle)
+async def _toggle(who: Asker, button: RollcallToggle) -> None:
+    meeting_id, person_id, page = button.meeting, button.person, button.page or 0
+    row = await svc.toggle(who.services, who.actor, meeting_id, person_id)
+    if row.status == "excused" and not row.reason and row.standing is None:
+        await ask_for(who, "rollcall_reason", {"meeting": meeting_id, "person": person_id},
+                      who.texts("rollcall_ask_reason", name=row.full_name))
+    await _show(who, meeting_id, page)
+
+
+@TAPS.on(RollcallButton)
+async def _on_meeting(who: Asker, button: RollcallButton) -> None:
     meeting_id, action = button.meeting, button.action
-    if action in (R.OPEN, R.PAGE):
-        await _show(who, meeting_id, button.page)
-    elif action == R.GUEST:
-        await guests.toggle(who.services, who.actor, button.extra[0])
-        await _show(who, meeting_id, button.page)
-    elif button.person is not None:  # R.TOGGLE
-        await _toggle(who, meeting_id, button.person, button.page)
+    if action == R.OPEN:
+        await _show(who, meeting_id)
     elif action in _SHIFTS:
         which, sign = _SHIFTS[action]
         await svc.shift_time(who.services, who.actor, meeting_id, which, sign * SHIFT_MINUTES)
@@ -213,14 +238,6 @@ async def on_button(who: Asker, button: RollcallButton) -> None:
                       who.texts("rollcall_ask_correction"))
     else:  # R.MINUTES
         await _send_minutes(who, meeting_id)
-
-
-async def _toggle(who: Asker, meeting_id: int, person_id: int, page: int) -> None:
-    row = await svc.toggle(who.services, who.actor, meeting_id, person_id)
-    if row.status == "excused" and not row.reason and row.standing is None:
-        await ask_for(who, "rollcall_reason", {"meeting": meeting_id, "person": person_id},
-                      who.texts("rollcall_ask_reason", name=row.full_name))
-    await _show(who, meeting_id, page)
 
 
 @route("rollcall_reason")

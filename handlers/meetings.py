@@ -21,7 +21,10 @@ from bot.meetings import texts as mt
 from bot.meetings.admin import set_schedule
 from bot.meetings.buttons import (
     MEETING_KINDS,
+    AnswerForAction,
     MeetingAction,
+    MeetingAnswerFor,
+    MeetingAnswers,
     MeetingButton,
     MeetingKindButton,
     PastMeetingButton,
@@ -30,7 +33,7 @@ from bot.meetings.schedule import ScheduleRule, parse_rule
 from bot.meetings.service import InvitationRow, MeetingRow
 from bot.texts import Texts
 from handlers.attendance import show_rollcall
-from handlers.base import Asker, ButtonRow, asker, command_line, tap
+from handlers.base import Asker, ButtonRow, Taps, asker, command_line, tap
 from handlers.common import not_understood
 from handlers.context import ChiboContext
 from handlers.imports import on_document
@@ -39,10 +42,22 @@ from handlers.inputs import ROUTES, ask_for, route, waiting_for
 NEW_MEETING = "meeting_new"
 PAST_MEETING = "meeting_past"
 M = MeetingAction
+F = AnswerForAction
 
 
-def _data(action: MeetingAction, meeting_id: int, *extra: int) -> str:
-    return MeetingButton(action, meeting_id, extra).encode()
+TAPS = Taps(MeetingButton.PREFIX)  # a family per action that carries more than the meeting
+
+
+def _data(action: MeetingAction, meeting_id: int) -> str:
+    return MeetingButton(action, meeting_id).encode()
+
+
+def _answers(meeting_id: int, page: int) -> str:
+    return MeetingAnswers(meeting_id, page).encode()
+
+
+def _answer_for(action: AnswerForAction, meeting_id: int, person_id: int) -> str:
+    return MeetingAnswerFor(action, meeting_id, person_id).encode()
 
 
 def _summary(who: Asker, meeting: MeetingRow, unit: str) -> str:
@@ -234,7 +249,7 @@ async def _branch_lines(services: Services, texts: Texts, unit_id: int, rows: li
                      (texts("btn_cancel_meeting", n=n),
                       _data(M.CANCEL, meeting.id))])
         rows.append([(texts("meeting_btn_answers", n=n),
-                      _data(M.ANSWERS, meeting.id, 0)),
+                      _answers(meeting.id, 0)),
                      (texts("meeting_btn_document", n=n),
                       _data(M.DOCUMENT, meeting.id))])
     return lines
@@ -243,12 +258,10 @@ async def _branch_lines(services: Services, texts: Texts, unit_id: int, rows: li
 # --- officer buttons: move, cancel, nudge ---------------------------------------------------
 
 
-@tap(MeetingButton)
-async def on_button(who: Asker, button: MeetingButton) -> None:
+@TAPS.on(MeetingButton)
+async def _on_meeting(who: Asker, button: MeetingButton) -> None:
     services, texts, meeting_id = who.services, who.texts, button.meeting
     match button.action:
-        case M.ANSWERS | M.ANSWER_FOR | M.ANSWER_FOR_YES | M.ANSWER_FOR_NO:
-            await _answers_button(who, button.action, meeting_id, button.number)
         case M.DOCUMENT:
             meeting = await svc.officer_meeting(services, who.actor, meeting_id)
             await who.toast()
@@ -319,39 +332,41 @@ async def _answers_view(who: Asker, meeting_id: int, page: int) -> None:
     if pages > 1:
         lines.append(texts("report_page", page=page + 1, pages=pages))
     rows: list[ButtonRow] = [[(texts("answers_btn_record", name=i.full_name)[:64],
-                               _data(M.ANSWER_FOR, meeting_id, i.person_id))]
+                               _answer_for(F.CHOOSE, meeting_id, i.person_id))]
                              for i in shown]
     nav: list[tuple[str, str]] = []
     if page > 0:
-        nav.append((texts("btn_prev"), _data(M.ANSWERS, meeting_id, page - 1)))
+        nav.append((texts("btn_prev"), _answers(meeting_id, page - 1)))
     if page + 1 < pages:
-        nav.append((texts("btn_next"), _data(M.ANSWERS, meeting_id, page + 1)))
+        nav.append((texts("btn_next"), _answers(meeting_id, page + 1)))
     if nav:
         rows.append(nav)
     await who.show("\n".join(lines)[:4000], rows)
 
 
-async def _answers_button(who: Asker, action: MeetingAction, meeting_id: int,
-                          number: int) -> None:
-    texts = who.texts
-    if action == M.ANSWERS:
-        await _answers_view(who, meeting_id, number)
-        return
-    meeting, invited = await svc.officer_invitations(who.services, who.actor, meeting_id)
-    inv = next((i for i in invited if i.person_id == number), None)
+@TAPS.on(MeetingAnswers)
+async def _answers_page(who: Asker, button: MeetingAnswers) -> None:
+    await _answers_view(who, button.meeting, button.page)
+
+
+@TAPS.on(MeetingAnswerFor)
+async def _answer_for_tap(who: Asker, button: MeetingAnswerFor) -> None:
+    texts, action = who.texts, button.action
+    meeting, invited = await svc.officer_invitations(who.services, who.actor, button.meeting)
+    inv = next((i for i in invited if i.person_id == button.person), None)
     if inv is None:
         await who.toast(texts("button_expired"))
         return
-    if action == M.ANSWER_FOR:
+    if action == F.CHOOSE:
         await who.show(texts("answers_choose", line=answer_label(inv, texts)), [
-            [(texts("rsvp_attend"), _data(M.ANSWER_FOR_YES, meeting.id, inv.person_id)),
-             (texts("rsvp_absent"), _data(M.ANSWER_FOR_NO, meeting.id, inv.person_id))],
-            [(texts("btn_prev"), _data(M.ANSWERS, meeting.id, 0))]])
-    elif action == M.ANSWER_FOR_YES:
+            [(texts("rsvp_attend"), _answer_for(F.ATTENDS, meeting.id, inv.person_id)),
+             (texts("rsvp_absent"), _answer_for(F.ABSENT, meeting.id, inv.person_id))],
+            [(texts("btn_prev"), _answers(meeting.id, 0))]])
+    elif action == F.ATTENDS:
         done = await svc.answer_for(who.services, who.actor, meeting.id, inv.person_id,
                                     "attend")
         await who.show(texts("answers_saved", line=answer_label(done, texts)),
-                       [[(texts("btn_prev"), _data(M.ANSWERS, meeting.id, 0))]])
+                       [[(texts("btn_prev"), _answers(meeting.id, 0))]])
     else:
         await who.toast()
         await ask_for(who, "answer_for_reason", {"meeting": meeting.id, "person": inv.person_id},
@@ -365,7 +380,7 @@ async def _answer_for_reason(who: Asker, waiting: Waiting, text: str) -> None:
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("answers_saved", line=answer_label(done, who.texts)),
                   [[(who.texts("btn_prev"),
-                     _data(M.ANSWERS, int(waiting.data["meeting"]), 0))]])
+                     _answers(int(waiting.data["meeting"]), 0))]])
 
 
 # --- documents ahead of the meeting -------------------------------------------------------------

@@ -60,7 +60,6 @@ from typing import (
     Annotated,
     Any,
     ClassVar,
-    Final,
     Literal,
     Self,
     TypeVar,
@@ -312,28 +311,3 @@ def decode_any(codecs: Iterable[type[C]], data: str | None) -> C:
         except BadButton:
             continue
     raise BadButton("no family takes it")
-
-
-NUMBER: Final = "number"
-"""``expect_arg``: the argument is a number (a page, an id)."""
-ArgKind = Literal["number"] | tuple[str, ...] | None
-
-
-def expect_arg(action: StrEnum, arg: str | None, kind: ArgKind) -> None:
-    """For a family whose last part depends on the action (a card's buttons): ``arg``
-    must be a number, one of the words of ``kind``, or absent (``kind`` is None)."""
-    if kind is None:
-        ok = arg is None
-    elif kind == NUMBER:
-        ok = arg is not None and _DIGITS.fullmatch(arg) is not None
-    else:
-        ok = arg in kind
-    if not ok:
-        raise ValueError(f"{action.value}: {arg!r} is not {kind or 'nothing'}")
-
-
-def as_number(arg: str | None) -> int:
-    """The number an ``expect_arg(..., NUMBER)`` argument carries."""
-    if arg is None or not _DIGITS.fullmatch(arg):
-        raise ValueError(f"not a number: {arg!r}")
-    return int(arg)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.callbacks import MAX_BYTES, NUMBER, ArgKind, BadButton, Codec
+from bot.core.callbacks import MAX_BYTES, BadButton, Codec
 from bot.duties.buttons import (
     HOUSEHOLD_FIELDS,
     AssignDone,
@@ -32,17 +32,21 @@ from bot.duties.buttons import (
 )
 from bot.imports.buttons import ImportButton
 from bot.meetings.buttons import (
-    MEETING_EXTRA,
     MEETING_KINDS,
-    ROLLCALL_EXTRA,
+    AnswerForAction,
     GuestButton,
     GuestRsvpButton,
     MeetingAction,
+    MeetingAnswerFor,
+    MeetingAnswers,
     MeetingButton,
     MeetingKindButton,
     PastMeetingButton,
     RollcallAction,
     RollcallButton,
+    RollcallGuest,
+    RollcallPage,
+    RollcallToggle,
     RsvpButton,
 )
 from bot.members.buttons import (
@@ -77,19 +81,6 @@ ASSIGN = {AssignMenu: 1, AssignMembers: 2, AssignTicks: 3, AssignTick: 4, Assign
           AssignHouseholds: 2, AssignHouseholdMembers: 2, AssignTo: 2}
 
 
-def arg_for(kind: ArgKind) -> st.SearchStrategy[str | None]:
-    if kind is None:
-        return st.none()
-    if kind == NUMBER:
-        return ids.map(str)
-    return st.sampled_from(kind)
-
-
-def with_action(codec: type[Codec], actions: type, kinds: dict) -> st.SearchStrategy[Codec]:
-    return st.sampled_from(list(actions)).flatmap(
-        lambda a: st.builds(codec, st.just(a), ids, arg_for(kinds.get(a))))
-
-
 def report(codec: type[ReportButton]) -> st.SearchStrategy[Codec]:
     return st.builds(codec, st.sampled_from(["m", "y", "d", "p", "b", "x", "u", "s"]), scopes,
                      ids, st.none() | ids.map(str))
@@ -112,16 +103,18 @@ STRATEGIES: dict[type[Codec], st.SearchStrategy[Codec]] = {
     FollowButton: st.builds(FollowButton, st.just("b"), ids)
     | st.builds(FollowButton, st.just("p"), ids, ids),
     RsvpButton: st.builds(RsvpButton, ids, st.sampled_from(["y", "n"])),
-    MeetingButton: st.sampled_from(list(MeetingAction)).flatmap(
-        lambda a: st.builds(MeetingButton, st.just(a), ids,
-                            st.tuples(*[ids] * MEETING_EXTRA.get(a, 0)))),
+    MeetingButton: st.builds(MeetingButton, st.sampled_from(list(MeetingAction)), ids),
+    MeetingAnswers: st.builds(MeetingAnswers, ids, ids),
+    MeetingAnswerFor: st.builds(MeetingAnswerFor, st.sampled_from(list(AnswerForAction)),
+                                ids, ids),
     MeetingKindButton: st.builds(MeetingKindButton, st.sampled_from(MEETING_KINDS)),
     PastMeetingButton: st.builds(PastMeetingButton, st.sampled_from(["y", "n"])),
     GuestButton: st.builds(GuestButton, ids),
     GuestRsvpButton: st.builds(GuestRsvpButton, ids, st.sampled_from(["y", "n"])),
-    RollcallButton: st.sampled_from(list(RollcallAction)).flatmap(
-        lambda a: st.sampled_from(ROLLCALL_EXTRA.get(a, (0,))).flatmap(
-            lambda n: st.builds(RollcallButton, st.just(a), ids, st.tuples(*[ids] * n)))),
+    RollcallButton: st.builds(RollcallButton, st.sampled_from(list(RollcallAction)), ids),
+    RollcallPage: st.builds(RollcallPage, ids, ids),
+    RollcallToggle: st.builds(RollcallToggle, ids, ids, st.none() | ids),
+    RollcallGuest: st.builds(RollcallGuest, ids, ids),
     DutyButton: st.builds(DutyButton, ids, months, st.sampled_from(["ok", "pb"])),
     DutyPage: st.builds(DutyPage, ids, months),
     HouseholdButton: st.builds(HouseholdButton, st.sampled_from(list(HouseholdAction)), ids),
@@ -135,12 +128,6 @@ STRATEGIES: dict[type[Codec], st.SearchStrategy[Codec]] = {
     ImportButton: st.builds(ImportButton, st.sampled_from(["ok", "no"]), tokens),
 }
 
-def widest_arg(kind: ArgKind) -> str | None:
-    if kind is None:
-        return None
-    return str(BIG) if kind == NUMBER else max(kind, key=len)
-
-
 # The widest button of each family: every field at its longest.
 WIDEST: list[Codec] = [
     JoinButton(TOKEN), NewUnitButton("committee"), NewUnitButton("branch", BIG),
@@ -150,10 +137,12 @@ WIDEST: list[Codec] = [
     MemberMoveTo(BIG, BIG), MemberEditField(BIG, "n"),
     DuesButton("t", BIG, "999912"), PrivacyButton("x", BIG), FollowButton("p", BIG, BIG),
     RsvpButton(BIG, "y"),
-    *[MeetingButton(a, BIG, (BIG,) * MEETING_EXTRA.get(a, 0)) for a in MeetingAction],
+    *[MeetingButton(a, BIG) for a in MeetingAction], MeetingAnswers(BIG, BIG),
+    *[MeetingAnswerFor(a, BIG, BIG) for a in AnswerForAction],
     MeetingKindButton("extraordinary"), PastMeetingButton("y"), GuestButton(BIG),
     GuestRsvpButton(BIG, "n"),
-    *[RollcallButton(a, BIG, (BIG,) * max(ROLLCALL_EXTRA.get(a, (0,)))) for a in RollcallAction],
+    *[RollcallButton(a, BIG) for a in RollcallAction], RollcallPage(BIG, BIG),
+    RollcallToggle(BIG, BIG, BIG), RollcallGuest(BIG, BIG),
     DutyButton(BIG, "999912", "pb"), DutyPage(BIG, "999912"),
     HouseholdButton(HouseholdAction.REMOVE_YES, BIG), HouseholdPage(BIG, BIG),
     BranchHouseholds(BranchHouseholdsAction.ADD, BIG),
@@ -197,6 +186,13 @@ def test_the_wire_format_is_the_one_buttons_already_sent_carry() -> None:
     assert RsvpButton(12, "n").encode() == "rsvp:12:n"
     assert DutyButton.of(7, "2026-12", "ok").encode() == "duty:7:202612:ok"
     assert MeetingButton(MeetingAction.NUDGE, 3).encode() == "mt:nudge:3"
+    assert MeetingAnswers(3, 1).encode() == "mt:ans:3:1"
+    assert MeetingAnswerFor(AnswerForAction.ABSENT, 3, 9).encode() == "mt:afn:3:9"
+    assert RollcallToggle.decode("rc:t:3:9") == RollcallToggle(3, 9)
+    assert RollcallToggle(3, 9, 2).encode() == "rc:t:3:9:2"
+    assert RollcallPage(3, 2).encode() == "rc:p:3:2"
+    assert RollcallGuest(3, 4).encode() == "rc:g:3:4"
+    assert RollcallButton(RollcallAction.CLOSE_YES, 3).encode() == "rc:cy:3"
     assert MemberFlag(5, "213").encode() == "mem:f:5:213"
     assert MemberPage(2, 0).encode() == "mem:p:2:0"
     assert MemberButton(MemberAction.OPEN, 7).encode() == "mem:o:7"
