@@ -4,12 +4,14 @@ came), then the minutes' attendance block and the printable minutes (/minutes)."
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from typing import Literal
 
 from telegram import Update
 
 from bot.core import formatting as fmt
 from bot.core import inputs
-from bot.core.inputs import Waiting
+from bot.core.inputs import Pending
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, acting_branch, unit_or_fail
 from bot.meetings import corrections, guests
@@ -181,9 +183,50 @@ async def minutes(update: Update, context: ChiboContext) -> None:
 
 _SHIFTS = {R.START_EARLIER: ("s", -1), R.START_LATER: ("s", 1), R.END_EARLIER: ("e", -1),
            R.END_LATER: ("e", 1)}
-_ASKS = {R.TYPE_TIMES: ("rollcall_times", "held_ask_times"),
-         R.ADD: ("rollcall_add", "rollcall_ask_add")}
-_TYPED_ROLES = {R.CHAIR: "chair", R.SECRETARY: "secretary", R.LATE: "late"}
+@dataclass(frozen=True)
+class MissedReason(Pending, kind="rollcall_reason"):
+    """Why ``person`` was excused from the meeting."""
+
+    meeting: int
+    person: int
+
+
+@dataclass(frozen=True)
+class HeldTimes(Pending, kind="rollcall_times"):
+    """The actual start and end of the meeting, typed."""
+
+    meeting: int
+
+
+@dataclass(frozen=True)
+class Uninvited(Pending, kind="rollcall_add"):
+    """Someone who came without an invitation."""
+
+    meeting: int
+
+
+Role = Literal["chair", "secretary", "late"]
+
+
+@dataclass(frozen=True)
+class HeldRole(Pending, kind="rollcall_role"):
+    """Who chaired, who took the minutes, or who came late."""
+
+    meeting: int
+    role: Role
+
+
+@dataclass(frozen=True)
+class Correction(Pending, kind="rollcall_correct"):
+    """Why a closed roll call is reopened."""
+
+    meeting: int
+
+
+_ASKS: dict[RollcallAction, tuple[type[HeldTimes | Uninvited], str]] = {
+    R.TYPE_TIMES: (HeldTimes, "held_ask_times"), R.ADD: (Uninvited, "rollcall_ask_add")}
+_TYPED_ROLES: dict[RollcallAction, Role] = {R.CHAIR: "chair", R.SECRETARY: "secretary",
+                                            R.LATE: "late"}
 
 
 @TAPS.on(RollcallPage)
@@ -202,7 +245,7 @@ async def _toggle(who: Asker, button: RollcallToggle) -> None:
     meeting_id, person_id, page = button.meeting, button.person, button.page or 0
     row = await svc.toggle(who.services, who.actor, meeting_id, person_id)
     if row.status == "excused" and not row.reason and row.standing is None:
-        await ask_for(who, "rollcall_reason", {"meeting": meeting_id, "person": person_id},
+        await ask_for(who, MissedReason(meeting_id, person_id),
                       who.texts("rollcall_ask_reason", name=row.full_name))
     await _show(who, meeting_id, page)
 
@@ -220,13 +263,12 @@ async def _on_meeting(who: Asker, button: RollcallButton) -> None:
         await svc.editable(who.services, who.actor, meeting_id)
         await who.toast()
         kind, prompt = _ASKS[action]
-        await ask_for(who, kind, {"meeting": meeting_id}, who.texts(prompt))
+        await ask_for(who, kind(meeting_id), who.texts(prompt))
     elif action in _TYPED_ROLES:
         await svc.editable(who.services, who.actor, meeting_id)
         await who.toast()
-        kind = _TYPED_ROLES[action]
-        await ask_for(who, "rollcall_role", {"meeting": meeting_id, "role": kind},
-                      who.texts(f"held_ask_{kind}"))
+        role = _TYPED_ROLES[action]
+        await ask_for(who, HeldRole(meeting_id, role), who.texts(f"held_ask_{role}"))
     elif action == R.CLOSE:
         await _confirm_close(who, meeting_id)
     elif action == R.CLOSE_YES:
@@ -234,31 +276,30 @@ async def _on_meeting(who: Asker, button: RollcallButton) -> None:
     elif action == R.CORRECT:
         await corrections.correctable(who.services, who.actor, meeting_id)
         await who.toast()
-        await ask_for(who, "rollcall_correct", {"meeting": meeting_id},
+        await ask_for(who, Correction(meeting_id),
                       who.texts("rollcall_ask_correction"))
     else:  # R.MINUTES
         await _send_minutes(who, meeting_id)
 
 
-@route("rollcall_reason")
-async def _reason(who: Asker, waiting: Waiting, text: str) -> None:
-    row = await svc.set_reason(who.services, who.actor, int(waiting.data["meeting"]),
-                               int(waiting.data["person"]), text)
+@route(MissedReason)
+async def _reason(who: Asker, pending: MissedReason, text: str) -> None:
+    row = await svc.set_reason(who.services, who.actor, pending.meeting, pending.person, text)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("rollcall_reason_saved", name=row.full_name))
 
 
-@route("rollcall_times")
-async def _times(who: Asker, waiting: Waiting, text: str) -> None:
-    meeting = await svc.type_times(who.services, who.actor, int(waiting.data["meeting"]), text)
+@route(HeldTimes)
+async def _times(who: Asker, pending: HeldTimes, text: str) -> None:
+    meeting = await svc.type_times(who.services, who.actor, pending.meeting, text)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("held_times_saved", line=_held_line(who, meeting)))
     await _show(who, meeting.id)
 
 
-@route("rollcall_role")
-async def _role(who: Asker, waiting: Waiting, text: str) -> None:
-    meeting_id, role = int(waiting.data["meeting"]), str(waiting.data["role"])
+@route(HeldRole)
+async def _role(who: Asker, pending: HeldRole, text: str) -> None:
+    meeting_id, role = pending.meeting, pending.role
     if role == "late":
         names = await svc.mark_late(who.services, who.actor, meeting_id, text)
         await inputs.forget(who.services, who.user_id)
@@ -270,18 +311,17 @@ async def _role(who: Asker, waiting: Waiting, text: str) -> None:
     await _show(who, meeting_id)
 
 
-@route("rollcall_correct")
-async def _correct(who: Asker, waiting: Waiting, text: str) -> None:
-    meeting = await corrections.reopen(who.services, who.actor, int(waiting.data["meeting"]),
-                                       text)
+@route(Correction)
+async def _correct(who: Asker, pending: Correction, text: str) -> None:
+    meeting = await corrections.reopen(who.services, who.actor, pending.meeting, text)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("rollcall_reopened"))
     await _show(who, meeting.id)
 
 
-@route("rollcall_add")
-async def _add(who: Asker, waiting: Waiting, text: str) -> None:
-    meeting_id = int(waiting.data["meeting"])
+@route(Uninvited)
+async def _add(who: Asker, pending: Uninvited, text: str) -> None:
+    meeting_id = pending.meeting
     added = await svc.add_person(who.services, who.actor, meeting_id, text)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts(f"rollcall_added_{added.kind}", name=added.name))

@@ -4,12 +4,13 @@ card (edit, assign, remove) and adding one by hand."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from telegram import Update
 
 from bot.core import formatting as fmt
 from bot.core import inputs
-from bot.core.inputs import Waiting
+from bot.core.inputs import Pending
 from bot.core.permissions import Permission, acting_branch
 from bot.duties import assignments
 from bot.duties import households as svc
@@ -22,6 +23,7 @@ from bot.duties.buttons import (
     HouseholdAction,
     HouseholdButton,
     HouseholdEdit,
+    HouseholdField,
     HouseholdPage,
 )
 from bot.duties.card import household_label, state_text
@@ -163,6 +165,21 @@ async def show_card(who: Asker, household_id: int, toast: str | None = None,
         await who.show(text, rows, toast=toast)
 
 
+@dataclass(frozen=True)
+class HouseholdNew(Pending, kind="hh_add"):
+    """The head (and details) of a household added by hand to the branch ``unit``."""
+
+    unit: int
+
+
+@dataclass(frozen=True)
+class HouseholdFieldValue(Pending, kind="hh_edit"):
+    """The new value of one field of a household."""
+
+    household: int
+    field: HouseholdField
+
+
 # --- the buttons: one function per family (or action), chosen by a table ---------------
 
 TAPS = Taps(HouseholdButton.PREFIX)
@@ -176,7 +193,7 @@ async def _branch_tap(who: Asker, button: BranchHouseholds) -> None:
         return
     acting_branch(who.actor, Permission.MANAGE_HOUSEHOLDS, button.branch)
     await who.toast()
-    await ask_for(who, "hh_add", {"unit": button.branch}, who.texts("hh_ask_new"))
+    await ask_for(who, HouseholdNew(button.branch), who.texts("hh_ask_new"))
 
 
 @TAPS.on(HouseholdPage)
@@ -188,7 +205,7 @@ async def _page(who: Asker, button: HouseholdPage) -> None:
 async def _ask_field(who: Asker, button: HouseholdEdit) -> None:
     household = await svc.open_household(who.services, who.actor, button.household)
     await who.toast()
-    await ask_for(who, "hh_edit", {"household": button.household, "field": button.field},
+    await ask_for(who, HouseholdFieldValue(button.household, button.field),
                   who.texts("hh_ask_field", field=who.texts(f"hh_field_{button.field}").lower(),
                             household=household.head_name))
 
@@ -229,19 +246,19 @@ async def _household_tap(who: Asker, button: HouseholdButton) -> None:
     await ON_HOUSEHOLD[button.action](who, button.household)
 
 
-@route("hh_add")
-async def _add(who: Asker, waiting: Waiting, text: str) -> None:
-    household = await svc.add_household(who.services, who.actor, int(waiting.data["unit"]), text)
+@route(HouseholdNew)
+async def _add(who: Asker, pending: HouseholdNew, text: str) -> None:
+    household = await svc.add_household(who.services, who.actor, pending.unit, text)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("hh_added", household=household_label(household, who.texts.lang)))
     await show_card(who, household.id, new_message=True)
 
 
-@route("hh_edit")
-async def _edit(who: Asker, waiting: Waiting, text: str) -> None:
-    code = str(waiting.data["field"])
-    household = await svc.edit_household(who.services, who.actor,
-                                         int(waiting.data["household"]), code, text)
+@route(HouseholdFieldValue)
+async def _edit(who: Asker, pending: HouseholdFieldValue, text: str) -> None:
+    code = pending.field
+    household = await svc.edit_household(who.services, who.actor, pending.household, code,
+                                         text)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("hh_edited", field=who.texts(f"hh_field_{code}").lower(),
                             household=household.head_name))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
 
 from telegram import Update
@@ -10,7 +11,7 @@ from telegram import Update
 from bot.core import formatting as fmt
 from bot.core import inputs
 from bot.core.clock import today_in
-from bot.core.inputs import Waiting
+from bot.core.inputs import Pending
 from bot.core.parsing import parse_past_day
 from bot.core.permissions import Permission, acting_branch, unit_or_fail
 from bot.members import records
@@ -76,14 +77,21 @@ async def invite(update: Update, context: ChiboContext) -> None:
     unit_id = acting_branch(who.actor, Permission.MANAGE_MEMBERS)
     name = command_line(context)
     if not name:
-        await ask_for(who, "invite_name", {"unit": unit_id}, who.texts("invite_ask_name"))
+        await ask_for(who, InviteName(unit_id), who.texts("invite_ask_name"))
         return
     await who.say(link_text(await officer_invite(who.services, who.actor, unit_id, name), who))
 
 
-@route("invite_name")
-async def _invite_name(who: Asker, waiting: Waiting, text: str) -> None:
-    issued = await officer_invite(who.services, who.actor, int(waiting.data["unit"]), text)
+@dataclass(frozen=True)
+class InviteName(Pending, kind="invite_name"):
+    """The name of the person an officer invites to the branch ``unit``."""
+
+    unit: int
+
+
+@route(InviteName)
+async def _invite_name(who: Asker, pending: InviteName, text: str) -> None:
+    issued = await officer_invite(who.services, who.actor, pending.unit, text)
     await inputs.forget(who.services, who.user_id)
     await who.say(link_text(issued, who))
 
@@ -197,7 +205,7 @@ async def _flag(who: Asker, button: MemberFlag) -> None:
 async def _official(who: Asker, button: MemberButton) -> None:
     row = await svc.open_member(who.services, who.actor, button.membership)
     await who.toast()
-    await ask_for(who, "official_date", {"membership": button.membership},
+    await ask_for(who, OfficialDate(button.membership),
                   who.texts("official_ask_date", name=row.full_name))
 
 
@@ -254,7 +262,7 @@ async def _edit_field(who: Asker, button: MemberEditField) -> None:
     field = button.field
     current = records.shown(records.current_value(row, field, who.services.tz))
     await who.toast()
-    await ask_for(who, "member_edit", {"membership": button.membership, "field": field},
+    await ask_for(who, RecordValue(button.membership, field),
                   who.texts("rec_ask", field=who.texts(f"rec_field_{field}"),
                             name=row.full_name, current=current))
 
@@ -309,20 +317,34 @@ async def _card_tap(who: Asker, button: MemberButton) -> None:
     await CARD_ACTIONS[button.action](who, button)
 
 
-@route("official_date")
-async def _official_date(who: Asker, waiting: Waiting, text: str) -> None:
+@dataclass(frozen=True)
+class OfficialDate(Pending, kind="official_date"):
+    """The day a probationary member became official."""
+
+    membership: int
+
+
+@dataclass(frozen=True)
+class RecordValue(Pending, kind="member_edit"):
+    """The corrected value of one field of a member's record."""
+
+    membership: int
+    field: str
+
+
+@route(OfficialDate)
+async def _official_date(who: Asker, pending: OfficialDate, text: str) -> None:
     on = parse_past_day(text, today_in(who.services))
-    row = await svc.recognise_official(who.services, who.actor,
-                                       int(waiting.data["membership"]), on)
+    row = await svc.recognise_official(who.services, who.actor, pending.membership, on)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("official_done", name=row.full_name, date=fmt.day(on)))
 
 
-@route("member_edit")
-async def _member_edit(who: Asker, waiting: Waiting, text: str) -> None:
-    field = str(waiting.data["field"])
-    done = await records.correct_field(who.services, who.actor, int(waiting.data["membership"]),
-                                       field, text, who.texts.lang)
+@route(RecordValue)
+async def _member_edit(who: Asker, pending: RecordValue, text: str) -> None:
+    field = pending.field
+    done = await records.correct_field(who.services, who.actor, pending.membership, field,
+                                       text, who.texts.lang)
     await inputs.forget(who.services, who.user_id)
     label = who.texts(f"rec_field_{field}")
     if not done.changed:

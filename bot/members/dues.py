@@ -18,7 +18,7 @@ from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.imports import DuesRow, ParsedImport, describe
 from bot.imports.names import name_key
-from bot.imports.plan import ImportPlan, new_nonce, recall, remember
+from bot.imports.plan import ImportPlan, ImportWaiting, new_nonce, recall, remember
 from bot.members.service import open_member
 from bot.reports import ledger
 from bot.reports.jobs import review_branch
@@ -27,7 +27,13 @@ from storage import audit, people, units
 from storage import dues as store
 from storage.people import MemberRow
 
-PENDING_KIND = "import_dues"
+
+@dataclass(frozen=True)
+class DuesWaiting(ImportWaiting, kind="import_dues"):
+    """A dues import waiting for the officer's confirmation."""
+
+
+PENDING_KIND = DuesWaiting
 FIRST_YEAR = 2000
 
 

@@ -18,7 +18,7 @@ LANGUAGES: tuple[Language, ...] = ("vi", "en")
 # Per-feature catalogs: modules defining VI and EN dicts, merged over the core ones.
 FEATURES: tuple[str, ...] = ("duties", "records", "meetings_held", "robustness", "figures",
                               "workers", "ledger", "lifecycle", "operator", "delivery",
-                              "console", "zalo")
+                              "console", "zalo", "seams")
 
 
 def _merge() -> dict[Language, dict[str, str]]:
