@@ -43,6 +43,7 @@ from handlers import (
     reports,
     rsvp,
     units,
+    uploads,
     zalo,
 )
 from handlers.base import Tap, Taps
@@ -104,8 +105,8 @@ def register(app: ChiboApp) -> None:
             CommandHandler("linkgroup", announcements.linkgroup),
             command("import", imports.import_help),
             command("minutes", attendance.minutes),
-            # A file is a meeting's document when the officer was asked for one, else an import.
-            MessageHandler(private & (filters.Document.ALL | filters.PHOTO), meetings.on_file),
+            # Every file and photo, routed to its feature in one place (handlers/uploads.py).
+            MessageHandler(private & (filters.Document.ALL | filters.PHOTO), uploads.on_file),
             button(registration.confirm),
             button(units.new_unit_button),
             button(units.appoint_button),

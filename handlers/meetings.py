@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.core import formatting as fmt
 from bot.core import inputs
@@ -36,9 +36,7 @@ from bot.meetings.service import InvitationRow, MeetingRow
 from bot.texts import Texts
 from handlers.attendance import show_rollcall
 from handlers.base import Asker, ButtonRow, Taps, asker, command_line, tap
-from handlers.common import not_understood
 from handlers.context import ChiboContext
-from handlers.imports import on_document
 from handlers.inputs import ROUTES, ask_for, route, start_again, waiting_for
 
 
@@ -434,21 +432,9 @@ async def _answer_for_reason(who: Asker, pending: AnswerForReason, text: str) ->
 # --- documents ahead of the meeting -------------------------------------------------------------
 
 
-
-async def on_file(update: Update, context: ChiboContext) -> None:
-    """A file or photo: a meeting's document when the officer was asked for one, else an
-    import (files) or not understood (photos)."""
-    message = update.effective_message
-    user = update.effective_user
-    waiting = await inputs.waiting_as(context.services, user.id, MeetingDocument) \
-        if user else None
-    if message is None or waiting is None:
-        if message is not None and message.document is not None:
-            await on_document(update, context)
-        else:
-            await not_understood(update, context)
-        return
-    who = await asker(update, context)
+async def attach_file(who: Asker, pending: MeetingDocument, message: Message) -> None:
+    """The file or photo the officer was asked for: the meeting's document (routed here
+    by handlers/uploads.py)."""
     if message.document is not None:
         doc = message.document
         # A file's name is shown to every member: no bidi override may disguise it.
@@ -462,7 +448,7 @@ async def on_file(update: Update, context: ChiboContext) -> None:
     else:
         await who.say(who.texts("document_ask"))
         return
-    done = await svc.attach_document(who.services, who.actor, waiting.meeting,
+    done = await svc.attach_document(who.services, who.actor, pending.meeting,
                                      file_id=file_id, file_name=name, mime=mime, size=size,
                                      photo=photo)
     await inputs.forget(who.services, who.user_id)
