@@ -48,7 +48,7 @@ async def chromium() -> AsyncIterator[Browser]:
 
 
 def local_url(pg: Playground) -> str:
-    server: ConsoleServer = pg.app.bot_data["webapp"]
+    server: ConsoleServer = pg.app.bot_data.webapp
     return server.local_url
 
 

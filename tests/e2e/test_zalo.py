@@ -61,7 +61,7 @@ async def zpg(tmp_path: Path, clock: FakeClock, zalo: ZaloEmulator,
 
 
 def channel(pg: Playground) -> ZaloChannel:
-    found: ZaloChannel = pg.app.bot_data["zalo"]
+    found: ZaloChannel = pg.app.bot_data.zalo
     return found
 
 
