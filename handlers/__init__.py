@@ -121,7 +121,7 @@ def register(app: ChiboApp) -> None:
             button(guests.on_answer),
             button(followers.on_button),
             button(reports.on_button),
-            button(dues.on_button),
+            button(dues.TAPS),
             button(privacy.on_button),
             button(reports.on_page),
             command("households", households.households_cmd),

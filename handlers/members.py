@@ -165,7 +165,7 @@ def _card(row: MemberRow, unit_name: str, who: Asker) -> tuple[str, list[ButtonR
     ])
     rows.append([(texts("btn_role"), _data(A.ROLE, mid)),
                  (texts("btn_move"), _data(A.MOVE, mid))])
-    rows.append([(texts("btn_dues"), DuesButton("o", mid).encode())])
+    rows.append([(texts("btn_dues"), DuesButton(mid).encode())])
     rows.append([(texts("btn_new_link"), _data(A.LINK, mid)),
                  (texts("btn_revoke"), _data(A.REVOKE, mid))])
     rows.append([(texts("btn_export_data"), PrivacyButton("x", mid).encode())])

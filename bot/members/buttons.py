@@ -124,30 +124,31 @@ class MemberEditField(Codec, prefix="mem", tag="ef"):
 
 
 @dataclass(frozen=True)
-class DuesButton(Codec, prefix="due"):
-    """``due:o:<membership>`` opens this year's dues, ``due:y:<membership>:<yyyy>`` another
-    year's; ``due:t:<membership>:<yyyymm>`` marks a month paid or unpaid (the domain says
+class DuesButton(Codec, prefix="due", tag="o"):
+    """``due:o:<membership>``: this year's dues of the member."""
+
+    membership: int
+
+
+@dataclass(frozen=True)
+class DuesYear(Codec, prefix="due", tag="y"):
+    """``due:y:<membership>:<yyyy>``: another year's dues."""
+
+    membership: int
+    year: Annotated[str, Shape(r"[0-9]{4}")]
+
+
+@dataclass(frozen=True)
+class DuesMonth(Codec, prefix="due", tag="t"):
+    """``due:t:<membership>:<yyyymm>``: mark a month paid or unpaid (the domain says
     whether the month is one the card shows)."""
 
-    action: Literal["o", "t", "y"]
     membership: int
-    month: Annotated[str, Shape(r"[0-9]{4}([0-9]{2})?")] | None = None
-
-    def check(self) -> None:
-        digits = {"o": None, "y": 4, "t": 6}[self.action]
-        if (len(self.month) if self.month is not None else None) != digits:
-            raise ValueError("o carries nothing, y a year, t a month")
-
-    @property
-    def year(self) -> int:
-        """The year shown (y)."""
-        assert self.month is not None
-        return int(self.month[:4])
+    month: Annotated[str, Shape(r"[0-9]{6}")]
 
     @property
     def period(self) -> str:
         """``yyyy-mm``"""
-        assert self.month is not None
         return f"{self.month[:4]}-{self.month[4:]}"
 
 

@@ -53,6 +53,8 @@ from bot.members.buttons import (
     RECORD_CODES,
     AppointButton,
     DuesButton,
+    DuesMonth,
+    DuesYear,
     FollowButton,
     JoinButton,
     MemberAction,
@@ -97,8 +99,9 @@ STRATEGIES: dict[type[Codec], st.SearchStrategy[Codec]] = {
     MemberSetRole: st.builds(MemberSetRole, ids, st.sampled_from(BRANCH_ROLES)),
     MemberMoveTo: st.builds(MemberMoveTo, ids, ids),
     MemberEditField: st.builds(MemberEditField, ids, st.sampled_from(RECORD_CODES)),
-    DuesButton: st.builds(DuesButton, st.just("o"), ids)
-    | st.builds(DuesButton, st.just("t"), ids, digits6),
+    DuesButton: st.builds(DuesButton, ids),
+    DuesYear: st.builds(DuesYear, ids, st.from_regex(r"[0-9]{4}", fullmatch=True)),
+    DuesMonth: st.builds(DuesMonth, ids, digits6),
     PrivacyButton: st.builds(PrivacyButton, st.just("x"), ids),
     FollowButton: st.builds(FollowButton, st.just("b"), ids)
     | st.builds(FollowButton, st.just("p"), ids, ids),
@@ -135,7 +138,8 @@ WIDEST: list[Codec] = [
     *[MemberButton(a, BIG) for a in MemberAction], MemberPage(BIG, BIG),
     MemberFlag(BIG, max(FLAGS, key=len)), MemberSetRole(BIG, max(BRANCH_ROLES, key=len)),
     MemberMoveTo(BIG, BIG), MemberEditField(BIG, "n"),
-    DuesButton("t", BIG, "999912"), PrivacyButton("x", BIG), FollowButton("p", BIG, BIG),
+    DuesButton(BIG), DuesYear(BIG, "9999"), DuesMonth(BIG, "999912"), PrivacyButton("x", BIG),
+    FollowButton("p", BIG, BIG),
     RsvpButton(BIG, "y"),
     *[MeetingButton(a, BIG) for a in MeetingAction], MeetingAnswers(BIG, BIG),
     *[MeetingAnswerFor(a, BIG, BIG) for a in AnswerForAction],
@@ -210,8 +214,10 @@ def test_the_wire_format_is_the_one_buttons_already_sent_carry() -> None:
     assert ReportButton("y", "c3", 0).encode() == "rp:y:c3:0"
     assert JoinButton(JoinButton.DECLINE).encode() == "join:no"
     assert NewUnitButton("branch", 9).encode() == "nu:branch:9"
-    assert DuesButton("t", 8, "202611").encode() == "due:t:8:202611"
-    assert DuesButton.decode("due:t:8:202611").period == "2026-11"
+    assert DuesMonth(8, "202611").encode() == "due:t:8:202611"
+    assert DuesMonth.decode("due:t:8:202611").period == "2026-11"
+    assert DuesButton(8).encode() == "due:o:8"
+    assert DuesYear(8, "2025").encode() == "due:y:8:2025"
     assert DutyButton.decode("duty:7:202612:pb").status == "problem"
 
 
