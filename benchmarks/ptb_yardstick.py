@@ -27,7 +27,7 @@ from telegram.request import HTTPXRequest
 
 async def fan_out(base_url: str, first_uid: int, count: int, max_retries: int) -> dict[str, object]:
     token = os.environ["TELEGRAM_BOT_TOKEN"]
-    # The same HTTP settings as the bot (bot/app.py), so only the pacing differs.
+    # The same HTTP settings as the bot (bot/runtime/app.py), so only the pacing differs.
     request = HTTPXRequest(connection_pool_size=64, pool_timeout=1.0, read_timeout=10.0,
                            write_timeout=20.0)
     bot: ExtBot[None] = ExtBot(

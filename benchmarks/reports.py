@@ -1,4 +1,4 @@
-"""Benchmark 7 (issue 7): reports on a committee's two years of history.
+"""Benchmark 7: reports on a committee's two years of history.
 
 A committee of 50 branches and 5,000 members with 24 months of meetings, answers, roll
 calls, household duty reports and dues (``tests.history.seed_history``). The real bot
@@ -243,18 +243,18 @@ async def ask_help(user: FakeUser) -> float:
     return time.perf_counter() - started
 
 
-async def responsiveness(pg: Playground, history: History, officer: FakeUser,
+async def responsiveness(live_bot: Playground, history: History, officer: FakeUser,
                          pause: float) -> tuple[list[float], list[float]]:
     """Reply times of /help from other members, idle and while the export is being made
     (each probe from a new member, so no chat's reply pacing is involved)."""
     tg = iter(range(history.committee_officer_tg + 2,
                     history.committee_officer_tg + 2 + 10_000))
-    idle = [await ask_help(pg.emu.user(next(tg), "ĐV")) for _ in range(3)]
+    idle = [await ask_help(live_bot.emu.user(next(tg), "ĐV")) for _ in range(3)]
     await asyncio.sleep(pause)
     export = asyncio.create_task(read_export(officer))
     during: list[float] = []
     while not export.done():
-        during.append(await ask_help(pg.emu.user(next(tg), "ĐV")))
+        during.append(await ask_help(live_bot.emu.user(next(tg), "ĐV")))
         await asyncio.sleep(0.02)
     await export
     return idle, during
@@ -338,14 +338,14 @@ class Row:
         return self.bot < self.goal
 
 
-async def measure(pg: Playground, history: History, args: argparse.Namespace,
+async def measure(live_bot: Playground, history: History, args: argparse.Namespace,
                   out: Callable[[str], None]) -> tuple[list[Row], bool]:
-    services = pg.services
+    services = live_bot.services
     zone = services.tz
     db = services.db
     ids = history.branch_ids
     members = args.branches * args.members_per_branch
-    officer = pg.emu.user(history.committee_officer_tg, "Thường trực")
+    officer = live_bot.emu.user(history.committee_officer_tg, "Thường trực")
     repeat = args.repeat
     checks_ok = True
 
@@ -355,7 +355,7 @@ async def measure(pg: Playground, history: History, args: argparse.Namespace,
     # command sent right after the previous report waits for the chat, not for the report.
     # Wait (untimed) until the chat's allowance is back, as it is for a person who reads.
     pause = 0.0 if args.back_to_back else (
-        pg.config.delivery.private_chat_interval_seconds * ChatGates.PRIVATE_BURST + 0.25)
+        live_bot.config.delivery.private_chat_interval_seconds * ChatGates.PRIVATE_BURST + 0.25)
     out("  (each command sent as soon as the previous report arrived: the per-chat reply "
         "pacing is part of the figures)" if args.back_to_back else
         f"  (before each command the chat rests {pause:.2f} s, untimed, so the per-chat "
@@ -387,7 +387,7 @@ async def measure(pg: Playground, history: History, args: argparse.Namespace,
                 f"{last.turn_messages} new message(s)")
         out(f"  {'':17} [{'ok' if ok else 'WRONG'}] {detail}")
 
-    idle, during = await responsiveness(pg, history, officer, pause)
+    idle, during = await responsiveness(live_bot, history, officer, pause)
     out(f"  another member's /help while the export is made: answered in up to "
         f"{max(during, default=float('nan')):.3f} s ({len(during)} probes; idle "
         f"{median(idle):.3f} s)")
@@ -474,8 +474,8 @@ async def main() -> int:
         out(f"\nSeeded in {seed_seconds:.1f} s (first month {FIRST_MONTH:%m/%Y}; "
             f"clock {NOW:%Y-%m-%d %H:%M} UTC, report year {YEAR})")
         out("  " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
-        async with playground(path, clock=FakeClock(NOW)) as pg:
-            rows, checks_ok = await measure(pg, history, args, out)
+        async with playground(path, clock=FakeClock(NOW)) as live_bot:
+            rows, checks_ok = await measure(live_bot, history, args, out)
         size_mb = files_size(Path(tmp)) / 1e6
         out(f"\nDatabase and WAL: {size_mb:.0f} MB")
 

@@ -1,4 +1,4 @@
-"""Scale-out: SQLite with one worker, PostgreSQL with one and with two (issue 15).
+"""Scale-out: SQLite with one worker, PostgreSQL with one and with two.
 
 For each row the benchmark makes a fresh database (a SQLite file, or a new PostgreSQL
 database it drops afterwards), seeds one branch of N bound members, a meeting inviting

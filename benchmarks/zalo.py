@@ -64,10 +64,10 @@ async def main_async(count: int, rate: float) -> int:
                              "per_chat_interval_seconds": 1.0}}
         with tempfile.TemporaryDirectory() as tmp:
             async with playground(Path(tmp) / "bench.sqlite3", clock=SystemClock(),
-                                  settings=settings) as pg:
-                services = pg.services
+                                  settings=settings) as live_bot:
+                services = live_bot.services
                 branch = await seed(services.db, zalo, count, services.clock.now())
-                channel: ZaloChannel = pg.app.bot_data.zalo
+                channel: ZaloChannel = live_bot.app.bot_data.zalo
                 started = time.monotonic()
                 meeting = await create_meeting(
                     services, None, unit_id=branch, kind="extraordinary",

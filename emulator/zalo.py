@@ -1,6 +1,6 @@
 """A local Zalo Bot API (the Zalo Bot Platform's HTTP API) with an API to play users.
 
-The shape follows ``shared/spec/ZALO.md``: ``/bot<TOKEN>/<method>``; JSON answers
+The shape follows ``docs/zalo-api.md``: ``/bot<TOKEN>/<method>``; JSON answers
 ``{"ok": true, "result": ...}`` or ``{"ok": false, "error_code": N, "description": ...}``;
 string ids; no buttons and no files. ``getUpdates`` hands out ONE event per call and
 answers 408 when none came within its ``timeout``; with a webhook set, each event is

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.imports.names import clean_free_text
+from bot.core.names import clean_free_text
 from bot.notices.announcements import broadcast, link_group
 from handlers.base import asker
 from handlers.context import ChiboContext

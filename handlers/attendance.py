@@ -10,7 +10,7 @@ from typing import Literal
 from telegram import Update
 
 from bot.core import formatting as fmt
-from bot.core import inputs
+from bot.core import inputs, labels
 from bot.core.inputs import Pending
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, acting_branch, unit_or_fail
@@ -30,6 +30,10 @@ from handlers.base import Asker, ButtonRow, Taps, asker, command_line
 from handlers.console import console_row
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
+
+_ROLE_ASK = {"chair": "held_ask_chair", "secretary": "held_ask_secretary",
+             "late": "held_ask_late"}
+_ROLE_SAVED = {"chair": "held_chair_saved", "secretary": "held_secretary_saved"}
 
 R = RollcallAction
 
@@ -118,7 +122,7 @@ async def _show(who: Asker, meeting_id: int, page: int = 0, toast: str | None = 
          (texts("held_btn_late"), _data(R.LATE, meeting_id))],
     ]
     for r in roll.rows[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]:
-        label = f"{texts('rollcall_' + r.status)} {r.full_name}"
+        label = f"{texts(labels.ROLLCALL_STATUS[r.status])} {r.full_name}"
         if not r.has_telegram:
             label += " " + texts("held_no_telegram_mark")
         if r.on_zalo:
@@ -268,7 +272,7 @@ async def _on_meeting(who: Asker, button: RollcallButton) -> None:
         await svc.editable(who.services, who.actor, meeting_id)
         await who.toast()
         role = _TYPED_ROLES[action]
-        await ask_for(who, HeldRole(meeting_id, role), who.texts(f"held_ask_{role}"))
+        await ask_for(who, HeldRole(meeting_id, role), who.texts(_ROLE_ASK[role]))
     elif action == R.CLOSE:
         await _confirm_close(who, meeting_id)
     elif action == R.CLOSE_YES:
@@ -307,7 +311,7 @@ async def _role(who: Asker, pending: HeldRole, text: str) -> None:
     else:
         name = await svc.set_role(who.services, who.actor, meeting_id, role, text)
         await inputs.forget(who.services, who.user_id)
-        await who.say(who.texts(f"held_{role}_saved", name=name))
+        await who.say(who.texts(_ROLE_SAVED[role], name=name))
     await _show(who, meeting_id)
 
 
@@ -324,5 +328,5 @@ async def _add(who: Asker, pending: Uninvited, text: str) -> None:
     meeting_id = pending.meeting
     added = await svc.add_person(who.services, who.actor, meeting_id, text)
     await inputs.forget(who.services, who.user_id)
-    await who.say(who.texts(f"rollcall_added_{added.kind}", name=added.name))
+    await who.say(who.texts(labels.ROLLCALL_ADDED[added.kind], name=added.name))
     await _show(who, meeting_id)

@@ -23,8 +23,8 @@ from telegram.ext import ApplicationHandlerStop
 from bot.core.access import Actor
 from bot.core.callbacks import BadButton, Codec, decode_any
 from bot.core.errors import Invalid
+from bot.core.names import clean_free_text
 from bot.core.services import Services
-from bot.imports.names import clean_free_text
 from bot.texts import Texts, as_language
 from handlers.context import ChiboContext
 from handlers.followups import Step, followups_of

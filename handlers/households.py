@@ -15,7 +15,6 @@ from bot.core.permissions import Permission, acting_branch
 from bot.duties import assignments
 from bot.duties import households as svc
 from bot.duties.buttons import (
-    HOUSEHOLD_FIELDS,
     AssignHouseholdMembers,
     AssignMenu,
     BranchHouseholds,
@@ -23,10 +22,10 @@ from bot.duties.buttons import (
     HouseholdAction,
     HouseholdButton,
     HouseholdEdit,
-    HouseholdField,
     HouseholdPage,
 )
 from bot.duties.card import household_label, state_text
+from bot.duties.fields import FIELD_KEYS, HOUSEHOLD_FIELDS, HouseholdField
 from bot.duties.households import HouseholdDetail, MonthStatus
 from bot.texts import Texts
 from handlers.base import Asker, ButtonRow, Taps, asker
@@ -144,7 +143,7 @@ def card_text(detail: HouseholdDetail, texts: Texts) -> str:
 
 def card_rows(detail: HouseholdDetail, texts: Texts) -> list[ButtonRow]:
     hid = detail.household.id
-    edit = [(texts("hh_btn_edit", field=texts(f"hh_field_{code}")),
+    edit = [(texts("hh_btn_edit", field=texts(FIELD_KEYS[code])),
              HouseholdEdit(hid, code).encode()) for code in HOUSEHOLD_FIELDS]
     follow = [(texts("hh_btn_follow"),
                AssignHouseholdMembers(hid, 0).encode())]
@@ -206,7 +205,7 @@ async def _ask_field(who: Asker, button: HouseholdEdit) -> None:
     household = await svc.open_household(who.services, who.actor, button.household)
     await who.toast()
     await ask_for(who, HouseholdFieldValue(button.household, button.field),
-                  who.texts("hh_ask_field", field=who.texts(f"hh_field_{button.field}").lower(),
+                  who.texts("hh_ask_field", field=who.texts(FIELD_KEYS[button.field]).lower(),
                             household=household.head_name))
 
 
@@ -260,6 +259,6 @@ async def _edit(who: Asker, pending: HouseholdFieldValue, text: str) -> None:
     household = await svc.edit_household(who.services, who.actor, pending.household, code,
                                          text)
     await inputs.forget(who.services, who.user_id)
-    await who.say(who.texts("hh_edited", field=who.texts(f"hh_field_{code}").lower(),
+    await who.say(who.texts("hh_edited", field=who.texts(FIELD_KEYS[code]).lower(),
                             household=household.head_name))
     await show_card(who, household.id, new_message=True)

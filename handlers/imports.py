@@ -10,7 +10,7 @@ from bot.core.errors import Invalid
 from bot.core.permissions import Permission, acting_branch
 from bot.imports.buttons import ImportButton
 from bot.imports.plan import describe_update
-from bot.members.uploads import (
+from bot.uploads import (
     AnyPlan,
     apply_upload,
     links_sent,

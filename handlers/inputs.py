@@ -10,7 +10,7 @@ from telegram import Update
 
 from bot.core import inputs
 from bot.core.inputs import Pending, Unreadable
-from bot.imports.names import clean_free_text
+from bot.core.names import clean_free_text
 from handlers.base import Asker, asker
 from handlers.common import not_understood
 from handlers.context import ChiboContext

@@ -10,13 +10,13 @@ from typing import Literal
 from telegram import Message, Update
 
 from bot.core import formatting as fmt
-from bot.core import inputs
+from bot.core import inputs, labels
 from bot.core.errors import Invalid
 from bot.core.inputs import Pending, Unreadable
+from bot.core.names import clean_free_text
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, acting_branch, branches_where, unit_or_fail
 from bot.core.services import Services
-from bot.imports.names import clean_free_text
 from bot.meetings import history
 from bot.meetings import service as svc
 from bot.meetings import texts as mt
@@ -131,7 +131,7 @@ async def _start_creation(update: Update, context: ChiboContext, kind: str) -> N
     if not line and kind == "regular":  # guided /meeting: which kind first
         await inputs.expect(who.services, who.user_id, NewMeeting(kind, unit_id, "kind"))
         await who.say(who.texts("meeting_ask_kind"), [
-            [(who.texts(f"meeting_btn_kind_{k}"), MeetingKindButton(k).encode())]
+            [(who.texts(labels.MEETING_BUTTON_KIND[k]), MeetingKindButton(k).encode())]
             for k in MEETING_KINDS])
         return
     if not line:
@@ -156,7 +156,7 @@ async def on_kind(who: Asker, button: MeetingKindButton) -> None:
         return
     await who.toast()
     await ask_for(who, replace(waiting, kind=kind, step="when"),
-                  who.texts(f"meeting_kind_{kind}", unit="").rstrip(" —") + "\n"
+                  who.texts(labels.MEETING_KIND[kind], unit="").rstrip(" —") + "\n"
                   + who.texts("meeting_ask_when"))
 
 
@@ -182,7 +182,8 @@ async def _ask_past(who: Asker, unit_id: int, kind: str, starts: datetime, place
     await history.check_when(who.services, unit_id, starts)
     await inputs.expect(who.services, who.user_id,
                         PastMeeting(unit_id, kind, starts.isoformat(), place, agenda))
-    await who.say(who.texts("meeting_past_confirm", kind=who.texts(f"meeting_btn_kind_{kind}"),
+    await who.say(who.texts("meeting_past_confirm",
+                            kind=who.texts(labels.MEETING_BUTTON_KIND[kind]),
                             when=fmt.local_time(starts, who.services.tz),
                             place=place or "—", agenda=agenda or "—"),
                   [[(who.texts("meeting_past_btn_yes"), PastMeetingButton("y").encode()),
@@ -288,7 +289,7 @@ async def _branch_lines(services: Services, texts: Texts, unit_id: int, rows: li
     for n, meeting in enumerate(upcoming, start=1):
         c = await svc.counts(services, meeting.id)
         lines += [f"#{n} " + mt.when(meeting, services.tz, texts.lang) + " — " +
-                  texts(f"meeting_kind_{meeting.kind}", unit="").rstrip(" —"),
+                  texts(labels.MEETING_KIND[meeting.kind], unit="").rstrip(" —"),
                   texts("meetings_counts", attend=c.attend, absent=c.absent,
                         silent=c.unanswered, total=c.total)]
         rows.append([(texts("btn_move_meeting", n=n), _data(M.MOVE, meeting.id)),
@@ -467,7 +468,8 @@ async def attach_file(who: Asker, pending: MeetingDocument, message: Message) ->
 def describe_rule(rule: ScheduleRule, texts: Texts) -> str:
     if rule.day is not None:
         return texts("schedule_rule_day", day=rule.day, time=rule.time)
-    weekday = texts(f"weekday_{rule.weekday}")
+    assert rule.weekday is not None  # a rule names a day of the month or a weekday
+    weekday = texts(labels.WEEKDAY[rule.weekday])
     if rule.week == -1:
         return texts("schedule_rule_last", weekday=weekday, time=rule.time)
     return texts("schedule_rule_week", weekday=weekday, week=rule.week, time=rule.time)

@@ -9,11 +9,12 @@ from datetime import date
 from telegram import Update
 
 from bot.core import formatting as fmt
-from bot.core import inputs
+from bot.core import inputs, labels
 from bot.core.clock import today_in
 from bot.core.inputs import Pending
 from bot.core.parsing import parse_past_day
 from bot.core.permissions import Permission, acting_branch, unit_or_fail
+from bot.core.probation import probation_ends
 from bot.members import records
 from bot.members import service as svc
 from bot.members.buttons import (
@@ -57,14 +58,14 @@ def _day(value: date | None, texts: Texts) -> str:
 
 
 def standing_text(row: MemberRow, texts: Texts) -> str:
-    parts = [texts(f"standing_{flag}") for flag, on in
+    parts = [texts(labels.STANDING[flag]) for flag, on in
              (("away", row.is_away), ("exempt", row.is_exempt), ("213", row.is_213)) if on]
     return ", ".join(parts) if parts else texts("member_standing_normal")
 
 
 def link_text(issued: IssuedInvite, who: Asker) -> str:
     return who.texts("invite_link", name=issued.full_name, unit=issued.unit_name,
-                     role=who.texts(f"role_{issued.role}"),
+                     role=who.texts(labels.ROLE[issued.role]),
                      expires=fmt.day(issued.expires_at.astimezone(who.services.tz).date()),
                      link=issued.link) + invite_line(issued.zalo_code, who.texts.lang)
 
@@ -126,7 +127,7 @@ async def _show_page(who: Asker, unit_id: int, page: int) -> None:
         if row.unreachable_since:
             flags += texts("members_flag_unreachable")
         lines.append(texts("members_line", n=n, name=row.full_name,
-                           role=texts(f"role_{row.role}"), flags=flags))
+                           role=texts(labels.ROLE[row.role]), flags=flags))
         rows.append([(f"{n}. {row.full_name}"[:60], _data(A.OPEN, row.membership_id))])
     nav: list[tuple[str, str]] = []
     if view.page > 0:
@@ -144,7 +145,7 @@ def _card(row: MemberRow, unit_name: str, who: Asker) -> tuple[str, list[ButtonR
     if row.unreachable_since:
         bound += " · " + texts("member_unreachable", since=row.unreachable_since[:10])
     text = texts(
-        "member_card", name=row.full_name, unit=unit_name, role=texts(f"role_{row.role}"),
+        "member_card", name=row.full_name, unit=unit_name, role=texts(labels.ROLE[row.role]),
         birth=_day(row.birth_date, texts), admitted=_day(row.admitted_on, texts),
         official=_day(row.official_on, texts) if row.official_on else
         texts("standing_unknown_official") if row.standing_unknown else texts("probationary"),
@@ -160,7 +161,7 @@ def _card(row: MemberRow, unit_name: str, who: Asker) -> tuple[str, list[ButtonR
     if row.probationary:
         rows.append([(texts("btn_official"), _data(A.OFFICIAL, mid))])
     rows.append([
-        (texts("btn_flag_on" if on else "btn_flag_off", flag=texts(f"standing_{flag}")),
+        (texts("btn_flag_on" if on else "btn_flag_off", flag=texts(labels.STANDING[flag])),
          MemberFlag(mid, flag).encode()) for flag, on in flags.items()
     ])
     rows.append([(texts("btn_role"), _data(A.ROLE, mid)),
@@ -213,7 +214,7 @@ async def _role(who: Asker, button: MemberButton) -> None:
     row = await svc.open_member(who.services, who.actor, button.membership)
     texts, mid = who.texts, button.membership
     await who.show(texts("role_choose", name=row.full_name), [
-        [(texts(f"role_{role}"), MemberSetRole(mid, role).encode())]
+        [(texts(labels.ROLE[role]), MemberSetRole(mid, role).encode())]
         for role in ("secretary", "deputy", "committee_member", "member")
     ] + [[(texts("btn_cancel"), _data(A.OPEN, mid))]])
 
@@ -222,7 +223,7 @@ async def _role(who: Asker, button: MemberButton) -> None:
 async def _set_role(who: Asker, button: MemberSetRole) -> None:
     row = await svc.change_role(who.services, who.actor, button.membership, button.role)
     await _show_card(who, button.membership, who.texts(
-        "role_done", name=row.full_name, role=who.texts(f"role_{row.role}")))
+        "role_done", name=row.full_name, role=who.texts(labels.ROLE[row.role])))
 
 
 async def _move(who: Asker, button: MemberButton) -> None:
@@ -250,7 +251,7 @@ async def _edit(who: Asker, button: MemberButton) -> None:
     row = await svc.open_member(who.services, who.actor, button.membership)
     codes = RECORD_CODES
     await who.show(who.texts("rec_choose", name=row.full_name), [
-        [(who.texts(f"rec_field_{RECORD_FIELDS[code]}"),
+        [(who.texts(labels.RECORD_FIELD[RECORD_FIELDS[code]]),
           MemberEditField(button.membership, code).encode())
          for code in codes[i:i + 2]] for i in range(0, len(codes), 2)
     ] + [[(who.texts("btn_cancel"), _data(A.OPEN, button.membership))]])
@@ -263,7 +264,7 @@ async def _edit_field(who: Asker, button: MemberEditField) -> None:
     current = records.shown(records.current_value(row, field, who.services.tz))
     await who.toast()
     await ask_for(who, RecordValue(button.membership, field),
-                  who.texts("rec_ask", field=who.texts(f"rec_field_{field}"),
+                  who.texts("rec_ask", field=who.texts(labels.RECORD_FIELD[field]),
                             name=row.full_name, current=current))
 
 
@@ -346,7 +347,7 @@ async def _member_edit(who: Asker, pending: RecordValue, text: str) -> None:
     done = await records.correct_field(who.services, who.actor, pending.membership, field,
                                        text, who.texts.lang)
     await inputs.forget(who.services, who.user_id)
-    label = who.texts(f"rec_field_{field}")
+    label = who.texts(labels.RECORD_FIELD[field])
     if not done.changed:
         await who.say(who.texts("rec_unchanged", field=label, name=done.row.full_name,
                                 value=records.shown(done.new)))
@@ -365,7 +366,7 @@ async def me(update: Update, context: ChiboContext) -> None:
     lines = [texts("me_header", name=record.full_name)]
     for row, unit in record.memberships:
         standing = f" · {standing_text(row, texts)}" if row.standing else ""
-        lines.append(texts("me_branch", unit=unit.name, role=texts(f"role_{row.role}"),
+        lines.append(texts("me_branch", unit=unit.name, role=texts(labels.ROLE[row.role]),
                            standing=standing))
         if row.admitted_on:
             lines.append(texts("me_admitted", date=fmt.day(row.admitted_on)))
@@ -373,9 +374,9 @@ async def me(update: Update, context: ChiboContext) -> None:
                 lines.append(texts("me_official", date=fmt.day(row.official_on)))
             else:
                 lines.append(texts("me_probation",
-                                   date=fmt.day(svc.probation_ends(row.admitted_on))))
+                                   date=fmt.day(probation_ends(row.admitted_on))))
     for unit, role in record.committee:
-        lines.append(texts("me_committee", unit=unit.name, role=texts(f"role_{role}")))
+        lines.append(texts("me_committee", unit=unit.name, role=texts(labels.ROLE[role])))
     if record.follows:
         lines.append(texts("me_follows", units=", ".join(u.name for u in record.follows)))
     if record.phone:
@@ -391,5 +392,5 @@ async def me(update: Update, context: ChiboContext) -> None:
                 fmt.month(m) for m in dues.not_due)))
     channel = await zalo_linking.channel_of(who.services, who.actor)
     if channel is not None:
-        lines.append(texts("me_channel", channel=texts(f"channel_{channel}")))
+        lines.append(texts("me_channel", channel=texts(labels.CHANNEL[channel])))
     await who.say("\n".join(lines))

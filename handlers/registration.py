@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.core import labels
 from bot.meetings.guests import is_guest_link
 from bot.members.buttons import JoinButton
 from bot.members.registration import InviteState, check_account, preview, redeem
@@ -11,6 +12,9 @@ from handlers import guests
 from handlers.base import Asker, asker, tap
 from handlers.common import start as welcome
 from handlers.context import ChiboContext
+
+_REFUSED = {InviteState.USED: "invite_used", InviteState.EXPIRED: "invite_expired",
+            InviteState.REVOKED: "invite_revoked", InviteState.UNKNOWN: "invite_unknown"}
 
 
 async def start(update: Update, context: ChiboContext) -> None:
@@ -24,7 +28,7 @@ async def start(update: Update, context: ChiboContext) -> None:
         return
     seen = await preview(who.services, token[:64])
     if seen.state is not InviteState.VALID:
-        await who.say(who.texts(f"invite_{seen.state.value}"))
+        await who.say(who.texts(_REFUSED[seen.state]))
         return
     assert seen.invite is not None
     second = await check_account(who.services, seen, who.user_id)
@@ -34,7 +38,7 @@ async def start(update: Update, context: ChiboContext) -> None:
                          home=", ".join(second.home_units), unit=seen.unit_name)
     else:
         text = who.texts("invite_preview", unit=seen.unit_name, name=seen.full_name,
-                         role=who.texts(f"role_{seen.invite.role}"))
+                         role=who.texts(labels.ROLE[seen.invite.role]))
     await who.say(text, [[(who.texts("invite_confirm"), JoinButton(token).encode()),
                           (who.texts("invite_not_me"), JoinButton(JoinButton.DECLINE).encode())]])
 
@@ -48,4 +52,4 @@ async def confirm(who: Asker, button: JoinButton) -> None:
     key = ("two_join_done_official" if joined.official_here else "two_join_done") \
         if joined.second_branch else "invite_joined"
     await who.show(who.texts(key, name=joined.full_name, unit=joined.unit_name,
-                             role=who.texts(f"role_{joined.role}")))
+                             role=who.texts(labels.ROLE[joined.role])))

@@ -12,8 +12,8 @@ from telegram import Message, Update
 
 from bot.core import formatting as fmt
 from bot.core.errors import Invalid
+from bot.core.names import fold_accents
 from bot.core.parsing import parse_day, parse_month
-from bot.imports.names import fold_accents
 from bot.reports import record, render, service, sessions
 from bot.reports.buttons import ReportButton, ReportCode, ReportPage
 from bot.reports.export import export

@@ -7,10 +7,10 @@ from typing import Literal
 
 from telegram import Update
 
-from bot.core import inputs
+from bot.core import inputs, labels
 from bot.core.inputs import Pending
+from bot.core.names import fold_accents
 from bot.core.permissions import Permission, require
-from bot.imports.names import fold_accents
 from bot.members.buttons import AppointButton, NewUnitButton
 from bot.members.registration import (
     admin_units,
@@ -66,7 +66,7 @@ async def new_unit(update: Update, context: ChiboContext) -> None:
 
 async def _create(who: Asker, kind: str, name: str, parent: int | None) -> None:
     unit = await create_unit(who.services, who.actor, kind=kind, name=name, parent_id=parent)
-    await who.say(who.texts("newunit_done", kind=who.texts(f"kind_{kind}").lower(),
+    await who.say(who.texts("newunit_done", kind=who.texts(labels.UNIT_KIND[kind]).lower(),
                             name=unit.name, id=unit.id))
 
 
@@ -85,7 +85,7 @@ async def new_unit_button(who: Asker, button: NewUnitButton) -> None:
         return
     await who.toast()
     await ask_for(who, NewUnitName(kind, parent),
-                  who.texts("newunit_ask_name", kind=who.texts(f"kind_{kind}").lower()))
+                  who.texts("newunit_ask_name", kind=who.texts(labels.UNIT_KIND[kind]).lower()))
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ async def appoint_cmd(update: Update, context: ChiboContext) -> None:
 async def _appoint(who: Asker, unit_id: int, name: str) -> None:
     issued = await appoint(who.services, who.actor, unit_id, name)
     await who.say(who.texts("invite_link", name=issued.full_name, unit=issued.unit_name,
-                            role=who.texts(f"role_{issued.role}"),
+                            role=who.texts(labels.ROLE[issued.role]),
                             expires=issued.expires_at.astimezone(who.services.tz)
                             .strftime("%d/%m/%Y"), link=issued.link)
                   + invite_line(issued.zalo_code, who.texts.lang))

@@ -1,4 +1,5 @@
-"""Persistence: SQLite connection, migrations, transactions and repositories.
+"""Persistence on SQLite or PostgreSQL: one Database API, migrations, transactions and
+repositories.
 
 Every SQL statement of the bot belongs here; repositories return typed rows. The bottom layer:
 imports nothing of ``bot``, ``handlers``, ``telegram``, ``aiohttp`` or ``emulator``.

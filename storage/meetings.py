@@ -58,7 +58,7 @@ class InvitationRow:
     answer: str | None  # attend | absent
     reason: str | None
     recorded_by_name: str | None = None  # the officer who recorded it for the member
-    on_zalo: bool = False  # reached on Zalo, their preferred channel (issue 26)
+    on_zalo: bool = False  # reached on Zalo, their preferred channel
 
     @property
     def has_telegram(self) -> bool:
@@ -76,7 +76,7 @@ class AttendanceRow:
     reason: str | None
     has_telegram: bool = True  # reachable by the bot: Telegram, or Zalo
     late: bool = False
-    on_zalo: bool = False  # reached on Zalo, their preferred channel (issue 26)
+    on_zalo: bool = False  # reached on Zalo, their preferred channel
 
 
 _M_COLS = ("id, unit_id, kind, starts_at, duration_min, place, agenda, state, auto_month, "

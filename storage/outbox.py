@@ -101,7 +101,7 @@ class OutboxStats:
 async def enqueue(conn: Connection, envelopes: Sequence[Envelope], now: datetime) -> int:
     """Insert inside the caller's transaction; returns how many were new.
 
-    Every message to a person passes here, so this is where it is addressed (issue 26):
+    Every message to a person passes here, so this is where it is addressed:
     a person whose preferred channel is Zalo gets it on Zalo (``channel`` 'zalo',
     ``chat_id`` the person's id); a person with no Telegram account (``chat_id`` 0) and
     no Zalo account has nowhere to get it, and the row is not stored."""

@@ -30,7 +30,7 @@ class MemberRow:
     unreachable_since: str | None
     joined_at: datetime | None = None  # the start in this branch
     ended_at: str | None = None  # moved away or removed
-    on_zalo: bool = False  # reached on Zalo, their preferred channel (issue 26)
+    on_zalo: bool = False  # reached on Zalo, their preferred channel
 
     @property
     def probationary(self) -> bool:
@@ -181,7 +181,7 @@ class PersonRecord:
 
     @property
     def reachable(self) -> bool:
-        """Can be sent a message on some channel (Telegram or Zalo, issue 26)."""
+        """Can be sent a message on some channel (Telegram or Zalo)."""
         return not self.erased and (self.telegram_user_id is not None or self.zalo_linked)
 
     @property

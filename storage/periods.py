@@ -1,4 +1,4 @@
-"""The one rule every figure follows, as SQL (PRODUCT.md, "Records over time").
+"""The one rule every figure follows, as SQL (docs/rules.md, "Records over time").
 
 A meeting counts for a person only inside their period in the meeting's branch: a
 member from ``memberships.joined_at`` until ``ended_at`` (moved, removed), a follower

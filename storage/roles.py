@@ -111,7 +111,7 @@ class Recipient:
 
 async def branch_officers(db: Database, unit_id: int) -> list[Recipient]:
     """Bound officers (secretary, deputy, committee member) of a branch, reachable on
-    Telegram or Zalo (issue 26). ``telegram_user_id`` is 0 for an officer only on Zalo:
+    Telegram or Zalo. ``telegram_user_id`` is 0 for an officer only on Zalo:
     envelopes carry the officer's ``person_id`` and ``outbox.enqueue`` addresses each one
     on the officer's preferred channel, so callers need not know the channel."""
     rows = await db.fetch_all(

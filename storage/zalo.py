@@ -1,4 +1,4 @@
-"""Zalo accounts, one-use Zalo codes, pending confirmations and handled events (issue 26)."""
+"""Zalo accounts, one-use Zalo codes, pending confirmations and handled events."""
 
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def pg(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Playground]:
+async def live_bot(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Playground]:
     settings = {"bot": {"admins": [ADMIN_ID]}, "delivery": {"read_timeout_seconds": 1.0}}
     if not E2E_ON_POSTGRES:
         async with playground(tmp_path / "bot.sqlite3", clock=clock, limits=TEST_LIMITS,

@@ -16,9 +16,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 POSTGRES_URL = os.environ.get("CHIBO_TEST_POSTGRES", "")
 ENGINES = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
-# CHIBO_TEST_E2E_POSTGRES=1: the end-to-end playground (the ``pg`` fixture) runs the bot on
-# PostgreSQL instead of SQLite. Not CI's default (it doubles the slowest suite); a check
-# to run by hand after touching SQL.
+# CHIBO_TEST_E2E_POSTGRES=1: the ``live_bot`` fixture (the bot running against the Bot API
+# emulator) runs the bot on PostgreSQL instead of SQLite. Not CI's default (it doubles the
+# slowest suite); a check to run by hand after touching SQL.
 E2E_ON_POSTGRES = bool(POSTGRES_URL) and os.environ.get("CHIBO_TEST_E2E_POSTGRES") == "1"
 
 _template: str | None = None

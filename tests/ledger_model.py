@@ -1,9 +1,9 @@
-"""An independent statement of PRODUCT.md's "Records over time" rules, for the property
+"""An independent statement of the "Records over time" rules (docs/rules.md), for the property
 test of the ledger (tests/unit/test_ledger_model.py): plain, slow, obviously correct
 Python over the list of events a history went through. It shares no code with the bot
 (standard library only): a figure the bot shows must equal the one computed here.
 
-The rules, as PRODUCT.md states them:
+The rules, as docs/rules.md states them:
 - a meeting counts for a person in a branch only inside the membership (from its start,
   before its end) and on or after the branch's record start;
 - a month belongs to the membership held at its end, and only from the first month that

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core import formatting as fmt
+from bot.core import labels
 from bot.core.access import Actor
 from bot.core.errors import Denied, NotFound
 from bot.core.permissions import (
@@ -32,6 +33,13 @@ from bot.reports import render
 from bot.reports import service as reports
 from bot.reports.scope import resolve, scopes_for
 from bot.texts import Language, Texts, t
+
+_CONSOLE_STANDING = {"official": "console_standing_official",
+                     "probationary": "console_standing_probationary"}
+_CONSOLE_CHANNEL = {"none": "console_channel_none", "telegram": "console_channel_telegram",
+                    "unreachable": "console_channel_unreachable"}
+_CONSOLE_PROBATION = {"overdue": "console_probation_overdue", "soon": "console_probation_soon",
+                      "later": "console_probation_later"}
 
 Json = dict[str, Any]
 
@@ -72,7 +80,7 @@ async def home(services: Services, actor: Actor, lang: Language) -> Json:
 
 def _row(r: AttendanceRow, lang: Language) -> Json:
     return {"person": r.person_id, "name": r.full_name, "status": r.status,
-            "reason": r.reason, "standing": t(lang, f"standing_{r.standing}")
+            "reason": r.reason, "standing": t(lang, labels.STANDING[r.standing])
             if r.standing else None, "member": r.capacity == "member",
             "telegram": r.has_telegram, "late": r.late}
 
@@ -157,7 +165,7 @@ async def rollcall_add(services: Services, actor: Actor, meeting_id: int, name: 
                        lang: Language) -> Json:
     """Someone who came without an invitation: a member present, anyone else a guest."""
     added = await rollcall.add_person(services, actor, meeting_id, name)
-    return {"message": t(lang, f"rollcall_added_{added.kind}", name=added.name),
+    return {"message": t(lang, labels.ROLLCALL_ADDED[added.kind], name=added.name),
             "roll": await rollcall_view(services, actor, meeting_id, lang)}
 
 
@@ -189,11 +197,11 @@ class _Standing:
 def _standing(row: Any, lang: Language) -> _Standing:
     for flag, key in (("is_away", "away"), ("is_exempt", "exempt"), ("is_213", "213")):
         if getattr(row, flag):
-            return _Standing(key, t(lang, f"standing_{key}"))
+            return _Standing(key, t(lang, labels.STANDING[key]))
     if row.standing_unknown:
         return _Standing("unknown", t(lang, "console_standing_unknown"))
     key = "probationary" if row.probationary else "official"
-    return _Standing(key, t(lang, f"console_standing_{key}"))
+    return _Standing(key, t(lang, _CONSOLE_STANDING[key]))
 
 
 def _day(value: Any) -> str | None:
@@ -216,9 +224,9 @@ async def members_view(services: Services, actor: Actor, unit_id: int, lang: Lan
                    "telegram" if m.telegram_user_id else "none")
         owed = unpaid.get(m.person_id, [])
         rows.append({"id": m.membership_id, "name": m.full_name, "standing": standing.key,
-                     "standing_text": standing.text, "role": t(lang, f"role_{m.role}"),
+                     "standing_text": standing.text, "role": t(lang, labels.ROLE[m.role]),
                      "admitted_on": _day(m.admitted_on), "official_on": _day(m.official_on),
-                     "channel": t(lang, f"console_channel_{channel}"),
+                     "channel": t(lang, _CONSOLE_CHANNEL[channel]),
                      "dues": t(lang, "console_dues_owed", months=", ".join(
                          fmt.month(p) for p in owed)) if owed else t(lang, "console_dues_ok"),
                      "dues_ok": not owed})
@@ -229,7 +237,7 @@ async def member_record(services: Services, actor: Actor, membership_id: int,
                         lang: Language) -> Json:
     row = await members.open_member(services, actor, membership_id)
     return {"id": row.membership_id, "name": row.full_name, "unit": row.unit_id,
-            "fields": [{"field": f, "label": t(lang, f"rec_field_{f}"),
+            "fields": [{"field": f, "label": t(lang, labels.RECORD_FIELD[f]),
                         "value": records.shown(records.current_value(row, f, services.tz))}
                        for f in records.EDITABLE]}
 
@@ -269,7 +277,7 @@ async def committee_year(services: Services, actor: Actor, scope_key: str | None
             "rule": rule, "probations": [
                 {"name": p.full_name, "branch": names.get(p.unit_id, ""),
                  "ends_on": fmt.day(p.ends_on), "status": p.status,
-                 "status_text": t(lang, f"console_probation_{p.status}")}
+                 "status_text": t(lang, _CONSOLE_PROBATION[p.status])}
                 for p in probation if p.status != "later"]}
 
 

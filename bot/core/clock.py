@@ -6,14 +6,12 @@ dues months, "no birth date in the future") are local, instants are UTC."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from storage.timefmt import from_db, to_db
 
-if TYPE_CHECKING:
-    from bot.core.services import Services
-
-__all__ = ["Clock", "FakeClock", "SystemClock", "from_db", "to_db", "today_in"]
+__all__ = ["Clock", "FakeClock", "SystemClock", "epoch", "from_db", "to_db", "today_in"]
 
 
 class Clock(Protocol):
@@ -48,6 +46,21 @@ class FakeClock:
         return self._now
 
 
-def today_in(services: Services) -> date:
+class _Local(Protocol):
+    """What ``today_in`` reads of the services: their clock and time zone."""
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def tz(self) -> ZoneInfo: ...
+
+
+def today_in(services: _Local) -> date:
     """Today in the bot's time zone."""
     return services.clock.now().astimezone(services.tz).date()
+
+
+def epoch(instant: datetime) -> int:
+    """Whole seconds since 1970 (UTC): a stable number for keys built from an instant."""
+    return int(instant.timestamp())

@@ -319,7 +319,7 @@ class WebappSettings(_Section):
 
 
 class ZaloSettings(_Section):
-    """The Zalo channel (issue 26): members reached through the Zalo Bot API.
+    """The Zalo channel: members reached through the Zalo Bot API.
 
     The token comes from ``ZALO_BOT_TOKEN`` and the webhook secret from
     ``ZALO_WEBHOOK_SECRET`` (environment only, never the file, never logged). Without

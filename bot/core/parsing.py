@@ -7,7 +7,7 @@ import re
 from datetime import date, time
 
 from bot.core.errors import Invalid
-from bot.imports.names import strip_zero_width
+from bot.core.names import strip_zero_width
 from bot.imports.values import Invalid as CellInvalid
 from bot.imports.values import parse_date as parse_cell_date
 

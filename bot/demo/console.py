@@ -19,19 +19,20 @@ from emulator.webapp import launch_fragment, sign_init_data
 SECRETARY_ID = 3001  # Trần Thị Hoa, the secretary of the demo's branch
 
 
-def signed_link(pg: Playground, telegram_id: int, first_name: str, query: str = "") -> str:
-    server: ConsoleServer = pg.app.bot_data.webapp
+def signed_link(live_bot: Playground, telegram_id: int, first_name: str, query: str = "") -> str:
+    server: ConsoleServer = live_bot.app.bot_data.webapp
     data = sign_init_data(TOKEN, {"id": telegram_id, "first_name": first_name},
-                          int(pg.clock.now().timestamp()))
+                          int(live_bot.clock.now().timestamp()))
     return server.local_url + query + launch_fragment(data)
 
 
-async def hold_console(pg: Playground, out: TextIO, stop: asyncio.Event | None = None) -> None:
+async def hold_console(live_bot: Playground, out: TextIO,
+                       stop: asyncio.Event | None = None) -> None:
     """Print the address and a signed link; keep serving until ``stop`` or Ctrl-C."""
-    server: ConsoleServer = pg.app.bot_data.webapp
+    server: ConsoleServer = live_bot.app.bot_data.webapp
     print(f"\n🖥  console: {server.local_url}", file=out)
     print(f"   signed in as the branch secretary (Trần Thị Hoa):\n   "
-          f"{signed_link(pg, SECRETARY_ID, 'Hoa')}", file=out)
+          f"{signed_link(live_bot, SECRETARY_ID, 'Hoa')}", file=out)
     print("   open it in a browser; Ctrl-C to stop.", file=out, flush=True)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()

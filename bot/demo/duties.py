@@ -72,12 +72,12 @@ async def _next_with_buttons(who: FakeUser) -> BotMessageView:
     return message
 
 
-async def play_duties(tr: Transcript, pg: Playground, secretary: FakeUser,
+async def play_duties(tr: Transcript, live_bot: Playground, secretary: FakeUser,
                       members: list[FakeUser]) -> None:
-    clock = pg.clock
+    clock = live_bot.clock
     if not isinstance(clock, FakeClock):
         raise TypeError("the duties scene moves the clock: it needs a FakeClock")
-    services = pg.services
+    services = live_bot.services
     followers = members[:3]
     names = []
     for user in followers:
@@ -109,7 +109,7 @@ async def play_duties(tr: Transcript, pg: Playground, secretary: FakeUser,
     clock.set(fire)
     tr.section(f"Nhắc theo dõi hộ hằng tháng / The monthly reminder "
                f"({fire.strftime('%d/%m/%Y %H:%M')})")
-    await pg.settle()
+    await live_bot.settle()
     for user in followers:
         for message in user.drain():
             if _is_duty(message):
@@ -128,7 +128,7 @@ async def play_duties(tr: Transcript, pg: Playground, secretary: FakeUser,
     await _tap(tr, second, texts("duty_btn_normal", n=1), show=False)
     await tr.press(second, texts("duty_btn_problem", n=2))
     await tr.say(second, NOTE)
-    await pg.settle()
+    await live_bot.settle()
     tr.note("vấn đề đến ngay cấp ủy chi bộ, trong tin nhắn riêng / the problem reaches the "
             "branch officers at once, in private")
     for message in secretary.drain():

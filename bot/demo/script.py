@@ -53,10 +53,10 @@ def _member_sheet() -> bytes:
     return out.getvalue()
 
 
-async def play(pg: Playground, out: TextIO, zalo: ZaloEmulator | None = None) -> None:
-    tr = Transcript(pg, out)
-    texts = Texts(as_language(pg.config.bot.language))  # the labels people see by default
-    visitor = pg.emu.user(2999, "Khách")
+async def play(live_bot: Playground, out: TextIO, zalo: ZaloEmulator | None = None) -> None:
+    tr = Transcript(live_bot, out)
+    texts = Texts(as_language(live_bot.config.bot.language))  # the labels people see by default
+    visitor = live_bot.emu.user(2999, "Khách")
     tr.section("Chào hỏi / Welcome")
     await tr.say(visitor, "/start")
     await tr.say(visitor, "/lang en")
@@ -64,7 +64,7 @@ async def play(pg: Playground, out: TextIO, zalo: ZaloEmulator | None = None) ->
     await tr.say(visitor, "/lang vi")
 
     tr.section("Quản trị tạo đơn vị / The admin creates the units")
-    admin = pg.emu.user(ADMIN_ID, "Quản trị")
+    admin = live_bot.emu.user(ADMIN_ID, "Quản trị")
     [committee] = await tr.say(admin, "/newunit đảng ủy | Đảng ủy xã Tân Lập")
     committee_id = _unit_id(committee.text)
     [branch] = await tr.say(admin, f"/newunit chi bộ | Chi bộ Thôn 3 | {committee_id}")
@@ -72,7 +72,7 @@ async def play(pg: Playground, out: TextIO, zalo: ZaloEmulator | None = None) ->
     [link] = await tr.say(admin, f"/appoint {branch_id} | Trần Thị Hoa")
 
     tr.section("Bí thư tham gia bằng link cá nhân / The secretary joins with her link")
-    hoa = pg.emu.user(3001, "Hoa")
+    hoa = live_bot.emu.user(3001, "Hoa")
     await join(tr, hoa, link.text.split("\n")[1])
 
     tr.section("Nhập danh sách đảng viên / Importing the member list")
@@ -89,11 +89,11 @@ async def play(pg: Playground, out: TextIO, zalo: ZaloEmulator | None = None) ->
     links = {str(r[0]): str(r[1]) for r in sheet.iter_rows(min_row=2, values_only=True)}
 
     tr.section("Đảng viên tham gia / Members join")
-    an = pg.emu.user(4001, "An")
-    binh = pg.emu.user(4002, "Bình")
+    an = live_bot.emu.user(4001, "An")
+    binh = live_bot.emu.user(4002, "Bình")
     await join(tr, an, links["Nguyễn Văn An"])
     await join(tr, binh, links["Lê Thị Bình"], quiet=True)
-    others = [pg.emu.user(4003 + i, name.split()[-1]) for i, name in enumerate(
+    others = [live_bot.emu.user(4003 + i, name.split()[-1]) for i, name in enumerate(
         ["Hoàng Thị Dung", "Vũ Văn Em", "Đỗ Thị Gấm"])]
     for user, name in zip(others, ["Hoàng Thị Dung", "Vũ Văn Em", "Đỗ Thị Gấm"], strict=True):
         await join(tr, user, links[name], quiet=True)
@@ -103,7 +103,7 @@ async def play(pg: Playground, out: TextIO, zalo: ZaloEmulator | None = None) ->
 
     tr.section("Lịch họp và giấy mời / Schedule and invitations")
     await tr.say(hoa, "/schedule ngày 10 19:30 | Nhà văn hóa thôn 3")
-    await pg.settle()
+    await live_bot.settle()
     tr.note("01/12 08:00 — bot tạo cuộc họp tháng 12 và gửi giấy mời / the bot creates "
             "December's meeting and invites everyone")
     for user in (an, binh):
@@ -120,19 +120,19 @@ async def play(pg: Playground, out: TextIO, zalo: ZaloEmulator | None = None) ->
             "not answered")
 
     tr.section("Nhắc lịch / Reminders (07/12 19:30, three days before)")
-    pg.clock.set(datetime(2026, 12, 7, 12, 31, tzinfo=UTC))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(datetime(2026, 12, 7, 12, 31, tzinfo=UTC))  # type: ignore[attr-defined]
+    await live_bot.settle()
     await tr.inbox(an)
     await tr.inbox(others[2])
     tr.note("Bình (vắng có lý do) không nhận nhắc / Bình, excused, gets none")
     binh.drain()
-    pg.clock.set(datetime(2026, 12, 9, 12, 31, tzinfo=UTC))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(datetime(2026, 12, 9, 12, 31, tzinfo=UTC))  # type: ignore[attr-defined]
+    await live_bot.settle()
     await tr.inbox(hoa)
 
     tr.section("Điểm danh và biên bản / Roll call and minutes (10/12 21:00)")
-    pg.clock.set(datetime(2026, 12, 10, 14, 0, tzinfo=UTC))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(datetime(2026, 12, 10, 14, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    await live_bot.settle()
     for user in (hoa, an, binh, *others):
         user.drain()
     await tr.say(hoa, "/attendance")
@@ -150,13 +150,13 @@ async def play(pg: Playground, out: TextIO, zalo: ZaloEmulator | None = None) ->
         tr.note(" / ".join(minutes_preview(minutes.document.data)))
 
     tr.section("Đảng phí và quy định 3 tháng / Dues and the 3-month rule")
-    await play_rule24(tr, pg, hoa)
+    await play_rule24(tr, live_bot, hoa)
 
     tr.section("Sửa điểm danh đã chốt / Correcting a closed roll call")
-    await correct_rollcall(tr, pg, hoa, texts)
+    await correct_rollcall(tr, live_bot, hoa, texts)
 
     tr.section("Theo dõi hộ gia đình / Household duties")
-    await play_duties(tr, pg, hoa, [an, binh, *others])
+    await play_duties(tr, live_bot, hoa, [an, binh, *others])
 
     tr.section("Sửa hồ sơ / Correcting a record")
     await correct_admission(tr, hoa, texts)
@@ -165,7 +165,7 @@ async def play(pg: Playground, out: TextIO, zalo: ZaloEmulator | None = None) ->
         await play_zalo(tr, zalo, hoa, int(branch_id))
 
 
-async def correct_rollcall(tr: Transcript, pg: Playground, hoa: FakeUser,
+async def correct_rollcall(tr: Transcript, live_bot: Playground, hoa: FakeUser,
                            texts: Texts) -> None:
     """Gấm had phoned in sick for 10/12: the secretary reopens the closed roll call with
     the reason, marks her excused, closes it again, and the warning is withdrawn."""
@@ -182,7 +182,7 @@ async def correct_rollcall(tr: Transcript, pg: Playground, hoa: FakeUser,
     await tr.say(hoa, "Ốm")
     await tr.press(hoa, texts("rollcall_close"), replies=0)
     tr.show(hoa, next(m for m in hoa.chat if m.message_id == roll.message_id))
-    await pg.settle()
+    await live_bot.settle()
     tr.note("Mỗi thay đổi được ghi nhật ký: ai, lúc nào, cũ → mới, lý do / every change is "
             "audited: who, when, old → new, why")
     await tr.inbox(hoa)
@@ -223,7 +223,7 @@ def _dues_sheet(names: list[str], month: str) -> bytes:
     return out.getvalue()
 
 
-async def play_rule24(tr: Transcript, pg: Playground, hoa: FakeUser) -> None:
+async def play_rule24(tr: Transcript, live_bot: Playground, hoa: FakeUser) -> None:
     """The branch brings in November (record start moved back), everyone but Gấm paid
     November's dues, and Gấm missed the 10/12 meeting without a word: after November's
     due day (10/12) the officers get one warning naming each month and its cause."""
@@ -232,12 +232,12 @@ async def play_rule24(tr: Transcript, pg: Playground, hoa: FakeUser) -> None:
     paid = ["Trần Thị Hoa", "Nguyễn Văn An", "Lê Thị Bình", "Hoàng Thị Dung", "Vũ Văn Em"]
     await hoa.upload("dang-phi.xlsx", _dues_sheet(paid, "11/2026"), caption="/import")
     report = await hoa.next_message(timeout=10)
-    done = Texts(as_language(pg.config.bot.language))("dimp_done", count=0, skipped=0)
+    done = Texts(as_language(live_bot.config.bot.language))("dimp_done", count=0, skipped=0)
     while not report.text.startswith(done.split(":")[0]):
         report = await hoa.next_message(timeout=10)
     tr.show(hoa, report)
-    pg.clock.set(datetime(2026, 12, 11, 1, 0, tzinfo=UTC))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(datetime(2026, 12, 11, 1, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    await live_bot.settle()
     tr.note("11/12 08:00 — đảng phí tháng 11 quá hạn ngày 10/12 / November's dues fell "
             "due on 10/12")
     await tr.inbox(hoa)
@@ -245,7 +245,7 @@ async def play_rule24(tr: Transcript, pg: Playground, hoa: FakeUser) -> None:
 
 async def join(tr: Transcript, user: FakeUser, link: str, *, quiet: bool = False) -> None:
     token = link.rsplit("=", 1)[1]
-    confirm = Texts(as_language(tr.pg.config.bot.language))("invite_confirm")
+    confirm = Texts(as_language(tr.live_bot.config.bot.language))("invite_confirm")
     if quiet:
         await user.send(f"/start {token}")
         await user.next_message(timeout=10)
@@ -278,19 +278,19 @@ async def run_demo(lang: str = "vi", out: TextIO | None = None,
                             "per_chat_interval_seconds": 0}
         async with contextlib.AsyncExitStack() as stack:
             stack.push_async_callback(zalo.stop)
-            pg = await stack.enter_async_context(playground(
+            live_bot = await stack.enter_async_context(playground(
                 database or Path(tmp) / "demo.sqlite3", clock=clock, settings=settings))
-            db = pg.services.db
+            db = live_bot.services.db
             where = "SQLite" if db.engine == "sqlite" else f"PostgreSQL {db.location}"
-            print(f"chibo demo: bot @{pg.services.bot_username} ↔ Bot API emulator at "
-                  f"{pg.emu.base_url.rsplit('/', 1)[0]} and Zalo Bot API emulator at "
+            print(f"chibo demo: bot @{live_bot.services.bot_username} ↔ Bot API emulator at "
+                  f"{live_bot.emu.base_url.rsplit('/', 1)[0]} and Zalo Bot API emulator at "
                   f"{zalo.base_url} (no token, no network); database: {where}", file=stream)
-            await play(pg, stream, zalo)
-            stats = pg.emu.stats
+            await play(live_bot, stream, zalo)
+            stats = live_bot.emu.stats
             print(f"\n✔ demo finished: {stats.sends} messages sent, {stats.edits} edits, "
                   f"{stats.rate_limited} rate-limited", file=stream)
             if console is not None:
-                await hold_console(pg, stream, stop)
+                await hold_console(live_bot, stream, stop)
     return 0
 
 

@@ -11,8 +11,8 @@ from emulator import BotMessageView, FakeUser
 class Transcript:
     """Prints who said what, which buttons were shown and which were pressed."""
 
-    def __init__(self, pg: Playground, out: TextIO) -> None:
-        self.pg = pg
+    def __init__(self, live_bot: Playground, out: TextIO) -> None:
+        self.live_bot = live_bot
         self.out = out
 
     def section(self, title: str) -> None:

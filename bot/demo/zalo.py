@@ -1,4 +1,4 @@
-"""The demo's Zalo scene (issue 26): a member without Telegram joins by the Zalo code of
+"""The demo's Zalo scene: a member without Telegram joins by the Zalo code of
 his invitation, receives the next invitation on Zalo and answers it by text."""
 
 from __future__ import annotations
@@ -36,14 +36,14 @@ async def play_zalo(tr: Transcript, zalo: ZaloEmulator, hoa: FakeUser, unit_id: 
     khoi = zalo.user("Khôi")
     await zsay(tr, khoi, found.group(1).lower().replace("-", ""))
     await zsay(tr, khoi, "1")
-    pg = tr.pg
+    live_bot = tr.live_bot
     meeting = await create_meeting(
-        pg.services, None, unit_id=unit_id, kind="extraordinary",
-        starts_at=pg.clock.now() + timedelta(days=5), place="Hội trường thôn 3",
+        live_bot.services, None, unit_id=unit_id, kind="extraordinary",
+        starts_at=live_bot.clock.now() + timedelta(days=5), place="Hội trường thôn 3",
         agenda="Xét kết nạp đảng viên")
     assert meeting is not None
-    await pg.settle()
-    await pg.app.bot_data.zalo.sender.drain()
+    await live_bot.settle()
+    await live_bot.app.bot_data.zalo.sender.drain()
     tr.note("Cuộc họp bất thường: giấy mời gửi qua Telegram, và qua Zalo cho Khôi / an "
             "extraordinary meeting: invitations on Telegram, and on Zalo for Khôi")
     await khoi.wait_for_text(lambda text: f" {meeting.id} 1" in text)

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from bot.core.access import Actor
 from bot.core.clock import today_in
 from bot.core.errors import Invalid
+from bot.core.names import vi_sort_key
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.duties import notices
 from bot.duties.households import open_household, paginate
-from bot.imports.names import vi_sort_key
 from storage import assignments, audit, households, people
 from storage.households import Household
 from storage.people import MemberRow

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from bot.core.callbacks import Codec, Shape
+from bot.duties.fields import HouseholdField
 
 STATUSES = {"ok": "normal", "pb": "problem"}
 
@@ -66,9 +67,6 @@ class DutyPage(Codec, prefix="duty", shares=True):
         return _period(self.month)
 
 
-# The fields of a household an officer may correct (the columns: bot.duties.households).
-HouseholdField = Literal["head", "hamlet", "house", "address", "notes"]
-HOUSEHOLD_FIELDS: tuple[HouseholdField, ...] = ("head", "hamlet", "house", "address", "notes")
 
 
 class HouseholdAction(StrEnum):

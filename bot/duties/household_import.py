@@ -14,12 +14,20 @@ from dataclasses import dataclass, field
 from bot.core.access import Actor
 from bot.core.clock import today_in
 from bot.core.errors import Invalid
+from bot.core.names import name_key, title_case_capitals
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.duties import notices
 from bot.imports import HouseholdRow, ParsedImport, describe
-from bot.imports.names import name_key, title_case_capitals
-from bot.imports.plan import Change, ImportPlan, ImportWaiting, Update, new_nonce, recall, remember
+from bot.imports.plan import (
+    Change,
+    ImportPlan,
+    ImportWaiting,
+    Update,
+    new_nonce,
+    recall,
+    remember,
+)
 from bot.texts import Language, t
 from storage import assignments, audit, households, people
 from storage.households import Household

@@ -14,13 +14,12 @@ from typing import TypeVar
 from bot.core.access import Actor
 from bot.core.clock import today_in
 from bot.core.errors import Invalid, NotFound
+from bot.core.names import clean_name, has_control_chars, name_key, normalize_name, vi_sort_key
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, authorize, require
 from bot.core.services import Services
-from bot.duties.buttons import HOUSEHOLD_FIELDS
+from bot.duties.fields import FIELDS
 from bot.duties.reports import current_period
-from bot.imports.names import has_control_chars, name_key, normalize_name, vi_sort_key
-from bot.members.registration import clean_name
 from storage import assignments, audit, duties, households
 from storage.assignments import Assignment
 from storage.duties import DutyReport, MemberStatus
@@ -30,10 +29,6 @@ from storage.units import UnitRow
 PAGE_SIZE = 10
 MAX_FIELD = 200
 MAX_NOTES = 500
-# Field codes in buttons -> columns.
-FIELDS = {"head": "head_name", "hamlet": "hamlet", "house": "house_number",
-          "address": "address", "notes": "notes"}
-assert tuple(FIELDS) == HOUSEHOLD_FIELDS  # the codes the card's buttons carry
 CLEAR = "-"
 
 T = TypeVar("T")

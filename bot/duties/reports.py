@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 from bot.core import formatting as fmt
 from bot.core.access import Actor
 from bot.core.errors import Denied, Invalid, NotFound
+from bot.core.names import has_control_chars, strip_zero_width
 from bot.core.permissions import require_own
 from bot.core.services import Services
 from bot.duties.card import DutyLine, DutyView, household_label
-from bot.imports.names import has_control_chars, strip_zero_width
 from bot.texts import as_language, t
 from storage import duties, households, outbox, roles, units
 from storage.households import Household

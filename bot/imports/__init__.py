@@ -5,6 +5,7 @@ Pure domain code: no Telegram, no database. ``parse_upload`` turns the bytes of 
 spreadsheet line number and a reason code that ``describe`` renders in vi/en.
 """
 
+from bot.core.names import fold_accents, name_key, normalize_name
 from bot.imports.describe import Lang, describe, describe_all
 from bot.imports.models import (
     DuesRow,
@@ -17,7 +18,6 @@ from bot.imports.models import (
     Role,
     RowError,
 )
-from bot.imports.names import fold_accents, name_key, normalize_name
 from bot.imports.parser import COLUMNS, parse_upload
 
 __all__ = [

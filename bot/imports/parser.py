@@ -9,6 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final, TypeVar
 
+from bot.core.names import (
+    fold_accents,
+    has_control_chars,
+    header_key,
+    name_key,
+    normalize_name,
+    title_case_capitals,
+)
 from bot.imports.models import (
     DuesRow,
     ErrorCode,
@@ -18,14 +26,6 @@ from bot.imports.models import (
     MemberRow,
     ParsedImport,
     RowError,
-)
-from bot.imports.names import (
-    fold_accents,
-    has_control_chars,
-    header_key,
-    name_key,
-    normalize_name,
-    title_case_capitals,
 )
 from bot.imports.reader import (
     Row,

@@ -17,6 +17,14 @@ from bot.core.inputs import Pending
 from bot.core.services import Services
 from bot.texts import Language, t
 
+# The text naming each field a re-import can update.
+_FIELD = {"full_name": "rimp_field_full_name", "birth_date": "rimp_field_birth_date",
+          "admitted_on": "rimp_field_admitted_on", "official_on": "rimp_field_official_on",
+          "phone": "rimp_field_phone", "joined_on": "rimp_field_joined_on",
+          "head_name": "rimp_field_head_name", "hamlet": "rimp_field_hamlet",
+          "house_number": "rimp_field_house_number", "notes": "rimp_field_notes",
+          "member": "rimp_field_member"}
+
 R = TypeVar("R")
 
 
@@ -63,7 +71,7 @@ class Update:
 
 def describe_update(update: Update, lang: Language) -> str:
     """``Dòng 4: Phạm Văn Cường — ngày vào Đảng: 01/03/2025 → 01/09/2025``."""
-    changes = "; ".join(t(lang, "rimp_change", field=t(lang, f"rimp_field_{c.field}"),
+    changes = "; ".join(t(lang, "rimp_change", field=t(lang, _FIELD[c.field]),
                           old=c.old, new=c.new) for c in update.changes)
     return t(lang, "rimp_update_line", line=update.line, name=update.name, changes=changes)
 

@@ -6,14 +6,14 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
-from bot.imports.models import ErrorCode, Role
-from bot.imports.names import (
+from bot.core.names import (
     fold_accents,
     has_control_chars,
     header_key,
     normalize_name,
     strip_zero_width,
 )
+from bot.imports.models import ErrorCode, Role
 
 
 class FormulaNoValue:

@@ -9,13 +9,13 @@ warning whose cause was corrected is withdrawn with the notice that already exis
 
 from __future__ import annotations
 
+from bot.core import hooks
 from bot.core.access import Actor
 from bot.core.errors import Invalid
 from bot.core.permissions import Permission
 from bot.core.services import Services
 from bot.meetings.rollcall import RollCall, clean_reason, close_rollcall
 from bot.meetings.service import officer_meeting
-from bot.reports.jobs import review_branch
 from storage import audit, units
 from storage import meetings as store
 from storage.meetings import MeetingRow
@@ -52,5 +52,5 @@ async def close(services: Services, actor: Actor, meeting_id: int) -> RollCall:
     if before is not None and before.correction_reason is not None:
         unit = await units.get_unit(services.db, roll.meeting.unit_id)
         if unit is not None:
-            await review_branch(services, unit)
+            await hooks.figures().review_branch(services, unit)
     return roll

@@ -17,10 +17,10 @@ from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
+from bot.core.tokens import hash_token, invite_link, new_token
 from bot.meetings import texts as mt
 from bot.meetings.buttons import GuestRsvpButton
 from bot.meetings.service import officer_meeting
-from bot.members.registration import hash_token, invite_link, new_token
 from bot.texts import Language, t
 from storage import audit, units
 from storage import guests as store
@@ -29,6 +29,8 @@ from storage.guests import GuestRow as GuestRow
 from storage.meetings import MeetingRow
 from storage.outbox import Button
 from storage.outbox import OutgoingMessage as OutgoingMessage  # re-exported for handlers
+
+_GUEST_ANSWER = {"attend": "guest_answer_attend", "absent": "guest_answer_absent"}
 
 MAX_NAME = 120
 MAX_NOTE = 200
@@ -128,7 +130,7 @@ def invitation(guest: GuestRow, meeting: MeetingRow, unit_name: str, services: S
     lines = [t(lang, "guest_invitation_header", name=guest.full_name),
              mt.summary(meeting, unit_name, services.tz, lang)]
     if guest.answer is not None:
-        lines += ["", t(lang, f"guest_answer_{guest.answer}")]
+        lines += ["", t(lang, _GUEST_ANSWER[guest.answer])]
     if meeting.state != "scheduled" or meeting.starts_at <= services.clock.now():
         return OutgoingMessage("\n".join(lines))
     lines += ["", t(lang, "guest_rsvp_ask")]

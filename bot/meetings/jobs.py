@@ -13,12 +13,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot.core import formatting as fmt
+from bot.core.clock import epoch
 from bot.core.config import parse_offset
 from bot.core.services import Services
 from bot.meetings import texts as mt
 from bot.meetings.buttons import MeetingAction, MeetingButton
 from bot.meetings.schedule import ScheduleRule
-from bot.meetings.service import create_meeting, envelope, epoch, recipients
+from bot.meetings.service import create_meeting, envelope, recipients
 from bot.texts import as_language, t
 from storage import marks, outbox, roles, units
 from storage import meetings as store

@@ -7,10 +7,11 @@ branches' officers (names only, never to a group), through the outbox like every
 from __future__ import annotations
 
 from bot.core import formatting as fmt
+from bot.core.clock import epoch
 from bot.core.permissions import unit_or_fail
 from bot.core.services import Services
 from bot.meetings import texts as mt
-from bot.meetings.service import envelope, epoch, recipients, send_documents
+from bot.meetings.service import envelope, recipients, send_documents
 from bot.texts import as_language, t
 from storage import meetings as store
 from storage import outbox, people, roles

@@ -27,6 +27,7 @@ from docx.shared import Cm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from bot.core import labels
 from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
 from bot.core.parsing import parse_day
@@ -40,6 +41,9 @@ from storage import guests as guests_store
 from storage import meetings as store
 from storage.guests import GuestRow
 from storage.meetings import AttendanceRow, MeetingRow
+
+_DOCX_KIND = {"regular": "docx_kind_regular", "thematic": "docx_kind_thematic",
+              "combined": "docx_kind_combined", "extraordinary": "docx_kind_extraordinary"}
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -222,7 +226,7 @@ def build_docx(facts: MinutesFacts) -> bytes:
     # Title and kind.
     _line(doc, "", BODY_PT)
     _line(doc, t(lang, "docx_title"), 16, bold=True, center=True)
-    _line(doc, t(lang, f"docx_kind_{meeting.kind}"), BODY_PT, bold=True, center=True)
+    _line(doc, t(lang, _DOCX_KIND[meeting.kind]), BODY_PT, bold=True, center=True)
     if meeting.agenda and meeting.kind in ("thematic", "combined", "extraordinary"):
         _line(doc, t(lang, "docx_topic" if meeting.kind != "extraordinary" else "docx_purpose",
                      agenda=meeting.agenda), BODY_PT, italic=True, center=True)
@@ -244,7 +248,7 @@ def build_docx(facts: MinutesFacts) -> bytes:
         lang, "docx_attendance", present=len(present), total=len(members),
         absent=len(absent)))
     for r in absent:
-        reason = r.reason or (t(lang, f"standing_{r.standing}") if r.standing else "")
+        reason = r.reason or (t(lang, labels.STANDING[r.standing]) if r.standing else "")
         key = "docx_absent_excused" if r.status == "excused" else "docx_absent_unexcused"
         _line(doc, "- " + t(lang, key, name=r.full_name, reason=reason), BODY_PT)
     followers = [r.full_name for r in facts.rows

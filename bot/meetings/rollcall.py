@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core import labels
 from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
+from bot.core.names import name_key
 from bot.core.parsing import parse_clock
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
-from bot.imports.names import name_key
 from bot.meetings import guests
 from bot.meetings.service import officer_meeting
 from bot.texts import Language, t
@@ -343,7 +344,7 @@ def minutes_block(rows: list[AttendanceRow], lang: Language,
     if excused:
         lines.append(t(lang, "minutes_excused", count=len(excused)))
         for r in excused:
-            reason = r.reason or (t(lang, f"standing_{r.standing}") if r.standing else "")
+            reason = r.reason or (t(lang, labels.STANDING[r.standing]) if r.standing else "")
             lines.append(f"  - {r.full_name}: {reason}" if reason else f"  - {r.full_name}")
     if unexcused:
         lines.append(t(lang, "minutes_unexcused", count=len(unexcused)))

@@ -20,8 +20,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.errors import Invalid
+from bot.core.names import fold_accents
 from bot.core.parsing import parse_clock
-from bot.imports.names import fold_accents
 
 _VI_WEEKDAYS = {"2": 0, "hai": 0, "3": 1, "ba": 1, "4": 2, "tu": 2, "5": 3, "nam": 3,
                 "6": 4, "sau": 4, "7": 5, "bay": 5}

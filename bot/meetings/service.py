@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.core.access import Actor
+from bot.core.clock import epoch
 from bot.core.errors import Invalid, NotFound
 from bot.core.parsing import parse_clock, parse_day
 from bot.core.permissions import Permission, require, unit_or_fail
@@ -42,10 +43,6 @@ KIND_WORDS = {
     "bất thường": "extraordinary", "bat thuong": "extraordinary",
     "extraordinary": "extraordinary",
 }
-
-
-def epoch(instant: datetime) -> int:
-    return int(instant.timestamp())
 
 
 @dataclass(frozen=True)
@@ -132,7 +129,7 @@ async def invitees(services: Services, unit_id: int) -> list[tuple[int, str, str
 
 async def recipients(services: Services, meeting_id: int
                      ) -> list[tuple[InvitationRow, Language]]:
-    """Invited people who can be written to (on Telegram, or on Zalo: issue 26), each
+    """Invited people who can be written to (on Telegram, or on Zalo), each
     with their language."""
     invited = await store.invitations(services.db, meeting_id)
     on_zalo = await zalo_store.linked(services.db, [i.person_id for i in invited

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.core import formatting as fmt
+from bot.core import labels
 from bot.meetings.buttons import RsvpButton
 from bot.texts import Language, t
 from storage.meetings import InvitationRow, MeetingRow
@@ -17,7 +18,7 @@ def when(meeting: MeetingRow, tz: ZoneInfo, lang: Language) -> str:
 
 def summary(meeting: MeetingRow, unit_name: str, tz: ZoneInfo, lang: Language) -> str:
     """Kind, branch, time, place and agenda: the body every meeting message shares."""
-    lines = [t(lang, f"meeting_kind_{meeting.kind}", unit=unit_name),
+    lines = [t(lang, labels.MEETING_KIND[meeting.kind], unit=unit_name),
              t(lang, "meeting_when", when=when(meeting, tz, lang))]
     if meeting.place:
         lines.append(t(lang, "meeting_place", place=meeting.place))
@@ -42,7 +43,7 @@ def rsvp_buttons(meeting_id: int, lang: Language,
 def standing_note(inv: InvitationRow, lang: Language) -> str:
     if inv.standing is None:
         return ""
-    return "\n" + t(lang, "meeting_standing_note", standing=t(lang, f"standing_{inv.standing}"))
+    return "\n" + t(lang, "meeting_standing_note", standing=t(lang, labels.STANDING[inv.standing]))
 
 
 def answer_line(inv: InvitationRow, lang: Language) -> str:

@@ -1,7 +1,7 @@
 """Party dues: officers mark months paid (by tap or by import); members see their own.
 
 Dues can be recorded for any past month (last year's December in January too). The
-state of each month (not due yet, paid, unpaid) is the ledger's (bot/reports/ledger.py),
+state of each month (not due yet, paid, unpaid) is the ledger's (asked of the reports feature),
 so the card, `/me` and the 3-month rule say the same. Recording or undoing a payment
 re-checks the branch's warnings at once, so a warning whose cause was corrected is
 withdrawn with a notice.
@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.core import hooks
 from bot.core.access import Actor
 from bot.core.clock import today_in
 from bot.core.errors import Invalid, NotFound
+from bot.core.names import name_key
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.imports import DuesRow, ParsedImport, describe
-from bot.imports.names import name_key
 from bot.imports.plan import ImportPlan, ImportWaiting, new_nonce, recall, remember
 from bot.members.service import open_member
-from bot.reports import ledger
-from bot.reports.jobs import review_branch
 from bot.texts import Language, t
 from storage import audit, people, units
 from storage import dues as store
@@ -63,9 +62,7 @@ async def dues_states(services: Services, person_id: int, year: int) -> dict[str
     """The ledger's dues state of each month of the person's year: paid | unpaid |
     unrecorded (due, none recorded, the branch keeps no dues that month) | not_due;
     months outside every membership are left out."""
-    book = await ledger.load(services.db, [], year, services.clock.now(), services.tz,
-                             services.config.dues.due_day, person_id)
-    return {pm.month: pm.dues for pm in book.person_months(person_id) if pm.dues != "none"}
+    return await hooks.figures().dues_states(services, person_id, year)
 
 
 def _months(year: int, services: Services) -> list[str]:
@@ -116,7 +113,7 @@ async def _recheck(services: Services, unit_id: int) -> None:
     """A payment changed: warn, or withdraw a warning whose cause was corrected, now."""
     unit = await units.get_unit(services.db, unit_id)
     if unit is not None:
-        await review_branch(services, unit)
+        await hooks.figures().review_branch(services, unit)
 
 
 async def my_dues(services: Services, actor: Actor) -> MyDues:

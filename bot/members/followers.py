@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core import hooks
 from bot.core.access import Actor
+from bot.core.clock import epoch
 from bot.core.errors import NotFound
 from bot.core.permissions import Permission, committees_where, require, require_somewhere
 from bot.core.services import Services
-from bot.meetings import texts as mt
-from bot.meetings.service import epoch
 from bot.texts import as_language, t
 from storage import audit, followers, outbox, people, roles, units
 from storage import meetings as meeting_store
@@ -107,5 +107,6 @@ async def _tell(services: Services, conn: Connection, branch: UnitRow,
                 key=f"invite:{meeting.id}:{epoch(meeting.starts_at)}:{person_id}",
                 chat_id=int(tg), kind="invite", person_id=person_id, unit_id=branch.id,
                 stale_after=meeting.starts_at,
-                message=mt.invitation(meeting, branch.name, inv, services.tz, lang)))
+                message=hooks.meeting_text().invitation(meeting, branch.name, inv,
+                                                        services.tz, lang)))
     await outbox.enqueue(conn, envelopes, now)

@@ -14,10 +14,11 @@ from datetime import date, timedelta, tzinfo
 from bot.core import formatting as fmt
 from bot.core.access import Actor
 from bot.core.errors import Invalid
+from bot.core.names import name_key, title_case_capitals
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
+from bot.core.xlsx import Workbook
 from bot.imports import ImportKind, MemberRow, ParsedImport, RowError, describe, parse_upload
-from bot.imports.names import name_key, title_case_capitals
 from bot.imports.parser import check_member_dates
 from bot.imports.plan import (
     Change,
@@ -32,7 +33,6 @@ from bot.imports.plan import (
 from bot.members import records
 from bot.members.records import day_start
 from bot.members.registration import IssuedInvite, issue_invite
-from bot.reports.xlsx import Workbook
 from bot.texts import Language, t
 from storage import invites, outbox, people, units
 from storage.outbox import Envelope, OutgoingMessage

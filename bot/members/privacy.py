@@ -7,14 +7,14 @@ line (``chibo member export`` / ``chibo member erase``); both are audited.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from bot.core.access import Actor
 from bot.core.errors import NotFound
 from bot.core.permissions import Permission, committees_where, require_somewhere
 from bot.core.services import Services
 from bot.members.service import open_member
-from bot.texts import CATALOGS, Language, t
+from bot.texts import Language, t
 from storage import assignments, audit, invites, people, privacy, units
 
 
@@ -96,13 +96,63 @@ async def officer_export(
     return member.full_name, data
 
 
+# Each audit action code (or the code's start) with the text describing it.
+AUDIT_ACTIONS: Final = {"person.erase": "audit_action_person_erase",
+                        "person.export": "audit_action_person_export",
+                        "member.view": "audit_action_member_view",
+                        "audit.view": "audit_action_audit_view",
+                        "household.add": "audit_action_household_add",
+                        "household.edit": "audit_action_household_edit",
+                        "household.remove": "audit_action_household_remove",
+                        "household.assign": "audit_action_household_assign",
+                        "household.unassign": "audit_action_household_unassign",
+                        "household.import": "audit_action_household_import",
+                        "meeting.move": "audit_action_meeting_move",
+                        "meeting.answers": "audit_action_meeting_answers",
+                        "meeting.minutes": "audit_action_meeting_minutes",
+                        "meeting.reopen": "audit_action_meeting_reopen",
+                        "meeting.correct": "audit_action_meeting_correct",
+                        "meeting.entered_later": "audit_action_meeting_entered_later",
+                        "attendance.add": "audit_action_attendance_add",
+                        "attendance.correct": "audit_action_attendance_correct",
+                        "guest.add": "audit_action_guest_add",
+                        "meeting.answer_for": "audit_action_meeting_answer_for",
+                        "meeting.document": "audit_action_meeting_document",
+                        "meeting.close": "audit_action_meeting_close",
+                        "schedule.set": "audit_action_schedule_set",
+                        "member.join_213": "audit_action_member_join_213",
+                        "member.edit": "audit_action_member_edit",
+                        "member.flag": "audit_action_member_flag",
+                        "member.role": "audit_action_member_role",
+                        "member.official": "audit_action_member_official",
+                        "member.move": "audit_action_member_move",
+                        "member.remove": "audit_action_member_remove",
+                        "member.erase": "audit_action_member_erase",
+                        "member.import": "audit_action_member_import",
+                        "follow.start": "audit_action_follow_start",
+                        "follow.stop": "audit_action_follow_stop",
+                        "dues.paid": "audit_action_dues_paid",
+                        "dues.unpaid": "audit_action_dues_unpaid",
+                        "dues.import": "audit_action_dues_import", "report": "audit_action_report",
+                        "report.year": "audit_action_report_year",
+                        "report.branches": "audit_action_report_branches",
+                        "report.duties": "audit_action_report_duties",
+                        "report.probation": "audit_action_report_probation",
+                        "report.meeting": "audit_action_report_meeting",
+                        "report.member": "audit_action_report_member",
+                        "report.export": "audit_action_report_export",
+                        "unit.record_start": "audit_action_unit_record_start",
+                        "group.link": "audit_action_group_link",
+                        "broadcast": "audit_action_broadcast"}
+
+
 def describe_action(code: str, lang: Language) -> str:
     """An audit action code in words: the longest catalogued prefix of the code, the rest
     (a field, a role, an id) as its detail; the code itself only if nothing matches."""
     parts = code.split(".")
     for end in range(len(parts), 0, -1):
-        key = "audit_action_" + "_".join(parts[:end])
-        if key in CATALOGS[lang]:
+        key = AUDIT_ACTIONS.get(".".join(parts[:end]))
+        if key is not None:
             return t(lang, key, rest=".".join(parts[end:]))
     return code
 

@@ -13,10 +13,10 @@ from datetime import date, datetime, time, tzinfo
 from bot.core.access import Actor
 from bot.core.clock import today_in
 from bot.core.errors import Invalid, NotFound
+from bot.core.names import name_key
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.imports import describe
-from bot.imports.names import name_key
 from bot.imports.parser import (
     MEMBER_FIELDS,
     FieldInvalid,

@@ -7,52 +7,25 @@ used to join. A token is shown once, to whoever created it.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from bot.core import hooks
 from bot.core.access import Actor
 from bot.core.clock import today_in
 from bot.core.errors import Invalid
+from bot.core.names import clean_name, name_key
 from bot.core.permissions import Permission, authorize, require, unit_or_fail
 from bot.core.services import Services
-from bot.imports.names import has_control_chars, name_key, normalize_name
-from bot.meetings import membership
+from bot.core.tokens import hash_token, invite_link, new_token
 from bot.zalo import codes as zalo_codes
 from storage import audit, invites, people, units
 from storage.invites import InviteRow
 from storage.units import UnitRow
 
-TOKEN_BYTES = 18  # 144 bits
-MAX_NAME = 100
 BRANCH_ROLES = ("secretary", "deputy", "committee_member", "member")
 COMMITTEE_ROLES = ("standing", "member")
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
-
-
-def invite_link(bot_username: str, token: str) -> str:
-    return f"https://t.me/{bot_username}?start={token}"
-
-
-def clean_name(text: str) -> str:
-    """A person's or unit's name as stored: NFC, single spaces; refuses junk."""
-    name = normalize_name(text)
-    if not name or not any(ch.isalpha() for ch in name):
-        raise Invalid("name_invalid")
-    if len(name) > MAX_NAME:
-        raise Invalid("name_too_long", limit=MAX_NAME)
-    if has_control_chars(name):
-        raise Invalid("name_invalid")
-    return name
 
 
 @dataclass(frozen=True)
@@ -231,7 +204,7 @@ async def issue_invite(
             zalo_code = await zalo_codes.issue(conn, person_id=person_id, invite_id=invite_id,
                                                now=now, expires_at=expires)
     if unit.kind == "branch":  # a late joiner is invited to the meetings ahead at once
-        await membership.invite_to_upcoming(services, person_id, unit_id)
+        await hooks.membership().invite_to_upcoming(services, person_id, unit_id)
     record = await people.person(services.db, person_id)
     assert record is not None
     return IssuedInvite(
@@ -349,7 +322,7 @@ async def redeem(services: Services, token: str, telegram_user_id: int) -> Joine
             await people.bind_telegram(conn, person_id, telegram_user_id)
         if committee:
             await people.add_committee_officer(conn, person_id, invite.unit_id, invite.role, now)
-    await membership.send_invitations_to(services, person_id)  # invited before the link
+    await hooks.membership().send_invitations_to(services, person_id)  # invited before the link
     return Joined(seen.full_name, seen.unit_name, invite.role)
 
 
@@ -372,8 +345,8 @@ async def _join_second_branch(services: Services, seen: InvitePreview, invite: I
         await audit.write(conn, at=now, actor_id=telegram_user_id, unit_id=invite.unit_id,
                           action="member.join_213",
                           detail=f"person {second.person_id} (was {invite.person_id})")
-    await membership.invite_to_upcoming(services, second.person_id, invite.unit_id)
-    await membership.send_invitations_to(services, second.person_id)
+    await hooks.membership().invite_to_upcoming(services, second.person_id, invite.unit_id)
+    await hooks.membership().send_invitations_to(services, second.person_id)
     return Joined(second.full_name, seen.unit_name, invite.role, second_branch=True,
                   official_here=second.official_here)
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.core import hooks
 from bot.core.access import Actor
 from bot.core.clock import today_in
 from bot.core.errors import Invalid, NotFound
+from bot.core.names import vi_sort_key
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, authorize, require, unit_or_fail
+from bot.core.probation import probation_ends
 from bot.core.services import Services
-from bot.imports.names import vi_sort_key
-from bot.meetings import membership
 from bot.members.registration import (
     BRANCH_ROLES,
     IssuedInvite,
@@ -28,7 +29,6 @@ from storage.units import UnitRow
 
 PAGE_SIZE = 15
 FLAGS = ("away", "exempt", "213")
-PROBATION_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -142,12 +142,12 @@ async def move_member(services: Services, actor: Actor, membership_id: int,
     if to_unit not in targets:
         raise NotFound("unit_not_found")
     old = await unit_or_fail(services, row.unit_id)
-    withdrawn = await membership.invited_upcoming(services, row.person_id, row.unit_id)
+    withdrawn = await hooks.membership().invited_upcoming(services, row.person_id, row.unit_id)
     async with services.db.transaction() as conn:
         await people.move_membership(conn, membership_id, to_unit, services.clock.now())
         await assignments.end_for_member(conn, row.person_id, row.unit_id, today_in(services))
     await _audit(services, actor, row.unit_id, f"member.move.{to_unit}", row)
-    await membership.after_transfer(services, row.person_id, row.full_name, old,
+    await hooks.membership().after_transfer(services, row.person_id, row.full_name, old,
                                     targets[to_unit], withdrawn)
     return row, old, targets[to_unit]
 
@@ -207,17 +207,6 @@ class MyRecord:
     memberships: list[tuple[MemberRow, UnitRow]] = field(default_factory=list)
     committee: list[tuple[UnitRow, str]] = field(default_factory=list)
     follows: list[UnitRow] = field(default_factory=list)
-
-
-def probation_ends(admitted_on: date) -> date:
-    """Admission + 12 months (29 February falls on 28 February)."""
-    year, month = admitted_on.year + PROBATION_MONTHS // 12, admitted_on.month
-    day = admitted_on.day
-    while True:
-        try:
-            return date(year, month, day)
-        except ValueError:
-            day -= 1
 
 
 async def my_record(services: Services, actor: Actor) -> MyRecord:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core import formatting as fmt
+from bot.core import labels
 from bot.core.services import Services
 from bot.texts import as_language, t
 from storage import roles
@@ -25,7 +26,7 @@ async def officers_told_unreachable(
             lang = as_language(langs.get(officer.telegram_user_id), services.config.bot.language)
             text = t(
                 lang, "alert_unreachable", name=name, branch=unit_name,
-                since=fmt.local_time(since, services.tz), why=t(lang, f"unreachable_{reason}"),
+                since=fmt.local_time(since, services.tz), why=t(lang, labels.UNREACHABLE[reason]),
             )
             envelopes.append(Envelope(
                 key=f"unreachable:{person_id}:{since.isoformat()}:{officer.person_id}",

@@ -103,7 +103,7 @@ async def report_broadcasts(services: Services) -> None:
 
 
 async def _reachable(services: Services, unit_id: int) -> list[MemberRow]:
-    """Active members the bot can write to: on Telegram, or on Zalo (issue 26; the outbox
+    """Active members the bot can write to: on Telegram, or on Zalo (the outbox
     addresses each on their channel)."""
     everyone = await people.members_of(services.db, unit_id)
     on_zalo = await zalo_store.linked(services.db, [m.person_id for m in everyone

@@ -10,6 +10,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core import formatting as fmt
+from bot.core import labels
 from bot.core.access import Actor
 from bot.core.clock import Clock, from_db
 from bot.core.config import DeliverySettings
@@ -67,5 +68,5 @@ def render_status(stats: OutboxStats, texts: Texts, tz: ZoneInfo) -> str:
         lines.append(texts("status_unreachable", count=fmt.number(len(stats.unreachable), lang)))
         for _, name, since, reason in stats.unreachable[:50]:
             when = fmt.local_time(from_db(since), tz)
-            lines.append(f"• {name} — {when} — {texts(f'unreachable_{reason}')}")
+            lines.append(f"• {name} — {when} — {texts(labels.UNREACHABLE[reason])}")
     return "\n".join(lines)

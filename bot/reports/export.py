@@ -19,19 +19,25 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.core import formatting as fmt
+from bot.core import labels
 from bot.core.access import Actor
 from bot.core.services import Services
+from bot.core.xlsx import Cell, Workbook
 from bot.reports.figures import BranchYear, is_short
 from bot.reports.ledger import Ledger, gc_paused
 from bot.reports.periods import in_record
 from bot.reports.scope import Scope, resolve
 from bot.reports.service import book_of, compute_branches, compute_followers
-from bot.reports.xlsx import Cell, Workbook
 from bot.texts import Texts
 from storage import audit, exports
 from storage.ledger import MeetingRecord
 from storage.meetings import held_length
 from storage.reports import FollowerPresence
+
+_STATE = {"scheduled": "xl_state_scheduled", "closed": "xl_state_closed",
+          "cancelled": "xl_state_cancelled", "unconfirmed": "xl_state_unconfirmed"}
+_CAPACITY = {"member": "xl_capacity_member", "follower": "xl_capacity_follower"}
+_DUTY = {"normal": "report_duty_normal", "problem": "report_duty_problem"}
 
 HEADERS = {
     "members": ("xl_name", "xl_branch", "xl_role", "xl_birth", "xl_admitted", "xl_official",
@@ -81,7 +87,7 @@ def _sheet(book: Workbook, title: str, headers: Sequence[str], texts: Texts,
 
 
 def _standing(texts: Texts, away: int, exempt: int, is_213: int) -> str:
-    return ", ".join(texts(f"standing_{k}") for k, on in
+    return ", ".join(texts(labels.STANDING[k]) for k, on in
                      (("away", away), ("exempt", exempt), ("213", is_213)) if on)
 
 
@@ -172,22 +178,22 @@ def _write_workbook(fetched: dict[str, list[exports.Row]], texts: Texts, tz: Zon
     book = Workbook()
     counts: dict[str, int] = {}
     counts["members"] = _sheet(book, texts("xl_sheet_members"), HEADERS["members"], texts, (
-        (r[0], r[1], texts(f"role_{r[2]}"), _day(r[3]), _day(r[4]), _day(r[5]),
+        (r[0], r[1], texts(labels.ROLE[r[2]]), _day(r[3]), _day(r[4]), _day(r[5]),
          _standing(texts, r[6], r[7], r[8]), r[9], texts("xl_yes") if r[10] else texts("xl_no"),
-         texts(f"channel_{r[11]}") if r[11] else "")
+         texts(labels.CHANNEL[r[11]]) if r[11] else "")
         for r in fetched["members"]))
     counts["meetings"] = _sheet(book, texts("xl_sheet_meetings"), HEADERS["meetings"], texts, (
-        (r[0], texts(f"report_kind_{r[1]}"), _naive(r[2], tz), r[3], r[4], r[5],
-         texts(f"xl_state_{r[6]}"), r[7], r[8],
+        (r[0], texts(labels.REPORT_KIND[r[1]]), _naive(r[2], tz), r[3], r[4], r[5],
+         texts(_STATE[r[6]]), r[7], r[8],
          texts("xl_yes") if r[6] == "closed" and is_short(r[1], r[3], *minimums) else "")
         for r in fetched["meetings"]))
     counts["attendance"] = _sheet(book, texts("xl_sheet_attendance"), HEADERS["attendance"],
                                   texts, (
-        (_naive(r[0], tz), r[1], r[2], texts(f"xl_capacity_{r[3]}"),
-         texts(f"standing_{r[4]}") if r[4] else "", texts(f"report_status_{r[5]}"), r[6])
+        (_naive(r[0], tz), r[1], r[2], texts(_CAPACITY[r[3]]),
+         texts(labels.STANDING[r[4]]) if r[4] else "", texts(labels.REPORT_STATUS[r[5]]), r[6])
         for r in fetched["attendance"]))
     counts["duties"] = _sheet(book, texts("xl_sheet_duties"), HEADERS["duties"], texts, (
-        (r[0], r[1], r[2], r[3], texts(f"report_duty_{r[4]}"), r[5])
+        (r[0], r[1], r[2], r[3], texts(_DUTY[r[4]]), r[5])
         for r in fetched["duties"]))
     counts["dues"] = _sheet(book, texts("xl_sheet_dues"), HEADERS["dues"], texts, (
         (r[0], r[1], r[2], r[3], _local(r[4], tz)) for r in fetched["dues"]))

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.members.service import probation_ends
+from bot.core.probation import probation_ends
 from bot.reports.ledger import FLAG_AT, WARN_AT, Held, Ledger, MonthCause, gc_paused
 from bot.reports.periods import (
     in_record,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from bot.core import formatting as fmt
+from bot.core import labels
 from bot.core.services import Services
 from bot.reports import figures
 from bot.reports.ledger import dues_fall_due
@@ -27,6 +28,9 @@ from storage import reports as rows
 from storage.outbox import Envelope, OutgoingMessage
 from storage.units import UnitRow
 
+_WARN = {"warn": "warn_rule24_warn", "flag": "warn_rule24_flag"}
+_WITHDRAWN = {"warn": "warn_rule24_warn_withdrawn", "flag": "warn_rule24_flag_withdrawn"}
+
 PROBATION_WARN_DAYS = 30
 LEVELS = ("warn", "flag")
 
@@ -37,7 +41,7 @@ Notice = tuple[str | None, tuple[str, ...], str, dict[str, object], figures.Memb
 
 
 # Officers are reminded of a meeting whose roll call was never closed: the next morning,
-# and again three days after the meeting (PRODUCT.md, "The roll call as it goes").
+# and again three days after the meeting (docs/rules.md, "The roll call as it goes").
 UNCONFIRMED_REMINDERS = (1, 3)  # days after the meeting
 REMINDER_HOUR = 7
 UNCONFIRMED_LOOKBACK_DAYS = 30
@@ -112,13 +116,13 @@ async def review_branch(services: Services, unit: UnitRow) -> None:
             base: dict[str, object] = {"name": m.full_name, "unit": unit.name,
                                        "count": len(m.violation_months), "year": year}
             if m.level != "ok" and prefix + m.level not in sent:
-                notices.append((prefix + m.level, (), f"warn_rule24_{m.level}", base, m))
+                notices.append((prefix + m.level, (), _WARN[m.level], base, m))
             # A cause was corrected: the level dropped below what the officers were told.
             above = [level for level in LEVELS if prefix + level in sent
                      and RANK[level] > RANK[m.level]]
             if above:
                 notices.append((None, tuple(prefix + level for level in above),
-                                f"warn_rule24_{above[-1]}_withdrawn", base,
+                                _WITHDRAWN[above[-1]], base,
                                 m if m.violation_months else None))
     if notices:
         await _send(services, unit, notices)
@@ -144,7 +148,7 @@ def _text(lang: Language, key: str, params: dict[str, object],
           member: figures.MemberYear | None) -> str:
     causes = causes_text(member, lang) if member is not None else ""
     if "kind_key" in params:
-        params = {**params, "kind": t(lang, f"report_kind_{params['kind_key']}")}
+        params = {**params, "kind": t(lang, labels.REPORT_KIND[str(params["kind_key"])])}
     text = t(lang, key, **params, causes=causes)
     if key.endswith("_withdrawn") and causes:
         text += "\n" + t(lang, "warn_rule24_remaining", causes=causes)

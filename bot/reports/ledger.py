@@ -1,4 +1,4 @@
-"""The one ledger (PRODUCT.md, "One ledger"): from the stored history, one fact per
+"""The one ledger (docs/rules.md, "One ledger"): from the stored history, one fact per
 person × meeting (``Seat``) and per person × month (``PersonMonth``). Every figure —
 `/report year`, `/report branches`, `/report member`, `/report meeting`, `/me`, the dues
 card, the warnings, the export and the heatmap — reads these facts and nothing else.

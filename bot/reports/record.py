@@ -2,7 +2,7 @@
 bot holds its record. Set when the unit is created (the first day of that month);
 officers may move it back to bring in history. Moving a branch's start back also moves
 the start of the members who were there when it began recording, i.e. added in the week
-the branch was set up (PRODUCT.md, "Records over time"); members added later keep the
+the branch was set up (docs/rules.md, "Records over time"); members added later keep the
 day they were added, and any start can be corrected on the member's card. A committee
 moving its start moves with it the branches that began recording on the same day.
 """

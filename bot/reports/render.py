@@ -6,12 +6,19 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.core import formatting as fmt
-from bot.meetings import texts as mt
-from bot.meetings.rollcall import minutes_block
+from bot.core import hooks, labels
 from bot.reports import figures
 from bot.reports.service import MeetingReport, MemberReport, YearReport
 from bot.texts import Language, Texts, t
 from storage.reports import DutyCount, FollowerPresence
+
+_LEFT = {"left": "report_left_left", "transferred": "report_left_transferred"}
+# Probations by status, overdue first: the group's heading and each line's status.
+_PROBATION_GROUPS = (
+    ("overdue", "report_probation_group_overdue", "report_probation_overdue"),
+    ("soon", "report_probation_group_soon", "report_probation_soon"),
+    ("later", "report_probation_group_later", "report_probation_later"),
+)
 
 PAGE_CHARS = 3500
 
@@ -60,11 +67,11 @@ def left_text(member: figures.MemberYear, texts: Texts) -> str:
     """`` — đã chuyển đi ngày 01/03/2026`` for a member who left during the year."""
     if member.left is None or member.left_on is None:
         return ""
-    return " — " + texts(f"report_left_{member.left}", date=fmt.day(member.left_on))
+    return " — " + texts(_LEFT[member.left], date=fmt.day(member.left_on))
 
 
 def _standing(texts: Texts, standing: str | None) -> str:
-    return f" ({texts('standing_' + standing)})" if standing else ""
+    return f" ({texts(labels.STANDING[standing])})" if standing else ""
 
 
 def year_text(report: YearReport, texts: Texts) -> str:
@@ -181,7 +188,7 @@ def held_lines(r: figures.BranchYear, texts: Texts) -> list[str]:
                            days=", ".join(fmt.day(d) for d in r.unconfirmed)))
     if r.short_meetings:
         lines.append(texts("report_branch_short", count=r.short_meetings))
-        lines += [texts("held_short_line", day=fmt.day(day), kind=texts(f"report_kind_{kind}"),
+        lines += [texts("held_short_line", day=fmt.day(day), kind=texts(labels.REPORT_KIND[kind]),
                         minutes=fmt.number(minutes, texts.lang))
                   for day, kind, minutes in r.short_list]
     if r.extraordinary:
@@ -216,15 +223,15 @@ def probation_text(label: str, rows: list[figures.Probation], texts: Texts) -> s
     lines = [texts("report_probation_title", scope=label)]
     if not rows:
         lines.append(texts("report_probation_none"))
-    for status in ("overdue", "soon", "later"):
+    for status, group_key, status_key in _PROBATION_GROUPS:
         group = [p for p in rows if p.status == status]
         if not group:
             continue
-        lines += ["", texts(f"report_probation_group_{status}", count=len(group))]
+        lines += ["", texts(group_key, count=len(group))]
         for p in group:
             lines.append(texts("report_probation_line", name=p.full_name,
                                admitted=fmt.day(p.admitted_on), ends=fmt.day(p.ends_on),
-                               status=texts(f"report_probation_{status}",
+                               status=texts(status_key,
                                             days=abs(p.days_left))))
     return "\n".join(lines)
 
@@ -233,7 +240,7 @@ def meeting_text(report: MeetingReport, texts: Texts, tz: ZoneInfo) -> str:
     lang = texts.lang
     inv = report.invitations
     lines = [texts("report_meeting_title"),
-             mt.summary(report.meeting, report.unit_name, tz, lang), ""]
+             hooks.meeting_text().summary(report.meeting, report.unit_name, tz, lang), ""]
     attend = [i for i in inv if i.answer == "attend"]
     absent = [i for i in inv if i.answer == "absent"]
     silent = [i for i in inv if i.answer is None]
@@ -246,7 +253,8 @@ def meeting_text(report: MeetingReport, texts: Texts, tz: ZoneInfo) -> str:
     if silent:
         lines.append(texts("digest_silent", names=", ".join(i.full_name for i in silent)))
     if report.attendance and report.meeting.state == "closed":
-        lines += ["", texts("report_meeting_actual"), minutes_block(report.attendance, lang)]
+        lines += ["", texts("report_meeting_actual"),
+                  hooks.meeting_text().minutes_block(report.attendance, lang)]
     return "\n".join(lines)
 
 
@@ -270,11 +278,11 @@ def member_text(report: MemberReport, texts: Texts, tz: ZoneInfo) -> str:
                                              report.following.invited, lang)))
     lines += ["", texts("report_member_meetings")]
     for seat in report.meetings:
-        label = texts(f"report_status_{seat.outcome}")
+        label = texts(labels.REPORT_STATUS[seat.outcome])
         when = fmt.local_time(seat.meeting.starts_at, tz)
         branch = f" ({seat.held.record.unit_name})" if seat.held is not None \
             and seat.held.record.unit_id != m.unit_id else ""
-        lines.append(f"  {when}{branch} — {texts(f'report_kind_{seat.meeting.kind}')}: {label}"
+        lines.append(f"  {when}{branch} — {texts(labels.REPORT_KIND[seat.meeting.kind])}: {label}"
                      + (f" ({seat.reason})" if seat.reason and seat.outcome != "present"
                         else ""))
     if not report.meetings:

@@ -11,8 +11,8 @@ from datetime import date
 
 from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
+from bot.core.names import fold_accents, name_key
 from bot.core.services import Services
-from bot.imports.names import fold_accents, name_key
 from bot.reports import figures, ledger
 from bot.reports.ledger import Ledger, Seat
 from bot.reports.periods import local_day, year_window

@@ -57,7 +57,10 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 log = logging.getLogger("chibo")
 
 # Commands shown in Telegram's menu, per language.
-MENU_COMMANDS = ("start", "help", "me", "meetings", "duties", "report", "lang")
+# The menu Telegram shows: each command with the catalog text describing it.
+MENU_COMMANDS = {"start": "cmd_start", "help": "cmd_help", "me": "cmd_me",
+                 "meetings": "cmd_meetings", "duties": "cmd_duties", "report": "cmd_report",
+                 "lang": "cmd_lang"}
 TICK_SECONDS = 20.0
 # Connections for replies to people. Small on purpose: httpcore scans its whole pool on
 # every request, and a 64-connection pool cost a third of the CPU of handling a tap.
@@ -166,7 +169,7 @@ async def _post_init(app: RuntimeApp) -> None:
 
 
 async def _start_zalo(app: RuntimeApp, services: Services, sender: Sender) -> None:
-    """The Zalo channel (issue 26) when ``[zalo] enabled``: its events and its sender."""
+    """The Zalo channel when ``[zalo] enabled``: its events and its sender."""
     config = app.bot_data.config
     if not config.zalo.enabled:
         return
@@ -258,7 +261,7 @@ async def tick(services: Services) -> None:
 
 async def _set_menus(app: RuntimeApp) -> None:
     for lang in LANGUAGES:
-        commands = [BotCommand(c, t(lang, f"cmd_{c}")) for c in MENU_COMMANDS]
+        commands = [BotCommand(c, t(lang, key)) for c, key in MENU_COMMANDS.items()]
         language_code = None if lang == app.bot_data.config.bot.language else lang
         await app.bot.set_my_commands(commands, language_code=language_code)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot import __version__
+from bot.core import labels
 from bot.core.config import (
     PASSWORD_ENV,
     TOKEN_ENV,
@@ -22,6 +23,8 @@ from bot.core.config import (
 from bot.runtime.operator import OperatorError
 from bot.texts import Texts, as_language
 from storage.db import DatabaseNotWritable, DatabaseUnavailable, owner_only
+
+_CLI_UNIT_KIND = {"committee": "cli_unit_kind_committee", "branch": "cli_unit_kind_branch"}
 
 EXIT_USAGE = 2
 
@@ -409,7 +412,7 @@ def cmd_unit_list(args: argparse.Namespace) -> int:
         print(texts("cli_no_units"), file=sys.stderr)
     for unit in found:
         parent = texts("cli_unit_parent", parent=unit.parent_id) if unit.parent_id else ""
-        print(texts("cli_unit_line", id=unit.id, kind=texts(f"cli_unit_kind_{unit.kind}"),
+        print(texts("cli_unit_line", id=unit.id, kind=texts(_CLI_UNIT_KIND[unit.kind]),
                     name=unit.name, parent=parent))
     return 0
 
@@ -475,7 +478,7 @@ def cmd_member_list(args: argparse.Namespace) -> int:
         return 1
     for member in found:
         print(texts("cli_person_line", id=member.person_id, name=member.full_name,
-                    role=texts(f"role_{member.role}"),
+                    role=texts(labels.ROLE[member.role]),
                     state="" if member.state == "active" else texts("cli_person_left")))
     return 0
 

@@ -19,10 +19,10 @@ from bot.core.clock import SystemClock, today_in
 from bot.core.config import TOKEN_ENV, Config, database_password, token_well_formed
 from bot.core.errors import AppError
 from bot.core.logs import REDACTOR
+from bot.core.names import fold_accents
 from bot.core.permissions import unit_or_fail
 from bot.core.services import Services
 from bot.imports import describe
-from bot.imports.names import fold_accents
 from bot.imports.plan import describe_update
 from bot.members import privacy
 from bot.members.member_import import (

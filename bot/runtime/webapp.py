@@ -1,4 +1,4 @@
-"""The console's web server, run inside the bot process (issue 25).
+"""The console's web server, run inside the bot process.
 
 An aiohttp server on ``[webapp] listen``; port 0 takes a free port (tests, the demo),
 and :func:`local_url` says which.

@@ -1,36 +1,32 @@
 """Message catalogs: every user-facing text, in Vietnamese (default) and English.
 
-Texts are plain ``str.format`` templates (no parse mode, so names typed by
+One module per feature holds that feature's texts in both languages (``VI`` and
+``EN`` dicts). Texts are plain ``str.format`` templates (no parse mode, so names typed by
 users can never inject markup). A test fails when a key or a placeholder
 exists in one language only.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import string
 from typing import Any, Literal
-
-from bot.texts import en, vi
 
 Language = Literal["vi", "en"]
 LANGUAGES: tuple[Language, ...] = ("vi", "en")
 
-# Per-feature catalogs: modules defining VI and EN dicts, merged over the core ones.
-FEATURES: tuple[str, ...] = ("duties", "records", "meetings_held", "robustness", "figures",
-                              "workers", "ledger", "lifecycle", "operator", "delivery",
-                              "console", "zalo", "seams")
-
 
 def _merge() -> dict[Language, dict[str, str]]:
-    import importlib
-
-    merged: dict[Language, dict[str, str]] = {"vi": dict(vi.MESSAGES), "en": dict(en.MESSAGES)}
-    for name in FEATURES:
-        module = importlib.import_module(f"bot.texts.{name}")
+    """Every module of this package is one feature's catalog, defining ``VI`` and ``EN``
+    dicts; they are found by listing the package, so a new feature needs no registration."""
+    merged: dict[Language, dict[str, str]] = {"vi": {}, "en": {}}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda found: found.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
         for lang, entries in (("vi", module.VI), ("en", module.EN)):
             clash = set(merged[lang]) & set(entries)  # type: ignore[index]
             if clash:
-                raise RuntimeError(f"text keys defined twice ({name}): {sorted(clash)}")
+                raise RuntimeError(f"text keys defined twice ({info.name}): {sorted(clash)}")
             merged[lang].update(entries)  # type: ignore[index]
     return merged
 

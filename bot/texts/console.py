@@ -1,4 +1,4 @@
-"""Texts of issue 25 (the officers' console, a Telegram Mini App).
+"""Texts of the officers' console, a Telegram Mini App.
 
 Keys ``console_ui_*`` are sent to the page as they are (it fills ``{…}`` itself)."""
 
@@ -29,7 +29,6 @@ VI: dict[str, str] = {
     "console_ui_home_committees": "Đảng ủy",
     "console_ui_rollcall": "Điểm danh",
     "console_ui_members": "Đảng viên",
-    "console_ui_year": "Năm của Đảng ủy",
     "console_ui_no_meetings": "Chưa có cuộc họp nào đã bắt đầu.",
     "console_ui_present": "✅ Có mặt",
     "console_ui_excused": "🟡 Vắng có lý do",
@@ -67,7 +66,6 @@ VI: dict[str, str] = {
     "console_ui_probations_none": "Không có.",
     "console_ui_export": "⬇️ Tải báo cáo (.xlsx)",
     "console_ui_rate": "Cả năm",
-    "console_ui_month": "Tháng",
 }
 
 EN: dict[str, str] = {
@@ -97,7 +95,6 @@ EN: dict[str, str] = {
     "console_ui_home_committees": "Committees",
     "console_ui_rollcall": "Roll call",
     "console_ui_members": "Members",
-    "console_ui_year": "The committee's year",
     "console_ui_no_meetings": "No meeting has started yet.",
     "console_ui_present": "✅ Present",
     "console_ui_excused": "🟡 Excused",
@@ -135,5 +132,4 @@ EN: dict[str, str] = {
     "console_ui_probations_none": "None.",
     "console_ui_export": "⬇️ Download the report (.xlsx)",
     "console_ui_rate": "Year",
-    "console_ui_month": "Month",
 }

@@ -1,7 +1,7 @@
 """Texts of the household-monitoring duties: households, assignments, monthly reports."""
 
 VI: dict[str, str] = {
-    # --- a member's card: reminder, nudge, /duties ------------------------------------------
+    # --- a member's card: reminder, nudge, /duties ------------------------------------
     "duty_header_reminder": "📋 Theo dõi hộ gia đình — tháng {month}\nĐồng chí đang theo dõi {count} hộ. Xin cho biết tình hình từng hộ bằng các nút bên dưới (Có vấn đề: kèm ghi chú ngắn).",
     "duty_header_nudge": "🔔 Nhắc lại: đồng chí còn {missing} hộ chưa báo cáo tháng {month}.",
     "duty_header_status": "📋 Các hộ đồng chí theo dõi — tháng {month}: đã báo cáo {reported}/{count}.",
@@ -22,10 +22,10 @@ VI: dict[str, str] = {
     "duty_note_too_long": "Ghi chú dài {length} ký tự; tối đa {limit} ký tự. Xin viết ngắn gọn hơn rồi gửi lại.",
     "duty_not_yours": "Hộ này không do đồng chí theo dõi nên không thể báo cáo. Không có gì thay đổi.",
     "duty_period_over": "Lời nhắc tháng {month} đã hết hạn. Gõ /duties để báo cáo tháng này.",
-    # --- to officers --------------------------------------------------------------------------
+    # --- to officers ------------------------------------------------------------------
     "duty_problem_alert": "⚠️ Hộ có vấn đề — tháng {month} ({unit})\nHộ: {household}\nĐảng viên theo dõi: {member}\nGhi chú: {note}",
     "duty_review": "📅 Đầu năm {year}: xin rà soát phân công theo dõi hộ gia đình của {unit}.\nHiện có {households} hộ, {members} đảng viên theo dõi, {unassigned} hộ chưa phân công.\nGõ /households để xem, /assign để điều chỉnh.",
-    # --- /households --------------------------------------------------------------------------
+    # --- /households ------------------------------------------------------------------
     "hh_house_number": "số {number}",
     "hh_status_header": "🏠 {unit}: {households} hộ gia đình, {unassigned} hộ chưa phân công.",
     "hh_status_month": "Báo cáo tháng {month}: {done}/{members} đảng viên đã báo cáo đủ; {problems} hộ có vấn đề.",
@@ -68,7 +68,7 @@ VI: dict[str, str] = {
     "hh_field_too_long": "Nội dung quá dài (tối đa {limit} ký tự).",
     "hh_field_invalid": "Nội dung chứa ký tự không hợp lệ.",
     "hh_unassigned_done": "Đã bỏ phân công hộ {household}.",
-    # --- /assign ------------------------------------------------------------------------------
+    # --- /assign ----------------------------------------------------------------------
     "asg_choose": "Phân công theo dõi hộ gia đình: chọn cách làm.",
     "asg_btn_by_member": "👤 Theo đảng viên",
     "asg_btn_by_household": "🏠 Theo hộ",
@@ -89,16 +89,16 @@ VI: dict[str, str] = {
     "asg_no_members": "Chi bộ chưa có đảng viên.",
     "asg_no_households": "Chi bộ chưa có hộ gia đình nào. Gõ /households để thêm.",
     "asg_not_member": "Người này không (còn) sinh hoạt ở chi bộ của hộ.",
-    # --- import -------------------------------------------------------------------------------
-    "himp_working": "Đang nhập {count} hộ gia đình…",
-    "himp_done": "Đã nhập {imported} hộ gia đình, phân công {assigned} hộ; bỏ qua {skipped} dòng. Gõ /households để xem.",
-    "himp_duplicate_in_branch": "Dòng {line}: hộ {head} (cùng địa chỉ) đã có trong chi bộ.",
-    "himp_member_unknown": "Dòng {line}: không có đảng viên tên '{name}' trong chi bộ.",
-    "himp_member_ambiguous": "Dòng {line}: có {count} đảng viên tên '{name}' trong chi bộ; hãy để trống cột này rồi phân công bằng /assign.",
+    # --- members told of their households ---------------------------------------------
+    "hhn_gained": "🏠 Đồng chí được phân công theo dõi thêm {count} hộ gia đình.",
+    "hhn_gained_later": "{notice}\n{households}\nĐầu mỗi tháng tôi sẽ nhắc đồng chí báo cáo tình hình các hộ.",
+    "hhn_gained_now": "{notice} Hộ mới: {households}.\nLời nhắc tháng này đã gửi; xin báo cáo luôn bằng các nút bên dưới.\n\n{card}",
+    "hhn_line": "• {household}",
+    "hhn_lost": "🏠 {count} hộ đồng chí theo dõi đã được giao cho đồng chí khác từ hôm nay: {households}. Cảm ơn đồng chí.",
 }
 
 EN: dict[str, str] = {
-    # --- a member's card: reminder, nudge, /duties ------------------------------------------
+    # --- a member's card: reminder, nudge, /duties ------------------------------------
     "duty_header_reminder": "📋 Household duties — {month}\nYou follow {count:plural:household:households}. Please tell us how each one is doing with the buttons below (Problem: with a short note).",
     "duty_header_nudge": "🔔 Reminder: households not reported yet for {month}: {missing}.",
     "duty_header_status": "📋 Your households — {month}: {reported}/{count} reported.",
@@ -119,10 +119,10 @@ EN: dict[str, str] = {
     "duty_note_too_long": "The note is {length} characters long; at most {limit}. Please shorten it and send it again.",
     "duty_not_yours": "This household is not assigned to you, so you cannot report on it. Nothing was changed.",
     "duty_period_over": "The reminder for {month} has expired. Type /duties to report for this month.",
-    # --- to officers --------------------------------------------------------------------------
+    # --- to officers ------------------------------------------------------------------
     "duty_problem_alert": "⚠️ Household problem — {month} ({unit})\nHousehold: {household}\nFollowed by: {member}\nNote: {note}",
     "duty_review": "📅 New year {year}: please review who follows which household in {unit}.\nThere are {households} households, {members} members following them, {unassigned} households unassigned.\nType /households to see them, /assign to change.",
-    # --- /households --------------------------------------------------------------------------
+    # --- /households ------------------------------------------------------------------
     "hh_house_number": "No. {number}",
     "hh_status_header": "🏠 {unit}: {households} households; unassigned: {unassigned}.",
     "hh_status_month": "Reports for {month}: {done}/{members} members have reported everything; households with problems: {problems}.",
@@ -165,7 +165,7 @@ EN: dict[str, str] = {
     "hh_field_too_long": "Too long (at most {limit} characters).",
     "hh_field_invalid": "The text contains invalid characters.",
     "hh_unassigned_done": "Household {household} is no longer assigned.",
-    # --- /assign ------------------------------------------------------------------------------
+    # --- /assign ----------------------------------------------------------------------
     "asg_choose": "Assign households to follow: choose how.",
     "asg_btn_by_member": "👤 By member",
     "asg_btn_by_household": "🏠 By household",
@@ -186,10 +186,10 @@ EN: dict[str, str] = {
     "asg_no_members": "The branch has no members yet.",
     "asg_no_households": "The branch has no households yet. Type /households to add some.",
     "asg_not_member": "This person is not (or no longer) a member of the household's branch.",
-    # --- import -------------------------------------------------------------------------------
-    "himp_working": "Importing {count:plural:household:households}…",
-    "himp_done": "Households imported: {imported}, assigned: {assigned}; lines left out: {skipped}. Type /households to see them.",
-    "himp_duplicate_in_branch": "Line {line}: household {head} (same address) is already in the branch.",
-    "himp_member_unknown": "Line {line}: no member named '{name}' in the branch.",
-    "himp_member_ambiguous": "Line {line}: {count} members of the branch are named '{name}'; leave this cell empty and assign with /assign.",
+    # --- members told of their households ---------------------------------------------
+    "hhn_gained": "🏠 You have been asked to follow {count} more households.",
+    "hhn_gained_later": "{notice}\n{households}\nAt the start of each month I will remind you to report on them.",
+    "hhn_gained_now": "{notice} New: {households}.\nThis month's reminder has already gone out; please report with the buttons below.\n\n{card}",
+    "hhn_line": "• {household}",
+    "hhn_lost": "🏠 {count} of the households you followed now go to another member, from today: {households}. Thank you.",
 }

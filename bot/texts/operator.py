@@ -1,11 +1,20 @@
-"""Texts of issue 23 (operator grade): start-up, the command line, audit descriptions."""
+"""Texts for the operator: start-up, the command line, worker processes and what each
+audit action code means."""
 
 VI: dict[str, str] = {
-    # --- start-up (one line for the operator's terminal) -------------------------------
+    # --- start-up and the command line (one line for the operator's terminal) ---------
+    "startup_token_rejected": "Telegram từ chối token ({status}): kiểm tra {env} (hoặc [telegram] token trong tệp cấu hình); lấy token mới từ @BotFather.",
+    "cli_bot_api_error": "Không gọi được Bot API của Telegram ({error}); kiểm tra mạng và [telegram] base_url rồi thử lại.",
+    # --- several workers on one database ----------------------------------------------
+    "status_workers": "Tiến trình bot đang chạy: {count} ({names})",
+    "status_poller": "Đang nhận tin từ Telegram (long polling): {worker}",
+    "status_no_poller": "Chưa tiến trình nào nhận tin bằng long polling (chế độ webhook, hoặc đang chuyển giao).",
+    "cli_database_unavailable": "Không kết nối được cơ sở dữ liệu ({error}); kiểm tra máy chủ PostgreSQL, [database] url và {env} rồi thử lại.",
+    # --- start-up (one line for the operator's terminal) ------------------------------
     "startup_deadline": "Bot chưa khởi động được sau {seconds} giây ({reason}); kiểm tra mạng, proxy và [telegram] base_url rồi chạy lại (thời hạn: [telegram] startup_deadline_seconds).",
     "startup_get_me_odd": "Bot API trả lời getMe không đúng chuẩn ({error}); kiểm tra [telegram] base_url có trỏ tới Bot API của Telegram không.",
     "cli_database_not_writable": "Không ghi được vào cơ sở dữ liệu ({error}); người chạy bot phải ghi được tệp cơ sở dữ liệu và thư mục chứa nó ([database] path).",
-    # --- the command line: one language per run (--lang, else [bot] language) -----------
+    # --- the command line: one language per run (--lang, else [bot] language) ---------
     "cli_no_token": "Chưa có token của bot: đặt biến môi trường {env} (hoặc [telegram] token trong tệp cấu hình); lấy token từ @BotFather trong Telegram bằng lệnh /newbot. `chibo demo` không cần token.",
     "cli_token_malformed": "Token của bot không đúng dạng (phải là số id của bot, dấu hai chấm, rồi một chuỗi chữ, số, - và _, ví dụ 123456789:AAH…); kiểm tra {env} hoặc [telegram] token. Lấy token từ @BotFather.",
     "cli_schema_version": "Cơ sở dữ liệu {location} đang ở phiên bản lược đồ {version}.",
@@ -45,7 +54,7 @@ VI: dict[str, str] = {
     "cli_transfer_different": "KHÁC",
     "cli_transfer_done": "Đã chép {rows} dòng trong {tables} bảng; số dòng mọi bảng đều khớp.",
     "cli_no_pg_dump": "backup: không thấy pg_dump trong PATH nên chưa ghi gì. Cài công cụ máy khách PostgreSQL (Debian/Ubuntu: apt-get install postgresql-client, cùng phiên bản chính với máy chủ hoặc mới hơn) rồi chạy lại `chibo backup`, hoặc tự chạy pg_dump:\n  {command}\nvới mật khẩu trong PGPASSWORD (hoặc ~/.pgpass) nếu máy chủ hỏi (chibo đọc nó từ {env}). Khôi phục bằng pg_restore.",
-    # --- /audit: what each action code means -------------------------------------------
+    # --- /audit: what each action code means ------------------------------------------
     "audit_action_person_erase": "Xóa dữ liệu cá nhân",
     "audit_action_person_export": "Xuất dữ liệu cá nhân",
     "audit_action_member_view": "Xem hồ sơ đảng viên",
@@ -97,11 +106,19 @@ VI: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
-    # --- start-up (one line for the operator's terminal) -------------------------------
+    # --- start-up and the command line (one line for the operator's terminal) ---------
+    "startup_token_rejected": "Telegram rejected the bot token ({status}): check {env} (or [telegram] token in the config file); get a new token from @BotFather.",
+    "cli_bot_api_error": "Could not reach Telegram's Bot API ({error}); check the network and [telegram] base_url, then try again.",
+    # --- several workers on one database ----------------------------------------------
+    "status_workers": "Bot workers running: {count} ({names})",
+    "status_poller": "Receiving updates from Telegram (long polling): {worker}",
+    "status_no_poller": "No worker is long polling (webhook mode, or a takeover in progress).",
+    "cli_database_unavailable": "Could not connect to the database ({error}); check the PostgreSQL server, [database] url and {env}, then try again.",
+    # --- start-up (one line for the operator's terminal) ------------------------------
     "startup_deadline": "The bot could not start within {seconds} seconds ({reason}); check the network, the proxy and [telegram] base_url, then run it again (limit: [telegram] startup_deadline_seconds).",
     "startup_get_me_odd": "The Bot API answered getMe with something that is not a bot ({error}); check that [telegram] base_url points at Telegram's Bot API.",
     "cli_database_not_writable": "Cannot write to the database ({error}); the user running the bot must be able to write the database file and its folder ([database] path).",
-    # --- the command line: one language per run (--lang, else [bot] language) -----------
+    # --- the command line: one language per run (--lang, else [bot] language) ---------
     "cli_no_token": "No bot token: set {env} (or [telegram] token in the config file); get one from @BotFather in Telegram with /newbot. `chibo demo` needs no token.",
     "cli_token_malformed": "The bot token is malformed (it is the bot's numeric id, a colon, then letters, digits, - and _, like 123456789:AAH…); check {env} or [telegram] token. Get the token from @BotFather.",
     "cli_schema_version": "Database {location} is at schema version {version}.",
@@ -141,7 +158,7 @@ EN: dict[str, str] = {
     "cli_transfer_different": "DIFFERENT",
     "cli_transfer_done": "Copied {rows} rows in {tables} tables; every row count matches.",
     "cli_no_pg_dump": "backup: pg_dump is not on PATH, so nothing was written. Install the PostgreSQL client tools (Debian/Ubuntu: apt-get install postgresql-client, the server's major version or newer) and run `chibo backup` again, or run pg_dump yourself:\n  {command}\nwith the password in PGPASSWORD (or ~/.pgpass) if the server asks for one (chibo reads it from {env}). Restore with pg_restore.",
-    # --- /audit: what each action code means -------------------------------------------
+    # --- /audit: what each action code means ------------------------------------------
     "audit_action_person_erase": "Erased personal data",
     "audit_action_person_export": "Exported personal data",
     "audit_action_member_view": "Opened a member's record",

@@ -1,8 +1,7 @@
-"""Texts of issue 26 (members on Zalo): what the Zalo bot writes, and the Zalo code."""
+"""Texts of members on Zalo: what the Zalo bot writes, and the Zalo code."""
 
 VI: dict[str, str] = {
     "zalo_code_line": "Mã Zalo: {code} (dùng một lần, gửi mã này cho bot Zalo của chi bộ nếu dùng Zalo thay Telegram)",
-    "zalo_code_cli": "Mã Zalo: {code}",
     "zalo_links_col_code": "Mã Zalo",
     "zalo_code_for_me": "Mã Zalo của đồng chí: {code}\nMở bot Zalo của chi bộ và gửi mã này (dùng một lần, hết hạn {expires}). Sau đó thông báo sẽ gửi qua Zalo; nhắn \"kenh telegram\" trên Zalo để nhận lại qua Telegram.",
     "zalo_code_off": "Chi bộ chưa bật kênh Zalo.",
@@ -48,7 +47,6 @@ VI: dict[str, str] = {
 
 EN: dict[str, str] = {
     "zalo_code_line": "Zalo code: {code} (one use; send it to the branch's Zalo bot to use Zalo instead of Telegram)",
-    "zalo_code_cli": "Zalo code: {code}",
     "zalo_links_col_code": "Zalo code",
     "zalo_code_for_me": "Your Zalo code: {code}\nOpen the branch's Zalo bot and send this code (one use, expires {expires}). Messages then come on Zalo; write \"kenh telegram\" on Zalo to get them on Telegram again.",
     "zalo_code_off": "The Zalo channel is not enabled.",

@@ -8,6 +8,7 @@ the officers and an absence reaches the report exactly as from Telegram.
 from __future__ import annotations
 
 from bot.core import formatting as fmt
+from bot.core import labels
 from bot.core.access import Actor
 from bot.core.errors import AppError
 from bot.core.services import Services
@@ -82,14 +83,14 @@ async def _switch(services: Services, person: ZaloPerson, channel: str, lang: La
     if channel == "telegram" and person.telegram_user_id is None:
         return t(lang, "zalo_channel_no_telegram")
     await store.set_channel(services.db, person.id, channel)
-    return t(lang, f"zalo_channel_{channel}")
+    return t(lang, labels.ZALO_CHANNEL[channel])
 
 
 # --- invitations --------------------------------------------------------------------------
 
 
 def _label(meeting: MeetingRow, unit_name: str, services: Services, lang: Language) -> str:
-    kind = t(lang, f"meeting_kind_{meeting.kind}", unit=unit_name)
+    kind = t(lang, labels.MEETING_KIND[meeting.kind], unit=unit_name)
     return f"{kind} ({mt.when(meeting, services.tz, lang)})"
 
 

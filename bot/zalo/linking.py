@@ -61,7 +61,7 @@ async def _refuse_other_person(services: Services, zalo_user_id: str, person_id:
     """One Zalo account, one person: an account already linked to a member is not moved
     to another person's invitation. A member of two branches ("213") is one person, so a
     second branch's code from that account is refused clearly (the secretary records the
-    second branch) rather than silently unlinking the first (issue 26, item 2)."""
+    second branch) rather than silently unlinking the first."""
     bound = await store.person_by_zalo(services.db, zalo_user_id)
     if bound is not None and bound.id != person_id:
         raise Invalid("zalo_account_bound_other", name=bound.full_name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.imports.names import fold_accents
+from bot.core.names import fold_accents
 
 HELP = frozenset({"?", "tro giup", "trogiup", "help", "huong dan", "h"})
 CHANNEL_WORDS = frozenset({"kenh", "channel"})

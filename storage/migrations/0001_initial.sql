@@ -1,4 +1,4 @@
--- chibo schema, version 1: the whole product in PRODUCT.md.
+-- chibo schema, version 1: units, people, meetings, attendance, households, dues.
 -- Instants are UTC ISO-8601 text ("2026-12-05T12:30:00+00:00"); calendar dates are "YYYY-MM-DD";
 -- months are "YYYY-MM". Booleans are 0/1 integers.
 

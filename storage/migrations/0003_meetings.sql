@@ -1,4 +1,4 @@
--- Meetings as they really happen (issue 13): the actual start and end taken at the roll
+-- Meetings as they really happen: the actual start and end taken at the roll
 -- call (meetings.ended_at, already in 0001, is the actual end), the chair and the
 -- secretary of the minutes, answers recorded by an officer on a member's behalf, late
 -- arrivals, and documents sent ahead of a meeting.

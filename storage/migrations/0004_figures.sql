@@ -1,4 +1,4 @@
--- Records over time (PRODUCT.md): every figure counts a meeting or a month only inside a
+-- Records over time (docs/rules.md): every figure counts a meeting or a month only inside a
 -- membership period (memberships.joined_at .. ended_at) and from the unit's record start.
 
 -- The date from which a unit holds its record (ghi nhận từ), "YYYY-MM-DD" in local time.

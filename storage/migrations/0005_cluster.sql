@@ -1,4 +1,4 @@
--- Several workers sharing one database (issue 15). Instants here are real time in epoch
+-- Several workers sharing one database. Instants here are real time in epoch
 -- seconds (REAL): they pace Telegram and tell live workers from dead ones.
 
 -- Every running worker, and when it last said it was alive.

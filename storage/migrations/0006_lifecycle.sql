@@ -1,4 +1,4 @@
--- The life of a branch as it really goes (issue 20, the flows): a closed roll call
+-- The life of a branch as it really goes (the flows): a closed roll call
 -- reopened for a correction, meetings entered after the fact, and guests.
 
 -- While a closed roll call is reopened for a correction: why (asked of the officer). Every

@@ -1,4 +1,4 @@
--- Leave and return (issue 20): a person removed or moved away who comes back keeps the
+-- Leave and return: a person removed or moved away who comes back keeps the
 -- same person record and gets a new membership period in the branch, so the branch may
 -- hold several periods of one person; only one of them may be open (active) at a time.
 -- SQLite cannot drop a table constraint: the table is rebuilt without UNIQUE

@@ -1,4 +1,4 @@
--- Updates kept until handled (issue 21): each update is stored before Telegram is told
+-- Updates kept until handled: each update is stored before Telegram is told
 -- it arrived, and marked handled in the transaction that records its effect, so a crash
 -- or a restart handles what was received and not yet handled, once.
 ALTER TABLE inbound_updates ADD COLUMN payload TEXT;          -- the update as Telegram sent it

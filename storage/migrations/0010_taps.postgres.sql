@@ -1,4 +1,4 @@
--- Reports computed once per question (issue 22): see 0010_taps.sql. On PostgreSQL the
+-- Reports computed once per question: see 0010_taps.sql. On PostgreSQL the
 -- version is a sequence, bumped once per statement: concurrent writers never wait on it
 -- (a counter row would serialise every answer to an invitation on its lock).
 CREATE SEQUENCE figures_version;

@@ -1,4 +1,4 @@
--- Reports computed once per question (issue 22): a version of the data the figures are
+-- Reports computed once per question: a version of the data the figures are
 -- computed from, bumped by every write to those tables. A report's pages are kept for
 -- its paging session under this version: a write in between makes the next page a new
 -- computation. Kept here, in one place, rather than in each write.

@@ -1,4 +1,4 @@
--- Members on Zalo (issue 26): a second channel beside Telegram.
+-- Members on Zalo: a second channel beside Telegram.
 
 -- A person's Zalo account (Zalo ids are strings) and the channel they are reached on
 -- (the one linked last; changed by "kenh telegram" / "kenh zalo").

@@ -1,4 +1,4 @@
-"""Fixtures of the console's browser tests (issue 25): the bot with ``[webapp]`` on, and
+"""Fixtures of the console's browser tests: the bot with ``[webapp]`` on, and
 headless Chromium."""
 
 from __future__ import annotations

@@ -47,18 +47,18 @@ async def chromium() -> AsyncIterator[Browser]:
             await browser.close()
 
 
-def local_url(pg: Playground) -> str:
-    server: ConsoleServer = pg.app.bot_data.webapp
+def local_url(live_bot: Playground) -> str:
+    server: ConsoleServer = live_bot.app.bot_data.webapp
     return server.local_url
 
 
-def init_data(pg: Playground, telegram_id: int, *, age_seconds: int = 0,
+def init_data(live_bot: Playground, telegram_id: int, *, age_seconds: int = 0,
               first_name: str = "Cán bộ") -> str:
-    auth_date = int(pg.clock.now().timestamp()) - age_seconds
+    auth_date = int(live_bot.clock.now().timestamp()) - age_seconds
     return sign_init_data(TOKEN, {"id": telegram_id, "first_name": first_name}, auth_date)
 
 
-async def open_page(browser: Browser, pg: Playground, data: str, query: str = "",
+async def open_page(browser: Browser, live_bot: Playground, data: str, query: str = "",
                     width: int = 360,
                     on_request: Callable[[Request], None] | None = None) -> Page:
     context = await browser.new_context(viewport={"width": width, "height": 800},
@@ -66,7 +66,7 @@ async def open_page(browser: Browser, pg: Playground, data: str, query: str = ""
     page = await context.new_page()
     if on_request is not None:
         page.on("requestfinished", lambda request: on_request(request))
-    await page.goto(local_url(pg) + query + launch_fragment(data))
+    await page.goto(local_url(live_bot) + query + launch_fragment(data))
     return page
 
 

@@ -1,6 +1,6 @@
 """The authorization matrix: every command and every button family, tried by seven kinds
-of people. Allowed exactly where PRODUCT.md says; every refusal is a polite answer and
-changes nothing in the database (all tables compared before and after).
+of people. Allowed exactly where the roles allow it (docs/rules.md); every refusal is a
+polite answer and changes nothing in the database (all tables compared before and after).
 
 Roles: an unregistered user, a member of branch A, an officer of branch B, an officer of
 branch A, a committee officer of another committee, the committee officer of A's
@@ -33,7 +33,7 @@ REFUSALS = [CATALOGS["vi"][k] for k in (
     "officers_only", "admins_only", "committee_only", "reports_officers_only", "denied",
     "not_registered", "me_unregistered", "reports_scope_unknown", "not_found",
     "meeting_not_found", "button_expired", "import_expired", "invite_unknown",
-    "unit_not_found", "admins_only_units", "duty_not_yours",
+    "unit_not_found", "duty_not_yours",
     "committee_only")] + ["Đồng chí chưa tham gia chi bộ nào"]
 
 
@@ -44,7 +44,7 @@ def refused(text: str) -> bool:
 
 @dataclass
 class World:
-    pg: Playground
+    live_bot: Playground
     branch_a: int
     branch_b: int
     committee: int
@@ -60,13 +60,13 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     settings = {"bot": {"admins": [ADMIN_ID], "user_commands_per_minute": 1000},
                 "delivery": {"private_chat_interval_seconds": 0}}
     async with playground(tmp_path / "bot.sqlite3", clock=clock, limits=Limits.off(),
-                          settings=settings) as pg:
-        pg.emu.strict_private_chats = False
-        yield await _seed(pg)
+                          settings=settings) as live_bot:
+        live_bot.emu.strict_private_chats = False
+        yield await _seed(live_bot)
 
 
-async def _seed(pg: Playground) -> World:
-    db, now = pg.services.db, pg.clock.now()
+async def _seed(live_bot: Playground) -> World:
+    db, now = live_bot.services.db, live_bot.clock.now()
     async with db.transaction() as conn:
         c1 = await units.create_unit(conn, kind="committee", name="Đảng ủy 1", parent_id=None,
                                      now=now)
@@ -105,14 +105,14 @@ async def _seed(pg: Playground) -> World:
         household = await households.add(conn, unit_id=a, head_name="Hộ Một",
                                          name_key="hộ một", now=now)
         await assignments.assign(conn, household, member, date(2026, 11, 1))
-    return World(pg, a, b, c1, member_mid, member, meeting, household)
+    return World(live_bot, a, b, c1, member_mid, member, meeting, household)
 
 
-async def snapshot(pg: Playground) -> dict[str, list[tuple[object, ...]]]:
+async def snapshot(live_bot: Playground) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, once the outbox has sent what earlier actions queued;
     but the updates received (kept until handled, whatever they ask)."""
-    await pg.sender.drain()
-    db = pg.services.db
+    await live_bot.sender.drain()
+    db = live_bot.services.db
     tables = [r[0] for r in await db.fetch_all(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
         "AND name != 'inbound_updates'")]
@@ -175,31 +175,31 @@ def buttons(w: World) -> list[tuple[str, set[str]]]:
         ("nu:committee", {"admin"}), (f"ap:{a}", {"admin"}),
         ("join:AAAAAAAAAAAAAAAAAAAAAAAA", set()), ("imp:ok:deadbeef", set()),
         ("zz:garbage", set()), (f"mem:rmy:{mid}", OFFICER_A), (f"mt:cxy:{m}", OFFICER_A),
-        # issue 20: a correction, someone added at the roll call, guests, a past meeting
+        # A correction, someone added at the roll call, guests, a past meeting
         (f"rc:fix:{m}", OFFICER_A), (f"rc:a:{m}", OFFICER_A), (f"rc:g:{m}:1", set()),
         (f"gr:{m}:y", set()), (f"gu:{m}", set()), ("mp:y", set()),
     ]
 
 
 async def test_every_command_and_button_for_every_role(world: World) -> None:
-    pg = world.pg
-    users = {role: pg.emu.user(TG[role], role) for role in ROLES}
+    live_bot = world.live_bot
+    users = {role: live_bot.emu.user(TG[role], role) for role in ROLES}
     checked = refusals = 0
     for command, allowed in COMMANDS:
         for role in ROLES:
-            before = await snapshot(pg)
+            before = await snapshot(live_bot)
             text = await command_answer(users[role], command)
             if role in allowed:
                 assert not refused(text), (command, role, text)
             else:
                 refusals += 1
                 assert refused(text), (command, role, text)
-                assert await snapshot(pg) == before, (command, role)
-            await pg.services.db.execute("DELETE FROM pending_inputs")
+                assert await snapshot(live_bot) == before, (command, role)
+            await live_bot.services.db.execute("DELETE FROM pending_inputs")
             checked += 1
     for data, allowed in buttons(world):
         for role in sorted(ROLES, key=lambda r: r in allowed):  # the allowed ones last
-            before = await snapshot(pg)
+            before = await snapshot(live_bot)
             text = await button_answer(users[role], data)
             if role in allowed:
                 assert not refused(text), (data, role, text)
@@ -207,8 +207,8 @@ async def test_every_command_and_button_for_every_role(world: World) -> None:
                 refusals += 1
                 assert text.strip(), (data, role, "no answer at all")
                 assert refused(text), (data, role, text)
-                assert await snapshot(pg) == before, (data, role)
-            await pg.services.db.execute("DELETE FROM pending_inputs")
+                assert await snapshot(live_bot) == before, (data, role)
+            await live_bot.services.db.execute("DELETE FROM pending_inputs")
             checked += 1
     print(f"authorization matrix: {checked} cases, {refusals} refusals checked")
     assert checked == len(ROLES) * (len(COMMANDS) + len(buttons(world)))

@@ -22,7 +22,7 @@ EXPIRED = "Nút này không còn hiệu lực."
 
 
 @pytest.fixture
-async def pg(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Playground]:
+async def live_bot(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Playground]:
     """The usual playground, with flood control out of the way of a hundred taps."""
     async with playground(
         tmp_path / "bot.sqlite3", clock=clock, limits=TEST_LIMITS,
@@ -39,16 +39,16 @@ def forgeries(prefix: str, membership: int) -> list[str]:
 
 
 async def test_forged_data_for_every_family_is_refused_and_changes_nothing(
-        pg: Playground) -> None:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=2)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+        live_bot: Playground) -> None:
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=2)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     listing = await secretary.ask("/members")
-    membership = int(await pg.services.db.fetch_value(
+    membership = int(await live_bot.services.db.fetch_value(
         "SELECT id FROM memberships WHERE person_id = ?", (seeded.members[0][0],)))
-    before = await snapshot(pg)
+    before = await snapshot(live_bot)
     codecs = [c for c in Codec.families.values() if c.__module__.startswith("bot.")]
     families = sorted(p for p, c in Codec.families.items() if c in codecs)
-    buttons = [h for group in pg.app.handlers.values() for h in group
+    buttons = [h for group in live_bot.app.handlers.values() for h in group
                if isinstance(h, CallbackQueryHandler) and h.pattern is not None]
     # all go through the one place
     assert all(isinstance(h.callback, Tap | Taps) for h in buttons)
@@ -60,7 +60,7 @@ async def test_forged_data_for_every_family_is_refused_and_changes_nothing(
         for data in forged:
             query = await secretary.press_data(data, message_id=listing.message_id)
             assert await secretary.callback_answer(query) == EXPIRED, data
-    assert await snapshot(pg) == before
+    assert await snapshot(live_bot) == before
     assert secretary.drain() == []  # nothing sent
     shown = secretary.last_message
     assert shown is not None and shown.message_id == listing.message_id

@@ -1,4 +1,4 @@
-"""The officers' console (issue 25) in headless Chromium against the real bot: who may
+"""The officers' console in headless Chromium against the real bot: who may
 open it, a 150-member roll call through the grid recorded as the chat records it."""
 
 from __future__ import annotations
@@ -25,25 +25,25 @@ DEC5 = datetime(2026, 12, 5, 12, 30, tzinfo=UTC)  # 05/12/2026 19:30 in Hanoi
 
 
 
-async def held_meeting(pg: Playground, members: int, **seed: object) -> tuple[int, int, int]:
+async def held_meeting(live_bot: Playground, members: int, **seed: object) -> tuple[int, int, int]:
     """A branch of ``members`` + its secretary, a meeting that began two hours ago:
     (branch id, meeting id, secretary's Telegram id)."""
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=members,
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=members,
                                **seed)  # type: ignore[arg-type]
     # Only the secretary is on Telegram: invitations to chats never opened would each
     # tell the officers (as in the chat's own 150-name roll-call test).
-    await pg.services.db.execute("UPDATE people SET telegram_user_id = NULL WHERE id != ? "
+    await live_bot.services.db.execute("UPDATE people SET telegram_user_id = NULL WHERE id != ? "
                                  "AND telegram_user_id IS NOT NULL AND id IN (SELECT "
                                  "person_id FROM memberships WHERE unit_id = ?)",
                                  (seeded.secretary[0], seeded.branch_id))
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     await secretary.send("/help")
     await secretary.next_message()
     await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Nội dung")
-    pg.clock.set(DEC5 + timedelta(hours=2))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(DEC5 + timedelta(hours=2))  # type: ignore[attr-defined]
+    await live_bot.settle()
     secretary.drain()
-    [meeting] = await store.of_unit(pg.services.db, seeded.branch_id)
+    [meeting] = await store.of_unit(live_bot.services.db, seeded.branch_id)
     return seeded.branch_id, meeting.id, seeded.secretary[1]
 
 
@@ -226,16 +226,16 @@ async def test_officers_get_console_buttons_and_members_none(cg: Playground) -> 
     assert 7001 not in cg.emu.menu_buttons
 
 
-async def test_no_console_button_when_the_console_is_off(pg: Playground) -> None:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=1)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+async def test_no_console_button_when_the_console_is_off(live_bot: Playground) -> None:
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=1)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     assert web_apps(await secretary.ask("/members")) == {}
     assert web_apps(await secretary.ask("/report")) == {}
-    assert pg.emu.menu_buttons == {}
+    assert live_bot.emu.menu_buttons == {}
 
 
 async def test_add_who_came_then_reopen_and_correct(cg: Playground, browser: Browser) -> None:
-    """The roll call's life (issue 20) through the console: a guest and a member who were
+    """The roll call's life through the console: a guest and a member who were
     not invited are added present; closed, reopened with a reason, corrected, audited."""
     branch_id, meeting_id, secretary_tg = await held_meeting(cg, 3)
     async with cg.services.db.transaction() as conn:

@@ -1,4 +1,4 @@
-"""The console's API refuses what a page would never send (issue 25): no or bad init
+"""The console's API refuses what a page would never send: no or bad init
 data, malformed bodies, what is not the caller's, a closed roll call; nothing changes."""
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ from tests.e2e.test_console import held_meeting
 from tests.factories import seed_branch
 
 
-async def call(pg: Playground, method: str, path: str, *, who: int | None = None,
+async def call(live_bot: Playground, method: str, path: str, *, who: int | None = None,
                body: Any = None, raw: bytes | None = None, header: str | None = None
                ) -> tuple[int, Any]:
     headers = {}
     if header is not None:
         headers["Authorization"] = header
     elif who is not None:
-        headers["Authorization"] = "tma " + init_data(pg, who)
+        headers["Authorization"] = "tma " + init_data(live_bot, who)
     async with aiohttp.ClientSession() as http, http.request(
-            method, local_url(pg) + "api/" + path, headers=headers,
+            method, local_url(live_bot) + "api/" + path, headers=headers,
             json=body if raw is None else None, data=raw) as response:
         data = await response.json(content_type=None) if response.status != 413 else None
         return response.status, data

@@ -1,4 +1,4 @@
-"""Members of a branch in the console (issue 25): the list with standing, dates, channel
+"""Members of a branch in the console: the list with standing, dates, channel
 and dues; a record corrected field by field with the import's validation, audited."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The committee's year in the console (issue 25): the heatmap of a 30-branch committee
+"""The committee's year in the console: the heatmap of a 30-branch committee
 from the figures of /report branches, a branch's own year, the 3-month rule list with
 its causes, probations ending and overdue, the export downloaded."""
 
@@ -25,11 +25,11 @@ BRANCHES = 30
 
 
 
-async def committee(pg: Playground) -> tuple[int, list[int], list[list[int]]]:
+async def committee(live_bot: Playground) -> tuple[int, list[int], list[list[int]]]:
     """30 branches of 4 members since January; regular meetings June to November, where
     in branch ``i`` the last ``i % 4`` members stay away without a reason; a committee
     officer; one probation ending soon, one overdue."""
-    db = pg.services.db
+    db = live_bot.services.db
     first = await seed_branch(db, SINCE, members=3, branch_name="Chi bộ số 01")
     branches, members = [first.branch_id], [[first.secretary[0]] + [p for p, _ in first.members]]
     for i in range(2, BRANCHES + 1):

@@ -22,11 +22,11 @@ EXPECTED = (
         "Thực tế: 19:30–21:15 (105 phút)",
         "📎 bien-ban-2026-12-10-1.docx",  # the meeting scene ends with the minutes file
         "ĐẢNG BỘ XÃ TÂN LẬP / CHI BỘ THÔN 3 / ĐẢNG CỘNG SẢN VIỆT NAM",
-        # One warning, each month with its cause (issue 16).
+        # One warning, each month with its cause.
         "⚠️ Đồng chí Đỗ Thị Gấm (Chi bộ Thôn 3) đã có 2 tháng trong năm 2026 vắng sinh hoạt "
         "không lý do hoặc chưa đóng đảng phí: 11/2026: chưa đóng đảng phí · 12/2026: vắng "
         "không lý do buổi 10/12.",
-        # A roll call corrected after closing withdraws the warning (issue 20).
+        # A roll call corrected after closing withdraws the warning.
         "✏️ Đang sửa điểm danh đã chốt — lý do: Đồng chí Gấm đã gọi điện báo ốm",
         "  - Đỗ Thị Gấm: Ốm",
         "✅ Rút nhắc nhở: đồng chí Đỗ Thị Gấm (Chi bộ Thôn 3) nay còn 1 tháng",
@@ -34,7 +34,7 @@ EXPECTED = (
         "Cảm ơn đồng chí đã báo cáo đủ 3 hộ",
         "Ghi chú: Mái nhà bị dột sau bão",
         "Đã sửa Ngày vào Đảng của đồng chí Hoàng Thị Dung: 07/03/2026 → 07/03/2025.",
-        # A member on Zalo joins by his code and answers by text (issue 26).
+        # A member on Zalo joins by his code and answers by text.
         " 2 ốm\n🤖 → Khôi (Zalo): Đã ghi",
         "🤖 → Khôi (Zalo): Đã ghi: đồng chí vắng mặt Họp chi bộ bất thường",
         "0 rate-limited",

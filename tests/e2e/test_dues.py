@@ -28,12 +28,12 @@ def dues_sheet(rows: list[list[object]]) -> bytes:
     return out.getvalue()
 
 
-async def test_dues_by_tap_by_import_and_in_me(pg: Playground) -> None:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=2)
-    async with pg.services.db.transaction() as conn:  # members since January, on 01/12
+async def test_dues_by_tap_by_import_and_in_me(live_bot: Playground) -> None:
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=2)
+    async with live_bot.services.db.transaction() as conn:  # members since January, on 01/12
         await conn.execute("UPDATE memberships SET joined_at = ?", ("2025-12-31T17:00:00+00:00",))
         await conn.execute("UPDATE units SET record_start = '2026-01-01'")
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     await secretary.ask("/members")
     await tap(secretary, "Đảng viên Số 001")
     await tap(secretary, "💰 Đảng phí")
@@ -44,10 +44,10 @@ async def test_dues_by_tap_by_import_and_in_me(pg: Playground) -> None:
     await tap(secretary, "▫️ 11/2026")
     assert "Đã đóng 1/11 tháng" in secretary.chat[-1].text
     person = seeded.members[0][0]
-    assert await pg.services.db.fetch_value(
+    assert await live_bot.services.db.fetch_value(
         "SELECT count(*) FROM dues WHERE person_id = ? AND period = '2026-11'", (person,)) == 1
     await tap(secretary, "✅ 11/2026")  # a mistake: tap again to undo
-    assert await pg.services.db.fetch_value(
+    assert await live_bot.services.db.fetch_value(
         "SELECT count(*) FROM dues WHERE person_id = ?", (person,)) == 0
 
     upload = dues_sheet([["Đảng viên Số 001", "10/2026", "20.000"],
@@ -67,11 +67,11 @@ async def test_dues_by_tap_by_import_and_in_me(pg: Playground) -> None:
     while "Đã ghi nhận đảng phí" not in done.text:
         done = await secretary.next_message(timeout=10)
     assert "2 dòng; bỏ qua 2 dòng" in done.text
-    amounts = await pg.services.db.fetch_all(
+    amounts = await live_bot.services.db.fetch_all(
         "SELECT person_id, period, amount FROM dues ORDER BY person_id")
     assert [tuple(r) for r in amounts] == [(seeded.members[0][0], "2026-10", 20000),
                                            (seeded.members[1][0], "2026-10", 20000)]
-    me = await pg.emu.user(seeded.members[0][1], "An").ask("/me")
+    me = await live_bot.emu.user(seeded.members[0][1], "An").ask("/me")
     assert "Đảng phí năm 2026: đã đóng 1/10 tháng" in me.text
     assert "09/2026" in me.text and "10/2026" not in me.text.split("chưa ghi nhận:")[1]
     assert "Chưa đến hạn: 11/2026, 12/2026" in me.text

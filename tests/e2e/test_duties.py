@@ -86,10 +86,10 @@ def current(user: FakeUser, message_id: int) -> BotMessageView:
     return next(m for m in user.chat if m.message_id == message_id)
 
 
-def texts_to(pg: Playground, marker: str) -> dict[int, list[str]]:
+def texts_to(live_bot: Playground, marker: str) -> dict[int, list[str]]:
     """Texts the bot sent (as first sent, before any edit) containing ``marker``, by chat."""
     found: dict[int, list[str]] = {}
-    for call in pg.emu.calls_to("sendMessage"):
+    for call in live_bot.emu.calls_to("sendMessage"):
         text = str(call.params.get("text", ""))
         if call.ok and marker in text:
             found.setdefault(int(call.params["chat_id"]), []).append(text)
@@ -110,14 +110,14 @@ async def report_all(user: FakeUser, reminder_id: int,
             assert "bình thường" in await tap(user, f"{n}. Bình thường", reminder_id)
 
 
-async def test_households_monthly_reminder_reports_problems_and_nudge(pg: Playground) -> None:
-    clock = pg.clock
+async def test_households_monthly_reminder_reports_problems_and_nudge(live_bot: Playground) -> None:
+    clock = live_bot.clock
     assert isinstance(clock, FakeClock)
-    db = pg.services.db
+    db = live_bot.services.db
     clock.set(local(2026, 11, 20, 10))
-    await pg.settle()  # November's scan: nobody follows a household yet
+    await live_bot.settle()  # November's scan: nobody follows a household yet
     seeded = await seed_branch(db, clock.now(), members=0)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
 
     # 12 members imported and joined through their links.
     members_file = workbook([["Họ và tên", "Ngày vào Đảng", "Chức vụ"]]
@@ -129,7 +129,7 @@ async def test_households_monthly_reminder_reports_problems_and_nudge(pg: Playgr
     sheet = load_workbook(io.BytesIO(links_message.document.data)).active
     assert sheet is not None
     links = {str(r[0]): str(r[1]) for r in sheet.iter_rows(min_row=2, values_only=True)}
-    users = [pg.emu.user(6000 + i, name.split()[-1]) for i, name in enumerate(NAMES)]
+    users = [live_bot.emu.user(6000 + i, name.split()[-1]) for i, name in enumerate(NAMES)]
     await asyncio.gather(*(join(u, links[name]) for u, name in zip(users, NAMES, strict=True)))
 
     # 60 households (plus 2 bad lines, reported by number) imported with assignments.
@@ -151,7 +151,7 @@ async def test_households_monthly_reminder_reports_problems_and_nudge(pg: Playgr
     assert own[0] == [head(i) for i in range(5)]
     status = await secretary.ask("/households")
     assert "Chi bộ Thôn 3: 60 hộ gia đình, 0 hộ chưa phân công." in status.text
-    # Each member is told of their 5 (issue 14); November's reminder had gone out (to
+    # Each member is told of their 5; November's reminder had gone out (to
     # nobody), so the notice carries November's buttons.
     for user in users:
         notice = await user.next_message(timeout=10)
@@ -160,8 +160,8 @@ async def test_households_monthly_reminder_reports_problems_and_nudge(pg: Playgr
 
     # The 1st at 08:00: the reminder reaches exactly the 12, each with their own 5.
     clock.set(local(2026, 12, 1))
-    await pg.settle()
-    reminders = texts_to(pg, REMINDER)
+    await live_bot.settle()
+    reminders = texts_to(live_bot, REMINDER)
     assert set(reminders) == {u.id for u in users}
     assert all(len(texts) == 1 for texts in reminders.values())
     cards: dict[int, BotMessageView] = {}
@@ -180,7 +180,7 @@ async def test_households_monthly_reminder_reports_problems_and_nudge(pg: Playgr
     for n in (1, 2):
         await tap(users[9], f"{n}. Bình thường", cards[9].message_id)
     for i in range(9):  # the last edit may follow the note's answer
-        await pg.emu.wait_until(lambda i=i: current(users[i], cards[i].message_id).text
+        await live_bot.emu.wait_until(lambda i=i: current(users[i], cards[i].message_id).text
                                 .startswith("🙏 Cảm ơn đồng chí đã báo cáo đủ 5 hộ tháng 12/2026"),
                                 timeout=10, message=f"member {i}'s reminder not thanked")
         assert current(users[i], cards[i].message_id).buttons == []
@@ -191,12 +191,12 @@ async def test_households_monthly_reminder_reports_problems_and_nudge(pg: Playgr
                current(users[i], cards[i].message_id).text
 
     # The two problems reached the secretary at once (no clock moved), with the notes.
-    await pg.sender.drain()
+    await live_bot.sender.drain()
     alerts = [m.text for m in secretary.drain() if "Hộ có vấn đề" in m.text]
     assert len(alerts) == 2
     for i, (n, note) in PROBLEMS.items():
         assert any(NAMES[i] in a and note in a and own[i][n - 1] in a for a in alerts), alerts
-    assert set(texts_to(pg, "Hộ có vấn đề")) == {secretary.id}  # to nobody else
+    assert set(texts_to(live_bot, "Hộ có vấn đề")) == {secretary.id}  # to nobody else
 
     # Forged and stale buttons are refused and change nothing.
     others = [h for h in listed if h.member_name == NAMES[11]]
@@ -237,43 +237,43 @@ async def test_households_monthly_reminder_reports_problems_and_nudge(pg: Playgr
     assert "tối đa 500 ký tự" in (await users[11].ask("x" * 600, timeout=10)).text
     assert (await users[11].ask("/cancel", timeout=10)).text == "Đã hủy."
     assert "đã báo cáo 0/5" in (await users[11].ask("/duties", timeout=10)).text
-    assert "chưa tham gia chi bộ" in (await pg.emu.user(9999, "Lạ").ask("/duties")).text
+    assert "chưa tham gia chi bộ" in (await live_bot.emu.user(9999, "Lạ").ask("/duties")).text
 
     # A week later the nudge reaches exactly the other 3, once (a restart changes nothing).
     clock.set(local(2026, 12, 8))
-    await pg.settle()
-    nudges = texts_to(pg, "🔔 Nhắc lại")
+    await live_bot.settle()
+    nudges = texts_to(live_bot, "🔔 Nhắc lại")
     assert set(nudges) == {users[i].id for i in (9, 10, 11)}
     assert "còn 3 hộ chưa báo cáo tháng 12/2026" in nudges[users[9].id][0]
-    await pg.restart()
+    await live_bot.restart()
     clock.set(local(2026, 12, 15))
-    await pg.settle()
-    assert sum(len(t) for t in texts_to(pg, "🔔 Nhắc lại").values()) == 3
-    assert sum(len(t) for t in texts_to(pg, REMINDER).values()) == 12
+    await live_bot.settle()
+    assert sum(len(t) for t in texts_to(live_bot, "🔔 Nhắc lại").values()) == 3
+    assert sum(len(t) for t in texts_to(live_bot, REMINDER).values()) == 12
     # Reporting from the nudge updates the reminder too.
     nudge = await users[10].next_message(timeout=10)
     while "🔔 Nhắc lại" not in nudge.text:
         nudge = await users[10].next_message(timeout=10)
     await tap(users[10], "1. Bình thường", nudge.message_id)
     assert "đã báo cáo 1/5" in current(users[10], nudge.message_id).text
-    await pg.emu.wait_until(
+    await live_bot.emu.wait_until(
         lambda: "đã báo cáo 1/5" in current(users[10], cards[10].message_id).text,
         timeout=10, message="the reminder was not edited after a report from the nudge")
-    assert pg.emu.stats.rate_limited == 0  # the bot paced itself: Telegram never said 429
+    assert live_bot.emu.stats.rate_limited == 0  # the bot paced itself: Telegram never said 429
 
 
-async def test_demo_scene(pg: Playground) -> None:
+async def test_demo_scene(live_bot: Playground) -> None:
     from bot.demo.duties import NOTE, play_duties
     from bot.demo.script import Transcript
 
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=3)
-    await pg.settle()  # December's reminder scan, before anyone follows a household
-    secretary = pg.emu.user(seeded.secretary[1], "Hoa")
-    members = [pg.emu.user(tid, f"ĐV{i}") for i, (_, tid) in enumerate(seeded.members)]
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=3)
+    await live_bot.settle()  # December's reminder scan, before anyone follows a household
+    secretary = live_bot.emu.user(seeded.secretary[1], "Hoa")
+    members = [live_bot.emu.user(tid, f"ĐV{i}") for i, (_, tid) in enumerate(seeded.members)]
     for user in (secretary, *members):
         await user.ask("/start")
     out = io.StringIO()
-    await play_duties(Transcript(pg, out), pg, secretary, members)
+    await play_duties(Transcript(live_bot, out), live_bot, secretary, members)
     transcript = out.getvalue()
     assert "Tệp có 1 dòng lỗi, 7 dòng hợp lệ" in transcript
     assert "Đã giao hộ Bùi Văn Mười cho Đảng viên Số 001" in transcript
@@ -283,10 +283,10 @@ async def test_demo_scene(pg: Playground) -> None:
     assert "🤖 → Hoa: ⚠️ Hộ có vấn đề — tháng 01/2027" in transcript and NOTE in transcript
 
 
-async def test_officer_keeps_households_by_hand_and_ticks_assignments(pg: Playground) -> None:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=2)
-    secretary = pg.emu.user(seeded.secretary[1], "Hoa")
-    member = pg.emu.user(seeded.members[0][1], "An")
+async def test_officer_keeps_households_by_hand_and_ticks_assignments(live_bot: Playground) -> None:
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=2)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Hoa")
+    member = live_bot.emu.user(seeded.members[0][1], "An")
     empty = await secretary.ask("/households")
     assert "chưa có hộ gia đình nào" in empty.text
     await tap(secretary, "➕ Thêm hộ")
@@ -315,7 +315,7 @@ async def test_officer_keeps_households_by_hand_and_ticks_assignments(pg: Playgr
     assert "☑ 1. Nguyễn Văn Hộ" in secretary.chat[-1].button_labels
     await tap(secretary, "✔ Xong")
     assert secretary.chat[-1].text == "Đã lưu: Đảng viên Số 001 theo dõi 1 hộ."
-    [household] = await households.of_unit(pg.services.db, seeded.branch_id)
+    [household] = await households.of_unit(live_bot.services.db, seeded.branch_id)
     assert household.member_id == seeded.members[0][0]
     told = await member.next_message(timeout=10)
     assert "được phân công theo dõi thêm 1 hộ gia đình" in told.text
@@ -338,5 +338,5 @@ async def test_officer_keeps_households_by_hand_and_ticks_assignments(pg: Playgr
     await tap(secretary, "🗑 Xóa hộ")
     await tap(secretary, "⚠️ Xác nhận xóa hộ")
     assert secretary.chat[-1].text == "Đã xóa hộ Nguyễn Văn Hộ."
-    assert await households.count(pg.services.db, seeded.branch_id) == 0
+    assert await households.count(live_bot.services.db, seeded.branch_id) == 0
     assert "chưa được phân công" in (await member.ask("/duties")).text

@@ -89,23 +89,23 @@ OTHER = {
 }
 
 
-async def test_every_text_column_of_the_schema_is_classified(pg: Playground) -> None:
-    columns = set(await text_columns(pg.services.db))
+async def test_every_text_column_of_the_schema_is_classified(live_bot: Playground) -> None:
+    columns = set(await text_columns(live_bot.services.db))
     assert columns - PERSONAL - OTHER == set(), "classify these columns in this test"
     assert set() == PERSONAL & OTHER
 
 
 async def test_erasure_leaves_none_of_the_persons_data_in_any_column(
-    pg: Playground, tmp_path: Path,
+    live_bot: Playground, tmp_path: Path,
 ) -> None:
-    db = pg.services.db
-    seeded = await seed_branch(db, pg.clock.now(), members=2)
+    db = live_bot.services.db
+    seeded = await seed_branch(db, live_bot.clock.now(), members=2)
     person_id, tg = seeded.members[0]
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
-    member = pg.emu.user(tg, "An")
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
+    member = live_bot.emu.user(tg, "An")
     await member.ask("/help")
     await secretary.ask("/help")
-    services = pg.services
+    services = live_bot.services
     officer = await resolve_actor(db, seeded.secretary[1], [])
     membership_id = await db.fetch_value(
         "SELECT id FROM memberships WHERE person_id = ?", (person_id,))
@@ -115,7 +115,7 @@ async def test_erasure_leaves_none_of_the_persons_data_in_any_column(
     await correct_field(services, officer, membership_id, "birth_date", BIRTH, "vi")
     # An absence with its reason.
     await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Tháng 12")
-    await pg.settle()
+    await live_bot.settle()
     await tap(member, "❌ Vắng (có lý do)")
     await member.next_message()
     await member.ask(REASON)
@@ -123,23 +123,23 @@ async def test_erasure_leaves_none_of_the_persons_data_in_any_column(
     async with db.transaction() as conn:
         household_id = await households.add(conn, unit_id=seeded.branch_id,
                                              head_name="Nguyễn Văn Hộ",
-                                             name_key="nguyễn văn hộ", now=pg.clock.now())
+                                             name_key="nguyễn văn hộ", now=live_bot.clock.now())
     await duty_assignments.assign(services, officer, household_id, person_id)
     reporter = await resolve_actor(db, tg, [])
     await duty_reports.report(services, reporter, household_id, current_period(services),
                               "problem", NOTE)
-    await pg.settle()
+    await live_bot.settle()
     columns = await text_columns(db)
-    before = await _holding(pg, columns)
+    before = await _holding(live_bot, columns)
     assert {c for c, _ in before} >= {("outbox", "payload"), ("audit_log", "detail"),
                                       ("duty_reports", "note"), ("invitations", "reason"),
                                       ("people", "phone")}, before
 
     config = tmp_path / "operator.toml"
-    config.write_text(f"[database]\n{database_line(pg)}\n", encoding="utf-8")
+    config.write_text(f"[database]\n{database_line(live_bot)}\n", encoding="utf-8")
     await cli("member", "erase", "--person", str(person_id), "--yes", "--config", str(config))
 
-    assert await _holding(pg, columns) == []
+    assert await _holding(live_bot, columns) == []
     erased = await db.fetch_all(
         "SELECT actor_id, unit_id, detail FROM audit_log WHERE action = 'person.erase'")
     assert [tuple(r) for r in erased] == [
@@ -148,12 +148,12 @@ async def test_erasure_leaves_none_of_the_persons_data_in_any_column(
                                 (tg,)) == 0
 
 
-async def _holding(pg: Playground, columns: list[tuple[str, str]]
+async def _holding(live_bot: Playground, columns: list[tuple[str, str]]
                    ) -> list[tuple[tuple[str, str], str]]:
     """(column, secret) for each column of each table still holding one of the secrets."""
     found = []
     for table, column in columns:
-        values = await pg.services.db.fetch_all(
+        values = await live_bot.services.db.fetch_all(
             f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL")
         for secret in SECRETS:
             if any(secret in str(v[0]) for v in values):
@@ -162,13 +162,13 @@ async def _holding(pg: Playground, columns: list[tuple[str, str]]
 
 
 async def test_every_read_of_a_persons_data_is_audited_with_actor_and_unit(
-    pg: Playground, tmp_path: Path,
+    live_bot: Playground, tmp_path: Path,
 ) -> None:
-    db = pg.services.db
-    seeded = await seed_branch(db, pg.clock.now(), members=2)
+    db = live_bot.services.db
+    seeded = await seed_branch(db, live_bot.clock.now(), members=2)
     person_id, _ = seeded.members[0]
     config = tmp_path / "operator.toml"
-    config.write_text(f"[database]\n{database_line(pg)}\n", encoding="utf-8")
+    config.write_text(f"[database]\n{database_line(live_bot)}\n", encoding="utf-8")
     for _ in range(2):
         await cli("member", "export", "--person", str(person_id), "--config", str(config))
     exports = await db.fetch_all(
@@ -176,7 +176,7 @@ async def test_every_read_of_a_persons_data_is_audited_with_actor_and_unit(
     assert [tuple(r) for r in exports] == [
         (0, seeded.branch_id, f"person {person_id} (command line)")] * 2
     # An officer opening a member's card (phone, birth date) is a read too.
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     await secretary.ask("/members")
     await tap(secretary, "Đảng viên Số 001")
     views = await db.fetch_all(
@@ -185,10 +185,10 @@ async def test_every_read_of_a_persons_data_is_audited_with_actor_and_unit(
         (seeded.secretary[1], seeded.branch_id, f"person {person_id}")]
     # So is reading a meeting's answers, which show the absence reasons.
     await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Tháng 12")
-    await pg.settle()
+    await live_bot.settle()
     meeting_id = await db.fetch_value("SELECT id FROM meetings")
     officer = await resolve_actor(db, seeded.secretary[1], [])
-    await officer_invitations(pg.services, officer, meeting_id)
+    await officer_invitations(live_bot.services, officer, meeting_id)
     answers = await db.fetch_all(
         "SELECT actor_id, unit_id, detail FROM audit_log WHERE action = 'meeting.answers'")
     assert [tuple(r) for r in answers] == [

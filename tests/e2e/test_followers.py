@@ -16,13 +16,13 @@ async def tap(user: FakeUser, label: str) -> str:
     return await user.callback_answer(await user.press(label))
 
 
-async def test_committee_officer_follows_a_branch(pg: Playground) -> None:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=2)
-    admin = pg.emu.user(ADMIN_ID, "Quản trị")
+async def test_committee_officer_follows_a_branch(live_bot: Playground) -> None:
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=2)
+    admin = live_bot.emu.user(ADMIN_ID, "Quản trị")
     appointed = await admin.ask(f"/appoint {seeded.committee_id} | Lê Thị Thường Trực")
     assert "Thường trực Đảng ủy" in appointed.text
     token = appointed.text.split("start=")[1].split()[0]
-    officer = pg.emu.user(6001, "Thường trực")
+    officer = live_bot.emu.user(6001, "Thường trực")
     await officer.ask(f"/start {token}")
     await tap(officer, "✅ Xác nhận")
     assert "/follow" in (await officer.ask("/help")).text
@@ -36,7 +36,7 @@ async def test_committee_officer_follows_a_branch(pg: Playground) -> None:
     assert "Phụ trách chi bộ: Chi bộ Thôn 3" in me.text
 
     # A branch member or the branch secretary may not assign followers.
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     assert "dành cho cấp ủy viên đảng ủy" in (await secretary.ask("/follow")).text
 
     # Invited to the branch's meeting as a follower, and counted in the minutes.
@@ -44,11 +44,11 @@ async def test_committee_officer_follows_a_branch(pg: Playground) -> None:
     if "GIẤY MỜI" in created.text:  # the secretary's own invitation won the race
         created = await secretary.next_message()
     assert "gửi giấy mời đến 4 đồng chí" in created.text
-    await pg.settle()
+    await live_bot.settle()
     invitation = [m for m in officer.chat if "GIẤY MỜI" in m.text][-1]
     await officer.callback_answer(await officer.press("✅ Tham dự",
                                                       message_id=invitation.message_id))
-    pg.clock.advance(timedelta(days=5))  # type: ignore[attr-defined]
+    live_bot.clock.advance(timedelta(days=5))  # type: ignore[attr-defined]
     secretary.drain()
     roll = await secretary.ask("/attendance")
     await close_tap(secretary, roll.message_id)

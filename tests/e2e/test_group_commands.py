@@ -11,12 +11,12 @@ PRIVATE_ONLY = "Lệnh này chỉ dùng trong tin nhắn riêng với bot."
 
 
 async def test_a_command_in_the_group_is_answered_once_with_the_private_only_text(
-    pg: Playground,
+    live_bot: Playground,
 ) -> None:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=2)
-    member = pg.emu.user(seeded.secretary[1], "Bí thư")  # one person: updates in order
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=2)
+    member = live_bot.emu.user(seeded.secretary[1], "Bí thư")  # one person: updates in order
     await member.ask("/help")
-    group = pg.emu.group(-100777, "Chi bộ Thôn 3")
+    group = live_bot.emu.group(-100777, "Chi bộ Thôn 3")
     await group.send(member, "/meetings")
     answer = await group.next_message(timeout=15)
     assert answer.text == PRIVATE_ONLY

@@ -1,4 +1,4 @@
-"""Hostile input (issue 8): at least 10,000 random and malformed updates through the real
+"""Hostile input: at least 10,000 random and malformed updates through the real
 application; no unhandled exception, every person answered, the database intact.
 
 How it works
@@ -119,9 +119,9 @@ def quiet_and_watched(errors: ErrorLog) -> Iterator[None]:
 class World:
     """The running bot, its seeded data and the driver, alive across examples."""
 
-    def __init__(self, stack: AsyncExitStack, pg: Playground, driver: Driver,
+    def __init__(self, stack: AsyncExitStack, live_bot: Playground, driver: Driver,
                  clock: FakeClock) -> None:
-        self.stack, self.pg, self.driver, self.clock = stack, pg, driver, clock
+        self.stack, self.live_bot, self.driver, self.clock = stack, live_bot, driver, clock
         self.setup_updates = 0
         people = driver.people
         self.officers = [*people["admin"], *people["secretary"][:1], *people["deputy"]]
@@ -136,25 +136,25 @@ class World:
         bot: dict[str, Any] = {"admins": [ADMIN_ID]}
         if "user_commands_per_minute" in BotSettings.model_fields:
             bot["user_commands_per_minute"] = 10**9  # flood control has a test of its own
-        pg = await stack.enter_async_context(playground(
+        live_bot = await stack.enter_async_context(playground(
             tmp_path / "hostile.sqlite3", clock=clock, limits=Limits.off(), settings={
                 "bot": bot,
                 "delivery": {"read_timeout_seconds": 5.0, "messages_per_second": 1000,
                              "private_chat_interval_seconds": 0,
                              "group_messages_per_minute": 10**6},
             }))
-        pg.emu.strict_private_chats = False
-        assert pg.app.updater is not None
-        await pg.app.updater.stop()  # updates are fetched and processed one by one below
-        await pg.sender.stop()  # resumed in finish(): every call belongs to one update
-        people = await cls._seed(pg)
-        world = cls(stack, pg, Driver(pg, people, errors), clock)
+        live_bot.emu.strict_private_chats = False
+        assert live_bot.app.updater is not None
+        await live_bot.app.updater.stop()  # updates are fetched and processed one by one below
+        await live_bot.sender.stop()  # resumed in finish(): every call belongs to one update
+        people = await cls._seed(live_bot)
+        world = cls(stack, live_bot, Driver(live_bot, people, errors), clock)
         await world._warm_up(people)
         return world
 
     @staticmethod
-    async def _seed(pg: Playground) -> dict[str, list[int]]:
-        db = pg.services.db
+    async def _seed(live_bot: Playground) -> dict[str, list[int]]:
+        db = live_bot.services.db
         history = await seed_history(db, branches=2, members_per_branch=10,
                                      first_month=date(2026, 6, 1), months=6, seed=3)
         first_branch = history.branch_ids[0]
@@ -204,15 +204,15 @@ class World:
     async def finish(self) -> str:
         """Resume the outbox, let the clock run into the reminders, drain; then check."""
         errors_before = len(self.driver.errors.records)
-        await self.pg.sender.start()
-        await self.pg.settle(timeout=120)
+        await self.live_bot.sender.start()
+        await self.live_bot.settle(timeout=120)
         for hours in (24, 48, 24 * 8):
             self.clock.advance(timedelta(hours=hours))
-            await self.pg.settle(timeout=120)
+            await self.live_bot.settle(timeout=120)
         for record in self.driver.errors.records[errors_before:]:
             self.driver.failures.append(Failure("outbox", f"logged {record.levelname} by "
                                                 f"{record.name}", "", record_detail(record)))
-        db = self.pg.services.db
+        db = self.live_bot.services.db
         assert await db.fetch_all("PRAGMA foreign_key_check") == []
         return await db.integrity_check()
 
@@ -249,7 +249,7 @@ def test_hostile_updates_never_break_the_bot(tmp_path: Path) -> None:
     with quiet_and_watched(errors), asyncio.Runner() as runner:
         world = runner.run(World.open(tmp_path, errors))
         try:
-            app = world.pg.app
+            app = world.live_bot.app
             strategy = st.lists(actions(commands(app), families(app)),
                                 min_size=BATCH, max_size=BATCH)
 
@@ -288,12 +288,12 @@ SAVED = "Đã ghi: đồng chí vắng mặt, lý do: Đi công tác."
 
 
 async def test_a_tap_telegram_no_longer_takes_an_answer_to_still_does_its_work(
-        pg: Playground) -> None:
+        live_bot: Playground) -> None:
     """Taps queued while the bot was down arrive too old to answer: the absence is still
     recorded with its reason, and nothing is logged as a bug."""
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=1)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
-    member = pg.emu.user(seeded.members[0][1], "Đảng viên")
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=1)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
+    member = live_bot.emu.user(seeded.members[0][1], "Đảng viên")
     await secretary.ask("/meeting 10/12/2026 19:30 | Hội trường | Thường kỳ")
     await member.ask("/meetings")
     errors = ErrorLog()
@@ -301,36 +301,36 @@ async def test_a_tap_telegram_no_longer_takes_an_answer_to_still_does_its_work(
     try:
         query = await member.press("❌ Vắng (có lý do)")
         member.callback(query).created_at -= 3600  # before the bot reads it: too old
-        await pg.emu.wait_until(lambda: any(m.text == ASK_REASON for m in member.chat))
+        await live_bot.emu.wait_until(lambda: any(m.text == ASK_REASON for m in member.chat))
         await member.send("Đi công tác")
-        await pg.emu.wait_until(lambda: any(m.text == SAVED for m in member.chat))
+        await live_bot.emu.wait_until(lambda: any(m.text == SAVED for m in member.chat))
     finally:
         logging.getLogger().removeHandler(errors)
     assert errors.records == []
 
 
 async def test_a_tap_on_a_deleted_message_is_answered_with_a_new_message(
-        pg: Playground) -> None:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=2)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+        live_bot: Playground) -> None:
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=2)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     listing = await secretary.ask("/members")
     # Lists are in Vietnamese order (by given name): the member comes first.
     query = await secretary.press("1. Đảng viên Số 001", message_id=listing.message_id)
-    await pg.app.bot.delete_message(secretary.id, listing.message_id)  # deleted meanwhile
+    await live_bot.app.bot.delete_message(secretary.id, listing.message_id)  # deleted meanwhile
     await secretary.callback_answer(query)
     card = secretary.last_message
     assert card is not None and card.message_id != listing.message_id
     assert card.text.startswith("Đảng viên Số 001\nChi bộ: Chi bộ Thôn 3")
 
 
-async def test_a_forged_tap_in_a_group_shows_nothing_there(pg: Playground) -> None:
+async def test_a_forged_tap_in_a_group_shows_nothing_there(live_bot: Playground) -> None:
     """No button is ever sent to a group; a tap forged there must not put a member's card
     (or an export of their data) in front of the whole group."""
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=1)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
-    group = pg.emu.group(-100555, "Chi bộ Thôn 3")
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=1)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
+    group = live_bot.emu.group(-100555, "Chi bộ Thôn 3")
     linked = await group.ask(secretary, "/linkgroup")
-    membership = int(await pg.services.db.fetch_value(
+    membership = int(await live_bot.services.db.fetch_value(
         "SELECT id FROM memberships WHERE person_id = ?", (seeded.members[0][0],)))
     for data in (f"mem:o:{membership}", f"prv:x:{membership}", f"due:o:{membership}"):
         query = await group.press_data(secretary, data, message_id=linked.message_id)
@@ -338,38 +338,38 @@ async def test_a_forged_tap_in_a_group_shows_nothing_there(pg: Playground) -> No
     assert [m.text for m in group.chat] == [linked.text]  # not edited, nothing added
 
 
-async def test_an_edited_command_is_not_run_again(pg: Playground) -> None:
+async def test_an_edited_command_is_not_run_again(live_bot: Playground) -> None:
     """Fixing a typo in "/broadcast …" must not send the announcement twice.
 
     The secretary is one of the people the announcement goes to: the outbox would put it
     (and the delivery report) in their chat at its own pace, between the replies read
     below. The sender is held while the replies are read and driven explicitly after."""
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=2)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
-    await pg.sender.stop()
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=2)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
+    await live_bot.sender.stop()
     sent = await secretary.send("/broadcast Họp lúc 8h")
     assert (await secretary.next_message()).text.startswith("Đang gửi thông báo đến 3")
     await secretary.edit(sent["message_id"], "/broadcast Họp lúc 9h")
     answer = await secretary.next_message()
     assert answer.text == ("Tôi không làm theo tin nhắn đã sửa. "
                            "Xin đồng chí gửi lại thành tin nhắn mới.")
-    assert await pg.services.db.fetch_value(
+    assert await live_bot.services.db.fetch_value(
         "SELECT count(*) FROM audit_log WHERE action = 'broadcast'") == 1
-    await pg.sender.start()
-    await pg.sender.drain()
+    await live_bot.sender.start()
+    await live_bot.sender.drain()
     announced = [m.text for m in secretary.drain() if m.text.startswith("📢")]
     assert len(announced) == 1 and announced[0].endswith("Họp lúc 8h"), announced
 
 
 async def test_dues_of_a_year_the_card_does_not_show_cannot_be_forged(
-        pg: Playground) -> None:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=1)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+        live_bot: Playground) -> None:
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=1)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     card = await secretary.ask("/members")
-    membership = int(await pg.services.db.fetch_value(
+    membership = int(await live_bot.services.db.fetch_value(
         "SELECT id FROM memberships WHERE person_id = ?", (seeded.members[0][0],)))
     for period in ("190001", "202701", "202613"):
         query = await secretary.press_data(f"due:t:{membership}:{period}",
                                            message_id=card.message_id)
         assert await secretary.callback_answer(query) == "Tháng này không hợp lệ."
-    assert await pg.services.db.fetch_value("SELECT count(*) FROM dues") == 0
+    assert await live_bot.services.db.fetch_value("SELECT count(*) FROM dues") == 0

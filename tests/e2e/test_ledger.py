@@ -1,4 +1,4 @@
-"""Issue 20 through the emulator, as members and officers would: one person in two
+"""The one ledger through the emulator, as members and officers would: one person in two
 branches ("213") is counted, judged and owes dues in exactly one of them."""
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ async def tap(user: FakeUser, label: str, message_id: int | None = None) -> str:
 
 
 async def test_a_213_member_of_her_home_branch_joins_her_workplace_as_official(
-    pg: Playground
+    live_bot: Playground
 ) -> None:
-    """Finding 2: Dung, "213" in Thôn 3 where she lives, joins Chi bộ Trường học where she
+    """Dung, "213" in Thôn 3 where she lives, joins Chi bộ Trường học where she
     works: that membership is the official one (counted, judged, owes dues); Thôn 3 shows
     her attendance, outside its rate."""
-    db = pg.services.db
-    home = await seed_branch(db, pg.clock.now(), members=1)
-    work = await seed_branch(db, pg.clock.now(), members=0, committee_id=home.committee_id,
+    db = live_bot.services.db
+    home = await seed_branch(db, live_bot.clock.now(), members=1)
+    work = await seed_branch(db, live_bot.clock.now(), members=0, committee_id=home.committee_id,
                              branch_name="Chi bộ Trường học", secretary_telegram_id=4100,
                              first_telegram_id=5100)
     dung_id = home.members[0][0]
@@ -32,9 +32,9 @@ async def test_a_213_member_of_her_home_branch_joins_her_workplace_as_official(
         row = await people.member(db, home.branch_id, dung_id)
         assert row is not None
         await people.set_flag(conn, row.membership_id, "213", True)
-    dung = pg.emu.user(home.members[0][1], "Dung")
+    dung = live_bot.emu.user(home.members[0][1], "Dung")
     await dung.ask("/start")
-    work_secretary = pg.emu.user(work.secretary[1], "Bí thư trường")
+    work_secretary = live_bot.emu.user(work.secretary[1], "Bí thư trường")
     issued = await work_secretary.ask("/invite Đảng viên Số 001")
     token = issued.text.split("start=")[1].split()[0]
     offer = await dung.ask(f"/start {token}")
@@ -61,8 +61,8 @@ async def test_a_213_member_of_her_home_branch_joins_her_workplace_as_official(
                 conn, mid, [(m.person_id, "unexcused" if m.person_id == dung_id else "present",
                              None) for m in members], None, starts, overwrite=True)
             await meetings.set_state(conn, mid, "closed", starts + timedelta(hours=2))
-    pg.clock.set(datetime(2026, 12, 6, 9, tzinfo=TZ))
-    home_secretary = pg.emu.user(home.secretary[1], "Bí thư thôn")
+    live_bot.clock.set(datetime(2026, 12, 6, 9, tzinfo=TZ))
+    home_secretary = live_bot.emu.user(home.secretary[1], "Bí thư thôn")
     home_year = await home_secretary.ask("/report year")
     work_year = await work_secretary.ask("/report year")
     # Home: her absence is shown, outside the rate (the secretary alone is counted).
@@ -73,17 +73,17 @@ async def test_a_213_member_of_her_home_branch_joins_her_workplace_as_official(
     assert "tháng vi phạm: 12/2026: vắng không lý do buổi 04/12" in work_year.text
 
 
-async def test_a_member_who_left_and_comes_back_is_one_person(pg: Playground) -> None:
-    """Finding 13: Gấm, removed on 15/04, gets a new link on 01/09 and opens it with her
+async def test_a_member_who_left_and_comes_back_is_one_person(live_bot: Playground) -> None:
+    """Gấm, removed on 15/04, gets a new link on 01/09 and opens it with her
     Telegram account: the same person, her dates and account, a new period; her
     January–April stays in the year, and `/report member` finds one Gấm."""
-    db = pg.services.db
-    pg.clock.set(datetime(2026, 1, 5, 9, tzinfo=TZ))
-    seeded = await seed_branch(db, pg.clock.now(), members=1)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    db = live_bot.services.db
+    live_bot.clock.set(datetime(2026, 1, 5, 9, tzinfo=TZ))
+    seeded = await seed_branch(db, live_bot.clock.now(), members=1)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     issued = await secretary.ask("/invite Đỗ Thị Gấm")
     token = issued.text.split("start=")[1].split()[0]
-    gam = pg.emu.user(6200, "Gấm")
+    gam = live_bot.emu.user(6200, "Gấm")
     offer = await gam.ask(f"/start {token}")
     await tap(gam, "✅ Xác nhận", offer.message_id)
     gam_id = await db.fetch_value("SELECT id FROM people WHERE telegram_user_id = 6200")
@@ -105,13 +105,13 @@ async def test_a_member_who_left_and_comes_back_is_one_person(pg: Playground) ->
                                                       for m in members], None, starts,
                                           overwrite=True)
             await meetings.set_state(conn, mid, "closed", starts + timedelta(hours=2))
-    pg.clock.set(datetime(2026, 4, 15, 9, tzinfo=TZ))
+    live_bot.clock.set(datetime(2026, 4, 15, 9, tzinfo=TZ))
     row = await people.member(db, seeded.branch_id, gam_id)
     assert row is not None
     async with db.transaction() as conn:
-        await people.end_membership(conn, row.membership_id, "left", pg.clock.now())
+        await people.end_membership(conn, row.membership_id, "left", live_bot.clock.now())
 
-    pg.clock.set(datetime(2026, 9, 1, 9, tzinfo=TZ))
+    live_bot.clock.set(datetime(2026, 9, 1, 9, tzinfo=TZ))
     issued = await secretary.ask("/invite Đỗ Thị Gấm")
     token = issued.text.split("start=")[1].split()[0]
     offer = await gam.ask(f"/start {token}")

@@ -1,4 +1,4 @@
-"""The life of a branch as it really goes (issue 20, the flows), end to end through the
+"""The life of a branch as it really goes (the flows), end to end through the
 emulator with the injected clock: a roll call confirmed before it closes and corrected
 after; late joiners invited and added at the roll call; transfers told and withdrawn;
 past meetings entered after the fact; guests."""
@@ -24,26 +24,26 @@ DEC5 = datetime(2026, 12, 5, 12, 30, tzinfo=UTC)
 SECRETARY = "Trần Thị Bí Thư"
 
 
-async def audit_details(pg: Playground, action: str) -> list[str]:
-    rows = await pg.services.db.fetch_all(
+async def audit_details(live_bot: Playground, action: str) -> list[str]:
+    rows = await live_bot.services.db.fetch_all(
         "SELECT detail FROM audit_log WHERE action = ? ORDER BY id", (action,))
     return [str(r[0]) for r in rows]
 
 
-async def held_meeting(pg: Playground, members: int):  # type: ignore[no-untyped-def]
-    seeded, secretary, users = await branch(pg, members)
+async def held_meeting(live_bot: Playground, members: int):  # type: ignore[no-untyped-def]
+    seeded, secretary, users = await branch(live_bot, members)
     await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Nội dung tháng 12")
-    await pg.settle()
-    pg.clock.set(DEC5 + timedelta(hours=2))  # type: ignore[attr-defined]
-    await pg.settle()
+    await live_bot.settle()
+    live_bot.clock.set(DEC5 + timedelta(hours=2))  # type: ignore[attr-defined]
+    await live_bot.settle()
     drain([secretary, *users])
     return seeded, secretary, users
 
 
-async def test_closing_asks_first_and_the_officer_starts_present(pg: Playground) -> None:
-    """Finding 1: "Chốt điểm danh" at once recorded 0/5 present, the secretary herself
+async def test_closing_asks_first_and_the_officer_starts_present(live_bot: Playground) -> None:
+    """"Chốt điểm danh" at once recorded 0/5 present, the secretary herself
     among the absent, without asking."""
-    seeded, secretary, _ = await held_meeting(pg, 4)
+    seeded, secretary, _ = await held_meeting(live_bot, 4)
     roll = await secretary.ask("/attendance")
     assert f"✅ {SECRETARY}" in roll.button_labels
     assert "❌ Đảng viên Số 001" in roll.button_labels
@@ -51,7 +51,7 @@ async def test_closing_asks_first_and_the_officer_starts_present(pg: Playground)
     asked = message(secretary, roll.message_id)
     assert "Còn 4 đồng chí chưa được ghi có mặt hay vắng có lý do" in asked.text
     assert "  - Đảng viên Số 004" in asked.text and SECRETARY not in asked.text
-    [meeting] = await store.of_unit(pg.services.db, seeded.branch_id,
+    [meeting] = await store.of_unit(live_bot.services.db, seeded.branch_id,
                                     states=("scheduled", "closed"))
     assert meeting.state == "scheduled"  # nothing closed yet
     await tap(secretary, "↩️ Quay lại điểm danh", message_id=roll.message_id)
@@ -63,14 +63,14 @@ async def test_closing_asks_first_and_the_officer_starts_present(pg: Playground)
 
 
 async def test_a_closed_roll_call_is_corrected_with_a_reason_and_audited(
-        pg: Playground) -> None:
-    """Finding 1: on 11/06 the secretary learns that a member marked ❌ had phoned in
+        live_bot: Playground) -> None:
+    """On 11/06 the secretary learns that a member marked ❌ had phoned in
     sick; the closed roll call offered no way to change an entry."""
-    seeded, secretary, _ = await held_meeting(pg, 2)
+    seeded, secretary, _ = await held_meeting(live_bot, 2)
     roll = await secretary.ask("/attendance")
     await tap(secretary, "📝 Chốt điểm danh", message_id=roll.message_id)
     await tap(secretary, "✅ Vẫn chốt", message_id=roll.message_id)
-    pg.clock.set(DEC5 + timedelta(days=20))  # type: ignore[attr-defined]
+    live_bot.clock.set(DEC5 + timedelta(days=20))  # type: ignore[attr-defined]
     secretary.drain()
     choose = await secretary.ask("/attendance")
     await tap(secretary, choose.button_labels[0], message_id=choose.message_id)
@@ -92,40 +92,40 @@ async def test_a_closed_roll_call_is_corrected_with_a_reason_and_audited(
     minutes = message(secretary, roll.message_id).text
     assert "Vắng có lý do (1):\n  - Đảng viên Số 001: ốm" in minutes
     assert "Vắng không có lý do (1):\n  - Đảng viên Số 002" in minutes
-    [meeting] = await store.of_unit(pg.services.db, seeded.branch_id, states=("closed",))
+    [meeting] = await store.of_unit(live_bot.services.db, seeded.branch_id, states=("closed",))
     assert meeting.correction_reason is None
-    changes = await audit_details(pg, "attendance.correct")
+    changes = await audit_details(live_bot, "attendance.correct")
     assert [c.split(": ", 1)[1] for c in changes] == [
         "unexcused → present; lý do: Đồng chí Số 001 đã gọi điện báo ốm",
         "present → excused; lý do: Đồng chí Số 001 đã gọi điện báo ốm",
         "excused → excused (ốm); lý do: Đồng chí Số 001 đã gọi điện báo ốm",
     ]
-    assert await audit_details(pg, "meeting.reopen") == [
+    assert await audit_details(live_bot, "meeting.reopen") == [
         f"meeting {meeting.id}; lý do: Đồng chí Số 001 đã gọi điện báo ốm"]
 
 
-# --- late joiners and transfers (findings 4 and 14) -------------------------------------------
+# --- late joiners and transfers -------------------------------------------
 
 
 async def test_a_member_imported_after_the_invitations_is_invited_at_once(
-        pg: Playground) -> None:
-    """Finding 4: Phúc, imported after the meeting was created with "Ngày chuyển đến",
+        live_bot: Playground) -> None:
+    """Phúc, imported after the meeting was created with "Ngày chuyển đến",
     never heard of it, and the roll call and minutes left him out."""
-    seeded, secretary, users = await branch(pg, 2)
+    seeded, secretary, users = await branch(live_bot, 2)
     await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Nội dung tháng 12")
-    await pg.settle()
-    pg.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
-    officer = await pg.services.actor(seeded.secretary[1])
+    await live_bot.settle()
+    live_bot.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
+    officer = await live_bot.services.actor(seeded.secretary[1])
     data = xlsx([["Họ và tên", "Ngày vào Đảng", "Ngày chuyển đến"],
                  ["Phạm Văn Phúc", "19/05/2000", "02/12/2026"]])
     parsed = parse_members("dv.xlsx", data, date(2026, 12, 2))
-    plan = await plan_member_import(pg.services, officer, seeded.branch_id, parsed, "vi")
-    [issued] = (await apply_member_import(pg.services, officer, plan)).issued
-    phuc = pg.emu.user(7001, "Phúc")
+    plan = await plan_member_import(live_bot.services, officer, seeded.branch_id, parsed, "vi")
+    [issued] = (await apply_member_import(live_bot.services, officer, plan)).issued
+    phuc = live_bot.emu.user(7001, "Phúc")
     await phuc.send(f"/start {issued.token}")
     await phuc.next_message()
     await phuc.callback_answer(await phuc.press("✅ Xác nhận"))
-    await pg.settle()
+    await live_bot.settle()
     invitation = next(m for m in phuc.chat if "GIẤY MỜI" in m.text)
     assert "05/12/2026 19:30" in invitation.text and "✅ Tham dự" in invitation.button_labels
     phuc.drain()
@@ -133,8 +133,8 @@ async def test_a_member_imported_after_the_invitations_is_invited_at_once(
     assert "05/12/2026" in listed.text and "Không có cuộc họp nào sắp tới" not in listed.text
     await phuc.callback_answer(await phuc.press("✅ Tham dự",
                                                 message_id=invitation.message_id))
-    pg.clock.set(DEC5 + timedelta(hours=2))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(DEC5 + timedelta(hours=2))  # type: ignore[attr-defined]
+    await live_bot.settle()
     drain([secretary, *users, phuc])
     roll = await secretary.ask("/attendance")
     assert "✅ Phạm Văn Phúc" in roll.button_labels
@@ -143,12 +143,12 @@ async def test_a_member_imported_after_the_invitations_is_invited_at_once(
     assert "Có mặt 2/4 đồng chí" in message(secretary, roll.message_id).text
 
 
-async def test_someone_who_came_uninvited_is_added_at_the_roll_call(pg: Playground) -> None:
-    """Finding 4: "the roll call has no way to add a person who came" — a member of the
+async def test_someone_who_came_uninvited_is_added_at_the_roll_call(live_bot: Playground) -> None:
+    """"The roll call has no way to add a person who came" — a member of the
     branch who was not invited is added present; anyone else is recorded as a guest."""
-    seeded, secretary, _ = await held_meeting(pg, 2)
-    now = pg.clock.now()
-    async with pg.services.db.transaction() as conn:  # a member the invitations missed
+    seeded, secretary, _ = await held_meeting(live_bot, 2)
+    now = live_bot.clock.now()
+    async with live_bot.services.db.transaction() as conn:  # a member the invitations missed
         pid = await people.add_person(conn, full_name="Vũ Thị Muộn",
                                       name_key="vũ thị muộn", now=now)
         await people.add_membership(conn, person_id=pid, unit_id=seeded.branch_id,
@@ -165,30 +165,30 @@ async def test_someone_who_came_uninvited_is_added_at_the_roll_call(pg: Playgrou
     await secretary.next_message()
     again = await secretary.ask("Vũ Thị Muộn")
     assert "đã có trong danh sách điểm danh" in again.text
-    assert await audit_details(pg, "attendance.add") != []
+    assert await audit_details(live_bot, "attendance.add") != []
 
 
-async def test_a_transfer_is_told_and_the_old_invitations_withdrawn(pg: Playground) -> None:
-    """Finding 14: Lan was not told she moved, the receiving secretary was not told she
+async def test_a_transfer_is_told_and_the_old_invitations_withdrawn(live_bot: Playground) -> None:
+    """Lan was not told she moved, the receiving secretary was not told she
     arrived, and that evening her /meetings still listed the old branch's meeting."""
-    seeded, secretary, users = await branch(pg, 2)
-    other = await seed_branch(pg.services.db, pg.clock.now(), members=1,
+    seeded, secretary, users = await branch(live_bot, 2)
+    other = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=1,
                               committee_id=seeded.committee_id, branch_name="Chi bộ Thôn 5",
                               first_telegram_id=6000, secretary_telegram_id=4100)
-    receiving = pg.emu.user(other.secretary[1], "Bí thư Thôn 5")
+    receiving = live_bot.emu.user(other.secretary[1], "Bí thư Thôn 5")
     await receiving.ask("/help")
     await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Nội dung tháng 12")
     await receiving.ask("/meeting 06/12/2026 19:30 | Nhà văn hóa | Thôn 5 tháng 12")
-    await pg.settle()
+    await live_bot.settle()
     lan = users[0]
     lan_id = seeded.members[0][0]
     assert "05/12/2026" in (await lan.ask("/meetings")).text
     drain([secretary, receiving, lan])
-    row = await people.member(pg.services.db, seeded.branch_id, lan_id)
+    row = await people.member(live_bot.services.db, seeded.branch_id, lan_id)
     assert row is not None
-    officer = await pg.services.actor(seeded.secretary[1])
-    await move_member(pg.services, officer, row.membership_id, other.branch_id)
-    await pg.settle()
+    officer = await live_bot.services.actor(seeded.secretary[1])
+    await move_member(live_bot.services, officer, row.membership_id, other.branch_id)
+    await live_bot.settle()
     told = "\n".join(m.text for m in lan.drain())
     assert ("Đồng chí đã được chuyển sinh hoạt đảng từ Chi bộ Thôn 3 sang Chi bộ Thôn 5"
             in told)
@@ -207,23 +207,23 @@ async def test_a_transfer_is_told_and_the_old_invitations_withdrawn(pg: Playgrou
     answer = await lan.callback_answer(await lan.press("✅ Tham dự",
                                                        message_id=old_card.message_id))
     assert "Không tìm thấy cuộc họp" in answer  # the old branch's invitation is withdrawn
-    pg.clock.set(DEC5 - timedelta(hours=1))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(DEC5 - timedelta(hours=1))  # type: ignore[attr-defined]
+    await live_bot.settle()
     assert not any("05/12/2026" in m.text for m in lan.drain())  # no reminder either
 
 
-# --- history (finding 7) ---------------------------------------------------------------------
+# --- history ---------------------------------------------------------------------
 
 
-async def test_a_past_meeting_is_entered_after_the_fact(pg: Playground) -> None:
-    """Finding 7: a branch that starts on 01/12/2026 with `/recordstart 01/01/2026` could
+async def test_a_past_meeting_is_entered_after_the_fact(live_bot: Playground) -> None:
+    """A branch that starts on 01/12/2026 with `/recordstart 01/01/2026` could
     not enter its November meeting: "Thời gian này đã qua"."""
-    seeded, secretary, users = await branch(pg, 2)
+    seeded, secretary, users = await branch(live_bot, 2)
     assert "01/01/2026" in (await secretary.ask("/recordstart 01/01/2026")).text
     asked = await secretary.ask("/meeting 10/11/2026 19:30 | Nhà văn hóa | Sinh hoạt tháng 11")
     assert "Thời gian này đã qua. Có phải đồng chí nhập một cuộc họp đã diễn ra" in asked.text
     assert "10/11/2026 19:30" in asked.text
-    assert await store.of_unit(pg.services.db, seeded.branch_id,
+    assert await store.of_unit(live_bot.services.db, seeded.branch_id,
                                states=("scheduled", "closed")) == []  # nothing yet
     assert await tap(secretary, "🗂 Nhập cuộc họp đã diễn ra", message_id=asked.message_id) == ""
     roll = message(secretary, asked.message_id)
@@ -237,12 +237,12 @@ async def test_a_past_meeting_is_entered_after_the_fact(pg: Playground) -> None:
     await tap(secretary, "📝 Chốt điểm danh", message_id=roll.message_id)
     await tap(secretary, "✅ Vẫn chốt", message_id=roll.message_id)
     assert "Có mặt 1/3 đồng chí" in message(secretary, roll.message_id).text
-    await pg.settle()
+    await live_bot.settle()
     for user in users:  # no invitation, no reminder for a meeting that took place
         assert not any("GIẤY MỜI" in m.text or "NHẮC" in m.text for m in user.drain())
-    [meeting] = await store.of_unit(pg.services.db, seeded.branch_id, states=("closed",))
+    [meeting] = await store.of_unit(live_bot.services.db, seeded.branch_id, states=("closed",))
     assert meeting.entered_later and meeting.length_min == 90
-    [entered] = await audit_details(pg, "meeting.entered_later")
+    [entered] = await audit_details(live_bot, "meeting.entered_later")
     assert entered == f"meeting {meeting.id}: 10/11/2026 19:30"
 
     secretary.drain()
@@ -251,19 +251,19 @@ async def test_a_past_meeting_is_entered_after_the_fact(pg: Playground) -> None:
     cancelled = await secretary.ask("/meeting 10/10/2026 19:30 | Nhà văn hóa | Tháng 10")
     await tap(secretary, "Hủy", message_id=cancelled.message_id)
     assert "không tạo cuộc họp nào" in message(secretary, cancelled.message_id).text
-    assert len(await store.of_unit(pg.services.db, seeded.branch_id,
+    assert len(await store.of_unit(live_bot.services.db, seeded.branch_id,
                                    states=("scheduled", "closed"))) == 1
 
 
-# --- guests (finding 12) --------------------------------------------------------------------
+# --- guests --------------------------------------------------------------------
 
 
-async def test_a_guest_is_invited_to_one_meeting_and_never_counted(pg: Playground) -> None:
-    """Finding 12: the only way to invite an outstanding candidate was /invite, which made
+async def test_a_guest_is_invited_to_one_meeting_and_never_counted(live_bot: Playground) -> None:
+    """The only way to invite an outstanding candidate was /invite, which made
     him a party member counted in attendance, dues and the 3-month rule."""
-    _, secretary, users = await branch(pg, 2)
+    _, secretary, users = await branch(live_bot, 2)
     await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Xét kết nạp đảng viên")
-    await pg.settle()
+    await live_bot.settle()
     secretary.drain()
     choose = await secretary.ask("/guest Nguyễn Văn Khách | quần chúng ưu tú")
     assert "Mời Nguyễn Văn Khách dự cuộc họp nào?" in choose.text
@@ -271,22 +271,22 @@ async def test_a_guest_is_invited_to_one_meeting_and_never_counted(pg: Playgroun
     invited = message(secretary, choose.message_id).text
     assert "Đã mời Nguyễn Văn Khách dự cuộc họp" in invited
     link = next(w for w in invited.split() if w.startswith("https://t.me/"))
-    guest = pg.emu.user(8001, "Khách")
+    guest = live_bot.emu.user(8001, "Khách")
     card = await guest.ask(f"/start {link.rsplit('=', 1)[1]}")
     assert "GIẤY MỜI DỰ HỌP CHI BỘ (khách mời: Nguyễn Văn Khách)" in card.text
     assert "05/12/2026 19:30" in card.text
     await tap(guest, "✅ Sẽ dự", message_id=card.message_id)
     assert "Đã ghi: sẽ dự." in message(guest, card.message_id).text
-    other = pg.emu.user(8002, "Người khác")  # the link binds one account, to this guest only
+    other = live_bot.emu.user(8002, "Người khác")  # the link binds one account, to this guest only
     assert "đã được sử dụng" in (await other.ask(f"/start {link.rsplit('=', 1)[1]}")).text
     data = next(b.callback_data for row in card.buttons for b in row if b.callback_data)
     assert "Không tìm thấy cuộc họp" in await other.callback_answer(await other.press_data(data))
-    members = await pg.services.db.fetch_value(
+    members = await live_bot.services.db.fetch_value(
         "SELECT count(*) FROM people WHERE full_name = 'Nguyễn Văn Khách'")
     assert members == 0  # a guest, never a party member
 
-    pg.clock.set(DEC5 + timedelta(hours=2))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(DEC5 + timedelta(hours=2))  # type: ignore[attr-defined]
+    await live_bot.settle()
     drain([secretary, *users, guest])
     roll = await secretary.ask("/attendance")
     assert "👤 Nguyễn Văn Khách (quần chúng ưu tú) — khách mời" in roll.button_labels
@@ -313,28 +313,28 @@ async def test_a_guest_is_invited_to_one_meeting_and_never_counted(pg: Playgroun
     assert "Khách mời không dự: Lê Đại Diện." in text
 
 
-async def test_a_guest_hears_of_a_cancellation(pg: Playground) -> None:
+async def test_a_guest_hears_of_a_cancellation(live_bot: Playground) -> None:
     """A guest bound by the link is told when the meeting is cancelled, like members."""
-    _, secretary, _ = await branch(pg, 1)
+    _, secretary, _ = await branch(live_bot, 1)
     await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Xét kết nạp đảng viên")
     choose = await secretary.ask("/guest Trần Đại Biểu | đại diện Hội Nông dân")
     await tap(secretary, choose.button_labels[0], message_id=choose.message_id)
     link = next(w for w in message(secretary, choose.message_id).text.split()
                 if w.startswith("https://t.me/"))
-    guest = pg.emu.user(8003, "Đại biểu")
+    guest = live_bot.emu.user(8003, "Đại biểu")
     await guest.ask(f"/start {link.rsplit('=', 1)[1]}")
-    await pg.settle()
+    await live_bot.settle()
     secretary.drain()
     listing = await secretary.ask("/meetings")
     await tap(secretary, "❌ Hủy #1", message_id=listing.message_id)
     await tap(secretary, "⚠️ Xác nhận hủy cuộc họp")
-    await pg.settle()
+    await live_bot.settle()
     assert any("HỦY HỌP" in m.text for m in guest.drain())
 
 
-async def test_the_guided_meeting_also_enters_a_past_one(pg: Playground) -> None:
+async def test_the_guided_meeting_also_enters_a_past_one(live_bot: Playground) -> None:
     """The guided /meeting takes a past time too, and asks the same question at the end."""
-    seeded, secretary, _ = await branch(pg, 1)
+    seeded, secretary, _ = await branch(live_bot, 1)
     await secretary.ask("/recordstart 01/01/2026")
     await secretary.ask("/meeting")
     secretary.drain()
@@ -344,6 +344,7 @@ async def test_the_guided_meeting_also_enters_a_past_one(pg: Playground) -> None
     assert "Có phải đồng chí nhập một cuộc họp đã diễn ra" in asked.text
     await tap(secretary, "🗂 Nhập cuộc họp đã diễn ra", message_id=asked.message_id)
     assert "🗂 Cuộc họp nhập sau" in message(secretary, asked.message_id).text
-    [meeting] = await store.of_unit(pg.services.db, seeded.branch_id, until=pg.clock.now())
+    [meeting] = await store.of_unit(live_bot.services.db, seeded.branch_id,
+                                    until=live_bot.clock.now())
     assert meeting.entered_later and meeting.place == "Nhà văn hóa"
     assert meeting.agenda == "Sinh hoạt tháng 10"

@@ -27,10 +27,10 @@ def invitation_message(user: FakeUser) -> BotMessageView:
     return next(m for m in user.chat if "GIẤY MỜI HỌP CHI BỘ" in m.text)
 
 
-async def setup_branch(pg: Playground) -> tuple[SeededBranch, FakeUser, list[FakeUser]]:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=29)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
-    members = [pg.emu.user(tg, f"ĐV{i + 1}") for i, (_, tg) in enumerate(seeded.members)]
+async def setup_branch(live_bot: Playground) -> tuple[SeededBranch, FakeUser, list[FakeUser]]:
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=29)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
+    members = [live_bot.emu.user(tg, f"ĐV{i + 1}") for i, (_, tg) in enumerate(seeded.members)]
     for user in [secretary, *members]:  # everyone has opened the bot once
         await user.send("/help")
         await user.next_message()
@@ -46,14 +46,14 @@ async def answer_absent(user: FakeUser, reason: str) -> None:
     assert saved.text == f"Đã ghi: đồng chí vắng mặt, lý do: {reason}."
 
 
-async def test_month_of_a_30_member_branch(pg: Playground) -> None:
-    seeded, secretary, members = await setup_branch(pg)
+async def test_month_of_a_30_member_branch(live_bot: Playground) -> None:
+    seeded, secretary, members = await setup_branch(live_bot)
     everyone = [secretary, *members]
-    await pg.settle()  # 01/12: within 10 days of the 10th: the meeting is created
-    meetings = await store.of_unit(pg.services.db, seeded.branch_id)
+    await live_bot.settle()  # 01/12: within 10 days of the 10th: the meeting is created
+    meetings = await store.of_unit(live_bot.services.db, seeded.branch_id)
     assert [m.starts_at for m in meetings] == [MEETING_AT]
-    await pg.settle()  # ticking again creates nothing new
-    assert len(await store.of_unit(pg.services.db, seeded.branch_id)) == 1
+    await live_bot.settle()  # ticking again creates nothing new
+    assert len(await store.of_unit(live_bot.services.db, seeded.branch_id)) == 1
     for user in everyone:
         assert len(invitations_of(user)) == 1, user.first_name
         assert "Thứ Năm, 10/12/2026 19:30" in invitations_of(user)[0]
@@ -73,7 +73,7 @@ async def test_month_of_a_30_member_branch(pg: Playground) -> None:
     first = invitation_message(attending[0])
     assert "Trả lời của đồng chí: ✅ Tham dự" in first.text
     assert first.button_labels == ["❌ Vắng (có lý do)"]  # the button to change it
-    counts = await pg.services.db.fetch_all(
+    counts = await live_bot.services.db.fetch_all(
         "SELECT answer, count(*) FROM invitations WHERE meeting_id = ? GROUP BY answer",
         (meeting_id,))
     assert {r[0]: r[1] for r in counts} == {None: 4, "attend": 20, "absent": 6}
@@ -81,8 +81,8 @@ async def test_month_of_a_30_member_branch(pg: Playground) -> None:
         user.drain()
 
     # First reminder (3 days before): buttons for the 4, plain for the 20, none for the 6.
-    pg.clock.set(MEETING_AT - timedelta(days=3, minutes=-1))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(MEETING_AT - timedelta(days=3, minutes=-1))  # type: ignore[attr-defined]
+    await live_bot.settle()
     for user in silent:
         [reminder] = user.drain()
         assert "chưa trả lời" in reminder.text and "✅ Tham dự" in reminder.button_labels
@@ -93,14 +93,14 @@ async def test_month_of_a_30_member_branch(pg: Playground) -> None:
         assert user.drain() == []
 
     # One day before, the officers get the list, with a button that nudges exactly them.
-    pg.clock.set(MEETING_AT - timedelta(days=1, minutes=-1))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(MEETING_AT - timedelta(days=1, minutes=-1))  # type: ignore[attr-defined]
+    await live_bot.settle()
     digest = secretary.drain()[-1]
     assert "4 chưa trả lời / 30 được mời" in digest.text
     assert "Chưa trả lời: Đảng viên Số 026, Đảng viên Số 027, Đảng viên Số 028, " \
         "Đảng viên Số 029" in digest.text
     assert await tap(secretary, "🔔 Nhắc 4 đồng chí chưa trả lời") == "Đã nhắc 4 đồng chí."
-    await pg.settle()
+    await live_bot.settle()
     for user in everyone:
         got = user.drain()
         if user in silent:
@@ -109,8 +109,8 @@ async def test_month_of_a_30_member_branch(pg: Playground) -> None:
             assert got == [], user.first_name
 
     # After the meeting: roll call pre-filled from the answers, one toggled, then closed.
-    pg.clock.set(MEETING_AT + timedelta(minutes=100))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(MEETING_AT + timedelta(minutes=100))  # type: ignore[attr-defined]
+    await live_bot.settle()
     for user in everyone:
         user.drain()  # the 2-hour reminder went out in between
     late = await attending[1].callback_answer(await attending[1].press(
@@ -135,18 +135,18 @@ async def test_month_of_a_30_member_branch(pg: Playground) -> None:
     assert "Có mặt 19/30 đồng chí; vắng 11 đồng chí." in minutes
     assert "Vắng có lý do (6):" in minutes and "Đi công tác 3" in minutes
     assert "Vắng không có lý do (5):" in minutes and name in minutes
-    meeting = await store.get(pg.services.db, meeting_id)
+    meeting = await store.get(live_bot.services.db, meeting_id)
     assert meeting is not None and meeting.state == "closed"
 
 
-async def test_move_keeps_answers_and_cancel_tells_everyone(pg: Playground) -> None:
-    seeded, secretary, members = await setup_branch(pg)
+async def test_move_keeps_answers_and_cancel_tells_everyone(live_bot: Playground) -> None:
+    seeded, secretary, members = await setup_branch(live_bot)
     everyone = [secretary, *members]
     created = await secretary.ask("/meeting 20/12/2026 19:30 | Hội trường | Tổng kết năm")
     if "GIẤY MỜI" in created.text:  # the secretary's own invitation won the race
         created = await secretary.next_message()
     assert "gửi giấy mời đến 30 đồng chí" in created.text
-    await pg.settle()
+    await live_bot.settle()
     await tap(members[0], "✅ Tham dự")
     for user in everyone:
         user.drain()
@@ -156,14 +156,14 @@ async def test_move_keeps_answers_and_cancel_tells_everyone(pg: Playground) -> N
     await secretary.next_message()
     moved = await secretary.ask("21/12/2026 08:00")
     assert "báo cho 30 đồng chí (các trả lời được giữ nguyên)" in moved.text
-    await pg.settle()
+    await live_bot.settle()
     for user in everyone:
         [notice] = user.drain()[-1:]
         assert "ĐỔI LỊCH HỌP" in notice.text and "21/12/2026 08:00" in notice.text
         # Whoever said "attend" confirms; whoever had not answered is asked as before.
         expected = "✅ Vẫn tham dự" if user is members[0] else "✅ Tham dự"
         assert expected in notice.button_labels, user.first_name
-    row = await pg.services.db.fetch_value(
+    row = await live_bot.services.db.fetch_value(
         "SELECT answer FROM invitations i JOIN meetings m ON m.id = i.meeting_id "
         "WHERE m.agenda = 'Tổng kết năm' AND i.person_id = ?", (seeded.members[0][0],))
     assert row == "attend"  # a move keeps the answer
@@ -171,32 +171,32 @@ async def test_move_keeps_answers_and_cancel_tells_everyone(pg: Playground) -> N
     await tap(secretary, "❌ Hủy #1", message_id=listing.message_id)
     await tap(secretary, "⚠️ Xác nhận hủy cuộc họp")
     assert "báo cho 30 đồng chí" in secretary.chat[-1].text
-    await pg.settle()
+    await live_bot.settle()
     for user in everyone:
         notices = [m for m in user.drain() if "HỦY HỌP" in m.text]
         assert len(notices) == 1
 
 
-async def test_restart_loses_and_repeats_nothing_and_skips_stale(pg: Playground) -> None:
-    _, secretary, members = await setup_branch(pg)
-    await pg.settle()
+async def test_restart_loses_and_repeats_nothing_and_skips_stale(live_bot: Playground) -> None:
+    _, secretary, members = await setup_branch(live_bot)
+    await live_bot.settle()
     for user in [secretary, *members]:
         assert len(invitations_of(user)) == 1
         user.drain()
-    await pg.stop()  # the bot is down across the 3-day reminder
-    pg.clock.set(MEETING_AT - timedelta(days=2))  # type: ignore[attr-defined]
-    await pg.start()
-    await pg.settle()
-    await pg.restart()  # and once more, for good measure
-    await pg.settle()
+    await live_bot.stop()  # the bot is down across the 3-day reminder
+    live_bot.clock.set(MEETING_AT - timedelta(days=2))  # type: ignore[attr-defined]
+    await live_bot.start()
+    await live_bot.settle()
+    await live_bot.restart()  # and once more, for good measure
+    await live_bot.settle()
     for user in [secretary, *members]:
         got = user.drain()
         assert len([m for m in got if "NHẮC LỊCH HỌP" in m.text]) == 1, user.first_name
         assert invitations_of(user) and len(invitations_of(user)) == 1
     # Down across the 2-hour reminder and the meeting itself: nothing stale goes out.
-    await pg.stop()
-    pg.clock.set(MEETING_AT + timedelta(hours=3))  # type: ignore[attr-defined]
-    await pg.start()
-    await pg.settle()
+    await live_bot.stop()
+    live_bot.clock.set(MEETING_AT + timedelta(hours=3))  # type: ignore[attr-defined]
+    await live_bot.start()
+    await live_bot.settle()
     for user in [secretary, *members]:
         assert user.drain() == [], user.first_name

@@ -1,4 +1,4 @@
-"""Meetings as they really happen (issue 13), end to end through the emulator with the
+"""Meetings as they really happen, end to end through the emulator with the
 injected clock: the actual length at the roll call and the short-meeting rule on it, the
 extraordinary meeting that never fills the month, a move that keeps the answers, answers
 an officer takes for a member without Telegram, documents a day ahead, the printable
@@ -28,21 +28,21 @@ async def tap(user: FakeUser, label: str, message_id: int | None = None) -> str:
     return await user.callback_answer(await user.press(label, message_id=message_id))
 
 
-async def branch(pg: Playground, members: int, *, offline: bool = False
+async def branch(live_bot: Playground, members: int, *, offline: bool = False
                  ) -> tuple[SeededBranch, FakeUser, list[FakeUser]]:
     """A branch whose members have all opened the bot; with ``offline`` one more member
     who has no Telegram account."""
-    now = pg.clock.now()
-    seeded = await seed_branch(pg.services.db, now, members=members)
+    now = live_bot.clock.now()
+    seeded = await seed_branch(live_bot.services.db, now, members=members)
     if offline:
-        async with pg.services.db.transaction() as conn:
+        async with live_bot.services.db.transaction() as conn:
             pid = await people.add_person(conn, full_name=NO_TELEGRAM,
                                           name_key=NO_TELEGRAM.casefold(), now=now)
             await people.add_membership(conn, person_id=pid, unit_id=seeded.branch_id, now=now,
                                         admitted_on=date(2010, 1, 1),
                                         official_on=date(2011, 1, 1))
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
-    users = [pg.emu.user(tg, f"ĐV{i + 1}") for i, (_, tg) in enumerate(seeded.members)]
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
+    users = [live_bot.emu.user(tg, f"ĐV{i + 1}") for i, (_, tg) in enumerate(seeded.members)]
     for user in [secretary, *users]:
         await user.send("/help")
         await user.next_message()
@@ -60,13 +60,13 @@ def message(user: FakeUser, message_id: int) -> BotMessageView:
 
 async def close_tap(secretary: FakeUser, message_id: int) -> None:
     """Tap "Chốt điểm danh"; when the bot lists who is still absent without a reason and
-    asks, confirm (issue 20)."""
+    asks, confirm."""
     await tap(secretary, "📝 Chốt điểm danh", message_id=message_id)
     if "✅ Vẫn chốt" in message(secretary, message_id).button_labels:
         await tap(secretary, "✅ Vẫn chốt", message_id=message_id)
 
 
-async def close_rollcall(pg: Playground, secretary: FakeUser, *, times: str | None) -> str:
+async def close_rollcall(live_bot: Playground, secretary: FakeUser, *, times: str | None) -> str:
     """Open the roll call, optionally type the actual times, close it; the minutes text."""
     roll = await secretary.ask("/attendance")
     assert "Điểm danh" in roll.text, roll.text
@@ -89,13 +89,13 @@ async def read_report(user: FakeUser, command: str) -> str:
     return reply.text
 
 
-async def test_a_75_minute_regular_meeting_is_short(pg: Playground) -> None:
-    seeded, secretary, members = await branch(pg, 4)
+async def test_a_75_minute_regular_meeting_is_short(live_bot: Playground) -> None:
+    seeded, secretary, members = await branch(live_bot, 4)
     created = await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Nội dung tháng 12")
     assert "Sinh hoạt chi bộ thường kỳ" in created.text
-    await pg.settle()
-    pg.clock.set(DEC5 + timedelta(hours=2))  # type: ignore[attr-defined]
-    await pg.settle()
+    await live_bot.settle()
+    live_bot.clock.set(DEC5 + timedelta(hours=2))  # type: ignore[attr-defined]
+    await live_bot.settle()
     drain([secretary, *members])
     # Pre-filled from the plan: 19:30–21:00, 90 minutes.
     roll = await secretary.ask("/attendance")
@@ -104,7 +104,7 @@ async def test_a_75_minute_regular_meeting_is_short(pg: Playground) -> None:
     await tap(secretary, "KT −15′", message_id=roll.message_id)
     assert "Thực tế: 19:30–20:45 (75 phút)" in message(secretary, roll.message_id).text
     await close_tap(secretary, roll.message_id)
-    [meeting] = await store.of_unit(pg.services.db, seeded.branch_id, states=("closed",))
+    [meeting] = await store.of_unit(live_bot.services.db, seeded.branch_id, states=("closed",))
     assert meeting.length_min == 75 and meeting.duration_min == 90
 
     branches = await read_report(secretary, "/report branches")
@@ -131,37 +131,38 @@ async def test_a_75_minute_regular_meeting_is_short(pg: Playground) -> None:
 
 
 async def test_typed_times_and_an_extraordinary_meeting_never_fills_the_month(
-        pg: Playground) -> None:
-    _, secretary, members = await branch(pg, 3)
+        live_bot: Playground) -> None:
+    _, secretary, members = await branch(live_bot, 3)
     created = await secretary.ask(
         "/meeting bất thường 05/12/2026 19:30 | Hội trường | Xét kết nạp đảng viên")
     assert "Họp chi bộ bất thường" in created.text
     assert "Mục đích: Xét kết nạp đảng viên" in created.text
-    await pg.settle()
+    await live_bot.settle()
     for user in members:
         [invitation] = [m for m in user.drain() if "GIẤY MỜI" in m.text]
         assert "Họp chi bộ bất thường" in invitation.text
         assert "✅ Tham dự" in invitation.button_labels  # invited and answered like the others
-    pg.clock.set(DEC5 + timedelta(hours=3))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(DEC5 + timedelta(hours=3))  # type: ignore[attr-defined]
+    await live_bot.settle()
     drain([secretary, *members])
-    minutes = await close_rollcall(pg, secretary, times="19:30-20:15")
+    minutes = await close_rollcall(live_bot, secretary, times="19:30-20:15")
     assert "Đã chốt điểm danh" in minutes
-    [meeting] = await pg.services.db.fetch_all("SELECT kind, held_from, ended_at FROM meetings")
+    [meeting] = await live_bot.services.db.fetch_all(
+        "SELECT kind, held_from, ended_at FROM meetings")
     assert meeting[0] == "extraordinary"
 
-    pg.clock.set(datetime(2027, 1, 2, 2, 0, tzinfo=UTC))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(datetime(2027, 1, 2, 2, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    await live_bot.settle()
     text = await read_report(secretary, "/report branches 2026")
-    # The branch records from 01/12/2026 (its creation): only December is judged (issue 16).
+    # The branch records from 01/12/2026 (its creation): only December is judged.
     assert "Sinh hoạt thường kỳ: 0/1 tháng" in text
     assert "12/2026" in text.split("thiếu:")[1].split("\n")[0]  # December is still missing
     assert "Họp bất thường (không tính là họp thường kỳ): 1 buổi — 05/12/2026" in text
     assert "ngắn hơn" not in text  # 45 minutes: extraordinary meetings have no minimum
 
 
-async def test_guided_meeting_asks_the_kind(pg: Playground) -> None:
-    _, secretary, _ = await branch(pg, 2)
+async def test_guided_meeting_asks_the_kind(live_bot: Playground) -> None:
+    _, secretary, _ = await branch(live_bot, 2)
     asked = await secretary.ask("/meeting")
     assert "Loại cuộc họp?" in asked.text
     assert asked.button_labels == ["Thường kỳ", "Chuyên đề", "Thường kỳ kết hợp chuyên đề",
@@ -172,15 +173,15 @@ async def test_guided_meeting_asks_the_kind(pg: Playground) -> None:
     assert "Mục đích" in (await secretary.ask("Hội trường")).text
     done = await secretary.ask("Kỷ luật đảng viên")
     assert "Họp chi bộ bất thường" in done.text
-    kind = await pg.services.db.fetch_value("SELECT kind FROM meetings")
+    kind = await live_bot.services.db.fetch_value("SELECT kind FROM meetings")
     assert kind == "extraordinary"
 
 
-async def test_a_move_keeps_answers_and_asks_attendees_to_confirm(pg: Playground) -> None:
-    seeded, secretary, members = await branch(pg, 9)
+async def test_a_move_keeps_answers_and_asks_attendees_to_confirm(live_bot: Playground) -> None:
+    seeded, secretary, members = await branch(live_bot, 9)
     everyone = [secretary, *members]
     await secretary.ask("/meeting 20/12/2026 19:30 | Nhà văn hóa thôn 3 | Nội dung tháng 12")
-    await pg.settle()
+    await live_bot.settle()
     attending, excused, silent = everyone[:6], everyone[6:8], everyone[8:]
     for user in attending:
         assert await tap(user, "✅ Tham dự") == "Đã ghi: đồng chí tham dự."
@@ -195,7 +196,7 @@ async def test_a_move_keeps_answers_and_asks_attendees_to_confirm(pg: Playground
     assert "để trống phần nào thì giữ nguyên" in (await secretary.next_message()).text
     moved = await secretary.ask("21/12/2026 19:30 | Hội trường UBND xã | Tổng kết năm 2026")
     assert "báo cho 10 đồng chí" in moved.text
-    await pg.settle()
+    await live_bot.settle()
     for user in everyone:
         notices = [m for m in user.drain() if "ĐỔI LỊCH HỌP" in m.text]
         assert len(notices) == 1, user.first_name  # heard of the change once
@@ -211,7 +212,7 @@ async def test_a_move_keeps_answers_and_asks_attendees_to_confirm(pg: Playground
         else:
             assert user in silent
             assert notice.button_labels == ["✅ Tham dự", "❌ Vắng (có lý do)"]
-    answers = dict(await pg.services.db.fetch_all(
+    answers = dict(await live_bot.services.db.fetch_all(
         "SELECT person_id, answer FROM invitations"))
     assert sum(1 for a in answers.values() if a == "attend") == 6
     assert sum(1 for a in answers.values() if a == "absent") == 2
@@ -219,8 +220,8 @@ async def test_a_move_keeps_answers_and_asks_attendees_to_confirm(pg: Playground
     assert await tap(attending[1], "✅ Vẫn tham dự") == "Đã ghi: đồng chí tham dự."
 
     # Silence after the move: the roll call still has the two excused with their reasons.
-    pg.clock.set(datetime(2026, 12, 21, 14, 30, tzinfo=UTC))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(datetime(2026, 12, 21, 14, 30, tzinfo=UTC))  # type: ignore[attr-defined]
+    await live_bot.settle()
     drain(everyone)
     roll = await secretary.ask("/attendance")
     labels = roll.button_labels
@@ -232,17 +233,17 @@ async def test_a_move_keeps_answers_and_asks_attendees_to_confirm(pg: Playground
     del seeded
 
 
-async def test_officer_records_an_answer_documents_and_docx_minutes(pg: Playground) -> None:
-    seeded, secretary, members = await branch(pg, 4, offline=True)
+async def test_officer_records_an_answer_documents_and_docx_minutes(live_bot: Playground) -> None:
+    seeded, secretary, members = await branch(live_bot, 4, offline=True)
     everyone = [secretary, *members]
     await secretary.ask("/meeting 20/12/2026 19:30 | Nhà văn hóa thôn 3 | Nội dung tháng 12")
-    await pg.settle()
+    await live_bot.settle()
     for user in [secretary, *members[1:]]:
         await tap(user, "✅ Tham dự")
     drain(everyone)
     # The day-before digest marks who has no Telegram, and nudges only those who have.
-    pg.clock.set(DEC20 - timedelta(hours=23))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(DEC20 - timedelta(hours=23))  # type: ignore[attr-defined]
+    await live_bot.settle()
     digest = [m for m in secretary.drain() if "Chưa trả lời:" in m.text][-1]
     assert f"{NO_TELEGRAM} 📵" in digest.text and "Đảng viên Số 001" in digest.text
     assert digest.button_labels == ["🔔 Nhắc 1 đồng chí chưa trả lời"]
@@ -258,7 +259,7 @@ async def test_officer_records_an_answer_documents_and_docx_minutes(pg: Playgrou
     assert f"Lý do vắng của {NO_TELEGRAM}?" in (await secretary.next_message()).text
     saved = await secretary.ask("ốm")
     assert f"🟡 {NO_TELEGRAM} — vắng: ốm (ghi bởi Trần Thị Bí Thư) 📵" in saved.text
-    audit = await pg.services.db.fetch_value(
+    audit = await live_bot.services.db.fetch_value(
         "SELECT detail FROM audit_log WHERE action = 'meeting.answer_for'")
     assert "ghi bởi Trần Thị Bí Thư" in audit
     # A member phoned in: recorded as attending by the officer.
@@ -269,18 +270,18 @@ async def test_officer_records_an_answer_documents_and_docx_minutes(pg: Playgrou
         secretary, saved.message_id).text
 
     # A document added 12 hours before the start reaches every invitee; the officer is warned.
-    pg.clock.set(DEC20 - timedelta(hours=12))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(DEC20 - timedelta(hours=12))  # type: ignore[attr-defined]
+    await live_bot.settle()
     drain(everyone)
     listing = await secretary.ask("/meetings")
     await tap(secretary, "📎 Tài liệu #1", message_id=listing.message_id)
     assert "PDF, DOCX, XLSX" in (await secretary.next_message()).text
-    # Its name carries a bidi override (issue 21, finding 10): members see it without.
+    # Its name carries a bidi override: members see it without.
     await secretary.upload("du-thao-nghi-quyet\u202e.pdf", b"%PDF-1.4 du thao", mime_type=None)
     answer = await secretary.next_message()
     assert "Đã đính kèm du-thao-nghi-quyet.pdf và gửi đến 5 đồng chí" in answer.text
     assert "sau 12 giờ nữa" in answer.text and "trước ít nhất một ngày" in answer.text
-    await pg.settle()
+    await live_bot.settle()
     for user in everyone:
         docs = [m for m in user.drain() if m.document is not None]
         assert len(docs) == 1, user.first_name
@@ -294,8 +295,8 @@ async def test_officer_records_an_answer_documents_and_docx_minutes(pg: Playgrou
     await secretary.ask("/cancel")
 
     # After the meeting: pre-marked from the officer's answer, then the .docx minutes.
-    pg.clock.set(DEC20 + timedelta(hours=2))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(DEC20 + timedelta(hours=2))  # type: ignore[attr-defined]
+    await live_bot.settle()
     drain(everyone)
     roll = await secretary.ask("/attendance")
     assert f"🟡 {NO_TELEGRAM} 📵 (ốm)" in roll.button_labels
@@ -339,7 +340,7 @@ async def test_officer_records_an_answer_documents_and_docx_minutes(pg: Playgrou
     again = await secretary.ask("/minutes 20/12/2026")
     assert again.document is not None and "ĐẢNG BỘ XÃ TÂN LẬP" in docx_text(again.document.data)
     # The minutes name the absent and why: each copy handed out is audited.
-    reads = await pg.services.db.fetch_all(
+    reads = await live_bot.services.db.fetch_all(
         "SELECT actor_id, unit_id FROM audit_log WHERE action = 'meeting.minutes'")
     assert len(reads) >= 2
     assert {tuple(r) for r in reads} == {(seeded.secretary[1], seeded.branch_id)}
@@ -366,18 +367,18 @@ def docx_fonts(data: bytes) -> set[tuple[str | None, float | None]]:
             for p in paragraphs for run in p.runs if run.text.strip()}
 
 
-async def test_rollcall_of_150_members_is_paged(pg: Playground) -> None:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=149)
+async def test_rollcall_of_150_members_is_paged(live_bot: Playground) -> None:
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=149)
     # Only the secretary is on Telegram here: 149 invitations to chats that were never
     # opened would each tell the officers, one message a second.
-    await pg.services.db.execute("UPDATE people SET telegram_user_id = NULL WHERE id != ?",
+    await live_bot.services.db.execute("UPDATE people SET telegram_user_id = NULL WHERE id != ?",
                                  (seeded.secretary[0],))
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     await secretary.send("/help")
     await secretary.next_message()
     await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Nội dung")
-    pg.clock.set(DEC5 + timedelta(hours=2))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.set(DEC5 + timedelta(hours=2))  # type: ignore[attr-defined]
+    await live_bot.settle()
     secretary.drain()
     roll = await secretary.ask("/attendance")
     assert "Trang 1/4" in roll.text

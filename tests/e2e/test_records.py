@@ -1,4 +1,4 @@
-"""Records that can be corrected (issue 14), end to end through the emulator with the
+"""Records that can be corrected, end to end through the emulator with the
 injected clock: a corrected admission date moves the probation deadline; a re-import
 previews its updates and applies them on confirmation only; a 213 member joins a second
 branch with the same account; households imported after the month's reminder reach
@@ -49,16 +49,16 @@ async def read(user: FakeUser, command: str) -> str:
     return message.text
 
 
-async def test_corrected_admission_date_moves_the_probation_deadline(pg: Playground) -> None:
-    db = pg.services.db
-    seeded = await seed_branch(db, pg.clock.now(), members=1)
+async def test_corrected_admission_date_moves_the_probation_deadline(live_bot: Playground) -> None:
+    db = live_bot.services.db
+    seeded = await seed_branch(db, live_bot.clock.now(), members=1)
     async with db.transaction() as conn:
         pid = await people.add_person(conn, full_name="Phạm Văn Cường",
-                                      name_key="phạm văn cường", now=pg.clock.now(),
+                                      name_key="phạm văn cường", now=live_bot.clock.now(),
                                       birth_date=date(1990, 4, 1))
         await people.add_membership(conn, person_id=pid, unit_id=seeded.branch_id,
-                                    now=pg.clock.now(), admitted_on=date(2025, 3, 1))
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+                                    now=live_bot.clock.now(), admitted_on=date(2025, 3, 1))
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     before = await read(secretary, "/report probation")
     assert "Phạm Văn Cường: vào Đảng 01/03/2025, hết dự bị 01/03/2026" in before
     assert "quá hạn" in before
@@ -99,10 +99,10 @@ async def test_corrected_admission_date_moves_the_probation_deadline(pg: Playgro
     assert "→ 15/06/2026." in done.text
     row = await people.member(db, seeded.branch_id, pid)
     assert row is not None and row.joined_at is not None
-    assert row.joined_at.astimezone(pg.services.tz).date() == date(2026, 6, 15)
+    assert row.joined_at.astimezone(live_bot.services.tz).date() == date(2026, 6, 15)
 
     # A member cannot edit anyone's record, whatever the button says.
-    member = pg.emu.user(seeded.members[0][1], "An")
+    member = live_bot.emu.user(seeded.members[0][1], "An")
     await member.ask("/help")
     cq = await member.press_data(f"mem:ef:{row.membership_id}:a")
     assert "dành cho cấp ủy" in await member.callback_answer(cq)
@@ -119,11 +119,11 @@ HEADER = ["Họ và tên", "Ngày sinh", "Ngày vào Đảng", "Ngày chính th�
 
 
 async def test_reimport_previews_updates_and_applies_them_on_confirmation(
-    pg: Playground,
+    live_bot: Playground,
 ) -> None:
-    db = pg.services.db
-    seeded = await seed_branch(db, pg.clock.now(), members=0)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    db = live_bot.services.db
+    seeded = await seed_branch(db, live_bot.clock.now(), members=0)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     await secretary.upload("dv.xlsx", workbook([HEADER, *MEMBERS]), caption="/import")
     assert "Tệp hợp lệ: 4 dòng." in (await next_real(secretary)).text
     assert (await next_real(secretary)).document is not None
@@ -179,17 +179,17 @@ async def test_reimport_previews_updates_and_applies_them_on_confirmation(
 
 
 async def test_households_imported_after_the_reminder_reach_members_with_buttons(
-    pg: Playground,
+    live_bot: Playground,
 ) -> None:
-    db = pg.services.db
-    seeded = await seed_branch(db, pg.clock.now(), members=2)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
-    an = pg.emu.user(seeded.members[0][1], "An")
-    binh = pg.emu.user(seeded.members[1][1], "Bình")
+    db = live_bot.services.db
+    seeded = await seed_branch(db, live_bot.clock.now(), members=2)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
+    an = live_bot.emu.user(seeded.members[0][1], "An")
+    binh = live_bot.emu.user(seeded.members[1][1], "Bình")
     for user in (an, binh):
         await user.ask("/start")
     # 1 December 08:00: this month's reminder goes out (to nobody yet).
-    await pg.settle()
+    await live_bot.settle()
     assert await db.fetch_value("SELECT 1 FROM marks WHERE key = 'duty:2026-12'") == 1
 
     rows: list[list[object]] = [["Chủ hộ", "Địa chỉ", "Đảng viên phụ trách"]]
@@ -222,7 +222,7 @@ async def test_households_imported_after_the_reminder_reach_members_with_buttons
     assert ("Dòng 4: Hộ Số 3 — đảng viên phụ trách: Đảng viên Số 001 → Đảng viên Số 002"
             in preview.text)
     await tap(secretary, "✅ Xác nhận: 0 mới, 1 cập nhật", preview.message_id)
-    await pg.sender.drain()
+    await live_bot.sender.drain()
     moved = await binh.next_message(timeout=10)
     assert "thêm 1 hộ gia đình" in moved.text and "Hộ mới: Hộ Số 3" in moved.text
     gone = await an.next_message(timeout=10)
@@ -231,16 +231,17 @@ async def test_households_imported_after_the_reminder_reach_members_with_buttons
         "SELECT count(*) FROM outbox WHERE kind = 'hhnotice'") == 4
 
 
-async def test_a_213_member_joins_a_second_branch_with_the_same_account(pg: Playground) -> None:
-    db = pg.services.db
-    home = await seed_branch(db, pg.clock.now(), members=1)
-    work = await seed_branch(db, pg.clock.now(), members=0, committee_id=home.committee_id,
+async def test_a_213_member_joins_a_second_branch_with_the_same_account(
+        live_bot: Playground) -> None:
+    db = live_bot.services.db
+    home = await seed_branch(db, live_bot.clock.now(), members=1)
+    work = await seed_branch(db, live_bot.clock.now(), members=0, committee_id=home.committee_id,
                              branch_name="Chi bộ Trường Tiểu học", secretary_telegram_id=4100,
                              first_telegram_id=5100)
-    hoa = pg.emu.user(home.members[0][1], "Hoa")
+    hoa = live_bot.emu.user(home.members[0][1], "Hoa")
     await hoa.ask("/start")
-    home_secretary = pg.emu.user(home.secretary[1], "Bí thư thôn")
-    work_secretary = pg.emu.user(work.secretary[1], "Bí thư trường")
+    home_secretary = live_bot.emu.user(home.secretary[1], "Bí thư thôn")
+    work_secretary = live_bot.emu.user(work.secretary[1], "Bí thư trường")
 
     # The workplace branch invites her by name; her second link offers to join as 213.
     issued = await work_secretary.ask("/invite Đảng viên Số 001")
@@ -273,15 +274,15 @@ async def test_a_213_member_joins_a_second_branch_with_the_same_account(pg: Play
     # Invitations come from both, each marked with its branch.
     await home_secretary.ask("/meeting 20/12/2026 19:30 | Nhà văn hóa | Tháng 12")
     await work_secretary.ask("/meeting 18/12/2026 16:00 | Phòng họp | Tháng 12")
-    await pg.settle()
-    await pg.sender.drain()
+    await live_bot.settle()
+    await live_bot.sender.drain()
     invitations = [m.text for m in hoa.drain() if "GIẤY MỜI HỌP" in m.text]
     assert len(invitations) == 2
     assert any("Chi bộ Thôn 3" in text for text in invitations)
     assert any("Chi bộ Trường Tiểu học" in text for text in invitations)
 
 
-async def test_the_corpus_of_real_layouts_imports_every_field(pg: Playground) -> None:
+async def test_the_corpus_of_real_layouts_imports_every_field(live_bot: Playground) -> None:
     """The standard list (two-row header, titles, signatures, capitals, numeric phones)
     and the cp1258 CSV, through the emulator: every field of every member as the file
     says, official dates kept, nobody turned probationary."""
@@ -306,11 +307,11 @@ async def test_the_corpus_of_real_layouts_imports_every_field(pg: Playground) ->
     rows += SIGNATURES
     data = build_xlsx(rows, merge=["A4:G4", "A6:A7", "B6:B7", "C6:C7", "D6:E6", "F6:F7",
                                    "G6:G7"])
-    db = pg.services.db
-    committee = await seed_branch(db, pg.clock.now(), members=0, branch_name="Chi bộ Cũ")
-    empty = await seed_branch(db, pg.clock.now(), members=0, committee_id=committee.committee_id,
-                              secretary_telegram_id=4200)
-    secretary = pg.emu.user(empty.secretary[1], "Bí thư")
+    db = live_bot.services.db
+    committee = await seed_branch(db, live_bot.clock.now(), members=0, branch_name="Chi bộ Cũ")
+    empty = await seed_branch(db, live_bot.clock.now(), members=0,
+                              committee_id=committee.committee_id, secretary_telegram_id=4200)
+    secretary = live_bot.emu.user(empty.secretary[1], "Bí thư")
     await secretary.upload("DANH SACH DANG VIEN.xlsx", data, caption="/import")
     assert "Tệp hợp lệ: 5 dòng." in (await next_real(secretary)).text
     assert (await next_real(secretary)).document is not None

@@ -54,10 +54,10 @@ async def cli(*args: str) -> str:
     return out.decode().strip()
 
 
-def cli_config(pg: Playground, tmp_path: Path) -> Path:
+def cli_config(live_bot: Playground, tmp_path: Path) -> Path:
     path = tmp_path / "operator.toml"
     path.write_text(
-        f"[database]\n{database_line(pg)}\n"
+        f"[database]\n{database_line(live_bot)}\n"
         '[telegram]\nbot_username = "chibo_bot"\n', encoding="utf-8")
     return path
 
@@ -77,9 +77,9 @@ async def join(user: FakeUser, link: str) -> str:
 
 
 async def test_committee_branches_secretary_import_and_joining(
-    pg: Playground, tmp_path: Path
+    live_bot: Playground, tmp_path: Path
 ) -> None:
-    admin = pg.emu.user(ADMIN_ID, "Quản trị")
+    admin = live_bot.emu.user(ADMIN_ID, "Quản trị")
     # The admin creates a committee in one line and a branch with the guided buttons.
     created = await admin.ask("/newunit đảng ủy | Đảng ủy xã Tân Lập")
     assert 'Đã tạo đảng ủy "Đảng ủy xã Tân Lập"' in created.text
@@ -100,11 +100,11 @@ async def test_committee_branches_secretary_import_and_joining(
     b_id = int(branch_b.text.split("(mã ")[1].split(")")[0])
 
     # The first secretary of each branch joins through a link issued on the command line.
-    config = cli_config(pg, tmp_path)
+    config = cli_config(live_bot, tmp_path)
     link_a = await cli("invite", "--unit", str(a_id), "--role", "secretary",
                        "--name", "Trần Thị Hoa", "--config", str(config))
     assert link_a.startswith("https://t.me/chibo_bot?start=")
-    hoa = pg.emu.user(3001, "Hoa")
+    hoa = live_bot.emu.user(3001, "Hoa")
     preview = await hoa.ask(f"/start {link_a.rsplit('=', 1)[1]}")
     assert "Chi bộ Thôn 3" in preview.text and "Trần Thị Hoa" in preview.text
     assert "Bí thư" in preview.text
@@ -113,7 +113,7 @@ async def test_committee_branches_secretary_import_and_joining(
 
     link_b = await cli("invite", "--unit", str(b_id), "--role", "secretary",
                        "--name", "Lê Văn Bình", "--config", str(config))
-    binh = pg.emu.user(3002, "Bình")
+    binh = live_bot.emu.user(3002, "Bình")
     assert "Chào mừng" in await join(binh, link_b)
 
     # She imports 40 rows; 3 are bad: reported by line, nothing imported yet.
@@ -124,7 +124,7 @@ async def test_committee_branches_secretary_import_and_joining(
     assert "3 dòng lỗi, 37 dòng hợp lệ" in report.text
     for line in BAD_LINES:
         assert f"Dòng {line}:" in report.text
-    assert await people.count_members(pg.services.db, a_id) == 1  # only the secretary
+    assert await people.count_members(live_bot.services.db, a_id) == 1  # only the secretary
     await hoa.press("Nhập 37 dòng hợp lệ")
     links_message = None
     for _ in range(5):
@@ -137,23 +137,23 @@ async def test_committee_branches_secretary_import_and_joining(
     assert sheet is not None
     links = [(row[0], row[1]) for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert len(links) == 37
-    assert await people.count_members(pg.services.db, a_id) == 38
+    assert await people.count_members(live_bot.services.db, a_id) == 38
 
     # The 37 join through their own links.
     for i, (name, link) in enumerate(links):
-        member = pg.emu.user(4000 + i, f"ĐV{i}")
+        member = live_bot.emu.user(4000 + i, f"ĐV{i}")
         assert f"Chào mừng đồng chí {name}" in await join(member, str(link))
-    bound = await pg.services.db.fetch_value(
+    bound = await live_bot.services.db.fetch_value(
         "SELECT count(*) FROM people p JOIN memberships m ON m.person_id = p.id "
         "WHERE m.unit_id = ? AND p.telegram_user_id IS NOT NULL", (a_id,))
     assert bound == 38
 
     # A used link is refused, and so is an account already bound to someone else.
-    stranger = pg.emu.user(4999, "Lạ")
+    stranger = live_bot.emu.user(4999, "Lạ")
     assert "đã được sử dụng" in await join(stranger, str(links[0][1]))
     fresh = await hoa.ask("/invite Phạm Thị Mới")
     fresh_link = fresh.text.split("\n")[1]
-    member0 = pg.emu.user(4000, "ĐV0")
+    member0 = live_bot.emu.user(4000, "ĐV0")
     assert "đã gắn với đồng chí" in await join(member0, fresh_link)
 
     # Revoked: the secretary issues a new link, which revokes the old one.
@@ -163,14 +163,14 @@ async def test_committee_branches_secretary_import_and_joining(
     assert "đã bị thu hồi" in await join(stranger, revoked_link)
 
     # Expired: 15 days later the newest link no longer works.
-    pg.clock.advance(timedelta(days=15))  # type: ignore[attr-defined]
+    live_bot.clock.advance(timedelta(days=15))  # type: ignore[attr-defined]
     assert "đã hết hạn" in await join(stranger, again.text.split("\n")[1])
     assert "không hợp lệ" in await join(stranger, "https://t.me/chibo_bot?start=nope")
 
     # A member cannot use officer commands nor press an officer's button.
     assert "dành cho cấp ủy chi bộ" in (await member0.ask("/members")).text
     assert "dành cho cấp ủy chi bộ" in (await member0.ask("/invite Ai Đó")).text
-    someone = (await people.members_of(pg.services.db, a_id))[5]
+    someone = (await people.members_of(live_bot.services.db, a_id))[5]
     cq = await member0.press_data(f"mem:f:{someone.membership_id}:away",
                                   message_id=member0.chat[-1].message_id)
     assert "không có quyền" in await member0.callback_answer(cq) or \
@@ -184,23 +184,23 @@ async def test_committee_branches_secretary_import_and_joining(
     assert "dành cho cấp ủy" in await binh.callback_answer(cq)
     cq = await binh.press_data(f"mem:o:{someone.membership_id}", message_id=listing.message_id)
     assert "dành cho cấp ủy" in await binh.callback_answer(cq)
-    after = await people.membership(pg.services.db, someone.membership_id)
+    after = await people.membership(live_bot.services.db, someone.membership_id)
     assert after is not None and not after.is_away
 
 
-async def test_officer_manages_a_member_card(pg: Playground) -> None:
+async def test_officer_manages_a_member_card(live_bot: Playground) -> None:
     from tests.factories import seed_branch
 
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=3)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=3)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     listing = await secretary.ask("/members")
     assert "Chi bộ Thôn 3: 4 đảng viên" in listing.text
     await tap(secretary, "Đảng viên Số 001")
     assert "Đảng viên Số 001\nChi bộ: Chi bộ Thôn 3" in secretary.chat[-1].text
     toast = await tap(secretary, "đi làm ăn xa")
     assert "Đã cập nhật tình trạng của Đảng viên Số 001: đi làm ăn xa" in toast
-    row = await people.member(pg.services.db, seeded.branch_id, seeded.members[0][0])
+    row = await people.member(live_bot.services.db, seeded.branch_id, seeded.members[0][0])
     assert row is not None and row.is_away
     assert "✓ đi làm ăn xa" in secretary.chat[-1].button_labels
-    me = await pg.emu.user(seeded.members[0][1], "An").ask("/me")
+    me = await live_bot.emu.user(seeded.members[0][1], "An").ask("/me")
     assert "Đảng viên Số 001" in me.text and "đi làm ăn xa" in me.text

@@ -1,6 +1,6 @@
-"""Replies and tap answers survive a Bot API that fails now and then (issue 21, finding
-6, the delivery part): a tap answer that meets a 5xx is tried again, every tap gets its
-answer, and each fault is one line in the log, never a traceback."""
+"""Replies and tap answers survive a Bot API that fails now and then: a tap answer that
+meets a 5xx is tried again, every tap gets its answer, and each fault is one line in the
+log, never a traceback."""
 
 from __future__ import annotations
 
@@ -21,17 +21,17 @@ def tracebacks(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 async def test_tap_answers_meeting_5xx_are_retried_and_each_fault_is_one_line(
-    pg: Playground, caplog: pytest.LogCaptureFixture,
+    live_bot: Playground, caplog: pytest.LogCaptureFixture,
 ) -> None:
-    members = [pg.emu.user(5000 + i, f"Đảng viên {i}") for i in range(MEMBERS)]
+    members = [live_bot.emu.user(5000 + i, f"Đảng viên {i}") for i in range(MEMBERS)]
     anchors = [(await m.ask("/help")).message_id for m in members]
-    pg.emu.faults.fail_rate(0.1, status=502, description="Bad Gateway", seed=21,
+    live_bot.emu.faults.fail_rate(0.1, status=502, description="Bad Gateway", seed=21,
                             methods={"answerCallbackQuery"})
     with caplog.at_level(logging.INFO):
         queries = [(m, await m.press_data("zz:forged", message_id=anchor))
                    for _ in range(TAPS) for m, anchor in zip(members, anchors, strict=True)]
         answers = await asyncio.gather(*(m.callback_answer(q, timeout=30) for m, q in queries))
-    failed = [c for c in pg.emu.calls_to("answerCallbackQuery") if c.status == 502]
+    failed = [c for c in live_bot.emu.calls_to("answerCallbackQuery") if c.status == 502]
     assert len(failed) > 5  # the faults did happen…
     assert answers == [EXPIRED] * (MEMBERS * TAPS)  # …and every tap got its answer
     assert tracebacks(caplog) == []

@@ -13,8 +13,8 @@ from tests.history import seed_history
 
 
 async def test_paging_a_30_branch_year_report_computes_it_once(
-        pg: Playground, monkeypatch: pytest.MonkeyPatch) -> None:
-    history = await seed_history(pg.services.db, branches=30, members_per_branch=3,
+        live_bot: Playground, monkeypatch: pytest.MonkeyPatch) -> None:
+    history = await seed_history(live_bot.services.db, branches=30, members_per_branch=3,
                                  first_month=date(2026, 3, 1), months=9, seed=5)
     computed: list[str | None] = []
     year_report = service.year_report
@@ -24,10 +24,10 @@ async def test_paging_a_30_branch_year_report_computes_it_once(
         return await year_report(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(service, "year_report", counted)
-    db = pg.services.db
+    db = live_bot.services.db
     audited = "SELECT count(*) FROM audit_log WHERE action = 'report.year'"
     before = await db.fetch_value(audited)
-    officer = pg.emu.user(history.committee_officer_tg, "Thường trực")
+    officer = live_bot.emu.user(history.committee_officer_tg, "Thường trực")
     await officer.send("/report year")
     message = await officer.next_message(timeout=30)
     while message.text.startswith("⏳"):

@@ -13,8 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.core import formatting as fmt
+from bot.core.probation import probation_ends
 from bot.demo.playground import Playground
-from bot.members.service import probation_ends
 from emulator import FakeUser
 from tests.history import History, seed_history
 
@@ -23,8 +23,8 @@ TODAY = date(2026, 12, 1)
 
 
 @pytest.fixture
-async def history(pg: Playground) -> History:
-    return await seed_history(pg.services.db, branches=2, members_per_branch=8,
+async def history(live_bot: Playground) -> History:
+    return await seed_history(live_bot.services.db, branches=2, members_per_branch=8,
                               first_month=date(2026, 6, 1), months=6, seed=11)
 
 
@@ -45,9 +45,10 @@ async def read_report(user: FakeUser, command: str) -> str:
     return text
 
 
-async def raw_member_year(pg: Playground, branch: int, year: int) -> dict[str, dict[str, object]]:
+async def raw_member_year(live_bot: Playground, branch: int,
+                          year: int) -> dict[str, dict[str, object]]:
     """Per member name: present/excused/unexcused, rate and violation months, from raw rows."""
-    db = pg.services.db
+    db = live_bot.services.db
     names = {r[0]: r[1] for r in await db.fetch_all(
         "SELECT p.id, p.full_name FROM people p JOIN memberships m ON m.person_id = p.id "
         "WHERE m.unit_id = ?", (branch,))}
@@ -91,11 +92,12 @@ async def raw_member_year(pg: Playground, branch: int, year: int) -> dict[str, d
     return result
 
 
-async def test_year_report_figures_match_the_raw_rows(pg: Playground, history: History) -> None:
+async def test_year_report_figures_match_the_raw_rows(live_bot: Playground,
+                                                      history: History) -> None:
     branch = history.branch_ids[0]
-    secretary = pg.emu.user(history.secretary_tg[branch], "Bí thư")
+    secretary = live_bot.emu.user(history.secretary_tg[branch], "Bí thư")
     text = await read_report(secretary, "/report year 2026")
-    expected = await raw_member_year(pg, branch, 2026)
+    expected = await raw_member_year(live_bot, branch, 2026)
     assert len(expected) == 8
     for name, figures in expected.items():
         line = next(line for line in text.split("\n") if f" {name}" in line and "—" in line)
@@ -107,16 +109,16 @@ async def test_year_report_figures_match_the_raw_rows(pg: Playground, history: H
         assert ("⚠️" in line) == (months == 2), (name, line)
     # Only this branch: nobody of the other branch appears.
     assert "Đảng viên 02-" not in text
-    audit = await pg.services.db.fetch_value(
+    audit = await live_bot.services.db.fetch_value(
         "SELECT count(*) FROM audit_log WHERE action = 'report.year' AND actor_id = ?",
         (history.secretary_tg[branch],))
     assert audit == 1
 
 
-async def test_branches_report_for_the_committee(pg: Playground, history: History) -> None:
-    officer = pg.emu.user(history.committee_officer_tg, "Thường trực")
+async def test_branches_report_for_the_committee(live_bot: Playground, history: History) -> None:
+    officer = live_bot.emu.user(history.committee_officer_tg, "Thường trực")
     text = await read_report(officer, "/report branches")
-    db = pg.services.db
+    db = live_bot.services.db
     total_fp = total_fi = 0
     for branch in history.branch_ids:
         name = await db.fetch_value("SELECT name FROM units WHERE id = ?", (branch,))
@@ -140,7 +142,7 @@ async def test_branches_report_for_the_committee(pg: Playground, history: Histor
         missing = [f"{m:02d}/2026" for m in range(6, 12) if f"{m:02d}/2026" not in held]
         assert f"thiếu: {', '.join(missing) or '—'}" in section
         assert "01/2026 – 05/2026: — (chưa có dữ liệu)" in section
-        # December is not over and its meeting not held yet: not due, not missing (issue 20).
+        # December is not over and its meeting not held yet: not due, not missing.
         assert "12/2026" not in held
         assert f"{len(held & {f'{m:02d}/2026' for m in range(6, 12)})}/6 tháng" in section
         assert "tháng 12 chưa đến hạn" in section
@@ -148,11 +150,11 @@ async def test_branches_report_for_the_committee(pg: Playground, history: Histor
 
 
 async def test_duties_probation_member_and_meeting_reports(
-    pg: Playground, history: History
+    live_bot: Playground, history: History
 ) -> None:
     branch = history.branch_ids[1]
-    secretary = pg.emu.user(history.secretary_tg[branch], "Bí thư")
-    db = pg.services.db
+    secretary = live_bot.emu.user(history.secretary_tg[branch], "Bí thư")
+    db = live_bot.services.db
     duties = await read_report(secretary, "/report duties 11/2026")
     for person, name, done, problems in await db.fetch_all(
         "SELECT p.id, p.full_name, count(d.household_id), "
@@ -183,8 +185,8 @@ async def test_duties_probation_member_and_meeting_reports(
     assert "Báo cáo cuộc họp" in latest and "Điểm danh thực tế:" in latest
 
 
-async def test_export_workbook_and_chart(pg: Playground, history: History) -> None:
-    officer = pg.emu.user(history.committee_officer_tg, "Thường trực")
+async def test_export_workbook_and_chart(live_bot: Playground, history: History) -> None:
+    officer = live_bot.emu.user(history.committee_officer_tg, "Thường trực")
     officer.drain()
     await officer.send("/report export")
     got = []
@@ -205,12 +207,12 @@ async def test_export_workbook_and_chart(pg: Playground, history: History) -> No
     assert all(r[2] != "—" for r in months if "06/2026" <= r[1] <= "12/2026")
     # The follower, counted once across both branches.
     followers = list(book["Cấp ủy viên phụ trách"].iter_rows(min_row=2, values_only=True))
-    fp, fi = await pg.services.db.fetch_one(
+    fp, fi = await live_bot.services.db.fetch_one(
         "SELECT sum(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END), count(*) "
         "FROM invitations i JOIN attendance a ON "
         "a.meeting_id = i.meeting_id AND a.person_id = i.person_id WHERE i.capacity = 'follower'")
     assert followers == [("Lê Văn Thường Trực", fp, fi, f"dự {fmt.ratio(fp, fi)} buổi")]
-    db = pg.services.db
+    db = live_bot.services.db
     expected = {
         "Đảng viên": await db.fetch_value("SELECT count(*) FROM memberships WHERE state = "
                                           "'active'"),
@@ -227,16 +229,17 @@ async def test_export_workbook_and_chart(pg: Playground, history: History) -> No
     assert book["Cuộc họp"]["C2"].number_format == "dd/mm/yyyy hh:mm"
 
 
-async def test_members_and_other_branches_are_refused(pg: Playground, history: History) -> None:
+async def test_members_and_other_branches_are_refused(live_bot: Playground,
+                                                      history: History) -> None:
     a, b = history.branch_ids
-    member_tg = await pg.services.db.fetch_value(
+    member_tg = await live_bot.services.db.fetch_value(
         "SELECT p.telegram_user_id FROM people p JOIN memberships m ON m.person_id = p.id "
         "WHERE m.unit_id = ? AND m.role = 'member' LIMIT 1", (a,))
-    member = pg.emu.user(member_tg, "ĐV")
+    member = live_bot.emu.user(member_tg, "ĐV")
     assert "dành cho cấp ủy" in (await member.ask("/report year")).text
-    stranger = pg.emu.user(99_999, "Lạ")
+    stranger = live_bot.emu.user(99_999, "Lạ")
     assert "dành cho cấp ủy" in (await stranger.ask("/report")).text
-    officer_b = pg.emu.user(history.secretary_tg[b], "Bí thư B")
+    officer_b = live_bot.emu.user(history.secretary_tg[b], "Bí thư B")
     menu = await officer_b.ask("/report")
     cq = await officer_b.press_data(f"rp:y:b{a}:0", message_id=menu.message_id)
     assert "Không có quyền" in await officer_b.callback_answer(cq)
@@ -245,32 +248,33 @@ async def test_members_and_other_branches_are_refused(pg: Playground, history: H
     assert "Chi bộ Thôn 01" not in (await read_report(officer_b, "/report year"))
 
 
-async def test_daily_warnings_reach_the_officers_once(pg: Playground, history: History) -> None:
-    pg.emu.strict_private_chats = False
+async def test_daily_warnings_reach_the_officers_once(live_bot: Playground,
+                                                      history: History) -> None:
+    live_bot.emu.strict_private_chats = False
     branch = history.branch_ids[0]
-    secretary = pg.emu.user(history.secretary_tg[branch], "Bí thư")
+    secretary = live_bot.emu.user(history.secretary_tg[branch], "Bí thư")
     # Make sure someone crosses the line: three months of unexcused absence.
     person = history.members[branch][3]
-    await pg.services.db.execute(
+    await live_bot.services.db.execute(
         "UPDATE attendance SET status = 'unexcused' WHERE person_id = ? AND meeting_id IN "
         "(SELECT id FROM meetings WHERE unit_id = ? AND kind = 'regular' AND starts_at < "
         "'2026-10-01')", (person, branch))
-    expected = await raw_member_year(pg, branch, 2026)
+    expected = await raw_member_year(live_bot, branch, 2026)
     flagged = sorted(n for n, f in expected.items() if f["months"] >= 3)  # type: ignore[operator]
     warned = sorted(n for n, f in expected.items() if f["months"] == 2)
-    soon = [name for name, admitted in await pg.services.db.fetch_all(
+    soon = [name for name, admitted in await live_bot.services.db.fetch_all(
         "SELECT p.full_name, m.admitted_on FROM memberships m JOIN people p ON p.id = "
         "m.person_id WHERE m.unit_id = ? AND m.official_on IS NULL", (branch,))
         if 0 <= (probation_ends(date.fromisoformat(admitted)) - TODAY).days <= 30]
     assert "Đảng viên 01-004" in flagged
-    await pg.settle()
-    await pg.settle()
+    await live_bot.settle()
+    await live_bot.settle()
     got = [m.text for m in secretary.drain()]
     assert sorted(t.split("Đồng chí ")[1].split(" (")[0] for t in got
                   if t.startswith("🚩")) == flagged
     assert sorted(t.split("Đồng chí ")[1].split(" (")[0] for t in got
                   if t.startswith("⚠️ Đồng chí")) == warned
     assert len([t for t in got if t.startswith("🌱")]) == len(soon)
-    pg.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
-    await pg.settle()
+    live_bot.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
+    await live_bot.settle()
     assert [m.text for m in secretary.drain() if m.text[:1] in "🚩⚠🌱"] == []

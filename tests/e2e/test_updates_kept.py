@@ -1,4 +1,4 @@
-"""Updates kept until handled (issue 21, findings 2 and 7): each update is stored before
+"""Updates kept until handled: each update is stored before
 Telegram is told it arrived, handled once however often it is delivered, and what a
 stop left unhandled is handled after the restart, in order."""
 

@@ -1,4 +1,4 @@
-"""Members on Zalo end to end (issue 26): the real app, the Telegram emulator and the
+"""Members on Zalo end to end: the real app, the Telegram emulator and the
 Zalo emulator. Linking by code, an invitation answered "2 ốm", the household card
 answered "ok" and "3 …" (reaching the secretary on Telegram), the ambiguous reply, a
 redelivered event, a wrong webhook secret, and Zalo's 429 and 403."""
@@ -60,17 +60,17 @@ async def zpg(tmp_path: Path, clock: FakeClock, zalo: ZaloEmulator,
         yield ground
 
 
-def channel(pg: Playground) -> ZaloChannel:
-    found: ZaloChannel = pg.app.bot_data.zalo
+def channel(live_bot: Playground) -> ZaloChannel:
+    found: ZaloChannel = live_bot.app.bot_data.zalo
     return found
 
 
-async def settle(pg: Playground) -> None:
-    await pg.settle()
-    await channel(pg).sender.drain()
+async def settle(live_bot: Playground) -> None:
+    await live_bot.settle()
+    await channel(live_bot).sender.drain()
 
 
-async def invite_on_zalo(pg: Playground, secretary: FakeUser, zalo: ZaloEmulator,
+async def invite_on_zalo(live_bot: Playground, secretary: FakeUser, zalo: ZaloEmulator,
                          name: str) -> ZaloUser:
     reply = await secretary.ask(f"/invite {name}")
     found = CODE.search(reply.text)
@@ -85,9 +85,9 @@ async def invite_on_zalo(pg: Playground, secretary: FakeUser, zalo: ZaloEmulator
     return member
 
 
-async def branch(pg: Playground) -> tuple[SeededBranch, FakeUser]:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=2)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+async def branch(live_bot: Playground) -> tuple[SeededBranch, FakeUser]:
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=2)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     await secretary.ask("/help")
     return seeded, secretary
 
@@ -137,19 +137,19 @@ async def test_wrong_and_used_codes_are_refused(zpg: Playground, zalo: ZaloEmula
     assert "đã được dùng" in await stranger.next_text()
 
 
-async def person_id_of(pg: Playground, user: ZaloUser) -> int:
-    value = await pg.services.db.fetch_value(
+async def person_id_of(live_bot: Playground, user: ZaloUser) -> int:
+    value = await live_bot.services.db.fetch_value(
         "SELECT id FROM people WHERE zalo_user_id = ?", (user.id,))
     assert value is not None
     return int(value)
 
 
-async def give_households(pg: Playground, unit_id: int, person_id: int, count: int) -> None:
-    async with pg.services.db.transaction() as conn:
+async def give_households(live_bot: Playground, unit_id: int, person_id: int, count: int) -> None:
+    async with live_bot.services.db.transaction() as conn:
         for n in range(count):
             head = f"Chủ hộ {n + 1}"
             household = await households.add(conn, unit_id=unit_id, head_name=head,
-                                             name_key=head.casefold(), now=pg.clock.now(),
+                                             name_key=head.casefold(), now=live_bot.clock.now(),
                                              hamlet="Thôn 3")
             await assignments.assign(conn, household, person_id, date(2026, 11, 1))
 
@@ -325,19 +325,19 @@ async def test_no_zalo_token_or_secret_on_any_log_or_stream(
             logging.getLogger(name).setLevel(logging.DEBUG)
         try:
             async with playground(tmp_path / "bot.sqlite3", clock=clock,
-                                  settings=settings) as pg:
-                await asyncio.wait_for(channel(pg).connected.wait(), 10)
-                _, secretary = await branch(pg)
-                lan = await invite_on_zalo(pg, secretary, zalo, "Mai Thị Lan")
+                                  settings=settings) as live_bot:
+                await asyncio.wait_for(channel(live_bot).connected.wait(), 10)
+                _, secretary = await branch(live_bot)
+                lan = await invite_on_zalo(live_bot, secretary, zalo, "Mai Thị Lan")
                 forged = zalo.event_for(lan, "message.text.received", "?")
                 assert await zalo.post_to_webhook(forged, "wrong-secret-123") == 403
                 lan.blocked = True
                 zalo.fail_next.append(ZaloApiError(429, "Quota exceeded"))
                 zalo.fail_next.append(ZaloApiError(401, "Unauthorized"))
                 await secretary.ask("/schedule ngày 10 19:30 | Nhà văn hóa thôn 3")
-                await settle(pg)
+                await settle(live_bot)
                 clock.advance(timedelta(seconds=30))
-                await settle(pg)
+                await settle(live_bot)
         finally:
             for name in names:
                 logging.getLogger(name).setLevel(logging.NOTSET)
@@ -406,10 +406,10 @@ async def test_zalo_down_at_start_never_stops_the_bot(
     monkeypatch.setenv("ZALO_BOT_TOKEN", ZALO_TOKEN)
     settings = {"bot": {"admins": [1]},
                 "zalo": {"enabled": True, "base_url": f"http://127.0.0.1:{free_port()}"}}
-    async with playground(tmp_path / "bot.sqlite3", clock=clock, settings=settings) as pg:
-        _, secretary = await branch(pg)
+    async with playground(tmp_path / "bot.sqlite3", clock=clock, settings=settings) as live_bot:
+        _, secretary = await branch(live_bot)
         assert "Trần Thị Bí Thư" in (await secretary.ask("/me")).text  # Telegram works
-        assert not channel(pg).connected.is_set()
+        assert not channel(live_bot).connected.is_set()
 
 
 async def test_a_second_worker_on_the_same_host_only_sends(hooked: Playground,

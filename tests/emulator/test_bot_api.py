@@ -217,7 +217,7 @@ async def test_commands_and_misc(emu: BotApiEmulator, bot: Bot) -> None:
 
 
 async def test_menu_button_and_web_app_buttons(emu: BotApiEmulator, bot: Bot) -> None:
-    """Mini Apps (issue 25): a per-chat menu button and web_app buttons, https only, and
+    """Mini Apps: a per-chat menu button and web_app buttons, https only, and
     web_app buttons in private chats only, as Telegram has them."""
     from telegram import InlineKeyboardButton, MenuButtonDefault, MenuButtonWebApp, WebAppInfo
 

@@ -167,10 +167,11 @@ def describe(raw: JsonDict) -> str:
 
 
 class Driver:
-    def __init__(self, pg: Playground, people: dict[str, list[int]], errors: ErrorLog) -> None:
-        self.pg = pg
-        self.emu: BotApiEmulator = pg.emu
-        self.app = pg.app
+    def __init__(self, live_bot: Playground, people: dict[str, list[int]],
+                 errors: ErrorLog) -> None:
+        self.live_bot = live_bot
+        self.emu: BotApiEmulator = live_bot.emu
+        self.app = live_bot.app
         self.people = people
         self.errors = errors
         self.figures = Figures()

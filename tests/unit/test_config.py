@@ -223,7 +223,7 @@ def test_webhook_port_from_the_environment(tmp_path: Path,
 
 
 def test_webapp_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """[webapp] (issue 25): off by default; listen is host:port; public_url an address;
+    """[webapp]: off by default; listen is host:port; public_url an address;
     CHIBO_WEBAPP_LISTEN gives each worker on a machine its own port."""
     monkeypatch.delenv("CHIBO_WEBAPP_LISTEN", raising=False)
     assert not load_config(write(tmp_path, "")).webapp.enabled

@@ -1,4 +1,4 @@
-"""Mini App init data validated as Telegram specifies (issue 25)."""
+"""Mini App init data validated as Telegram specifies."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Workers reckon leases, heartbeats and the shared pace on the database's clock (issue
-21, finding 8): a worker whose own clock is two minutes ahead neither takes the poller
-lease into the future nor starves the other worker of the shared sending budget."""
+"""Workers reckon leases, heartbeats and the shared pace on the database's clock: a worker
+whose own clock is two minutes ahead neither takes the poller lease into the future nor
+starves the other worker of the shared sending budget."""
 
 from __future__ import annotations
 

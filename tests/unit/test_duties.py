@@ -126,7 +126,7 @@ async def test_import_matches_members_by_name_and_reports_problems_by_line(
         "Dòng 5: có 2 đảng viên tên 'Lê Văn Trùng' trong chi bộ; hãy để trống cột này rồi "
         "phân công bằng /assign.",
     ]
-    # A household already kept is matched by head and address (issue 14): unchanged.
+    # A household already kept is matched by head and address: unchanged.
     assert (plan.unchanged, plan.updates) == (1, [])
     assert plan.assignees == {2: seeded.members[0][0], 3: seeded.members[1][0]}
     # Kept until the officer confirms; a member cannot apply it.

@@ -1,5 +1,5 @@
 """Which errors are faults of the machine (one line naming the cause) and which are bugs
-(a traceback): issue 21, finding 6."""
+(a traceback)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Figures that are never wrong (issue 16): worked examples with the injected clock moved
+"""Figures that are never wrong: worked examples with the injected clock moved
 through 2026–2027, on real SQLite files. Each test is one line of "What was seen"."""
 
 from __future__ import annotations
@@ -318,7 +318,7 @@ async def test_a_member_removed_on_1012_is_not_in_the_minutes_of_the_1512_meetin
     assert block.startswith("Có mặt 1/5 đồng chí")  # the secretary (present) and four
     report = await service.compute_year(services, await branch_scope(services,
                                                                      seeded.branch_id), 2026)
-    # She stays in the year she belonged to (issue 20), marked removed, with no meeting.
+    # She stays in the year she belonged to, marked removed, with no meeting.
     [row] = [m for m in report.members if m.person_id == binh]
     assert (row.left, row.left_on) == ("left", date(2026, 12, 10))
     assert (row.present, row.excused, row.unexcused) == (0, 0, 0)

@@ -1,4 +1,4 @@
-"""Free text loses what would disguise it (issue 21, finding 10): bidi overrides and
+"""Free text loses what would disguise it: bidi overrides and
 isolates, zero-width and other format characters, control characters; what a person
 can see is kept as typed."""
 
@@ -9,7 +9,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.imports.names import clean_free_text
+from bot.core.names import clean_free_text
 
 HIDDEN = ("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200c\u200e\u200f"
           "\u2060\ufeff\u00ad\x00\x07\x1b\x7f\x85")

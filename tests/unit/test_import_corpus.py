@@ -1,4 +1,4 @@
-"""The layouts branches really keep (issue 14): a corpus of files made here with openpyxl
+"""The layouts branches really keep: a corpus of files made here with openpyxl
 and csv, each imported with every field of every row checked.
 
 Covered: the standard party member list with a two-row header (*Ngày vào Đảng* merged over

@@ -257,7 +257,7 @@ def test_title_rows_before_the_header_keep_spreadsheet_line_numbers() -> None:
 
 
 def test_header_too_far_down_is_not_found() -> None:
-    # Up to 10 title lines are allowed above the header (issue 14); 11 are too many.
+    # Up to 10 title lines are allowed above the header; 11 are too many.
     rows: list[Sequence[object]] = [[f"Tiêu đề {i}"] for i in range(11)]
     rows += [VI_HEADER, ["Nguyễn Văn An", "", "01/01/2000", "", "", ""]]
     result = parse("m.xlsx", xlsx_bytes(rows))

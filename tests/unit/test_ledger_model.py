@@ -1,5 +1,5 @@
-"""The ledger against the reference model (tests/ledger_model.py) over random histories
-(issue 20, item 2): a committee with two branches lives through months of joins (also
+"""The ledger against the reference model (tests/ledger_model.py) over random histories:
+a committee with two branches lives through months of joins (also
 with past dates), "213" relations, removals, transfers, standing changes, meetings
 created, moved, cancelled and held (or never confirmed), roll calls, dues paid late or
 never, record starts moved back, and the clock crossing a year, all driven through the
@@ -260,7 +260,7 @@ async def check(world: World) -> None:
             assert len(got.unconfirmed) == expected["unconfirmed"]
             assert (got.counted_present, got.counted_invited) == expected["counted"]
             report = await service.compute_year(services, Scope([unit], None, unit.name), year)
-            # The year report and the branches report: the same rate (finding 6).
+            # The year report and the branches report: the same rate.
             assert (sum(r.counted_present for r in report.members),
                     sum(r.counted_invited for r in report.members)) == expected["counted"]
             rows = {r.person_id: r for r in report.members}
@@ -344,7 +344,7 @@ def test_the_ledger_equals_the_reference_model(history: list[Op]) -> None:
 
 def test_a_member_transferred_in_counts_at_a_meeting_created_before_the_transfer() -> None:
     """Found after merging the lifecycle flows: a member transferred in is now invited at
-    once to the branch's upcoming meetings (PRODUCT.md, "Late joiners, transfers"); the
+    once to the branch's upcoming meetings (docs/rules.md, "Late joiners, transfers, guests"); the
     model invited only those present when a meeting was created, and disagreed with the
     ledger on the receiving branch's rate and the member's row."""
     asyncio.run(run_history([

@@ -1,4 +1,4 @@
-"""The flows of a branch's life (issue 20) on real databases with the injected clock:
+"""The flows of a branch's life on real databases with the injected clock:
 a roll call corrected after closing withdraws the 3-month warning it caused."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ __all__ = ["services"]  # the fixture, shared with test_figures
 
 async def test_a_corrected_roll_call_withdraws_the_flag_it_caused(
         services: Services, clock: FakeClock) -> None:
-    """Finding 1: Cường, marked ❌ at three meetings, had phoned in sick for the last one;
+    """Cường, marked ❌ at three meetings, had phoned in sick for the last one;
     the correction withdraws the 🚩 with the existing notice."""
     clock.set(at(date(2026, 1, 5)))
     seeded = await seed_branch(services.db, clock.now(), members=2)

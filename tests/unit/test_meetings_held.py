@@ -1,4 +1,4 @@
-"""Meetings as held (issue 13), the rules underneath: the length the rules check, kinds in
+"""Meetings as held, the rules underneath: the length the rules check, kinds in
 the one-line /meeting, the typed actual times, accepted documents, the minutes' header,
 and a move that keeps answers, on a real SQLite file."""
 

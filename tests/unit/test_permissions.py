@@ -203,7 +203,7 @@ def test_role_checks_and_officer_refusals_live_in_the_permission_module() -> Non
 
 
 def test_the_console_is_for_branch_and_committee_officers() -> None:
-    """Issue 25: the Mini App and its menu button; a member or a bare admin is refused
+    """The Mini App and its menu button; a member or a bare admin is refused
     with the console's own words."""
     assert holds_somewhere(officer(10), Permission.USE_CONSOLE)
     assert holds_somewhere(committee_officer(1), Permission.USE_CONSOLE)

@@ -1,4 +1,4 @@
-"""Records over time on a real SQLite file (issue 14): corrections validated like an
+"""Records over time on a real SQLite file: corrections validated like an
 import row and audited, the start in this branch from an import, Vietnamese order."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from bot.core.access import Actor
 from bot.core.clock import FakeClock
 from bot.core.config import Config
 from bot.core.errors import Denied, Invalid
+from bot.core.names import title_case_capitals, vi_sort_key
 from bot.core.services import Services
-from bot.imports.names import title_case_capitals, vi_sort_key
 from bot.members.member_import import apply_member_import, parse_members, plan_member_import
 from bot.members.records import correct_field
 from bot.members.service import members_page

@@ -14,12 +14,11 @@ from bot.core.config import Config
 from bot.core.errors import Denied, Invalid
 from bot.core.logs import REDACTOR
 from bot.core.services import Services
+from bot.core.tokens import hash_token, new_token
 from bot.members.registration import (
     InviteState,
     create_unit,
-    hash_token,
     issue_invite,
-    new_token,
     officer_invite,
     preview,
     redeem,

@@ -1,4 +1,4 @@
-"""The outbox sender cannot stall (issue 21, finding 1): a storage call that fails in the
+"""The outbox sender cannot stall: a storage call that fails in the
 middle of a pass (a full disk: ``OperationalError``) gives back everything the pass took,
 a claimed row that was not sent goes back to pending, a worker sweeps its own orphaned
 ``sending`` rows, ``stop()`` returns within 5 s whatever the sender waits for, and a

@@ -34,8 +34,8 @@ needs_postgres = pytest.mark.skipif(
 async def _demo_database(path: Path) -> None:
     """The database ``chibo demo`` leaves behind, at ``path``."""
     async with playground(path, clock=FakeClock(DEMO_START),
-                          settings={"bot": {"admins": [ADMIN_ID], "language": "vi"}}) as pg:
-        await play(pg, io.StringIO())
+                          settings={"bot": {"admins": [ADMIN_ID], "language": "vi"}}) as live_bot:
+        await play(live_bot, io.StringIO())
 
 
 async def _tables(db: Database) -> list[str]:

@@ -12,7 +12,7 @@ from bot.core.services import Services
 from bot.duties.household_import import HouseholdImportPlan
 from bot.members.dues import DuesImportPlan
 from bot.members.member_import import MemberImportPlan
-from bot.members.uploads import (
+from bot.uploads import (
     Imported,
     apply_upload,
     plan_upload,
@@ -110,7 +110,7 @@ FORMULA_NAMES = ('=HYPERLINK("http://evil.example/x","Nguyễn Văn A")', "=cmd|
 
 async def test_formula_like_names_stay_text_in_the_links_workbook(
         services: Services, branch: SeededBranch) -> None:
-    """Finding 5 of issue 21: a name that starts like a formula is written as the text
+    """A name that starts like a formula is written as the text
     typed, never as a live formula the spreadsheet would run."""
     from io import BytesIO
 
@@ -139,7 +139,7 @@ async def _live_invites(services: Services) -> int:
 
 async def test_a_failure_mid_import_leaves_nothing_half_written(
         services: Services, branch: SeededBranch, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Issue 21, finding 3: the import is one transaction; a failure at the second row
+    """The import is one transaction; a failure at the second row
     (a full disk, a killed process) leaves neither the first member nor their link."""
     officer = await services.actor(SECRETARY)
     plan = await plan_upload(services, officer, branch.branch_id, "ds.csv", MEMBERS, "vi",
@@ -165,7 +165,7 @@ async def test_a_failure_mid_import_leaves_nothing_half_written(
 
 async def test_a_reimport_offers_new_links_to_members_who_never_joined(
         services: Services, branch: SeededBranch) -> None:
-    """Issue 21, finding 3: the links of a first import never reached the secretary (the
+    """The links of a first import never reached the secretary (the
     bot died before sending them); sending the same list again gives new links for the
     members who exist but never joined, says how many, and revokes the lost ones."""
     officer = await services.actor(SECRETARY)
@@ -228,7 +228,7 @@ async def test_a_household_import_failing_half_way_leaves_nothing(
 
 async def test_links_that_reached_the_officer_are_not_reissued(
         services: Services, branch: SeededBranch) -> None:
-    from bot.members.uploads import links_sent
+    from bot.uploads import links_sent
 
     officer = await services.actor(SECRETARY)
     first = await plan_upload(services, officer, branch.branch_id, "ds.csv", MEMBERS, "vi",
@@ -241,7 +241,7 @@ async def test_links_that_reached_the_officer_are_not_reissued(
 
 async def test_the_officer_is_told_once_when_the_links_never_reached_them(
         services: Services, branch: SeededBranch, clock: FakeClock) -> None:
-    """Issue 21, finding 3: the bot stopped between writing the import and sending its
+    """The bot stopped between writing the import and sending its
     file: after the restart the secretary gets a word (once) to send the list again."""
     from datetime import timedelta
 
@@ -267,7 +267,7 @@ async def test_the_officer_is_told_once_when_the_links_never_reached_them(
 
 async def test_an_officer_now_only_on_zalo_is_told_of_stranded_links_there(
         services: Services, branch: SeededBranch, clock: FakeClock) -> None:
-    """Issue 26, item 4: the stranded-links word reaches an officer reachable only on
+    """The stranded-links word reaches an officer reachable only on
     Zalo (the outbox addresses it by the officer's person id)."""
     from datetime import timedelta
 

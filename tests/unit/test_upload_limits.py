@@ -1,5 +1,5 @@
-"""Hostile uploads are refused quickly, before they can take the bot's memory (issue 21,
-finding 4): a row of 2,000,000 cells in a 0.2 MB workbook, one 90 MB cell, a zip bomb.
+"""Hostile uploads are refused quickly, before they can take the bot's memory: a
+row of 2,000,000 cells in a 0.2 MB workbook, one 90 MB cell, a zip bomb.
 Each gets the one-line refusal in under 2 s, and the process barely grows."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every workbook the bot writes keeps text as text (issue 21, finding 5): the export's
+"""Every workbook the bot writes keeps text as text: the export's
 writer is also the links workbook's, so one check covers both."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
-from bot.reports.xlsx import Workbook
+from bot.core.xlsx import Workbook
 
 TYPED = ['=HYPERLINK("http://evil.example/x","A")', "=cmd|' /C calc'!A0", "+1+1", "-2",
          "@SUM(A1:A2)", "=1+1"]

@@ -228,7 +228,7 @@ async def test_the_zalo_budget_is_shared_apart_from_telegrams(db: Database) -> N
 
 async def test_what_an_officer_receives_reaches_a_zalo_only_officer(
         services: Services, db: Database) -> None:
-    """Issue 26 item 4: officers are selected when reachable on either channel, and the
+    """Officers are selected when reachable on either channel, and the
     envelope built for them is addressed on Zalo by the one routing function."""
     from bot.notices.alerts import officers_told_unreachable
     from storage import roles
@@ -252,7 +252,7 @@ async def test_what_an_officer_receives_reaches_a_zalo_only_officer(
 
 async def test_a_member_only_on_zalo_is_told_of_households_gained_and_lost(
         services: Services, db: Database) -> None:
-    """Issue 26 item 3: household notices select members reachable on a channel, not by
+    """Household notices select members reachable on a channel, not by
     a Telegram id; the envelope reaches the member on Zalo."""
     from bot.duties import notices
     from storage import assignments, households
@@ -278,7 +278,7 @@ async def test_a_member_only_on_zalo_is_told_of_households_gained_and_lost(
 
 async def test_a_transfer_is_told_on_zalo_to_the_member_and_the_new_officer(
         services: Services, db: Database) -> None:
-    """Issue 26: the transfer notice reaches a member and an officer linked only on Zalo."""
+    """The transfer notice reaches a member and an officer linked only on Zalo."""
     from bot.meetings.membership import after_transfer
     from storage import units
 
@@ -305,7 +305,7 @@ async def test_a_transfer_is_told_on_zalo_to_the_member_and_the_new_officer(
 
 async def test_a_follower_only_on_zalo_is_told_of_the_assignment(
         services: Services, db: Database) -> None:
-    """Issue 26: a committee member linked only on Zalo, assigned to follow a branch,
+    """A committee member linked only on Zalo, assigned to follow a branch,
     hears of it on Zalo."""
     from bot.members import followers
     from storage import people, units
@@ -328,7 +328,7 @@ async def test_a_follower_only_on_zalo_is_told_of_the_assignment(
 
 async def test_a_zalo_account_of_one_member_is_not_moved_to_another_branch_invite(
         services: Services, db: Database) -> None:
-    """Issue 26 (the "213" rule): a second branch's code typed from a Zalo account that
+    """The "213" rule: a second branch's code typed from a Zalo account that
     already belongs to a member is refused clearly; nothing changes, the first link stays."""
     first = await branch(services)
     unit = await units_get(db, first)

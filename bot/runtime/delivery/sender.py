@@ -92,7 +92,7 @@ class Sender:
         channel: str = "telegram",
     ) -> None:
         self._db = db
-        self._channel = channel  # the outbox rows this sender takes (issue 26: 'zalo')
+        self._channel = channel  # the outbox rows this sender takes ('zalo')
         self._clock = clock
         self._transport = transport
         self._settings = settings

@@ -1,7 +1,7 @@
 """A thin client of the Zalo Bot API, in one module.
 
 Why our own and not ``python-zalo-bot``: the API is seven methods with JSON in and
-out (shared/spec/ZALO.md); a fork of python-telegram-bot's whole shape would bring a
+out (docs/zalo-api.md); a fork of python-telegram-bot's whole shape would bring a
 second Application, a second update loop and its own retry policy beside ours, when
 what the bot needs is one call that maps each failure onto the outbox's existing
 ``DeliveryError`` classes (429 → back off, 403 → unreachable, …), so the one sender and

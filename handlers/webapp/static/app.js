@@ -94,6 +94,10 @@
 
   // --- roll call ------------------------------------------------------------------------
   var STATES = ["present", "excused", "unexcused"];
+  // Each text named in full (T is filled once the page has its texts).
+  function stateText(state) { return {present: T.present, excused: T.excused, unexcused: T.unexcused}[state]; }
+  function roleText(role) { return {chair: T.chair, secretary: T.secretary}[role]; }
+  function ruleText(level) { return {warn: T.rule_warn, flag: T.rule_flag}[level]; }
   var MARK = {present: "✅", excused: "🟡", unexcused: "❌"};
   function showRollcall(meetingId) {
     main.replaceChildren(el("p", {"class": "muted", text: T.loading}));
@@ -123,7 +127,7 @@
         el("span", {text: "❌ " + members.filter(function (r) { return r.status === "unexcused"; }).length}));
       lists.replaceChildren.apply(lists, STATES.map(function (state) {
         var rows = roll.rows.filter(function (r) { return r.status === state && (!query || fold(r.name).indexOf(query) >= 0); });
-        return el("section", {"class": "group", "data-state": state}, [el("h2", {text: T[state] + " (" + rows.length + ")"}),
+        return el("section", {"class": "group", "data-state": state}, [el("h2", {text: stateText(state) + " (" + rows.length + ")"}),
           el("div", {"class": "rows"}, rows.map(rowButton))]);
       }).concat((roll.guests || []).length ? [el("section", {"class": "group", id: "guests"}, [el("h2", {text: T.guests}),
         el("div", {"class": "rows"}, roll.guests.map(guestButton))])] : []));
@@ -160,7 +164,7 @@
     }
     function editRole(role) {
       return function () {
-        ask(fill(T.role_ask, {role: T[role].toLowerCase()}), roll[role] || "").then(function (name) {
+        ask(fill(T.role_ask, {role: roleText(role).toLowerCase()}), roll[role] || "").then(function (name) {
           if (name === null) return;
           api("POST", "rollcall/" + m.id + "/role", {role: role, name: name}).then(function (res) { roll[role] = res.name; drawHead(); }, failed);
         });
@@ -278,7 +282,7 @@
       });
       var rule = data.rule.length ? data.rule.map(function (r) {
         return el("div", {"class": "card"}, [el("strong", {text: r.name}), " · " + r.branch + " ",
-          el("span", {"class": r.level, text: T["rule_" + r.level]}), el("div", {"class": "muted", text: r.causes})]);
+          el("span", {"class": r.level, text: ruleText(r.level)}), el("div", {"class": "muted", text: r.causes})]);
       }) : [el("p", {"class": "muted", text: T.rule_none})];
       var probations = data.probations.length ? data.probations.map(function (p) {
         return el("div", {"class": "line"}, [el("strong", {text: p.name}), " · " + p.branch + " · " + p.ends_on + " ",

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from bot.core.access import Actor
 from bot.core.clock import today_in
 from bot.core.inputs import forget
+from bot.core.names import header_key
 from bot.core.services import Services
 from bot.duties import household_import as households
 from bot.duties.household_import import HouseholdImportPlan
 from bot.imports.models import ImportKind, ParsedImport
-from bot.imports.names import header_key
 from bot.imports.plan import waiting_kind
 from bot.imports.sandbox import parse_isolated
 from bot.members import dues, member_import

@@ -1,4 +1,4 @@
-"""Issue 20, "What was seen", the figures half: each finding as a scenario driven through
+"""What officers saw go wrong in the figures, each as a scenario driven through
 the domain services with the injected clock, on real database files. Each failed before
 the one ledger (bot/reports/ledger.py) and passes now."""
 
@@ -61,7 +61,7 @@ async def two_branches(services: Services) -> tuple[SeededBranch, SeededBranch]:
     return thon5, thon3
 
 
-# --- finding 3: the 3-month rule does not stop at a branch's border ----------------------------
+# --- the 3-month rule does not stop at a branch's border ----------------------------
 
 
 async def test_months_in_the_earlier_branch_count_after_a_transfer(
@@ -103,7 +103,7 @@ async def test_months_in_the_earlier_branch_count_after_a_transfer(
     assert text.count("vắng không lý do") >= 3  # the three meetings, each listed
 
 
-# --- finding 5: December warns in January ------------------------------------------------------
+# --- December warns in January ------------------------------------------------------
 
 
 async def test_november_and_december_unpaid_warn_on_the_day_after_decembers_due_day(
@@ -128,7 +128,7 @@ async def test_november_and_december_unpaid_warn_on_the_day_after_decembers_due_
     assert jobs.years_under_review(date(2027, 1, 12), 10) == [2027]
 
 
-# --- findings 6 and 8 (item 8): one rate; members who left stay in their year -----------------
+# --- one rate; members who left stay in their year -----------------
 
 
 async def test_the_year_report_and_the_branches_report_give_one_rate(
@@ -159,7 +159,7 @@ async def test_the_year_report_and_the_branches_report_give_one_rate(
     assert "0/0/3" in line and "🚩" in line and "đã xóa tên ngày 02/04/2026" in line
 
 
-# --- finding 8: a meeting whose roll call was never taken is not held -------------------------
+# --- a meeting whose roll call was never taken is not held -------------------------
 
 
 async def test_meetings_without_a_closed_roll_call_are_not_confirmed_in_every_view(
@@ -194,7 +194,7 @@ async def test_meetings_without_a_closed_roll_call_are_not_confirmed_in_every_vi
     assert all(m.level == "ok" and m.unexcused == 0 for m in report.members)
 
 
-# --- finding 10 (item 11): the current month is not missing before it ends -------------------
+# --- the current month is not missing before it ends -------------------
 
 
 async def test_the_current_month_is_not_due_until_it_is_over(
@@ -216,7 +216,7 @@ async def test_the_current_month_is_not_due_until_it_is_over(
     assert "chưa đến hạn" not in text
 
 
-# --- finding 9: the dues card and /me follow the rule ------------------------------------------
+# --- the dues card and /me follow the rule ------------------------------------------
 
 
 async def test_a_member_who_joined_on_0112_owes_nothing_before_and_nothing_not_yet_due(
@@ -240,7 +240,7 @@ async def test_a_member_who_joined_on_0112_owes_nothing_before_and_nothing_not_y
     assert (mine.unpaid, mine.not_due) == (["2027-01"], ["2027-02"])
 
 
-# --- finding 11 (item 9): a follower who does not come is "không dự" --------------------------
+# --- a follower who does not come is "không dự" --------------------------
 
 
 async def test_a_follower_who_did_not_come_is_not_attending_in_the_export(

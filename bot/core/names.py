@@ -1,9 +1,12 @@
-"""Name and key normalisation shared by the import parser (and reusable elsewhere)."""
+"""Names of people, units and households: normalisation, matching keys, sorting, and the
+name as stored (:func:`clean_name`)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from bot.core.errors import Invalid
 
 # Invisible characters that spreadsheets and chat clients leave in names: removed, not rejected.
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
@@ -137,3 +140,18 @@ def vi_sort_key(full_name: str) -> tuple[Collation, ...]:
     words = normalize_name(full_name).split(" ")
     ordered = [words[-1], *words[1:-1], words[0]] if len(words) > 1 else words
     return tuple(_word_key(word) for word in ordered)
+
+
+MAX_NAME = 100
+
+
+def clean_name(text: str) -> str:
+    """A person's or unit's name as stored: NFC, single spaces; refuses junk."""
+    name = normalize_name(text)
+    if not name or not any(ch.isalpha() for ch in name):
+        raise Invalid("name_invalid")
+    if len(name) > MAX_NAME:
+        raise Invalid("name_too_long", limit=MAX_NAME)
+    if has_control_chars(name):
+        raise Invalid("name_invalid")
+    return name

@@ -12,33 +12,33 @@ from tests.factories import seed_branch
 
 
 @pytest.fixture(autouse=True)
-def open_chats(pg: Playground) -> None:
-    pg.emu.strict_private_chats = False
+def open_chats(live_bot: Playground) -> None:
+    live_bot.emu.strict_private_chats = False
 
 
-async def _member_with_a_household(pg: Playground) -> int:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=1)
+async def _member_with_a_household(live_bot: Playground) -> int:
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=1)
     person_id, tg = seeded.members[0]
-    today = pg.clock.now().date()
-    async with pg.services.db.transaction() as conn:
+    today = live_bot.clock.now().date()
+    async with live_bot.services.db.transaction() as conn:
         hid = await households.add(conn, unit_id=seeded.branch_id, head_name="Hộ Một",
-                                   name_key="hộ một", now=pg.clock.now(), hamlet="Tổ 1",
+                                   name_key="hộ một", now=live_bot.clock.now(), hamlet="Tổ 1",
                                    house_number="1")
         await assignments.assign(conn, hid, person_id, today)
     return tg
 
 
 async def test_a_committed_change_whose_edit_fails_is_confirmed_not_denied(
-    pg: Playground,
+    live_bot: Playground,
 ) -> None:
-    tg = await _member_with_a_household(pg)
-    member = pg.emu.user(tg, "An")
+    tg = await _member_with_a_household(live_bot)
+    member = live_bot.emu.user(tg, "An")
     card = await member.ask("/duties", timeout=10)
-    pg.emu.faults.fail_next(ATTEMPTS, status=500, description="Internal Server Error",
+    live_bot.emu.faults.fail_next(ATTEMPTS, status=500, description="Internal Server Error",
                             methods={"editMessageText"})  # past its retries
     answer = await member.callback_answer(await member.press("1. Bình thường", card.message_id),
                                           timeout=10)
-    reports = await pg.services.db.fetch_all("SELECT status FROM duty_reports")
+    reports = await live_bot.services.db.fetch_all("SELECT status FROM duty_reports")
     assert [r["status"] for r in reports] == ["normal"]  # the report was kept
     # The tap is answered first, when the report is recorded; the edit that fails comes
     # after, and its apology (a message: the tap is answered) confirms the change.
@@ -49,25 +49,25 @@ async def test_a_committed_change_whose_edit_fails_is_confirmed_not_denied(
 
 
 async def test_an_error_before_anything_was_committed_says_nothing_changed(
-    pg: Playground,
+    live_bot: Playground,
 ) -> None:
-    tg = await _member_with_a_household(pg)
-    member = pg.emu.user(tg, "An")
-    pg.emu.faults.fail_next(1, status=500, description="Internal Server Error",
+    tg = await _member_with_a_household(live_bot)
+    member = live_bot.emu.user(tg, "An")
+    live_bot.emu.faults.fail_next(1, status=500, description="Internal Server Error",
                             methods={"sendMessage"})
     reply = await member.ask("/duties", timeout=10)
     assert "Dữ liệu của đồng chí không bị thay đổi" in reply.text
 
 
 async def test_a_report_file_that_cannot_be_sent_says_nothing_changed(
-    pg: Playground,
+    live_bot: Playground,
 ) -> None:
-    """Issue 21, finding 9: a report changes nothing, so when its file cannot be sent the
+    """A report changes nothing, so when its file cannot be sent the
     secretary must not read that a change was kept."""
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=3)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=3)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     await secretary.ask("/help", timeout=10)
-    pg.emu.faults.fail_next(3, status=500, description="Internal Server Error",
+    live_bot.emu.faults.fail_next(3, status=500, description="Internal Server Error",
                             methods={"sendDocument"})
     await secretary.send("/report export")
     reply = await secretary.next_message(timeout=20)

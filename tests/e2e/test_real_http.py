@@ -14,8 +14,8 @@ from tests.conftest import ADMIN_ID
 from tests.engines import E2E_ON_POSTGRES
 
 
-async def test_start_help_lang_in_vietnamese_then_english(pg: Playground) -> None:
-    an = pg.emu.user(1001, "An")
+async def test_start_help_lang_in_vietnamese_then_english(live_bot: Playground) -> None:
+    an = live_bot.emu.user(1001, "An")
     welcome = await an.ask("/start")
     assert "Xin chào An" in welcome.text
     assert "link mời" in welcome.text
@@ -34,46 +34,47 @@ async def test_start_help_lang_in_vietnamese_then_english(pg: Playground) -> Non
     assert "/lang vi|en" in help_en.text
 
     # Remembered in the database, not in memory.
-    assert await pg.services.language(1001) == "en"
+    assert await live_bot.services.language(1001) == "en"
 
 
-async def test_lang_without_a_valid_choice_explains(pg: Playground) -> None:
-    binh = pg.emu.user(1002, "Bình")
+async def test_lang_without_a_valid_choice_explains(live_bot: Playground) -> None:
+    binh = live_bot.emu.user(1002, "Bình")
     assert (await binh.ask("/lang fr")).text == "Cách dùng: /lang vi hoặc /lang en"
-    assert await pg.services.language(1002) == "vi"
+    assert await live_bot.services.language(1002) == "vi"
 
 
-async def test_unknown_command_and_free_text_are_answered(pg: Playground) -> None:
-    chi = pg.emu.user(1003, "Chi")
+async def test_unknown_command_and_free_text_are_answered(live_bot: Playground) -> None:
+    chi = live_bot.emu.user(1003, "Chi")
     assert "không hiểu lệnh" in (await chi.ask("/frobnicate")).text
     assert "chưa hiểu tin nhắn" in (await chi.ask("xin chào")).text
 
 
-async def test_admin_sees_admin_help_and_status(pg: Playground) -> None:
-    admin = pg.emu.user(ADMIN_ID, "Quản trị")
+async def test_admin_sees_admin_help_and_status(live_bot: Playground) -> None:
+    admin = live_bot.emu.user(ADMIN_ID, "Quản trị")
     assert "/newunit" in (await admin.ask("/help")).text
     status = await admin.ask("/status")
     assert status.text.startswith("Tình trạng gửi tin")
     assert "Mọi đảng viên đều liên lạc được." in status.text
 
-    member = pg.emu.user(1004, "Dũng")
+    member = live_bot.emu.user(1004, "Dũng")
     assert (await member.ask("/status")).text == "Lệnh này chỉ dành cho quản trị viên."
 
 
-async def test_command_menus_are_set_for_both_languages(pg: Playground) -> None:
-    vi = dict(pg.emu.commands[""])
-    en = dict(pg.emu.commands["en"])
+async def test_command_menus_are_set_for_both_languages(live_bot: Playground) -> None:
+    vi = dict(live_bot.emu.commands[""])
+    en = dict(live_bot.emu.commands["en"])
     assert vi["meetings"] == "Cuộc họp sắp tới"
     assert en["meetings"] == "Upcoming meetings"
 
 
-async def test_backup_while_running_passes_integrity_check(pg: Playground, tmp_path: Path) -> None:
+async def test_backup_while_running_passes_integrity_check(live_bot: Playground,
+                                                           tmp_path: Path) -> None:
     if E2E_ON_POSTGRES:
         pytest.skip("SQLite's online backup (PostgreSQL's: tests/unit/test_cli_postgres.py)")
-    an = pg.emu.user(1001, "An")
+    an = live_bot.emu.user(1001, "An")
     await an.ask("/lang en")
     config = tmp_path / "config.toml"
-    config.write_text(f'[database]\npath = "{pg.config.database.path}"\n', encoding="utf-8")
+    config.write_text(f'[database]\npath = "{live_bot.config.database.path}"\n', encoding="utf-8")
     target = tmp_path / "backup.sqlite3"
     # A separate process, as an operator would run it next to the live bot.
     proc = await asyncio.create_subprocess_exec(

@@ -22,48 +22,48 @@ WORKTREE = Path(__file__).resolve().parents[2]
 
 
 async def test_set_my_commands_failing_does_not_stop_start_up_and_is_retried(
-    pg: Playground, monkeypatch: pytest.MonkeyPatch,
+    live_bot: Playground, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(app_module, "MENU_RETRY_FIRST", 0.05)
-    await pg.stop()
-    before = len([c for c in pg.emu.calls_to("setMyCommands") if c.ok])
-    pg.emu.faults.fail_next(3, status=502, description="Bad Gateway",
+    await live_bot.stop()
+    before = len([c for c in live_bot.emu.calls_to("setMyCommands") if c.ok])
+    live_bot.emu.faults.fail_next(3, status=502, description="Bad Gateway",
                             methods={"setMyCommands"})
-    await pg.start()  # used to end start-up with the 502
-    an = pg.emu.user(1001, "An")
+    await live_bot.start()  # used to end start-up with the 502
+    an = live_bot.emu.user(1001, "An")
     assert (await an.ask("/help")).text  # the bot serves meanwhile
 
     def set_again() -> bool:
-        return len([c for c in pg.emu.calls_to("setMyCommands") if c.ok]) >= before + 2
+        return len([c for c in live_bot.emu.calls_to("setMyCommands") if c.ok]) >= before + 2
 
-    await pg.emu.wait_until(set_again, timeout=10)
-    assert dict(pg.emu.commands[""])["meetings"] == "Cuộc họp sắp tới"
-    assert dict(pg.emu.commands["en"])["meetings"] == "Upcoming meetings"
-    assert len([c for c in pg.emu.calls_to("setMyCommands") if c.status == 502]) == 3
+    await live_bot.emu.wait_until(set_again, timeout=10)
+    assert dict(live_bot.emu.commands[""])["meetings"] == "Cuộc họp sắp tới"
+    assert dict(live_bot.emu.commands["en"])["meetings"] == "Upcoming meetings"
+    assert len([c for c in live_bot.emu.calls_to("setMyCommands") if c.status == 502]) == 3
 
 
 async def test_get_me_failing_transiently_is_retried_with_backoff(
-    pg: Playground, monkeypatch: pytest.MonkeyPatch,
+    live_bot: Playground, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(app_module, "CONNECT_RETRY_FIRST", 0.05)
-    await pg.stop()
-    pg.emu.faults.fail_next(2, status=502, description="Bad Gateway", methods={"getMe"})
-    pg.emu.faults.fail_next(1, status=500, description="Internal Server Error",
+    await live_bot.stop()
+    live_bot.emu.faults.fail_next(2, status=502, description="Bad Gateway", methods={"getMe"})
+    live_bot.emu.faults.fail_next(1, status=500, description="Internal Server Error",
                             methods={"getMe"})
-    app = build_application(pg.config, TOKEN, clock=pg.clock, tick_seconds=None)
+    app = build_application(live_bot.config, TOKEN, clock=live_bot.clock, tick_seconds=None)
     try:
         await asyncio.wait_for(connect(app), 10)
         assert app.bot.username == "chibo_bot"
     finally:
         await stop_app(app)
-    statuses = [c.status for c in pg.emu.calls_to("getMe")]
+    statuses = [c.status for c in live_bot.emu.calls_to("getMe")]
     assert statuses[-4:] == [502, 502, 500, 200]
 
 
 async def test_a_rejected_token_stops_connect_at_once_and_closes_the_sessions(
-    pg: Playground,
+    live_bot: Playground,
 ) -> None:
-    app = build_application(pg.config, WRONG_TOKEN, clock=pg.clock, tick_seconds=None)
+    app = build_application(live_bot.config, WRONG_TOKEN, clock=live_bot.clock, tick_seconds=None)
     with pytest.raises(app_module.TokenRejected) as caught:
         await asyncio.wait_for(connect(app), 10)
     assert caught.value.status == 401

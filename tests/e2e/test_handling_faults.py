@@ -1,4 +1,4 @@
-"""Faults met while handling an update are one line each (issue 21, finding 6): Telegram
+"""Faults met while handling an update are one line each: Telegram
 failing (5xx), not answering in time, a full disk, a read-only database. The line names
 the cause and what the bot does; the traceback is at DEBUG only; the person gets the
 apology that says nothing was changed."""
@@ -17,8 +17,8 @@ NOTHING_CHANGED = "Dữ liệu của đồng chí không bị thay đổi"
 
 
 @pytest.fixture(autouse=True)
-def open_chats(pg: Playground) -> None:
-    pg.emu.strict_private_chats = False
+def open_chats(live_bot: Playground) -> None:
+    live_bot.emu.strict_private_chats = False
 
 
 def loud(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -26,13 +26,13 @@ def loud(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     return [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
-async def _member(pg: Playground) -> int:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=1)
+async def _member(live_bot: Playground) -> int:
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=1)
     return seeded.members[0][1]
 
 
-def _sqlite(pg: Playground) -> SqliteDatabase:
-    db = pg.services.db
+def _sqlite(live_bot: Playground) -> SqliteDatabase:
+    db = live_bot.services.db
     if not isinstance(db, SqliteDatabase):
         pytest.skip("the file's faults are SQLite's; PostgreSQL's are the both-engines suite's")
     return db
@@ -43,13 +43,13 @@ def _sqlite(pg: Playground) -> SqliteDatabase:
     ("timeout", "Telegram did not answer in time"),
 ])
 async def test_a_telegram_fault_is_one_line(
-        pg: Playground, caplog: pytest.LogCaptureFixture, fault: str, cause: str) -> None:
-    member = pg.emu.user(await _member(pg), "An")
+        live_bot: Playground, caplog: pytest.LogCaptureFixture, fault: str, cause: str) -> None:
+    member = live_bot.emu.user(await _member(live_bot), "An")
     if fault == "5xx":
-        pg.emu.faults.fail_next(1, status=502, description="Bad Gateway",
+        live_bot.emu.faults.fail_next(1, status=502, description="Bad Gateway",
                                 methods={"sendMessage"})
     else:  # past the bot's read timeout (1 s in the tests)
-        pg.emu.faults.slow(2.5, next_n=1, methods={"sendMessage"})
+        live_bot.emu.faults.slow(2.5, next_n=1, methods={"sendMessage"})
     caplog.set_level(logging.DEBUG)
     caplog.clear()
     reply = await member.ask("/help", timeout=15)
@@ -67,10 +67,10 @@ async def test_a_telegram_fault_is_one_line(
     ("full", "the database disk is full"),
 ])
 async def test_a_database_fault_is_one_line(
-        pg: Playground, caplog: pytest.LogCaptureFixture, fault: str, cause: str) -> None:
-    db = _sqlite(pg)
-    tg = await _member(pg)
-    member = pg.emu.user(tg, "An")
+        live_bot: Playground, caplog: pytest.LogCaptureFixture, fault: str, cause: str) -> None:
+    db = _sqlite(live_bot)
+    tg = await _member(live_bot)
+    member = live_bot.emu.user(tg, "An")
     await member.ask("/help", timeout=10)
     writer = db.connection
     if fault == "read-only":

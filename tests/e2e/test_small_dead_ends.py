@@ -14,29 +14,29 @@ from tests.factories import seed_branch
 
 
 @pytest.fixture(autouse=True)
-def open_chats(pg: Playground) -> None:
-    pg.emu.strict_private_chats = False
+def open_chats(live_bot: Playground) -> None:
+    live_bot.emu.strict_private_chats = False
 
 
-async def test_import_typed_alone_says_how_to_send_the_file(pg: Playground) -> None:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=1)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+async def test_import_typed_alone_says_how_to_send_the_file(live_bot: Playground) -> None:
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=1)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     reply = await secretary.ask("/import", timeout=10)
     assert "kèm chú thích /import" in reply.text
     assert "Tôi không hiểu lệnh này" not in reply.text
 
 
-async def test_a_bad_month_is_refused_in_the_users_words(pg: Playground) -> None:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=1)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+async def test_a_bad_month_is_refused_in_the_users_words(live_bot: Playground) -> None:
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=1)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     reply = await secretary.ask("/report duties 13/2026", timeout=10)
     assert "Tháng không hợp lệ: '13/2026'" in reply.text
     assert "01/13/2026" not in reply.text and "Ngày không hợp lệ" not in reply.text
 
 
-async def test_an_unreadable_file_is_explained_once(pg: Playground) -> None:
-    seeded = await seed_branch(pg.services.db, pg.clock.now(), members=1)
-    secretary = pg.emu.user(seeded.secretary[1], "Bí thư")
+async def test_an_unreadable_file_is_explained_once(live_bot: Playground) -> None:
+    seeded = await seed_branch(live_bot.services.db, live_bot.clock.now(), members=1)
+    secretary = live_bot.emu.user(seeded.secretary[1], "Bí thư")
     await secretary.upload("danh-sach.xlsx", b"this is not a workbook", caption="/import")
     reply = await secretary.next_message(timeout=10)
     while reply.text.startswith("Đang kiểm tra"):
