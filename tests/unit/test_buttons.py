@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from bot.core.callbacks import MAX_BYTES, BadButton, Codec
 from bot.duties.buttons import (
-    HOUSEHOLD_FIELDS,
     AssignDone,
     AssignHouseholdMembers,
     AssignHouseholds,
@@ -30,6 +29,7 @@ from bot.duties.buttons import (
     HouseholdEdit,
     HouseholdPage,
 )
+from bot.duties.fields import HOUSEHOLD_FIELDS
 from bot.imports.buttons import ImportButton
 from bot.meetings.buttons import (
     MEETING_KINDS,
