@@ -34,7 +34,7 @@ ROLLCALL_STATUS: Final = {"present": "rollcall_present", "excused": "rollcall_ex
                           "unexcused": "rollcall_unexcused"}
 ROLLCALL_ADDED: Final = {"guest": "rollcall_added_guest", "member": "rollcall_added_member"}
 RECORD_FIELD: Final = {"full_name": "rec_field_full_name", "birth_date": "rec_field_birth_date",
-                       "joined_on": "rec_field_joined_on",
+                       "admitted_on": "rec_field_admitted_on", "joined_on": "rec_field_joined_on",
                        "official_on": "rec_field_official_on", "phone": "rec_field_phone"}
 CHANNEL: Final = {"telegram": "channel_telegram", "zalo": "channel_zalo"}
 ZALO_CHANNEL: Final = {"telegram": "zalo_channel_telegram", "zalo": "zalo_channel_zalo"}
