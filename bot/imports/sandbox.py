@@ -5,8 +5,9 @@ The checks of ``reader`` refuse the hostile shapes we know before openpyxl runs;
 child is the ceiling for those we do not: its address space is limited with
 ``RLIMIT_AS`` and it is given a deadline. A child that runs out of memory or time is
 the file's fault, and the answer is the same one line as for any unreadable file. The
-children fork from a small server process (``forkserver``) that has the parser loaded,
-so each upload costs a fork, not a new interpreter.
+children fork from a small server process (``forkserver``) that has the parser and
+openpyxl loaded (``bot.imports.forkserver``), so each upload costs a fork, not a new
+interpreter, and a child allocates only for the file it reads.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import resource
-import sys
 from datetime import date
 from multiprocessing.connection import Connection
 from typing import Any, Final
@@ -32,15 +32,12 @@ def _ctx() -> Any:
     global _context
     if _context is None:
         _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload(["bot.imports.parser"])
+        _context.set_forkserver_preload(["bot.imports.forkserver"])
     return _context
 
 
 def _child(out: Connection, filename: str, data: bytes, today: date, max_bytes: int,
            expect: ImportKind | None, memory_bytes: int) -> None:
-    # numpy and Pillow are optional to openpyxl and large: a list needs neither.
-    sys.modules.setdefault("numpy", None)  # type: ignore[arg-type]
-    sys.modules.setdefault("PIL", None)  # type: ignore[arg-type]
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
         result: ParsedImport | str = parse_upload(filename, data, today=today,
