@@ -89,6 +89,7 @@ async def meeting_cards(emu: BotApiEmulator, uids: list[int], meeting_id: int
     emu.stats.send_times.clear()
     emu.stats.calls_by_method.clear()
     emu.stats.errors.clear()
+    emu.stats.stamp_lag_max = 0.0
     emu.set_limits(Limits(count_edits_globally=True))
     return list(zip(users, [m.message_id for m in sent], strict=True))
 
@@ -182,7 +183,8 @@ async def main() -> int:
                 f"({', '.join(f'{m} {n:,}' for m, n in sorted(counted.items()))})")
     report.line(f"429 answers: {stats.rate_limited} ({share:.2%}) "
                 f"{dict(stats.rate_limited_by_method)}; busiest second at the emulator: "
-                f"{busiest} messages and edits")
+                f"{busiest} messages and edits arrived (the emulator stored them up to "
+                f"{stats.stamp_lag_max * 1000:,.0f} ms later)")
     report.line(f"taps answered: {len(answered)}/{len(cards)}; recorded {recorded}")
     if answered:
         report.line(f"tap -> answer: median {statistics.median(answered) * 1000:.0f} ms, "

@@ -9,19 +9,35 @@ send in the violated window leaves it, rounded up, at least 1 second.
 Counted methods: sendMessage/sendDocument/sendPhoto count toward the global
 and the per-chat limits; editMessageText/editMessageReplyMarkup count toward
 the per-chat limit only (unless ``Limits.count_edits_globally``).
+
+Sends are judged and stamped at the instant their request reached the emulator
+(``arrived``), as Telegram counts arrivals: under load the emulator's own loop may get to
+a request tens of milliseconds later, and judging then would pin its lag on the bot.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from .errors import ApiError, too_many_requests
 
 SEND_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
 EDIT_METHODS = frozenset({"editMessageText", "editMessageReplyMarkup", "editMessageCaption"})
+
+
+# When the request being handled reached the emulator (set by the server per request).
+ARRIVED: ContextVar[float | None] = ContextVar("emulator_arrived", default=None)
+
+
+def arrived() -> float:
+    """The instant the current request arrived (now, outside a request)."""
+    at = ARRIVED.get()
+    return time.monotonic() if at is None else at
 
 
 @dataclass(frozen=True)
@@ -59,9 +75,11 @@ class Stats:
     rate_limited_by_chat: Counter[int] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     calls_by_method: Counter[str] = field(default_factory=Counter)
+    # When each message and edit arrived (``arrived``), not when it was stored.
     send_times: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
     edit_times: list[float] = field(default_factory=list)  # every chat's, in order
-    edited_at: dict[tuple[int, int], float] = field(default_factory=dict)  # last edit
+    edited_at: dict[tuple[int, int], float] = field(default_factory=dict)  # last edit, stored
+    stamp_lag_max: float = 0.0  # the emulator's longest lag, a message's arrival -> stored
 
 
 class RateLimiter:

@@ -17,7 +17,7 @@ from .errors import (
 )
 from .faults import Faults
 from .formatting import render
-from .limits import RateLimiter
+from .limits import RateLimiter, arrived
 from .params import Upload
 from .state import ChatState, FileRecord, JsonDict, State, StoredMessage
 
@@ -141,7 +141,7 @@ class MessageMethods:
         return original
 
     def rate(self, method: str, chat: ChatState) -> None:
-        self.limiter.check(method, chat.id, chat.is_group, time.monotonic())
+        self.limiter.check(method, chat.id, chat.is_group, arrived())
 
     def bot_message(
         self,
@@ -154,7 +154,7 @@ class MessageMethods:
         stored.keyboard = keyboard
         stats = self.state.stats
         stats.sends += 1
-        stats.send_times[chat.id].append(time.monotonic())
+        stats.send_times[chat.id].append(arrived())
         return copy.deepcopy(stored.data)
 
     @staticmethod
@@ -183,7 +183,7 @@ class MessageMethods:
         stored.data["edit_date"] = int(time.time())
         stored.edited = True
         self.state.stats.edits += 1
-        self.state.stats.edit_times.append(time.monotonic())
+        self.state.stats.edit_times.append(arrived())
         self.state.stats.edited_at[(chat.id, stored.message_id)] = time.monotonic()
         return copy.deepcopy(stored.data)
 

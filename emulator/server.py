@@ -15,7 +15,7 @@ from aiohttp import web
 from .api import BotApi
 from .errors import ApiError, unauthorized
 from .faults import Faults
-from .limits import Limits, RateLimiter, Stats
+from .limits import ARRIVED, EDIT_METHODS, SEND_METHODS, Limits, RateLimiter, Stats
 from .messages import Request
 from .params import read_params
 from .people import FakeGroup, FakeUser
@@ -23,6 +23,7 @@ from .state import ApiCall, CallbackRecord, ChatState, JsonDict, State, UserReco
 from .views import BotMessageView
 
 logger = logging.getLogger(__name__)
+COUNTED = SEND_METHODS | EDIT_METHODS  # what a bot's overall rate is judged on
 
 
 class BotApiEmulator:
@@ -139,6 +140,7 @@ class BotApiEmulator:
     async def _handle_method(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         call = ApiCall(method, {}, time.monotonic())
+        ARRIVED.set(call.at)  # this request's task: limits judge it at its arrival
         try:
             if request.match_info["token"] != self.token:
                 raise unauthorized()
@@ -180,7 +182,10 @@ class BotApiEmulator:
 
     def _finish(self, call: ApiCall) -> None:
         self._state.calls.append(call)
-        self._state.stats.calls_by_method[call.method] += 1
+        stats = self._state.stats
+        stats.calls_by_method[call.method] += 1
+        if call.ok and call.method in COUNTED:
+            stats.stamp_lag_max = max(stats.stamp_lag_max, time.monotonic() - call.at)
 
     def _record_error(self, call: ApiCall, error: ApiError, request: web.Request) -> None:
         call.status = error.status

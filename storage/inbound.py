@@ -40,6 +40,22 @@ async def keep(db: Database, update_id: int, payload: str, worker: str | None,
         return outcome.rowcount == 1
 
 
+async def keep_many(db: Database, updates: Sequence[tuple[int, str]], worker: str | None,
+                    now: float) -> set[int]:
+    """Store the updates of one ``getUpdates`` answer, (update id, payload) each, in one
+    statement; returns the ids that were new (the others were stored before)."""
+    if not updates:
+        return set()
+    values = ", ".join(["(?, ?, ?, ?)"] * len(updates))
+    params = [v for update_id, payload in updates for v in (update_id, now, payload, worker)]
+    async with db.unlocked() as conn:
+        rows = await conn.fetch_all(
+            f"INSERT INTO inbound_updates (update_id, taken_at, payload, taken_by) "
+            f"VALUES {values} ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
+            tuple(params))
+    return {int(r[0]) for r in rows}
+
+
 def handled_on_commit(update_id: int, now: float) -> Rider:
     """Mark the update handled in the first transaction of this context that commits a
     change (its effect and its mark are one commit: a crash leaves both or neither)."""

@@ -40,7 +40,7 @@ from bot.runtime.delivery.limits import Throttle
 from bot.runtime.delivery.reply_limiter import ReplyLimiter, seconds
 from bot.runtime.delivery.retry import RetryingRequest
 from bot.runtime.delivery.telegram_transport import TelegramTransport, rejected_status
-from bot.runtime.inbox import Inbox
+from bot.runtime.inbox import Inbox, StoredBeforeConfirmed
 from bot.runtime.state import Runtime, RuntimeApp
 from bot.runtime.updates import PerUserUpdateProcessor
 from bot.runtime.webapp import start_console
@@ -90,10 +90,11 @@ def build_application(
                         delivery.group_messages_per_minute)
     request = RetryingRequest(proxied_request(
         config, connection_pool_size=REPLY_POOL_SIZE, pool_timeout=1.0,
-        read_timeout=delivery.read_timeout_seconds, write_timeout=20.0,
+        read_timeout=delivery.read_timeout_seconds, write_timeout=20.0, pacer=throttle.pacer,
     ))  # replies and tap answers: retried shortly when safe to repeat
-    updates_request = proxied_request(config, connection_pool_size=2, read_timeout=40.0)
     inbox = Inbox()  # every update stored before Telegram is told it arrived
+    updates_request = StoredBeforeConfirmed(
+        proxied_request(config, connection_pool_size=2, read_timeout=40.0), inbox)
     processor = PerUserUpdateProcessor(64)
     processor.inbox = inbox
     app: RuntimeApp = (
@@ -140,7 +141,8 @@ async def _post_init(app: RuntimeApp) -> None:
         base_file_url=config.telegram.base_file_url,
         request=proxied_request(config, connection_pool_size=config.delivery.concurrency,
                                 pool_timeout=1.0, write_timeout=20.0,
-                                read_timeout=config.delivery.read_timeout_seconds))
+                                read_timeout=config.delivery.read_timeout_seconds,
+                                pacer=app.bot_data.throttle.pacer))
     await outbox_bot.initialize()
     app.bot_data.outbox_bot = outbox_bot
     workers = await _join_cluster(app, db)
@@ -229,6 +231,10 @@ async def _post_shutdown(app: RuntimeApp) -> None:
     if sender is not None:
         await sender.stop()
     await app.bot_data.inbox.close()
+    pacer = app.bot_data.throttle.pacer
+    log.info("sending budget: at most %d sends started in a second (%g/s configured); "
+             "%d slots dropped, reached late", pacer.busiest_second, pacer.rate,
+             pacer.late_slots)
     workers = app.bot_data.cluster
     if workers is not None:
         await workers.stop()

@@ -23,9 +23,11 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import TelegramError
+from telegram.request import BaseRequest, RequestData
 
 from storage import inbound
 from storage.db import Database
@@ -53,6 +55,9 @@ class Inbox(asyncio.Queue[object]):
         self._next_forget = 0.0
         self._ended: list[int] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._polled = False  # a poller confirms what it got only once it is stored
+        self._arrived: list[Update] = []  # put by the poller, not stored yet
+        self._keeper: asyncio.Task[None] | None = None
 
     def attach(self, db: Database, bot: Bot, *, worker: str | None = None,
                live: Callable[[], Awaitable[Sequence[str]]] | None = None) -> None:
@@ -64,32 +69,57 @@ class Inbox(asyncio.Queue[object]):
         if self._db is None or not isinstance(item, Update):
             await super().put(item)
             return
-        if await self._keep(self._db, item):
-            await super().put(item)
+        if self._polled:  # stored with the rest of its getUpdates answer (``stored``)
+            self._arrived.append(item)
+            if self._keeper is None or self._keeper.done():
+                self._keeper = asyncio.create_task(
+                    self._keep_arrived(self._db), name="chibo-inbox-keep",
+                    context=contextvars.Context())
+            return
+        await self._keep(self._db, [item])
 
-    async def _keep(self, db: Database, update: Update) -> bool:
-        payload = json.dumps(update.to_dict(), ensure_ascii=False)
+    async def stored(self) -> None:
+        """Until every update put so far is stored (and queued): the poller waits here
+        before each ``getUpdates``, the call that confirms the previous ones to Telegram.
+        From the first call on, the updates one ``getUpdates`` brings are stored together,
+        in one statement, instead of one database write each before the next is even
+        looked at (a crowd tapping at once waited in that line). A webhook never calls
+        it: each update is stored before its 200."""
+        self._polled = True
+        while self._keeper is not None and not self._keeper.done():
+            await asyncio.wait({self._keeper})
+
+    async def _keep_arrived(self, db: Database) -> None:
+        while self._arrived:
+            batch, self._arrived = self._arrived, []
+            await self._keep(db, batch)
+
+    async def _keep(self, db: Database, updates: list[Update]) -> None:
+        """Store ``updates``, then queue those that were new, in order."""
+        rows = [(u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates]
         delay, failing = RETRY_FIRST, False
         while True:
             try:
-                new = await inbound.keep(db, update.update_id, payload, self._worker,
-                                         time.time())
-            except Exception as err:  # the database refused: Telegram keeps the update
+                new = await inbound.keep_many(db, rows, self._worker, time.time())
+            except Exception as err:  # the database refused: Telegram keeps the updates
                 if not failing:
                     log.error("could not store update %d (%s: %s); Telegram keeps it and "
-                              "the bot tries again", update.update_id, type(err).__name__,
-                              err)
+                              "the bot tries again", updates[0].update_id,
+                              type(err).__name__, err)
                     log.debug("storing an update failed", exc_info=err)
                     failing = True
                 await asyncio.sleep(delay)
                 delay = min(RETRY_CAP, delay * 2)
                 continue
             if failing:
-                log.warning("updates are stored again (update %d)", update.update_id)
-            if not new:
-                log.info("update %d was delivered again: handled once", update.update_id)
+                log.warning("updates are stored again (update %d)", updates[0].update_id)
+            for update in updates:
+                if update.update_id in new:
+                    await super().put(update)
+                else:
+                    log.info("update %d was delivered again: handled once", update.update_id)
             await self._forget_old(db)
-            return new
+            return
 
     async def _forget_old(self, db: Database) -> None:
         if time.monotonic() < self._next_forget:
@@ -138,6 +168,11 @@ class Inbox(asyncio.Queue[object]):
 
     async def close(self) -> None:
         """Write what is pending of the handlers that ended (at a stop)."""
+        if self._keeper is not None:  # updates got but not stored: Telegram keeps them
+            self._keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._keeper
+            self._keeper = None
         if self._flusher is not None:
             self._flusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -184,3 +219,34 @@ class Inbox(asyncio.Queue[object]):
         except Exception as err:  # handled again after a restart: the lesser harm
             log.warning("could not mark update %d handled (%s: %s)", update.update_id,
                         type(err).__name__, err)
+
+
+class StoredBeforeConfirmed(BaseRequest):
+    """The poller's request backend: each ``getUpdates`` (which confirms the updates the
+    previous one brought) waits until the inbox has stored them (``Inbox.stored``)."""
+
+    def __init__(self, inner: BaseRequest, inbox: Inbox) -> None:
+        self._inner = inner
+        self._inbox = inbox
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._inner.read_timeout
+
+    async def initialize(self) -> None:
+        await self._inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self._inner.shutdown()
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE, write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if url.endswith("/getUpdates"):
+            await self._inbox.stored()
+        return await self._inner.do_request(
+            url, method, request_data, read_timeout=read_timeout, write_timeout=write_timeout,
+            connect_timeout=connect_timeout, pool_timeout=pool_timeout)

@@ -13,13 +13,17 @@ times out raises a plain ``TimedOut`` (it may have been delivered).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
+from aiohttp.abc import AbstractStreamWriter
+from aiohttp.payload import BytesPayload
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.core.config import Config
+from bot.runtime.delivery.limits import BUDGETED, Grant, Pacer, take_grant
 
 ANSWER = "/answerCallbackQuery"
 NOT_SENT = ("Pool timeout: no connection was free in time. Request was *not* sent to "
@@ -27,15 +31,38 @@ NOT_SENT = ("Pool timeout: no connection was free in time. Request was *not* sen
 
 
 def proxied_request(config: Config, **settings: Any) -> AiohttpRequest:
-    """A request backend going through the configured proxy, if any."""
+    """A request backend going through the configured proxy, if any (``pacer``: the
+    bot's sending budget, spent here as each message or edit leaves)."""
     return AiohttpRequest(proxy=config.telegram.proxy(), **settings)
+
+
+class _PacedBody(BytesPayload):
+    """A message's or edit's form body that spends its slot of the budget as it is
+    written: the request's headers wait in aiohttp's buffer and leave with the body, so
+    this is the instant the request leaves, however busy the event loop was between
+    the slot and here (on Python 3.11 aiohttp writes the body in a task of its own,
+    one loop turn or more after the call). A late slot is dropped there and another
+    taken, so the pace holds for send starts."""
+
+    def __init__(self, params: dict[str, Any], pacer: Pacer, grant: Grant | None) -> None:
+        super().__init__(urlencode(params).encode(),
+                         content_type="application/x-www-form-urlencoded")
+        self._pacer = pacer
+        self._grant = grant
+
+    async def write_with_length(self, writer: AbstractStreamWriter,
+                                content_length: int | None) -> None:
+        await self._pacer.start(self._grant)
+        await super().write_with_length(writer, content_length)
 
 
 class AiohttpRequest(BaseRequest):
     def __init__(self, *, connection_pool_size: int = 16, read_timeout: float | None = 5.0,
                  write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
-                 pool_timeout: float | None = 1.0, proxy: str | None = None) -> None:
+                 pool_timeout: float | None = 1.0, proxy: str | None = None,
+                 pacer: Pacer | None = None) -> None:
         self._pool_size = connection_pool_size
+        self._pacer = pacer
         self._proxy = proxy  # an HTTP proxy for every request ([telegram] proxy_url)
         self._timeouts = {"read": read_timeout, "write": write_timeout,
                           "connect": connect_timeout, "pool": pool_timeout}
@@ -97,6 +124,12 @@ class AiohttpRequest(BaseRequest):
                 data = form
             else:
                 data = request_data.json_parameters
+        if self._pacer is not None and url.rsplit("/", 1)[-1] in BUDGETED:
+            grant = take_grant()
+            if isinstance(data, dict):
+                data = _PacedBody(data, self._pacer, grant)
+            else:  # a file: the slot is spent here, a moment before it leaves
+                await self._pacer.start(grant)
         try:
             async with session.request(method, url, data=data, timeout=timeout,
                                        proxy=self._proxy) as response:

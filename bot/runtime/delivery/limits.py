@@ -10,19 +10,50 @@ one chat never gets more than its share whichever path a message takes.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from storage import cluster
 from storage.db import Database
+
+# What Telegram counts towards the bot's overall rate, messages and edits; answers to taps
+# are not messages. Each spends a slot of the budget as its request leaves (``start``).
+BUDGETED = frozenset({
+    "sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup",
+    "editMessageCaption", "copyMessage", "forwardMessage",
+})
 
 
 @dataclass
 class _Waiter:
     future: asyncio.Future[float | None]  # the slot's instant, None: given up
     give_up: Callable[[], bool] | None
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A slot of the budget, given to a caller that has not sent yet."""
+
+    pacer: Pacer
+    at: float  # the slot's instant, on the pacer's clock (monotonic; shared: the wall)
+    urgent: bool
+
+
+# The slot the current task (or the task it started) was granted and has not spent: the
+# HTTP layer spends it as the request leaves (``Pacer.start``).
+_GRANT: ContextVar[Grant | None] = ContextVar("chibo_send_grant", default=None)
+
+
+def take_grant() -> Grant | None:
+    """The slot the current task was granted and has not spent; it is spent now (a
+    request tried again needs another)."""
+    grant = _GRANT.get()
+    _GRANT.set(None)
+    return grant
 
 
 class Pacer:
@@ -61,6 +92,10 @@ class Pacer:
         self._holds: set[asyncio.Task[None]] = set()
         self.late_slots = 0  # slots dropped because this worker reached them late
         self._bulk_last = 0.0  # when the bulk lane last got a slot (monotonic)
+        # The latest send starts (monotonic): never more than ``rate`` in a window.
+        self._starts: deque[float] = deque(maxlen=max(1, math.floor(rate)))
+        self._last_second: deque[float] = deque()  # the starts of the last second
+        self.busiest_second = 0  # the most sends this worker started within a second
 
     def share(self, db: Database, wall: Callable[[], float] = time.time) -> None:
         """Spend the budget together with every worker on ``db``: each slot is reserved in
@@ -95,28 +130,70 @@ class Pacer:
         return now - self._bulk_last >= self.bulk_gap
 
     async def acquire(self, *, urgent: bool = False,
-                      give_up: Callable[[], bool] | None = None) -> bool:
+                      give_up: Callable[[], bool] | None = None, again: bool = False) -> bool:
         """Wait for a slot: ``urgent`` in the interactive lane, else in the bulk lane.
         False (no slot spent) when ``give_up()`` says, as the slot comes, that the
-        message is not wanted any more (an edit a newer one overtook)."""
+        message is not wanted any more (an edit a newer one overtook). ``again``: this
+        caller's slot came too late, it waits at the head of its lane."""
         if self._shared is not None:
             if give_up is not None and give_up():
                 return False
-            await self._acquire_shared(self._shared, urgent)
-        elif not await self._acquire_alone(urgent, give_up):
-            return False
+            slot = await self._acquire_shared(self._shared, urgent)
+        else:
+            alone = await self._acquire_alone(urgent, give_up, again)
+            if alone is None:
+                return False
+            slot = alone
         if not urgent:
             self._bulk_last = time.monotonic()
+        _GRANT.set(Grant(self, slot, urgent))
         return True
 
-    async def _acquire_alone(self, urgent: bool, give_up: Callable[[], bool] | None) -> bool:
+    async def start(self, grant: Grant | None) -> None:
+        """A budgeted request leaves now: spend ``grant`` (``take_grant``, the slot its
+        task was granted) if the send starts within it, else wait for another. Called by
+        the HTTP layer, the one place every send passes, as the request is written, so
+        that the pace holds for send *starts*, as Telegram counts arrivals: a slot
+        granted while the event loop was busy, spent late, would leave next to the
+        slots after it and make more than ``rate`` in a second. A send without a slot
+        (a retry, a caller that did not ask) takes one in the interactive lane. Also
+        never lets more than ``rate`` sends start within a second, whatever the slots
+        said (slots on time never come to that)."""
+        urgent = grant.urgent if grant is not None else True
+        while True:
+            if grant is not None and grant.pacer is self and self._on_time(grant):
+                self._started(time.monotonic())
+                return
+            if grant is not None:
+                self.late_slots += 1
+            await self.acquire(urgent=urgent, again=grant is not None)
+            grant = take_grant()
+
+    def _started(self, now: float) -> None:
+        self._starts.append(now)
+        recent = self._last_second
+        recent.append(now)
+        while now - recent[0] >= 1.0:
+            recent.popleft()
+        self.busiest_second = max(self.busiest_second, len(recent))
+
+    def _on_time(self, grant: Grant) -> bool:
+        now = self._wall() if self._shared is not None else time.monotonic()
+        if now - grant.at > self.interval * self.LATE:
+            return False
+        starts = self._starts
+        mono = time.monotonic()
+        return len(starts) < (starts.maxlen or 1) or mono - starts[0] >= 1.0
+
+    async def _acquire_alone(self, urgent: bool, give_up: Callable[[], bool] | None,
+                             late: bool = False) -> float | None:
         """Queue in the lane; the one dispatcher hands out the slots (a crowd of waiters
         is not woken at every slot, only the one it goes to). A slot this caller resumes
         at too late (a busy event loop) is given up and the next one waited for at the
         head of the lane: sent late, it would land next to the slots after it and make
-        more than ``rate`` in a second at Telegram."""
+        more than ``rate`` in a second at Telegram. Returns the slot's instant, None
+        when ``give_up`` said so."""
         lane = self._replies if urgent else self._bulk
-        late = False
         while True:
             waiter = _Waiter(asyncio.get_running_loop().create_future(), give_up)
             if late:
@@ -127,9 +204,9 @@ class Pacer:
                 self._dispatcher = asyncio.get_running_loop().create_task(self._dispatch())
             slot = await waiter.future
             if slot is None:
-                return False
+                return None
             if time.monotonic() - slot <= self.interval * self.LATE:
-                return True
+                return slot
             self.late_slots += 1
             late = True
 
@@ -163,7 +240,7 @@ class Pacer:
             waiter.future.set_result(now)
             await asyncio.sleep(0)  # let it go before the next slot is handed out
 
-    async def _acquire_shared(self, db: Database, urgent: bool) -> None:
+    async def _acquire_shared(self, db: Database, urgent: bool) -> float:
         """Reserve a slot of the shared budget and wait for it: a reply the next free
         one, bulk one that is free now (or, past its floor, the next free one). A slot
         this worker reaches late (a busy event loop, a slow round trip) is dropped and
@@ -189,7 +266,7 @@ class Pacer:
             if wait > 0:
                 await asyncio.sleep(wait)
             if self._wall() - slot <= self.interval * self.LATE:
-                return
+                return slot
             self.late_slots += 1
 
     def pause(self, seconds: float) -> None:

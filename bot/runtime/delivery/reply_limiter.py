@@ -27,20 +27,15 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.runtime.delivery.limits import Throttle
+from bot.runtime.delivery.limits import BUDGETED, Throttle
 
 log = logging.getLogger("chibo.delivery")
 
-# Calls that take a turn at their chat's gate (Telegram's per-chat limits).
-PACED = frozenset({
-    "sendMessage", "sendDocument", "sendPhoto", "editMessageText", "editMessageReplyMarkup",
-    "editMessageCaption", "copyMessage", "forwardMessage",
-})
-# Calls that spend the bot's one budget, ``messages_per_second``, shared with the outbox:
-# what Telegram counts towards the bot's overall rate, messages and edits. Answers to
-# taps are not messages and are not counted: they stay immediate (a tap must be answered
-# within seconds), so a crowd tapping waits for its edits, never for its answers.
-BUDGETED = PACED
+# Calls that take a turn at their chat's gate (Telegram's per-chat limits) and spend the
+# bot's one budget, ``messages_per_second``, shared with the outbox: messages and edits.
+# Answers to taps are not messages and are not counted: they stay immediate (a tap must
+# be answered within seconds), so a crowd tapping waits for its edits, never its answers.
+PACED = BUDGETED
 # Edits of one message (chat id, message id): only the newest pending one is sent.
 EDITS = frozenset({"editMessageText", "editMessageReplyMarkup", "editMessageCaption"})
 MAX_RETRIES = 3
