@@ -67,7 +67,7 @@ async def main_async(count: int, rate: float) -> int:
                                   settings=settings) as live_bot:
                 services = live_bot.services
                 branch = await seed(services.db, zalo, count, services.clock.now())
-                channel: ZaloChannel = live_bot.app.bot_data["zalo"]
+                channel: ZaloChannel = live_bot.app.bot_data.zalo
                 started = time.monotonic()
                 meeting = await create_meeting(
                     services, None, unit_id=branch, kind="extraordinary",

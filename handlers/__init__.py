@@ -43,18 +43,19 @@ from handlers import (
     reports,
     rsvp,
     units,
+    uploads,
     zalo,
 )
-from handlers.base import Tap
+from handlers.base import Tap, Taps
 from handlers.context import ChiboApp, ChiboContext
 from handlers.errors import on_error
 
 Callback = Callable[[Update, ChiboContext], Coroutine[Any, Any, None]]
 
 
-def button(handler: Tap[Any]) -> CallbackQueryHandler[ChiboContext, None]:
-    """A button family's handler, listening to the family's prefix."""
-    return CallbackQueryHandler(handler, pattern=handler.codec.pattern())
+def button(handler: Tap[Any] | Taps) -> CallbackQueryHandler[ChiboContext, None]:
+    """A button handler, listening to its families' prefix."""
+    return CallbackQueryHandler(handler, pattern=handler.pattern)
 
 
 def register(app: ChiboApp) -> None:
@@ -104,31 +105,31 @@ def register(app: ChiboApp) -> None:
             CommandHandler("linkgroup", announcements.linkgroup),
             command("import", imports.import_help),
             command("minutes", attendance.minutes),
-            # A file is a meeting's document when the officer was asked for one, else an import.
-            MessageHandler(private & (filters.Document.ALL | filters.PHOTO), meetings.on_file),
+            # Every file and photo, routed to its feature in one place (handlers/uploads.py).
+            MessageHandler(private & (filters.Document.ALL | filters.PHOTO), uploads.on_file),
             button(registration.confirm),
             button(units.new_unit_button),
             button(units.appoint_button),
-            button(members.on_button),
+            button(members.TAPS),
             button(imports.on_button),
             button(rsvp.on_rsvp),
-            button(meetings.on_button),
+            button(meetings.TAPS),
             button(meetings.on_kind),
             button(meetings.on_past),
-            button(attendance.on_button),
+            button(attendance.TAPS),
             button(guests.on_meeting),
             button(guests.on_answer),
             button(followers.on_button),
             button(reports.on_button),
-            button(dues.on_button),
+            button(dues.TAPS),
             button(privacy.on_button),
             button(reports.on_page),
             command("households", households.households_cmd),
             command("assign", assign.assign_cmd),
             command("duties", duties.my_duties),
-            button(duties.on_button),
-            button(households.on_button),
-            button(assign.on_button),
+            button(duties.TAPS),
+            button(households.TAPS),
+            button(assign.TAPS),
             # Fallbacks: keep last.
             MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, common.edited),
             MessageHandler(private & filters.COMMAND, common.unknown_command),

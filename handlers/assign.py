@@ -3,45 +3,53 @@ household and pick its member."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from telegram import Update
 
+from bot.core.callbacks import Codec
 from bot.core.permissions import Permission, acting_branch
 from bot.duties import assignments as svc
 from bot.duties.assignments import Page
-from bot.duties.buttons import AssignAction, AssignButton
+from bot.duties.buttons import (
+    AssignDone,
+    AssignHouseholdMembers,
+    AssignHouseholds,
+    AssignMembers,
+    AssignMenu,
+    AssignTick,
+    AssignTicks,
+    AssignTo,
+)
 from bot.duties.households import open_household
 from bot.texts import Texts
-from handlers.base import Asker, ButtonRow, asker, tap
+from handlers.base import Asker, ButtonRow, Taps, asker
 from handlers.context import ChiboContext
 
-G = AssignAction  # the ids each action carries are listed in bot.duties.buttons
-
-
-def _data(action: AssignAction, *ids: int) -> str:
-    return AssignButton(action, ids).encode()
+TAPS = Taps(AssignMenu.PREFIX)  # each step a family of its own: bot.duties.buttons
+PageOf = Callable[[int], Codec]  # the button that shows a page of the same list
 
 
 async def assign_cmd(update: Update, context: ChiboContext) -> None:
     who = await asker(update, context)
-    await _menu(who, acting_branch(who.actor, Permission.MANAGE_HOUSEHOLDS))
+    await _menu(who, AssignMenu(acting_branch(who.actor, Permission.MANAGE_HOUSEHOLDS)))
 
 
-async def _menu(who: Asker, unit_id: int) -> None:
-    acting_branch(who.actor, Permission.MANAGE_HOUSEHOLDS, unit_id)
+@TAPS.on(AssignMenu)
+async def _menu(who: Asker, button: AssignMenu) -> None:
+    acting_branch(who.actor, Permission.MANAGE_HOUSEHOLDS, button.unit)
     await who.show(who.texts("asg_choose"), [
-        [(who.texts("asg_btn_by_member"), _data(G.MEMBERS, unit_id, 0)),
-         (who.texts("asg_btn_by_household"), _data(G.HOUSEHOLDS, unit_id, 0))],
+        [(who.texts("asg_btn_by_member"), AssignMembers(button.unit, 0).encode()),
+         (who.texts("asg_btn_by_household"), AssignHouseholds(button.unit, 0).encode())],
     ])
 
 
-def _nav(texts: Texts, at: Page, action: AssignAction, *head: int) -> list[tuple[str, str]]:
+def _nav(texts: Texts, at: Page, page_of: PageOf) -> list[tuple[str, str]]:
     nav: list[tuple[str, str]] = []
     if at.page > 0:
-        nav.append((texts("btn_prev"), _data(action, *head, at.page - 1)))
+        nav.append((texts("btn_prev"), page_of(at.page - 1).encode()))
     if at.page + 1 < at.pages:
-        nav.append((texts("btn_next"), _data(action, *head, at.page + 1)))
+        nav.append((texts("btn_next"), page_of(at.page + 1).encode()))
     return nav
 
 
@@ -59,17 +67,18 @@ async def _members(who: Asker, unit_id: int, page: int, household_id: int | None
     rows: list[ButtonRow] = []
     for member, count in shown:
         label = texts("asg_member_button", name=member.full_name, count=count)[:60]
-        data = (_data(G.ASSIGN, household_id, member.person_id)
+        data = (AssignTo(household_id, member.person_id)
                 if household_id is not None
-                else _data(G.TICKS, unit_id, member.person_id, 0))
-        rows.append([(label, data)])
+                else AssignTicks(unit_id, member.person_id, 0))
+        rows.append([(label, data.encode())])
     if household is not None:
-        rows.append(_nav(texts, at, G.HOUSEHOLD_MEMBERS, household.id))
-        rows.append([(texts("btn_cancel"), _data(G.HOUSEHOLDS, unit_id, 0))])
+        hid = household.id
+        rows.append(_nav(texts, at, lambda page: AssignHouseholdMembers(hid, page)))
+        rows.append([(texts("btn_cancel"), AssignHouseholds(unit_id, 0).encode())])
         text = texts("asg_pick_member_for", household=household.head_name,
                      page=at.page + 1, pages=at.pages)
     else:
-        rows.append(_nav(texts, at, G.MEMBERS, unit_id))
+        rows.append(_nav(texts, at, lambda page: AssignMembers(unit_id, page)))
         text = texts("asg_pick_member", page=at.page + 1, pages=at.pages)
     await who.show(text, rows)
 
@@ -91,9 +100,9 @@ async def _board(who: Asker, unit_id: int, person_id: int, page: int,
             label = texts("asg_tick_other", n=n, head=household.head_name,
                           member=household.member_name or "?")
         rows.append([(label[:60],
-                      _data(G.TICK, unit_id, person_id, household.id, board.at.page))])
-    rows.append(_nav(texts, board.at, G.TICKS, unit_id, person_id))
-    rows.append([(texts("asg_btn_done"), _data(G.DONE, unit_id, person_id))])
+                      AssignTick(unit_id, person_id, household.id, board.at.page).encode())])
+    rows.append(_nav(texts, board.at, lambda page: AssignTicks(unit_id, person_id, page)))
+    rows.append([(texts("asg_btn_done"), AssignDone(unit_id, person_id).encode())])
     await who.show(texts("asg_tick_header", name=board.member.full_name, count=board.following,
                          page=board.at.page + 1, pages=board.at.pages), rows, toast=toast)
 
@@ -107,46 +116,54 @@ async def _households(who: Asker, unit_id: int, page: int) -> None:
     rows: list[ButtonRow] = [
         [(texts("asg_household_button", n=n, head=h.head_name,
                 member=h.member_name or texts("hh_unassigned"))[:60],
-          _data(G.HOUSEHOLD_MEMBERS, h.id, 0))]
+          AssignHouseholdMembers(h.id, 0).encode())]
         for n, h in enumerate(shown, start=at.first)
     ]
-    rows.append(_nav(texts, at, G.HOUSEHOLDS, unit_id))
+    rows.append(_nav(texts, at, lambda page: AssignHouseholds(unit_id, page)))
     await who.show(texts("asg_pick_household", page=at.page + 1, pages=at.pages), rows)
 
 
-async def _household_members(who: Asker, household_id: int, page: int) -> None:
-    await _members(who, 0, page, household_id=household_id)
+@TAPS.on(AssignMembers)
+async def _members_tap(who: Asker, button: AssignMembers) -> None:
+    await _members(who, button.unit, button.page)
 
 
-async def _tick(who: Asker, unit_id: int, person_id: int, household_id: int,
-                page: int) -> None:
-    household, member = await svc.toggle(who.services, who.actor, household_id, person_id)
+@TAPS.on(AssignTicks)
+async def _board_tap(who: Asker, button: AssignTicks) -> None:
+    await _board(who, button.unit, button.person, button.page)
+
+
+@TAPS.on(AssignHouseholds)
+async def _households_tap(who: Asker, button: AssignHouseholds) -> None:
+    await _households(who, button.unit, button.page)
+
+
+@TAPS.on(AssignHouseholdMembers)
+async def _household_members(who: Asker, button: AssignHouseholdMembers) -> None:
+    await _members(who, 0, button.page, household_id=button.household)
+
+
+@TAPS.on(AssignTick)
+async def _tick(who: Asker, button: AssignTick) -> None:
+    household, member = await svc.toggle(who.services, who.actor, button.household,
+                                         button.person)
     key = "asg_toast_on" if household.member_id == member.person_id else "asg_toast_off"
-    await _board(who, unit_id, person_id, page, toast=who.texts(
+    await _board(who, button.unit, button.person, button.page, toast=who.texts(
         key, head=household.head_name, name=member.full_name))
 
 
-async def _done(who: Asker, unit_id: int, person_id: int) -> None:
-    board = await svc.board(who.services, who.actor, unit_id, person_id, 0)
+@TAPS.on(AssignDone)
+async def _done(who: Asker, button: AssignDone) -> None:
+    board = await svc.board(who.services, who.actor, button.unit, button.person, 0)
     await who.show(who.texts("asg_done", name=board.member.full_name, count=board.following),
-                   [[(who.texts("asg_btn_by_member"), _data(G.MEMBERS, unit_id, 0))]])
+                   [[(who.texts("asg_btn_by_member"), AssignMembers(button.unit, 0).encode())]])
 
 
-async def _assign(who: Asker, household_id: int, person_id: int) -> None:
-    household, member = await svc.assign(who.services, who.actor, household_id, person_id)
+@TAPS.on(AssignTo)
+async def _assign(who: Asker, button: AssignTo) -> None:
+    household, member = await svc.assign(who.services, who.actor, button.household,
+                                         button.person)
     await who.show(who.texts("asg_assigned", household=household.head_name,
                              name=member.full_name),
                    [[(who.texts("asg_btn_by_household"),
-                      _data(G.HOUSEHOLDS, household.unit_id, 0))]])
-
-
-# Each takes the button's ids, as many as AssignButton checked the action carries.
-ACTIONS: dict[AssignAction, Callable[..., Awaitable[None]]] = {
-    G.MENU: _menu, G.MEMBERS: _members, G.TICKS: _board, G.TICK: _tick, G.DONE: _done,
-    G.HOUSEHOLDS: _households, G.HOUSEHOLD_MEMBERS: _household_members, G.ASSIGN: _assign,
-}
-
-
-@tap(AssignButton)
-async def on_button(who: Asker, button: AssignButton) -> None:
-    await ACTIONS[button.action](who, *button.ids)
+                      AssignHouseholds(household.unit_id, 0).encode())]])

@@ -4,21 +4,29 @@ came), then the minutes' attendance block and the printable minutes (/minutes)."
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
+from typing import Literal
 
 from telegram import Update
 
 from bot.core import formatting as fmt
 from bot.core import inputs, labels
-from bot.core.inputs import Waiting
+from bot.core.inputs import Pending
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, acting_branch, unit_or_fail
 from bot.meetings import corrections, guests
 from bot.meetings import minutes as minutes_svc
 from bot.meetings import rollcall as svc
 from bot.meetings import texts as mt
-from bot.meetings.buttons import RollcallAction, RollcallButton
+from bot.meetings.buttons import (
+    RollcallAction,
+    RollcallButton,
+    RollcallGuest,
+    RollcallPage,
+    RollcallToggle,
+)
 from bot.meetings.rollcall import PAGE_SIZE, SHIFT_MINUTES, MeetingRow
-from handlers.base import Asker, ButtonRow, asker, command_line, tap
+from handlers.base import Asker, ButtonRow, Taps, asker, command_line
 from handlers.console import console_row
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
@@ -30,8 +38,11 @@ _ROLE_SAVED = {"chair": "held_chair_saved", "secretary": "held_secretary_saved"}
 R = RollcallAction
 
 
-def _data(action: RollcallAction, meeting_id: int, *extra: int) -> str:
-    return RollcallButton(action, meeting_id, extra).encode()
+TAPS = Taps(RollcallButton.PREFIX)  # a family per action that carries more than the meeting
+
+
+def _data(action: RollcallAction, meeting_id: int) -> str:
+    return RollcallButton(action, meeting_id).encode()
 
 
 async def attendance(update: Update, context: ChiboContext) -> None:
@@ -122,18 +133,18 @@ async def _show(who: Asker, meeting_id: int, page: int = 0, toast: str | None = 
             label += f" ({r.reason})"
         if r.capacity != "member" and r.status != "present":
             label = f"{texts('rollcall_guest_absent')} {r.full_name}"  # không dự
-        rows.append([(label[:64], _data(R.TOGGLE, meeting_id, r.person_id, page))])
+        rows.append([(label[:64], RollcallToggle(meeting_id, r.person_id, page).encode())])
     if page + 1 >= pages:  # guests after the members, on the last page
         for g in roll.guests:
             mark = texts("rollcall_guest" if g.present else "rollcall_guest_absent")
             label = f"{mark} {svc.guest_label(g)} — {texts('rollcall_guest_word')}"
-            rows.append([(label[:64], _data(R.GUEST, meeting_id, g.id))])
+            rows.append([(label[:64], RollcallGuest(meeting_id, g.id).encode())])
     if pages > 1:
         nav: list[tuple[str, str]] = []
         if page > 0:
-            nav.append((texts("btn_prev"), _data(R.PAGE, meeting_id, page - 1)))
+            nav.append((texts("btn_prev"), RollcallPage(meeting_id, page - 1).encode()))
         if page + 1 < pages:
-            nav.append((texts("btn_next"), _data(R.PAGE, meeting_id, page + 1)))
+            nav.append((texts("btn_next"), RollcallPage(meeting_id, page + 1).encode()))
         rows.append(nav)
     rows.append([(texts("rollcall_btn_add"), _data(R.ADD, meeting_id)),
                  (texts("rollcall_close"), _data(R.CLOSE, meeting_id))])
@@ -176,21 +187,78 @@ async def minutes(update: Update, context: ChiboContext) -> None:
 
 _SHIFTS = {R.START_EARLIER: ("s", -1), R.START_LATER: ("s", 1), R.END_EARLIER: ("e", -1),
            R.END_LATER: ("e", 1)}
-_ASKS = {R.TYPE_TIMES: ("rollcall_times", "held_ask_times"),
-         R.ADD: ("rollcall_add", "rollcall_ask_add")}
-_TYPED_ROLES = {R.CHAIR: "chair", R.SECRETARY: "secretary", R.LATE: "late"}
+@dataclass(frozen=True)
+class MissedReason(Pending, kind="rollcall_reason"):
+    """Why ``person`` was excused from the meeting."""
+
+    meeting: int
+    person: int
 
 
-@tap(RollcallButton)
-async def on_button(who: Asker, button: RollcallButton) -> None:
+@dataclass(frozen=True)
+class HeldTimes(Pending, kind="rollcall_times"):
+    """The actual start and end of the meeting, typed."""
+
+    meeting: int
+
+
+@dataclass(frozen=True)
+class Uninvited(Pending, kind="rollcall_add"):
+    """Someone who came without an invitation."""
+
+    meeting: int
+
+
+Role = Literal["chair", "secretary", "late"]
+
+
+@dataclass(frozen=True)
+class HeldRole(Pending, kind="rollcall_role"):
+    """Who chaired, who took the minutes, or who came late."""
+
+    meeting: int
+    role: Role
+
+
+@dataclass(frozen=True)
+class Correction(Pending, kind="rollcall_correct"):
+    """Why a closed roll call is reopened."""
+
+    meeting: int
+
+
+_ASKS: dict[RollcallAction, tuple[type[HeldTimes | Uninvited], str]] = {
+    R.TYPE_TIMES: (HeldTimes, "held_ask_times"), R.ADD: (Uninvited, "rollcall_ask_add")}
+_TYPED_ROLES: dict[RollcallAction, Role] = {R.CHAIR: "chair", R.SECRETARY: "secretary",
+                                            R.LATE: "late"}
+
+
+@TAPS.on(RollcallPage)
+async def _page(who: Asker, button: RollcallPage) -> None:
+    await _show(who, button.meeting, button.page)
+
+
+@TAPS.on(RollcallGuest)
+async def _guest(who: Asker, button: RollcallGuest) -> None:
+    await guests.toggle(who.services, who.actor, button.guest)
+    await _show(who, button.meeting)
+
+
+@TAPS.on(RollcallToggle)
+async def _toggle(who: Asker, button: RollcallToggle) -> None:
+    meeting_id, person_id, page = button.meeting, button.person, button.page or 0
+    row = await svc.toggle(who.services, who.actor, meeting_id, person_id)
+    if row.status == "excused" and not row.reason and row.standing is None:
+        await ask_for(who, MissedReason(meeting_id, person_id),
+                      who.texts("rollcall_ask_reason", name=row.full_name))
+    await _show(who, meeting_id, page)
+
+
+@TAPS.on(RollcallButton)
+async def _on_meeting(who: Asker, button: RollcallButton) -> None:
     meeting_id, action = button.meeting, button.action
-    if action in (R.OPEN, R.PAGE):
-        await _show(who, meeting_id, button.page)
-    elif action == R.GUEST:
-        await guests.toggle(who.services, who.actor, button.extra[0])
-        await _show(who, meeting_id, button.page)
-    elif button.person is not None:  # R.TOGGLE
-        await _toggle(who, meeting_id, button.person, button.page)
+    if action == R.OPEN:
+        await _show(who, meeting_id)
     elif action in _SHIFTS:
         which, sign = _SHIFTS[action]
         await svc.shift_time(who.services, who.actor, meeting_id, which, sign * SHIFT_MINUTES)
@@ -199,13 +267,12 @@ async def on_button(who: Asker, button: RollcallButton) -> None:
         await svc.editable(who.services, who.actor, meeting_id)
         await who.toast()
         kind, prompt = _ASKS[action]
-        await ask_for(who, kind, {"meeting": meeting_id}, who.texts(prompt))
+        await ask_for(who, kind(meeting_id), who.texts(prompt))
     elif action in _TYPED_ROLES:
         await svc.editable(who.services, who.actor, meeting_id)
         await who.toast()
-        kind = _TYPED_ROLES[action]
-        await ask_for(who, "rollcall_role", {"meeting": meeting_id, "role": kind},
-                      who.texts(_ROLE_ASK[kind]))
+        role = _TYPED_ROLES[action]
+        await ask_for(who, HeldRole(meeting_id, role), who.texts(_ROLE_ASK[role]))
     elif action == R.CLOSE:
         await _confirm_close(who, meeting_id)
     elif action == R.CLOSE_YES:
@@ -213,39 +280,30 @@ async def on_button(who: Asker, button: RollcallButton) -> None:
     elif action == R.CORRECT:
         await corrections.correctable(who.services, who.actor, meeting_id)
         await who.toast()
-        await ask_for(who, "rollcall_correct", {"meeting": meeting_id},
+        await ask_for(who, Correction(meeting_id),
                       who.texts("rollcall_ask_correction"))
     else:  # R.MINUTES
         await _send_minutes(who, meeting_id)
 
 
-async def _toggle(who: Asker, meeting_id: int, person_id: int, page: int) -> None:
-    row = await svc.toggle(who.services, who.actor, meeting_id, person_id)
-    if row.status == "excused" and not row.reason and row.standing is None:
-        await ask_for(who, "rollcall_reason", {"meeting": meeting_id, "person": person_id},
-                      who.texts("rollcall_ask_reason", name=row.full_name))
-    await _show(who, meeting_id, page)
-
-
-@route("rollcall_reason")
-async def _reason(who: Asker, waiting: Waiting, text: str) -> None:
-    row = await svc.set_reason(who.services, who.actor, int(waiting.data["meeting"]),
-                               int(waiting.data["person"]), text)
+@route(MissedReason)
+async def _reason(who: Asker, pending: MissedReason, text: str) -> None:
+    row = await svc.set_reason(who.services, who.actor, pending.meeting, pending.person, text)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("rollcall_reason_saved", name=row.full_name))
 
 
-@route("rollcall_times")
-async def _times(who: Asker, waiting: Waiting, text: str) -> None:
-    meeting = await svc.type_times(who.services, who.actor, int(waiting.data["meeting"]), text)
+@route(HeldTimes)
+async def _times(who: Asker, pending: HeldTimes, text: str) -> None:
+    meeting = await svc.type_times(who.services, who.actor, pending.meeting, text)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("held_times_saved", line=_held_line(who, meeting)))
     await _show(who, meeting.id)
 
 
-@route("rollcall_role")
-async def _role(who: Asker, waiting: Waiting, text: str) -> None:
-    meeting_id, role = int(waiting.data["meeting"]), str(waiting.data["role"])
+@route(HeldRole)
+async def _role(who: Asker, pending: HeldRole, text: str) -> None:
+    meeting_id, role = pending.meeting, pending.role
     if role == "late":
         names = await svc.mark_late(who.services, who.actor, meeting_id, text)
         await inputs.forget(who.services, who.user_id)
@@ -257,18 +315,17 @@ async def _role(who: Asker, waiting: Waiting, text: str) -> None:
     await _show(who, meeting_id)
 
 
-@route("rollcall_correct")
-async def _correct(who: Asker, waiting: Waiting, text: str) -> None:
-    meeting = await corrections.reopen(who.services, who.actor, int(waiting.data["meeting"]),
-                                       text)
+@route(Correction)
+async def _correct(who: Asker, pending: Correction, text: str) -> None:
+    meeting = await corrections.reopen(who.services, who.actor, pending.meeting, text)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("rollcall_reopened"))
     await _show(who, meeting.id)
 
 
-@route("rollcall_add")
-async def _add(who: Asker, waiting: Waiting, text: str) -> None:
-    meeting_id = int(waiting.data["meeting"])
+@route(Uninvited)
+async def _add(who: Asker, pending: Uninvited, text: str) -> None:
+    meeting_id = pending.meeting
     added = await svc.add_person(who.services, who.actor, meeting_id, text)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts(labels.ROLLCALL_ADDED[added.kind], name=added.name))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -20,7 +21,7 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core.access import Actor
-from bot.core.callbacks import BadButton, Codec
+from bot.core.callbacks import BadButton, Codec, decode_any
 from bot.core.errors import Invalid
 from bot.core.names import clean_free_text
 from bot.core.services import Services
@@ -200,22 +201,23 @@ C = TypeVar("C", bound=Codec)
 Act = Callable[[Asker, C], Awaitable[None]]
 
 
-class Tap(Generic[C]):
-    """A button handler: the tap's data is decoded with the family's codec before ``act``
-    runs. Forged, garbled or stale data (anything the codec refuses) is answered here,
-    for every button family, with the catalog's refusal, and nothing else happens."""
+class _Buttons:
+    """What every button handler does around its act: the tap's data is decoded first.
+    Forged, garbled or stale data (anything the codecs refuse) is answered here, for
+    every button family, with the catalog's refusal, and nothing else happens."""
 
-    def __init__(self, codec: type[C], act: Act[C]) -> None:
-        self.codec = codec
-        self.act = act
-        functools.update_wrapper(self, act)
+    pattern: str
+    name: str
+
+    def _decode(self, data: str | None) -> tuple[Codec, Act[Any]]:
+        raise NotImplementedError
 
     async def __call__(self, update: Update, context: ChiboContext) -> None:
         who = await asker(update, context)
         try:
-            button = self.codec.decode(who.query.data if who.query is not None else None)
+            button, act = self._decode(who.query.data if who.query is not None else None)
         except BadButton:  # the data is not logged: a forged join:<token> may be a secret
-            log.debug("refused a %s button", self.codec.PREFIX)
+            log.debug("refused a %s button", self.name)
             await who.toast(who.texts("button_expired"))
             return
         # Answer first: the edits and messages the tap causes are held until the domain
@@ -225,15 +227,53 @@ class Tap(Generic[C]):
         followups.begin()
         who.later = []
         try:
-            await self.act(who, button)
+            await act(who, button)
             await who.toast()
         finally:
             later, who.later = who.later, None
             followups.run(context.application, update, later)
 
 
+class Tap(_Buttons, Generic[C]):
+    """A button handler for one family: ``act`` gets the decoded button."""
+
+    def __init__(self, codec: type[C], act: Act[C]) -> None:
+        self.codec = codec
+        self.act = act
+        self.pattern = codec.pattern()
+        self.name = codec.PREFIX
+        functools.update_wrapper(self, act)
+
+    def _decode(self, data: str | None) -> tuple[Codec, Act[Any]]:
+        return self.codec.decode(data), self.act
+
+
 def tap(codec: type[C]) -> Callable[[Act[C]], Tap[C]]:
-    """``@tap(MemberButton)`` over ``async def on_button(who, button)``."""
+    """``@tap(RsvpButton)`` over ``async def on_rsvp(who, button)``."""
     def wrap(act: Act[C]) -> Tap[C]:
         return Tap(codec, act)
     return wrap
+
+
+class Taps(_Buttons):
+    """The handler of the families sharing ``prefix`` (one per action where the action
+    changes what the fields mean): each family to its own typed act, registered with
+    ``@taps.on(AssignTick)`` over ``async def tick(who, button: AssignTick)``."""
+
+    def __init__(self, prefix: str) -> None:
+        self.name = prefix
+        self.pattern = rf"^{re.escape(prefix)}:"
+        self.acts: dict[type[Codec], Act[Any]] = {}
+
+    def on(self, codec: type[C]) -> Callable[[Act[C]], Act[C]]:
+        if self.name != codec.PREFIX:
+            raise TypeError(f"{codec.__name__} is not a {self.name} button")
+
+        def register(act: Act[C]) -> Act[C]:
+            self.acts[codec] = act
+            return act
+        return register
+
+    def _decode(self, data: str | None) -> tuple[Codec, Act[Any]]:
+        button = decode_any(self.acts, data)
+        return button, self.acts[type(button)]

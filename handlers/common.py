@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.core.access import Actor
-from bot.core.flood import OncePer
 from bot.core.permissions import Permission, branches_where, committees_where, may
 from bot.texts import LANGUAGES, Texts, as_language, t
 from handlers.base import answer_query, asker
@@ -63,9 +62,6 @@ async def unknown_command(update: Update, context: ChiboContext) -> None:
     await _answer(update, context, "unknown_command")
 
 
-GROUP_HINT_SECONDS = 600.0
-
-
 async def group_command(update: Update, context: ChiboContext) -> None:
     """A command typed in a group (other than /linkgroup): say once in a while that
     commands work in the private chat; never a word of anyone's data in the group."""
@@ -75,8 +71,7 @@ async def group_command(update: Update, context: ChiboContext) -> None:
     _, _, addressed = message.text.split()[0].partition("@")
     if addressed and addressed.lower() != (context.bot.username or "").lower():
         return  # meant for another bot of the group
-    hints: OncePer = context.bot_data.setdefault("group_hints", OncePer(GROUP_HINT_SECONDS))
-    if not hints.allow(message.chat_id):
+    if not context.bot_data.group_hints.allow(message.chat_id):
         return
     await message.reply_text(t(context.services.config.bot.language, "private_only"))
 

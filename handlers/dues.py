@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.core import formatting as fmt
 from bot.members import dues as svc
-from bot.members.buttons import DuesButton, MemberAction, MemberButton
-from handlers.base import Asker, ButtonRow, tap
+from bot.members.buttons import DuesButton, DuesMonth, DuesYear, MemberAction, MemberButton
+from handlers.base import Asker, ButtonRow, Taps
 
 
 def _render(who: Asker, view: svc.DuesCard) -> tuple[str, list[ButtonRow]]:
@@ -20,24 +20,37 @@ def _render(who: Asker, view: svc.DuesCard) -> tuple[str, list[ButtonRow]]:
         text += "\n" + texts("dues_not_due", months=", ".join(fmt.month(m) for m in not_due))
     mid = view.member.membership_id
     buttons = [(("✅ " if m in view.paid else "▫️ ") + m[5:] + "/" + m[:4],
-                DuesButton("t", mid, m.replace("-", "")).encode()) for m in view.months]
+                DuesMonth(mid, m.replace("-", "")).encode()) for m in view.months]
     rows: list[ButtonRow] = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
-    turn = [(f"« {view.previous_year}", DuesButton("y", mid, str(view.previous_year)).encode())
+    turn = [(f"« {view.previous_year}", DuesYear(mid, str(view.previous_year)).encode())
             if view.previous_year else None,
-            (f"{view.next_year} »", DuesButton("y", mid, str(view.next_year)).encode())
+            (f"{view.next_year} »", DuesYear(mid, str(view.next_year)).encode())
             if view.next_year else None]
     rows.append([b for b in turn if b is not None])
     rows.append([(texts("btn_back_card"), MemberButton(MemberAction.OPEN, mid).encode())])
     return text, rows
 
 
-@tap(DuesButton)
-async def on_button(who: Asker, button: DuesButton) -> None:
-    if button.action == "o":
-        view = await svc.card(who.services, who.actor, button.membership)
-    elif button.action == "y":
-        view = await svc.card(who.services, who.actor, button.membership, button.year)
-    else:
-        view = await svc.toggle(who.services, who.actor, button.membership, button.period)
+TAPS = Taps(DuesButton.PREFIX)
+
+
+@TAPS.on(DuesButton)
+async def _open(who: Asker, button: DuesButton) -> None:
+    await _show(who, await svc.card(who.services, who.actor, button.membership))
+
+
+@TAPS.on(DuesYear)
+async def _year(who: Asker, button: DuesYear) -> None:
+    await _show(who, await svc.card(who.services, who.actor, button.membership,
+                                    int(button.year)))
+
+
+@TAPS.on(DuesMonth)
+async def _month(who: Asker, button: DuesMonth) -> None:
+    await _show(who, await svc.toggle(who.services, who.actor, button.membership,
+                                      button.period))
+
+
+async def _show(who: Asker, view: svc.DuesCard) -> None:
     text, rows = _render(who, view)
     await who.show(text, rows)

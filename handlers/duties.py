@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram import Update
 from telegram.error import BadRequest
 
 from bot.core import inputs
-from bot.core.inputs import Waiting
+from bot.core.inputs import Pending
 from bot.duties import reports as svc
-from bot.duties.buttons import DutyButton
+from bot.duties.buttons import DutyButton, DutyPage
 from bot.duties.card import DutyView, card, household_label
-from handlers.base import Asker, asker, markup, tap
+from handlers.base import Asker, Taps, asker, markup
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
 log = logging.getLogger("chibo.duties")
 
 # The buttons are built in bot.duties.card: the outbox sends them on the reminder too.
-NOTE = "duty_note"
 Ref = tuple[int, int]  # (chat id, message id)
+
+
+@dataclass(frozen=True)
+class DutyNote(Pending, kind="duty_note"):
+    """The note on a household's problem; ``message``: the card tapped, to update."""
+
+    household: int
+    period: str  # yyyy-mm
+    message: Ref | None = None
 
 
 async def my_duties(update: Update, context: ChiboContext) -> None:
@@ -38,50 +47,48 @@ def _tapped(who: Asker) -> Ref | None:
     return (message.chat.id, message.message_id) if message is not None else None
 
 
-@tap(DutyButton)
-async def on_button(who: Asker, button: DutyButton) -> None:
-    if button.turns_page:
-        await _turn_page(who, button.household, button.period)
-        return
+TAPS = Taps(DutyButton.PREFIX)
+
+
+@TAPS.on(DutyPage)
+async def _turn_page(who: Asker, button: DutyPage) -> None:
+    """Another page of the member's own card (the page number is clamped, the view is
+    read for the caller alone: nothing in the button is trusted)."""
+    view = await svc.card_page(who.services, who.actor, button.period)
+    reminders = await svc.card_messages(who.services, view.person_id, view.period)
+    text, rows = card(view, who.texts.lang, page=button.page,
+                      keep_buttons=_tapped(who) not in reminders)
+    await who.show(text, rows)
+
+
+@TAPS.on(DutyButton)
+async def _report(who: Asker, button: DutyButton) -> None:
     household_id, period = button.household, button.period
     if button.status == "problem":
         household = await svc.reportable(who.services, who.actor, household_id, period)
         await who.toast()
         tapped = _tapped(who)
-        await ask_for(who, NOTE, {"household": household.id, "period": period,
-                                  "message": list(tapped) if tapped else None},
+        await ask_for(who, DutyNote(household.id, period, tapped),
                       who.texts("duty_ask_note", household=household_label(
                           household, who.texts.lang), limit=svc.MAX_NOTE))
         return
     view, household = await svc.report(who.services, who.actor, household_id, period, "normal")
-    waiting = await inputs.waiting(who.services, who.user_id)
-    if waiting and waiting.kind == NOTE and waiting.data.get("household") == household.id:
-        await inputs.forget(who.services, who.user_id, NOTE)  # changed their mind
+    waiting = await inputs.waiting_as(who.services, who.user_id, DutyNote)
+    if waiting and waiting.household == household.id:
+        await inputs.forget(who.services, who.user_id, DutyNote)  # changed their mind
     await _refresh(who, view, _tapped(who),
                    toast=who.texts("duty_saved_normal", n=view.line_of(household.id)),
                    household_id=household.id)
 
 
-async def _turn_page(who: Asker, page: int, period: str) -> None:
-    """Another page of the member's own card (the page number is clamped, the view is
-    read for the caller alone: nothing in the button is trusted)."""
-    view = await svc.card_page(who.services, who.actor, period)
-    reminders = await svc.card_messages(who.services, view.person_id, view.period)
-    text, rows = card(view, who.texts.lang, page=page,
-                      keep_buttons=_tapped(who) not in reminders)
-    await who.show(text, rows)
-
-
-@route(NOTE)
-async def _note(who: Asker, waiting: Waiting, text: str) -> None:
-    view, household = await svc.report(who.services, who.actor, int(waiting.data["household"]),
-                                       str(waiting.data["period"]), "problem", text)
-    await inputs.forget(who.services, who.user_id, NOTE)
+@route(DutyNote)
+async def _note(who: Asker, pending: DutyNote, text: str) -> None:
+    view, household = await svc.report(who.services, who.actor, pending.household,
+                                       pending.period, "problem", text)
+    await inputs.forget(who.services, who.user_id, DutyNote)
     await who.say(who.texts("duty_note_saved",
                             household=household_label(household, who.texts.lang)))
-    ref = waiting.data.get("message")
-    await _refresh(who, view, (int(ref[0]), int(ref[1])) if ref else None,
-                   household_id=household.id)
+    await _refresh(who, view, pending.message, household_id=household.id)
 
 
 async def _refresh(who: Asker, view: DutyView, tapped: Ref | None,

@@ -11,6 +11,7 @@ change was kept (committed, and only showing it failed) or nothing was changed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
@@ -110,8 +111,8 @@ async def on_error(update: object, context: ChiboContext) -> None:
                         fault[1], type(err).__name__)
 
 
-async def _quietly(awaitable: object) -> None:
+async def _quietly(awaitable: Awaitable[object]) -> None:
     try:
-        await awaitable  # type: ignore[misc]
+        await awaitable
     except Exception:
         log.debug("ignored error while answering a callback", exc_info=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.core.flood import FloodGate, Verdict
+from bot.core.flood import Verdict
 from handlers.base import answer_query
 from handlers.context import ChiboContext
 
@@ -15,8 +15,7 @@ async def gate(update: Update, context: ChiboContext) -> None:
     user = update.effective_user
     if user is None or user.is_bot:
         return
-    flood: FloodGate = context.application.bot_data["flood"]
-    verdict = flood.check(user.id)
+    verdict = context.bot_data.flood.check(user.id)
     if verdict is Verdict.ALLOW:
         return
     if verdict is Verdict.WARN:

@@ -70,8 +70,7 @@ class Followups:
 
 
 def followups_of(app: AnyApp) -> Followups:
-    """The application's tracker (one per application, made on first use)."""
-    found = app.bot_data.get("followups")
-    if not isinstance(found, Followups):
-        found = app.bot_data["followups"] = Followups()
+    """The application's tracker (one per application: ``BotData.followups``)."""
+    found = app.bot_data.followups
+    assert isinstance(found, Followups)
     return found

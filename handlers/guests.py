@@ -3,10 +3,12 @@ personal guest link; the guest's own side (opening the link, answering)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import Update
 
 from bot.core import inputs
-from bot.core.inputs import Waiting
+from bot.core.inputs import Pending
 from bot.core.permissions import Permission, acting_branch
 from bot.meetings import guests as svc
 from bot.meetings import texts as mt
@@ -16,8 +18,21 @@ from handlers.base import Asker, ButtonRow, asker, command_line, tap
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route, waiting_for
 
-GUEST_NAME = "guest_name"
-GUEST_MEETING = "guest_meeting"
+
+@dataclass(frozen=True)
+class GuestName(Pending, kind="guest_name"):
+    """The guest line (name | who they are) for a meeting of the branch ``unit``."""
+
+    unit: int
+
+
+@dataclass(frozen=True)
+class GuestMeeting(Pending, kind="guest_meeting"):
+    """The guest named, waiting for a tap on the meeting they are invited to."""
+
+    unit: int
+    name: str
+    note: str | None = None
 
 
 async def guest_command(update: Update, context: ChiboContext) -> None:
@@ -26,14 +41,14 @@ async def guest_command(update: Update, context: ChiboContext) -> None:
     unit_id = acting_branch(who.actor, Permission.MANAGE_MEETINGS)
     line = command_line(context)
     if not line:
-        await ask_for(who, GUEST_NAME, {"unit": unit_id}, who.texts("guest_ask_name"))
+        await ask_for(who, GuestName(unit_id), who.texts("guest_ask_name"))
         return
     await _choose_meeting(who, unit_id, line)
 
 
-@route(GUEST_NAME)
-async def _typed_name(who: Asker, waiting: Waiting, text: str) -> None:
-    await _choose_meeting(who, int(waiting.data["unit"]), text)
+@route(GuestName)
+async def _typed_name(who: Asker, pending: GuestName, text: str) -> None:
+    await _choose_meeting(who, pending.unit, text)
 
 
 async def _choose_meeting(who: Asker, unit_id: int, line: str) -> None:
@@ -43,25 +58,24 @@ async def _choose_meeting(who: Asker, unit_id: int, line: str) -> None:
         await inputs.forget(who.services, who.user_id)
         await who.say(who.texts("meetings_none"))
         return
-    await inputs.expect(who.services, who.user_id, GUEST_MEETING,
-                        {"unit": unit_id, "name": name, "note": note})
+    await inputs.expect(who.services, who.user_id, GuestMeeting(unit_id, name, note))
     tz, lang = who.services.tz, who.texts.lang
     await who.say(who.texts("guest_choose_meeting", name=name),
                   [[(mt.when(m, tz, lang), GuestButton(m.id).encode())] for m in meetings])
 
 
-@route(GUEST_MEETING)
-async def _typed_instead(who: Asker, waiting: Waiting, text: str) -> None:
+@route(GuestMeeting)
+async def _typed_instead(who: Asker, pending: GuestMeeting, text: str) -> None:
     await who.say(who.texts("guest_tap_meeting"))
 
 
 @tap(GuestButton)
 async def on_meeting(who: Asker, button: GuestButton) -> None:
-    waiting = await waiting_for(who, GUEST_MEETING)
-    if waiting is None:
+    pending = await waiting_for(who, GuestMeeting)
+    if pending is None:
         return
-    invited = await svc.add(who.services, who.actor, button.meeting, str(waiting.data["name"]),
-                            waiting.data.get("note"), with_link=True)
+    invited = await svc.add(who.services, who.actor, button.meeting, pending.name,
+                            pending.note, with_link=True)
     await inputs.forget(who.services, who.user_id)
     await who.show(who.texts("guest_invited", name=invited.guest.full_name,
                              when=mt.when(invited.meeting, who.services.tz, who.texts.lang),

@@ -4,30 +4,49 @@ card (edit, assign, remove) and adding one by hand."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from telegram import Update
 
 from bot.core import formatting as fmt
 from bot.core import inputs
-from bot.core.inputs import Waiting
+from bot.core.inputs import Pending
 from bot.core.permissions import Permission, acting_branch
 from bot.duties import assignments
 from bot.duties import households as svc
-from bot.duties.buttons import AssignAction, AssignButton, HouseholdAction, HouseholdButton
+from bot.duties.buttons import (
+    AssignHouseholdMembers,
+    AssignMenu,
+    BranchHouseholds,
+    BranchHouseholdsAction,
+    HouseholdAction,
+    HouseholdButton,
+    HouseholdEdit,
+    HouseholdPage,
+)
 from bot.duties.card import household_label, state_text
-from bot.duties.fields import FIELD_KEYS, FIELDS
+from bot.duties.fields import FIELD_KEYS, HOUSEHOLD_FIELDS, HouseholdField
 from bot.duties.households import HouseholdDetail, MonthStatus
 from bot.texts import Texts
-from handlers.base import Asker, ButtonRow, asker, tap
+from handlers.base import Asker, ButtonRow, Taps, asker
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
 H = HouseholdAction
+B = BranchHouseholdsAction
 MAX_TEXT = 3900
 
 
-def _data(action: HouseholdAction, target: int, arg: str | int | None = None) -> str:
-    return HouseholdButton(action, target, None if arg is None else str(arg)).encode()
+def _data(action: HouseholdAction, household: int) -> str:
+    return HouseholdButton(action, household).encode()
+
+
+def _branch(action: BranchHouseholdsAction, branch: int) -> str:
+    return BranchHouseholds(action, branch).encode()
+
+
+def _page_data(branch: int, page: int) -> str:
+    return HouseholdPage(branch, page).encode()
 
 
 def fit(lines: list[str], more: str) -> str:
@@ -74,12 +93,12 @@ async def _show_status(who: Asker, unit_id: int) -> None:
     texts = who.texts
     if status.households == 0:
         await who.show(texts("hh_empty", unit=status.unit.name),
-                       [[(texts("hh_btn_add"), _data(H.ADD, unit_id))]])
+                       [[(texts("hh_btn_add"), _branch(B.ADD, unit_id))]])
         return
     await who.show(status_text(status, texts), [
-        [(texts("hh_btn_list"), _data(H.PAGE, unit_id, 0)),
-         (texts("hh_btn_add"), _data(H.ADD, unit_id))],
-        [(texts("hh_btn_assign"), AssignButton(AssignAction.MENU, (unit_id,)).encode())],
+        [(texts("hh_btn_list"), _page_data(unit_id, 0)),
+         (texts("hh_btn_add"), _branch(B.ADD, unit_id))],
+        [(texts("hh_btn_assign"), AssignMenu(unit_id).encode())],
     ])
 
 
@@ -97,12 +116,12 @@ async def _show_page(who: Asker, unit_id: int, page: int) -> None:
                       _data(H.OPEN, household.id))])
     nav: list[tuple[str, str]] = []
     if view.page > 0:
-        nav.append((texts("btn_prev"), _data(H.PAGE, unit_id, view.page - 1)))
+        nav.append((texts("btn_prev"), _page_data(unit_id, view.page - 1)))
     if view.page + 1 < view.pages:
-        nav.append((texts("btn_next"), _data(H.PAGE, unit_id, view.page + 1)))
+        nav.append((texts("btn_next"), _page_data(unit_id, view.page + 1)))
     rows.append(nav)
-    rows.append([(texts("hh_btn_status"), _data(H.STATUS, unit_id)),
-                 (texts("hh_btn_add"), _data(H.ADD, unit_id))])
+    rows.append([(texts("hh_btn_status"), _branch(B.STATUS, unit_id)),
+                 (texts("hh_btn_add"), _branch(B.ADD, unit_id))])
     await who.show("\n".join(lines), rows)
 
 
@@ -125,14 +144,14 @@ def card_text(detail: HouseholdDetail, texts: Texts) -> str:
 def card_rows(detail: HouseholdDetail, texts: Texts) -> list[ButtonRow]:
     hid = detail.household.id
     edit = [(texts("hh_btn_edit", field=texts(FIELD_KEYS[code])),
-             _data(H.EDIT, hid, code)) for code in FIELDS]
+             HouseholdEdit(hid, code).encode()) for code in HOUSEHOLD_FIELDS]
     follow = [(texts("hh_btn_follow"),
-               AssignButton(AssignAction.HOUSEHOLD_MEMBERS, (hid, 0)).encode())]
+               AssignHouseholdMembers(hid, 0).encode())]
     if detail.household.member_id is not None:
         follow.append((texts("hh_btn_unassign"), _data(H.UNASSIGN, hid)))
     return [edit[:3], edit[3:], follow,
             [(texts("hh_btn_remove"), _data(H.REMOVE, hid))],
-            [(texts("btn_back_list"), _data(H.PAGE, detail.household.unit_id, 0))]]
+            [(texts("btn_back_list"), _page_data(detail.household.unit_id, 0))]]
 
 
 async def show_card(who: Asker, household_id: int, toast: str | None = None,
@@ -145,82 +164,100 @@ async def show_card(who: Asker, household_id: int, toast: str | None = None,
         await who.show(text, rows, toast=toast)
 
 
-# --- the buttons: one function per action, chosen by a table -----------------------------
+@dataclass(frozen=True)
+class HouseholdNew(Pending, kind="hh_add"):
+    """The head (and details) of a household added by hand to the branch ``unit``."""
+
+    unit: int
 
 
-async def _status(who: Asker, button: HouseholdButton) -> None:
-    await _show_status(who, acting_branch(who.actor, Permission.MANAGE_HOUSEHOLDS,
-                                           button.target))
+@dataclass(frozen=True)
+class HouseholdFieldValue(Pending, kind="hh_edit"):
+    """The new value of one field of a household."""
+
+    household: int
+    field: HouseholdField
 
 
-async def _page(who: Asker, button: HouseholdButton) -> None:
-    await _show_page(who, button.target, button.number)
+# --- the buttons: one function per family (or action), chosen by a table ---------------
+
+TAPS = Taps(HouseholdButton.PREFIX)
 
 
-async def _open(who: Asker, button: HouseholdButton) -> None:
-    await show_card(who, button.target)
-
-
-async def _ask_new(who: Asker, button: HouseholdButton) -> None:
-    acting_branch(who.actor, Permission.MANAGE_HOUSEHOLDS, button.target)
+@TAPS.on(BranchHouseholds)
+async def _branch_tap(who: Asker, button: BranchHouseholds) -> None:
+    if button.action == B.STATUS:
+        await _show_status(who, acting_branch(who.actor, Permission.MANAGE_HOUSEHOLDS,
+                                               button.branch))
+        return
+    acting_branch(who.actor, Permission.MANAGE_HOUSEHOLDS, button.branch)
     await who.toast()
-    await ask_for(who, "hh_add", {"unit": button.target}, who.texts("hh_ask_new"))
+    await ask_for(who, HouseholdNew(button.branch), who.texts("hh_ask_new"))
 
 
-async def _ask_field(who: Asker, button: HouseholdButton) -> None:
-    household = await svc.open_household(who.services, who.actor, button.target)
+@TAPS.on(HouseholdPage)
+async def _page(who: Asker, button: HouseholdPage) -> None:
+    await _show_page(who, button.branch, button.page)
+
+
+@TAPS.on(HouseholdEdit)
+async def _ask_field(who: Asker, button: HouseholdEdit) -> None:
+    household = await svc.open_household(who.services, who.actor, button.household)
     await who.toast()
-    await ask_for(who, "hh_edit", {"household": button.target, "field": button.field},
+    await ask_for(who, HouseholdFieldValue(button.household, button.field),
                   who.texts("hh_ask_field", field=who.texts(FIELD_KEYS[button.field]).lower(),
                             household=household.head_name))
 
 
-async def _unassign(who: Asker, button: HouseholdButton) -> None:
-    household = await assignments.unassign(who.services, who.actor, button.target)
-    await show_card(who, button.target, who.texts("hh_unassigned_done",
-                                                  household=household.head_name))
+async def _open(who: Asker, household_id: int) -> None:
+    await show_card(who, household_id)
 
 
-async def _confirm_remove(who: Asker, button: HouseholdButton) -> None:
+async def _unassign(who: Asker, household_id: int) -> None:
+    household = await assignments.unassign(who.services, who.actor, household_id)
+    await show_card(who, household_id, who.texts("hh_unassigned_done",
+                                                 household=household.head_name))
+
+
+async def _confirm_remove(who: Asker, household_id: int) -> None:
     texts = who.texts
-    household = await svc.open_household(who.services, who.actor, button.target)
+    household = await svc.open_household(who.services, who.actor, household_id)
     await who.show(texts("hh_remove_confirm", household=household_label(household,
                                                                          texts.lang)), [
-        [(texts("hh_btn_confirm_remove"), _data(H.REMOVE_YES, button.target))],
-        [(texts("btn_cancel"), _data(H.OPEN, button.target))],
+        [(texts("hh_btn_confirm_remove"), _data(H.REMOVE_YES, household_id))],
+        [(texts("btn_cancel"), _data(H.OPEN, household_id))],
     ])
 
 
-async def _remove(who: Asker, button: HouseholdButton) -> None:
-    household = await svc.remove_household(who.services, who.actor, button.target)
+async def _remove(who: Asker, household_id: int) -> None:
+    household = await svc.remove_household(who.services, who.actor, household_id)
     await who.show(who.texts("hh_removed", household=household.head_name),
-                   [[(who.texts("btn_back_list"), _data(H.PAGE, household.unit_id, 0))]])
+                   [[(who.texts("btn_back_list"), _page_data(household.unit_id, 0))]])
 
 
-ACTIONS: dict[HouseholdAction, Callable[[Asker, HouseholdButton], Awaitable[None]]] = {
-    H.STATUS: _status, H.PAGE: _page, H.OPEN: _open, H.ADD: _ask_new, H.EDIT: _ask_field,
-    H.UNASSIGN: _unassign, H.REMOVE: _confirm_remove, H.REMOVE_YES: _remove,
+ON_HOUSEHOLD: dict[HouseholdAction, Callable[[Asker, int], Awaitable[None]]] = {
+    H.OPEN: _open, H.UNASSIGN: _unassign, H.REMOVE: _confirm_remove, H.REMOVE_YES: _remove,
 }
 
 
-@tap(HouseholdButton)
-async def on_button(who: Asker, button: HouseholdButton) -> None:
-    await ACTIONS[button.action](who, button)
+@TAPS.on(HouseholdButton)
+async def _household_tap(who: Asker, button: HouseholdButton) -> None:
+    await ON_HOUSEHOLD[button.action](who, button.household)
 
 
-@route("hh_add")
-async def _add(who: Asker, waiting: Waiting, text: str) -> None:
-    household = await svc.add_household(who.services, who.actor, int(waiting.data["unit"]), text)
+@route(HouseholdNew)
+async def _add(who: Asker, pending: HouseholdNew, text: str) -> None:
+    household = await svc.add_household(who.services, who.actor, pending.unit, text)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("hh_added", household=household_label(household, who.texts.lang)))
     await show_card(who, household.id, new_message=True)
 
 
-@route("hh_edit")
-async def _edit(who: Asker, waiting: Waiting, text: str) -> None:
-    code = str(waiting.data["field"])
-    household = await svc.edit_household(who.services, who.actor,
-                                         int(waiting.data["household"]), code, text)
+@route(HouseholdFieldValue)
+async def _edit(who: Asker, pending: HouseholdFieldValue, text: str) -> None:
+    code = pending.field
+    household = await svc.edit_household(who.services, who.actor, pending.household, code,
+                                         text)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("hh_edited", field=who.texts(FIELD_KEYS[code]).lower(),
                             household=household.head_name))

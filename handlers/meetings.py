@@ -3,14 +3,16 @@ members, documents) and /schedule."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Literal
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.core import formatting as fmt
 from bot.core import inputs, labels
 from bot.core.errors import Invalid
-from bot.core.inputs import Waiting
+from bot.core.inputs import Pending, Unreadable
 from bot.core.names import clean_free_text
 from bot.core.paging import clamp_page
 from bot.core.permissions import Permission, acting_branch, branches_where, unit_or_fail
@@ -21,7 +23,10 @@ from bot.meetings import texts as mt
 from bot.meetings.admin import set_schedule
 from bot.meetings.buttons import (
     MEETING_KINDS,
+    AnswerForAction,
     MeetingAction,
+    MeetingAnswerFor,
+    MeetingAnswers,
     MeetingButton,
     MeetingKindButton,
     PastMeetingButton,
@@ -30,19 +35,78 @@ from bot.meetings.schedule import ScheduleRule, parse_rule
 from bot.meetings.service import InvitationRow, MeetingRow
 from bot.texts import Texts
 from handlers.attendance import show_rollcall
-from handlers.base import Asker, ButtonRow, asker, command_line, tap
-from handlers.common import not_understood
+from handlers.base import Asker, ButtonRow, Taps, asker, command_line, tap
 from handlers.context import ChiboContext
-from handlers.imports import on_document
-from handlers.inputs import ROUTES, ask_for, route, waiting_for
+from handlers.inputs import ROUTES, ask_for, route, start_again, waiting_for
 
-NEW_MEETING = "meeting_new"
-PAST_MEETING = "meeting_past"
+
+@dataclass(frozen=True)
+class NewMeeting(Pending, kind="meeting_new"):
+    """A guided /meeting: the answers so far, and the ``step`` asked next."""
+
+    kind: str
+    unit: int
+    step: Literal["kind", "when", "place", "agenda"]
+    when: str | None = None  # ISO, once answered
+    place: str | None = None
+
+
+@dataclass(frozen=True)
+class PastMeeting(Pending, kind="meeting_past"):
+    """A meeting at a past time, waiting for the tap that enters it (or not)."""
+
+    unit: int
+    kind: str
+    when: str  # ISO
+    place: str | None = None
+    agenda: str | None = None
+
+
+@dataclass(frozen=True)
+class NewTime(Pending, kind="meeting_move"):
+    """The new time of a meeting moved."""
+
+    meeting: int
+
+
+@dataclass(frozen=True)
+class AnswerForReason(Pending, kind="answer_for_reason"):
+    """The reason an officer records for ``person``'s absence."""
+
+    meeting: int
+    person: int
+
+
+@dataclass(frozen=True)
+class MeetingDocument(Pending, kind="meeting_document"):
+    """The file or photo to attach to the meeting (sent, not typed)."""
+
+    meeting: int
+
+
+@dataclass(frozen=True)
+class ScheduleLine(Pending, kind="schedule"):
+    """The branch's regular meeting rule, typed."""
+
+    unit: int
+
 M = MeetingAction
+F = AnswerForAction
 
 
-def _data(action: MeetingAction, meeting_id: int, *extra: int) -> str:
-    return MeetingButton(action, meeting_id, extra).encode()
+TAPS = Taps(MeetingButton.PREFIX)  # a family per action that carries more than the meeting
+
+
+def _data(action: MeetingAction, meeting_id: int) -> str:
+    return MeetingButton(action, meeting_id).encode()
+
+
+def _answers(meeting_id: int, page: int) -> str:
+    return MeetingAnswers(meeting_id, page).encode()
+
+
+def _answer_for(action: AnswerForAction, meeting_id: int, person_id: int) -> str:
+    return MeetingAnswerFor(action, meeting_id, person_id).encode()
 
 
 def _summary(who: Asker, meeting: MeetingRow, unit: str) -> str:
@@ -65,15 +129,13 @@ async def _start_creation(update: Update, context: ChiboContext, kind: str) -> N
     unit_id = acting_branch(who.actor, Permission.MANAGE_MEETINGS)
     line = command_line(context)
     if not line and kind == "regular":  # guided /meeting: which kind first
-        await inputs.expect(who.services, who.user_id, NEW_MEETING,
-                            {"kind": kind, "unit": unit_id, "step": "kind"})
+        await inputs.expect(who.services, who.user_id, NewMeeting(kind, unit_id, "kind"))
         await who.say(who.texts("meeting_ask_kind"), [
             [(who.texts(labels.MEETING_BUTTON_KIND[k]), MeetingKindButton(k).encode())]
             for k in MEETING_KINDS])
         return
     if not line:
-        await ask_for(who, NEW_MEETING, {"kind": kind, "unit": unit_id, "step": "when"},
-                      who.texts("meeting_ask_when"))
+        await ask_for(who, NewMeeting(kind, unit_id, "when"), who.texts("meeting_ask_when"))
         return
     named, line = svc.split_kind(line)
     starts, place, agenda = svc.parse_meeting_line(line, who.services)
@@ -88,12 +150,12 @@ def _agenda_prompt(kind: str) -> str:
 @tap(MeetingKindButton)
 async def on_kind(who: Asker, button: MeetingKindButton) -> None:
     kind = button.kind
-    waiting = await inputs.waiting(who.services, who.user_id)
-    if waiting is None or waiting.kind != NEW_MEETING or waiting.data.get("step") != "kind":
+    waiting = await inputs.waiting_as(who.services, who.user_id, NewMeeting)
+    if waiting is None or waiting.step != "kind":
         await who.toast(who.texts("button_expired"))
         return
     await who.toast()
-    await ask_for(who, NEW_MEETING, {**waiting.data, "kind": kind, "step": "when"},
+    await ask_for(who, replace(waiting, kind=kind, step="when"),
                   who.texts(labels.MEETING_KIND[kind], unit="").rstrip(" —") + "\n"
                   + who.texts("meeting_ask_when"))
 
@@ -118,9 +180,8 @@ async def _ask_past(who: Asker, unit_id: int, kind: str, starts: datetime, place
                     agenda: str | None) -> None:
     """A past time: a meeting held before the bot was used? Asked before anything is made."""
     await history.check_when(who.services, unit_id, starts)
-    await inputs.expect(who.services, who.user_id, PAST_MEETING,
-                        {"unit": unit_id, "kind": kind, "when": starts.isoformat(),
-                         "place": place, "agenda": agenda})
+    await inputs.expect(who.services, who.user_id,
+                        PastMeeting(unit_id, kind, starts.isoformat(), place, agenda))
     await who.say(who.texts("meeting_past_confirm",
                             kind=who.texts(labels.MEETING_BUTTON_KIND[kind]),
                             when=fmt.local_time(starts, who.services.tz),
@@ -131,64 +192,64 @@ async def _ask_past(who: Asker, unit_id: int, kind: str, starts: datetime, place
 
 @tap(PastMeetingButton)
 async def on_past(who: Asker, button: PastMeetingButton) -> None:
-    waiting = await waiting_for(who, PAST_MEETING)
-    if waiting is None:
+    past = await waiting_for(who, PastMeeting)
+    if past is None:
         return
-    data = waiting.data
     if button.answer == "n":
         await inputs.forget(who.services, who.user_id)
         await who.show(who.texts("meeting_past_cancelled"))
         return
     meeting = await history.enter_past_meeting(
-        who.services, who.actor, unit_id=int(data["unit"]), kind=str(data["kind"]),
-        starts_at=datetime.fromisoformat(str(data["when"])),
-        place=data.get("place"), agenda=data.get("agenda"))
+        who.services, who.actor, unit_id=past.unit, kind=past.kind,
+        starts_at=datetime.fromisoformat(past.when), place=past.place, agenda=past.agenda)
     await inputs.forget(who.services, who.user_id)
     await show_rollcall(who, meeting.id)
 
 
-@route(PAST_MEETING)
-async def _past_typed(who: Asker, waiting: Waiting, text: str) -> None:
+@route(PastMeeting)
+async def _past_typed(who: Asker, pending: PastMeeting, text: str) -> None:
     await who.say(who.texts("meeting_past_tap"))
 
 
-@route(NEW_MEETING)
-async def _creation_step(who: Asker, waiting: Waiting, text: str) -> None:
-    data = dict(waiting.data)
-    unit_id, kind = int(data["unit"]), str(data["kind"])
-    step = data["step"]
+@route(NewMeeting)
+async def _creation_step(who: Asker, pending: NewMeeting, text: str) -> None:
+    unit_id, kind, step = pending.unit, pending.kind, pending.step
     if step == "kind":
         named, rest = svc.split_kind(text)
         if named is not None and not rest:
-            await ask_for(who, NEW_MEETING, {**data, "kind": named, "step": "when"},
+            await ask_for(who, replace(pending, kind=named, step="when"),
                           who.texts("meeting_ask_when"))
             return
         step = "when"  # a time typed straight away: a regular meeting
         kind = named or kind
-        data["kind"] = kind
         text = rest if named else text
     if step == "when":
         starts = svc.parse_when(text, who.services)
         await history.check_when(who.services, unit_id, starts)
-        data.update(step="place", when=starts.isoformat())
         unit = await unit_or_fail(who.services, unit_id)
         prompt = (who.texts("meeting_ask_place_default", place=unit.default_place)
                   if unit.default_place else who.texts("meeting_ask_place"))
-        await ask_for(who, NEW_MEETING, data, prompt)
+        await ask_for(who, replace(pending, kind=kind, step="place", when=starts.isoformat()),
+                      prompt)
     elif step == "place":
-        data.update(step="agenda", place=" ".join(text.split())[:svc.MAX_TEXT] or None)
-        await ask_for(who, NEW_MEETING, data, who.texts(_agenda_prompt(kind)))
+        place = " ".join(text.split())[:svc.MAX_TEXT] or None
+        await ask_for(who, replace(pending, step="agenda", place=place),
+                      who.texts(_agenda_prompt(kind)))
     else:
         agenda = " ".join(text.split()) or None
         await inputs.forget(who.services, who.user_id)
-        await _create(who, unit_id, kind, str(data["when"]), data.get("place"), agenda)
+        assert pending.when is not None  # answered at the "when" step
+        await _create(who, unit_id, kind, pending.when, pending.place, agenda)
 
 
 async def skip(update: Update, context: ChiboContext) -> None:
     """/skip answers a guided question with "nothing" (use the default)."""
     who = await asker(update, context)
     waiting = await inputs.waiting(who.services, who.user_id)
-    handler = ROUTES.get(waiting.kind) if waiting else None
+    if isinstance(waiting, Unreadable):
+        await start_again(who)
+        return
+    handler = ROUTES.get(type(waiting)) if waiting else None
     if waiting is None or handler is None:
         await who.say(who.texts("not_understood"))
         return
@@ -235,7 +296,7 @@ async def _branch_lines(services: Services, texts: Texts, unit_id: int, rows: li
                      (texts("btn_cancel_meeting", n=n),
                       _data(M.CANCEL, meeting.id))])
         rows.append([(texts("meeting_btn_answers", n=n),
-                      _data(M.ANSWERS, meeting.id, 0)),
+                      _answers(meeting.id, 0)),
                      (texts("meeting_btn_document", n=n),
                       _data(M.DOCUMENT, meeting.id))])
     return lines
@@ -244,23 +305,21 @@ async def _branch_lines(services: Services, texts: Texts, unit_id: int, rows: li
 # --- officer buttons: move, cancel, nudge ---------------------------------------------------
 
 
-@tap(MeetingButton)
-async def on_button(who: Asker, button: MeetingButton) -> None:
+@TAPS.on(MeetingButton)
+async def _on_meeting(who: Asker, button: MeetingButton) -> None:
     services, texts, meeting_id = who.services, who.texts, button.meeting
     match button.action:
-        case M.ANSWERS | M.ANSWER_FOR | M.ANSWER_FOR_YES | M.ANSWER_FOR_NO:
-            await _answers_button(who, button.action, meeting_id, button.number)
         case M.DOCUMENT:
             meeting = await svc.officer_meeting(services, who.actor, meeting_id)
             await who.toast()
-            await ask_for(who, DOCUMENT, {"meeting": meeting.id}, texts("document_ask"))
+            await ask_for(who, MeetingDocument(meeting.id), texts("document_ask"))
         case M.NUDGE:
             count = await svc.nudge_unanswered(services, who.actor, meeting_id)
             await who.toast(texts("nudge_done", count=count))
         case M.MOVE:
             await svc.officer_meeting(services, who.actor, meeting_id)
             await who.toast()
-            await ask_for(who, "meeting_move", {"meeting": meeting_id},
+            await ask_for(who, NewTime(meeting_id),
                           texts("meeting_ask_new_time"))
         case M.CANCEL:
             meeting = await svc.officer_meeting(services, who.actor, meeting_id)
@@ -275,9 +334,9 @@ async def on_button(who: Asker, button: MeetingButton) -> None:
             await who.show(texts("meeting_cancel_done", count=count))
 
 
-@route("meeting_move")
-async def _move(who: Asker, waiting: Waiting, text: str) -> None:
-    current = await svc.officer_meeting(who.services, who.actor, int(waiting.data["meeting"]))
+@route(NewTime)
+async def _move(who: Asker, pending: NewTime, text: str) -> None:
+    current = await svc.officer_meeting(who.services, who.actor, pending.meeting)
     starts, place, agenda = svc.parse_move_line(text, current, who.services)
     meeting = await svc.move_meeting(who.services, who.actor, current.id, starts, place, agenda)
     await inputs.forget(who.services, who.user_id)
@@ -320,73 +379,63 @@ async def _answers_view(who: Asker, meeting_id: int, page: int) -> None:
     if pages > 1:
         lines.append(texts("report_page", page=page + 1, pages=pages))
     rows: list[ButtonRow] = [[(texts("answers_btn_record", name=i.full_name)[:64],
-                               _data(M.ANSWER_FOR, meeting_id, i.person_id))]
+                               _answer_for(F.CHOOSE, meeting_id, i.person_id))]
                              for i in shown]
     nav: list[tuple[str, str]] = []
     if page > 0:
-        nav.append((texts("btn_prev"), _data(M.ANSWERS, meeting_id, page - 1)))
+        nav.append((texts("btn_prev"), _answers(meeting_id, page - 1)))
     if page + 1 < pages:
-        nav.append((texts("btn_next"), _data(M.ANSWERS, meeting_id, page + 1)))
+        nav.append((texts("btn_next"), _answers(meeting_id, page + 1)))
     if nav:
         rows.append(nav)
     await who.show("\n".join(lines)[:4000], rows)
 
 
-async def _answers_button(who: Asker, action: MeetingAction, meeting_id: int,
-                          number: int) -> None:
-    texts = who.texts
-    if action == M.ANSWERS:
-        await _answers_view(who, meeting_id, number)
-        return
-    meeting, invited = await svc.officer_invitations(who.services, who.actor, meeting_id)
-    inv = next((i for i in invited if i.person_id == number), None)
+@TAPS.on(MeetingAnswers)
+async def _answers_page(who: Asker, button: MeetingAnswers) -> None:
+    await _answers_view(who, button.meeting, button.page)
+
+
+@TAPS.on(MeetingAnswerFor)
+async def _answer_for_tap(who: Asker, button: MeetingAnswerFor) -> None:
+    texts, action = who.texts, button.action
+    meeting, invited = await svc.officer_invitations(who.services, who.actor, button.meeting)
+    inv = next((i for i in invited if i.person_id == button.person), None)
     if inv is None:
         await who.toast(texts("button_expired"))
         return
-    if action == M.ANSWER_FOR:
+    if action == F.CHOOSE:
         await who.show(texts("answers_choose", line=answer_label(inv, texts)), [
-            [(texts("rsvp_attend"), _data(M.ANSWER_FOR_YES, meeting.id, inv.person_id)),
-             (texts("rsvp_absent"), _data(M.ANSWER_FOR_NO, meeting.id, inv.person_id))],
-            [(texts("btn_prev"), _data(M.ANSWERS, meeting.id, 0))]])
-    elif action == M.ANSWER_FOR_YES:
+            [(texts("rsvp_attend"), _answer_for(F.ATTENDS, meeting.id, inv.person_id)),
+             (texts("rsvp_absent"), _answer_for(F.ABSENT, meeting.id, inv.person_id))],
+            [(texts("btn_prev"), _answers(meeting.id, 0))]])
+    elif action == F.ATTENDS:
         done = await svc.answer_for(who.services, who.actor, meeting.id, inv.person_id,
                                     "attend")
         await who.show(texts("answers_saved", line=answer_label(done, texts)),
-                       [[(texts("btn_prev"), _data(M.ANSWERS, meeting.id, 0))]])
+                       [[(texts("btn_prev"), _answers(meeting.id, 0))]])
     else:
         await who.toast()
-        await ask_for(who, "answer_for_reason", {"meeting": meeting.id, "person": inv.person_id},
+        await ask_for(who, AnswerForReason(meeting.id, inv.person_id),
                       texts("answers_ask_reason", name=inv.full_name))
 
 
-@route("answer_for_reason")
-async def _answer_for_reason(who: Asker, waiting: Waiting, text: str) -> None:
-    done = await svc.answer_for(who.services, who.actor, int(waiting.data["meeting"]),
-                                int(waiting.data["person"]), "absent", text)
+@route(AnswerForReason)
+async def _answer_for_reason(who: Asker, pending: AnswerForReason, text: str) -> None:
+    done = await svc.answer_for(who.services, who.actor, pending.meeting, pending.person,
+                                "absent", text)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("answers_saved", line=answer_label(done, who.texts)),
                   [[(who.texts("btn_prev"),
-                     _data(M.ANSWERS, int(waiting.data["meeting"]), 0))]])
+                     _answers(pending.meeting, 0))]])
 
 
 # --- documents ahead of the meeting -------------------------------------------------------------
 
-DOCUMENT = "meeting_document"
 
-
-async def on_file(update: Update, context: ChiboContext) -> None:
-    """A file or photo: a meeting's document when the officer was asked for one, else an
-    import (files) or not understood (photos)."""
-    message = update.effective_message
-    user = update.effective_user
-    waiting = await inputs.waiting(context.services, user.id) if user else None
-    if message is None or waiting is None or waiting.kind != DOCUMENT:
-        if message is not None and message.document is not None:
-            await on_document(update, context)
-        else:
-            await not_understood(update, context)
-        return
-    who = await asker(update, context)
+async def attach_file(who: Asker, pending: MeetingDocument, message: Message) -> None:
+    """The file or photo the officer was asked for: the meeting's document (routed here
+    by handlers/uploads.py)."""
     if message.document is not None:
         doc = message.document
         # A file's name is shown to every member: no bidi override may disguise it.
@@ -400,7 +449,7 @@ async def on_file(update: Update, context: ChiboContext) -> None:
     else:
         await who.say(who.texts("document_ask"))
         return
-    done = await svc.attach_document(who.services, who.actor, int(waiting.data["meeting"]),
+    done = await svc.attach_document(who.services, who.actor, pending.meeting,
                                      file_id=file_id, file_name=name, mime=mime, size=size,
                                      photo=photo)
     await inputs.forget(who.services, who.user_id)
@@ -438,7 +487,7 @@ async def schedule(update: Update, context: ChiboContext) -> None:
                      if unit.default_place else "")
             current = who.texts("schedule_current", rule=describe_rule(
                 ScheduleRule.from_json(unit.schedule_rule), who.texts), place=place)
-        await ask_for(who, "schedule", {"unit": unit_id},
+        await ask_for(who, ScheduleLine(unit_id),
                       current + "\n\n" + who.texts("schedule_ask"))
         return
     await _save_schedule(who, unit_id, line)
@@ -453,7 +502,7 @@ async def _save_schedule(who: Asker, unit_id: int, line: str) -> None:
         days=fmt.number(who.services.config.meetings.create_days_ahead, who.texts.lang)))
 
 
-@route("schedule")
-async def _schedule_text(who: Asker, waiting: Waiting, text: str) -> None:
-    await _save_schedule(who, int(waiting.data["unit"]), text)
+@route(ScheduleLine)
+async def _schedule_text(who: Asker, pending: ScheduleLine, text: str) -> None:
+    await _save_schedule(who, pending.unit, text)
     await inputs.forget(who.services, who.user_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
 
 from telegram import Update
@@ -10,17 +11,23 @@ from telegram import Update
 from bot.core import formatting as fmt
 from bot.core import inputs, labels
 from bot.core.clock import today_in
-from bot.core.inputs import Waiting
+from bot.core.inputs import Pending
 from bot.core.parsing import parse_past_day
 from bot.core.permissions import Permission, acting_branch, unit_or_fail
 from bot.core.probation import probation_ends
 from bot.members import records
 from bot.members import service as svc
 from bot.members.buttons import (
+    RECORD_CODES,
     RECORD_FIELDS,
     DuesButton,
     MemberAction,
     MemberButton,
+    MemberEditField,
+    MemberFlag,
+    MemberMoveTo,
+    MemberPage,
+    MemberSetRole,
     PrivacyButton,
 )
 from bot.members.dues import my_dues
@@ -29,16 +36,21 @@ from bot.members.service import MemberRow
 from bot.texts import Texts
 from bot.zalo import linking as zalo_linking
 from bot.zalo.codes import invite_line
-from handlers.base import Asker, ButtonRow, asker, command_line, tap
+from handlers.base import Asker, ButtonRow, Taps, asker, command_line
 from handlers.console import console_row
 from handlers.context import ChiboContext
 from handlers.inputs import ask_for, route
 
 A = MemberAction
+TAPS = Taps(MemberButton.PREFIX)  # the card's buttons; a family per action that carries more
 
 
-def _data(action: MemberAction, target: int, arg: str | int | None = None) -> str:
-    return MemberButton(action, target, None if arg is None else str(arg)).encode()
+def _data(action: MemberAction, membership: int) -> str:
+    return MemberButton(action, membership).encode()
+
+
+def _page_data(branch: int, page: int) -> str:
+    return MemberPage(branch, page).encode()
 
 
 def _day(value: date | None, texts: Texts) -> str:
@@ -66,14 +78,21 @@ async def invite(update: Update, context: ChiboContext) -> None:
     unit_id = acting_branch(who.actor, Permission.MANAGE_MEMBERS)
     name = command_line(context)
     if not name:
-        await ask_for(who, "invite_name", {"unit": unit_id}, who.texts("invite_ask_name"))
+        await ask_for(who, InviteName(unit_id), who.texts("invite_ask_name"))
         return
     await who.say(link_text(await officer_invite(who.services, who.actor, unit_id, name), who))
 
 
-@route("invite_name")
-async def _invite_name(who: Asker, waiting: Waiting, text: str) -> None:
-    issued = await officer_invite(who.services, who.actor, int(waiting.data["unit"]), text)
+@dataclass(frozen=True)
+class InviteName(Pending, kind="invite_name"):
+    """The name of the person an officer invites to the branch ``unit``."""
+
+    unit: int
+
+
+@route(InviteName)
+async def _invite_name(who: Asker, pending: InviteName, text: str) -> None:
+    issued = await officer_invite(who.services, who.actor, pending.unit, text)
     await inputs.forget(who.services, who.user_id)
     await who.say(link_text(issued, who))
 
@@ -112,9 +131,9 @@ async def _show_page(who: Asker, unit_id: int, page: int) -> None:
         rows.append([(f"{n}. {row.full_name}"[:60], _data(A.OPEN, row.membership_id))])
     nav: list[tuple[str, str]] = []
     if view.page > 0:
-        nav.append((texts("btn_prev"), _data(A.PAGE, unit_id, view.page - 1)))
+        nav.append((texts("btn_prev"), _page_data(unit_id, view.page - 1)))
     if view.page + 1 < view.pages:
-        nav.append((texts("btn_next"), _data(A.PAGE, unit_id, view.page + 1)))
+        nav.append((texts("btn_next"), _page_data(unit_id, view.page + 1)))
     rows.append(nav)
     rows += await console_row(who, "console_button_members", s="members", u=unit_id)
     await who.show("\n".join(lines), rows)
@@ -143,17 +162,17 @@ def _card(row: MemberRow, unit_name: str, who: Asker) -> tuple[str, list[ButtonR
         rows.append([(texts("btn_official"), _data(A.OFFICIAL, mid))])
     rows.append([
         (texts("btn_flag_on" if on else "btn_flag_off", flag=texts(labels.STANDING[flag])),
-         _data(A.FLAG, mid, flag)) for flag, on in flags.items()
+         MemberFlag(mid, flag).encode()) for flag, on in flags.items()
     ])
     rows.append([(texts("btn_role"), _data(A.ROLE, mid)),
                  (texts("btn_move"), _data(A.MOVE, mid))])
-    rows.append([(texts("btn_dues"), DuesButton("o", mid).encode())])
+    rows.append([(texts("btn_dues"), DuesButton(mid).encode())])
     rows.append([(texts("btn_new_link"), _data(A.LINK, mid)),
                  (texts("btn_revoke"), _data(A.REVOKE, mid))])
     rows.append([(texts("btn_export_data"), PrivacyButton("x", mid).encode())])
     rows.append([(texts("btn_remove"), _data(A.REMOVE, mid)),
                  (texts("btn_erase"), _data(A.ERASE, mid))])
-    rows.append([(texts("btn_back_list"), _data(A.PAGE, row.unit_id, 0))])
+    rows.append([(texts("btn_back_list"), _page_data(row.unit_id, 0))])
     return text, rows
 
 
@@ -167,90 +186,96 @@ async def _show_card(who: Asker, membership_id: int, toast: str | None = None) -
 # --- the card's buttons: one function per action, chosen by a table -----------------------
 
 
-async def _page(who: Asker, button: MemberButton) -> None:
-    await _show_page(who, button.target, button.number)
+@TAPS.on(MemberPage)
+async def _page(who: Asker, button: MemberPage) -> None:
+    await _show_page(who, button.branch, button.page)
 
 
 async def _open(who: Asker, button: MemberButton) -> None:
-    await svc.view_member(who.services, who.actor, button.target)  # audited
-    await _show_card(who, button.target)
+    await svc.view_member(who.services, who.actor, button.membership)  # audited
+    await _show_card(who, button.membership)
 
 
-async def _flag(who: Asker, button: MemberButton) -> None:
-    row = await svc.toggle_flag(who.services, who.actor, button.target, button.word)
-    await _show_card(who, button.target, who.texts(
+@TAPS.on(MemberFlag)
+async def _flag(who: Asker, button: MemberFlag) -> None:
+    row = await svc.toggle_flag(who.services, who.actor, button.membership, button.flag)
+    await _show_card(who, button.membership, who.texts(
         "flag_done", name=row.full_name, standing=standing_text(row, who.texts)))
 
 
 async def _official(who: Asker, button: MemberButton) -> None:
-    row = await svc.open_member(who.services, who.actor, button.target)
+    row = await svc.open_member(who.services, who.actor, button.membership)
     await who.toast()
-    await ask_for(who, "official_date", {"membership": button.target},
+    await ask_for(who, OfficialDate(button.membership),
                   who.texts("official_ask_date", name=row.full_name))
 
 
 async def _role(who: Asker, button: MemberButton) -> None:
-    row = await svc.open_member(who.services, who.actor, button.target)
-    texts, mid = who.texts, button.target
+    row = await svc.open_member(who.services, who.actor, button.membership)
+    texts, mid = who.texts, button.membership
     await who.show(texts("role_choose", name=row.full_name), [
-        [(texts(labels.ROLE[role]), _data(A.SET_ROLE, mid, role))]
+        [(texts(labels.ROLE[role]), MemberSetRole(mid, role).encode())]
         for role in ("secretary", "deputy", "committee_member", "member")
     ] + [[(texts("btn_cancel"), _data(A.OPEN, mid))]])
 
 
-async def _set_role(who: Asker, button: MemberButton) -> None:
-    row = await svc.change_role(who.services, who.actor, button.target, button.word)
-    await _show_card(who, button.target, who.texts(
+@TAPS.on(MemberSetRole)
+async def _set_role(who: Asker, button: MemberSetRole) -> None:
+    row = await svc.change_role(who.services, who.actor, button.membership, button.role)
+    await _show_card(who, button.membership, who.texts(
         "role_done", name=row.full_name, role=who.texts(labels.ROLE[row.role])))
 
 
 async def _move(who: Asker, button: MemberButton) -> None:
-    mid = button.target
+    mid = button.membership
     row = await svc.open_member(who.services, who.actor, mid)
     targets = await svc.move_targets(who.services, who.actor, mid)
     if not targets:
         await who.toast(who.texts("move_none"))
         return
     await who.show(who.texts("move_choose", name=row.full_name),
-                   [[(u.name, _data(A.MOVE_TO, mid, u.id))] for u in targets]
+                   [[(u.name, MemberMoveTo(mid, u.id).encode())] for u in targets]
                    + [[(who.texts("btn_cancel"), _data(A.OPEN, mid))]])
 
 
-async def _move_to(who: Asker, button: MemberButton) -> None:
-    moved, old, new = await svc.move_member(who.services, who.actor, button.target,
-                                            button.number)
+@TAPS.on(MemberMoveTo)
+async def _move_to(who: Asker, button: MemberMoveTo) -> None:
+    moved, old, new = await svc.move_member(who.services, who.actor, button.membership,
+                                            button.branch)
     await who.show(who.texts("move_done", name=moved.full_name, unit=new.name, old=old.name),
-                   [[(who.texts("btn_back_list"), _data(A.PAGE, old.id, 0))]])
+                   [[(who.texts("btn_back_list"), _page_data(old.id, 0))]])
 
 
 async def _edit(who: Asker, button: MemberButton) -> None:
     """Which field of the record to correct."""
-    row = await svc.open_member(who.services, who.actor, button.target)
-    codes = list(RECORD_FIELDS.items())
+    row = await svc.open_member(who.services, who.actor, button.membership)
+    codes = RECORD_CODES
     await who.show(who.texts("rec_choose", name=row.full_name), [
-        [(who.texts(labels.RECORD_FIELD[field]), _data(A.EDIT_FIELD, button.target, code))
-         for code, field in codes[i:i + 2]] for i in range(0, len(codes), 2)
-    ] + [[(who.texts("btn_cancel"), _data(A.OPEN, button.target))]])
+        [(who.texts(labels.RECORD_FIELD[RECORD_FIELDS[code]]),
+          MemberEditField(button.membership, code).encode())
+         for code in codes[i:i + 2]] for i in range(0, len(codes), 2)
+    ] + [[(who.texts("btn_cancel"), _data(A.OPEN, button.membership))]])
 
 
-async def _edit_field(who: Asker, button: MemberButton) -> None:
-    row = await svc.open_member(who.services, who.actor, button.target)
-    field = RECORD_FIELDS[button.word]
+@TAPS.on(MemberEditField)
+async def _edit_field(who: Asker, button: MemberEditField) -> None:
+    row = await svc.open_member(who.services, who.actor, button.membership)
+    field = button.field
     current = records.shown(records.current_value(row, field, who.services.tz))
     await who.toast()
-    await ask_for(who, "member_edit", {"membership": button.target, "field": field},
+    await ask_for(who, RecordValue(button.membership, field),
                   who.texts("rec_ask", field=who.texts(labels.RECORD_FIELD[field]),
                             name=row.full_name, current=current))
 
 
 async def _link(who: Asker, button: MemberButton) -> None:
-    issued = await svc.new_link(who.services, who.actor, button.target)
+    issued = await svc.new_link(who.services, who.actor, button.membership)
     await who.toast()
     await who.say(link_text(issued, who))
 
 
 async def _revoke(who: Asker, button: MemberButton) -> None:
-    row, count = await svc.revoke_links(who.services, who.actor, button.target)
+    row, count = await svc.revoke_links(who.services, who.actor, button.membership)
     await who.toast(who.texts("revoke_done", name=row.full_name, count=count))
 
 
@@ -261,53 +286,66 @@ _CONFIRM = {A.REMOVE: ("remove_confirm", "btn_confirm_remove", A.REMOVE_YES),
 async def _confirm(who: Asker, button: MemberButton) -> None:
     """Remove or erase: ask first."""
     key, label, yes = _CONFIRM[button.action]
-    row = await svc.open_member(who.services, who.actor, button.target)
+    row = await svc.open_member(who.services, who.actor, button.membership)
     unit = await unit_or_fail(who.services, row.unit_id)
     await who.show(who.texts(key, name=row.full_name, unit=unit.name), [
-        [(who.texts(label), _data(yes, button.target))],
-        [(who.texts("btn_cancel"), _data(A.OPEN, button.target))],
+        [(who.texts(label), _data(yes, button.membership))],
+        [(who.texts("btn_cancel"), _data(A.OPEN, button.membership))],
     ])
 
 
 async def _remove(who: Asker, button: MemberButton) -> None:
-    row, unit = await svc.remove_member(who.services, who.actor, button.target)
+    row, unit = await svc.remove_member(who.services, who.actor, button.membership)
     await who.show(who.texts("remove_done", name=row.full_name, unit=unit.name),
-                   [[(who.texts("btn_back_list"), _data(A.PAGE, row.unit_id, 0))]])
+                   [[(who.texts("btn_back_list"), _page_data(row.unit_id, 0))]])
 
 
 async def _erase(who: Asker, button: MemberButton) -> None:
-    row = await svc.erase_member(who.services, who.actor, button.target)
+    row = await svc.erase_member(who.services, who.actor, button.membership)
     await who.show(who.texts("erase_done", name=row.full_name),
-                   [[(who.texts("btn_back_list"), _data(A.PAGE, row.unit_id, 0))]])
+                   [[(who.texts("btn_back_list"), _page_data(row.unit_id, 0))]])
 
 
 CARD_ACTIONS: dict[MemberAction, Callable[[Asker, MemberButton], Awaitable[None]]] = {
-    A.PAGE: _page, A.OPEN: _open, A.FLAG: _flag, A.OFFICIAL: _official, A.ROLE: _role,
-    A.SET_ROLE: _set_role, A.MOVE: _move, A.MOVE_TO: _move_to, A.LINK: _link,
+    A.OPEN: _open, A.OFFICIAL: _official, A.ROLE: _role, A.MOVE: _move, A.LINK: _link,
     A.REVOKE: _revoke, A.REMOVE: _confirm, A.ERASE: _confirm, A.REMOVE_YES: _remove,
-    A.ERASE_YES: _erase, A.EDIT: _edit, A.EDIT_FIELD: _edit_field,
+    A.ERASE_YES: _erase, A.EDIT: _edit,
 }
 
 
-@tap(MemberButton)
-async def on_button(who: Asker, button: MemberButton) -> None:
+@TAPS.on(MemberButton)
+async def _card_tap(who: Asker, button: MemberButton) -> None:
     await CARD_ACTIONS[button.action](who, button)
 
 
-@route("official_date")
-async def _official_date(who: Asker, waiting: Waiting, text: str) -> None:
+@dataclass(frozen=True)
+class OfficialDate(Pending, kind="official_date"):
+    """The day a probationary member became official."""
+
+    membership: int
+
+
+@dataclass(frozen=True)
+class RecordValue(Pending, kind="member_edit"):
+    """The corrected value of one field of a member's record."""
+
+    membership: int
+    field: str
+
+
+@route(OfficialDate)
+async def _official_date(who: Asker, pending: OfficialDate, text: str) -> None:
     on = parse_past_day(text, today_in(who.services))
-    row = await svc.recognise_official(who.services, who.actor,
-                                       int(waiting.data["membership"]), on)
+    row = await svc.recognise_official(who.services, who.actor, pending.membership, on)
     await inputs.forget(who.services, who.user_id)
     await who.say(who.texts("official_done", name=row.full_name, date=fmt.day(on)))
 
 
-@route("member_edit")
-async def _member_edit(who: Asker, waiting: Waiting, text: str) -> None:
-    field = str(waiting.data["field"])
-    done = await records.correct_field(who.services, who.actor, int(waiting.data["membership"]),
-                                       field, text, who.texts.lang)
+@route(RecordValue)
+async def _member_edit(who: Asker, pending: RecordValue, text: str) -> None:
+    field = pending.field
+    done = await records.correct_field(who.services, who.actor, pending.membership, field,
+                                       text, who.texts.lang)
     await inputs.forget(who.services, who.user_id)
     label = who.texts(labels.RECORD_FIELD[field])
     if not done.changed:

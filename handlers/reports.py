@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 from telegram import Message, Update
 
@@ -23,8 +24,10 @@ from handlers.context import ChiboContext
 
 MAX_PAGES = 5
 T = TypeVar("T")
-CODES: dict[str, ReportCode] = {"meeting": "m", "year": "y", "duties": "d", "probation": "p",
-                                "branches": "b", "export": "x", "member": "u"}
+C = ReportCode
+CODES: dict[str, ReportCode] = {"meeting": C.MEETING, "year": C.YEAR, "duties": C.DUTIES,
+                                "probation": C.PROBATION, "branches": C.BRANCHES,
+                                "export": C.EXPORT, "member": C.MEMBER}
 ALIASES = {"cuoc hop": "meeting", "hop": "meeting", "nam": "year", "ho": "duties",
            "ho gia dinh": "duties", "du bi": "probation", "chi bo": "branches",
            "xuat": "export", "excel": "export", "dang vien": "member"}
@@ -44,13 +47,13 @@ async def report(update: Update, context: ChiboContext) -> None:
     if kind == "member":
         if not rest:
             raise Invalid("report_member_usage")
-        await _show(who, "u", None, 0, rest)
+        await _show(who, C.MEMBER, None, 0, rest)
     elif kind in ("year", "branches", "export") and rest:
         if not (rest.isdigit() and len(rest) == 4):
             raise Invalid("report_year_invalid")
         await _show(who, CODES[kind], None, 0, rest)
     elif kind == "duties" and rest:
-        await _show(who, "d", None, 0, _period(rest, who))
+        await _show(who, C.DUTIES, None, 0, _period(rest, who))
     else:
         await _show(who, CODES[kind], None, 0, "")
 
@@ -82,22 +85,23 @@ async def _menu(who: Asker, scope_key: str | None) -> None:
     texts, today = who.texts, service.today(who.services)
     key = scope.key
     rows: list[ButtonRow] = [
-        [(texts("report_btn_meeting"), ReportButton("m", key, 0).encode())],
-        [(texts("report_btn_year", year=today.year), ReportButton("y", key, 0).encode()),
+        [(texts("report_btn_meeting"), ReportButton(C.MEETING, key, 0).encode())],
+        [(texts("report_btn_year", year=today.year), ReportButton(C.YEAR, key, 0).encode()),
          (texts("report_btn_duties", month=today.strftime("%m/%Y")),
-          ReportButton("d", key, 0).encode())],
-        [(texts("report_btn_probation"), ReportButton("p", key, 0).encode())],
+          ReportButton(C.DUTIES, key, 0).encode())],
+        [(texts("report_btn_probation"), ReportButton(C.PROBATION, key, 0).encode())],
     ]
     if scope.committee is not None:
-        rows.append([(texts("report_btn_branches"), ReportButton("b", key, 0).encode())])
-    rows.append([(texts("report_btn_export"), ReportButton("x", key, 0).encode())])
+        rows.append([(texts("report_btn_branches"),
+                      ReportButton(C.BRANCHES, key, 0).encode())])
+    rows.append([(texts("report_btn_export"), ReportButton(C.EXPORT, key, 0).encode())])
     committee_scopes = [s for s in scopes if s.committee is not None]
     for s in committee_scopes:
         choices = [(texts("report_btn_all"), s.key)] + [(b.name, f"b{b.id}")
                                                         for b in s.branches]
         for start in range(0, len(choices), 3):
             rows.append([(("• " if k == key else "") + label[:30],
-                          ReportButton("s", k, 0).encode()) for label, k in
+                          ReportButton(C.SCOPES, k, 0).encode()) for label, k in
                          choices[start:start + 3]])
     rows += await console_row(who, "console_button_report", s="year", c=key)
     await who.show(texts("report_menu", scope=scope.label), rows)
@@ -116,14 +120,14 @@ async def on_page(who: Asker, button: ReportPage) -> None:
 
 
 async def _tapped(who: Asker, button: ReportButton, *, turning: bool) -> None:
-    if button.report == "s":
+    if button.report == C.SCOPES:
         await _menu(who, button.scope)
     else:
         await _show(who, button.report, button.scope, button.page, button.arg or "", turning)
 
 
-async def _progress(who: Asker, scope: Scope, code: str) -> Message | None:
-    if code == "x" or len(scope.branches) > 1:
+async def _progress(who: Asker, scope: Scope, code: ReportCode) -> Message | None:
+    if code == C.EXPORT or len(scope.branches) > 1:
         if who.query is not None:  # a tap: its answer says it, at once
             await who.toast(who.texts("report_progress"))
             return None
@@ -138,7 +142,7 @@ async def _show(who: Asker, code: ReportCode, scope_key: str | None, page: int, 
     scope = await resolve(services, who.actor, scope_key)
     progress = None if turning else await _progress(who, scope, code)
     try:
-        if code == "x":
+        if code == C.EXPORT:
             await _export(who, scope, int(arg) if arg.isdigit() else None)
             await who.toast()
             return
@@ -179,41 +183,114 @@ async def _show(who: Asker, code: ReportCode, scope_key: str | None, page: int, 
         await who.say(body, rows)
 
 
-async def _text(who: Asker, code: str, scope: Scope, arg: str,
-                turning: bool = False) -> tuple[str, str]:
-    services, texts, actor, tz = who.services, who.texts, who.actor, who.services.tz
-    year = int(arg) if arg.isdigit() and len(arg) == 4 else None
+class Once(Protocol):
+    """One computation per question: a page turn reads the session's."""
 
-    def once(compute: Callable[[], Awaitable[T]]) -> Awaitable[T]:
-        """One computation per question: a page turn reads the session's."""
-        return sessions.asked(services, actor, code, scope.key, arg, compute, turning=turning)
+    def __call__(self, compute: Callable[[], Awaitable[T]]) -> Awaitable[T]: ...
 
-    if code == "y":
-        return render.year_text(await once(lambda: service.year_report(
-            services, actor, scope.key, year)), texts), arg
-    if code == "b":
-        b = await once(lambda: service.branches_report(services, actor, scope.key, year))
-        return render.branches_text(b.scope.label, b.year, b.branches, texts, b.followers), arg
-    if code == "d":
-        period = f"{arg[:4]}-{arg[4:]}" if arg.isdigit() and len(arg) == 6 else None
-        s, month, duty_rows = await once(lambda: service.duties_report(
-            services, actor, scope.key, period))
-        return render.duties_text(s.label, month, duty_rows, texts), arg
-    if code == "p":
-        s, probation = await once(lambda: service.probation_report(services, actor, scope.key))
-        return render.probation_text(s.label, probation, texts), arg
-    if code == "m":
-        meeting = await once(lambda: service.meeting_report(
-            services, actor, scope.key, int(arg) if arg.isdigit() else None))
-        return render.meeting_text(meeting, texts, tz), str(meeting.meeting.id)
-    picked = _PICKED.fullmatch(arg)
-    member = await service.member_report(
-        services, actor, scope.key, arg, int(picked[2]) if picked and picked[2] else None,
-        person_id=int(picked[1]) if picked else None)
-    return render.member_text(member, texts, tz), f"{member.member.person_id}-{member.year}"
+
+@dataclass(frozen=True)
+class MemberAsked:
+    """/report member: a name typed, or a person picked from the list (and a year)."""
+
+    name: str
+    person: int | None = None
+    year: int | None = None
+
+
+def _year_of(arg: str) -> int | None:
+    return int(arg) if arg.isdigit() and len(arg) == 4 else None
+
+
+def _month_of(arg: str) -> str | None:
+    """``yyyymm`` -> ``yyyy-mm``"""
+    return f"{arg[:4]}-{arg[4:]}" if arg.isdigit() and len(arg) == 6 else None
+
+
+def _number_of(arg: str) -> int | None:
+    return int(arg) if arg.isdigit() else None
+
+
+def _nothing(arg: str) -> None:
+    return None
 
 
 _PICKED = re.compile(r"(\d+)(?:-(\d{4}))?")  # a member picked by id (and year), from a button
+
+
+def _member_of(arg: str) -> MemberAsked:
+    picked = _PICKED.fullmatch(arg)
+    if picked is None:
+        return MemberAsked(arg)
+    return MemberAsked(arg, int(picked[1]), int(picked[2]) if picked[2] else None)
+
+
+A = TypeVar("A")
+Shown = tuple[str, str | None]  # the text, and the argument its page buttons carry
+# when it is not the one asked (None: the same)
+
+
+@dataclass(frozen=True)
+class Report(Generic[A]):
+    """A report's argument read as what it means for this report, and its text."""
+
+    parse: Callable[[str], A]
+    text: Callable[[Asker, Scope, A, Once], Awaitable[Shown]]
+
+
+async def _year(who: Asker, scope: Scope, year: int | None, once: Once) -> Shown:
+    report = await once(lambda: service.year_report(who.services, who.actor, scope.key, year))
+    return render.year_text(report, who.texts), None
+
+
+async def _branches(who: Asker, scope: Scope, year: int | None, once: Once) -> Shown:
+    b = await once(lambda: service.branches_report(who.services, who.actor, scope.key, year))
+    return render.branches_text(b.scope.label, b.year, b.branches, who.texts, b.followers), \
+        None
+
+
+async def _duties(who: Asker, scope: Scope, period: str | None, once: Once) -> Shown:
+    s, month, duty_rows = await once(lambda: service.duties_report(
+        who.services, who.actor, scope.key, period))
+    return render.duties_text(s.label, month, duty_rows, who.texts), None
+
+
+async def _probation(who: Asker, scope: Scope, _: None, once: Once) -> Shown:
+    s, probation = await once(lambda: service.probation_report(who.services, who.actor,
+                                                               scope.key))
+    return render.probation_text(s.label, probation, who.texts), None
+
+
+async def _meeting(who: Asker, scope: Scope, meeting_id: int | None, once: Once) -> Shown:
+    meeting = await once(lambda: service.meeting_report(who.services, who.actor, scope.key,
+                                                        meeting_id))
+    return render.meeting_text(meeting, who.texts, who.services.tz), str(meeting.meeting.id)
+
+
+async def _member(who: Asker, scope: Scope, asked: MemberAsked, once: Once) -> Shown:
+    member = await service.member_report(who.services, who.actor, scope.key, asked.name,
+                                         asked.year, person_id=asked.person)
+    return (render.member_text(member, who.texts, who.services.tz),
+            f"{member.member.person_id}-{member.year}")
+
+
+# The reports shown as text (export sends a file; the scope menu is a menu).
+REPORTS: dict[ReportCode, Report[Any]] = {
+    C.YEAR: Report(_year_of, _year), C.BRANCHES: Report(_year_of, _branches),
+    C.DUTIES: Report(_month_of, _duties), C.PROBATION: Report(_nothing, _probation),
+    C.MEETING: Report(_number_of, _meeting), C.MEMBER: Report(_member_of, _member),
+}
+
+
+async def _text(who: Asker, code: ReportCode, scope: Scope, arg: str,
+                turning: bool = False) -> tuple[str, str]:
+    def once(compute: Callable[[], Awaitable[T]]) -> Awaitable[T]:
+        return sessions.asked(who.services, who.actor, code, scope.key, arg, compute,
+                              turning=turning)
+
+    report = REPORTS[code]
+    text, again = await report.text(who, scope, report.parse(arg), once)
+    return text, arg if again is None else again
 
 
 async def _ask_which(who: Asker, scope: Scope, several: service.AmbiguousMember) -> None:
@@ -221,7 +298,7 @@ async def _ask_which(who: Asker, scope: Scope, several: service.AmbiguousMember)
     names = {b.id: b.name for b in scope.branches}
     suffix = f"-{several.year}" if several.year else ""
     rows: list[ButtonRow] = [[(f"{m.full_name} — {names.get(m.unit_id, '')}"[:60],
-                               ReportButton("u", scope.key, 0,
+                               ReportButton(C.MEMBER, scope.key, 0,
                                             f"{m.person_id}{suffix}").encode())]
                              for m in several.matches]
     await who.toast()

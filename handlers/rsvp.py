@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.core import inputs
-from bot.core.inputs import Waiting
+from bot.core.inputs import Pending
 from bot.meetings import texts as mt
 from bot.meetings.buttons import RsvpButton
 from bot.meetings.service import Answer, answer, answerable
@@ -16,6 +18,16 @@ async def _edit(who: Asker, chat_id: int, message_id: int, done: Answer) -> None
                           who.texts.lang)
     rows = [[(b.text, b.data or "") for b in row] for row in message.buttons]
     await who.edit(chat_id, message_id, message.text, rows)
+
+
+@dataclass(frozen=True)
+class AbsenceReason(Pending, kind="absence_reason"):
+    """The reason for an absence, asked after a tap on "absent" (``message``: the
+    invitation to edit once answered, 0 when there is none)."""
+
+    meeting: int
+    chat: int
+    message: int
 
 
 @tap(RsvpButton)
@@ -32,15 +44,14 @@ async def on_rsvp(who: Asker, button: RsvpButton) -> None:
         return
     await answerable(who.services, who.actor, meeting_id)
     await who.toast()
-    await ask_for(who, "absence_reason",
-                  {"meeting": meeting_id, "chat": chat_id, "message": message_id},
+    await ask_for(who, AbsenceReason(meeting_id, chat_id, message_id),
                   who.texts("rsvp_ask_reason"))
 
 
-@route("absence_reason")
-async def _reason(who: Asker, waiting: Waiting, text: str) -> None:
-    done = await answer(who.services, who.actor, int(waiting.data["meeting"]), "absent", text)
+@route(AbsenceReason)
+async def _reason(who: Asker, pending: AbsenceReason, text: str) -> None:
+    done = await answer(who.services, who.actor, pending.meeting, "absent", text)
     await inputs.forget(who.services, who.user_id)
-    if waiting.data.get("message"):
-        await _edit(who, int(waiting.data["chat"]), int(waiting.data["message"]), done)
+    if pending.message:
+        await _edit(who, pending.chat, pending.message, done)
     await who.say(who.texts("rsvp_saved_absent", reason=done.invitation.reason))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 from telegram import Update
 
 from bot.core import inputs, labels
-from bot.core.inputs import Waiting
+from bot.core.inputs import Pending
 from bot.core.names import fold_accents
 from bot.core.permissions import Permission, require
 from bot.members.buttons import AppointButton, NewUnitButton
@@ -81,13 +84,21 @@ async def new_unit_button(who: Asker, button: NewUnitButton) -> None:
                         for u in committees])
         return
     await who.toast()
-    await ask_for(who, "newunit", {"kind": kind, "parent": parent},
+    await ask_for(who, NewUnitName(kind, parent),
                   who.texts("newunit_ask_name", kind=who.texts(labels.UNIT_KIND[kind]).lower()))
 
 
-@route("newunit")
-async def _newunit_name(who: Asker, waiting: Waiting, text: str) -> None:
-    await _create(who, str(waiting.data["kind"]), text, waiting.data.get("parent"))
+@dataclass(frozen=True)
+class NewUnitName(Pending, kind="newunit"):
+    """The name of a new committee, or of a new branch under the committee ``parent``."""
+
+    kind: Literal["committee", "branch"]
+    parent: int | None = None
+
+
+@route(NewUnitName)
+async def _newunit_name(who: Asker, pending: NewUnitName, text: str) -> None:
+    await _create(who, pending.kind, text, pending.parent)
     await _forget(who)
 
 
@@ -128,11 +139,18 @@ async def appoint_button(who: Asker, button: AppointButton) -> None:
     require(who.actor, Permission.ADMIN_UNITS)
     unit = await appoint_target(who.services, who.actor, button.unit)
     await who.toast()
-    await ask_for(who, "appoint", {"unit": unit.id},
+    await ask_for(who, AppointName(unit.id),
                   who.texts("appoint_ask_name", unit=unit.name))
 
 
-@route("appoint")
-async def _appoint_name(who: Asker, waiting: Waiting, text: str) -> None:
-    await _appoint(who, int(waiting.data["unit"]), text)
+@dataclass(frozen=True)
+class AppointName(Pending, kind="appoint"):
+    """The name of the officer appointed in ``unit``."""
+
+    unit: int
+
+
+@route(AppointName)
+async def _appoint_name(who: Asker, pending: AppointName, text: str) -> None:
+    await _appoint(who, pending.unit, text)
     await _forget(who)

@@ -20,6 +20,23 @@ Fields, in the order they appear in the data, may be:
 * ``X | None = None``: a trailing field that may be left out;
 * ``tuple[int, ...]`` (the last field only): any number of ints.
 
+Where an action changes what the fields mean, each action is a family of its own,
+named by a ``tag`` after the prefix (the data reads exactly as a field would)::
+
+    @dataclass(frozen=True)
+    class AssignTick(Codec, prefix="asg", tag="x"):
+        unit: int
+        person: int
+        household: int
+        page: int
+
+    AssignTick(1, 2, 3, 0).encode() == "asg:x:1:2:3:0"
+
+Several families may share a prefix (each with its tag; a family without a tag whose
+choices of fields tell it apart says ``shares=True`` when another has the prefix);
+``decode_any`` finds the one the data belongs to (a test checks that at most one
+does). A family's fields mean one thing whatever the action.
+
 A codec may add a ``check`` for rules across fields (which action carries what); it
 raises ``ValueError`` (``check``, not ``__post_init__``, which validates every field).
 Building a button that breaks a rule raises ``ValueError`` (a bug: the bot never shows a
@@ -36,16 +53,16 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import (
     Annotated,
     Any,
     ClassVar,
-    Final,
     Literal,
     Self,
+    TypeVar,
     Union,
     get_args,
     get_origin,
@@ -164,21 +181,34 @@ class Codec:
     """The base of every button family: see the module's docstring."""
 
     PREFIX: ClassVar[str]
+    TAG: ClassVar[str | None] = None
     _fields: ClassVar[tuple[_Field, ...] | None] = None
-    families: ClassVar[dict[str, type[Codec]]] = {}
+    families: ClassVar[dict[str, type[Codec]]] = {}  # by "prefix" or "prefix:tag"
 
-    def __init_subclass__(cls, *, prefix: str | None = None, **kwargs: Any) -> None:
+    def __init_subclass__(cls, *, prefix: str | None = None, tag: str | None = None,
+                          shares: bool = False, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if prefix is None:
             return
-        if not _TOKEN.fullmatch(prefix):
-            raise TypeError(f"{cls.__name__}: prefix {prefix!r} is not a token")
-        known = Codec.families.get(prefix)
+        for token in (prefix, tag):
+            if token is not None and not _TOKEN.fullmatch(token):
+                raise TypeError(f"{cls.__name__}: {token!r} is not a token")
+        # A second family without a tag on a prefix says so (``shares``): its fields'
+        # choices tell it apart (``duty:<page>:<month>:pg`` from ``duty:<household>:…:ok``).
+        key = f"{prefix}:{tag}" if tag is not None else \
+            f"{prefix}:{cls.__name__}" if shares else prefix
+        known = Codec.families.get(key)
         if known is not None and known.__qualname__ != cls.__qualname__:
-            raise TypeError(f"{cls.__name__}: prefix {prefix!r} is {known.__name__}'s")
+            raise TypeError(f"{cls.__name__}: {key!r} is {known.__name__}'s")
         cls.PREFIX = prefix
+        cls.TAG = tag
         cls._fields = None  # not inherited: resolved for this class on first use
-        Codec.families[prefix] = cls
+        Codec.families[key] = cls
+
+    @property
+    def head(self) -> list[str]:
+        """The parts before the fields: the prefix, and the tag if any."""
+        return [self.PREFIX] if self.TAG is None else [self.PREFIX, self.TAG]
 
     @classmethod
     def _layout(cls) -> tuple[_Field, ...]:
@@ -215,7 +245,7 @@ class Codec:
         return parts
 
     def encode(self) -> str:
-        data = ":".join([self.PREFIX, *self._parts()])
+        data = ":".join([*self.head, *self._parts()])
         if len(data.encode()) > MAX_BYTES:
             raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
         return data
@@ -229,6 +259,10 @@ class Codec:
         head, colon, rest = data.partition(":")
         if head != cls.PREFIX or not colon:
             raise BadButton(f"not a {cls.PREFIX} button")
+        if cls.TAG is not None:
+            tag, colon, rest = rest.partition(":")
+            if tag != cls.TAG or not colon:
+                raise BadButton(f"not a {cls.PREFIX}:{cls.TAG} button")
         parts = rest.split(":")
         values: dict[str, object] = {}
         try:
@@ -250,7 +284,8 @@ class Codec:
 
     @classmethod
     def pattern(cls) -> str:
-        """The CallbackQueryHandler pattern of the family."""
+        """The CallbackQueryHandler pattern of the family (of every family sharing its
+        prefix: one handler dispatches them, see ``decode_any``)."""
         return rf"^{re.escape(cls.PREFIX)}:"
 
     @classmethod
@@ -263,26 +298,16 @@ class Codec:
         return True
 
 
-NUMBER: Final = "number"
-"""``expect_arg``: the argument is a number (a page, an id)."""
-ArgKind = Literal["number"] | tuple[str, ...] | None
+C = TypeVar("C", bound=Codec)
 
 
-def expect_arg(action: StrEnum, arg: str | None, kind: ArgKind) -> None:
-    """For a family whose last part depends on the action (a card's buttons): ``arg``
-    must be a number, one of the words of ``kind``, or absent (``kind`` is None)."""
-    if kind is None:
-        ok = arg is None
-    elif kind == NUMBER:
-        ok = arg is not None and _DIGITS.fullmatch(arg) is not None
-    else:
-        ok = arg in kind
-    if not ok:
-        raise ValueError(f"{action.value}: {arg!r} is not {kind or 'nothing'}")
-
-
-def as_number(arg: str | None) -> int:
-    """The number an ``expect_arg(..., NUMBER)`` argument carries."""
-    if arg is None or not _DIGITS.fullmatch(arg):
-        raise ValueError(f"not a number: {arg!r}")
-    return int(arg)
+def decode_any(codecs: Iterable[type[C]], data: str | None) -> C:
+    """The button ``data`` stands for, among ``codecs`` (families sharing a prefix: at
+    most one accepts any data, their tags and action choices being apart);
+    ``BadButton`` when none does."""
+    for codec in codecs:
+        try:
+            return codec.decode(data)
+        except BadButton:
+            continue
+    raise BadButton("no family takes it")

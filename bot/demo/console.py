@@ -20,7 +20,7 @@ SECRETARY_ID = 3001  # Trần Thị Hoa, the secretary of the demo's branch
 
 
 def signed_link(live_bot: Playground, telegram_id: int, first_name: str, query: str = "") -> str:
-    server: ConsoleServer = live_bot.app.bot_data["webapp"]
+    server: ConsoleServer = live_bot.app.bot_data.webapp
     data = sign_init_data(TOKEN, {"id": telegram_id, "first_name": first_name},
                           int(live_bot.clock.now().timestamp()))
     return server.local_url + query + launch_fragment(data)
@@ -29,7 +29,7 @@ def signed_link(live_bot: Playground, telegram_id: int, first_name: str, query: 
 async def hold_console(live_bot: Playground, out: TextIO,
                        stop: asyncio.Event | None = None) -> None:
     """Print the address and a signed link; keep serving until ``stop`` or Ctrl-C."""
-    server: ConsoleServer = live_bot.app.bot_data["webapp"]
+    server: ConsoleServer = live_bot.app.bot_data.webapp
     print(f"\n🖥  console: {server.local_url}", file=out)
     print(f"   signed in as the branch secretary (Trần Thị Hoa):\n   "
           f"{signed_link(live_bot, SECRETARY_ID, 'Hoa')}", file=out)

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from bot.core.clock import FakeClock
 from bot.demo.playground import Playground
 from bot.demo.transcript import Transcript
-from bot.duties.buttons import DutyButton
+from bot.duties.buttons import DutyButton, DutyPage
 from bot.texts import Texts
 from emulator import BotMessageView, FakeUser
 from storage import roles
@@ -46,7 +46,8 @@ def household_sheet(names: list[str]) -> bytes:
 
 
 def _is_duty(message: BotMessageView) -> bool:
-    return any(DutyButton.matches(b.callback_data) for row in message.buttons for b in row)
+    return any(DutyButton.matches(b.callback_data) or DutyPage.matches(b.callback_data)
+               for row in message.buttons for b in row)
 
 
 def _starts(message: BotMessageView, texts: Texts, key: str) -> bool:

@@ -35,12 +35,12 @@ class Playground:
 
     @property
     def services(self) -> Services:
-        services: Services = self.app.bot_data["services"]
+        services: Services = self.app.bot_data.services
         return services
 
     @property
     def sender(self) -> Sender:
-        sender: Sender = self.app.bot_data["sender"]
+        sender: Sender = self.app.bot_data.sender
         return sender
 
     async def tick(self) -> None:
@@ -58,7 +58,7 @@ class Playground:
 
     async def start(self) -> None:
         self.app = build_application(self.config, TOKEN, clock=self.clock,
-                                     tick_seconds=self.app.bot_data["tick_seconds"])
+                                     tick_seconds=self.app.bot_data.tick_seconds)
         await start_app(self.app, poll_timeout=1)
 
     async def followups(self) -> None:

@@ -43,7 +43,7 @@ async def play_zalo(tr: Transcript, zalo: ZaloEmulator, hoa: FakeUser, unit_id: 
         agenda="Xét kết nạp đảng viên")
     assert meeting is not None
     await live_bot.settle()
-    await live_bot.app.bot_data["zalo"].sender.drain()
+    await live_bot.app.bot_data.zalo.sender.drain()
     tr.note("Cuộc họp bất thường: giấy mời gửi qua Telegram, và qua Zalo cho Khôi / an "
             "extraordinary meeting: invitations on Telegram, and on Zalo for Khôi")
     await khoi.wait_for_text(lambda text: f" {meeting.id} 1" in text)

@@ -8,30 +8,28 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from bot.core.callbacks import NUMBER, ArgKind, Codec, Shape, as_number, expect_arg
-from bot.duties.fields import FIELDS
+from bot.core.callbacks import Codec, Shape
+from bot.duties.fields import HouseholdField
 
 STATUSES = {"ok": "normal", "pb": "problem"}
+
+
+Month = Annotated[str, Shape(r"[0-9]{4}(0[1-9]|1[0-2])")]  # yyyymm
+
+
+def _period(month: str) -> str:
+    """``yyyymm`` -> ``yyyy-mm``"""
+    return f"{month[:4]}-{month[4:]}"
 
 
 @dataclass(frozen=True)
 class DutyButton(Codec, prefix="duty"):
     """``duty:<household>:<yyyymm>:<ok|pb>``: all normal, or a problem (a note is asked
-    next); ``duty:<page>:<yyyymm>:pg`` turns a long card to another page. The domain
-    decides whether the month is still the one to report on, and clamps the page."""
+    next). The domain decides whether the month is still the one to report on."""
 
-    household: int  # the page, for pg
-    month: Annotated[str, Shape(r"[0-9]{4}(0[1-9]|1[0-2])")]
-    answer: Literal["ok", "pb", "pg"]
-
-    @classmethod
-    def page_of(cls, page: int, period: str) -> DutyButton:
-        """The button that shows ``page`` of the card for ``period`` (``yyyy-mm``)."""
-        return cls(page, period.replace("-", ""), "pg")
-
-    @property
-    def turns_page(self) -> bool:
-        return self.answer == "pg"
+    household: int
+    month: Month
+    answer: Literal["ok", "pb"]
 
     @classmethod
     def of(cls, household: int, period: str, answer: Literal["ok", "pb"]) -> DutyButton:
@@ -41,7 +39,7 @@ class DutyButton(Codec, prefix="duty"):
     @property
     def period(self) -> str:
         """``yyyy-mm``"""
-        return f"{self.month[:4]}-{self.month[4:]}"
+        return _period(self.month)
 
     @property
     def status(self) -> str:
@@ -49,12 +47,30 @@ class DutyButton(Codec, prefix="duty"):
         return STATUSES[self.answer]
 
 
+@dataclass(frozen=True)
+class DutyPage(Codec, prefix="duty", shares=True):
+    """``duty:<page>:<yyyymm>:pg`` turns a long card to another page (the domain clamps
+    the page)."""
+
+    page: int
+    month: Month
+    turn: Literal["pg"] = "pg"
+
+    @classmethod
+    def of(cls, page: int, period: str) -> DutyPage:
+        """The button that shows ``page`` of the card for ``period`` (``yyyy-mm``)."""
+        return cls(page, period.replace("-", ""))
+
+    @property
+    def period(self) -> str:
+        """``yyyy-mm``"""
+        return _period(self.month)
+
+
+
+
 class HouseholdAction(StrEnum):
-    STATUS = "s"  # target: the branch
-    PAGE = "p"  # target: the branch; arg: the page
-    ADD = "add"  # target: the branch
     OPEN = "o"
-    EDIT = "e"  # arg: the field
     UNASSIGN = "un"
     REMOVE = "rm"
     REMOVE_YES = "rmy"
@@ -62,52 +78,105 @@ class HouseholdAction(StrEnum):
 
 @dataclass(frozen=True)
 class HouseholdButton(Codec, prefix="hh"):
-    """``hh:<action>:<household or branch>[:<arg>]``: the officers' household buttons."""
+    """``hh:<action>:<household>``: an officer's button on a household's card."""
 
     action: HouseholdAction
-    target: int
-    arg: str | None = None
-
-    def check(self) -> None:
-        kinds: dict[HouseholdAction, ArgKind] = {HouseholdAction.PAGE: NUMBER,
-                                                 HouseholdAction.EDIT: tuple(FIELDS)}
-        expect_arg(self.action, self.arg, kinds.get(self.action))
-
-    @property
-    def number(self) -> int:
-        """The page (PAGE)."""
-        return as_number(self.arg)
-
-    @property
-    def field(self) -> str:
-        """The field (EDIT)."""
-        assert self.arg is not None
-        return self.arg
+    household: int
 
 
-class AssignAction(StrEnum):
-    MENU = "menu"  # unit: choose how
-    MEMBERS = "m"  # unit, page: pick a member to tick households for
-    TICKS = "t"  # unit, person, page: that member's tick list
-    TICK = "x"  # unit, person, household, page: tick or untick one household
-    DONE = "ok"  # unit, person: done ticking
-    HOUSEHOLDS = "h"  # unit, page: pick a household
-    HOUSEHOLD_MEMBERS = "hm"  # household, page: pick its member
-    ASSIGN = "a"  # household, person
-
-
-ASSIGN_ARITY = {AssignAction.MENU: 1, AssignAction.MEMBERS: 2, AssignAction.TICKS: 3,
-                AssignAction.TICK: 4, AssignAction.DONE: 2, AssignAction.HOUSEHOLDS: 2,
-                AssignAction.HOUSEHOLD_MEMBERS: 2, AssignAction.ASSIGN: 2}
+class BranchHouseholdsAction(StrEnum):
+    STATUS = "s"  # the month's status
+    ADD = "add"  # add a household (its head is asked next)
 
 
 @dataclass(frozen=True)
-class AssignButton(Codec, prefix="asg"):
-    """``asg:<action>:<id>:…``: the ids each action carries are listed on the action."""
+class BranchHouseholds(Codec, prefix="hh", shares=True):
+    """``hh:<s|add>:<branch>``: the branch's households: the status, or add one."""
 
-    action: AssignAction
-    ids: tuple[int, ...]
+    action: BranchHouseholdsAction
+    branch: int
 
-    def check(self) -> None:
-        if len(self.ids) != ASSIGN_ARITY[self.action]:
-            raise ValueError(f"{self.action.value} takes {ASSIGN_ARITY[self.action]} ids")
+
+@dataclass(frozen=True)
+class HouseholdPage(Codec, prefix="hh", tag="p"):
+    """``hh:p:<branch>:<page>``: a page of the branch's household list."""
+
+    branch: int
+    page: int
+
+
+@dataclass(frozen=True)
+class HouseholdEdit(Codec, prefix="hh", tag="e"):
+    """``hh:e:<household>:<field>``: correct one field (the value is asked next)."""
+
+    household: int
+    field: HouseholdField
+
+
+# /assign: one family per step, each field one meaning (``asg:<tag>:<fields>``).
+
+
+@dataclass(frozen=True)
+class AssignMenu(Codec, prefix="asg", tag="menu"):
+    """Choose how to assign: by member or by household."""
+
+    unit: int
+
+
+@dataclass(frozen=True)
+class AssignMembers(Codec, prefix="asg", tag="m"):
+    """A page of the members to tick households for."""
+
+    unit: int
+    page: int
+
+
+@dataclass(frozen=True)
+class AssignTicks(Codec, prefix="asg", tag="t"):
+    """A page of one member's tick list."""
+
+    unit: int
+    person: int
+    page: int
+
+
+@dataclass(frozen=True)
+class AssignTick(Codec, prefix="asg", tag="x"):
+    """Tick or untick one household for the member, staying on the page."""
+
+    unit: int
+    person: int
+    household: int
+    page: int
+
+
+@dataclass(frozen=True)
+class AssignDone(Codec, prefix="asg", tag="ok"):
+    """Done ticking for the member."""
+
+    unit: int
+    person: int
+
+
+@dataclass(frozen=True)
+class AssignHouseholds(Codec, prefix="asg", tag="h"):
+    """A page of the households to pick one from."""
+
+    unit: int
+    page: int
+
+
+@dataclass(frozen=True)
+class AssignHouseholdMembers(Codec, prefix="asg", tag="hm"):
+    """A page of the members to pick the household's one from."""
+
+    household: int
+    page: int
+
+
+@dataclass(frozen=True)
+class AssignTo(Codec, prefix="asg", tag="a"):
+    """Assign the household to the member."""
+
+    household: int
+    person: int

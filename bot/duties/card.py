@@ -13,7 +13,7 @@ from typing import Literal
 
 from bot.core import formatting as fmt
 from bot.core.paging import clamp_page
-from bot.duties.buttons import DutyButton
+from bot.duties.buttons import DutyButton, DutyPage
 from bot.texts import Language, t
 from storage.duties import DutyReport
 from storage.households import Household
@@ -93,7 +93,7 @@ def button_data(household_id: int, period: str, answer: Literal["ok", "pb"]) -> 
 
 
 def page_data(page: int, period: str) -> str:
-    return DutyButton.page_of(page, period).encode()
+    return DutyPage.of(page, period).encode()
 
 
 def card(view: DutyView, lang: Language, header: Header = "status", *,

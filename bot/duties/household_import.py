@@ -19,13 +19,27 @@ from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.duties import notices
 from bot.imports import HouseholdRow, ParsedImport, describe
-from bot.imports.plan import Change, ImportPlan, Update, new_nonce, recall, remember
+from bot.imports.plan import (
+    Change,
+    ImportPlan,
+    ImportWaiting,
+    Update,
+    new_nonce,
+    recall,
+    remember,
+)
 from bot.texts import Language, t
 from storage import assignments, audit, households, people
 from storage.households import Household
 from storage.people import MemberRow
 
-PENDING_KIND = "import_households"
+
+@dataclass(frozen=True)
+class HouseholdsWaiting(ImportWaiting, kind="import_households"):
+    """A household import waiting for the officer's confirmation."""
+
+
+PENDING_KIND = HouseholdsWaiting
 
 
 @dataclass

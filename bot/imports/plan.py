@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from bot.core import inputs
 from bot.core.errors import Invalid
+from bot.core.inputs import Pending
 from bot.core.services import Services
 from bot.texts import Language, t
 
@@ -128,30 +129,41 @@ class Recalled:
     relinks: list[Relink] = field(default_factory=list)
 
 
-async def remember(services: Services, telegram_user_id: int, kind: str,
+@dataclass(frozen=True)
+class ImportWaiting(Pending):
+    """An import waiting for the officer's confirmation (each importer's kind derives
+    from it): the valid rows and what the summary said, under the summary's nonce."""
+
+    unit_id: int
+    nonce: str
+    rows: list[dict[str, Any]]
+    skipped: int = 0
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: int = 0
+    relinks: list[list[Any]] = field(default_factory=list)
+
+
+async def remember(services: Services, telegram_user_id: int, kind: type[ImportWaiting],
                    plan: ImportPlan[Any], rows: list[dict[str, Any]]) -> None:
-    await inputs.expect(services, telegram_user_id, kind,
-                        {"unit_id": plan.unit_id, "nonce": plan.nonce, "rows": rows,
-                         "skipped": plan.skipped,
-                         "updates": [u.as_json() for u in plan.updates],
-                         "unchanged": plan.unchanged,
-                         "relinks": [r.as_json() for r in plan.relinks]})
+    await inputs.expect(services, telegram_user_id, kind(
+        plan.unit_id, plan.nonce, rows, plan.skipped, [u.as_json() for u in plan.updates],
+        plan.unchanged, [r.as_json() for r in plan.relinks]))
 
 
-async def recall(services: Services, telegram_user_id: int, kind: str, nonce: str) -> Recalled:
-    stored = await inputs.waiting(services, telegram_user_id)
-    if stored is None or stored.kind != kind or stored.data.get("nonce") != nonce:
+async def recall(services: Services, telegram_user_id: int, kind: type[ImportWaiting],
+                 nonce: str) -> Recalled:
+    stored = await inputs.waiting_as(services, telegram_user_id, kind)
+    if stored is None or stored.nonce != nonce:
         raise Invalid("import_expired")
-    data = stored.data
-    return Recalled(int(data["unit_id"]), nonce, int(data.get("skipped", 0)), list(data["rows"]),
-                    [Update.from_json(u) for u in data.get("updates", [])],
-                    int(data.get("unchanged", 0)),
-                    [Relink.from_json(r) for r in data.get("relinks", [])])
+    return Recalled(stored.unit_id, nonce, stored.skipped, list(stored.rows),
+                    [Update.from_json(u) for u in stored.updates], stored.unchanged,
+                    [Relink.from_json(r) for r in stored.relinks])
 
 
-async def waiting_kind(services: Services, telegram_user_id: int, nonce: str) -> str | None:
+async def waiting_kind(services: Services, telegram_user_id: int,
+                       nonce: str) -> type[ImportWaiting] | None:
     """The kind of import waiting for this person's confirmation under ``nonce``."""
-    stored = await inputs.waiting(services, telegram_user_id)
-    if stored is None or stored.data.get("nonce") != nonce:
+    stored = await inputs.waiting_as(services, telegram_user_id, ImportWaiting)
+    if stored is None or stored.nonce != nonce:
         return None
-    return stored.kind
+    return type(stored)

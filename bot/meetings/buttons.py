@@ -24,32 +24,37 @@ class MeetingAction(StrEnum):
     CANCEL = "cx"
     CANCEL_YES = "cxy"
     DOCUMENT = "doc"  # attach a document
-    ANSWERS = "ans"  # extra: the page of the invitees' answers
-    ANSWER_FOR = "af"  # extra: the person an officer records an answer for
-    ANSWER_FOR_YES = "afy"  # extra: the person (attends)
-    ANSWER_FOR_NO = "afn"  # extra: the person (absent; the reason is asked next)
-
-
-MEETING_EXTRA = {MeetingAction.ANSWERS: 1, MeetingAction.ANSWER_FOR: 1,
-                  MeetingAction.ANSWER_FOR_YES: 1, MeetingAction.ANSWER_FOR_NO: 1}
 
 
 @dataclass(frozen=True)
 class MeetingButton(Codec, prefix="mt"):
-    """``mt:<action>:<meeting>[:<number>]``: an officer's button on a meeting."""
+    """``mt:<action>:<meeting>``: an officer's button on a meeting."""
 
     action: MeetingAction
     meeting: int
-    extra: tuple[int, ...] = ()
 
-    def check(self) -> None:
-        if len(self.extra) != MEETING_EXTRA.get(self.action, 0):
-            raise ValueError(f"{self.action} carries {MEETING_EXTRA.get(self.action, 0)}")
 
-    @property
-    def number(self) -> int:
-        """The page (ANSWERS) or the person (ANSWER_FOR…)."""
-        return self.extra[0]
+@dataclass(frozen=True)
+class MeetingAnswers(Codec, prefix="mt", tag="ans"):
+    """``mt:ans:<meeting>:<page>``: a page of the invitees' answers."""
+
+    meeting: int
+    page: int
+
+
+class AnswerForAction(StrEnum):
+    CHOOSE = "af"  # what to record for the person
+    ATTENDS = "afy"
+    ABSENT = "afn"  # the reason is asked next
+
+
+@dataclass(frozen=True)
+class MeetingAnswerFor(Codec, prefix="mt", shares=True):
+    """``mt:<af|afy|afn>:<meeting>:<person>``: an officer records a person's answer."""
+
+    action: AnswerForAction
+    meeting: int
+    person: int
 
 
 MeetingKind = Literal["regular", "thematic", "combined", "extraordinary"]
@@ -87,13 +92,10 @@ class PastMeetingButton(Codec, prefix="mp"):
 
 class RollcallAction(StrEnum):
     OPEN = "o"
-    PAGE = "p"  # extra: the page
-    TOGGLE = "t"  # extra: the person[, the page shown]
     CLOSE = "c"  # asks to confirm when anyone is still marked absent without a reason
     CLOSE_YES = "cy"  # close, confirmed
     CORRECT = "fix"  # reopen a closed roll call for a correction (the reason is asked next)
     ADD = "a"  # add someone who came without an invitation (the name is asked next)
-    GUEST = "g"  # extra: the guest (present ↔ không dự)
     MINUTES = "m"  # the printable minutes of the closed meeting
     START_EARLIER = "s0"  # the actual start or end, moved by a step
     START_LATER = "s1"
@@ -105,33 +107,36 @@ class RollcallAction(StrEnum):
     LATE = "lt"  # type who came late
 
 
-# How many numbers each roll-call action carries (the person and the page shown, …).
-ROLLCALL_EXTRA = {RollcallAction.PAGE: (1,), RollcallAction.TOGGLE: (1, 2),
-                  RollcallAction.GUEST: (1,)}
-
-
 @dataclass(frozen=True)
 class RollcallButton(Codec, prefix="rc"):
-    """``rc:<action>:<meeting>[:<number>…]``: ``rc:o:<meeting>`` opens the roll call,
-    ``rc:t:<meeting>:<person>[:<page>]`` changes one person's mark, ``rc:c:<meeting>``
+    """``rc:<action>:<meeting>``: ``rc:o:<meeting>`` opens the roll call, ``rc:c:…``
     closes it; the others set the times, chair, secretary and late arrivals."""
 
     action: RollcallAction
     meeting: int
-    extra: tuple[int, ...] = ()
 
-    def check(self) -> None:
-        allowed = ROLLCALL_EXTRA.get(self.action, (0,))
-        if len(self.extra) not in allowed:
-            raise ValueError(f"{self.action} carries {allowed}")
 
-    @property
-    def person(self) -> int | None:
-        return self.extra[0] if self.action == RollcallAction.TOGGLE else None
+@dataclass(frozen=True)
+class RollcallPage(Codec, prefix="rc", tag="p"):
+    """``rc:p:<meeting>:<page>``: another page of the roll call."""
 
-    @property
-    def page(self) -> int:
-        if self.action == RollcallAction.PAGE:
-            return self.extra[0]
-        return self.extra[1] if self.action == RollcallAction.TOGGLE and len(self.extra) == 2 \
-            else 0
+    meeting: int
+    page: int
+
+
+@dataclass(frozen=True)
+class RollcallToggle(Codec, prefix="rc", tag="t"):
+    """``rc:t:<meeting>:<person>[:<page>]``: change one person's mark, staying on the
+    page shown (the first page when left out)."""
+
+    meeting: int
+    person: int
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class RollcallGuest(Codec, prefix="rc", tag="g"):
+    """``rc:g:<meeting>:<guest>``: a guest present ↔ not present."""
+
+    meeting: int
+    guest: int

@@ -3,11 +3,12 @@ a member's data export and who follows which branch. Wire formats are in each co
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from bot.core.callbacks import NUMBER, ArgKind, Codec, Shape, as_number, expect_arg
+from bot.core.callbacks import Codec, Shape
 from bot.members.registration import BRANCH_ROLES
 from bot.members.service import FLAGS
 
@@ -45,14 +46,10 @@ class AppointButton(Codec, prefix="ap"):
 
 
 class MemberAction(StrEnum):
-    PAGE = "p"  # target: the branch; arg: the page
     OPEN = "o"
-    FLAG = "f"  # arg: the standing flag
     OFFICIAL = "off"
     ROLE = "r"
-    SET_ROLE = "rs"  # arg: the new role
     MOVE = "mv"
-    MOVE_TO = "mt"  # arg: the branch to move to
     LINK = "inv"
     REVOKE = "rv"
     REMOVE = "rm"
@@ -60,68 +57,98 @@ class MemberAction(StrEnum):
     REMOVE_YES = "rmy"
     ERASE_YES = "ery"
     EDIT = "ed"  # choose a field of the record to correct
-    EDIT_FIELD = "ef"  # arg: the field's code (RECORD_FIELDS)
 
 
 # Short codes of the record's fields in callback data (mem:ef:<membership>:<code>).
 RECORD_FIELDS = {"n": "full_name", "b": "birth_date", "a": "admitted_on", "o": "official_on",
                  "p": "phone", "j": "joined_on"}
+RecordCode = Literal["n", "b", "a", "o", "p", "j"]
+RECORD_CODES: tuple[RecordCode, ...] = ("n", "b", "a", "o", "p", "j")
+assert tuple(RECORD_FIELDS) == RECORD_CODES
 
 
-MEMBER_ARGS: dict[MemberAction, ArgKind] = {
-    MemberAction.PAGE: NUMBER, MemberAction.FLAG: FLAGS, MemberAction.SET_ROLE: BRANCH_ROLES,
-    MemberAction.MOVE_TO: NUMBER, MemberAction.EDIT_FIELD: tuple(RECORD_FIELDS),
-}
+def _one_of(words: tuple[str, ...]) -> Shape:
+    return Shape("|".join(re.escape(w) for w in words))
 
 
 @dataclass(frozen=True)
 class MemberButton(Codec, prefix="mem"):
-    """``mem:<action>:<membership>[:<arg>]`` (``mem:p:<branch>:<page>`` for the list)."""
+    """``mem:<action>:<membership>``: an officer's button on a member's card."""
 
     action: MemberAction
-    target: int
-    arg: str | None = None
-
-    def check(self) -> None:
-        expect_arg(self.action, self.arg, MEMBER_ARGS.get(self.action))
-
-    @property
-    def number(self) -> int:
-        """The page (PAGE) or the branch moved to (MOVE_TO)."""
-        return as_number(self.arg)
-
-    @property
-    def word(self) -> str:
-        """The flag (FLAG) or the role (SET_ROLE)."""
-        assert self.arg is not None
-        return self.arg
+    membership: int
 
 
 @dataclass(frozen=True)
-class DuesButton(Codec, prefix="due"):
-    """``due:o:<membership>`` opens this year's dues, ``due:y:<membership>:<yyyy>`` another
-    year's; ``due:t:<membership>:<yyyymm>`` marks a month paid or unpaid (the domain says
-    whether the month is one the card shows)."""
+class MemberPage(Codec, prefix="mem", tag="p"):
+    """``mem:p:<branch>:<page>``: a page of the branch's member list."""
 
-    action: Literal["o", "t", "y"]
+    branch: int
+    page: int
+
+
+@dataclass(frozen=True)
+class MemberFlag(Codec, prefix="mem", tag="f"):
+    """``mem:f:<membership>:<flag>``: turn a standing flag on or off."""
+
     membership: int
-    month: Annotated[str, Shape(r"[0-9]{4}([0-9]{2})?")] | None = None
+    flag: Annotated[str, _one_of(FLAGS)]
 
-    def check(self) -> None:
-        digits = {"o": None, "y": 4, "t": 6}[self.action]
-        if (len(self.month) if self.month is not None else None) != digits:
-            raise ValueError("o carries nothing, y a year, t a month")
+
+@dataclass(frozen=True)
+class MemberSetRole(Codec, prefix="mem", tag="rs"):
+    """``mem:rs:<membership>:<role>``: the member's new role in the branch."""
+
+    membership: int
+    role: Annotated[str, _one_of(BRANCH_ROLES)]
+
+
+@dataclass(frozen=True)
+class MemberMoveTo(Codec, prefix="mem", tag="mt"):
+    """``mem:mt:<membership>:<branch>``: move the member to that branch."""
+
+    membership: int
+    branch: int
+
+
+@dataclass(frozen=True)
+class MemberEditField(Codec, prefix="mem", tag="ef"):
+    """``mem:ef:<membership>:<code>``: correct one field of the record (RECORD_FIELDS)."""
+
+    membership: int
+    code: RecordCode
 
     @property
-    def year(self) -> int:
-        """The year shown (y)."""
-        assert self.month is not None
-        return int(self.month[:4])
+    def field(self) -> str:
+        return RECORD_FIELDS[self.code]
+
+
+@dataclass(frozen=True)
+class DuesButton(Codec, prefix="due", tag="o"):
+    """``due:o:<membership>``: this year's dues of the member."""
+
+    membership: int
+
+
+@dataclass(frozen=True)
+class DuesYear(Codec, prefix="due", tag="y"):
+    """``due:y:<membership>:<yyyy>``: another year's dues."""
+
+    membership: int
+    year: Annotated[str, Shape(r"[0-9]{4}")]
+
+
+@dataclass(frozen=True)
+class DuesMonth(Codec, prefix="due", tag="t"):
+    """``due:t:<membership>:<yyyymm>``: mark a month paid or unpaid (the domain says
+    whether the month is one the card shows)."""
+
+    membership: int
+    month: Annotated[str, Shape(r"[0-9]{6}")]
 
     @property
     def period(self) -> str:
         """``yyyy-mm``"""
-        assert self.month is not None
         return f"{self.month[:4]}-{self.month[4:]}"
 
 

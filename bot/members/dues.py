@@ -19,14 +19,20 @@ from bot.core.names import name_key
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
 from bot.imports import DuesRow, ParsedImport, describe
-from bot.imports.plan import ImportPlan, new_nonce, recall, remember
+from bot.imports.plan import ImportPlan, ImportWaiting, new_nonce, recall, remember
 from bot.members.service import open_member
 from bot.texts import Language, t
 from storage import audit, people, units
 from storage import dues as store
 from storage.people import MemberRow
 
-PENDING_KIND = "import_dues"
+
+@dataclass(frozen=True)
+class DuesWaiting(ImportWaiting, kind="import_dues"):
+    """A dues import waiting for the officer's confirmation."""
+
+
+PENDING_KIND = DuesWaiting
 FIRST_YEAR = 2000
 
 

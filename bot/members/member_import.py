@@ -20,7 +20,16 @@ from bot.core.services import Services
 from bot.core.xlsx import Workbook
 from bot.imports import ImportKind, MemberRow, ParsedImport, RowError, describe, parse_upload
 from bot.imports.parser import check_member_dates
-from bot.imports.plan import Change, ImportPlan, Relink, Update, new_nonce, recall, remember
+from bot.imports.plan import (
+    Change,
+    ImportPlan,
+    ImportWaiting,
+    Relink,
+    Update,
+    new_nonce,
+    recall,
+    remember,
+)
 from bot.members import records
 from bot.members.records import day_start
 from bot.members.registration import IssuedInvite, issue_invite
@@ -29,7 +38,13 @@ from storage import invites, outbox, people, units
 from storage.outbox import Envelope, OutgoingMessage
 from storage.people import MemberRow as MembershipRow
 
-PENDING_KIND = "import_members"
+
+@dataclass(frozen=True)
+class MembersWaiting(ImportWaiting, kind="import_members"):
+    """A member import waiting for the officer's confirmation."""
+
+
+PENDING_KIND = MembersWaiting
 
 
 class MemberImportPlan(ImportPlan[MemberRow]):

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated
 
 from bot.core.callbacks import Codec, Shape
 
-# m meeting, y year, d duties, p probation, b branches, x export, u member, s scope menu
-ReportCode = Literal["m", "y", "d", "p", "b", "x", "u", "s"]
+
+class ReportCode(StrEnum):
+    """Which report a button (or /report's first word) asks for."""
+
+    MEETING = "m"  # arg: the meeting
+    YEAR = "y"  # arg: the year
+    DUTIES = "d"  # arg: the month (yyyymm)
+    PROBATION = "p"
+    BRANCHES = "b"  # arg: the year
+    EXPORT = "x"  # arg: the year
+    MEMBER = "u"  # arg: a name typed, or the person picked (``<person>[-<yyyy>]``)
+    SCOPES = "s"  # the menu, for another scope
+
+
 Scope = Annotated[str, Shape(r"[bc][0-9]{1,12}")]  # b<branch> or c<committee>
 Arg = Annotated[str, Shape(r"[0-9]{1,12}(-[0-9]{4})?")]  # a year, yyyymm, a meeting,
 # a person, or a person and a year (``<person>-<yyyy>``)

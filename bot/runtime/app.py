@@ -41,11 +41,12 @@ from bot.runtime.delivery.reply_limiter import ReplyLimiter, seconds
 from bot.runtime.delivery.retry import RetryingRequest
 from bot.runtime.delivery.telegram_transport import TelegramTransport, rejected_status
 from bot.runtime.inbox import Inbox, StoredBeforeConfirmed
+from bot.runtime.state import Runtime, RuntimeApp
 from bot.runtime.updates import PerUserUpdateProcessor
-from bot.runtime.webapp import ConsoleServer, start_console
+from bot.runtime.webapp import start_console
 from bot.runtime.zalo.channel import Senders, ZaloChannel
 from bot.texts import LANGUAGES, t
-from handlers.context import ChiboApp, ChiboContext
+from handlers.context import ChiboContext
 from storage import people
 from storage.db import Database, open_database
 
@@ -76,7 +77,7 @@ MENU_RETRY_CAP = 600.0
 def build_application(
     config: Config, token: str, *, clock: Clock | None = None,
     tick_seconds: float | None = TICK_SECONDS,
-) -> ChiboApp:
+) -> RuntimeApp:
     """A ready-to-start Application for ``config``; nothing is opened until it starts.
 
     ``tick_seconds`` None: no scheduler wake-ups (tests and the demo tick by hand).
@@ -96,7 +97,7 @@ def build_application(
         proxied_request(config, connection_pool_size=2, read_timeout=40.0), inbox)
     processor = PerUserUpdateProcessor(64)
     processor.inbox = inbox
-    app: ChiboApp = (
+    app: RuntimeApp = (
         ApplicationBuilder()
         .token(token)
         .base_url(config.telegram.base_url)
@@ -104,7 +105,7 @@ def build_application(
         .request(request)
         .get_updates_request(updates_request)
         .defaults(Defaults(tzinfo=config.bot.tz))
-        .context_types(ContextTypes(context=ChiboContext))
+        .context_types(ContextTypes(context=ChiboContext, bot_data=Runtime))
         .update_queue(inbox)
         .concurrent_updates(processor)
         .rate_limiter(ReplyLimiter(throttle))
@@ -112,22 +113,20 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .build()
     )
-    app.bot_data["config"] = config
-    app.bot_data["clock"] = clock
-    app.bot_data["tick_seconds"] = tick_seconds
-    app.bot_data["throttle"] = throttle
-    app.bot_data["flood"] = FloodGate(config.bot.user_commands_per_minute)
-    app.bot_data["inbox"] = inbox
+    state = app.bot_data
+    state.config, state.clock, state.tick_seconds = config, clock, tick_seconds
+    state.throttle, state.inbox = throttle, inbox
+    state.flood = FloodGate(config.bot.user_commands_per_minute)
     handlers.register(app)
     return app
 
 
-async def _post_init(app: ChiboApp) -> None:
-    config: Config = app.bot_data["config"]
+async def _post_init(app: RuntimeApp) -> None:
+    config = app.bot_data.config
     db = await open_database(config.database.target, password=database_password())
-    services = Services(config=config, db=db, clock=app.bot_data["clock"],
+    services = Services(config=config, db=db, clock=app.bot_data.clock,
                         bot_username=app.bot.username)
-    app.bot_data["services"] = services
+    app.bot_data.services = services
 
     async def on_unreachable(person_id: int, reason: str, since: datetime) -> None:
         account = await people.telegram_account(services.db, person_id=person_id)
@@ -143,65 +142,65 @@ async def _post_init(app: ChiboApp) -> None:
         request=proxied_request(config, connection_pool_size=config.delivery.concurrency,
                                 pool_timeout=1.0, write_timeout=20.0,
                                 read_timeout=config.delivery.read_timeout_seconds,
-                                pacer=app.bot_data["throttle"].pacer))
+                                pacer=app.bot_data.throttle.pacer))
     await outbox_bot.initialize()
-    app.bot_data["outbox_bot"] = outbox_bot
+    app.bot_data.outbox_bot = outbox_bot
     workers = await _join_cluster(app, db)
     if workers is not None:  # another worker's sender may mark an account unreachable
         workers.refreshers.append(services.load_unreachable)
     await _keep_updates(app, db, workers)
     sender = Sender(db, services.clock, TelegramTransport(outbox_bot), config.delivery,
-                    app.bot_data["throttle"], on_unreachable=on_unreachable,
+                    app.bot_data.throttle, on_unreachable=on_unreachable,
                     worker=workers.worker if workers else None)
     services.sender = sender
-    app.bot_data["sender"] = sender
+    app.bot_data.sender = sender
     await sender.start(live=await workers.live() if workers else None)
     if workers is not None:
         workers.on_recovered = lambda _count: sender.wake()
     await _start_zalo(app, services, sender)
     if not await _try_menus(app):
-        app.bot_data["menus"] = asyncio.create_task(_menus_until_set(app), name="chibo-menus")
-    if app.job_queue is not None and app.bot_data["tick_seconds"] is not None:
+        app.bot_data.menus = asyncio.create_task(_menus_until_set(app), name="chibo-menus")
+    if app.job_queue is not None and app.bot_data.tick_seconds is not None:
         app.job_queue.run_repeating(
-            _tick, interval=app.bot_data["tick_seconds"], first=0.5,
+            _tick, interval=app.bot_data.tick_seconds, first=0.5,
             job_kwargs={"misfire_grace_time": 60, "coalesce": True, "max_instances": 1},
         )
     if config.webapp.enabled:
-        app.bot_data["webapp"] = await start_console(app, config.webapp)
+        app.bot_data.webapp = await start_console(app, config.webapp)
     log.info("chibo started as @%s", app.bot.username)
 
 
-async def _start_zalo(app: ChiboApp, services: Services, sender: Sender) -> None:
+async def _start_zalo(app: RuntimeApp, services: Services, sender: Sender) -> None:
     """The Zalo channel when ``[zalo] enabled``: its events and its sender."""
-    config: Config = app.bot_data["config"]
+    config = app.bot_data.config
     if not config.zalo.enabled:
         return
-    workers: Cluster | None = app.bot_data.get("cluster")
+    workers = app.bot_data.cluster
     zalo = ZaloChannel(services, config.zalo, worker=workers.worker if workers else None)
     if workers is not None:  # one Zalo budget for every worker, as for Telegram
         zalo.throttle.share(services.db)
-    app.bot_data["zalo"] = zalo
+    app.bot_data.zalo = zalo
     services.sender = Senders(sender, zalo.sender)
     await zalo.start(live=await workers.live() if workers else None)
 
 
-async def _join_cluster(app: ChiboApp, db: Database) -> Cluster | None:
+async def _join_cluster(app: RuntimeApp, db: Database) -> Cluster | None:
     """On a shared engine, join the other workers: heartbeats, one sending budget, each
     update handled once. A SQLite database has one process and no cluster."""
     if db.engine == "sqlite":
         return None
     workers = Cluster(db)
     await workers.start()
-    app.bot_data["cluster"] = workers
-    app.bot_data["throttle"].share(db, workers.clock)  # on the database's clock
+    app.bot_data.cluster = workers
+    app.bot_data.throttle.share(db, workers.clock)  # on the database's clock
     return workers
 
 
-async def _keep_updates(app: ChiboApp, db: Database, workers: Cluster | None) -> None:
+async def _keep_updates(app: RuntimeApp, db: Database, workers: Cluster | None) -> None:
     """Store every update before Telegram forgets it, and handle now what a crash or a
     restart left unhandled (with several workers: what dead workers left, at every sweep
     too)."""
-    inbox: Inbox = app.bot_data["inbox"]
+    inbox = app.bot_data.inbox
     if workers is None:
         inbox.attach(db, app.bot)
     else:
@@ -216,33 +215,33 @@ def _replaying(inbox: Inbox) -> Callable[[], Awaitable[None]]:
     return replay
 
 
-async def _post_shutdown(app: ChiboApp) -> None:
-    console: ConsoleServer | None = app.bot_data.pop("webapp", None)
+async def _post_shutdown(app: RuntimeApp) -> None:
+    console, app.bot_data.webapp = app.bot_data.webapp, None
     if console is not None:
         await console.stop()
-    menus: asyncio.Task[None] | None = app.bot_data.pop("menus", None)
+    menus, app.bot_data.menus = app.bot_data.menus, None
     if menus is not None and not menus.done():
         menus.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await menus
-    zalo: ZaloChannel | None = app.bot_data.pop("zalo", None)
+    zalo, app.bot_data.zalo = app.bot_data.zalo, None
     if zalo is not None:
         await zalo.stop()
-    sender: Sender | None = app.bot_data.get("sender")
+    sender = app.bot_data.sender
     if sender is not None:
         await sender.stop()
-    await app.bot_data["inbox"].close()
-    pacer = app.bot_data["throttle"].pacer
+    await app.bot_data.inbox.close()
+    pacer = app.bot_data.throttle.pacer
     log.info("sending budget: at most %d sends started in a second (%g/s configured); "
              "%d slots dropped, reached late", pacer.busiest_second, pacer.rate,
              pacer.late_slots)
-    workers: Cluster | None = app.bot_data.get("cluster")
+    workers = app.bot_data.cluster
     if workers is not None:
         await workers.stop()
-    outbox_bot: ExtBot[None] | None = app.bot_data.get("outbox_bot")
+    outbox_bot = app.bot_data.outbox_bot
     if outbox_bot is not None:
         await outbox_bot.shutdown()
-    services: Services | None = app.bot_data.get("services")
+    services: Services | None = getattr(app.bot_data, "services", None)  # None: never started
     if services is not None:
         await services.db.close()
     log.info("chibo stopped")
@@ -266,14 +265,14 @@ async def tick(services: Services) -> None:
     services.sender.wake()
 
 
-async def _set_menus(app: ChiboApp) -> None:
+async def _set_menus(app: RuntimeApp) -> None:
     for lang in LANGUAGES:
         commands = [BotCommand(c, t(lang, key)) for c, key in MENU_COMMANDS.items()]
-        language_code = None if lang == app.bot_data["config"].bot.language else lang
+        language_code = None if lang == app.bot_data.config.bot.language else lang
         await app.bot.set_my_commands(commands, language_code=language_code)
 
 
-async def _try_menus(app: ChiboApp) -> bool:
+async def _try_menus(app: RuntimeApp) -> bool:
     """Menus are cosmetic: a failing setMyCommands is logged, never raised."""
     try:
         await _set_menus(app)
@@ -284,7 +283,7 @@ async def _try_menus(app: ChiboApp) -> bool:
     return True
 
 
-async def _menus_until_set(app: ChiboApp) -> None:
+async def _menus_until_set(app: RuntimeApp) -> None:
     """Try the menus again with backoff (real time: Telegram's availability, not the
     bot's clock) until they are set or the bot stops."""
     delay = MENU_RETRY_FIRST
@@ -316,7 +315,7 @@ class BotApiNonConforming(Exception):
     """The Bot API answered getMe with something that is not a bot user."""
 
 
-async def connect(app: ChiboApp, progress: list[str] | None = None) -> None:
+async def connect(app: RuntimeApp, progress: list[str] | None = None) -> None:
     """Ask Telegram who the bot is (getMe) until it answers.
 
     A transient failure (network, timeout, 5xx, 429) is retried with backoff, its reason
@@ -348,10 +347,10 @@ async def connect(app: ChiboApp, progress: list[str] | None = None) -> None:
         delay = min(CONNECT_RETRY_CAP, delay * 2)
 
 
-def warn_about_identity(app: ChiboApp) -> None:
+def warn_about_identity(app: RuntimeApp) -> None:
     """Configuration that works but surprises later: invite links pointing at another
     bot, or nobody able to create the first unit."""
-    config: Config = app.bot_data["config"]
+    config = app.bot_data.config
     configured = config.telegram.bot_username.lstrip("@")
     if configured and configured.lower() != app.bot.username.lower():
         log.warning("[telegram] bot_username is @%s but this token is @%s: invite links "
@@ -362,7 +361,7 @@ def warn_about_identity(app: ChiboApp) -> None:
                     "in the bot; add your Telegram user id (see the README)")
 
 
-async def serve(app: ChiboApp, webhook: WebhookSettings | None = None, *,
+async def serve(app: RuntimeApp, webhook: WebhookSettings | None = None, *,
                 startup_deadline: float | None = None) -> None:
     """Connect (see ``connect``), start, poll or serve ``webhook`` until SIGINT/SIGTERM,
     then stop; whatever fails on the way, the sessions are closed.
@@ -415,7 +414,7 @@ async def serve(app: ChiboApp, webhook: WebhookSettings | None = None, *,
 
 
 async def start_app(
-    app: ChiboApp, *, poll_timeout: int = 10, webhook: WebhookSettings | None = None,
+    app: RuntimeApp, *, poll_timeout: int = 10, webhook: WebhookSettings | None = None,
 ) -> None:
     """Initialise, run the post_init hook, start, and poll or serve ``webhook`` (what
     run_polling and run_webhook do, by hand)."""
@@ -439,7 +438,7 @@ async def start_app(
         if updater.running:
             await updater.stop()
 
-    workers: Cluster | None = app.bot_data.get("cluster")
+    workers = app.bot_data.cluster
     if workers is None:
         await poll()
         return
@@ -447,7 +446,7 @@ async def start_app(
     await workers.lead_now()
 
 
-async def stop_app(app: ChiboApp) -> None:
+async def stop_app(app: RuntimeApp) -> None:
     """The reverse of ``start_app``; safe on a half-started application."""
     try:
         if app.updater is not None and app.updater.running:
@@ -464,7 +463,7 @@ async def stop_app(app: ChiboApp) -> None:
 
 
 @asynccontextmanager
-async def running(app: ChiboApp, *, poll_timeout: int = 10) -> AsyncIterator[ChiboApp]:
+async def running(app: RuntimeApp, *, poll_timeout: int = 10) -> AsyncIterator[RuntimeApp]:
     """Start ``app`` in long-polling mode for the duration of the block (tests, demo)."""
     try:
         await start_app(app, poll_timeout=poll_timeout)

@@ -35,7 +35,7 @@ class ConsoleServer:
 
 async def start_console(app: ChiboApp, settings: WebappSettings) -> ConsoleServer:
     def services() -> Services:
-        found: Services = app.bot_data["services"]
+        found: Services = app.bot_data.services
         return found
 
     runner = web.AppRunner(web_application(services, app.bot.token), access_log=None)

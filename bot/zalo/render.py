@@ -9,7 +9,7 @@ boundaries (a single line longer than the limit is cut).
 
 from __future__ import annotations
 
-from bot.duties.buttons import DutyButton
+from bot.duties.buttons import DutyButton, DutyPage
 from bot.meetings.buttons import RsvpButton
 from bot.reports.render import paginate
 from bot.texts import Language, t
@@ -32,7 +32,9 @@ def instructions(message: OutgoingMessage, lang: Language) -> list[str]:
                 if meeting not in meetings:
                     meetings.append(meeting)
             elif DutyButton.matches(button.data):
-                households = households or DutyButton.decode(button.data).answer != "pg"
+                households = True
+            elif DutyPage.matches(button.data):
+                pass  # a page turn: the card's other households are said with the first
             elif button.data:
                 other = True
     lines = [t(lang, "zalo_rsvp_how", n=m) for m in meetings]

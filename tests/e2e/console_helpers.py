@@ -48,7 +48,7 @@ async def chromium() -> AsyncIterator[Browser]:
 
 
 def local_url(live_bot: Playground) -> str:
-    server: ConsoleServer = live_bot.app.bot_data["webapp"]
+    server: ConsoleServer = live_bot.app.bot_data.webapp
     return server.local_url
 
 

@@ -5,7 +5,9 @@ command line (/schedule's place) alike."""
 from __future__ import annotations
 
 from bot.demo.playground import Playground
+from bot.texts import CATALOGS
 from storage import meetings as store
+from storage import pending
 from tests.e2e.test_meetings import setup_branch, tap
 
 HIDDEN = "\u202e\u2066\u200b\u200f\ufeff\x07"
@@ -30,3 +32,18 @@ async def test_a_reason_and_a_place_lose_hidden_characters(live_bot: Playground)
         "SELECT reason FROM invitations WHERE meeting_id = ? AND reason IS NOT NULL",
         (meeting.id,))
     assert [r["reason"] for r in reasons] == ["Đi công tác"]
+
+
+async def test_an_answer_asked_by_an_older_version_is_asked_again(live_bot: Playground) -> None:
+    """A pending input stored in a shape this version does not read (an older bot asked
+    it) gets a clear "start again", is dropped, and changes nothing else."""
+    _, _, members = await setup_branch(live_bot)
+    member = members[0]
+    member.drain()
+    await pending.put(live_bot.services.db, member.id, "absence_reason",
+                      {"meeting": "next", "chat": "?"}, live_bot.clock.now())
+    answer = await member.ask("Đi công tác")
+    assert answer.text == CATALOGS["vi"]["input_start_again"]
+    assert await pending.get(live_bot.services.db, member.id) is None
+    assert await live_bot.services.db.fetch_value(
+        "SELECT COUNT(*) FROM invitations WHERE reason IS NOT NULL") == 0

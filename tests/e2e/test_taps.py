@@ -52,7 +52,7 @@ async def test_a_closed_chat_holds_the_edit_not_the_answer(live_bot: Playground)
     _, members = await invited_members(live_bot, 3)
     member = members[1]
     card = invitation(member)
-    throttle: Throttle = live_bot.app.bot_data["throttle"]
+    throttle: Throttle = live_bot.app.bot_data.throttle
     throttle.gates.hold(member.id, time.monotonic() + 4.0)
     query = await member.press("✅ Tham dự", card.message_id)
     record = member.callback(query)
@@ -70,7 +70,7 @@ async def test_edits_of_one_card_waiting_for_their_turn_collapse_into_the_last(
     meeting_id, members = await invited_members(live_bot, 3)
     member = members[2]
     card = invitation(member)
-    throttle: Throttle = live_bot.app.bot_data["throttle"]
+    throttle: Throttle = live_bot.app.bot_data.throttle
     throttle.gates.hold(member.id, time.monotonic() + 3.0)
     first = await member.press("✅ Tham dự", card.message_id)
     await live_bot.emu.wait_until(lambda: member.callback(first).answered, timeout=2.5)

@@ -35,7 +35,7 @@ async def test_a_webhook_update_posted_three_times_is_handled_once_on_sqlite(
     second = await an.next_message()  # one person's updates in order: after any repeat
     assert "Xin chào An" not in second.text  # the answer to /help, not a second welcome
     assert [m.text for m in an.chat] == [welcome.text, second.text]
-    db = await open_database(hooked.app.bot_data["config"].database.target)
+    db = await open_database(hooked.app.bot_data.config.database.target)
     try:
         rows = await db.fetch_all("SELECT update_id FROM inbound_updates ORDER BY update_id")
     finally:

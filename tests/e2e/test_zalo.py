@@ -61,7 +61,7 @@ async def zpg(tmp_path: Path, clock: FakeClock, zalo: ZaloEmulator,
 
 
 def channel(live_bot: Playground) -> ZaloChannel:
-    found: ZaloChannel = live_bot.app.bot_data["zalo"]
+    found: ZaloChannel = live_bot.app.bot_data.zalo
     return found
 
 
