@@ -21,6 +21,7 @@ default), at an even pace over ``--over`` seconds (``spread``: 5,000 over 60 s i
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import re
@@ -29,6 +30,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from telegram import Bot
 
@@ -43,6 +45,7 @@ from benchmarks.common import (
     workdir,
     write_config,
 )
+from benchmarks.emulator_process import RemoteEmulator
 from bot.demo.playground import BOT_USERNAME, TOKEN
 from emulator import BotApiEmulator, FakeUser, Limits, busiest_second
 from storage import meetings, people, units
@@ -85,12 +88,12 @@ async def seed(target: Path | str, count: int) -> int:
         await db.close()
 
 
-async def invitations(emu: BotApiEmulator, count: int,
-                      meeting_id: int) -> list[tuple[FakeUser, int]]:
+async def invitations(emu: BotApiEmulator, count: int, meeting_id: int, *,
+                      first_uid: int = FIRST_UID) -> list[tuple[FakeUser, int]]:
     """One invitation in each member's chat, sent raw with limits off (setup, not timed)."""
     emu.set_limits(Limits.off())
     emu.strict_private_chats = False
-    users = [emu.user(FIRST_UID + i, f"ĐV{i}") for i in range(count)]
+    users = [emu.user(first_uid + i, f"ĐV{i}") for i in range(count)]
     markup = {"inline_keyboard": [[
         {"text": "✅ Tham dự", "callback_data": f"rsvp:{meeting_id}:y"},
         {"text": "❌ Vắng (có lý do)", "callback_data": f"rsvp:{meeting_id}:n"}]]}
@@ -98,7 +101,7 @@ async def invitations(emu: BotApiEmulator, count: int,
     async with Bot(TOKEN, base_url=emu.base_url) as bot:
         for start in range(0, count, 200):
             sent = await asyncio.gather(*(
-                bot.send_message(FIRST_UID + i, "📅 GIẤY MỜI HỌP CHI BỘ", reply_markup=markup)
+                bot.send_message(first_uid + i, "📅 GIẤY MỜI HỌP CHI BỘ", reply_markup=markup)
                 for i in range(start, min(count, start + 200))))
             ids += [m.message_id for m in sent]
     emu.set_limits(Limits())
@@ -117,6 +120,7 @@ class Taps:
     busiest_second: int  # most messages and edits arriving at the emulator in any second
     stamp_lag: float  # the emulator's longest lag from a request's arrival to storing it
     loop_lag: float  # the longest the emulator's event loop was held (arrivals wait)
+    final: int = 0  # cards in their final state (counted by the emulator's process)
 
     @property
     def answered_per_second(self) -> float:
@@ -192,6 +196,101 @@ async def _loop_lag(done: asyncio.Event) -> float:
     return worst
 
 
+async def tap_remote(emu: RemoteEmulator, targets: list[tuple[int, int]], data: str,
+                     *, edits: bool, offsets: list[float]) -> Taps:
+    """``tap_all`` against an emulator in a process of its own: the taps due are posted
+    in batches through its control routes, and this process only polls its progress."""
+    started = time.monotonic()
+    due = 0
+    while due < len(targets):
+        now = time.monotonic() - started
+        if offsets[due] > now:
+            await asyncio.sleep(offsets[due] - now)
+            continue
+        last = due
+        while last < len(targets) and last - due < 500 and offsets[last] <= now:
+            last += 1
+        await emu.call("POST", "tap", {"data": data, "taps": targets[due:last]})
+        due = last
+
+    async def until(done: Any) -> None:
+        deadline = time.monotonic() + 900.0
+        while not done(await emu.call("GET", "progress")):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the bot did not keep up within 900 s")
+            await asyncio.sleep(0.2)
+
+    await until(lambda p: p["answered"] >= len(targets))
+    if edits:
+        await until(lambda p: p["edited"] >= len(targets))
+    got = await emu.call("GET", "result")
+    print(f"  (emulator process: {got['cpu']:.1f} s CPU in {got['wall']:.1f} s)",
+          file=sys.stderr)
+    first = got["first_tap"]
+    return Taps(len(targets), got["answers"], got["last_answer"] - first,
+                got["last_edit"] - first if edits else None, got["rate_limited"],
+                got["busiest_second"], got["stamp_lag"], got["loop_lag"], got["final"])
+
+
+async def remote_ready(emu: RemoteEmulator) -> None:
+    """Until the bot polls (its start-up is not timed)."""
+    deadline = time.monotonic() + 60.0
+    while not (await emu.call("GET", "progress"))["polls"]:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the bot did not poll within 60 s")
+        await asyncio.sleep(0.1)
+
+
+async def ours_remote(count: int, work: Path,
+                      offsets: list[float]) -> tuple[Taps, int, int, int | None]:
+    """``ours`` with the emulator in a process of its own."""
+    database = work / "bot.sqlite3"
+    meeting_id = await seed(database, count)
+    async with RemoteEmulator(TOKEN, BOT_USERNAME) as emu:
+        ids = await emu.call("POST", "invite", {"count": count, "first_uid": FIRST_UID,
+                                                "meeting_id": meeting_id})
+        targets = [(FIRST_UID + i, m) for i, m in enumerate(ids)]
+        child = await start_bot(write_config(work, emu, database),  # type: ignore[arg-type]
+                                work / "bot.log")
+        try:
+            await remote_ready(emu)
+            taps = await tap_remote(emu, targets, f"rsvp:{meeting_id}:y", edits=True,
+                                    offsets=offsets)
+        finally:
+            await child.stop()
+    return taps, await recorded_answers(database, meeting_id), taps.final, \
+        bot_side_busiest(work / "bot.log")
+
+
+async def yardstick_remote(count: int, work: Path, offsets: list[float]) -> Taps:
+    async with RemoteEmulator(TOKEN, BOT_USERNAME) as emu:
+        ids = await emu.call("POST", "invite", {"count": count, "first_uid": FIRST_UID,
+                                                "meeting_id": 1})
+        targets = [(FIRST_UID + i, m) for i, m in enumerate(ids)]
+        log = (work / "yardstick.log").open("ab")
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, str(Path(__file__).with_name("ptb_answer_only.py")), emu.base_url,
+            str(CONCURRENCY), stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
+            env={**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN})
+        try:
+            await remote_ready(emu)
+            return await tap_remote(emu, targets, "rsvp:1:y", edits=False, offsets=offsets)
+        finally:
+            proc.terminate()
+            await proc.wait()
+            log.close()
+
+
+async def recorded_answers(database: Path, meeting_id: int) -> int:
+    db = await open_database(database)
+    try:
+        return int(await db.fetch_value(
+            "SELECT count(*) FROM invitations WHERE meeting_id = ? AND answer = 'attend'",
+            (meeting_id,)))
+    finally:
+        await db.close()
+
+
 def bot_side_busiest(log: Path) -> int | None:
     """The most sends the bot started within a second, as it logged at its stop."""
     found = re.findall(r"at most (\d+) sends started in a second", log.read_text(errors="replace"))
@@ -225,14 +324,8 @@ async def ours(count: int, work: Path,
                                for m in user.chat))
         finally:
             await child.stop()
-    db = await open_database(database)
-    try:
-        recorded = int(await db.fetch_value(
-            "SELECT count(*) FROM invitations WHERE meeting_id = ? AND answer = 'attend'",
-            (meeting_id,)))
-    finally:
-        await db.close()
-    return taps, recorded, final, bot_side_busiest(work / "bot.log")
+    return taps, await recorded_answers(database, meeting_id), final, \
+        bot_side_busiest(work / "bot.log")
 
 
 async def yardstick(count: int, work: Path, offsets: list[float]) -> Taps:
@@ -266,12 +359,19 @@ async def main() -> int:
                      help="how the taps come (default: all at once)")
     cli.add_argument("--over", type=float, default=60.0,
                      help="seconds the spread or burst taps come over (default 60)")
+    cli.add_argument("--emulator-process", action=argparse.BooleanOptionalAction,
+                     default=True,
+                     help="run the emulator in an OS process of its own, apart from the "
+                          "crowd (default); --no-emulator-process: in this process")
     args = cli.parse_args()
+    remote = args.emulator_process
     offsets = schedule(args.count, args.arrival, args.over)
     how = "at once" if args.arrival == "at-once" else f"{args.arrival} over {args.over:g} s"
+    how += ", emulator in its own process" if remote else ", emulator in this process"
     report = Report(f"Benchmark 4 — inbound answer taps ({args.count:,} members, {how})")
     with workdir(args.keep) as work:
-        taps, recorded, final, started = await ours(args.count, work, offsets)
+        taps, recorded, final, started = await (ours_remote if remote else ours)(
+            args.count, work, offsets)
         report.section("chibo (answer recorded in SQLite, tap answered, invitation edited)")
         _answers(report, taps)
         assert taps.edited_in is not None
@@ -292,7 +392,7 @@ async def main() -> int:
         report.goal(f"tap -> answer p95 < {GOAL_P95:g} s", taps.percentile(0.95) < GOAL_P95)
         if args.no_yardstick:
             return report.finish()
-        theirs = await yardstick(args.count, work, offsets)
+        theirs = await (yardstick_remote if remote else yardstick)(args.count, work, offsets)
     report.section("yardstick (bare PTB Application: answers the tap, nothing else)")
     _answers(report, theirs)
     report.section("comparison")
