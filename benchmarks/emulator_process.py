@@ -21,6 +21,7 @@ processes compare.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sys
 import time
@@ -52,6 +53,15 @@ class ServedEmulator(BotApiEmulator):
         self._watching = asyncio.Event()
         self._watch: asyncio.Task[float] | None = None
         self._cpu0 = 0.0
+        self.gc_pauses: list[float] = []  # every collection's length, from the first tap
+        self._gc_began = 0.0
+        gc.callbacks.append(self._gc_timer)
+
+    def _gc_timer(self, phase: str, _: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_began = time.perf_counter()
+        elif self._started is not None:
+            self.gc_pauses.append(time.perf_counter() - self._gc_began)
 
     def make_app(self) -> web.Application:
         app = super().make_app()
@@ -115,6 +125,9 @@ class ServedEmulator(BotApiEmulator):
             "stamp_lag": stats.stamp_lag_max,
             "loop_lag": await self._watch,
             "final": final,
+            "gc_longest": max(self.gc_pauses, default=0.0),
+            "gc_total": sum(self.gc_pauses),
+            "gc_count": len(self.gc_pauses),
             "cpu": time.process_time() - self._cpu0,
             "wall": time.monotonic() - started,
         })

@@ -27,7 +27,7 @@ import os
 import re
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -121,6 +121,8 @@ class Taps:
     stamp_lag: float  # the emulator's longest lag from a request's arrival to storing it
     loop_lag: float  # the longest the emulator's event loop was held (arrivals wait)
     final: int = 0  # cards in their final state (counted by the emulator's process)
+    arrivals: list[float] = field(default_factory=list)  # messages and edits, stamped
+    gc: str = ""  # the emulator process's garbage collections while it counted
 
     @property
     def answered_per_second(self) -> float:
@@ -229,7 +231,10 @@ async def tap_remote(emu: RemoteEmulator, targets: list[tuple[int, int]], data: 
     first = got["first_tap"]
     return Taps(len(targets), got["answers"], got["last_answer"] - first,
                 got["last_edit"] - first if edits else None, got["rate_limited"],
-                got["busiest_second"], got["stamp_lag"], got["loop_lag"], got["final"])
+                got["busiest_second"], got["stamp_lag"], got["loop_lag"], got["final"],
+                got["arrivals"],
+                f"{got['gc_count']} collections, {got['gc_total'] * 1000:,.0f} ms in all, "
+                f"the longest {got['gc_longest'] * 1000:,.0f} ms")
 
 
 async def remote_ready(emu: RemoteEmulator) -> None:
@@ -251,7 +256,7 @@ async def ours_remote(count: int, work: Path,
                                                 "meeting_id": meeting_id})
         targets = [(FIRST_UID + i, m) for i, m in enumerate(ids)]
         child = await start_bot(write_config(work, emu, database),  # type: ignore[arg-type]
-                                work / "bot.log")
+                                work / "bot.log", env=trace_starts(work))
         try:
             await remote_ready(emu)
             taps = await tap_remote(emu, targets, f"rsvp:{meeting_id}:y", edits=True,
@@ -260,6 +265,34 @@ async def ours_remote(count: int, work: Path,
             await child.stop()
     return taps, await recorded_answers(database, meeting_id), taps.final, \
         bot_side_busiest(work / "bot.log")
+
+
+def trace_starts(work: Path) -> dict[str, str]:
+    """The bot's environment that makes it write its send starts (``send_starts/``)."""
+    return {"PYTHONPATH": str(Path(__file__).with_name("send_starts")),
+            "CHIBO_SEND_STARTS": str(work / "send_starts.txt")}
+
+
+def start_to_arrival(work: Path, taps: Taps) -> str:
+    """Each send's start at the bot set against its arrival stamp at the emulator, in
+    order (the n-th start with the n-th arrival; the pace keeps them ~40 ms apart, so
+    they do not overtake one another): the lag's distribution and the busiest second of
+    starts as this benchmark counts them."""
+    path = work / "send_starts.txt"
+    if not path.exists() or not taps.arrivals:
+        return "send starts not recorded"
+    first = min(taps.arrivals) - 5.0
+    starts = sorted(t for t in map(float, path.read_text().split()) if t >= first)
+    n = min(len(starts), len(taps.arrivals))
+    lags = sorted(a - s for a, s in zip(taps.arrivals[-n:], starts[-n:], strict=True))
+
+    def at(q: float) -> str:
+        return f"{lags[min(n - 1, round(q * (n - 1)))] * 1000:,.1f}"
+
+    return (f"{len(starts):,} send starts, {len(taps.arrivals):,} arrivals; start -> "
+            f"arrival lag min {lags[0] * 1000:,.1f} / p50 {at(0.5)} / p95 {at(0.95)} / "
+            f"p99 {at(0.99)} / max {lags[-1] * 1000:,.1f} ms; busiest second of starts "
+            f"{busiest_second(starts)}")
 
 
 async def yardstick_remote(count: int, work: Path, offsets: list[float]) -> Taps:
@@ -384,6 +417,9 @@ async def main() -> int:
                     f"emulator stored them up to {taps.stamp_lag * 1000:,.0f} ms later; its "
                     f"event loop was held up to {taps.loop_lag * 1000:,.0f} ms); the bot "
                     f"started at most {started} sends in a second")
+        if remote:
+            report.line(f"the emulator's process: {taps.gc}; "
+                        f"{start_to_arrival(work, taps)}")
         report.goal("every answer recorded", recorded == args.count)
         report.goal("every card edited to its final state", final == args.count)
         report.goal("0 x 429", taps.rate_limited == 0)
