@@ -14,6 +14,10 @@ benchmark drives the crowd through a few control routes of that server:
 - ``GET /ctl/result``: the statistics (arrival stamps, 429s, the loop's worst hold…);
 - ``POST /ctl/stop``: the process exits.
 
+``--no-gc`` (``RemoteEmulator(collect=False)``): from the first tap on, the emulator's
+process does not collect garbage; its collections otherwise hold its loop while its state
+(every message, every call) grows, and arrivals queue behind them.
+
 ``time.monotonic()`` is the system's monotonic clock on Linux, so the stamps of both
 processes compare.
 """
@@ -43,8 +47,9 @@ FINAL_TEXT = "Trả lời của đồng chí"  # an invitation card after its me
 class ServedEmulator(BotApiEmulator):
     """The emulator plus the control routes a benchmark in another process uses."""
 
-    def __init__(self, token: str, bot_username: str) -> None:
+    def __init__(self, token: str, bot_username: str, *, collect: bool = True) -> None:
         super().__init__(token=token, bot_username=bot_username)
+        self.collect = collect  # False: no garbage collection while it counts
         self.done = asyncio.Event()
         self._records: list[CallbackRecord] = []
         self._targets: list[tuple[int, int]] = []
@@ -87,6 +92,10 @@ class ServedEmulator(BotApiEmulator):
             self._edited0 = calls.calls_by_method["editMessageText"]
             self._sends0, self._edit_times0 = calls.sends, len(calls.edit_times)
             calls.stamp_lag_max = 0.0
+            if not self.collect:  # the set-up's garbage out, then no pause while counting
+                gc.collect()
+                gc.freeze()
+                gc.disable()
             self._started = time.monotonic()
             self._cpu0 = time.process_time()
             self._watch = asyncio.create_task(loop_lag(self._watching))
@@ -148,8 +157,8 @@ async def loop_lag(done: asyncio.Event) -> float:
     return worst
 
 
-async def serve(token: str, bot_username: str) -> None:
-    emu = ServedEmulator(token, bot_username)
+async def serve(token: str, bot_username: str, collect: bool) -> None:
+    emu = ServedEmulator(token, bot_username, collect=collect)
     await emu.start()
     print(emu.port, flush=True)
     await emu.done.wait()
@@ -160,8 +169,8 @@ async def serve(token: str, bot_username: str) -> None:
 class RemoteEmulator:
     """The benchmark's handle on a ``ServedEmulator`` child process."""
 
-    def __init__(self, token: str, bot_username: str) -> None:
-        self._args = (token, bot_username)
+    def __init__(self, token: str, bot_username: str, *, collect: bool = True) -> None:
+        self._args = (token, bot_username, *(() if collect else ("--no-gc",)))
         self._proc: asyncio.subprocess.Process | None = None
         self._http: aiohttp.ClientSession | None = None
         self.port = 0
@@ -205,4 +214,4 @@ class RemoteEmulator:
 
 
 if __name__ == "__main__":
-    asyncio.run(serve(sys.argv[1], sys.argv[2]))
+    asyncio.run(serve(sys.argv[1], sys.argv[2], sys.argv[3:] != ["--no-gc"]))

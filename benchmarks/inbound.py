@@ -246,12 +246,12 @@ async def remote_ready(emu: RemoteEmulator) -> None:
         await asyncio.sleep(0.1)
 
 
-async def ours_remote(count: int, work: Path,
-                      offsets: list[float]) -> tuple[Taps, int, int, int | None]:
+async def ours_remote(count: int, work: Path, offsets: list[float], *,
+                      collect: bool = True) -> tuple[Taps, int, int, int | None]:
     """``ours`` with the emulator in a process of its own."""
     database = work / "bot.sqlite3"
     meeting_id = await seed(database, count)
-    async with RemoteEmulator(TOKEN, BOT_USERNAME) as emu:
+    async with RemoteEmulator(TOKEN, BOT_USERNAME, collect=collect) as emu:
         ids = await emu.call("POST", "invite", {"count": count, "first_uid": FIRST_UID,
                                                 "meeting_id": meeting_id})
         targets = [(FIRST_UID + i, m) for i, m in enumerate(ids)]
@@ -295,8 +295,9 @@ def start_to_arrival(work: Path, taps: Taps) -> str:
             f"{busiest_second(starts)}")
 
 
-async def yardstick_remote(count: int, work: Path, offsets: list[float]) -> Taps:
-    async with RemoteEmulator(TOKEN, BOT_USERNAME) as emu:
+async def yardstick_remote(count: int, work: Path, offsets: list[float], *,
+                           collect: bool = True) -> Taps:
+    async with RemoteEmulator(TOKEN, BOT_USERNAME, collect=collect) as emu:
         ids = await emu.call("POST", "invite", {"count": count, "first_uid": FIRST_UID,
                                                 "meeting_id": 1})
         targets = [(FIRST_UID + i, m) for i, m in enumerate(ids)]
@@ -396,15 +397,20 @@ async def main() -> int:
                      default=True,
                      help="run the emulator in an OS process of its own, apart from the "
                           "crowd (default); --no-emulator-process: in this process")
+    cli.add_argument("--emulator-gc", action=argparse.BooleanOptionalAction, default=True,
+                     help="with --emulator-process: --no-emulator-gc keeps the emulator's "
+                          "process from collecting garbage while it counts")
     args = cli.parse_args()
     remote = args.emulator_process
+    served = {"collect": args.emulator_gc} if remote else {}
     offsets = schedule(args.count, args.arrival, args.over)
     how = "at once" if args.arrival == "at-once" else f"{args.arrival} over {args.over:g} s"
     how += ", emulator in its own process" if remote else ", emulator in this process"
+    how += "" if args.emulator_gc or not remote else " without garbage collection"
     report = Report(f"Benchmark 4 — inbound answer taps ({args.count:,} members, {how})")
     with workdir(args.keep) as work:
         taps, recorded, final, started = await (ours_remote if remote else ours)(
-            args.count, work, offsets)
+            args.count, work, offsets, **served)
         report.section("chibo (answer recorded in SQLite, tap answered, invitation edited)")
         _answers(report, taps)
         assert taps.edited_in is not None
@@ -428,7 +434,8 @@ async def main() -> int:
         report.goal(f"tap -> answer p95 < {GOAL_P95:g} s", taps.percentile(0.95) < GOAL_P95)
         if args.no_yardstick:
             return report.finish()
-        theirs = await (yardstick_remote if remote else yardstick)(args.count, work, offsets)
+        theirs = await (yardstick_remote if remote else yardstick)(args.count, work, offsets,
+                                                                      **served)
     report.section("yardstick (bare PTB Application: answers the tap, nothing else)")
     _answers(report, theirs)
     report.section("comparison")
