@@ -72,7 +72,8 @@ def _held_line(who: Asker, meeting: MeetingRow) -> str:
 
 async def _closed_view(who: Asker, meeting_id: int, roll: svc.RollCall,
                        toast: str | None = None) -> None:
-    block = svc.minutes_block(roll.rows, who.texts.lang, roll.guests)
+    block = svc.minutes_block(roll.rows, await svc.counts(who.services, meeting_id),
+                              who.texts.lang, roll.guests)
     await who.show(who.texts("minutes_header") + "\n\n" + block,
                    [[(who.texts("held_btn_minutes"), _data(R.MINUTES, meeting_id)),
                      (who.texts("rollcall_btn_correct"), _data(R.CORRECT, meeting_id))]],

@@ -108,7 +108,8 @@ async def rollcall_view(services: Services, actor: Actor, meeting_id: int,
             "rows": [_row(r, lang) for r in roll.rows],
             "guests": [_guest(g) for g in await guests.of_meeting(services, meeting_id)]}
     if roll.meeting.state == "closed":
-        view["minutes"] = rollcall.minutes_block(roll.rows, lang)
+        view["minutes"] = rollcall.minutes_block(
+            roll.rows, await rollcall.counts(services, meeting_id), lang)
     return view
 
 
@@ -158,7 +159,8 @@ async def rollcall_close(services: Services, actor: Actor, meeting_id: int,
                     "question": t(lang, "rollcall_confirm_close", count=len(left),
                                   names=names)}
     roll = await corrections.close(services, actor, meeting_id)
-    return {"closed": True, "minutes": rollcall.minutes_block(roll.rows, lang)}
+    return {"closed": True, "minutes": rollcall.minutes_block(
+        roll.rows, await rollcall.counts(services, meeting_id), lang)}
 
 
 async def rollcall_add(services: Services, actor: Actor, meeting_id: int, name: str,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 from zoneinfo import ZoneInfo
@@ -27,6 +28,23 @@ if TYPE_CHECKING:
     from storage.meetings import AttendanceRow, InvitationRow, MeetingRow
     from storage.outbox import OutgoingMessage
     from storage.units import UnitRow
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingCounts:
+    """The members of one held meeting by roll-call outcome, as the ledger counts them."""
+
+    present: int = 0
+    excused: int = 0
+    unexcused: int = 0
+
+    @property
+    def absent(self) -> int:
+        return self.excused + self.unexcused
+
+    @property
+    def total(self) -> int:
+        return self.present + self.absent
 
 
 class Membership(Protocol):
@@ -55,8 +73,8 @@ class MeetingText(Protocol):
     def invitation(self, meeting: MeetingRow, unit_name: str, inv: InvitationRow,
                    tz: ZoneInfo, lang: Language) -> OutgoingMessage: ...
 
-    def minutes_block(self, rows: list[AttendanceRow], lang: Language,
-                      guests: Sequence[GuestRow] = ()) -> str: ...
+    def minutes_block(self, rows: list[AttendanceRow], counts: MeetingCounts,
+                      lang: Language, guests: Sequence[GuestRow] = ()) -> str: ...
 
 
 class Figures(Protocol):
@@ -68,6 +86,9 @@ class Figures(Protocol):
     async def dues_states(self, services: Services, person_id: int,
                           year: int) -> dict[str, str]:
         """The dues state of each month of the person's year."""
+
+    async def meeting_counts(self, services: Services, meeting_id: int) -> MeetingCounts:
+        """The members of one meeting by outcome (the minutes' and /report meeting's)."""
 
 
 _provided: dict[str, object] = {}

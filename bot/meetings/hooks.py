@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from bot.core.hooks import provide
+from bot.core.hooks import MeetingCounts, provide
 from bot.meetings import membership, rollcall
 from bot.meetings import texts as mt
 from bot.texts import Language
@@ -23,9 +23,9 @@ class _MeetingText:
                    tz: ZoneInfo, lang: Language) -> OutgoingMessage:
         return mt.invitation(meeting, unit_name, inv, tz, lang)
 
-    def minutes_block(self, rows: list[AttendanceRow], lang: Language,
-                      guests: Sequence[GuestRow] = ()) -> str:
-        return rollcall.minutes_block(rows, lang, guests)
+    def minutes_block(self, rows: list[AttendanceRow], counts: MeetingCounts,
+                      lang: Language, guests: Sequence[GuestRow] = ()) -> str:
+        return rollcall.minutes_block(rows, counts, lang, guests)
 
 
 provide(membership=membership, meeting_text=_MeetingText())

@@ -30,9 +30,11 @@ from docx.text.paragraph import Paragraph
 from bot.core import labels
 from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
+from bot.core.hooks import MeetingCounts
 from bot.core.parsing import parse_day
 from bot.core.permissions import Permission, require
 from bot.core.services import Services
+from bot.meetings import rollcall
 from bot.meetings.rollcall import guest_label
 from bot.meetings.service import officer_meeting
 from bot.texts import Language, t
@@ -61,6 +63,7 @@ class MinutesFacts:
     chair: str | None
     secretary: str | None
     rows: list[AttendanceRow]
+    counts: MeetingCounts  # the ledger's; the names are the roll call's
     tz: ZoneInfo
     lang: Language
     guests: list[GuestRow] = field(default_factory=list)  # listed, never counted
@@ -87,7 +90,8 @@ async def gather(services: Services, actor: Actor, meeting_id: int,
         meeting=meeting, branch=branch.name, committee=parent.name if parent else None,
         chair=await store.person_name(services.db, meeting.chair_id),
         secretary=await store.person_name(services.db, meeting.secretary_id),
-        rows=await store.attendance(services.db, meeting.id), tz=services.tz, lang=lang,
+        rows=await store.attendance(services.db, meeting.id),
+        counts=await rollcall.counts(services, meeting.id), tz=services.tz, lang=lang,
         guests=await guests_store.of_meeting(services.db, meeting.id))
 
 
@@ -241,12 +245,10 @@ def build_docx(facts: MinutesFacts) -> bytes:
     _labelled(doc, t(lang, "docx_secretary_label"), facts.secretary or DOTS[:40])
 
     # Attendance.
-    members = [r for r in facts.rows if r.capacity == "member"]
-    present = [r for r in members if r.status == "present"]
-    absent = [r for r in members if r.status != "present"]
+    absent = [r for r in facts.rows if r.capacity == "member" and r.status != "present"]
     _labelled(doc, t(lang, "docx_attendance_label"), t(
-        lang, "docx_attendance", present=len(present), total=len(members),
-        absent=len(absent)))
+        lang, "docx_attendance", present=facts.counts.present, total=facts.counts.total,
+        absent=facts.counts.absent))
     for r in absent:
         reason = r.reason or (t(lang, labels.STANDING[r.standing]) if r.standing else "")
         key = "docx_absent_excused" if r.status == "excused" else "docx_absent_unexcused"

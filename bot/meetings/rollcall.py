@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core import labels
+from bot.core import hooks, labels
 from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
+from bot.core.hooks import MeetingCounts
 from bot.core.names import name_key
 from bot.core.parsing import parse_clock
 from bot.core.permissions import Permission, require
@@ -332,22 +333,27 @@ async def add_person(services: Services, actor: Actor, meeting_id: int,
     return Added("guest", cleaned)
 
 
-def minutes_block(rows: list[AttendanceRow], lang: Language,
+async def counts(services: Services, meeting_id: int) -> MeetingCounts:
+    """The meeting's members by outcome: the ledger's, as every figure reads them."""
+    return await hooks.figures().meeting_counts(services, meeting_id)
+
+
+def minutes_block(rows: list[AttendanceRow], counts: MeetingCounts, lang: Language,
                   guests: Sequence[GuestRow] = ()) -> str:
-    """The attendance block of the minutes, ready to paste."""
+    """The attendance block of the minutes, ready to paste: the counts are the ledger's,
+    the names the roll call's."""
     members = [r for r in rows if r.capacity == "member"]
-    present = [r for r in members if r.status == "present"]
     excused = [r for r in members if r.status == "excused"]
     unexcused = [r for r in members if r.status == "unexcused"]
-    lines = [t(lang, "minutes_present", present=len(present), total=len(members),
-               absent=len(excused) + len(unexcused))]
+    lines = [t(lang, "minutes_present", present=counts.present, total=counts.total,
+               absent=counts.absent)]
     if excused:
-        lines.append(t(lang, "minutes_excused", count=len(excused)))
+        lines.append(t(lang, "minutes_excused", count=counts.excused))
         for r in excused:
             reason = r.reason or (t(lang, labels.STANDING[r.standing]) if r.standing else "")
             lines.append(f"  - {r.full_name}: {reason}" if reason else f"  - {r.full_name}")
     if unexcused:
-        lines.append(t(lang, "minutes_unexcused", count=len(unexcused)))
+        lines.append(t(lang, "minutes_unexcused", count=counts.unexcused))
         lines.extend(f"  - {r.full_name}" for r in unexcused)
     followers = [r.full_name for r in rows if r.capacity == "follower" and r.status == "present"]
     if followers:

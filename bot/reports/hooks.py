@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core.hooks import provide
+from bot.core.hooks import MeetingCounts, provide
 from bot.core.services import Services
-from bot.reports import jobs, ledger
+from bot.reports import jobs, ledger, service
+from storage import meetings as meeting_store
 from storage.units import UnitRow
 
 
@@ -20,6 +21,12 @@ class _Figures:
                                  services.config.dues.due_day, person_id)
         return {pm.month: pm.dues for pm in book.person_months(person_id)
                 if pm.dues != "none"}
+
+    async def meeting_counts(self, services: Services, meeting_id: int) -> MeetingCounts:
+        meeting = await meeting_store.get(services.db, meeting_id)
+        if meeting is None:
+            return MeetingCounts()
+        return await service.meeting_counts(services, meeting)
 
 
 provide(figures=_Figures())

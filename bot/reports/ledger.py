@@ -320,6 +320,11 @@ class Ledger:
                 items[item.person_id].append(item)
         return {person: _count(mine) for person, mine in items.items()}
 
+    def meeting_counts(self, meeting_id: int) -> Counts:
+        """The members' seats of one meeting by outcome (the minutes, /report meeting)."""
+        return _count([s for s in self.seats
+                       if s.meeting.id == meeting_id and s.capacity == "member"])
+
     def unconfirmed(self, unit_id: int) -> list[MeetingRecord]:
         return [m for m in self.meetings if m.unit_id == unit_id and not m.confirmed]
 
@@ -586,3 +591,12 @@ async def load(db: Database, units: Sequence[int], year: int, now: datetime, tz:
         return build(rows, followers, year, now, tz, due_day, months)
     # A committee's year: built in a worker thread, so other people's taps are answered.
     return await asyncio.to_thread(build, rows, followers, year, now, tz, due_day, months)
+
+
+async def meeting_counts(db: Database, unit_id: int, meeting_id: int, starts_at: datetime,
+                         now: datetime, tz: ZoneInfo, due_day: int) -> Counts:
+    """One meeting's members by outcome, read from its branch's ledger of the meeting's
+    year (the same periods, record start and outcome rules as every other figure)."""
+    book = await load(db, [unit_id], starts_at.astimezone(tz).year, now, tz, due_day,
+                      months=False)
+    return book.meeting_counts(meeting_id)

@@ -254,7 +254,8 @@ def meeting_text(report: MeetingReport, texts: Texts, tz: ZoneInfo) -> str:
         lines.append(texts("digest_silent", names=", ".join(i.full_name for i in silent)))
     if report.attendance and report.meeting.state == "closed":
         lines += ["", texts("report_meeting_actual"),
-                  hooks.meeting_text().minutes_block(report.attendance, lang)]
+                  hooks.meeting_text().minutes_block(report.attendance, report.counts,
+                                                     lang)]
     return "\n".join(lines)
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from bot.core.access import Actor
 from bot.core.errors import Invalid, NotFound
+from bot.core.hooks import MeetingCounts
 from bot.core.names import fold_accents, name_key
 from bot.core.services import Services
 from bot.reports import figures, ledger
@@ -202,6 +203,15 @@ class MeetingReport:
     unit_name: str
     invitations: list[InvitationRow]
     attendance: list[AttendanceRow]
+    counts: MeetingCounts
+
+
+async def meeting_counts(services: Services, meeting: MeetingRow) -> MeetingCounts:
+    """The meeting's members by outcome, read from the ledger."""
+    counts = await ledger.meeting_counts(services.db, meeting.unit_id, meeting.id,
+                                         meeting.starts_at, services.clock.now(), services.tz,
+                                         services.config.dues.due_day)
+    return MeetingCounts(counts.present, counts.excused, counts.unexcused)
 
 
 async def meeting_report(services: Services, actor: Actor, scope_key: str | None,
@@ -229,7 +239,8 @@ async def meeting_report(services: Services, actor: Actor, scope_key: str | None
     await _audit(services, actor, scope, "meeting")
     return MeetingReport(scope, meeting, unit.name,
                          await meeting_store.invitations(services.db, meeting.id),
-                         await meeting_store.attendance(services.db, meeting.id))
+                         await meeting_store.attendance(services.db, meeting.id),
+                         await meeting_counts(services, meeting))
 
 
 async def _following(services: Services, person_id: int, year: int

@@ -29,6 +29,7 @@ from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.request import BaseRequest, RequestData
 
+from bot.runtime.delivery.wrapping import WrappingRequest
 from storage import inbound
 from storage.db import Database
 from storage.engine import Rider
@@ -221,23 +222,13 @@ class Inbox(asyncio.Queue[object]):
                         type(err).__name__, err)
 
 
-class StoredBeforeConfirmed(BaseRequest):
+class StoredBeforeConfirmed(WrappingRequest):
     """The poller's request backend: each ``getUpdates`` (which confirms the updates the
     previous one brought) waits until the inbox has stored them (``Inbox.stored``)."""
 
     def __init__(self, inner: BaseRequest, inbox: Inbox) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._inbox = inbox
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self._inner.read_timeout
-
-    async def initialize(self) -> None:
-        await self._inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self._inner.shutdown()
 
     async def do_request(
         self, url: str, method: str, request_data: RequestData | None = None,
@@ -247,6 +238,6 @@ class StoredBeforeConfirmed(BaseRequest):
     ) -> tuple[int, bytes]:
         if url.endswith("/getUpdates"):
             await self._inbox.stored()
-        return await self._inner.do_request(
+        return await super().do_request(
             url, method, request_data, read_timeout=read_timeout, write_timeout=write_timeout,
             connect_timeout=connect_timeout, pool_timeout=pool_timeout)

@@ -313,7 +313,8 @@ async def test_a_member_removed_on_1012_is_not_in_the_minutes_of_the_1512_meetin
     roll = await rollcall.open_rollcall(services, secretary, meeting.id)
     assert binh not in {r.person_id for r in roll.rows}
     closed = await rollcall.close_rollcall(services, secretary, meeting.id)
-    block = rollcall.minutes_block(closed.rows, "vi")
+    block = rollcall.minutes_block(closed.rows, await rollcall.counts(services, meeting.id),
+                                   "vi")
     assert "Lê Thị Bình" not in block
     assert block.startswith("Có mặt 1/5 đồng chí")  # the secretary (present) and four
     report = await service.compute_year(services, await branch_scope(services,

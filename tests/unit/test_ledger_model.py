@@ -29,19 +29,20 @@ from hypothesis import strategies as st
 from bot.core.access import Actor
 from bot.core.clock import FakeClock
 from bot.core.config import Config
+from bot.core.hooks import MeetingCounts
 from bot.core.services import Services
 from bot.meetings import corrections, minutes, rollcall
 from bot.meetings.service import answer_for, cancel_meeting, create_meeting, move_meeting
 from bot.members import dues
 from bot.members.member_import import apply_member_import, parse_members, plan_member_import
 from bot.members.service import move_member, remove_member, toggle_flag
-from bot.reports import jobs, service
+from bot.reports import jobs, render, service
 from bot.reports.record import set_record_start
 from bot.reports.scope import Scope
+from bot.texts import Texts, t
 from storage import marks, people, units
 from storage import meetings as meeting_store
 from storage.db import Database, open_database
-from storage.meetings import AttendanceRow
 from tests.ledger_model import MMembership, Model
 from tests.unit.test_import_corpus import xlsx
 
@@ -375,14 +376,18 @@ async def check_meetings(world: World) -> None:
         expected = model.meeting_attendance(meeting)
         actor = world.secretaries[meeting.branch]
         facts = await minutes.gather(services, actor, mid, "vi")
-        assert _marks(facts.rows) == expected, (mid, meeting)
+        assert _marks(facts.counts) == expected, (mid, meeting)
         report = await service.meeting_report(services, actor, None, mid)
-        assert _marks(report.attendance) == expected, (mid, meeting)
+        assert _marks(report.counts) == expected, (mid, meeting)
+        # The text the officers read shows the same figures.
+        present, excused, unexcused = expected
+        assert t("vi", "minutes_present", present=present, total=sum(expected),
+                 absent=excused + unexcused) in render.meeting_text(
+            report, Texts("vi"), TZ), (mid, meeting)
 
 
-def _marks(rows: list[AttendanceRow]) -> tuple[int, int, int]:
-    members = [r.status for r in rows if r.capacity == "member"]
-    return members.count("present"), members.count("excused"), members.count("unexcused")
+def _marks(counts: MeetingCounts) -> tuple[int, int, int]:
+    return counts.present, counts.excused, counts.unexcused
 
 
 async def check_warnings(world: World) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core.clock import FakeClock
+from bot.core.hooks import MeetingCounts
 from bot.core.services import Services
 from bot.meetings import corrections, rollcall
 from bot.reports import jobs
@@ -62,7 +63,7 @@ def test_a_follower_or_guest_who_does_not_come_is_khong_du() -> None:
             AttendanceRow(2, "Đảng Viên Hai", "member", None, "unexcused", None),
             AttendanceRow(3, "Cấp Ủy Theo Dõi", "follower", None, "unexcused", None)]
     guests = [GuestRow(1, 9, "Nguyễn Văn Khách", "quần chúng ưu tú", None, None, False)]
-    block = rollcall.minutes_block(rows, "vi", guests)
+    block = rollcall.minutes_block(rows, MeetingCounts(present=1, unexcused=1), "vi", guests)
     assert block.startswith("Có mặt 1/2 đồng chí; vắng 1 đồng chí.")
     assert "Vắng không có lý do (1):\n  - Đảng Viên Hai\n" in block
     assert "Đồng chí cấp ủy viên phụ trách chi bộ không dự: Cấp Ủy Theo Dõi." in block

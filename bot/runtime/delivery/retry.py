@@ -22,6 +22,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.runtime.delivery.aiohttp_request import NOT_SENT
+from bot.runtime.delivery.wrapping import WrappingRequest
 
 log = logging.getLogger("chibo.delivery")
 
@@ -35,25 +36,15 @@ ATTEMPTS = 4
 BACKOFF = (0.3, 1.0, 2.0)  # seconds before the second, third and fourth attempt
 
 
-class RetryingRequest(BaseRequest):
+class RetryingRequest(WrappingRequest):
     """``RetryingRequest(AiohttpRequest(...))``: the same backend, with short retries."""
 
     def __init__(self, inner: BaseRequest, *, attempts: int = ATTEMPTS,
                  backoff: tuple[float, ...] = BACKOFF) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._attempts = attempts
         self._backoff = backoff
         self.retried = 0
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self._inner.read_timeout
-
-    async def initialize(self) -> None:
-        await self._inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self._inner.shutdown()
 
     async def do_request(
         self, url: str, method: str, request_data: RequestData | None = None,
