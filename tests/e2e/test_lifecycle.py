@@ -13,6 +13,7 @@ from docx import Document
 from bot.demo.playground import Playground
 from bot.members.member_import import apply_member_import, parse_members, plan_member_import
 from bot.members.service import move_member
+from emulator import FakeUser
 from storage import meetings as store
 from storage import people
 from tests.e2e.test_meetings_held import branch, drain, message, tap
@@ -22,6 +23,8 @@ from tests.unit.test_import_corpus import xlsx
 # 05/12/2026 19:30 in Hanoi = 12:30 UTC.
 DEC5 = datetime(2026, 12, 5, 12, 30, tzinfo=UTC)
 SECRETARY = "Trần Thị Bí Thư"
+CREATED = "Đã tạo cuộc họp và gửi giấy mời"  # the answer to /meeting
+INVITATION = "GIẤY MỜI HỌP CHI BỘ"
 
 
 async def audit_details(live_bot: Playground, action: str) -> list[str]:
@@ -30,10 +33,28 @@ async def audit_details(live_bot: Playground, action: str) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
+async def new_meeting(live_bot: Playground, secretary: FakeUser, line: str) -> None:
+    """``/meeting line`` for a meeting ahead, then wait until the secretary holds both
+    what it sends her, and mark them read: the answer (a reply) and her own invitation
+    (an outbox row) race for her chat's next turn and come in either order, so the
+    "next message" after ``ask("/meeting …")`` is not the answer for sure, and the
+    answer may come after the outbox has drained. The next ``ask`` reads its own reply."""
+    await secretary.send(f"/meeting {line}")
+
+    def both_came() -> bool:
+        texts = [m.text for m in secretary.chat]
+        return (any(CREATED in text for text in texts)
+                and any(INVITATION in text for text in texts))
+
+    await live_bot.emu.wait_until(both_came, timeout=15,
+                                  message="the answer to /meeting or the invitation is missing")
+    await live_bot.settle()  # the members' invitations too
+    secretary.drain()
+
+
 async def held_meeting(live_bot: Playground, members: int):  # type: ignore[no-untyped-def]
     seeded, secretary, users = await branch(live_bot, members)
-    await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Nội dung tháng 12")
-    await live_bot.settle()
+    await new_meeting(live_bot, secretary, "05/12/2026 19:30 | Hội trường | Nội dung tháng 12")
     live_bot.clock.set(DEC5 + timedelta(hours=2))  # type: ignore[attr-defined]
     await live_bot.settle()
     drain([secretary, *users])
@@ -112,8 +133,7 @@ async def test_a_member_imported_after_the_invitations_is_invited_at_once(
     """Phúc, imported after the meeting was created with "Ngày chuyển đến",
     never heard of it, and the roll call and minutes left him out."""
     seeded, secretary, users = await branch(live_bot, 2)
-    await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Nội dung tháng 12")
-    await live_bot.settle()
+    await new_meeting(live_bot, secretary, "05/12/2026 19:30 | Hội trường | Nội dung tháng 12")
     live_bot.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
     officer = await live_bot.services.actor(seeded.secretary[1])
     data = xlsx([["Họ và tên", "Ngày vào Đảng", "Ngày chuyển đến"],
@@ -177,9 +197,8 @@ async def test_a_transfer_is_told_and_the_old_invitations_withdrawn(live_bot: Pl
                               first_telegram_id=6000, secretary_telegram_id=4100)
     receiving = live_bot.emu.user(other.secretary[1], "Bí thư Thôn 5")
     await receiving.ask("/help")
-    await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Nội dung tháng 12")
-    await receiving.ask("/meeting 06/12/2026 19:30 | Nhà văn hóa | Thôn 5 tháng 12")
-    await live_bot.settle()
+    await new_meeting(live_bot, secretary, "05/12/2026 19:30 | Hội trường | Nội dung tháng 12")
+    await new_meeting(live_bot, receiving, "06/12/2026 19:30 | Nhà văn hóa | Thôn 5 tháng 12")
     lan = users[0]
     lan_id = seeded.members[0][0]
     assert "05/12/2026" in (await lan.ask("/meetings")).text
@@ -262,9 +281,7 @@ async def test_a_guest_is_invited_to_one_meeting_and_never_counted(live_bot: Pla
     """The only way to invite an outstanding candidate was /invite, which made
     him a party member counted in attendance, dues and the 3-month rule."""
     _, secretary, users = await branch(live_bot, 2)
-    await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Xét kết nạp đảng viên")
-    await live_bot.settle()
-    secretary.drain()
+    await new_meeting(live_bot, secretary, "05/12/2026 19:30 | Hội trường | Xét kết nạp đảng viên")
     choose = await secretary.ask("/guest Nguyễn Văn Khách | quần chúng ưu tú")
     assert "Mời Nguyễn Văn Khách dự cuộc họp nào?" in choose.text
     await tap(secretary, choose.button_labels[0], message_id=choose.message_id)
@@ -316,7 +333,7 @@ async def test_a_guest_is_invited_to_one_meeting_and_never_counted(live_bot: Pla
 async def test_a_guest_hears_of_a_cancellation(live_bot: Playground) -> None:
     """A guest bound by the link is told when the meeting is cancelled, like members."""
     _, secretary, _ = await branch(live_bot, 1)
-    await secretary.ask("/meeting 05/12/2026 19:30 | Hội trường | Xét kết nạp đảng viên")
+    await new_meeting(live_bot, secretary, "05/12/2026 19:30 | Hội trường | Xét kết nạp đảng viên")
     choose = await secretary.ask("/guest Trần Đại Biểu | đại diện Hội Nông dân")
     await tap(secretary, choose.button_labels[0], message_id=choose.message_id)
     link = next(w for w in message(secretary, choose.message_id).text.split()

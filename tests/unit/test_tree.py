@@ -5,6 +5,8 @@ every document the code cites is in the repository."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,10 +16,13 @@ CITED_DOC = re.compile(r"\b((?:docs/)?[A-Za-z_-]+\.md)\b")
 
 
 def _files() -> list[Path]:
-    tops = ["bot", "handlers", "storage", "emulator", "tests", "benchmarks", "docs", ".ci"]
-    found = [p for top in tops for p in (ROOT / top).rglob("*")
-             if p.is_file() and p.suffix in TEXT and "__pycache__" not in p.parts]
-    return [*found, *(p for p in ROOT.glob("*.md")), ROOT / "pyproject.toml"]
+    """The project's own text files: tracked, or new and not ignored (never a virtual
+    environment or a cache that a run leaves in the tree, such as CI's ``.ci/venv``)."""
+    git = shutil.which("git") or "git"
+    listed = subprocess.run([git, "ls-files", "--cached", "--others", "--exclude-standard"],  # noqa: S603
+                            cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    paths = (ROOT / name for name in listed.splitlines())
+    return [p for p in paths if p.suffix in TEXT and p.is_file()]
 
 
 FILES = _files()
