@@ -1,15 +1,19 @@
 """Configuration: a TOML file read with tomllib into one pydantic model per section.
 
 Unknown keys are rejected so typos fail loudly. ``load_config`` raises
-``ConfigError`` whose text is the one line shown to the operator, naming the
-key, e.g. ``config error: bot.timezone: unknown time zone 'Mars/Olympus'``.
+``ConfigError``: the dotted key and the problem as a catalog key with its parameters,
+rendered as one line in the run's language (``ConfigError.render``), e.g.
+``Lỗi cấu hình: bot.timezone: không có múi giờ 'Mars/Olympus' …``; ``str()`` is the
+English line, for logs and tests.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -25,6 +29,9 @@ from pydantic import (
     ValidationError,
     field_validator,
 )
+from pydantic_core import ErrorDetails
+
+from bot.texts import LANGUAGES, Language, Texts, t
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # noqa: S105 - the variable name, not a secret
 PASSWORD_ENV = "CHIBO_DATABASE_PASSWORD"  # noqa: S105 - the variable name, not a secret
@@ -36,15 +43,47 @@ _OFFSET = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60}
 
 
+class ConfigProblem(ValueError):
+    """A validator's complaint as data: the catalog key of the problem and its parameters.
+
+    Pydantic keeps the exception in the error's ``ctx["error"]``, so the line shown to the
+    operator is worded in the run's language; ``str()`` is the English text."""
+
+    def __init__(self, problem: str, /, **params: str) -> None:
+        self.problem = problem
+        self.params = params
+        super().__init__(t("en", problem, **params))
+
+
 class ConfigError(Exception):
-    """A configuration problem, worded as the single line shown to the operator."""
+    """A configuration problem: where (the dotted TOML key, or the file), what (a catalog
+    key and its parameters) and, when it may be shown, the value found.
+
+    ``render(texts)`` is the single line shown to the operator in the run's language;
+    ``str()`` is the same line in English. ``language`` is the file's ``[bot] language``
+    when it could be read (the run's language when ``--lang`` is not given)."""
+
+    def __init__(self, key: str, problem: str, params: Mapping[str, str] | None = None,
+                 *, got: str | None = None) -> None:
+        self.key = key
+        self.problem = problem
+        self.params: dict[str, str] = dict(params or {})
+        self.got = got
+        self.language: Language | None = None
+        super().__init__(self.render(Texts("en")))
+
+    def render(self, texts: Texts) -> str:
+        problem = texts(self.problem, **self.params)
+        if self.got is not None:
+            problem = texts("config_problem_got", problem=problem, value=self.got)
+        return texts("config_error", key=self.key, problem=problem)
 
 
 def parse_offset(text: str) -> timedelta:
     """``"3d"``, ``"2h"``, ``"30m"`` -> timedelta."""
     match = _OFFSET.match(text)
     if not match or int(match.group(1)) == 0:
-        raise ValueError(f"'{text}' is not a duration like '3d', '2h' or '30m'")
+        raise ConfigProblem("config_bad_duration", value=text)
     return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
 
 
@@ -59,7 +98,7 @@ def _check_cron(text: str) -> str:
     try:
         CronTrigger.from_crontab(text)
     except ValueError as exc:
-        raise ValueError(f"'{text}' is not a cron expression like '0 8 1 * *' ({exc})") from exc
+        raise ConfigProblem("config_bad_cron", value=text) from exc
     return text
 
 
@@ -89,7 +128,7 @@ class TelegramSettings(_Section):
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
-            raise ValueError(f"'{value}' must start with http:// or https://")
+            raise ConfigProblem("config_http_url", value=value)
         return value
 
     @field_validator("proxy_url")
@@ -101,9 +140,9 @@ class TelegramSettings(_Section):
                 parts = urlsplit(value)
                 parts.port  # noqa: B018 - raises ValueError on a port that is not a number
             except ValueError:
-                raise ValueError("is not a URL like http://proxy.example:3128") from None
+                raise ConfigProblem("config_proxy_not_url") from None
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError("must be an http:// proxy URL like http://proxy.example:3128")
+                raise ConfigProblem("config_proxy_scheme")
         return value
 
     def proxy(self) -> str | None:
@@ -135,7 +174,7 @@ class BotSettings(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone '{value}'") from None
+            raise ConfigProblem("config_unknown_zone", value=value) from None
         return value
 
     @property
@@ -162,14 +201,13 @@ class DatabaseSettings(_Section):
             parts = urlsplit(value)
             parts.port  # noqa: B018 - raises ValueError on a port that is not a number
         except ValueError:
-            raise ValueError("is not a URL like postgresql://user@host:5432/chibo") from None
+            raise ConfigProblem("config_database_not_url") from None
         if parts.scheme not in ("postgresql", "postgres"):
-            raise ValueError("must start with postgresql:// "
-                             "(like postgresql://user@host:5432/chibo)")
+            raise ConfigProblem("config_database_scheme")
         if parts.password is not None or "password" in parts.query.lower():
-            raise ValueError(f"must not contain the password: set it in {PASSWORD_ENV}")
+            raise ConfigProblem("config_database_password", env=PASSWORD_ENV)
         if not parts.path.strip("/"):
-            raise ValueError("must name the database (postgresql://user@host:5432/chibo)")
+            raise ConfigProblem("config_database_no_name")
         return value
 
     @property
@@ -238,11 +276,11 @@ def _webhook_url(value: str, schemes: tuple[str, ...]) -> str:
     """A public URL a platform POSTs updates to, served at its path by the bot."""
     parts = urlsplit(value)
     if parts.scheme not in schemes or not parts.hostname:
-        raise ValueError("must be a public https:// URL")
+        raise ConfigProblem("config_webhook_not_https")
     if parts.query or parts.fragment:
-        raise ValueError("must not have a query or a fragment")
+        raise ConfigProblem("config_webhook_query")
     if not _URL_PATH.match(parts.path):
-        raise ValueError("use only letters, digits and . _ ~ - / in the path")
+        raise ConfigProblem("config_webhook_path")
     return value
 
 
@@ -270,10 +308,10 @@ class WebhookSettings(_Section):
     def _telegram_secret(cls, value: object) -> object:
         # The value is never repeated in the message: it is a secret.
         if not isinstance(value, str | SecretStr):
-            raise ValueError("must be a string")
+            raise ConfigProblem("config_not_string")
         text = value.get_secret_value() if isinstance(value, SecretStr) else value
         if not _SECRET_TOKEN.match(text):
-            raise ValueError("must be 1 to 256 characters, each A-Z, a-z, 0-9, _ or -")
+            raise ConfigProblem("config_secret_token_shape")
         return value
 
     @property
@@ -299,14 +337,14 @@ class WebappSettings(_Section):
     def _host_port(cls, value: str) -> str:
         host, sep, port = value.rpartition(":")
         if not sep or not host or not port.isdigit() or not 0 <= int(port) < 65536:
-            raise ValueError(f"'{value}' is not host:port like 127.0.0.1:8443")
+            raise ConfigProblem("config_host_port", value=value)
         return value
 
     @field_validator("public_url")
     @classmethod
     def _public(cls, value: str) -> str:
         if value and not value.startswith(("https://", "http://")):
-            raise ValueError("must be the https:// address Telegram clients open")
+            raise ConfigProblem("config_public_url")
         return value.rstrip("/")
 
     @property
@@ -345,7 +383,7 @@ class ZaloSettings(_Section):
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
-            raise ValueError(f"'{value}' must start with http:// or https://")
+            raise ConfigProblem("config_http_url", value=value)
         return value.rstrip("/")
 
     @field_validator("webhook_url")
@@ -396,16 +434,76 @@ def token_well_formed(token: str) -> bool:
     return bool(_TOKEN_SHAPE.match(token))
 
 
-def _first_error(exc: ValidationError) -> str:
-    err = exc.errors()[0]
+# Pydantic's own error types that a configuration file can produce, as catalog keys;
+# their limits (ctx) become the texts' parameters. Anything else: config_invalid_value.
+_PYDANTIC_PROBLEMS: dict[str, str] = {
+    "missing": "config_missing",
+    "extra_forbidden": "config_unknown_key",
+    "int_type": "config_not_integer",
+    "int_parsing": "config_not_integer",
+    "int_parsing_size": "config_not_integer",
+    "int_from_float": "config_not_integer",
+    "float_type": "config_not_number",
+    "float_parsing": "config_not_number",
+    "finite_number": "config_not_number",
+    "bool_type": "config_not_bool",
+    "bool_parsing": "config_not_bool",
+    "string_type": "config_not_string",
+    "path_type": "config_not_string",
+    "list_type": "config_not_list",
+    "dict_type": "config_not_table",
+    "model_type": "config_not_table",
+    "model_attributes_type": "config_not_table",
+    "greater_than": "config_greater_than",
+    "greater_than_equal": "config_greater_than_equal",
+    "less_than": "config_less_than",
+    "less_than_equal": "config_less_than_equal",
+    "literal_error": "config_one_of",
+    "too_short": "config_too_few",
+    "too_long": "config_too_many",
+    "string_too_short": "config_string_too_short",
+    "string_too_long": "config_string_too_long",
+}
+# The parameter each limit gives its text: pydantic's ctx name -> ours.
+_LIMITS = {"gt": "limit", "ge": "limit", "lt": "limit", "le": "limit",
+           "min_length": "limit", "max_length": "limit", "expected": "allowed"}
+# Keys whose value is never repeated in a message: a URL may hold a password or the token.
+_NOT_ECHOED = frozenset({"token", "secret_token", "url", "proxy_url", "webhook_url",
+                         "webhook_secret"})
+
+
+def _toml_value(value: object) -> str:
+    """A value as the operator writes it in config.toml: ``true``, ``8443``, ``'3x'``.
+    Numbers stay in TOML's form (no thousands separator): they are typed back into the
+    file, where ``65.535`` would be a different number."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+def _problem(err: ErrorDetails) -> ConfigError:
+    """Pydantic's first error as a ConfigError naming the dotted key."""
     key = ".".join(str(part) for part in err["loc"])
-    if err["type"] == "extra_forbidden":
-        return f"{key}: unknown key"
-    message = str(err["msg"]).removeprefix("Value error, ")
+    ctx = err.get("ctx") or {}
+    cause = ctx.get("error")
+    if isinstance(cause, ConfigProblem):
+        return ConfigError(key, cause.problem, cause.params)
+    problem = _PYDANTIC_PROBLEMS.get(err["type"])
+    if problem is None:  # a type no config is expected to produce: pydantic's own words
+        detail = str(err["msg"]).removeprefix("Value error, ")
+        return ConfigError(key, "config_invalid_value", {"detail": detail})
+    params = {ours: (_toml_value(ctx[theirs]) if theirs != "expected"
+                     else str(ctx[theirs]).replace(" or ", ", "))
+              for theirs, ours in _LIMITS.items() if theirs in ctx}
     value = err.get("input")
-    if err["type"] not in ("value_error", "missing") and isinstance(value, str | int | float):
-        message = f"{message} (got {value!r})"
-    return f"{key}: {message}"
+    shown = (problem not in ("config_missing", "config_unknown_key")
+             and str(err["loc"][-1]) not in _NOT_ECHOED
+             and isinstance(value, str | int | float))
+    return ConfigError(key, problem, params, got=_toml_value(value) if shown else None)
 
 
 def config_from_dict(data: dict[str, Any], *, base_dir: Path | None = None) -> Config:
@@ -424,16 +522,34 @@ def config_from_dict(data: dict[str, Any], *, base_dir: Path | None = None) -> C
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"config error: {_first_error(exc)}") from None
-    token = config.token()
-    secret = (token.partition(":")[2] or token) if token else None
-    if config.webhook is not None and secret and secret in config.webhook.url:
-        raise ConfigError("config error: webhook.url: must not contain the bot token")
-    _check_zalo(config.zalo)
+        problem = _problem(exc.errors()[0])
+        problem.language = _language_of(data)
+        raise problem from None
+    try:
+        _check_secrets(config)
+    except ConfigError as problem:
+        problem.language = config.bot.language
+        raise
     if base_dir is not None and not config.database.path.is_absolute():
         database = config.database.model_copy(update={"path": base_dir / config.database.path})
         config = config.model_copy(update={"database": database})
     return config
+
+
+def _language_of(data: dict[str, Any]) -> Language | None:
+    """``[bot] language`` of a file that does not validate, when it is one we speak."""
+    bot = data.get("bot")
+    language = bot.get("language") if isinstance(bot, dict) else None
+    return next((lang for lang in LANGUAGES if lang == language), None)
+
+
+def _check_secrets(config: Config) -> None:
+    """No token in a webhook URL; the Zalo secrets present when Zalo is on."""
+    token = config.token()
+    secret = (token.partition(":")[2] or token) if token else None
+    if config.webhook is not None and secret and secret in config.webhook.url:
+        raise ConfigError("webhook.url", "config_url_has_token")
+    _check_zalo(config.zalo)
 
 
 def _zalo_from_env(data: dict[str, Any]) -> dict[str, Any]:
@@ -458,14 +574,35 @@ def _check_zalo(zalo: ZaloSettings) -> None:
         return
     token = zalo.bot_token()
     if token is None:
-        raise ConfigError(f"config error: zalo.token: set {ZALO_TOKEN_ENV} in the environment")
+        raise ConfigError("zalo.token", "config_zalo_token", {"env": ZALO_TOKEN_ENV})
     if zalo.webhook_url is not None:
         secret = zalo.secret()
         if secret is None or not 8 <= len(secret) <= 256:
-            raise ConfigError(f"config error: zalo.webhook_secret: set {ZALO_SECRET_ENV} "
-                              "(8 to 256 characters) in the environment")
+            raise ConfigError("zalo.webhook_secret", "config_zalo_secret",
+                              {"env": ZALO_SECRET_ENV})
         if token in zalo.webhook_url or (token.partition(":")[2] or token) in zalo.webhook_url:
-            raise ConfigError("config error: zalo.webhook_url: must not contain the bot token")
+            raise ConfigError("zalo.webhook_url", "config_url_has_token")
+
+
+_UNREADABLE = {errno.ENOENT: "config_file_missing", errno.EACCES: "config_file_denied",
+               errno.EPERM: "config_file_denied", errno.EISDIR: "config_file_is_folder"}
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _read_error(path: Path, exc: OSError) -> ConfigError:
+    problem = _UNREADABLE.get(exc.errno or 0)
+    if problem is None:
+        return ConfigError(str(path), "config_file_unreadable",
+                           {"reason": exc.strerror or type(exc).__name__})
+    return ConfigError(str(path), problem)
+
+
+def _toml_error(path: Path, exc: tomllib.TOMLDecodeError) -> ConfigError:
+    """Where the TOML goes wrong (tomllib's own words are English only)."""
+    at = _TOML_AT.search(str(exc))
+    if at is None:
+        return ConfigError(str(path), "config_toml_at_end")
+    return ConfigError(str(path), "config_toml_invalid", {"line": at[1], "column": at[2]})
 
 
 def load_config(path: Path | str) -> Config:
@@ -474,9 +611,13 @@ def load_config(path: Path | str) -> Config:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"config error: cannot read {path}: {exc.strerror}") from None
+        raise _read_error(path, exc) from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"config error: {path}: not valid TOML: {exc}") from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), "config_not_utf8", {"position": str(exc.start + 1)}) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _toml_error(path, exc) from None
     return config_from_dict(data, base_dir=path.resolve().parent)
