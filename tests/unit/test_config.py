@@ -339,3 +339,18 @@ def test_webapp_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
             load_config(write(tmp_path, f"[webapp]\n{bad}\n"))
     monkeypatch.setenv("CHIBO_WEBAPP_LISTEN", "127.0.0.1:9101")
     assert load_config(write(tmp_path, "[webapp]\nenabled = true\n")).webapp.port == 9101
+
+
+def test_demo_on_a_bad_database_url_says_one_line_in_its_language(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`chibo demo --database URL` checks the URL as the configuration does."""
+    url = "postgresql://chibo:hunter2pw@db.example.org/chibo"
+    assert main(["demo", "--database", url]) == 2
+    err = capsys.readouterr().err
+    assert err == ("Lỗi cấu hình: database.url: không được chứa mật khẩu: hãy đặt mật khẩu "
+                   "trong biến môi trường CHIBO_DATABASE_PASSWORD\n")
+    assert main(["demo", "--lang", "en", "--database", url]) == 2
+    err = capsys.readouterr().err
+    assert err == ("config error: database.url: must not contain the password: set it in "
+                   "CHIBO_DATABASE_PASSWORD\n")
