@@ -1,19 +1,15 @@
 """Configuration: a TOML file read with tomllib into one pydantic model per section.
 
 Unknown keys are rejected so typos fail loudly. ``load_config`` raises
-``ConfigError``: the dotted key and the problem as a catalog key with its parameters,
-rendered as one line in the run's language (``ConfigError.render``), e.g.
-``Lỗi cấu hình: bot.timezone: không có múi giờ 'Mars/Olympus' …``; ``str()`` is the
-English line, for logs and tests.
+``ConfigError`` (bot/core/config_errors.py) naming the key, rendered as one line in the
+run's language, e.g. ``Lỗi cấu hình: bot.timezone: không có múi giờ 'Mars/Olympus' …``.
 """
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import tomllib
-from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -29,9 +25,12 @@ from pydantic import (
     ValidationError,
     field_validator,
 )
-from pydantic_core import ErrorDetails
 
-from bot.texts import LANGUAGES, Language, Texts, t
+# ConfigError and ConfigProblem are re-exported: callers catch them from here.
+from bot.core.config_errors import ConfigError as ConfigError
+from bot.core.config_errors import ConfigProblem as ConfigProblem
+from bot.core.config_errors import from_pydantic, read_error, toml_error
+from bot.texts import LANGUAGES, Language
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # noqa: S105 - the variable name, not a secret
 PASSWORD_ENV = "CHIBO_DATABASE_PASSWORD"  # noqa: S105 - the variable name, not a secret
@@ -41,42 +40,6 @@ ZALO_TOKEN_ENV = "ZALO_BOT_TOKEN"  # noqa: S105 - the variable name, not a secre
 ZALO_SECRET_ENV = "ZALO_WEBHOOK_SECRET"  # noqa: S105 - the variable name, not a secret
 _OFFSET = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60}
-
-
-class ConfigProblem(ValueError):
-    """A validator's complaint as data: the catalog key of the problem and its parameters.
-
-    Pydantic keeps the exception in the error's ``ctx["error"]``, so the line shown to the
-    operator is worded in the run's language; ``str()`` is the English text."""
-
-    def __init__(self, problem: str, /, **params: str) -> None:
-        self.problem = problem
-        self.params = params
-        super().__init__(t("en", problem, **params))
-
-
-class ConfigError(Exception):
-    """A configuration problem: where (the dotted TOML key, or the file), what (a catalog
-    key and its parameters) and, when it may be shown, the value found.
-
-    ``render(texts)`` is the single line shown to the operator in the run's language;
-    ``str()`` is the same line in English. ``language`` is the file's ``[bot] language``
-    when it could be read (the run's language when ``--lang`` is not given)."""
-
-    def __init__(self, key: str, problem: str, params: Mapping[str, str] | None = None,
-                 *, got: str | None = None) -> None:
-        self.key = key
-        self.problem = problem
-        self.params: dict[str, str] = dict(params or {})
-        self.got = got
-        self.language: Language | None = None
-        super().__init__(self.render(Texts("en")))
-
-    def render(self, texts: Texts) -> str:
-        problem = texts(self.problem, **self.params)
-        if self.got is not None:
-            problem = texts("config_problem_got", problem=problem, value=self.got)
-        return texts("config_error", key=self.key, problem=problem)
 
 
 def parse_offset(text: str) -> timedelta:
@@ -434,78 +397,6 @@ def token_well_formed(token: str) -> bool:
     return bool(_TOKEN_SHAPE.match(token))
 
 
-# Pydantic's own error types that a configuration file can produce, as catalog keys;
-# their limits (ctx) become the texts' parameters. Anything else: config_invalid_value.
-_PYDANTIC_PROBLEMS: dict[str, str] = {
-    "missing": "config_missing",
-    "extra_forbidden": "config_unknown_key",
-    "int_type": "config_not_integer",
-    "int_parsing": "config_not_integer",
-    "int_parsing_size": "config_not_integer",
-    "int_from_float": "config_not_integer",
-    "float_type": "config_not_number",
-    "float_parsing": "config_not_number",
-    "finite_number": "config_not_number",
-    "bool_type": "config_not_bool",
-    "bool_parsing": "config_not_bool",
-    "string_type": "config_not_string",
-    "path_type": "config_not_string",
-    "list_type": "config_not_list",
-    "dict_type": "config_not_table",
-    "model_type": "config_not_table",
-    "model_attributes_type": "config_not_table",
-    "greater_than": "config_greater_than",
-    "greater_than_equal": "config_greater_than_equal",
-    "less_than": "config_less_than",
-    "less_than_equal": "config_less_than_equal",
-    "literal_error": "config_one_of",
-    "too_short": "config_too_few",
-    "too_long": "config_too_many",
-    "string_too_short": "config_string_too_short",
-    "string_too_long": "config_string_too_long",
-}
-# The parameter each limit gives its text: pydantic's ctx name -> ours.
-_LIMITS = {"gt": "limit", "ge": "limit", "lt": "limit", "le": "limit",
-           "min_length": "limit", "max_length": "limit", "expected": "allowed"}
-# Keys whose value is never repeated in a message: a URL may hold a password or the token.
-_NOT_ECHOED = frozenset({"token", "secret_token", "url", "proxy_url", "webhook_url",
-                         "webhook_secret"})
-
-
-def _toml_value(value: object) -> str:
-    """A value as the operator writes it in config.toml: ``true``, ``8443``, ``'3x'``.
-    Numbers stay in TOML's form (no thousands separator): they are typed back into the
-    file, where ``65.535`` would be a different number."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, str):
-        return repr(value)
-    return str(value)
-
-
-def _problem(err: ErrorDetails) -> ConfigError:
-    """Pydantic's first error as a ConfigError naming the dotted key."""
-    key = ".".join(str(part) for part in err["loc"])
-    ctx = err.get("ctx") or {}
-    cause = ctx.get("error")
-    if isinstance(cause, ConfigProblem):
-        return ConfigError(key, cause.problem, cause.params)
-    problem = _PYDANTIC_PROBLEMS.get(err["type"])
-    if problem is None:  # a type no config is expected to produce: pydantic's own words
-        detail = str(err["msg"]).removeprefix("Value error, ")
-        return ConfigError(key, "config_invalid_value", {"detail": detail})
-    params = {ours: (_toml_value(ctx[theirs]) if theirs != "expected"
-                     else str(ctx[theirs]).replace(" or ", ", "))
-              for theirs, ours in _LIMITS.items() if theirs in ctx}
-    value = err.get("input")
-    shown = (problem not in ("config_missing", "config_unknown_key")
-             and str(err["loc"][-1]) not in _NOT_ECHOED
-             and isinstance(value, str | int | float))
-    return ConfigError(key, problem, params, got=_toml_value(value) if shown else None)
-
-
 def config_from_dict(data: dict[str, Any], *, base_dir: Path | None = None) -> Config:
     env_token = os.environ.get(TOKEN_ENV, "").strip()
     if env_token:
@@ -522,7 +413,7 @@ def config_from_dict(data: dict[str, Any], *, base_dir: Path | None = None) -> C
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        problem = _problem(exc.errors()[0])
+        problem = from_pydantic(exc.errors()[0])
         problem.language = _language_of(data)
         raise problem from None
     try:
@@ -584,34 +475,13 @@ def _check_zalo(zalo: ZaloSettings) -> None:
             raise ConfigError("zalo.webhook_url", "config_url_has_token")
 
 
-_UNREADABLE = {errno.ENOENT: "config_file_missing", errno.EACCES: "config_file_denied",
-               errno.EPERM: "config_file_denied", errno.EISDIR: "config_file_is_folder"}
-_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-
-def _read_error(path: Path, exc: OSError) -> ConfigError:
-    problem = _UNREADABLE.get(exc.errno or 0)
-    if problem is None:
-        return ConfigError(str(path), "config_file_unreadable",
-                           {"reason": exc.strerror or type(exc).__name__})
-    return ConfigError(str(path), problem)
-
-
-def _toml_error(path: Path, exc: tomllib.TOMLDecodeError) -> ConfigError:
-    """Where the TOML goes wrong (tomllib's own words are English only)."""
-    at = _TOML_AT.search(str(exc))
-    if at is None:
-        return ConfigError(str(path), "config_toml_at_end")
-    return ConfigError(str(path), "config_toml_invalid", {"line": at[1], "column": at[2]})
-
-
 def load_config(path: Path | str) -> Config:
     """Read and validate the configuration file; relative paths are relative to it."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise _read_error(path, exc) from None
+        raise read_error(path, exc) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -619,5 +489,5 @@ def load_config(path: Path | str) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _toml_error(path, exc) from None
+        raise toml_error(path, exc) from None
     return config_from_dict(data, base_dir=path.resolve().parent)
