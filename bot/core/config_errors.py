@@ -49,10 +49,11 @@ class ConfigError(Exception):
         super().__init__(self.render(Texts("en")))
 
     def render(self, texts: Texts) -> str:
+        """One line whatever the file held (a value may span lines)."""
         problem = texts(self.problem, **self.params)
         if self.got is not None:
             problem = texts("config_problem_got", problem=problem, value=self.got)
-        return texts("config_error", key=self.key, problem=problem)
+        return " ".join(texts("config_error", key=self.key, problem=problem).split())
 
 
 # Pydantic's own error types that a configuration file can produce, as catalog keys;

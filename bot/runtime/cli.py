@@ -512,7 +512,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.func(args)
     except ConfigError as exc:
-        print(one_line(exc.render(_texts(args, exc.language))), file=sys.stderr)
+        print(exc.render(_texts(args, exc.language)), file=sys.stderr)
         return EXIT_USAGE
     except OperatorError as exc:
         print(f"{args.command}: {exc}", file=sys.stderr)
