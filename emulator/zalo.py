@@ -165,6 +165,8 @@ class ZaloEmulator:
         self.webhook_secret = ""
         self.webhook_updated_at = 0
         self.fail_next: deque[ZaloApiError] = deque()
+        self._send_faults: dict[int, ZaloApiError] = {}  # the n-th sendMessage from now
+        self._sends_seen = 0
         self._events: deque[JsonDict] = deque()
         self._delivered: list[JsonDict] = []
         self._changed = asyncio.Condition()
@@ -264,6 +266,11 @@ class ZaloEmulator:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(condition), timeout)
 
+    def fail_send(self, nth: int, error: ZaloApiError) -> None:
+        """The ``nth`` sendMessage from now (1 the next) fails with ``error``: a fault in
+        the middle of a message sent in pieces."""
+        self._send_faults[self._sends_seen + nth] = error
+
     def sent(self, method: str = "sendMessage") -> list[JsonDict]:
         """Parameters of every successful call of ``method``."""
         return [params for name, params, status in self.calls if name == method and status == 200]
@@ -277,6 +284,11 @@ class ZaloEmulator:
                 raise ZaloApiError(401, "Unauthorized")
             if self.fail_next and method != "getUpdates":
                 raise self.fail_next.popleft()
+            if method == "sendMessage":
+                self._sends_seen += 1
+                fault = self._send_faults.pop(self._sends_seen, None)
+                if fault is not None:
+                    raise fault
             result = await self._call(method, params)
         except ZaloApiError as error:
             self.calls.append((method, params, error.status))

@@ -289,6 +289,21 @@ async def record(db: Database, outcomes: Sequence[Outcome]) -> None:
         )
 
 
+async def pieces_sent(db: Database, row_id: int) -> int:
+    """How many pieces of a row sent in pieces (a long Zalo message) already went out."""
+    value = await db.fetch_value("SELECT pieces_sent FROM outbox WHERE id = ?", (row_id,))
+    return int(value or 0)
+
+
+async def piece_sent(db: Database, row_id: int, count: int) -> None:
+    """The row's first ``count`` pieces went out (written as each is accepted; never
+    lowered, so a late write cannot send a piece twice)."""
+    async with db.unlocked() as conn:
+        await conn.execute(
+            "UPDATE outbox SET pieces_sent = ? WHERE id = ? AND pieces_sent < ?",
+            (count, row_id, count))
+
+
 class MessageRef(NamedTuple):
     chat_id: int
     message_id: int

@@ -27,11 +27,12 @@ def _breaking(monkeypatch: pytest.MonkeyPatch, times: int) -> list[int]:
     calls: list[int] = []
     real = TelegramTransport.send
 
-    async def send(self: TelegramTransport, chat_id: int, message: OutgoingMessage) -> Any:
+    async def send(self: TelegramTransport, chat_id: int, message: OutgoingMessage, *,
+                   row_id: int) -> Any:
         calls.append(chat_id)
         if len(calls) <= times:
             raise UnicodeEncodeError("utf-8", "x", 0, 1, "surrogates not allowed")
-        return await real(self, chat_id, message)
+        return await real(self, chat_id, message, row_id=row_id)
 
     monkeypatch.setattr(TelegramTransport, "send", send)
     return calls

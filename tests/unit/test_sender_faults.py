@@ -44,7 +44,7 @@ class Recorder:
         self.hang = asyncio.Event()  # set: sends wait forever (a Telegram that never answers)
         self.moved = asyncio.Event()  # a send was answered
 
-    async def send(self, chat_id: int, message: OutgoingMessage) -> int:
+    async def send(self, chat_id: int, message: OutgoingMessage, *, row_id: int) -> int:
         if self.hang.is_set():
             await asyncio.Event().wait()
         self.sent.append(chat_id)
@@ -263,10 +263,10 @@ async def test_connections_cut_again_and_again_do_not_stall_the_sender_on_postgr
                           "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
 
     class Cutting(Recorder):
-        async def send(self, chat_id: int, message: OutgoingMessage) -> int:
+        async def send(self, chat_id: int, message: OutgoingMessage, *, row_id: int) -> int:
             if len(self.sent) % 15 == 14:
                 await asyncio.to_thread(cut)
-            return await super().send(chat_id, message)
+            return await super().send(chat_id, message, row_id=row_id)
 
     await enqueue(db, 120)
     transport = Cutting()

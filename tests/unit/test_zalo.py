@@ -180,6 +180,27 @@ async def test_each_sender_recovers_only_its_own_rows_in_flight(
     assert states == {"t": "sending", "z": "pending"}
 
 
+async def test_a_row_sent_in_pieces_keeps_its_count_through_a_recovery(
+        services: Services, db: Database) -> None:
+    unit_id = await branch(services)
+    on_zalo = await issue_invite(services, unit_id=unit_id, full_name="Nguyễn Văn An")
+    assert on_zalo.zalo_code
+    await linking.offer(services, "zalo-an", on_zalo.zalo_code)
+    await linking.confirm(services, "zalo-an")
+    now = services.clock.now()
+    async with db.transaction() as conn:
+        await outbox.enqueue(conn, [
+            Envelope("z", 0, "invite", OutgoingMessage("x"), person_id=on_zalo.person_id)], now)
+    [row] = await outbox.due(db, now, 10, "zalo")
+    assert await outbox.pieces_sent(db, row.id) == 0
+    assert await outbox.claim(db, row.id)
+    await outbox.piece_sent(db, row.id, 1)
+    await outbox.piece_sent(db, row.id, 2)
+    await outbox.piece_sent(db, row.id, 1)  # a late write never lowers the count
+    assert await outbox.recover_in_flight(db, channel="zalo") == 1
+    assert await outbox.pieces_sent(db, row.id) == 2
+
+
 async def test_erasing_a_person_unlinks_their_zalo_account(services: Services) -> None:
     from bot.members.privacy import erase
 

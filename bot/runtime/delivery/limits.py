@@ -286,15 +286,17 @@ class _Bucket:
 
 
 class ChatGates:
-    """A token bucket per chat: private chats get a burst of 2 and then one message per
-    ``private_interval``; groups get one message per ``60 / group_per_minute`` seconds."""
+    """A token bucket per chat: private chats get a burst of ``private_burst`` (2 on
+    Telegram) and then one message per ``private_interval``; groups get one message per
+    ``60 / group_per_minute`` seconds."""
 
     PRIVATE_BURST = 2.0
     GROUP_BURST = 1.0
 
     def __init__(self, private_interval: float, group_per_minute: int,
-                 prefix: str = "chat:") -> None:
+                 prefix: str = "chat:", private_burst: float = PRIVATE_BURST) -> None:
         self.private_interval = private_interval
+        self.private_burst = private_burst
         self._prefix = prefix  # the shared buckets' rows ('chat:<id>'; 'zalo:chat:<id>')
         self.group_interval = 60.0 / group_per_minute
         self._buckets: dict[int, _Bucket] = {}
@@ -327,7 +329,7 @@ class ChatGates:
     def _shape(self, chat_id: int) -> tuple[float, float]:
         """(capacity, seconds per token) for a chat."""
         if chat_id > 0:
-            return self.PRIVATE_BURST, self.private_interval
+            return self.private_burst, self.private_interval
         return self.GROUP_BURST, self.group_interval
 
     def _bucket(self, chat_id: int, now: float) -> _Bucket:
@@ -403,11 +405,12 @@ class Throttle:
     """The pacer and chat gates one bot shares between its outbox and its replies."""
 
     def __init__(self, rate: float, private_interval: float, group_per_minute: int,
-                 namespace: str = "") -> None:
-        """``namespace``: another platform's budget on a shared engine ('zalo')."""
+                 namespace: str = "", private_burst: float = ChatGates.PRIVATE_BURST) -> None:
+        """``namespace``: another platform's budget on a shared engine ('zalo');
+        ``private_burst``: messages a private chat may take at once before the interval."""
         self.pacer = Pacer(rate, f"{namespace}:global" if namespace else "global")
         self.gates = ChatGates(private_interval, group_per_minute,
-                               f"{namespace}:chat:" if namespace else "chat:")
+                               f"{namespace}:chat:" if namespace else "chat:", private_burst)
 
     def share(self, db: Database, wall: Callable[[], float] = time.time) -> None:
         """Pace together with every other worker on ``db`` (a shared engine), on ``wall``

@@ -63,8 +63,10 @@ UnreachableHook = Callable[[int, str, datetime], Awaitable[None]]
 
 
 class Transport(Protocol):
-    async def send(self, chat_id: int, message: OutgoingMessage) -> int:
-        """Send and return the platform's message id, or raise a ``DeliveryError``."""
+    async def send(self, chat_id: int, message: OutgoingMessage, *, row_id: int) -> int:
+        """Send and return the platform's message id, or raise a ``DeliveryError``.
+        ``row_id``: the outbox row it is, for a transport that sends a row in pieces and
+        records how far it got (Zalo), so that a retry resumes there."""
         ...
 
 
@@ -348,7 +350,7 @@ class Sender:
     async def _attempt(self, row: OutboxRow) -> Outcome:
         attempts = row.attempts + 1
         try:
-            message_id = await self._transport.send(row.chat_id, row.message)
+            message_id = await self._transport.send(row.chat_id, row.message, row_id=row.id)
         except RateLimited as err:
             self.counters.rate_limited += 1
             self._on_429(row.chat_id, err.retry_after)

@@ -69,7 +69,8 @@ class TelegramTransport:
             {"rate_limit_args": {"outbox": True}} if bot.rate_limiter is not None else {}
         )
 
-    async def send(self, chat_id: int, message: OutgoingMessage) -> int:
+    async def send(self, chat_id: int, message: OutgoingMessage, *, row_id: int = 0) -> int:
+        """One Telegram message per row (``row_id`` is not needed)."""
         try:
             if message.file_id is not None and message.media == "photo":
                 sent = await self._bot.send_photo(

@@ -75,10 +75,12 @@ class ZaloChannel:
             private_chat_interval_seconds=settings.per_chat_interval_seconds,
             concurrency=settings.concurrency)
         # Zalo's own budget; on a shared engine ``share`` it across workers (its own rows).
+        # One message per interval to a member, no burst: Zalo's quota (unpublished) is
+        # met by the pieces of a long message too, which go one turn each.
         self.throttle = Throttle(settings.rate, settings.per_chat_interval_seconds, 20,
-                                 namespace="zalo")
+                                 namespace="zalo", private_burst=1.0)
         self.sender = Sender(services.db, services.clock,
-                             ZaloTransport(services, self._replies), delivery,
+                             ZaloTransport(services, self._replies, self.throttle), delivery,
                              self.throttle,
                              on_unreachable=self._unreachable, worker=worker,
                              channel="zalo")
