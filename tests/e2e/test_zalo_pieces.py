@@ -5,7 +5,6 @@ from the piece that failed, as the row remembers how many went out)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -20,11 +19,10 @@ from bot.runtime.zalo.channel import ZaloChannel
 from emulator import FakeUser
 from emulator.zalo import ZaloApiError, ZaloEmulator, ZaloLimits, ZaloUser
 from storage import outbox
+from tests.e2e.test_zalo import ZALO_TOKEN, invite_on_zalo
 from tests.engines import E2E_ON_POSTGRES, fresh_postgres
 from tests.factories import seed_branch
 
-ZALO_TOKEN = "7654321:zalo-e2e-token-secret"
-CODE = re.compile(r"Mã Zalo: ([A-Z0-9]{4}-[A-Z0-9]{4})")
 # Three paragraphs of about 1,100 characters: with the header, three pieces of a broadcast.
 PARTS = [f"Phần {n}. " + "nội dung " * 120 for n in (1, 2, 3)]
 
@@ -59,19 +57,6 @@ async def bot_on_zalo(tmp_path: Path, clock: FakeClock, zalo: ZaloEmulator,
 def sender_of(live_bot: Playground) -> ZaloChannel:
     found: ZaloChannel = live_bot.app.bot_data.zalo
     return found
-
-
-async def invite_on_zalo(live_bot: Playground, secretary: FakeUser, zalo: ZaloEmulator,
-                         name: str) -> ZaloUser:
-    reply = await secretary.ask(f"/invite {name}")
-    found = CODE.search(reply.text)
-    assert found is not None, reply.text
-    member = zalo.user(name)
-    await member.send(found.group(1))
-    await member.next_text()
-    await member.send("1")
-    assert "Đã liên kết Zalo" in await member.next_text()
-    return member
 
 
 async def a_member_on_zalo(live_bot: Playground,
