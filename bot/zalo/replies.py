@@ -1,7 +1,8 @@
 """What a member typed on Zalo, read without accents or case.
 
 The shapes (the help text lists them): ``?`` / ``tro giup``; ``kenh telegram`` /
-``kenh zalo``; ``ok`` (every household normal); ``N ok`` (household N normal);
+``kenh zalo``; ``english`` / ``tieng viet`` (the language); ``ok`` (every household
+normal); ``N ok`` (household N normal);
 ``M 1`` / ``M 2 lý do`` (meeting M); ``1`` / ``2 lý do`` (the one open meeting);
 ``N vấn đề`` (a problem at household N). Words after the numbers keep their accents:
 they are the member's reason or note.
@@ -15,6 +16,12 @@ from bot.core.names import fold_accents
 
 HELP = frozenset({"?", "tro giup", "trogiup", "help", "huong dan", "h"})
 CHANNEL_WORDS = frozenset({"kenh", "channel"})
+LANGUAGES = {
+    **dict.fromkeys(("english", "tieng anh", "tienganh", "lang en", "language en",
+                     "ngon ngu en"), "en"),
+    **dict.fromkeys(("tieng viet", "tiengviet", "vietnamese", "lang vi", "language vi",
+                     "ngon ngu vi"), "vi"),
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,11 @@ class Reply:
                 and self.words[1] in ("telegram", "zalo"):
             return self.words[1]
         return None
+
+    @property
+    def language(self) -> str | None:
+        """``en`` or ``vi`` when the member chose the language of their messages."""
+        return LANGUAGES.get(" ".join(self.folded.split()))
 
     @property
     def all_ok(self) -> bool:
