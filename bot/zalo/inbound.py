@@ -74,6 +74,9 @@ async def _answer(services: Services, zalo_user_id: str, person: ZaloPerson | No
     if reply.channel is not None:
         return await _switch(services, person, reply.channel, lang)
     actor = await actor_of(services, person)
+    if reply.nudge is not None:  # the officers' digest: the role is checked by the domain
+        count = await meetings.nudge_unanswered(services, actor, reply.nudge)
+        return t(lang, "nudge_done", count=count)
     if reply.all_ok:
         return await _all_normal(services, actor, lang)
     if reply.one_ok is not None:

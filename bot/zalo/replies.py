@@ -4,7 +4,8 @@ The shapes (the help text lists them): ``?`` / ``tro giup``; ``kenh telegram`` /
 ``kenh zalo``; ``english`` / ``tieng viet`` (the language); ``ok`` (every household
 normal); ``N ok`` (household N normal);
 ``M 1`` / ``M 2 lý do`` (meeting M); ``1`` / ``2 lý do`` (the one open meeting);
-``N vấn đề`` (a problem at household N). Words after the numbers keep their accents:
+``N vấn đề`` (a problem at household N); ``nhac M`` (an officer: remind those who have
+not answered meeting M). Words after the numbers keep their accents:
 they are the member's reason or note.
 """
 
@@ -16,6 +17,7 @@ from bot.core.names import fold_accents
 
 HELP = frozenset({"?", "tro giup", "trogiup", "help", "huong dan", "h"})
 CHANNEL_WORDS = frozenset({"kenh", "channel"})
+NUDGE_WORDS = frozenset({"nhac", "remind"})
 LANGUAGES = {
     **dict.fromkeys(("english", "tieng anh", "tienganh", "lang en", "language en",
                      "ngon ngu en"), "en"),
@@ -50,6 +52,14 @@ class Reply:
     def language(self) -> str | None:
         """``en`` or ``vi`` when the member chose the language of their messages."""
         return LANGUAGES.get(" ".join(self.folded.split()))
+
+    @property
+    def nudge(self) -> int | None:
+        """``nhac M``: the meeting whose silent invitees an officer reminds."""
+        if not self.numbers and len(self.words) == 2 and self.words[0] in NUDGE_WORDS \
+                and self.words[1].isdigit() and len(self.words[1]) <= 9:
+            return int(self.words[1])
+        return None
 
     @property
     def all_ok(self) -> bool:

@@ -393,3 +393,40 @@ async def test_one_language_per_person_chosen_on_zalo_or_telegram(services: Serv
     await erase(services, only.person_id, None)
     assert await prefs.zalo_language(services.db, "zalo-hoa") is None
     assert await prefs.zalo_language(services.db, "zalo-an") == "en"
+
+
+async def test_an_officer_on_zalo_reminds_the_silent_by_replying_nhac(
+        services: Services, db: Database) -> None:
+    """The digest's nudge button reads on Zalo as what to reply; the reply reminds the
+    silent invitees for an officer of the branch and is refused to anyone else."""
+    from bot.meetings.buttons import MeetingAction, MeetingButton
+    from bot.meetings.service import create_meeting
+    from bot.texts import t
+    from bot.zalo import inbound
+
+    digest = OutgoingMessage("Cuộc họp 12", ((Button(
+        "🔔 Nhắc 3", MeetingButton(MeetingAction.NUDGE, 12).encode()),),))
+    [text] = as_texts(digest, "vi")
+    assert text.endswith("Để nhắc những đồng chí chưa trả lời, nhắn: nhac 12")
+    assert "Telegram" not in text
+    unit_id = await branch(services)
+    thu = await issue_invite(services, unit_id=unit_id, full_name="Trần Thị Thu",
+                             role="secretary")
+    hoa = await issue_invite(services, unit_id=unit_id, full_name="Lê Thị Hoa")
+    for issued, zalo_id in ((thu, "zalo-thu"), (hoa, "zalo-hoa")):
+        assert issued.zalo_code
+        await linking.offer(services, zalo_id, issued.zalo_code)
+        await linking.confirm(services, zalo_id)
+    meeting = await create_meeting(
+        services, None, unit_id=unit_id, kind="extraordinary",
+        starts_at=services.clock.now() + timedelta(days=3), place="Nhà văn hóa", agenda="Gấp")
+    assert meeting is not None
+    refused = await inbound.answer(services, "zalo-hoa", f"Nhắc {meeting.id}")
+    assert refused == t("vi", "officers_only")
+    assert await db.fetch_value("SELECT count(*) FROM outbox WHERE kind = 'nudge'") == 0
+    assert await inbound.answer(services, "zalo-thu", f"nhac {meeting.id}") == \
+        "Đã nhắc 2 đồng chí."
+    rows = await db.fetch_all("SELECT channel, chat_id FROM outbox WHERE kind = 'nudge' "
+                              "ORDER BY chat_id")
+    assert [tuple(r) for r in rows] == sorted([("zalo", thu.person_id),
+                                               ("zalo", hoa.person_id)], key=lambda r: r[1])
