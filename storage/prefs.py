@@ -57,8 +57,8 @@ async def set_zalo_language(db: Database, zalo_user_id: str, language: str) -> N
 
 
 async def carry_zalo_language(conn: Connection, person_id: int) -> None:
-    """The person's Zalo account was just linked: a language chosen on it (the latest
-    choice, made at the code prompt) becomes the person's on Telegram too."""
+    """The person's Zalo or Telegram account was just linked: a language chosen on
+    Zalo (at the code prompt, or while on Zalo only) becomes theirs on Telegram too."""
     await conn.execute(_UPSERT_TELEGRAM.format(
         source="SELECT p.telegram_user_id, z.language FROM people p "
                "JOIN zalo_prefs z ON z.zalo_user_id = p.zalo_user_id "

@@ -390,6 +390,10 @@ async def test_one_language_per_person_chosen_on_zalo_or_telegram(services: Serv
     assert await services.languages_of([both.person_id, only.person_id]) == {
         both.person_id: "en", only.person_id: "en"}
     assert await services.language(9001) == "en"  # chosen on Zalo: Telegram too
+    again = await issue_invite(services, unit_id=unit_id, full_name="Lê Thị Hoa",
+                               person_id=only.person_id)
+    await redeem(services, again.token, 9002)  # on Zalo only, then Telegram too
+    assert await services.language(9002) == "en"
     await erase(services, only.person_id, None)
     assert await prefs.zalo_language(services.db, "zalo-hoa") is None
     assert await prefs.zalo_language(services.db, "zalo-an") == "en"
