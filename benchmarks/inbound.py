@@ -4,8 +4,11 @@
 (``chibo run``, its own process) records each answer in SQLite, edits the invitation to
 show it, and answers the tap. Yardstick: a bare python-telegram-bot Application (its own
 process, ``ptb_answer_only.py``) that only answers callback queries, with the same
-update concurrency. Both poll the same kind of emulator, which runs in this process,
-so the server's work is not charged to either bot. The figure is taps fully handled per
+update concurrency. Both poll the same kind of emulator, which runs in an OS process of
+its own (``emulator_process.py``; ``--no-emulator-process``: in this process, where the
+crowd's work held its loop), not collecting garbage while it counts (``--emulator-gc``:
+it does; a collection holds its loop and bunches its stamps), so the server's work is
+charged to neither bot and its stamps are not late. The figure is taps fully handled per
 second answered, from the first tap posted to the last answer; for ours also the time
 from a tap to its answer (p50/p95/max), the time until the last card is edited, and
 what the emulator counted: 429 answers and the busiest second of messages and edits
@@ -21,14 +24,16 @@ default), at an even pace over ``--over`` seconds (``spread``: 5,000 over 60 s i
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import re
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from telegram import Bot
 
@@ -43,6 +48,7 @@ from benchmarks.common import (
     workdir,
     write_config,
 )
+from benchmarks.emulator_process import RemoteEmulator
 from bot.demo.playground import BOT_USERNAME, TOKEN
 from emulator import BotApiEmulator, FakeUser, Limits, busiest_second
 from storage import meetings, people, units
@@ -85,12 +91,12 @@ async def seed(target: Path | str, count: int) -> int:
         await db.close()
 
 
-async def invitations(emu: BotApiEmulator, count: int,
-                      meeting_id: int) -> list[tuple[FakeUser, int]]:
+async def invitations(emu: BotApiEmulator, count: int, meeting_id: int, *,
+                      first_uid: int = FIRST_UID) -> list[tuple[FakeUser, int]]:
     """One invitation in each member's chat, sent raw with limits off (setup, not timed)."""
     emu.set_limits(Limits.off())
     emu.strict_private_chats = False
-    users = [emu.user(FIRST_UID + i, f"ĐV{i}") for i in range(count)]
+    users = [emu.user(first_uid + i, f"ĐV{i}") for i in range(count)]
     markup = {"inline_keyboard": [[
         {"text": "✅ Tham dự", "callback_data": f"rsvp:{meeting_id}:y"},
         {"text": "❌ Vắng (có lý do)", "callback_data": f"rsvp:{meeting_id}:n"}]]}
@@ -98,7 +104,7 @@ async def invitations(emu: BotApiEmulator, count: int,
     async with Bot(TOKEN, base_url=emu.base_url) as bot:
         for start in range(0, count, 200):
             sent = await asyncio.gather(*(
-                bot.send_message(FIRST_UID + i, "📅 GIẤY MỜI HỌP CHI BỘ", reply_markup=markup)
+                bot.send_message(first_uid + i, "📅 GIẤY MỜI HỌP CHI BỘ", reply_markup=markup)
                 for i in range(start, min(count, start + 200))))
             ids += [m.message_id for m in sent]
     emu.set_limits(Limits())
@@ -117,6 +123,9 @@ class Taps:
     busiest_second: int  # most messages and edits arriving at the emulator in any second
     stamp_lag: float  # the emulator's longest lag from a request's arrival to storing it
     loop_lag: float  # the longest the emulator's event loop was held (arrivals wait)
+    final: int = 0  # cards in their final state (counted by the emulator's process)
+    arrivals: list[float] = field(default_factory=list)  # messages and edits, stamped
+    gc: str = ""  # the emulator process's garbage collections while it counted
 
     @property
     def answered_per_second(self) -> float:
@@ -192,6 +201,133 @@ async def _loop_lag(done: asyncio.Event) -> float:
     return worst
 
 
+async def tap_remote(emu: RemoteEmulator, targets: list[tuple[int, int]], data: str,
+                     *, edits: bool, offsets: list[float]) -> Taps:
+    """``tap_all`` against an emulator in a process of its own: the taps due are posted
+    in batches through its control routes, and this process only polls its progress."""
+    started = time.monotonic()
+    due = 0
+    while due < len(targets):
+        now = time.monotonic() - started
+        if offsets[due] > now:
+            await asyncio.sleep(offsets[due] - now)
+            continue
+        last = due
+        while last < len(targets) and last - due < 500 and offsets[last] <= now:
+            last += 1
+        await emu.call("POST", "tap", {"data": data, "taps": targets[due:last]})
+        due = last
+
+    async def until(done: Any) -> None:
+        deadline = time.monotonic() + 900.0
+        while not done(await emu.call("GET", "progress")):
+            if time.monotonic() > deadline:
+                raise TimeoutError("the bot did not keep up within 900 s")
+            await asyncio.sleep(0.2)
+
+    await until(lambda p: p["answered"] >= len(targets))
+    if edits:
+        await until(lambda p: p["edited"] >= len(targets))
+    got = await emu.call("GET", "result")
+    print(f"  (emulator process: {got['cpu']:.1f} s CPU in {got['wall']:.1f} s)",
+          file=sys.stderr)
+    first = got["first_tap"]
+    return Taps(len(targets), got["answers"], got["last_answer"] - first,
+                got["last_edit"] - first if edits else None, got["rate_limited"],
+                got["busiest_second"], got["stamp_lag"], got["loop_lag"], got["final"],
+                got["arrivals"],
+                f"{got['gc_count']} collections, {got['gc_total'] * 1000:,.0f} ms in all, "
+                f"the longest {got['gc_longest'] * 1000:,.0f} ms")
+
+
+async def remote_ready(emu: RemoteEmulator) -> None:
+    """Until the bot polls (its start-up is not timed)."""
+    deadline = time.monotonic() + 60.0
+    while not (await emu.call("GET", "progress"))["polls"]:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the bot did not poll within 60 s")
+        await asyncio.sleep(0.1)
+
+
+async def ours_remote(count: int, work: Path, offsets: list[float], *,
+                      collect: bool = False) -> tuple[Taps, int, int, int | None]:
+    """``ours`` with the emulator in a process of its own."""
+    database = work / "bot.sqlite3"
+    meeting_id = await seed(database, count)
+    async with RemoteEmulator(TOKEN, BOT_USERNAME, collect=collect) as emu:
+        ids = await emu.call("POST", "invite", {"count": count, "first_uid": FIRST_UID,
+                                                "meeting_id": meeting_id})
+        targets = [(FIRST_UID + i, m) for i, m in enumerate(ids)]
+        child = await start_bot(write_config(work, emu, database),  # type: ignore[arg-type]
+                                work / "bot.log", env=trace_starts(work))
+        try:
+            await remote_ready(emu)
+            taps = await tap_remote(emu, targets, f"rsvp:{meeting_id}:y", edits=True,
+                                    offsets=offsets)
+        finally:
+            await child.stop()
+    return taps, await recorded_answers(database, meeting_id), taps.final, \
+        bot_side_busiest(work / "bot.log")
+
+
+def trace_starts(work: Path) -> dict[str, str]:
+    """The bot's environment that makes it write its send starts (``send_starts/``)."""
+    return {"PYTHONPATH": str(Path(__file__).with_name("send_starts")),
+            "CHIBO_SEND_STARTS": str(work / "send_starts.txt")}
+
+
+def start_to_arrival(work: Path, taps: Taps) -> str:
+    """Each send's start at the bot set against its arrival stamp at the emulator, in
+    order (the n-th start with the n-th arrival; the pace keeps them ~40 ms apart, so
+    they do not overtake one another): the lag's distribution and the busiest second of
+    starts as this benchmark counts them."""
+    path = work / "send_starts.txt"
+    if not path.exists() or not taps.arrivals:
+        return "send starts not recorded"
+    first = min(taps.arrivals) - 5.0
+    starts = sorted(t for t in map(float, path.read_text().split()) if t >= first)
+    n = min(len(starts), len(taps.arrivals))
+    lags = sorted(a - s for a, s in zip(taps.arrivals[-n:], starts[-n:], strict=True))
+
+    def at(q: float) -> str:
+        return f"{lags[min(n - 1, round(q * (n - 1)))] * 1000:,.1f}"
+
+    return (f"{len(starts):,} send starts, {len(taps.arrivals):,} arrivals; start -> "
+            f"arrival lag min {lags[0] * 1000:,.1f} / p50 {at(0.5)} / p95 {at(0.95)} / "
+            f"p99 {at(0.99)} / max {lags[-1] * 1000:,.1f} ms; busiest second of starts "
+            f"{busiest_second(starts)}")
+
+
+async def yardstick_remote(count: int, work: Path, offsets: list[float], *,
+                           collect: bool = False) -> Taps:
+    async with RemoteEmulator(TOKEN, BOT_USERNAME, collect=collect) as emu:
+        ids = await emu.call("POST", "invite", {"count": count, "first_uid": FIRST_UID,
+                                                "meeting_id": 1})
+        targets = [(FIRST_UID + i, m) for i, m in enumerate(ids)]
+        log = (work / "yardstick.log").open("ab")
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, str(Path(__file__).with_name("ptb_answer_only.py")), emu.base_url,
+            str(CONCURRENCY), stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
+            env={**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN})
+        try:
+            await remote_ready(emu)
+            return await tap_remote(emu, targets, "rsvp:1:y", edits=False, offsets=offsets)
+        finally:
+            proc.terminate()
+            await proc.wait()
+            log.close()
+
+
+async def recorded_answers(database: Path, meeting_id: int) -> int:
+    db = await open_database(database)
+    try:
+        return int(await db.fetch_value(
+            "SELECT count(*) FROM invitations WHERE meeting_id = ? AND answer = 'attend'",
+            (meeting_id,)))
+    finally:
+        await db.close()
+
+
 def bot_side_busiest(log: Path) -> int | None:
     """The most sends the bot started within a second, as it logged at its stop."""
     found = re.findall(r"at most (\d+) sends started in a second", log.read_text(errors="replace"))
@@ -225,14 +361,8 @@ async def ours(count: int, work: Path,
                                for m in user.chat))
         finally:
             await child.stop()
-    db = await open_database(database)
-    try:
-        recorded = int(await db.fetch_value(
-            "SELECT count(*) FROM invitations WHERE meeting_id = ? AND answer = 'attend'",
-            (meeting_id,)))
-    finally:
-        await db.close()
-    return taps, recorded, final, bot_side_busiest(work / "bot.log")
+    return taps, await recorded_answers(database, meeting_id), final, \
+        bot_side_busiest(work / "bot.log")
 
 
 async def yardstick(count: int, work: Path, offsets: list[float]) -> Taps:
@@ -266,12 +396,25 @@ async def main() -> int:
                      help="how the taps come (default: all at once)")
     cli.add_argument("--over", type=float, default=60.0,
                      help="seconds the spread or burst taps come over (default 60)")
+    cli.add_argument("--emulator-process", action=argparse.BooleanOptionalAction,
+                     default=True,
+                     help="run the emulator in an OS process of its own, apart from the "
+                          "crowd (default); --no-emulator-process: in this process")
+    cli.add_argument("--emulator-gc", action=argparse.BooleanOptionalAction, default=False,
+                     help="with --emulator-process: let the emulator's process collect "
+                          "garbage while it counts (default: not; a collection holds its "
+                          "loop up to ~0.2 s and bunches the arrivals it stamps)")
     args = cli.parse_args()
+    remote = args.emulator_process
+    served = {"collect": args.emulator_gc} if remote else {}
     offsets = schedule(args.count, args.arrival, args.over)
     how = "at once" if args.arrival == "at-once" else f"{args.arrival} over {args.over:g} s"
+    how += ", emulator in its own process" if remote else ", emulator in this process"
+    how += " collecting garbage" if args.emulator_gc and remote else ""
     report = Report(f"Benchmark 4 — inbound answer taps ({args.count:,} members, {how})")
     with workdir(args.keep) as work:
-        taps, recorded, final, started = await ours(args.count, work, offsets)
+        taps, recorded, final, started = await (ours_remote if remote else ours)(
+            args.count, work, offsets, **served)
         report.section("chibo (answer recorded in SQLite, tap answered, invitation edited)")
         _answers(report, taps)
         assert taps.edited_in is not None
@@ -284,6 +427,9 @@ async def main() -> int:
                     f"emulator stored them up to {taps.stamp_lag * 1000:,.0f} ms later; its "
                     f"event loop was held up to {taps.loop_lag * 1000:,.0f} ms); the bot "
                     f"started at most {started} sends in a second")
+        if remote:
+            report.line(f"the emulator's process: {taps.gc}; "
+                        f"{start_to_arrival(work, taps)}")
         report.goal("every answer recorded", recorded == args.count)
         report.goal("every card edited to its final state", final == args.count)
         report.goal("0 x 429", taps.rate_limited == 0)
@@ -292,7 +438,8 @@ async def main() -> int:
         report.goal(f"tap -> answer p95 < {GOAL_P95:g} s", taps.percentile(0.95) < GOAL_P95)
         if args.no_yardstick:
             return report.finish()
-        theirs = await yardstick(args.count, work, offsets)
+        theirs = await (yardstick_remote if remote else yardstick)(args.count, work, offsets,
+                                                                      **served)
     report.section("yardstick (bare PTB Application: answers the tap, nothing else)")
     _answers(report, theirs)
     report.section("comparison")

@@ -1,8 +1,8 @@
 """Configuration: a TOML file read with tomllib into one pydantic model per section.
 
 Unknown keys are rejected so typos fail loudly. ``load_config`` raises
-``ConfigError`` whose text is the one line shown to the operator, naming the
-key, e.g. ``config error: bot.timezone: unknown time zone 'Mars/Olympus'``.
+``ConfigError`` (bot/core/config_errors.py) naming the key, rendered as one line in the
+run's language, e.g. ``Lỗi cấu hình: bot.timezone: không có múi giờ 'Mars/Olympus' …``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,12 @@ from pydantic import (
     field_validator,
 )
 
+# ConfigError and ConfigProblem are re-exported: callers catch them from here.
+from bot.core.config_errors import ConfigError as ConfigError
+from bot.core.config_errors import ConfigProblem as ConfigProblem
+from bot.core.config_errors import from_pydantic, read_error, toml_error
+from bot.texts import LANGUAGES, Language
+
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # noqa: S105 - the variable name, not a secret
 PASSWORD_ENV = "CHIBO_DATABASE_PASSWORD"  # noqa: S105 - the variable name, not a secret
 WEBHOOK_PORT_ENV = "CHIBO_WEBHOOK_PORT"
@@ -36,15 +42,11 @@ _OFFSET = re.compile(r"^\s*(\d+)\s*([dhm])\s*$")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60}
 
 
-class ConfigError(Exception):
-    """A configuration problem, worded as the single line shown to the operator."""
-
-
 def parse_offset(text: str) -> timedelta:
     """``"3d"``, ``"2h"``, ``"30m"`` -> timedelta."""
     match = _OFFSET.match(text)
     if not match or int(match.group(1)) == 0:
-        raise ValueError(f"'{text}' is not a duration like '3d', '2h' or '30m'")
+        raise ConfigProblem("config_bad_duration", value=text)
     return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
 
 
@@ -59,7 +61,7 @@ def _check_cron(text: str) -> str:
     try:
         CronTrigger.from_crontab(text)
     except ValueError as exc:
-        raise ValueError(f"'{text}' is not a cron expression like '0 8 1 * *' ({exc})") from exc
+        raise ConfigProblem("config_bad_cron", value=text) from exc
     return text
 
 
@@ -89,7 +91,7 @@ class TelegramSettings(_Section):
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
-            raise ValueError(f"'{value}' must start with http:// or https://")
+            raise ConfigProblem("config_http_url", value=value)
         return value
 
     @field_validator("proxy_url")
@@ -101,9 +103,9 @@ class TelegramSettings(_Section):
                 parts = urlsplit(value)
                 parts.port  # noqa: B018 - raises ValueError on a port that is not a number
             except ValueError:
-                raise ValueError("is not a URL like http://proxy.example:3128") from None
+                raise ConfigProblem("config_proxy_not_url") from None
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError("must be an http:// proxy URL like http://proxy.example:3128")
+                raise ConfigProblem("config_proxy_scheme")
         return value
 
     def proxy(self) -> str | None:
@@ -135,7 +137,7 @@ class BotSettings(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone '{value}'") from None
+            raise ConfigProblem("config_unknown_zone", value=value) from None
         return value
 
     @property
@@ -162,14 +164,13 @@ class DatabaseSettings(_Section):
             parts = urlsplit(value)
             parts.port  # noqa: B018 - raises ValueError on a port that is not a number
         except ValueError:
-            raise ValueError("is not a URL like postgresql://user@host:5432/chibo") from None
+            raise ConfigProblem("config_database_not_url") from None
         if parts.scheme not in ("postgresql", "postgres"):
-            raise ValueError("must start with postgresql:// "
-                             "(like postgresql://user@host:5432/chibo)")
+            raise ConfigProblem("config_database_scheme")
         if parts.password is not None or "password" in parts.query.lower():
-            raise ValueError(f"must not contain the password: set it in {PASSWORD_ENV}")
+            raise ConfigProblem("config_database_password", env=PASSWORD_ENV)
         if not parts.path.strip("/"):
-            raise ValueError("must name the database (postgresql://user@host:5432/chibo)")
+            raise ConfigProblem("config_database_no_name")
         return value
 
     @property
@@ -238,11 +239,11 @@ def _webhook_url(value: str, schemes: tuple[str, ...]) -> str:
     """A public URL a platform POSTs updates to, served at its path by the bot."""
     parts = urlsplit(value)
     if parts.scheme not in schemes or not parts.hostname:
-        raise ValueError("must be a public https:// URL")
+        raise ConfigProblem("config_webhook_not_https")
     if parts.query or parts.fragment:
-        raise ValueError("must not have a query or a fragment")
+        raise ConfigProblem("config_webhook_query")
     if not _URL_PATH.match(parts.path):
-        raise ValueError("use only letters, digits and . _ ~ - / in the path")
+        raise ConfigProblem("config_webhook_path")
     return value
 
 
@@ -270,10 +271,10 @@ class WebhookSettings(_Section):
     def _telegram_secret(cls, value: object) -> object:
         # The value is never repeated in the message: it is a secret.
         if not isinstance(value, str | SecretStr):
-            raise ValueError("must be a string")
+            raise ConfigProblem("config_not_string")
         text = value.get_secret_value() if isinstance(value, SecretStr) else value
         if not _SECRET_TOKEN.match(text):
-            raise ValueError("must be 1 to 256 characters, each A-Z, a-z, 0-9, _ or -")
+            raise ConfigProblem("config_secret_token_shape")
         return value
 
     @property
@@ -299,14 +300,14 @@ class WebappSettings(_Section):
     def _host_port(cls, value: str) -> str:
         host, sep, port = value.rpartition(":")
         if not sep or not host or not port.isdigit() or not 0 <= int(port) < 65536:
-            raise ValueError(f"'{value}' is not host:port like 127.0.0.1:8443")
+            raise ConfigProblem("config_host_port", value=value)
         return value
 
     @field_validator("public_url")
     @classmethod
     def _public(cls, value: str) -> str:
         if value and not value.startswith(("https://", "http://")):
-            raise ValueError("must be the https:// address Telegram clients open")
+            raise ConfigProblem("config_public_url")
         return value.rstrip("/")
 
     @property
@@ -345,7 +346,7 @@ class ZaloSettings(_Section):
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
-            raise ValueError(f"'{value}' must start with http:// or https://")
+            raise ConfigProblem("config_http_url", value=value)
         return value.rstrip("/")
 
     @field_validator("webhook_url")
@@ -396,18 +397,6 @@ def token_well_formed(token: str) -> bool:
     return bool(_TOKEN_SHAPE.match(token))
 
 
-def _first_error(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    key = ".".join(str(part) for part in err["loc"])
-    if err["type"] == "extra_forbidden":
-        return f"{key}: unknown key"
-    message = str(err["msg"]).removeprefix("Value error, ")
-    value = err.get("input")
-    if err["type"] not in ("value_error", "missing") and isinstance(value, str | int | float):
-        message = f"{message} (got {value!r})"
-    return f"{key}: {message}"
-
-
 def config_from_dict(data: dict[str, Any], *, base_dir: Path | None = None) -> Config:
     env_token = os.environ.get(TOKEN_ENV, "").strip()
     if env_token:
@@ -424,16 +413,34 @@ def config_from_dict(data: dict[str, Any], *, base_dir: Path | None = None) -> C
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"config error: {_first_error(exc)}") from None
-    token = config.token()
-    secret = (token.partition(":")[2] or token) if token else None
-    if config.webhook is not None and secret and secret in config.webhook.url:
-        raise ConfigError("config error: webhook.url: must not contain the bot token")
-    _check_zalo(config.zalo)
+        problem = from_pydantic(exc.errors()[0])
+        problem.language = _language_of(data)
+        raise problem from None
+    try:
+        _check_secrets(config)
+    except ConfigError as problem:
+        problem.language = config.bot.language
+        raise
     if base_dir is not None and not config.database.path.is_absolute():
         database = config.database.model_copy(update={"path": base_dir / config.database.path})
         config = config.model_copy(update={"database": database})
     return config
+
+
+def _language_of(data: dict[str, Any]) -> Language | None:
+    """``[bot] language`` of a file that does not validate, when it is one we speak."""
+    bot = data.get("bot")
+    language = bot.get("language") if isinstance(bot, dict) else None
+    return next((lang for lang in LANGUAGES if lang == language), None)
+
+
+def _check_secrets(config: Config) -> None:
+    """No token in a webhook URL; the Zalo secrets present when Zalo is on."""
+    token = config.token()
+    secret = (token.partition(":")[2] or token) if token else None
+    if config.webhook is not None and secret and secret in config.webhook.url:
+        raise ConfigError("webhook.url", "config_url_has_token")
+    _check_zalo(config.zalo)
 
 
 def _zalo_from_env(data: dict[str, Any]) -> dict[str, Any]:
@@ -458,14 +465,14 @@ def _check_zalo(zalo: ZaloSettings) -> None:
         return
     token = zalo.bot_token()
     if token is None:
-        raise ConfigError(f"config error: zalo.token: set {ZALO_TOKEN_ENV} in the environment")
+        raise ConfigError("zalo.token", "config_zalo_token", {"env": ZALO_TOKEN_ENV})
     if zalo.webhook_url is not None:
         secret = zalo.secret()
         if secret is None or not 8 <= len(secret) <= 256:
-            raise ConfigError(f"config error: zalo.webhook_secret: set {ZALO_SECRET_ENV} "
-                              "(8 to 256 characters) in the environment")
+            raise ConfigError("zalo.webhook_secret", "config_zalo_secret",
+                              {"env": ZALO_SECRET_ENV})
         if token in zalo.webhook_url or (token.partition(":")[2] or token) in zalo.webhook_url:
-            raise ConfigError("config error: zalo.webhook_url: must not contain the bot token")
+            raise ConfigError("zalo.webhook_url", "config_url_has_token")
 
 
 def load_config(path: Path | str) -> Config:
@@ -474,9 +481,13 @@ def load_config(path: Path | str) -> Config:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"config error: cannot read {path}: {exc.strerror}") from None
+        raise read_error(path, exc) from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"config error: {path}: not valid TOML: {exc}") from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), "config_not_utf8", {"position": str(exc.start + 1)}) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise toml_error(path, exc) from None
     return config_from_dict(data, base_dir=path.resolve().parent)

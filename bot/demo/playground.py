@@ -26,6 +26,22 @@ TOKEN = "123456:PLAYGROUND-TOKEN"  # noqa: S105 - the emulator's token, not a re
 BOT_USERNAME = "chibo_bot"
 
 
+# Settings for a run at full speed (tests of a long script): no reply pacing per chat and
+# no per-person flood gate; pair with ``Limits.off()`` for the emulator.
+_UNPACED: dict[str, dict[str, Any]] = {
+    "delivery": {"private_chat_interval_seconds": 0},
+    "bot": {"user_commands_per_minute": 10_000},
+}
+
+
+def unpaced(settings: dict[str, Any]) -> dict[str, Any]:
+    """``settings`` with the pacing of replies and the flood gate taken off."""
+    merged = {section: dict(values) for section, values in settings.items()}
+    for section, values in _UNPACED.items():
+        merged.setdefault(section, {}).update(values)
+    return merged
+
+
 @dataclass
 class Playground:
     emu: BotApiEmulator

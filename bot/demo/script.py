@@ -22,11 +22,11 @@ from openpyxl import Workbook, load_workbook
 from bot.core.clock import FakeClock
 from bot.demo.console import hold_console
 from bot.demo.duties import play_duties
-from bot.demo.playground import Playground, playground
+from bot.demo.playground import Playground, playground, unpaced
 from bot.demo.transcript import Transcript
 from bot.demo.zalo import ZALO_TOKEN, play_zalo
 from bot.texts import Texts, as_language
-from emulator import FakeUser
+from emulator import FakeUser, Limits
 from emulator.zalo import ZaloEmulator
 
 # The demo starts on Tuesday 01/12/2026 08:00 in Hanoi.
@@ -260,14 +260,22 @@ async def join(tr: Transcript, user: FakeUser, link: str, *, quiet: bool = False
 
 async def run_demo(lang: str = "vi", out: TextIO | None = None,
                    database: str | None = None, console: str | None = None,
-                   stop: asyncio.Event | None = None) -> int:
+                   stop: asyncio.Event | None = None, *, paced: bool = True) -> int:
     """Play the script on a temporary SQLite file, or with ``database`` (the URL of an
     empty PostgreSQL database) on the server engine: the same product either way.
 
     With ``console`` (host:port) the officers' console listens there and stays open
-    after the script until Ctrl-C (or ``stop``)."""
+    after the script until Ctrl-C (or ``stop``).
+
+    ``paced=False`` plays the same script in seconds instead of a minute: replies are not
+    paced per chat, nobody is asked to slow down and the emulator enforces no flood limit
+    (``UNPACED``). For tests that read the script's figures; what pacing does is tested on
+    its own (``tests/unit/test_reply_limiter.py``, ``benchmarks/budget.py``) and by the
+    paced run of the demo."""
     stream = out or sys.stdout
     settings: dict[str, Any] = {"bot": {"admins": [ADMIN_ID], "language": lang}}
+    if not paced:
+        settings = unpaced(settings)
     if console is not None:
         settings["webapp"] = {"enabled": True, "listen": console}
     with tempfile.TemporaryDirectory(prefix="chibo-demo-") as tmp:
@@ -279,7 +287,8 @@ async def run_demo(lang: str = "vi", out: TextIO | None = None,
         async with contextlib.AsyncExitStack() as stack:
             stack.push_async_callback(zalo.stop)
             live_bot = await stack.enter_async_context(playground(
-                database or Path(tmp) / "demo.sqlite3", clock=clock, settings=settings))
+                database or Path(tmp) / "demo.sqlite3", clock=clock, settings=settings,
+                limits=None if paced else Limits.off()))
             db = live_bot.services.db
             where = "SQLite" if db.engine == "sqlite" else f"PostgreSQL {db.location}"
             print(f"chibo demo: bot @{live_bot.services.bot_username} ↔ Bot API emulator at "

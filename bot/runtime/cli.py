@@ -21,7 +21,7 @@ from bot.core.config import (
     token_well_formed,
 )
 from bot.runtime.operator import OperatorError
-from bot.texts import Texts, as_language
+from bot.texts import Language, Texts, as_language
 from storage.db import (
     DatabaseNotWritable,
     DatabaseUnavailable,
@@ -182,12 +182,14 @@ def _load(args: argparse.Namespace) -> Config:
     return config
 
 
-def _texts(args: argparse.Namespace) -> Texts:
-    """One language for the whole run: ``--lang``, else the configuration's, else vi."""
+def _texts(args: argparse.Namespace, config_language: Language | None = None) -> Texts:
+    """One language for the whole run: ``--lang``, else the configuration's, else vi.
+
+    ``config_language``: the ``[bot] language`` of a file that failed to load."""
     lang = getattr(args, "lang", None)
     if lang is None:
         config: Config | None = getattr(args, "loaded_config", None)
-        lang = config.bot.language if config is not None else "vi"
+        lang = config.bot.language if config is not None else config_language or "vi"
     return Texts(as_language(lang))
 
 
@@ -510,7 +512,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.func(args)
     except ConfigError as exc:
-        print(str(exc), file=sys.stderr)
+        print(exc.render(_texts(args, exc.language)), file=sys.stderr)
         return EXIT_USAGE
     except OperatorError as exc:
         print(f"{args.command}: {exc}", file=sys.stderr)

@@ -59,7 +59,7 @@ async def test_demo_plays_the_same_script_on_postgres() -> None:
     """``chibo demo --database URL``: the whole product on the second engine."""
     out = io.StringIO()
     async with fresh_postgres() as url:
-        assert await run_demo(out=out, database=url) == 0
+        assert await run_demo(out=out, database=url, paced=False) == 0
     assert f"database: PostgreSQL {url}" in out.getvalue()
     _played_all(out.getvalue())
 
@@ -73,7 +73,8 @@ async def test_demo_console_prints_a_signed_link_and_stays_open() -> None:
     import aiohttp
 
     out, stop = io.StringIO(), asyncio.Event()
-    demo = asyncio.create_task(run_demo(out=out, console="127.0.0.1:0", stop=stop))
+    demo = asyncio.create_task(run_demo(out=out, console="127.0.0.1:0", stop=stop,
+                                         paced=False))
     for _ in range(1200):
         if "Ctrl-C" in out.getvalue() or demo.done():
             break

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from bot.core.clock import FakeClock
-from bot.demo.playground import playground
+from bot.demo.playground import playground, unpaced
 from bot.demo.script import ADMIN_ID, DEMO_START, play
 from bot.runtime.cli import main
+from emulator import Limits
 from storage import units
 from storage.db import Database, open_database
 from storage.transfer import SQLITE_ONLY, TransferError, copy_sqlite, foreign_key_order
@@ -33,8 +34,9 @@ needs_postgres = pytest.mark.skipif(
 
 async def _demo_database(path: Path) -> None:
     """The database ``chibo demo`` leaves behind, at ``path``."""
-    async with playground(path, clock=FakeClock(DEMO_START),
-                          settings={"bot": {"admins": [ADMIN_ID], "language": "vi"}}) as live_bot:
+    settings = unpaced({"bot": {"admins": [ADMIN_ID], "language": "vi"}})
+    async with playground(path, clock=FakeClock(DEMO_START), settings=settings,
+                          limits=Limits.off()) as live_bot:
         await play(live_bot, io.StringIO())
 
 
