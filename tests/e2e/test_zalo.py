@@ -431,7 +431,9 @@ async def test_a_zalo_only_member_chooses_english_and_back(zpg: Playground,
                                                            zalo: ZaloEmulator) -> None:
     """Everything queued for the member (the invitation) and every answer (the RSVP's
     confirmation) comes in the language they typed on Zalo; "tieng viet" switches back."""
-    _, secretary = await branch(zpg)
+    await seed_branch(zpg.services.db, zpg.clock.now(), members=0)  # no one else to write to
+    secretary = zpg.emu.user(4000, "Bí thư")
+    await secretary.ask("/help")
     lan = await invite_on_zalo(zpg, secretary, zalo, "Mai Thị Lan")
     await lan.send("english")
     assert await lan.next_text() == \
