@@ -11,7 +11,6 @@ from __future__ import annotations
 from bot.core.services import Services
 from bot.runtime.delivery.errors import Unreachable
 from bot.runtime.zalo.client import ZaloClient
-from bot.zalo import inbound
 from bot.zalo.render import as_texts
 from storage import zalo as store
 from storage.outbox import OutgoingMessage
@@ -26,7 +25,7 @@ class ZaloTransport:
         person = await store.person(self._services.db, chat_id)
         if person is None or person.zalo_user_id is None:
             raise Unreachable("chat_not_found", "no Zalo account linked")
-        lang = await inbound.language_of(self._services, person)
+        lang = await self._services.language_of(person.id)
         for piece in as_texts(message, lang):
             await self._client.send_message(person.zalo_user_id, piece)
         return 0  # Zalo's message ids are strings, and nothing edits a Zalo message
