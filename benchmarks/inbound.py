@@ -30,6 +30,8 @@ import os
 import re
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -48,7 +50,7 @@ from benchmarks.common import (
     workdir,
     write_config,
 )
-from benchmarks.emulator_process import RemoteEmulator
+from benchmarks.emulator_process import RemoteEmulator, loop_lag
 from bot.demo.playground import BOT_USERNAME, TOKEN
 from emulator import BotApiEmulator, FakeUser, Limits, busiest_second
 from storage import meetings, people, units
@@ -159,7 +161,7 @@ async def tap_all(emu: BotApiEmulator, targets: list[tuple[FakeUser, int]], data
         return calls["editMessageText"] - edited0 >= len(targets)
 
     watching = asyncio.Event()
-    watch = asyncio.create_task(_loop_lag(watching))
+    watch = asyncio.create_task(loop_lag(watching))
     started, cpu = time.monotonic(), time.process_time()
     queries = []
     for (user, message_id), offset in zip(targets, offsets or [0.0] * len(targets),
@@ -188,17 +190,6 @@ async def tap_all(emu: BotApiEmulator, targets: list[tuple[FakeUser, int]], data
                 answered_in, edited_in, emu.stats.rate_limited,
                 busiest_second(sent + emu.stats.edit_times[edit_times0:]),
                 emu.stats.stamp_lag_max, await watch)
-
-
-async def _loop_lag(done: asyncio.Event) -> float:
-    """The longest this process's event loop was held: requests arriving meanwhile wait
-    in the socket and are stamped together when it gets to them."""
-    worst = 0.0
-    while not done.is_set():
-        before = time.monotonic()
-        await asyncio.sleep(0.01)
-        worst = max(worst, time.monotonic() - before - 0.01)
-    return worst
 
 
 async def tap_remote(emu: RemoteEmulator, targets: list[tuple[int, int]], data: str,
@@ -298,24 +289,31 @@ def start_to_arrival(work: Path, taps: Taps) -> str:
             f"{busiest_second(starts)}")
 
 
+@asynccontextmanager
+async def running_yardstick(base_url: str, work: Path) -> AsyncIterator[None]:
+    """The bare PTB application (``ptb_answer_only.py``) polling ``base_url``, its output in
+    ``yardstick.log``, stopped on the way out."""
+    with (work / "yardstick.log").open("ab") as log:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, str(Path(__file__).with_name("ptb_answer_only.py")), base_url,
+            str(CONCURRENCY), stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
+            env={**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN})
+        try:
+            yield
+        finally:
+            proc.terminate()
+            await proc.wait()
+
+
 async def yardstick_remote(count: int, work: Path, offsets: list[float], *,
                            collect: bool = False) -> Taps:
     async with RemoteEmulator(TOKEN, BOT_USERNAME, collect=collect) as emu:
         ids = await emu.call("POST", "invite", {"count": count, "first_uid": FIRST_UID,
                                                 "meeting_id": 1})
         targets = [(FIRST_UID + i, m) for i, m in enumerate(ids)]
-        log = (work / "yardstick.log").open("ab")
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(Path(__file__).with_name("ptb_answer_only.py")), emu.base_url,
-            str(CONCURRENCY), stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
-            env={**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN})
-        try:
+        async with running_yardstick(emu.base_url, work):
             await remote_ready(emu)
             return await tap_remote(emu, targets, "rsvp:1:y", edits=False, offsets=offsets)
-        finally:
-            proc.terminate()
-            await proc.wait()
-            log.close()
 
 
 async def recorded_answers(database: Path, meeting_id: int) -> int:
@@ -368,18 +366,9 @@ async def ours(count: int, work: Path,
 async def yardstick(count: int, work: Path, offsets: list[float]) -> Taps:
     async with BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME) as emu:
         targets = await invitations(emu, count, 1)
-        log = (work / "yardstick.log").open("ab")
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(Path(__file__).with_name("ptb_answer_only.py")), emu.base_url,
-            str(CONCURRENCY), stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
-            env={**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN})
-        try:
+        async with running_yardstick(emu.base_url, work):
             await ready(emu)
             return await tap_all(emu, targets, "rsvp:1:y", edits=False, offsets=offsets)
-        finally:
-            proc.terminate()
-            await proc.wait()
-            log.close()
 
 
 def _answers(report: Report, taps: Taps) -> None:

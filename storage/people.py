@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from storage.db import Connection, Database, IntegrityError, Row
+from storage.prefs import carry_zalo_language
 from storage.timefmt import from_db, to_db
 
 
@@ -121,9 +122,12 @@ async def add_membership(
 
 
 async def bind_telegram(conn: Connection, person_id: int, telegram_user_id: int) -> None:
+    """The Telegram account is the person's now; a language they chose on Zalo holds
+    on Telegram too (one language per person)."""
     await conn.execute(
         "UPDATE people SET telegram_user_id = ? WHERE id = ?", (telegram_user_id, person_id)
     )
+    await carry_zalo_language(conn, person_id)
 
 
 async def member(db: Database, unit_id: int, person_id: int) -> MemberRow | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from storage.db import Connection, Database
+from storage.prefs import person_languages
 
 Record = dict[str, Any]
 
@@ -44,11 +45,7 @@ async def personal_data(db: Database, *, person_id: int) -> PersonalData | None:
         return None
     return PersonalData(
         person=dict(record),
-        language=await db.fetch_value(
-            "SELECT language FROM user_prefs WHERE telegram_user_id = "
-            "(SELECT telegram_user_id FROM people WHERE id = ?)",
-            (person_id,),
-        ),
+        language=(await person_languages(db, [person_id])).get(person_id),
         memberships=await _rows(
             db,
             "SELECT u.name AS branch, m.role, m.admitted_on, m.official_on, m.is_away, "
@@ -173,6 +170,9 @@ async def scrub(conn: Connection, person_id: int) -> None:
                        (f"person {person_id}", f"person {person_id}: %"))
     if person[2] is not None:
         await conn.execute("DELETE FROM user_prefs WHERE telegram_user_id = ?", (person[2],))
+    # The language chosen on their Zalo account goes with the account.
+    await conn.execute("DELETE FROM zalo_prefs WHERE zalo_user_id IN "
+                       "(SELECT zalo_user_id FROM people WHERE id = ?)", (person_id,))
 
 
 def _escaped(text: str) -> str:

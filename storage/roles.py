@@ -144,14 +144,3 @@ async def branches_of(db: Database, person_id: int) -> list[BranchName]:
 async def person_name(db: Database, person_id: int) -> str | None:
     value = await db.fetch_value("SELECT full_name FROM people WHERE id = ?", (person_id,))
     return None if value is None else str(value)
-
-
-async def languages(db: Database, telegram_user_ids: list[int]) -> dict[int, str]:
-    if not telegram_user_ids:
-        return {}
-    marks = ",".join("?" * len(telegram_user_ids))
-    rows = await db.fetch_all(
-        f"SELECT telegram_user_id, language FROM user_prefs WHERE telegram_user_id IN ({marks})",
-        telegram_user_ids,
-    )
-    return {int(r[0]): str(r[1]) for r in rows}

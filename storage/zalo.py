@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Connection, Database, IntegrityError, Row
+from storage.prefs import carry_zalo_language
 from storage.timefmt import from_db, to_db
 
 CHANNELS = ("telegram", "zalo")
@@ -84,12 +85,14 @@ async def spend_codes_of_invite(conn: Connection, invite_id: int, now: datetime)
 
 async def bind(conn: Connection, person_id: int, zalo_user_id: str) -> None:
     """The Zalo account belongs to this person now (taken from anyone who had it), and
-    becomes their preferred channel (the one linked last)."""
+    becomes their preferred channel (the one linked last); a language chosen on it
+    becomes theirs on Telegram too."""
     await conn.execute("UPDATE people SET zalo_user_id = NULL WHERE zalo_user_id = ? "
                        "AND id != ?", (zalo_user_id, person_id))
     await conn.execute("UPDATE people SET zalo_user_id = ?, channel = 'zalo', "
                        "unreachable_since = NULL, unreachable_reason = NULL WHERE id = ?",
                        (zalo_user_id, person_id))
+    await carry_zalo_language(conn, person_id)
 
 
 async def set_channel(db: Database, person_id: int, channel: str) -> None:

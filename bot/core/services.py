@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -54,6 +54,17 @@ class Services:
     async def language(self, telegram_user_id: int) -> Language:
         stored = await prefs.get_language(self.db, telegram_user_id)
         return as_language(stored, self.config.bot.language)
+
+    async def languages_of(self, person_ids: Iterable[int]) -> dict[int, Language]:
+        """Each person's language, chosen on Telegram or on Zalo (one per person), else
+        the default: every text queued for a person is rendered in it."""
+        ids = list(person_ids)
+        stored = await prefs.person_languages(self.db, ids)
+        default = self.config.bot.language
+        return {pid: as_language(stored.get(pid), default) for pid in ids}
+
+    async def language_of(self, person_id: int) -> Language:
+        return (await self.languages_of([person_id]))[person_id]
 
     async def texts(self, telegram_user_id: int) -> Texts:
         return Texts(await self.language(telegram_user_id))

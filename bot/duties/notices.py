@@ -17,8 +17,8 @@ from bot.core.services import Services
 from bot.duties.card import as_outgoing, card, household_label
 from bot.duties.reminders import month_end
 from bot.duties.reports import current_period, view_of
-from bot.texts import Language, as_language, t
-from storage import households, marks, outbox, people, roles
+from bot.texts import t
+from storage import households, marks, outbox, people
 from storage.outbox import Envelope, OutgoingMessage
 
 # person id -> (assignment id, household id) of each change that concerns them
@@ -28,11 +28,6 @@ Moves = Mapping[int, Sequence[tuple[int, int]]]
 def _key(prefix: str, person_id: int, moves: Sequence[tuple[int, int]]) -> str:
     ids = ",".join(str(a) for a, _ in sorted(moves))
     return f"{prefix}:{person_id}:{hashlib.sha256(ids.encode()).hexdigest()[:16]}"
-
-
-async def _lang(services: Services, telegram_user_id: int) -> Language:
-    stored = await roles.languages(services.db, [telegram_user_id])
-    return as_language(stored.get(telegram_user_id), services.config.bot.language)
 
 
 async def tell(services: Services, unit_id: int, gained: Moves, lost: Moves) -> int:
@@ -45,7 +40,7 @@ async def tell(services: Services, unit_id: int, gained: Moves, lost: Moves) -> 
         record = await people.person(services.db, person_id)
         if not moves or record is None or not record.reachable:
             continue
-        lang = await _lang(services, record.chat_id)
+        lang = await services.language_of(person_id)
         new_ids = {hid for _, hid in moves}
         view = await view_of(services, person_id, period)
         lines = [line for line in view.lines if line.household.id in new_ids]
@@ -74,7 +69,7 @@ async def tell(services: Services, unit_id: int, gained: Moves, lost: Moves) -> 
         record = await people.person(services.db, person_id)
         if not moves or record is None or not record.reachable:
             continue
-        lang = await _lang(services, record.chat_id)
+        lang = await services.language_of(person_id)
         names = []
         for _, hid in moves:
             household = await households.get(services.db, hid)

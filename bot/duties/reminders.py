@@ -21,7 +21,7 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.core.services import Services
 from bot.duties.card import as_outgoing, card
 from bot.duties.reports import period_at, view_of
-from bot.texts import Language, as_language, t
+from bot.texts import t
 from storage import duties, households, marks, outbox, people, roles, units
 from storage.outbox import Envelope, OutgoingMessage
 
@@ -57,26 +57,20 @@ async def due_work(services: Services) -> None:
         await send_nudges(services, period)
 
 
-async def _langs(services: Services, telegram_ids: list[int]) -> dict[int, Language]:
-    stored = await roles.languages(services.db, telegram_ids)
-    default = services.config.bot.language
-    return {tid: as_language(stored.get(tid), default) for tid in telegram_ids}
-
-
 async def send_reminders(services: Services, period: str) -> int:
     """Each member with households gets one message listing them, with buttons."""
     mark = f"duty:{period}"
     if await marks.is_set(services.db, mark):
         return 0
     holders = await duties.holders(services.db)
-    langs = await _langs(services, [h.telegram_user_id for h in holders])
+    langs = await services.languages_of(h.person_id for h in holders)
     stale = month_end(period, services.tz)
     envelopes = []
     for holder in holders:
         view = await view_of(services, holder.person_id, period)
         if not view.lines or view.complete:  # reported everything before the reminder
             continue
-        text, rows = card(view, langs[holder.telegram_user_id], "reminder")
+        text, rows = card(view, langs[holder.person_id], "reminder")
         envelopes.append(Envelope(
             key=f"duty:{period}:{holder.person_id}", chat_id=holder.telegram_user_id,
             kind="duty", message=as_outgoing(text, rows), person_id=holder.person_id,
@@ -111,7 +105,7 @@ async def send_nudges(services: Services, period: str) -> int:
         if not view.lines or view.complete:
             continue
         account = record.chat_id  # 0: on Zalo only (the outbox addresses it)
-        lang = (await _langs(services, [account]))[account]
+        lang = await services.language_of(person_id)
         text, rows = card(view, lang, "nudge")
         envelopes.append(Envelope(
             key=f"dutynudge:{period}:{person_id}", chat_id=account,
@@ -133,9 +127,9 @@ async def send_review(services: Services, year: str) -> int:
         followers = {h.member_id for h in listed if h.member_id is not None}
         unassigned = sum(1 for h in listed if h.member_id is None)
         officers = await roles.branch_officers(services.db, unit_id)
-        langs = await _langs(services, [o.telegram_user_id for o in officers])
+        langs = await services.languages_of(o.person_id for o in officers)
         for officer in officers:
-            lang = langs[officer.telegram_user_id]
+            lang = langs[officer.person_id]
             text = t(lang, "duty_review", year=year, unit=unit.name if unit else "",
                      households=len(listed), members=len(followers), unassigned=unassigned)
             envelopes.append(Envelope(

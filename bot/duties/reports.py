@@ -20,7 +20,7 @@ from bot.core.names import has_control_chars, strip_zero_width
 from bot.core.permissions import require_own
 from bot.core.services import Services
 from bot.duties.card import DutyLine, DutyView, household_label
-from bot.texts import as_language, t
+from bot.texts import t
 from storage import duties, households, outbox, roles, units
 from storage.households import Household
 from storage.outbox import Envelope, OutgoingMessage
@@ -110,12 +110,12 @@ async def _problem_alerts(services: Services, actor: Actor, household: Household
     unit = await units.get_unit(services.db, household.unit_id)
     officers = [o for o in await roles.branch_officers(services.db, household.unit_id)
                 if o.person_id != actor.person_id]
-    langs = await roles.languages(services.db, [o.telegram_user_id for o in officers])
+    langs = await services.languages_of(o.person_id for o in officers)
     # The same note sent twice is one alert; a corrected note is a new one.
     digest = hashlib.sha256(note.encode()).hexdigest()[:12]
     envelopes = []
     for officer in officers:
-        lang = as_language(langs.get(officer.telegram_user_id), services.config.bot.language)
+        lang = langs[officer.person_id]
         text = t(lang, "duty_problem_alert", month=fmt.month(period),
                  household=household_label(household, lang), member=actor.full_name or "?",
                  note=note, unit=unit.name if unit else "")

@@ -20,7 +20,7 @@ from bot.meetings import texts as mt
 from bot.meetings.buttons import MeetingAction, MeetingButton
 from bot.meetings.schedule import ScheduleRule
 from bot.meetings.service import create_meeting, envelope, recipients
-from bot.texts import as_language, t
+from bot.texts import t
 from storage import marks, outbox, roles, units
 from storage import meetings as store
 from storage.meetings import MeetingRow
@@ -125,14 +125,14 @@ async def officers_digest(services: Services, meeting: MeetingRow, before: timed
     attend = sum(1 for i in invited if i.answer == "attend")
     absent = sum(1 for i in invited if i.answer == "absent")
     officers = await roles.branch_officers(services.db, unit.id)
-    langs = await roles.languages(services.db, [o.telegram_user_id for o in officers])
+    langs = await services.languages_of(o.person_id for o in officers)
     start = epoch(meeting.starts_at)
     async with services.db.transaction() as conn:
         if not await marks.mark_once(conn, f"digest:{meeting.id}:{start}", now):
             return
         envelopes = []
         for officer in officers:
-            lang = as_language(langs.get(officer.telegram_user_id), services.config.bot.language)
+            lang = langs[officer.person_id]
             lines = [t(lang, "digest_header", when=mt.when(meeting, services.tz, lang)),
                      t(lang, "digest_counts", attend=fmt.number(attend, lang),
                        absent=fmt.number(absent, lang), silent=fmt.number(len(silent), lang),
@@ -168,14 +168,13 @@ async def quarter_check(services: Services) -> None:
                                       q_end):
             continue
         officers = await roles.branch_officers(services.db, unit.id)
-        langs = await roles.languages(services.db, [o.telegram_user_id for o in officers])
+        langs = await services.languages_of(o.person_id for o in officers)
         async with services.db.transaction() as conn:
             if not await marks.mark_once(conn, f"quarter:{unit.id}:{local.year}Q{quarter}", now):
                 continue
             envelopes = []
             for officer in officers:
-                lang = as_language(langs.get(officer.telegram_user_id),
-                                   services.config.bot.language)
+                lang = langs[officer.person_id]
                 envelopes.append(Envelope(
                     key=f"quarter:{unit.id}:{local.year}Q{quarter}:{officer.person_id}",
                     chat_id=officer.telegram_user_id, kind="quarter", unit_id=unit.id,

@@ -12,7 +12,7 @@ from bot.core.permissions import unit_or_fail
 from bot.core.services import Services
 from bot.meetings import texts as mt
 from bot.meetings.service import envelope, recipients, send_documents
-from bot.texts import as_language, t
+from bot.texts import t
 from storage import meetings as store
 from storage import outbox, people, roles
 from storage.db import Connection
@@ -84,7 +84,7 @@ async def after_transfer(services: Services, person_id: int, full_name: str,
     """Withdraw the old branch's invitations, invite to the new branch's meetings, and
     tell the member and both branches' officers."""
     now = services.clock.now()
-    tz, default = services.tz, services.config.bot.language
+    tz = services.tz
     day = fmt.day(now.astimezone(tz).date())
     async with services.db.transaction() as conn:
         await withdraw_upcoming(conn, services, person_id, withdrawn)
@@ -93,8 +93,7 @@ async def after_transfer(services: Services, person_id: int, full_name: str,
     envelopes: list[Envelope] = []
     record = await people.person(services.db, person_id)
     if record is not None and record.reachable:
-        lang = as_language((await roles.languages(services.db, [record.chat_id]))
-                           .get(record.chat_id), default)
+        lang = await services.language_of(person_id)
         lines = [t(lang, "transfer_member", old=old.name, new=new.name, day=day)]
         if withdrawn:
             lines.append(t(lang, "transfer_withdrawn", old=old.name, meetings=", ".join(
@@ -108,9 +107,9 @@ async def after_transfer(services: Services, person_id: int, full_name: str,
     for unit, key in ((old, "transfer_officers_out"), (new, "transfer_officers_in")):
         officers = [o for o in await roles.branch_officers(services.db, unit.id)
                     if o.person_id != person_id]
-        langs = await roles.languages(services.db, [o.telegram_user_id for o in officers])
+        langs = await services.languages_of(o.person_id for o in officers)
         for officer in officers:
-            lang = as_language(langs.get(officer.telegram_user_id), default)
+            lang = langs[officer.person_id]
             envelopes.append(Envelope(
                 key=f"transfer:{person_id}:{new.id}:{stamp}:{officer.person_id}",
                 chat_id=officer.telegram_user_id, kind="notice", person_id=officer.person_id,

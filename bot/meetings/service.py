@@ -23,8 +23,8 @@ from bot.core.parsing import parse_clock, parse_day
 from bot.core.permissions import Permission, require, unit_or_fail
 from bot.core.services import Services
 from bot.meetings import texts as mt
-from bot.texts import Language, as_language, t
-from storage import audit, followers, guests, outbox, people, roles
+from bot.texts import Language, t
+from storage import audit, followers, guests, outbox, people
 from storage import meetings as store
 from storage import zalo as zalo_store
 from storage.db import Connection
@@ -135,10 +135,8 @@ async def recipients(services: Services, meeting_id: int
     on_zalo = await zalo_store.linked(services.db, [i.person_id for i in invited
                                                     if i.telegram_user_id is None])
     rows = [i for i in invited if i.telegram_user_id is not None or i.person_id in on_zalo]
-    langs = await roles.languages(services.db, [i.telegram_user_id for i in rows
-                                                if i.telegram_user_id is not None])
-    default = services.config.bot.language
-    return [(i, as_language(langs.get(i.telegram_user_id or 0), default)) for i in rows]
+    langs = await services.languages_of(i.person_id for i in rows)
+    return [(i, langs[i.person_id]) for i in rows]
 
 
 def envelope(key: str, inv: InvitationRow, message: OutgoingMessage, meeting: MeetingRow,

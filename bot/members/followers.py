@@ -17,8 +17,8 @@ from bot.core.clock import epoch
 from bot.core.errors import NotFound
 from bot.core.permissions import Permission, committees_where, require, require_somewhere
 from bot.core.services import Services
-from bot.texts import as_language, t
-from storage import audit, followers, outbox, people, roles, units
+from bot.texts import t
+from storage import audit, followers, outbox, people, units
 from storage import meetings as meeting_store
 from storage.db import Connection
 from storage.meetings import MeetingRow
@@ -88,8 +88,7 @@ async def _tell(services: Services, conn: Connection, branch: UnitRow,
     if person is None or not person.reachable:
         return
     tg = person.chat_id  # 0 for a person only on Zalo: enqueue routes by person_id
-    lang = as_language((await roles.languages(services.db, [int(tg)])).get(int(tg)),
-                       services.config.bot.language)
+    lang = await services.language_of(person_id)
     now = services.clock.now()
     stamp = epoch(now)
     key = "follow_assigned" if following else "follow_unassigned"

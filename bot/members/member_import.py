@@ -268,7 +268,7 @@ async def tell_stranded(services: Services) -> int:
         unit = await units.get_unit(services.db, item.unit_id)
         envelopes: list[Envelope] = []
         if officer is not None and officer.reachable and unit is not None:
-            lang = await services.language(officer.chat_id)
+            lang = await services.language_of(item.created_by)
             text = t(lang, "import_links_stranded", count=item.count, unit=unit.name,
                      when=fmt.local_time(item.since, services.tz))
             envelopes.append(Envelope(

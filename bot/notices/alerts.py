@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.core import formatting as fmt
 from bot.core import labels
 from bot.core.services import Services
-from bot.texts import as_language, t
+from bot.texts import t
 from storage import roles
 from storage.outbox import Envelope, OutgoingMessage
 
@@ -21,9 +21,9 @@ async def officers_told_unreachable(
     for unit_id, unit_name in await roles.branches_of(services.db, person_id):
         officers = [o for o in await roles.branch_officers(services.db, unit_id)
                     if o.person_id != person_id]
-        langs = await roles.languages(services.db, [o.telegram_user_id for o in officers])
+        langs = await services.languages_of(o.person_id for o in officers)
         for officer in officers:
-            lang = as_language(langs.get(officer.telegram_user_id), services.config.bot.language)
+            lang = langs[officer.person_id]
             text = t(
                 lang, "alert_unreachable", name=name, branch=unit_name,
                 since=fmt.local_time(since, services.tz), why=t(lang, labels.UNREACHABLE[reason]),

@@ -13,8 +13,8 @@ from bot.core.access import Actor
 from bot.core.errors import Invalid
 from bot.core.permissions import Permission, acting_branch, require, unit_or_fail
 from bot.core.services import Services
-from bot.texts import as_language, t
-from storage import audit, marks, outbox, people, roles, units
+from bot.texts import t
+from storage import audit, marks, outbox, people, units
 from storage import zalo as zalo_store
 from storage.outbox import Envelope, OutgoingMessage
 from storage.people import MemberRow
@@ -45,15 +45,14 @@ async def broadcast(services: Services, actor: Actor, text: str) -> int:
     unit = await unit_or_fail(services, unit_id)
     now = services.clock.now()
     members = await _reachable(services, unit_id)
-    langs = await roles.languages(services.db, [m.telegram_user_id for m in members
-                                                if m.telegram_user_id is not None])
+    langs = await services.languages_of(m.person_id for m in members)
     async with services.db.transaction() as conn:
         broadcast_id = await audit.write(
             conn, at=now, actor_id=actor.telegram_user_id, unit_id=unit_id, action="broadcast",
             detail=json.dumps({"recipients": len(members)}))
         envelopes = []
         for m in members:
-            lang = as_language(langs.get(m.telegram_user_id or 0), services.config.bot.language)
+            lang = langs[m.person_id]
             message = OutgoingMessage(t(lang, "broadcast_header", unit=unit.name) + "\n\n" + body)
             envelopes.append(Envelope(key=f"broadcast:{broadcast_id}:{m.person_id}",
                                       chat_id=m.telegram_user_id or 0, kind="broadcast",

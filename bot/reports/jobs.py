@@ -21,7 +21,7 @@ from bot.reports.ledger import dues_fall_due
 from bot.reports.render import causes_text
 from bot.reports.scope import Scope
 from bot.reports.service import compute_year, today
-from bot.texts import Language, as_language, t
+from bot.texts import Language, t
 from storage import ledger as ledger_store
 from storage import marks, outbox, roles, units
 from storage import reports as rows
@@ -157,7 +157,7 @@ def _text(lang: Language, key: str, params: dict[str, object],
 
 async def _send(services: Services, unit: UnitRow, notices: list[Notice]) -> None:
     officers = await roles.branch_officers(services.db, unit.id)
-    langs = await roles.languages(services.db, [o.telegram_user_id for o in officers])
+    langs = await services.languages_of(o.person_id for o in officers)
     now = services.clock.now()
     stamp = int(now.timestamp())
     async with services.db.transaction() as conn:
@@ -169,8 +169,7 @@ async def _send(services: Services, unit: UnitRow, notices: list[Notice]) -> Non
                 await marks.clear(conn, done)
             business = mark if mark is not None else f"{cleared[-1]}:withdrawn:{stamp}"
             for officer in officers:
-                lang = as_language(langs.get(officer.telegram_user_id),
-                                   services.config.bot.language)
+                lang = langs[officer.person_id]
                 envelopes.append(Envelope(
                     key=f"{business}:{officer.person_id}", chat_id=officer.telegram_user_id,
                     kind="warning", person_id=officer.person_id, unit_id=unit.id,

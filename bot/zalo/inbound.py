@@ -19,16 +19,20 @@ from bot.meetings import texts as mt
 from bot.texts import Language, as_language, t
 from bot.zalo import codes, linking
 from bot.zalo.replies import Reply, read
-from storage import roles
+from storage import prefs, roles
 from storage import zalo as store
 from storage.meetings import MeetingRow, Upcoming
 from storage.zalo import ZaloPerson
 
 
-async def language_of(services: Services, person: ZaloPerson | None) -> Language:
-    if person is not None and person.telegram_user_id is not None:
-        return await services.language(person.telegram_user_id)
-    return as_language(None, services.config.bot.language)
+async def language_of(services: Services, zalo_user_id: str,
+                      person: ZaloPerson | None) -> Language:
+    """The person's language (one for both channels); before linking, the Zalo
+    account's own choice."""
+    if person is not None:
+        return await services.language_of(person.id)
+    return as_language(await prefs.zalo_language(services.db, zalo_user_id),
+                       services.config.bot.language)
 
 
 async def actor_of(services: Services, person: ZaloPerson) -> Actor:
@@ -43,7 +47,7 @@ async def actor_of(services: Services, person: ZaloPerson) -> Actor:
 async def answer(services: Services, zalo_user_id: str, text: str) -> str:
     """The reply to ``text`` from ``zalo_user_id``; never empty (never silence)."""
     person = await store.person_by_zalo(services.db, zalo_user_id)
-    lang = await language_of(services, person)
+    lang = await language_of(services, zalo_user_id, person)
     try:
         return await _answer(services, zalo_user_id, person, read(text), text, lang)
     except AppError as err:
@@ -59,6 +63,10 @@ async def _answer(services: Services, zalo_user_id: str, person: ZaloPerson | No
     if codes.normalize(text) is not None and not reply.numbers:
         seen = await linking.offer(services, zalo_user_id, text)
         return t(lang, "zalo_confirm_ask", name=seen.full_name, unit=seen.unit_name)
+    if reply.language is not None:  # linked or not yet: the code prompt reads it too
+        chosen = as_language(reply.language)
+        await prefs.set_zalo_language(services.db, zalo_user_id, chosen)
+        return t(chosen, "zalo_lang_set" if person is not None else "zalo_lang_set_unlinked")
     if person is None:
         return t(lang, "zalo_not_linked")
     if reply.is_help:
@@ -66,6 +74,9 @@ async def _answer(services: Services, zalo_user_id: str, person: ZaloPerson | No
     if reply.channel is not None:
         return await _switch(services, person, reply.channel, lang)
     actor = await actor_of(services, person)
+    if reply.nudge is not None:  # the officers' digest: the role is checked by the domain
+        count = await meetings.nudge_unanswered(services, actor, reply.nudge)
+        return t(lang, "nudge_done", count=count)
     if reply.all_ok:
         return await _all_normal(services, actor, lang)
     if reply.one_ok is not None:

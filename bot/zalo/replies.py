@@ -1,9 +1,11 @@
 """What a member typed on Zalo, read without accents or case.
 
 The shapes (the help text lists them): ``?`` / ``tro giup``; ``kenh telegram`` /
-``kenh zalo``; ``ok`` (every household normal); ``N ok`` (household N normal);
+``kenh zalo``; ``english`` / ``tieng viet`` (the language); ``ok`` (every household
+normal); ``N ok`` (household N normal);
 ``M 1`` / ``M 2 lý do`` (meeting M); ``1`` / ``2 lý do`` (the one open meeting);
-``N vấn đề`` (a problem at household N). Words after the numbers keep their accents:
+``N vấn đề`` (a problem at household N); ``nhac M`` (an officer: remind those who have
+not answered meeting M). Words after the numbers keep their accents:
 they are the member's reason or note.
 """
 
@@ -15,6 +17,13 @@ from bot.core.names import fold_accents
 
 HELP = frozenset({"?", "tro giup", "trogiup", "help", "huong dan", "h"})
 CHANNEL_WORDS = frozenset({"kenh", "channel"})
+NUDGE_WORDS = frozenset({"nhac", "remind"})
+LANGUAGES = {
+    **dict.fromkeys(("english", "tieng anh", "tienganh", "lang en", "language en",
+                     "ngon ngu en"), "en"),
+    **dict.fromkeys(("tieng viet", "tiengviet", "vietnamese", "lang vi", "language vi",
+                     "ngon ngu vi"), "vi"),
+}
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,19 @@ class Reply:
         if len(self.words) == 2 and not self.numbers and self.words[0] in CHANNEL_WORDS \
                 and self.words[1] in ("telegram", "zalo"):
             return self.words[1]
+        return None
+
+    @property
+    def language(self) -> str | None:
+        """``en`` or ``vi`` when the member chose the language of their messages."""
+        return LANGUAGES.get(" ".join(self.folded.split()))
+
+    @property
+    def nudge(self) -> int | None:
+        """``nhac M``: the meeting whose silent invitees an officer reminds."""
+        if not self.numbers and len(self.words) == 2 and self.words[0] in NUDGE_WORDS \
+                and self.words[1].isdigit() and len(self.words[1]) <= 9:
+            return int(self.words[1])
         return None
 
     @property

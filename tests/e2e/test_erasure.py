@@ -46,6 +46,8 @@ PERSONAL = {
     # Zalo identifiers: the account linked, codes redeemed, attempts and confirmations
     ("inbound_updates", "payload"), ("people", "zalo_user_id"), ("zalo_codes", "used_by"),
     ("zalo_attempts", "zalo_user_id"), ("zalo_pending", "zalo_user_id"),
+    # the language chosen on a Zalo account (as user_prefs for a Telegram account)
+    ("zalo_prefs", "zalo_user_id"), ("zalo_prefs", "language"),
 }
 OTHER = {
     # the name stays on purpose: past minutes must stay correct

@@ -425,3 +425,31 @@ async def test_a_second_worker_on_the_same_host_only_sends(hooked: Playground,
         await second.stop()
     _, secretary = await branch(hooked)
     await invite_on_zalo(hooked, secretary, zalo, "Mai Thị Lan")  # the first still listens
+
+
+async def test_a_zalo_only_member_chooses_english_and_back(zpg: Playground,
+                                                           zalo: ZaloEmulator) -> None:
+    """Everything queued for the member (the invitation) and every answer (the RSVP's
+    confirmation) comes in the language they typed on Zalo; "tieng viet" switches back."""
+    await seed_branch(zpg.services.db, zpg.clock.now(), members=0)  # no one else to write to
+    secretary = zpg.emu.user(4000, "Bí thư")
+    await secretary.ask("/help")
+    lan = await invite_on_zalo(zpg, secretary, zalo, "Mai Thị Lan")
+    await lan.send("english")
+    assert await lan.next_text() == \
+        "Messages now come in English. Write tieng viet to switch back to Vietnamese."
+    await lan.send("?")
+    assert "Language: english or tieng viet" in await lan.next_text()
+    await secretary.ask("/schedule ngày 10 19:30 | Nhà văn hóa thôn 3")
+    await settle(zpg)
+    invitation = await lan.wait_for_text(lambda text: "INVITATION" in text)
+    assert "Reply 1 to attend, or 2 with a reason" in invitation
+    assert "GIẤY MỜI" not in invitation and "Trả lời" not in invitation
+    await lan.send("2 ốm")
+    absent = await lan.wait_for_text(lambda text: text.startswith("Recorded: you are absent"))
+    assert absent.endswith("reason: ốm.")
+    await lan.send("Tiếng Việt")
+    assert await lan.wait_for_text(lambda text: text.startswith("Từ nay")) == \
+        "Từ nay tin nhắn sẽ bằng tiếng Việt. Nhắn english để đổi sang tiếng Anh."
+    await lan.send("1")
+    assert await lan.wait_for_text(lambda text: text.startswith("Đã ghi: đồng chí tham dự"))

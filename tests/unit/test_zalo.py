@@ -361,3 +361,83 @@ async def units_get(db: Database, unit_id: int) -> int | None:
     from storage import units
     row = await units.get_unit(db, unit_id)
     return None if row is None else row.parent_id
+
+
+async def test_one_language_per_person_chosen_on_zalo_or_telegram(services: Services) -> None:
+    """The language typed on Zalo holds before the code (the prompt answers in it), is the
+    person's after linking (carried to their Telegram account), follows /lang from
+    Telegram, and goes with the person on erasure."""
+    from bot.members.privacy import erase
+    from bot.zalo import inbound
+    from storage import prefs
+
+    unit_id = await branch(services)
+    both = await issue_invite(services, unit_id=unit_id, full_name="Nguyễn Văn An")
+    await redeem(services, both.token, 9001)  # on Telegram first, then Zalo
+    only = await issue_invite(services, unit_id=unit_id, full_name="Lê Thị Hoa")
+    assert await inbound.answer(services, "zalo-an", "  English ") == \
+        "Messages now come in English. To start, send the Zalo code from your branch's " \
+        "invitation (like ABCD-EF23)."
+    assert (await inbound.answer(services, "zalo-an", "?")).startswith("Hello.")
+    code = (await linking.code_for(services, await services.actor(9001)))[0]
+    assert "This code is for Nguyễn Văn An" in await inbound.answer(services, "zalo-an", code)
+    assert (await inbound.answer(services, "zalo-an", "1")).startswith("Zalo is linked")
+    assert await services.language(9001) == "en"  # carried to Telegram at linking
+    await services.set_language(9001, "vi")  # /lang vi on Telegram: Zalo too
+    assert await prefs.zalo_language(services.db, "zalo-an") == "vi"
+    assert (await inbound.answer(services, "zalo-an", "?")).startswith("Trả lời thư mời")
+    assert only.zalo_code
+    await inbound.answer(services, "zalo-hoa", only.zalo_code)
+    await inbound.answer(services, "zalo-hoa", "1")
+    assert await services.languages_of([both.person_id, only.person_id]) == {
+        both.person_id: "vi", only.person_id: "vi"}
+    assert await inbound.answer(services, "zalo-hoa", "tiếng Anh") == \
+        "Messages now come in English. Write tieng viet to switch back to Vietnamese."
+    await inbound.answer(services, "zalo-an", "lang en")
+    assert await services.languages_of([both.person_id, only.person_id]) == {
+        both.person_id: "en", only.person_id: "en"}
+    assert await services.language(9001) == "en"  # chosen on Zalo: Telegram too
+    again = await issue_invite(services, unit_id=unit_id, full_name="Lê Thị Hoa",
+                               person_id=only.person_id)
+    await redeem(services, again.token, 9002)  # on Zalo only, then Telegram too
+    assert await services.language(9002) == "en"
+    await erase(services, only.person_id, None)
+    assert await prefs.zalo_language(services.db, "zalo-hoa") is None
+    assert await prefs.zalo_language(services.db, "zalo-an") == "en"
+
+
+async def test_an_officer_on_zalo_reminds_the_silent_by_replying_nhac(
+        services: Services, db: Database) -> None:
+    """The digest's nudge button reads on Zalo as what to reply; the reply reminds the
+    silent invitees for an officer of the branch and is refused to anyone else."""
+    from bot.meetings.buttons import MeetingAction, MeetingButton
+    from bot.meetings.service import create_meeting
+    from bot.texts import t
+    from bot.zalo import inbound
+
+    digest = OutgoingMessage("Cuộc họp 12", ((Button(
+        "🔔 Nhắc 3", MeetingButton(MeetingAction.NUDGE, 12).encode()),),))
+    [text] = as_texts(digest, "vi")
+    assert text.endswith("Để nhắc những đồng chí chưa trả lời, nhắn: nhac 12")
+    assert "Telegram" not in text
+    unit_id = await branch(services)
+    thu = await issue_invite(services, unit_id=unit_id, full_name="Trần Thị Thu",
+                             role="secretary")
+    hoa = await issue_invite(services, unit_id=unit_id, full_name="Lê Thị Hoa")
+    for issued, zalo_id in ((thu, "zalo-thu"), (hoa, "zalo-hoa")):
+        assert issued.zalo_code
+        await linking.offer(services, zalo_id, issued.zalo_code)
+        await linking.confirm(services, zalo_id)
+    meeting = await create_meeting(
+        services, None, unit_id=unit_id, kind="extraordinary",
+        starts_at=services.clock.now() + timedelta(days=3), place="Nhà văn hóa", agenda="Gấp")
+    assert meeting is not None
+    refused = await inbound.answer(services, "zalo-hoa", f"Nhắc {meeting.id}")
+    assert refused == t("vi", "officers_only")
+    assert await db.fetch_value("SELECT count(*) FROM outbox WHERE kind = 'nudge'") == 0
+    assert await inbound.answer(services, "zalo-thu", f"nhac {meeting.id}") == \
+        "Đã nhắc 2 đồng chí."
+    rows = await db.fetch_all("SELECT channel, chat_id FROM outbox WHERE kind = 'nudge' "
+                              "ORDER BY chat_id")
+    assert [tuple(r) for r in rows] == sorted([("zalo", thu.person_id),
+                                               ("zalo", hoa.person_id)], key=lambda r: r[1])

@@ -191,7 +191,7 @@ class ZaloChannel:
                 reply = await inbound.answer(self._services, event.sender_id, event.text)
             else:  # images, stickers, and content Zalo withholds: answer, record nothing
                 person = await store.person_by_zalo(self._services.db, event.sender_id)
-                reply = t(await inbound.language_of(self._services, person),
+                reply = t(await inbound.language_of(self._services, event.sender_id, person),
                           "zalo_unsupported")
             self.sender.wake()
             self._services.sender.wake()

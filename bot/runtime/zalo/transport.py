@@ -22,7 +22,6 @@ from bot.core.services import Services
 from bot.runtime.delivery.errors import Unreachable
 from bot.runtime.delivery.limits import Throttle
 from bot.runtime.zalo.client import ZaloClient
-from bot.zalo import inbound
 from bot.zalo.render import as_texts
 from storage import outbox
 from storage import zalo as store
@@ -41,7 +40,7 @@ class ZaloTransport:
         person = await store.person(self._services.db, chat_id)
         if person is None or person.zalo_user_id is None:
             raise Unreachable("chat_not_found", "no Zalo account linked")
-        lang = await inbound.language_of(self._services, person)
+        lang = await self._services.language_of(person.id)
         pieces = as_texts(message, lang)
         done = await outbox.pieces_sent(self._services.db, row_id)
         for number in range(done, len(pieces)):
