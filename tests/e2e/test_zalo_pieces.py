@@ -54,7 +54,7 @@ async def bot_on_zalo(tmp_path: Path, clock: FakeClock, zalo: ZaloEmulator,
         yield ground
 
 
-def sender_of(live_bot: Playground) -> ZaloChannel:
+def zalo_channel(live_bot: Playground) -> ZaloChannel:
     found: ZaloChannel = live_bot.app.bot_data.zalo
     return found
 
@@ -81,7 +81,7 @@ async def until_sent(live_bot: Playground, clock: FakeClock) -> str:
     await live_bot.settle()
     state = ""
     for _ in range(30):
-        await sender_of(live_bot).sender.drain()
+        await zalo_channel(live_bot).sender.drain()
         state = str(await live_bot.services.db.fetch_value(
             "SELECT state FROM outbox WHERE channel = 'zalo' AND kind = 'broadcast'"))
         if state == "sent":
@@ -150,7 +150,7 @@ async def test_a_restart_after_the_first_piece_sends_only_the_rest(
         tmp_path: Path, clock: FakeClock, zalo: ZaloEmulator) -> None:
     async with bot_on_zalo(tmp_path, clock, zalo, per_chat_interval=0) as live_bot:
         secretary, lan = await a_member_on_zalo(live_bot, zalo)
-        sender = sender_of(live_bot).sender
+        sender = zalo_channel(live_bot).sender
         await sender.stop()
         await a_long_broadcast(secretary)
         # As a process killed after Zalo accepted the first piece leaves the row.
