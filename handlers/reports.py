@@ -15,10 +15,23 @@ from bot.core.errors import Invalid
 from bot.core.names import fold_accents
 from bot.core.parsing import parse_day, parse_month
 from bot.reports import record, render, service, sessions
-from bot.reports.buttons import ReportButton, ReportCode, ReportPage
+from bot.reports.buttons import (
+    ASKED,
+    TURNED,
+    BranchesReport,
+    DutiesReport,
+    ExportReport,
+    MeetingReport,
+    MemberReport,
+    ProbationReport,
+    ReportButton,
+    ReportCode,
+    ScopeMenu,
+    YearReport,
+)
 from bot.reports.export import export
 from bot.reports.scope import Scope, resolve, scopes_for
-from handlers.base import Asker, ButtonRow, asker, tap
+from handlers.base import Asker, ButtonRow, Taps, asker
 from handlers.console import console_row
 from handlers.context import ChiboContext
 
@@ -85,45 +98,47 @@ async def _menu(who: Asker, scope_key: str | None) -> None:
     texts, today = who.texts, service.today(who.services)
     key = scope.key
     rows: list[ButtonRow] = [
-        [(texts("report_btn_meeting"), ReportButton(C.MEETING, key, 0).encode())],
-        [(texts("report_btn_year", year=today.year), ReportButton(C.YEAR, key, 0).encode()),
+        [(texts("report_btn_meeting"), MeetingReport(key, 0).encode())],
+        [(texts("report_btn_year", year=today.year), YearReport(key, 0).encode()),
          (texts("report_btn_duties", month=today.strftime("%m/%Y")),
-          ReportButton(C.DUTIES, key, 0).encode())],
-        [(texts("report_btn_probation"), ReportButton(C.PROBATION, key, 0).encode())],
+          DutiesReport(key, 0).encode())],
+        [(texts("report_btn_probation"), ProbationReport(key, 0).encode())],
     ]
     if scope.committee is not None:
         rows.append([(texts("report_btn_branches"),
-                      ReportButton(C.BRANCHES, key, 0).encode())])
-    rows.append([(texts("report_btn_export"), ReportButton(C.EXPORT, key, 0).encode())])
+                      BranchesReport(key, 0).encode())])
+    rows.append([(texts("report_btn_export"), ExportReport(key, 0).encode())])
     committee_scopes = [s for s in scopes if s.committee is not None]
     for s in committee_scopes:
         choices = [(texts("report_btn_all"), s.key)] + [(b.name, f"b{b.id}")
                                                         for b in s.branches]
         for start in range(0, len(choices), 3):
             rows.append([(("• " if k == key else "") + label[:30],
-                          ReportButton(C.SCOPES, k, 0).encode()) for label, k in
+                          ScopeMenu(k, 0).encode()) for label, k in
                          choices[start:start + 3]])
     rows += await console_row(who, "console_button_report", s="year", c=key)
     await who.show(texts("report_menu", scope=scope.label), rows)
 
 
-@tap(ReportButton)
-async def on_button(who: Asker, button: ReportButton) -> None:
-    """A report from the menu: a new message."""
-    await _tapped(who, button, turning=False)
+ASKED_TAPS = Taps("rp")  # a report from the menu (or a person picked): a new message
+TURNED_TAPS = Taps("rq")  # a page turn: the same message, edited
 
 
-@tap(ReportPage)
-async def on_page(who: Asker, button: ReportPage) -> None:
-    """A page turn: the same message, edited."""
-    await _tapped(who, button, turning=True)
-
-
-async def _tapped(who: Asker, button: ReportButton, *, turning: bool) -> None:
-    if button.report == C.SCOPES:
+async def on_asked(who: Asker, button: ReportButton) -> None:
+    if isinstance(button, ScopeMenu):
         await _menu(who, button.scope)
     else:
-        await _show(who, button.report, button.scope, button.page, button.arg or "", turning)
+        await _show(who, button.code, button.scope, button.page, button.argument)
+
+
+async def on_turned(who: Asker, button: ReportButton) -> None:
+    await _show(who, button.code, button.scope, button.page, button.argument, turning=True)
+
+
+for _family in ASKED.values():
+    ASKED_TAPS.on(_family)(on_asked)
+for _family in TURNED.values():
+    TURNED_TAPS.on(_family)(on_turned)
 
 
 async def _progress(who: Asker, scope: Scope, code: ReportCode) -> Message | None:
@@ -170,11 +185,9 @@ async def _show(who: Asker, code: ReportCode, scope_key: str | None, page: int, 
         body += "\n\n" + texts("report_page", page=page + 1, pages=len(pages))
         nav = []
         if page > 0:
-            nav.append((texts("btn_prev"),
-                        ReportPage(code, scope.key, page - 1, arg or None).encode()))
+            nav.append((texts("btn_prev"), TURNED[code].of(scope.key, page - 1, arg).encode()))
         if page + 1 < len(pages):
-            nav.append((texts("btn_next"),
-                        ReportPage(code, scope.key, page + 1, arg or None).encode()))
+            nav.append((texts("btn_next"), TURNED[code].of(scope.key, page + 1, arg).encode()))
         rows.append(nav)
     if turning:
         await who.show(body, rows)
@@ -298,8 +311,7 @@ async def _ask_which(who: Asker, scope: Scope, several: service.AmbiguousMember)
     names = {b.id: b.name for b in scope.branches}
     suffix = f"-{several.year}" if several.year else ""
     rows: list[ButtonRow] = [[(f"{m.full_name} — {names.get(m.unit_id, '')}"[:60],
-                               ReportButton(C.MEMBER, scope.key, 0,
-                                            f"{m.person_id}{suffix}").encode())]
+                               MemberReport(scope.key, 0, f"{m.person_id}{suffix}").encode())]
                              for m in several.matches]
     await who.toast()
     await who.say(who.texts("report_member_pick", count=len(several.matches)), rows)

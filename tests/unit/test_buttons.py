@@ -69,7 +69,15 @@ from bot.members.buttons import (
 )
 from bot.members.registration import BRANCH_ROLES
 from bot.members.service import FLAGS
-from bot.reports.buttons import ReportButton, ReportPage
+from bot.reports.buttons import (
+    ASKED,
+    TURNED,
+    DutiesReportPage,
+    MemberReport,
+    ReportButton,
+    ReportCode,
+    YearReport,
+)
 
 BIG = 10**12 - 1  # the largest id a button carries (12 digits)
 TOKEN = "A" * 40  # the longest token
@@ -83,9 +91,21 @@ ASSIGN = {AssignMenu: 1, AssignMembers: 2, AssignTicks: 3, AssignTick: 4, Assign
           AssignHouseholds: 2, AssignHouseholdMembers: 2, AssignTo: 2}
 
 
-def report(codec: type[ReportButton]) -> st.SearchStrategy[Codec]:
-    return st.builds(codec, st.sampled_from(["m", "y", "d", "p", "b", "x", "u", "s"]), scopes,
-                     ids, st.none() | ids.map(str))
+years = st.from_regex(r"[0-9]{4}", fullmatch=True)
+# Each report's argument, as its family carries it (none for probation and the menu).
+REPORT_ARGUMENTS: dict[ReportCode, st.SearchStrategy[object]] = {
+    ReportCode.MEETING: ids, ReportCode.YEAR: years, ReportCode.BRANCHES: years,
+    ReportCode.EXPORT: years, ReportCode.DUTIES: months,
+    ReportCode.MEMBER: st.builds(lambda p, y: f"{p}-{y}" if y else str(p), ids,
+                                 st.none() | years),
+}
+
+
+def report(codec: type[ReportButton], code: ReportCode) -> st.SearchStrategy[Codec]:
+    argument = REPORT_ARGUMENTS.get(code)
+    if argument is None:
+        return st.builds(codec, scopes, ids)
+    return st.builds(codec, scopes, ids, st.none() | argument)
 
 
 STRATEGIES: dict[type[Codec], st.SearchStrategy[Codec]] = {
@@ -126,8 +146,8 @@ STRATEGIES: dict[type[Codec], st.SearchStrategy[Codec]] = {
     HouseholdPage: st.builds(HouseholdPage, ids, ids),
     HouseholdEdit: st.builds(HouseholdEdit, ids, st.sampled_from(HOUSEHOLD_FIELDS)),
     **{family: st.builds(family, *[ids] * n) for family, n in ASSIGN.items()},
-    ReportButton: report(ReportButton),
-    ReportPage: report(ReportPage),
+    **{family: report(family, code) for code, family in ASKED.items()},
+    **{family: report(family, code) for code, family in TURNED.items()},
     ImportButton: st.builds(ImportButton, st.sampled_from(["ok", "no"]), tokens),
 }
 
@@ -152,7 +172,8 @@ WIDEST: list[Codec] = [
     BranchHouseholds(BranchHouseholdsAction.ADD, BIG),
     HouseholdEdit(BIG, max(HOUSEHOLD_FIELDS, key=len)),
     *[family(*[BIG] * n) for family, n in ASSIGN.items()],
-    ReportButton("m", f"c{BIG}", BIG, str(BIG)), ReportPage("m", f"c{BIG}", BIG, str(BIG)),
+    *[family.of(f"c{BIG}", BIG, f"{BIG}-9999" if code is ReportCode.MEMBER else str(BIG))
+      for families_of in (ASKED, TURNED) for code, family in families_of.items()],
     ImportButton("ok", TOKEN),
 ]
 
@@ -210,8 +231,9 @@ def test_the_wire_format_is_the_one_buttons_already_sent_carry() -> None:
     assert BranchHouseholds(BranchHouseholdsAction.ADD, 4).encode() == "hh:add:4"
     assert HouseholdButton(HouseholdAction.OPEN, 4).encode() == "hh:o:4"
     assert DutyPage.of(2, "2026-12").encode() == "duty:2:202612:pg"
-    assert ReportPage("d", "b1", 2, "202612").encode() == "rq:d:b1:2:202612"
-    assert ReportButton("y", "c3", 0).encode() == "rp:y:c3:0"
+    assert DutiesReportPage("b1", 2, "202612").encode() == "rq:d:b1:2:202612"
+    assert YearReport("c3", 0).encode() == "rp:y:c3:0"
+    assert MemberReport("b1", 0, "12-2025").encode() == "rp:u:b1:0:12-2025"
     assert JoinButton(JoinButton.DECLINE).encode() == "join:no"
     assert NewUnitButton("branch", 9).encode() == "nu:branch:9"
     assert DuesMonth(8, "202611").encode() == "due:t:8:202611"
